@@ -1,0 +1,172 @@
+"""Loss functions for a linear classifier, with their gradients.
+
+Conventions (the lecture's, used throughout course_lib):
+
+- ``scores`` is an (N, C) array: one row per example, one column per class.
+- ``y`` is an (N,) integer array of correct classes in ``[0, C)``.
+- Logarithms are natural logs.
+- A loss is the *average* over the N examples; regularization is added elsewhere, once.
+- Every loss returns ``(loss, gradient)``, the gradient having the shape of its first argument.
+
+The ``*_naive`` versions loop over examples and classes exactly as the formulas read;
+the vectorized ones give the same numbers with no Python loop.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import as_float_array, as_scores_and_labels, check_number
+
+
+def svm_loss_naive(scores, y, margin=1.0):
+    """Multiclass SVM (hinge) loss, computed with explicit loops.
+
+    ``L_i = sum_{j != y_i} max(0, s_j - s_{y_i} + margin)``, averaged over examples.
+
+    Parameters
+    ----------
+    scores : array_like, shape (N, C)
+        Class scores, one row per example.
+    y : array_like of int, shape (N,)
+        Correct class of each example, in ``[0, C)``.
+    margin : float
+        The safety margin Delta (1 in the lecture).
+
+    Returns
+    -------
+    loss : float
+        Mean hinge loss over the N examples.
+    dscores : ndarray, shape (N, C)
+        Gradient of ``loss`` with respect to ``scores``.
+    """
+    scores, y = as_scores_and_labels(scores, y)
+    margin = check_number(margin, "margin", low=0)
+    n, c = scores.shape
+    loss = 0.0
+    dscores = np.zeros_like(scores)
+    for i in range(n):
+        correct = scores[i, y[i]]
+        for j in range(c):
+            if j == y[i]:
+                continue
+            m = scores[i, j] - correct + margin
+            if m > 0:
+                loss += m
+                dscores[i, j] += 1.0
+                dscores[i, y[i]] -= 1.0
+    return loss / n, dscores / n
+
+
+def svm_loss(scores, y, margin=1.0):
+    """Multiclass SVM (hinge) loss, vectorized. Same contract as :func:`svm_loss_naive`."""
+    scores, y = as_scores_and_labels(scores, y)
+    margin = check_number(margin, "margin", low=0)
+    n = scores.shape[0]
+    rows = np.arange(n)
+    margins = scores - scores[rows, y][:, None] + margin
+    margins[rows, y] = 0.0
+    np.maximum(margins, 0.0, out=margins)
+    active = (margins > 0).astype(np.float64)
+    active[rows, y] = -active.sum(axis=1)
+    return margins.sum() / n, active / n
+
+
+def softmax(scores):
+    """Row-wise softmax probabilities, stable for scores of any magnitude.
+
+    Parameters
+    ----------
+    scores : array_like, shape (N, C) or (C,)
+
+    Returns
+    -------
+    probs : ndarray, same shape as ``scores``; each row is non-negative and sums to 1.
+    """
+    scores = as_float_array(scores, "scores", ndim=(1, 2))
+    shifted = scores - scores.max(axis=-1, keepdims=True)
+    exp = np.exp(shifted)
+    return exp / exp.sum(axis=-1, keepdims=True)
+
+
+def softmax_loss_naive(scores, y):
+    """Softmax (cross-entropy) loss, computed with explicit loops.
+
+    ``L_i = -ln( exp(s_{y_i}) / sum_j exp(s_j) )``, averaged over examples. Each row is
+    shifted by its maximum first, which changes no probability but keeps ``exp`` finite.
+
+    Parameters
+    ----------
+    scores : array_like, shape (N, C)
+    y : array_like of int, shape (N,)
+
+    Returns
+    -------
+    loss : float
+    dscores : ndarray, shape (N, C)
+    """
+    scores, y = as_scores_and_labels(scores, y)
+    n, c = scores.shape
+    loss = 0.0
+    dscores = np.zeros_like(scores)
+    for i in range(n):
+        top = max(scores[i])
+        exps = [np.exp(scores[i, j] - top) for j in range(c)]
+        total = sum(exps)
+        loss += -(scores[i, y[i]] - top - np.log(total))
+        for j in range(c):
+            dscores[i, j] = exps[j] / total - (1.0 if j == y[i] else 0.0)
+    return loss / n, dscores / n
+
+
+def softmax_loss(scores, y):
+    """Softmax (cross-entropy) loss, vectorized. Same contract as :func:`softmax_loss_naive`."""
+    scores, y = as_scores_and_labels(scores, y)
+    n = scores.shape[0]
+    rows = np.arange(n)
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    total = exp.sum(axis=1, keepdims=True)
+    loss = np.log(total[:, 0]).sum() - shifted[rows, y].sum()
+    dscores = exp / total
+    dscores[rows, y] -= 1.0
+    return loss / n, dscores / n
+
+
+def _regression_pair(pred, target):
+    pred = as_float_array(pred, "pred", ndim=(1, 2))
+    target = as_float_array(target, "target", ndim=(1, 2))
+    if pred.shape != target.shape:
+        raise ValueError(f"target: expected the shape of pred {pred.shape}, got shape {target.shape}")
+    return pred, target
+
+
+def l2_loss(pred, target):
+    """Squared error, summed over outputs and averaged over examples.
+
+    Parameters
+    ----------
+    pred, target : array_like, shape (N,) or (N, K)
+        Predictions and targets; the shapes must match exactly (no broadcasting).
+
+    Returns
+    -------
+    loss : float
+        ``mean_i sum_k (pred_ik - target_ik)^2``.
+    dpred : ndarray, shape of ``pred``
+    """
+    pred, target = _regression_pair(pred, target)
+    diff = pred - target
+    n = pred.shape[0]
+    return float((diff**2).sum() / n), 2.0 * diff / n
+
+
+def l1_loss(pred, target):
+    """Absolute error, summed over outputs and averaged over examples.
+
+    Same shapes as :func:`l2_loss`. The gradient uses ``sign(0) = 0``.
+    """
+    pred, target = _regression_pair(pred, target)
+    diff = pred - target
+    n = pred.shape[0]
+    return float(np.abs(diff).sum() / n), np.sign(diff) / n

@@ -1,0 +1,128 @@
+"""Update rules for gradient-based optimization, and random search for contrast.
+
+Every rule has the signature ``update(w, dw, config=None) -> (next_w, config)``:
+
+- ``w``: current parameters (any shape); ``dw``: the gradient of the loss there.
+- ``config``: a dict of hyperparameters and state (velocity, moment estimates, step
+  count). Missing keys get the usual defaults; the returned dict carries the state to
+  pass to the next call. ``w`` itself is never modified.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import as_float_array, check_number
+
+
+def _prepare(w, dw, config, defaults):
+    w = as_float_array(w, "w")
+    dw = as_float_array(dw, "dw")
+    if dw.shape != w.shape:
+        raise ValueError(f"dw: expected the shape of w {w.shape}, got shape {dw.shape}")
+    config = {} if config is None else dict(config)
+    for key, value in defaults.items():
+        config.setdefault(key, value)
+    check_number(config["learning_rate"], "config['learning_rate']", low=0)
+    return w, dw, config
+
+
+def sgd(w, dw, config=None):
+    """Vanilla gradient step ``w - learning_rate * dw``.
+
+    config: ``learning_rate`` (1e-2).
+    """
+    w, dw, config = _prepare(w, dw, config, {"learning_rate": 1e-2})
+    return w - config["learning_rate"] * dw, config
+
+
+def sgd_momentum(w, dw, config=None):
+    """SGD with momentum: ``v = momentum * v - lr * dw; w = w + v``.
+
+    config: ``learning_rate`` (1e-2), ``momentum`` (0.9), state ``velocity``.
+    """
+    w, dw, config = _prepare(w, dw, config, {"learning_rate": 1e-2, "momentum": 0.9})
+    v = config.get("velocity")
+    v = np.zeros_like(w) if v is None else v
+    v = config["momentum"] * v - config["learning_rate"] * dw
+    config["velocity"] = v
+    return w + v, config
+
+
+def rmsprop(w, dw, config=None):
+    """RMSProp: scale each step by a running RMS of recent gradients.
+
+    ``cache = decay * cache + (1 - decay) * dw^2; w = w - lr * dw / (sqrt(cache) + eps)``.
+    config: ``learning_rate`` (1e-2), ``decay_rate`` (0.99), ``epsilon`` (1e-8), state ``cache``.
+    """
+    w, dw, config = _prepare(
+        w, dw, config, {"learning_rate": 1e-2, "decay_rate": 0.99, "epsilon": 1e-8}
+    )
+    cache = config.get("cache")
+    cache = np.zeros_like(w) if cache is None else cache
+    cache = config["decay_rate"] * cache + (1 - config["decay_rate"]) * dw**2
+    config["cache"] = cache
+    return w - config["learning_rate"] * dw / (np.sqrt(cache) + config["epsilon"]), config
+
+
+def adam(w, dw, config=None):
+    """Adam: momentum on the gradient plus RMSProp scaling, both bias-corrected.
+
+    config: ``learning_rate`` (1e-3), ``beta1`` (0.9), ``beta2`` (0.999), ``epsilon`` (1e-8),
+    state ``m``, ``v`` and step count ``t``.
+    """
+    w, dw, config = _prepare(
+        w, dw, config, {"learning_rate": 1e-3, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8}
+    )
+    m = config.get("m")
+    v = config.get("v")
+    m = np.zeros_like(w) if m is None else m
+    v = np.zeros_like(w) if v is None else v
+    t = config.get("t", 0) + 1
+    b1, b2 = config["beta1"], config["beta2"]
+    m = b1 * m + (1 - b1) * dw
+    v = b2 * v + (1 - b2) * dw**2
+    m_hat = m / (1 - b1**t)
+    v_hat = v / (1 - b2**t)
+    config.update(m=m, v=v, t=t)
+    return w - config["learning_rate"] * m_hat / (np.sqrt(v_hat) + config["epsilon"]), config
+
+
+UPDATE_RULES = {"sgd": sgd, "sgd_momentum": sgd_momentum, "rmsprop": rmsprop, "adam": adam}
+
+
+def random_search(loss_fn, shape, num_tries=1000, scale=1e-3, seed=0):
+    """Try random parameters and keep the best: the lecture's "Idea #2".
+
+    Parameters
+    ----------
+    loss_fn : callable
+        ``loss_fn(w) -> float`` for ``w`` of shape ``shape``.
+    shape : tuple of int
+        Shape of the parameters.
+    num_tries : int >= 1
+    scale : float > 0
+        Standard deviation of the Gaussian each try is drawn from.
+    seed : int
+
+    Returns
+    -------
+    best_w : ndarray, shape ``shape``
+    best_loss : float
+    losses : ndarray, shape (num_tries,)
+        The loss of every try, in order.
+    """
+    num_tries = check_number(num_tries, "num_tries", low=1, integer=True)
+    scale = check_number(scale, "scale", low=0, low_inclusive=False)
+    rng = np.random.default_rng(seed)
+    best_w, best_loss = None, np.inf
+    losses = np.empty(num_tries)
+    for k in range(num_tries):
+        w = rng.normal(0.0, scale, size=shape)
+        loss = float(loss_fn(w))
+        losses[k] = loss
+        if loss < best_loss:
+            best_w, best_loss = w, loss
+    if best_w is None:
+        raise ValueError("loss_fn: every try returned NaN; expected finite losses")
+    return best_w, best_loss, losses

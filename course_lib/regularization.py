@@ -1,0 +1,57 @@
+"""Weight penalties R(W) and their gradients.
+
+The full objective is ``data_loss + reg * R(W)``: each function here returns ``R(W)`` and
+``dR/dW`` *without* the strength ``reg``, which the caller multiplies in once. Biases are
+not penalized.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import as_float_array, check_choice, check_number
+
+
+def l2_penalty(W):
+    """L2 penalty ``R(W) = sum_kl W_kl^2``.
+
+    Parameters
+    ----------
+    W : array_like, any shape
+
+    Returns
+    -------
+    penalty : float
+    dW : ndarray, shape of ``W``
+    """
+    W = as_float_array(W, "W")
+    return float((W * W).sum()), 2.0 * W
+
+
+def l1_penalty(W):
+    """L1 penalty ``R(W) = sum_kl |W_kl|``; its gradient uses ``sign(0) = 0``."""
+    W = as_float_array(W, "W")
+    return float(np.abs(W).sum()), np.sign(W)
+
+
+def elastic_net_penalty(W, beta=0.5):
+    """Elastic net ``R(W) = sum_kl beta * W_kl^2 + |W_kl|`` (the lecture's form).
+
+    Parameters
+    ----------
+    W : array_like, any shape
+    beta : float >= 0
+        Weight of the squared term relative to the absolute term.
+    """
+    beta = check_number(beta, "beta", low=0)
+    W = as_float_array(W, "W")
+    return float(beta * (W * W).sum() + np.abs(W).sum()), 2.0 * beta * W + np.sign(W)
+
+
+PENALTIES = {"l2": l2_penalty, "l1": l1_penalty, "elastic_net": elastic_net_penalty}
+
+
+def penalty(W, kind="l2", **kwargs):
+    """Dispatch to a penalty by name: ``"l2"``, ``"l1"`` or ``"elastic_net"`` (takes ``beta``)."""
+    check_choice(kind, "kind", PENALTIES)
+    return PENALTIES[kind](W, **kwargs)
