@@ -173,7 +173,8 @@ def _read_cifar_batch(path: Path):
         raise ValueError(f"{path}: not a CIFAR-10 python batch (expected the keys b'data' and b'labels')") from None
     data = np.asarray(data, dtype=np.uint8)
     if data.ndim != 2 or data.shape[1] != 3072 or len(labels) != len(data):
-        raise ValueError(f"{path}: expected data of shape (N, 3072) with N labels, got {data.shape} and {len(labels)} labels")
+        raise ValueError(f"{path}: expected data of shape (N, 3072) with N labels, "
+                         f"got {data.shape} and {len(labels)} labels")
     # rows hold 1024 red, 1024 green, then 1024 blue values: reorder to height x width x channel
     images = data.reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1).reshape(len(data), -1)
     return images, np.asarray(labels, dtype=np.int64)
