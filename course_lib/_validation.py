@@ -49,7 +49,7 @@ def as_float_array(x, name: str, *, ndim: int | tuple[int, ...] | None = None,
             want = " or ".join(f"{d}-D" for d in allowed)
             raise ValueError(f"{name}: expected a {want} array, got shape {arr.shape}")
     if shape is not None:
-        want = "(" + ", ".join("any" if s is None else str(s) for s in shape) + ")"
+        want = "(" + ", ".join("any" if s is None else str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
         if arr.ndim != len(shape) or any(s is not None and s != a for s, a in zip(shape, arr.shape)):
             raise ValueError(f"{name}: expected shape {want}, got shape {arr.shape}")
     if arr.size == 0 and not allow_empty:
