@@ -6,3 +6,7 @@
 - ``release``: the student version of the workbook;
 - ``grade`` and ``gradescope``: the autograder and its Gradescope bundle.
 """
+
+from .check import check
+
+__all__ = ["check"]

@@ -1,0 +1,94 @@
+"""Exercises of ``00_start_here.ipynb``: a first taste of the format.
+
+- ``correct_class_scores``: pick each example's score for its correct class, s_{y_i};
+- ``cat_hinge_loss``: the hinge loss of the lecture's cat image, worked out by hand.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...losses import svm_loss
+from ..spec import Case, Exercise, Mistake
+
+_LECTURE_SCORES = np.array([[3.2, 5.1, -1.7], [1.3, 4.9, 2.0], [2.2, 2.5, -3.1]])
+_rng = np.random.default_rng(0)
+
+
+def _correct_class_scores(scores, y):
+    """Trusted reference: ``scores[i, y[i]]`` for every row i, shape (N,)."""
+    return np.asarray(scores, dtype=float)[np.arange(len(y)), y]
+
+
+def _whole_columns(scores, y):
+    return scores[:, y]
+
+
+def _row_maxima(scores, y):
+    return scores.max(axis=1)
+
+
+def _lecture_cat_loss():
+    loss, _ = svm_loss(_LECTURE_SCORES[:1], np.array([0]))
+    return loss
+
+
+EXERCISES = (
+    Exercise(
+        id="correct_class_scores",
+        notebook="00_start_here",
+        answer="correct_class_scores",
+        title="The score of each example's correct class",
+        points=1,
+        reference=_correct_class_scores,
+        public=(
+            Case((_LECTURE_SCORES, np.array([0, 1, 2])), "the lecture's 3 images x 3 classes"),
+            Case((np.array([[0.5, -1.0, 2.0, 3.5, 0.0], [1.0, 2.0, 3.0, 4.0, 5.0],
+                            [-2.0, -1.5, 0.25, 0.0, 9.0], [7.0, 6.0, 5.0, 4.0, 3.0]]),
+                  np.array([2, 0, 4, 2])), "4 examples x 5 classes"),
+        ),
+        hidden=(
+            ### BEGIN HIDDEN TESTS
+            Case((np.array([[1.5, -0.5]]), np.array([1])), "one example"),
+            Case((_rng.normal(size=(7, 3)).round(3), np.array([2, 2, 0, 1, 0, 2, 1])), "7 examples x 3 classes"),
+            Case((_rng.normal(size=(6, 10)).round(3), np.array([9, 0, 3, 3, 5, 8])), "6 examples x 10 classes"),
+            ### END HIDDEN TESTS
+        ),
+        mistakes=(
+            Mistake("whole_columns",
+                    "scores[:, y] takes whole columns, one per label, so N examples give an (N, N) array. "
+                    "Pair each row with its own label: scores[np.arange(N), y].",
+                    _whole_columns),
+            Mistake("row_maxima",
+                    "these are each row's highest scores; the exercise asks for the score of the correct "
+                    "class y[i], which need not be the highest.",
+                    _row_maxima),
+        ),
+    ),
+    Exercise(
+        id="cat_hinge_loss",
+        notebook="00_start_here",
+        answer="cat_hinge_loss",
+        title="The hinge loss of the cat image, by hand",
+        points=1,
+        kind="value",
+        reference=_lecture_cat_loss,
+        public=(Case((), "the cat image: scores cat 3.2, car 5.1, frog -1.7"),),
+        mistakes=(
+            Mistake("includes_correct_class",
+                    "the sum runs over j != y_i only: the correct class (cat) would add "
+                    "max(0, 3.2 - 3.2 + 1) = 1 to the loss.",
+                    lambda: 2.9 + 1.0),
+            Mistake("squared_hinge",
+                    "that is the squared hinge, max(0, .)^2; the lecture's loss is the plain hinge max(0, .).",
+                    lambda: 1.9 ** 2),
+            Mistake("averaged_over_classes",
+                    "the hinge terms are summed over the wrong classes, not averaged.",
+                    lambda: 2.9 / 2),
+            Mistake("forgot_clamp",
+                    "max(0, .) clamps each term at zero: the frog term -1.7 - 3.2 + 1 = -3.9 counts as 0.",
+                    lambda: 1.9 - 3.9),
+        ),
+        forbidden=("svm_loss", "svm_loss_naive"),
+    ),
+)

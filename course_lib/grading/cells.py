@@ -1,0 +1,226 @@
+"""Exercise cells in a notebook: their metadata, and the regions a release removes.
+
+An exercise is two code cells, the answer cell and, right below it, its check cell::
+
+    answer: metadata {"nbgrader": {"grade": false, "solution": true, "locked": false,
+                                   "grade_id": ID, "schema_version": 3},
+                      "course_lib": {"exercise": ID, "role": "answer"}}
+            source   def f(...):  / docstring / ### BEGIN SOLUTION ... ### END SOLUTION
+    check:  metadata {"nbgrader": {"grade": true, "solution": false, "locked": true,
+                                   "grade_id": ID + "_check", "points": P, "schema_version": 3},
+                      "course_lib": {"exercise": ID, "role": "check"}}
+            source   check(ID, f) / ### BEGIN HIDDEN TESTS / check(ID, f, hidden=True) / ### END ...
+
+nbgrader allows no extra keys in its own metadata, so the workbook's keys live under
+``course_lib``. This module works on plain strings and nbformat nodes only (no nbformat
+import), so that the autograder and the release share it cheaply.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+
+BEGIN_SOLUTION = "### BEGIN SOLUTION"
+END_SOLUTION = "### END SOLUTION"
+BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"
+END_HIDDEN = "### END HIDDEN TESTS"
+STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
+CHECK_SUFFIX = "_check"
+_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+# --- metadata --------------------------------------------------------------------------
+
+def _check_id(exercise_id: str) -> str:
+    if not isinstance(exercise_id, str) or not _ID_PATTERN.match(exercise_id):
+        raise ValueError(f"exercise_id: expected letters, digits, '_' or '-', got {exercise_id!r}")
+    return exercise_id
+
+
+def answer_metadata(exercise_id: str) -> dict:
+    """Cell metadata of an exercise's answer cell (an nbgrader autograded-answer cell)."""
+    _check_id(exercise_id)
+    return {
+        "nbgrader": {"grade": False, "solution": True, "locked": False, "grade_id": exercise_id,
+                     "schema_version": 3},
+        "course_lib": {"exercise": exercise_id, "role": "answer"},
+        "tags": [],
+    }
+
+
+def check_metadata(exercise_id: str, points: float) -> dict:
+    """Cell metadata of an exercise's check cell (an nbgrader autograder-tests cell)."""
+    _check_id(exercise_id)
+    if isinstance(points, bool) or not isinstance(points, (int, float)) or not points > 0:
+        raise ValueError(f"points: expected a positive number, got {points!r}")
+    return {
+        "nbgrader": {"grade": True, "solution": False, "locked": True,
+                     "grade_id": exercise_id + CHECK_SUFFIX, "points": points, "schema_version": 3},
+        "course_lib": {"exercise": exercise_id, "role": "check"},
+    }
+
+
+def check_source(exercise_id: str, answer_name: str) -> str:
+    """Source of a check cell: the public check, then the hidden one inside its markers."""
+    _check_id(exercise_id)
+    if not answer_name.isidentifier():
+        raise ValueError(f"answer_name: expected a Python identifier, got {answer_name!r}")
+    return (f'check("{exercise_id}", {answer_name})\n{BEGIN_HIDDEN}\n'
+            f'check("{exercise_id}", {answer_name}, hidden=True)\n{END_HIDDEN}')
+
+
+def cell_role(cell) -> tuple[str, str] | None:
+    """``(exercise_id, "answer" | "check")`` for an exercise cell, else None."""
+    meta = cell.get("metadata", {}).get("course_lib", {})
+    if not isinstance(meta, dict) or "exercise" not in meta or meta.get("role") not in ("answer", "check"):
+        return None
+    return meta["exercise"], meta["role"]
+
+
+# --- finding exercises -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ExerciseCells:
+    """Positions of one exercise's cells in ``nb.cells`` (``check`` is None if missing)."""
+
+    exercise_id: str
+    answer: int
+    check: int | None
+
+
+def find_exercise_cells(nb) -> list[ExerciseCells]:
+    """Every exercise in a notebook, in order, from the ``course_lib`` cell metadata."""
+    answers, checks = {}, {}
+    for index, cell in enumerate(nb["cells"]):
+        role = cell_role(cell)
+        if role is not None:
+            (answers if role[1] == "answer" else checks).setdefault(role[0], index)
+    return [ExerciseCells(eid, idx, checks.get(eid)) for eid, idx in answers.items()]
+
+
+def exercise_cell_problems(nb, exercises) -> list[str]:
+    """Everything wrong with a notebook's exercise cells, against its bank exercises.
+
+    Checks: every bank exercise has exactly one answer and one check cell, the check
+    cell is a code cell right below its answer cell, nbgrader metadata equals what
+    :func:`answer_metadata` / :func:`check_metadata` give (ids, points), solution and
+    hidden-test markers are balanced and in the right kind of cell, and the check cell
+    calls ``check`` on the bank's answer name. Returns an empty list if all is well.
+    """
+    problems = []
+    by_id = {ex.id: ex for ex in exercises}
+    seen: dict[tuple, list[int]] = {}
+    for index, cell in enumerate(nb["cells"]):
+        role = cell_role(cell)
+        source = "".join(cell.get("source", ""))
+        has_solution = BEGIN_SOLUTION in source
+        has_hidden = BEGIN_HIDDEN in source
+        if role is None:
+            if "nbgrader" in cell.get("metadata", {}) or has_solution or has_hidden:
+                problems.append(f"cell {index}: nbgrader metadata or markers but no course_lib exercise role")
+            continue
+        seen.setdefault(role, []).append(index)
+        eid, kind = role
+        if eid not in by_id:
+            problems.append(f"cell {index}: exercise {eid!r} is not in the bank for this notebook")
+            continue
+        ex = by_id[eid]
+        if cell.get("cell_type") != "code":
+            problems.append(f"cell {index}: {kind} cell of {eid!r} must be a code cell")
+        want = answer_metadata(eid) if kind == "answer" else check_metadata(eid, ex.points)
+        if cell["metadata"].get("nbgrader") != want["nbgrader"]:
+            problems.append(f"cell {index}: nbgrader metadata of {eid!r} {kind} cell is "
+                            f"{cell['metadata'].get('nbgrader')}, expected {want['nbgrader']}")
+        try:
+            if kind == "answer":
+                if not has_solution:
+                    problems.append(f"cell {index}: answer cell of {eid!r} has no {BEGIN_SOLUTION} region")
+                if has_hidden:
+                    problems.append(f"cell {index}: hidden tests belong in the check cell, not the answer cell")
+                strip_solutions(source)
+            else:
+                if has_solution:
+                    problems.append(f"cell {index}: check cell of {eid!r} contains a solution region")
+                if not has_hidden:
+                    problems.append(f"cell {index}: check cell of {eid!r} has no hidden-test block")
+                strip_hidden_tests(source)
+                if not re.search(rf"check\(\s*['\"]{re.escape(eid)}['\"]\s*,\s*{re.escape(ex.answer)}\s*[,)]",
+                                 source):
+                    problems.append(f"cell {index}: check cell must call check({eid!r}, {ex.answer})")
+        except ValueError as exc:
+            problems.append(f"cell {index}: {exc}")
+    for role, indexes in seen.items():
+        if len(indexes) > 1:
+            problems.append(f"exercise {role[0]!r}: {len(indexes)} {role[1]} cells (cells {indexes})")
+    for eid in by_id:
+        answer = seen.get((eid, "answer"))
+        check = seen.get((eid, "check"))
+        if not answer:
+            problems.append(f"exercise {eid!r}: no answer cell in the notebook")
+        if not check:
+            problems.append(f"exercise {eid!r}: no check cell in the notebook")
+        if answer and check and check[0] != answer[0] + 1:
+            problems.append(f"exercise {eid!r}: check cell (cell {check[0]}) is not right below its answer "
+                            f"cell (cell {answer[0]})")
+    return problems
+
+
+# --- removing solutions and hidden tests --------------------------------------------------
+
+def _regions(lines: list[str], begin: str, end: str, what: str):
+    """Yield (start, stop) line indexes of each begin..end region; ValueError if unbalanced."""
+    start = None
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if text == begin:
+            if start is not None:
+                raise ValueError(f"source: nested {begin!r} at line {i + 1} ({what} opened at line {start + 1})")
+            start = i
+        elif text == end:
+            if start is None:
+                raise ValueError(f"source: {end!r} at line {i + 1} without a {begin!r} before it")
+            yield start, i
+            start = None
+    if start is not None:
+        raise ValueError(f"source: {begin!r} at line {start + 1} is never closed by {end!r}")
+
+
+def strip_solutions(source: str) -> str:
+    """Replace each solution region by the stub, indented like its ``### BEGIN SOLUTION`` line.
+
+    >>> strip_solutions("def f():\\n    ### BEGIN SOLUTION\\n    return 1\\n    ### END SOLUTION")
+    'def f():\\n    # YOUR CODE HERE\\n    raise NotImplementedError()'
+    """
+    lines = source.split("\n")
+    out, last = [], 0
+    for start, stop in list(_regions(lines, BEGIN_SOLUTION, END_SOLUTION, "solution")):
+        indent = lines[start][: len(lines[start]) - len(lines[start].lstrip())]
+        out += lines[last:start] + [indent + s for s in STUB]
+        last = stop + 1
+    return "\n".join(out + lines[last:])
+
+
+def strip_hidden_tests(source: str) -> str:
+    """Remove each hidden-test region, markers included (works on cells and bank modules)."""
+    lines = source.split("\n")
+    out, last = [], 0
+    for start, stop in list(_regions(lines, BEGIN_HIDDEN, END_HIDDEN, "hidden tests")):
+        out += lines[last:start]
+        last = stop + 1
+    return "\n".join(out + lines[last:])
+
+
+def solution_code(source: str) -> str:
+    """An answer cell's source with the solution markers removed (the full, runnable solution)."""
+    return "\n".join(line for line in source.split("\n") if line.strip() not in (BEGIN_SOLUTION, END_SOLUTION))
+
+
+def blank_cell(cell):
+    """A copy of an exercise cell as a student receives it: solutions stubbed, hidden tests gone."""
+    cell = copy.deepcopy(cell)
+    source = "".join(cell.get("source", ""))
+    source = strip_hidden_tests(strip_solutions(source))
+    cell["source"] = source
+    return cell
