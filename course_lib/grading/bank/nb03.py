@@ -1,0 +1,245 @@
+"""Exercises of ``03_multiclass_svm``: the hinge loss of one example, then of a batch.
+
+- ``hinge_one``: ``L_i = sum_{j != y_i} max(0, s_j - s_{y_i} + 1)`` for one score vector;
+- ``svm_loop``: the mean hinge loss of N examples and its gradient, written with loops;
+- ``svm_vectorized``: the same numbers without a Python loop.
+
+Scores are (N, C) arrays (one row per example), labels (N,) integers, margin 1.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course_lib.grading.spec import Case, Exercise, Mistake
+from course_lib.losses import svm_loss, svm_loss_naive
+
+# The lecture's worked example: one row per image (cat, car, frog), one column per class.
+LECTURE_SCORES = np.array([[3.2, 5.1, -1.7],
+                           [1.3, 4.9, 2.0],
+                           [2.2, 2.5, -3.1]])
+LECTURE_Y = np.array([0, 1, 2])
+
+
+def _random_scores(n, c, seed, scale=2.0):
+    """Non-degenerate scores of shape (n, c) and labels of shape (n,), fixed by ``seed``."""
+    rng = np.random.default_rng(seed)
+    return scale * rng.standard_normal((n, c)), rng.integers(0, c, size=n)
+
+
+# --- one example -----------------------------------------------------------------------
+
+def hinge_one_reference(s, label):
+    """Hinge loss of one example: ``s`` is (C,), ``label`` an int in [0, C)."""
+    loss, _ = svm_loss_naive(np.asarray(s, dtype=float)[None, :], np.array([label]))
+    return float(loss)
+
+
+def _margins(s, label):
+    """``s_j - s_y + 1`` for every class j (including j = y, where it is 1)."""
+    s = np.asarray(s, dtype=float)
+    return s - s[label] + 1.0
+
+
+def _one_includes_correct(s, label):
+    return float(np.maximum(0.0, _margins(s, label)).sum())
+
+
+def _one_mean_over_classes(s, label):
+    return hinge_one_reference(s, label) / (len(s) - 1)
+
+
+def _one_squared(s, label):
+    m = np.maximum(0.0, _margins(s, label))
+    m[label] = 0.0
+    return float((m**2).sum())
+
+
+def _one_flipped(s, label):
+    s = np.asarray(s, dtype=float)
+    m = np.maximum(0.0, s[label] - s + 1.0)
+    m[label] = 0.0
+    return float(m.sum())
+
+
+def _one_no_margin(s, label):
+    m = np.maximum(0.0, _margins(s, label) - 1.0)
+    return float(m.sum())
+
+
+_ONE_MISTAKES = (
+    Mistake("includes_correct_class",
+            "Your loss is 1 too large: did the sum include j = y_i? That term is always max(0, 1) = 1.",
+            _one_includes_correct),
+    Mistake("mean_over_classes",
+            "You divided by the number of classes: the lecture's L_i is a sum over j != y_i, not a mean.",
+            _one_mean_over_classes),
+    Mistake("squared_hinge",
+            "You squared each term: that is the squared hinge, a different loss. Use max(0, s_j - s_y + 1).",
+            _one_squared),
+    Mistake("flipped_difference",
+            "The difference is the wrong way round: the term is s_j - s_{y_i} + 1 (wrong score minus correct).",
+            _one_flipped),
+    Mistake("no_margin",
+            "The safety margin is missing: add 1 inside the max, max(0, s_j - s_{y_i} + 1).",
+            _one_no_margin),
+)
+
+
+# --- N examples, with the gradient --------------------------------------------------------
+
+def _batch_includes_correct(scores, y):
+    loss, dscores = svm_loss(scores, y)
+    return loss + 1.0, dscores
+
+
+def _batch_not_averaged(scores, y):
+    loss, dscores = svm_loss(scores, y)
+    n = np.shape(scores)[0]
+    return loss * n, dscores * n
+
+
+def _batch_grad_not_averaged(scores, y):
+    loss, dscores = svm_loss(scores, y)
+    return loss, dscores * np.shape(scores)[0]
+
+
+def _batch_mean_over_classes(scores, y):
+    loss, dscores = svm_loss(scores, y)
+    c = np.shape(scores)[1]
+    return loss / (c - 1), dscores / (c - 1)
+
+
+def _batch_squared(scores, y):
+    scores = np.asarray(scores, dtype=float)
+    n = scores.shape[0]
+    rows = np.arange(n)
+    m = np.maximum(0.0, scores - scores[rows, y][:, None] + 1.0)
+    m[rows, y] = 0.0
+    d = 2.0 * m
+    d[rows, y] = -d.sum(axis=1)
+    return float((m**2).sum() / n), d / n
+
+
+def _batch_grad_sign(scores, y):
+    loss, dscores = svm_loss(scores, y)
+    return loss, -dscores
+
+
+def _batch_grad_correct_missing(scores, y):
+    loss, dscores = svm_loss(scores, y)
+    dscores = dscores.copy()
+    dscores[np.arange(len(y)), y] = 0.0
+    return loss, dscores
+
+
+def _batch_boundary_counted(scores, y):
+    """Counts a margin of exactly 0 as active in the gradient (``>= 0`` instead of ``> 0``)."""
+    scores = np.asarray(scores, dtype=float)
+    n = scores.shape[0]
+    rows = np.arange(n)
+    m = scores - scores[rows, y][:, None] + 1.0
+    m[rows, y] = -1.0
+    active = (m >= 0).astype(float)
+    active[rows, y] = -active.sum(axis=1)
+    loss, _ = svm_loss(scores, y)
+    return loss, active / n
+
+
+_BATCH_MISTAKES = (
+    Mistake("includes_correct_class",
+            "Your loss is 1 too large: skip j = y_i in the sum (that term is always max(0, 1) = 1).",
+            _batch_includes_correct),
+    Mistake("not_averaged",
+            "Loss and gradient are N times too large: divide by the number of examples N.",
+            _batch_not_averaged),
+    Mistake("gradient_not_averaged",
+            "The loss is right but the gradient is N times too large: divide dscores by N too.",
+            _batch_grad_not_averaged),
+    Mistake("mean_over_classes",
+            "You divided by C - 1: L_i sums over the wrong classes, it does not average over them.",
+            _batch_mean_over_classes),
+    Mistake("squared_hinge",
+            "You computed the squared hinge loss: use max(0, s_j - s_{y_i} + 1) without squaring.",
+            _batch_squared),
+    Mistake("gradient_sign",
+            "The gradient has the wrong sign: a violating class j gets +1/N, the correct class -1/N per violation.",
+            _batch_grad_sign),
+    Mistake("correct_class_gradient_missing",
+            "The gradient of the correct class is missing: each violation also subtracts 1/N from dscores[i, y_i].",
+            _batch_grad_correct_missing),
+    Mistake("boundary_counted",
+            "A margin of exactly 0 counts as satisfied: use > 0, not >= 0, when deciding which terms are active.",
+            _batch_boundary_counted),
+)
+
+_BATCH_PUBLIC = (
+    Case((LECTURE_SCORES, LECTURE_Y), "the lecture's cat/car/frog example (loss 5.27)"),
+    Case(_random_scores(5, 4, seed=30), "5 examples, 4 classes, random scores"),
+)
+
+
+_BATCH_HIDDEN = (
+    ### BEGIN HIDDEN TESTS
+    Case(_random_scores(1, 3, seed=31), "a single example (N = 1)"),
+    Case(_random_scores(7, 2, seed=32), "two classes (C = 2)"),
+    Case((np.array([[2.0, 1.0, 0.0], [0.0, 3.0, 2.0]]), np.array([0, 1])), "margins exactly at the boundary"),
+    Case((np.zeros((4, 5)), np.array([0, 1, 2, 4])), "all scores equal (loss C - 1)"),
+    Case(_random_scores(20, 10, seed=33, scale=1e3), "large scores, 20 examples, 10 classes"),
+    Case(_random_scores(30, 6, seed=34, scale=0.5), "30 examples, 6 classes, small scores"),
+    ### END HIDDEN TESTS
+)
+
+EXERCISES = (
+    Exercise(
+        id="hinge_one",
+        title="The hinge loss of one example",
+        notebook="03_multiclass_svm",
+        answer="hinge_loss_one",
+        points=1,
+        reference=hinge_one_reference,
+        public=(
+            Case((LECTURE_SCORES[0], 0), "the cat image (2.9)"),
+            Case((LECTURE_SCORES[2], 2), "the frog image (12.9)"),
+            Case((LECTURE_SCORES[1], 1), "the car image (0)"),
+        ),
+        hidden=(
+            ### BEGIN HIDDEN TESTS
+            Case((np.array([2.0, 1.0, 0.5]), 0), "margin exactly at the boundary"),
+            Case((np.array([1.5, 1.5, 1.5, 1.5]), 2), "all scores tied (loss C - 1)"),
+            Case((np.array([0.3, -0.4]), 1), "two classes"),
+            Case((3 * np.random.default_rng(35).standard_normal(10), 9), "ten classes, correct class last"),
+            Case((np.array([1e4, -2e4, 3e4]), 0), "large scores"),
+            ### END HIDDEN TESTS
+        ),
+        mistakes=_ONE_MISTAKES,
+        output_names=("loss",),
+        forbidden=("svm_loss", "svm_loss_naive"),
+    ),
+    Exercise(
+        id="svm_loop",
+        title="The multiclass SVM loss and its gradient, with loops",
+        notebook="03_multiclass_svm",
+        answer="svm_loss_loop",
+        points=2,
+        reference=svm_loss_naive,
+        public=_BATCH_PUBLIC,
+        hidden=_BATCH_HIDDEN,
+        mistakes=_BATCH_MISTAKES,
+        output_names=("loss", "dscores"),
+        forbidden=("svm_loss", "svm_loss_naive"),
+    ),
+    Exercise(
+        id="svm_vectorized",
+        title="The multiclass SVM loss and its gradient, vectorized",
+        notebook="03_multiclass_svm",
+        answer="svm_loss_vectorized",
+        points=2,
+        reference=svm_loss,
+        public=_BATCH_PUBLIC,
+        hidden=_BATCH_HIDDEN,
+        mistakes=_BATCH_MISTAKES,
+        output_names=("loss", "dscores"),
+        forbidden=("svm_loss", "svm_loss_naive"),
+    ),
+)
