@@ -1,0 +1,351 @@
+"""Exercises of ``08_gradients.ipynb``: the numerical gradient, then the analytic gradients
+of the hinge and softmax losses of a linear classifier with respect to its weights.
+
+Model of the analytic exercises: ``scores = X @ W`` with ``X`` (N, D) and ``W`` (D, C);
+objective ``data_loss(scores, y) + reg * sum(W ** 2)``, the data loss averaged over the N
+examples, natural logs. A margin of exactly 0 counts as inactive (``> 0``), as in
+``course_lib.losses``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...gradcheck import numerical_gradient
+from ...losses import softmax_loss, svm_loss
+from ...regularization import l2_penalty
+from ..spec import Case, Exercise, Fixture, Mistake
+
+FIXTURES = "course_lib.grading.bank.nb08"
+
+
+# --- trusted functions passed to the numerical gradient (fixtures) ---------------------
+
+def wavy(x):
+    """``sum(sin(3 x) + x^3 / 3) + (sum x)^2 / 2``: smooth, any shape, coordinates coupled."""
+    x = np.asarray(x, dtype=float)
+    return float(np.sum(np.sin(3.0 * x) + x**3 / 3.0) + 0.5 * np.sum(x) ** 2)
+
+
+def _toy_problem():
+    rng = np.random.default_rng(8)
+    X = rng.normal(size=(6, 3))
+    y = np.array([0, 1, 2, 0, 1, 2])
+    return X, y
+
+
+def toy_softmax_objective(W):
+    """Softmax loss of a (3, 3) weight matrix on six fixed examples, plus ``0.1 * sum(W^2)``."""
+    X, y = _toy_problem()
+    return softmax_loss(X @ W, y)[0] + 0.1 * l2_penalty(W)[0]
+
+
+def toy_svm_objective(W):
+    """Hinge loss of a (3, 3) weight matrix on six fixed examples (no regularization)."""
+    X, y = _toy_problem()
+    return svm_loss(X @ W, y)[0]
+
+
+# --- exercise 1: centred differences ----------------------------------------------------
+
+def _forward_difference(f, x, h):
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    base = f(x)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old + h
+        grad[idx] = (f(x) - base) / h
+        x[idx] = old
+    return grad
+
+
+def _not_restored(f, x, h):
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old + h
+        plus = f(x)
+        x[idx] = old - h
+        grad[idx] = (plus - f(x)) / (2 * h)
+    return grad
+
+
+def _divided_by_h(f, x, h):
+    return 2.0 * numerical_gradient(f, x, h)
+
+
+_rng = np.random.default_rng(80)
+_W_33 = _rng.normal(size=(3, 3))
+_W_33b = _rng.normal(size=(3, 3))
+
+NUMERICAL = Exercise(
+    id="numerical_gradient_centred",
+    notebook="08_gradients",
+    answer="numerical_grad",
+    points=2,
+    title="Numerical gradient by centred differences",
+    reference=numerical_gradient,
+    public=(
+        Case((Fixture(f"{FIXTURES}:wavy"), np.array([0.5, -1.0, 2.0]), 1e-1), "a smooth function, h = 0.1"),
+        Case((Fixture(f"{FIXTURES}:wavy"), np.array([[0.3, -0.7], [1.1, 0.0]]), 1e-3), "a 2 x 2 input"),
+        Case((Fixture(f"{FIXTURES}:toy_softmax_objective"), _W_33, 1e-5), "softmax loss of W, h = 1e-5"),
+    ),
+    hidden=(
+        ### BEGIN HIDDEN TESTS
+        Case((Fixture(f"{FIXTURES}:wavy"), np.array([1.7]), 0.25), "one coordinate, large h"),
+        Case((Fixture(f"{FIXTURES}:wavy"), _rng.normal(size=(2, 3, 2)), 1e-2), "a 3-D input"),
+        Case((Fixture(f"{FIXTURES}:toy_svm_objective"), _W_33b, 1e-4), "hinge loss of W"),
+        Case((Fixture(f"{FIXTURES}:toy_softmax_objective"), 3.0 * _W_33b, 2e-2), "softmax loss, larger weights"),
+        ### END HIDDEN TESTS
+    ),
+    mistakes=(
+        Mistake("forward_difference", "That is the one-sided difference (f(x + h) - f(x)) / h. Use the centred "
+                "one, (f(x + h) - f(x - h)) / (2h): its error shrinks like h^2 instead of h.", _forward_difference),
+        Mistake("not_restored", "Put each coordinate back to its old value after evaluating f(x - h): otherwise "
+                "every later coordinate is measured at a shifted point.", _not_restored),
+        Mistake("divided_by_h", "The two evaluation points are 2h apart: divide by 2 * h, not h.", _divided_by_h),
+    ),
+    output_names=("grad",),
+    rtol=1e-6,
+    atol=1e-7,
+    forbidden=("numerical_gradient", "grad_check_sparse"),
+)
+
+
+# --- exercises 2 and 3: analytic gradients with respect to W ---------------------------
+
+def svm_objective(W, X, y, reg):
+    """Mean hinge loss of ``X @ W`` plus ``reg * sum(W^2)``, and its gradient (D, C)."""
+    loss, dscores = svm_loss(X @ W, y)
+    penalty, dpenalty = l2_penalty(W)
+    return loss + reg * penalty, X.T @ dscores + reg * dpenalty
+
+
+def softmax_objective(W, X, y, reg):
+    """Mean softmax loss of ``X @ W`` plus ``reg * sum(W^2)``, and its gradient (D, C)."""
+    loss, dscores = softmax_loss(X @ W, y)
+    penalty, dpenalty = l2_penalty(W)
+    return loss + reg * penalty, X.T @ dscores + reg * dpenalty
+
+
+def _hinge_margins(W, X, y):
+    scores = X @ W
+    rows = np.arange(len(y))
+    margins = scores - scores[rows, y][:, None] + 1.0
+    margins[rows, y] = 0.0
+    return np.maximum(margins, 0.0), rows
+
+
+def _svm_includes_correct_class(W, X, y, reg):
+    loss, dW = svm_objective(W, X, y, reg)
+    return loss + 1.0, dW  # the j = y_i term is max(0, 1) = 1 for every example; its gradient cancels
+
+
+def _svm_mean_over_classes(W, X, y, reg):
+    loss, dW = svm_objective(W, X, y, reg)
+    c = W.shape[1]
+    penalty, dpenalty = l2_penalty(W)
+    return (loss - reg * penalty) / (c - 1) + reg * penalty, (dW - reg * dpenalty) / (c - 1) + reg * dpenalty
+
+
+def _svm_squared(W, X, y, reg):
+    margins, rows = _hinge_margins(W, X, y)
+    n = len(y)
+    dscores = 2.0 * margins
+    dscores[rows, y] = -dscores.sum(axis=1)
+    return (margins**2).sum() / n + reg * np.sum(W * W), X.T @ dscores / n + 2 * reg * W
+
+
+def _svm_grad_not_divided(W, X, y, reg):
+    loss, dW = svm_objective(W, X, y, reg)
+    return loss, (dW - 2 * reg * W) * len(y) + 2 * reg * W
+
+
+def _svm_no_correct_column(W, X, y, reg):
+    margins, rows = _hinge_margins(W, X, y)
+    active = (margins > 0).astype(float)
+    loss = svm_objective(W, X, y, reg)[0]
+    return loss, X.T @ active / len(y) + 2 * reg * W
+
+
+def _svm_at_least_zero(W, X, y, reg):
+    scores = X @ W
+    rows = np.arange(len(y))
+    margins = scores - scores[rows, y][:, None] + 1.0
+    active = (margins >= 0).astype(float)
+    active[rows, y] = 0.0
+    active[rows, y] = -active.sum(axis=1)
+    loss = svm_objective(W, X, y, reg)[0]
+    return loss, X.T @ active / len(y) + 2 * reg * W
+
+
+def _reg_without_2(objective):
+    def wrong(W, X, y, reg):
+        loss, dW = objective(W, X, y, reg)
+        return loss, dW - reg * W
+    return wrong
+
+
+def _reg_forgotten_in_grad(objective):
+    def wrong(W, X, y, reg):
+        loss, dW = objective(W, X, y, reg)
+        return loss, dW - 2 * reg * W
+    return wrong
+
+
+_rng = np.random.default_rng(81)
+_LECTURE_W = np.array([[3.2, 5.1, -1.7], [1.3, 4.9, 2.0], [2.2, 2.5, -3.1]])  # scores = I @ W
+_LECTURE_Y = np.array([0, 1, 2])
+
+
+def _random_problem(n, d, c, seed, scale=1.0):
+    rng = np.random.default_rng(seed)
+    W = scale * rng.normal(size=(d, c))
+    X = rng.normal(size=(n, d))
+    y = rng.integers(0, c, size=n)
+    return W, X, y
+
+
+_P1 = _random_problem(5, 4, 3, 1)
+_P2 = _random_problem(8, 6, 4, 2)
+_H1 = _random_problem(20, 10, 5, 3)
+_H2 = _random_problem(1, 3, 4, 4)
+_H3 = _random_problem(7, 5, 2, 5)
+_H4 = _random_problem(6, 4, 3, 6, scale=300.0)
+
+SVM = Exercise(
+    id="svm_loss_grad_W",
+    notebook="08_gradients",
+    answer="svm_loss_grad",
+    points=3,
+    title="Hinge loss and its gradient with respect to W",
+    reference=svm_objective,
+    public=(
+        Case((_LECTURE_W, np.eye(3), _LECTURE_Y, 0.0),
+             "the lecture's cat/car/frog example (X = I, so scores = W): loss 5.27"),
+        Case((*_P1, 0.1), "5 examples, 4 features, 3 classes, reg = 0.1"),
+        Case((*_P2, 0.0), "8 examples, 6 features, 4 classes, no regularization"),
+    ),
+    hidden=(
+        ### BEGIN HIDDEN TESTS
+        Case((*_H1, 0.05), "20 examples, 10 features, 5 classes"),
+        Case((*_H2, 0.2), "a single example"),
+        Case((*_H3, 1e-3), "two classes"),
+        Case((*_H4, 1e-4), "large scores"),
+        Case((np.array([[2.0, 1.0, 0.0], [0.0, 1.25, 0.5]]), np.eye(2), np.array([0, 1]), 0.0),
+             "a margin exactly at the boundary"),
+        Case((np.array([[5.0, 0.0], [0.0, 5.0]]), np.eye(2), np.array([0, 1]), 0.3), "every margin satisfied"),
+        ### END HIDDEN TESTS
+    ),
+    mistakes=(
+        Mistake("includes_correct_class", "Your loss is 1 too large per example (6.27 instead of 5.27 on the "
+                "lecture's example): the sum runs over j != y_i, skip the correct class.",
+                _svm_includes_correct_class),
+        Mistake("mean_over_classes", "Sum the margins over the classes j != y_i; only the average over the N "
+                "examples is a mean.", _svm_mean_over_classes),
+        Mistake("squared_hinge", "That is the squared hinge loss: use max(0, margin) itself, not its square.",
+                _svm_squared),
+        Mistake("grad_not_divided", "The loss is a mean over the N examples, so its gradient is divided by N too.",
+                _svm_grad_not_divided),
+        Mistake("no_correct_column", "Each active margin also pulls on the correct class: column y_i of dW gets "
+                "-x_i once per active margin.", _svm_no_correct_column),
+        Mistake("margin_at_least_zero", "A margin of exactly 0 contributes nothing (max(0, 0) = 0): count a "
+                "margin as active only when it is > 0.", _svm_at_least_zero),
+        Mistake("reg_grad_without_2", "The gradient of reg * sum(W^2) is 2 * reg * W.", _reg_without_2(svm_objective)),
+        Mistake("reg_grad_forgotten", "Add the regularization gradient 2 * reg * W to dW.",
+                _reg_forgotten_in_grad(svm_objective)),
+    ),
+    output_names=("loss", "dW"),
+    forbidden=("svm_loss", "svm_loss_naive", "LinearClassifier", "l2_penalty", "penalty"),
+)
+
+
+def _softmax_no_shift(W, X, y, reg):
+    scores = X @ W
+    n = len(y)
+    exp = np.exp(scores)
+    probs = exp / exp.sum(axis=1, keepdims=True)
+    loss = -np.log(probs[np.arange(n), y]).mean() + reg * np.sum(W * W)
+    dscores = probs.copy()
+    dscores[np.arange(n), y] -= 1.0
+    return loss, X.T @ dscores / n + 2 * reg * W
+
+
+def _softmax_log10(W, X, y, reg):
+    loss, dW = softmax_objective(W, X, y, reg)
+    data = loss - reg * np.sum(W * W)
+    return data / np.log(10.0) + reg * np.sum(W * W), dW
+
+
+def _softmax_grad_not_divided(W, X, y, reg):
+    loss, dW = softmax_objective(W, X, y, reg)
+    return loss, (dW - 2 * reg * W) * len(y) + 2 * reg * W
+
+
+def _softmax_wrong_sign(W, X, y, reg):
+    loss, dW = softmax_objective(W, X, y, reg)
+    return loss, -(dW - 2 * reg * W) + 2 * reg * W
+
+
+def _softmax_forgot_minus_one(W, X, y, reg):
+    probs = np.exp(X @ W - (X @ W).max(axis=1, keepdims=True))
+    probs /= probs.sum(axis=1, keepdims=True)
+    loss = softmax_objective(W, X, y, reg)[0]
+    return loss, X.T @ probs / len(y) + 2 * reg * W
+
+
+_S1 = _random_problem(5, 4, 3, 11)
+_S2 = _random_problem(9, 3, 5, 12)
+_SH1 = _random_problem(25, 8, 6, 13)
+_SH2 = _random_problem(1, 4, 3, 14)
+_SH3 = _random_problem(6, 5, 2, 15)
+_SH4 = _random_problem(4, 3, 3, 16, scale=1000.0)
+_S3 = _random_problem(3, 2, 3, 17, scale=800.0)
+
+SOFTMAX = Exercise(
+    id="softmax_loss_grad_W",
+    notebook="08_gradients",
+    answer="softmax_loss_grad",
+    points=3,
+    title="Softmax loss and its gradient with respect to W",
+    reference=softmax_objective,
+    public=(
+        Case((np.array([[-2.85, 0.86, 0.28]]), np.array([[1.0]]), np.array([2]), 0.0),
+             "the lecture's example (one example, X = [[1]]): loss -ln(0.353) = 1.04"),
+        Case((*_S1, 0.1), "5 examples, 4 features, 3 classes, reg = 0.1"),
+        Case((*_S2, 0.0), "9 examples, 3 features, 5 classes, no regularization"),
+        Case((*_S3, 1e-4), "large scores (in the thousands)"),
+    ),
+    hidden=(
+        ### BEGIN HIDDEN TESTS
+        Case((*_SH1, 0.01), "25 examples, 8 features, 6 classes"),
+        Case((*_SH2, 0.5), "a single example"),
+        Case((*_SH3, 1e-3), "two classes"),
+        Case((*_SH4, 1e-5), "scores in the thousands (exp overflows without the max shift)"),
+        Case((np.zeros((3, 4)), _rng.normal(size=(5, 3)), np.array([0, 1, 2, 3, 0]), 0.2),
+             "W = 0: loss ln(C)"),
+        ### END HIDDEN TESTS
+    ),
+    mistakes=(
+        Mistake("no_max_shift", "np.exp overflowed: subtract each row's largest score before exponentiating "
+                "(the probabilities do not change).", _softmax_no_shift),
+        Mistake("log10", "Use the natural log np.log (the slide's 0.452 is -log10(0.353); in natural logs it "
+                "is 1.04).", _softmax_log10),
+        Mistake("grad_not_divided", "The loss is a mean over the N examples, so its gradient is divided by N too.",
+                _softmax_grad_not_divided),
+        Mistake("wrong_sign", "dL/ds_j = p_j - 1[j = y_i]: probabilities minus the one-hot label, not the "
+                "other way round.", _softmax_wrong_sign),
+        Mistake("forgot_minus_one", "Subtract 1 from the probability of the correct class in dL/ds.",
+                _softmax_forgot_minus_one),
+        Mistake("reg_grad_without_2", "The gradient of reg * sum(W^2) is 2 * reg * W.",
+                _reg_without_2(softmax_objective)),
+        Mistake("reg_grad_forgotten", "Add the regularization gradient 2 * reg * W to dW.",
+                _reg_forgotten_in_grad(softmax_objective)),
+    ),
+    output_names=("loss", "dW"),
+    forbidden=("softmax_loss", "softmax_loss_naive", "softmax", "LinearClassifier", "l2_penalty", "penalty"),
+)
+
+EXERCISES = (NUMERICAL, SVM, SOFTMAX)
