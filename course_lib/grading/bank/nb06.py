@@ -1,0 +1,139 @@
+"""Exercises of ``06_hinge_vs_softmax``: predict, then verify; each answer is a value.
+
+- ``growth_losses``: the slide's example (scores -2.85, 0.86, 0.28; the third class is
+  correct) after the correct score rises to 2.0: ``(hinge loss, softmax loss)``;
+- ``init_losses``: both losses for 10 classes when every score is equal (a fresh,
+  small W): ``(hinge, softmax)`` = ``(C - 1, ln C)``;
+- ``which_loss_moves``: the lecture's car image already beats every other class by more
+  than the margin; its car score rises from 4.9 to 6.0. Which loss changes:
+  ``"hinge"``, ``"softmax"``, ``"both"`` or ``"neither"``?
+
+Students type their numbers to three decimals, so the numeric answers are compared with an
+absolute tolerance of 0.0006 (0.283 passes for 0.28341; 0.282, or 0.28 to two decimals, do not).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course_lib.grading.spec import Case, Exercise, Mistake
+from course_lib.losses import softmax_loss, svm_loss
+
+FORBIDDEN = ("svm_loss", "svm_loss_naive", "softmax_loss", "softmax_loss_naive", "softmax")
+THREE_DECIMALS = 6e-4  # absolute tolerance for answers typed with three decimals
+
+SLIDE_SCORES = np.array([[-2.85, 0.86, 0.28]])
+SLIDE_Y = np.array([2])
+CAR_SCORES = np.array([[1.3, 4.9, 2.0]])
+CAR_Y = np.array([1])
+
+
+def _both_losses(scores, y):
+    return float(svm_loss(scores, y)[0]), float(softmax_loss(scores, y)[0])
+
+
+def growth_losses():
+    """(hinge, softmax) for the slide's example with the correct score raised to 2.0."""
+    grown = SLIDE_SCORES.copy()
+    grown[0, 2] = 2.0
+    return _both_losses(grown, SLIDE_Y)
+
+
+def init_losses(num_classes=10):
+    """(hinge, softmax) when all ``num_classes`` scores are equal: (C - 1, ln C)."""
+    return _both_losses(np.zeros((1, num_classes)), np.array([0]))
+
+
+def which_loss_moves():
+    """Name the loss(es) that change when the car score rises from 4.9 to 6.0."""
+    raised = CAR_SCORES.copy()
+    raised[0, 1] = 6.0
+    before, after = _both_losses(CAR_SCORES, CAR_Y), _both_losses(raised, CAR_Y)
+    hinge_moves, softmax_moves = (not np.isclose(b, a) for b, a in zip(before, after))
+    names = {(True, True): "both", (True, False): "hinge", (False, True): "softmax", (False, False): "neither"}
+    return names[(hinge_moves, softmax_moves)]
+
+
+EXERCISES = (
+    Exercise(
+        id="growth_losses",
+        title="Predict: both losses after the correct score grows",
+        notebook="06_hinge_vs_softmax",
+        answer="losses_after_growth",
+        points=1,
+        kind="value",
+        reference=growth_losses,
+        public=(Case((), "scores -2.85, 0.86, 2.0 (correct: the third)"),),
+        mistakes=(
+            Mistake("unchanged",
+                    "These are the losses before the change (1.58 and 1.04): recompute with the correct score 2.0.",
+                    lambda: _both_losses(SLIDE_SCORES, SLIDE_Y)),
+            Mistake("softmax_zero",
+                    "The hinge loss is indeed 0 (every margin holds), but softmax never reaches 0 for finite "
+                    "scores: the other classes keep some probability.",
+                    lambda: (0.0, 0.0)),
+            Mistake("log_base_10",
+                    "Your softmax loss uses a base-10 log; the workbook uses the natural log (np.log).",
+                    lambda: (0.0, growth_losses()[1] / np.log(10.0))),
+            Mistake("includes_correct_class",
+                    "The hinge sum skips j = y_i; including it adds max(0, 1) = 1.",
+                    lambda: (1.0, growth_losses()[1])),
+        ),
+        output_names=("hinge loss", "softmax loss"),
+        rtol=0.0,
+        atol=THREE_DECIMALS,
+        forbidden=FORBIDDEN,
+    ),
+    Exercise(
+        id="init_losses",
+        title="Predict: both losses at initialisation, 10 classes",
+        notebook="06_hinge_vs_softmax",
+        answer="losses_at_init",
+        points=1,
+        kind="value",
+        reference=init_losses,
+        public=(Case((), "10 classes, every score equal"),),
+        mistakes=(
+            Mistake("includes_correct_class",
+                    "With equal scores each wrong class adds max(0, 0 + 1) = 1, and there are C - 1 = 9 of them "
+                    "(the sum skips the correct class).",
+                    lambda: (10.0, float(np.log(10.0)))),
+            Mistake("log_base_10",
+                    "The softmax loss is -ln(1/10) = ln 10 with the natural log; log10(10) = 1 is base 10.",
+                    lambda: (9.0, 1.0)),
+            Mistake("hinge_zero",
+                    "Equal scores violate every margin (s_j - s_y + 1 = 1 > 0): the hinge loss is C - 1, not 0.",
+                    lambda: (0.0, float(np.log(10.0)))),
+            Mistake("hinge_averaged",
+                    "The hinge loss sums over the C - 1 wrong classes: 9 terms of 1 each.",
+                    lambda: (1.0, float(np.log(10.0)))),
+        ),
+        output_names=("hinge loss", "softmax loss"),
+        rtol=0.0,
+        atol=THREE_DECIMALS,
+        forbidden=FORBIDDEN,
+    ),
+    Exercise(
+        id="which_loss_moves",
+        title="Predict: which loss notices a change in a well-classified example?",
+        notebook="06_hinge_vs_softmax",
+        answer="which_changes",
+        points=1,
+        kind="value",
+        reference=which_loss_moves,
+        public=(Case((), "the car image, car score 4.9 -> 6.0"),),
+        mistakes=(
+            Mistake("both",
+                    "The hinge loss is already 0 and stays 0 while every margin holds: only one loss moves.",
+                    lambda: "both"),
+            Mistake("hinge",
+                    "The hinge loss was already 0 (car beats cat and frog by more than 1); it cannot go lower.",
+                    lambda: "hinge"),
+            Mistake("neither",
+                    "Softmax always wants more: a higher correct score raises p(car), so its loss shrinks.",
+                    lambda: "neither"),
+        ),
+        output_names=("answer",),
+        forbidden=FORBIDDEN,
+    ),
+)
