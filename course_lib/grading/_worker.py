@@ -1,0 +1,282 @@
+"""The sandboxed worker that runs a submission's answer cells, and its wire format.
+
+The worker is started by :mod:`course_lib.grading.sandbox` as a plain script
+(``python -I _worker.py CMD_FD RESULT_FD``), never as part of the ``course_lib`` package:
+it imports numpy and nothing of course_lib, so the reference implementations are not in
+its memory. It reads commands from ``CMD_FD`` and writes one frame per outcome to
+``RESULT_FD`` (student stdout/stderr go to /dev/null, set up by the parent):
+
+- ``{"op": "exec", "step": k, "source": ..., "filename": ...}`` runs a cell in the shared
+  namespace and answers ``{"type": "exec", "step": k, "error": null | {...}}``;
+- ``{"op": "eval", "step": k, "answer": name, "kind": "function" | "value", "cases": [...]}``
+  calls the answer on each case and answers one ``{"type": "case", ...}`` frame per case
+  (``value`` as plain data, or ``error``), then ``{"type": "eval_done", "step": k}``.
+
+Every frame reports ``blocked``: how many times student code tried to import course_lib
+or open its files (both are refused by an audit hook installed before any student code).
+
+Wire format (also used by the parent): a frame is an 8-byte big-endian length and a JSON
+document; plain data inside it is JSON scalars, ``{"t": [...]}`` for a tuple and
+``{"a": base64 .npy}`` for an array (loaded with ``allow_pickle=False``).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import os
+import struct
+import sys
+
+MAX_FRAME = 64 * 1024 * 1024  # bytes; a bigger frame is a protocol error
+MAX_STR = 10_000  # characters of a string output
+MAX_DEPTH = 8  # nesting of tuples in an output
+_HEADER = struct.Struct(">Q")
+
+
+class WireError(ValueError):
+    """A frame or a value that is not valid plain data."""
+
+
+# --- plain data <-> JSON ----------------------------------------------------------------
+
+def encode_plain(value, depth: int = 0):
+    """Plain data (None, bool, int, float, str, numeric ndarray, tuple of those) to JSON-able."""
+    import numpy as np
+
+    if depth > MAX_DEPTH:
+        raise WireError("tuples nested too deeply")
+    if value is None or type(value) in (bool, int, float, str):
+        return value
+    if type(value) is tuple:
+        return {"t": [encode_plain(v, depth + 1) for v in value]}
+    if type(value) is np.ndarray:
+        buffer = io.BytesIO()
+        np.save(buffer, value, allow_pickle=False)
+        return {"a": base64.b64encode(buffer.getvalue()).decode("ascii")}
+    raise WireError(f"not plain data: {type(value).__name__}")
+
+
+def decode_plain(obj, depth: int = 0):
+    """The inverse of :func:`encode_plain`, strict: anything unexpected raises WireError."""
+    import numpy as np
+
+    if depth > MAX_DEPTH:
+        raise WireError("tuples nested too deeply")
+    if obj is None or type(obj) in (bool, int, float):
+        return obj
+    if type(obj) is str:
+        if len(obj) > MAX_STR:
+            raise WireError(f"a string of {len(obj)} characters (at most {MAX_STR})")
+        return obj
+    if type(obj) is dict and len(obj) == 1:
+        if type(obj.get("t")) is list:
+            return tuple(decode_plain(v, depth + 1) for v in obj["t"])
+        if type(obj.get("a")) is str:
+            try:
+                array = np.load(io.BytesIO(base64.b64decode(obj["a"], validate=True)), allow_pickle=False)
+            except Exception as exc:  # any malformed payload is the worker's fault, reported as such
+                raise WireError(f"an unreadable array ({type(exc).__name__})") from None
+            if type(array) is not np.ndarray or not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
+                raise WireError(f"an array of dtype {getattr(array, 'dtype', '?')} (expected numbers)")
+            return array
+    raise WireError(f"not plain data: {str(obj)[:60]}")
+
+
+# --- frames -------------------------------------------------------------------------------
+
+def write_frame(fd: int, message: dict) -> None:
+    """Write one frame (length + JSON) to a file descriptor."""
+    data = json.dumps(message).encode("utf-8")
+    data = _HEADER.pack(len(data)) + data
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def parse_frames(buffer: bytearray) -> list:
+    """Remove and return every complete frame at the start of ``buffer`` (parsed JSON)."""
+    frames = []
+    while len(buffer) >= _HEADER.size:
+        (length,) = _HEADER.unpack_from(buffer)
+        if length > MAX_FRAME:
+            raise WireError(f"a frame of {length} bytes (at most {MAX_FRAME})")
+        if len(buffer) < _HEADER.size + length:
+            break
+        raw = bytes(buffer[_HEADER.size:_HEADER.size + length])
+        del buffer[:_HEADER.size + length]
+        try:
+            message = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            raise WireError("a frame that is not JSON") from None
+        if type(message) is not dict:
+            raise WireError("a frame that is not a JSON object")
+        frames.append(message)
+    return frames
+
+
+def read_frame_blocking(fd: int, buffer: bytearray) -> dict | None:
+    """Read until one whole frame is available; None at end of file."""
+    while True:
+        frames = parse_frames(buffer)
+        if frames:
+            # commands come one at a time: keep any extra frames for the next call
+            for extra in reversed(frames[1:]):
+                data = json.dumps(extra).encode("utf-8")
+                buffer[0:0] = _HEADER.pack(len(data)) + data
+            return frames[0]
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            return None
+        buffer.extend(chunk)
+
+
+# --- the worker ---------------------------------------------------------------------------
+
+def _error(exc: BaseException) -> dict:
+    kind = type(exc).__name__
+    if isinstance(exc, MemoryError):
+        kind = "MemoryError"
+    elif isinstance(exc, SystemExit):
+        kind = "SystemExit"
+    elif isinstance(exc, NotImplementedError):
+        kind = "NotImplementedError"
+    try:
+        text = str(exc)[:300]
+    except BaseException:  # a hostile __str__
+        text = ""
+    return {"type": str(kind)[:60], "message": text}
+
+
+_PRELOAD = ("math", "cmath", "random", "itertools", "functools", "collections", "operator", "statistics",
+            "re", "string", "copy", "heapq", "bisect", "typing", "dataclasses", "fractions", "decimal",
+            "warnings", "time", "ctypes", "zlib", "binascii", "struct", "hashlib", "datetime", "numbers", "enum",
+            "textwrap", "pprint", "abc", "contextlib")
+
+
+class _Blocker:
+    """Refuses course_lib imports and opening course_lib's files, counting the attempts."""
+
+    def __init__(self, package_dir: str):
+        self.package_dir = os.path.realpath(package_dir) + os.sep
+        self.count = 0
+
+    def _refuse(self, what: str):
+        self.count += 1
+        raise ImportError(f"{what} is not available while grading")
+
+    def __call__(self, event: str, args) -> None:
+        if event == "import":
+            name = str(args[0]) if args else ""
+            if name == "course_lib" or name.startswith("course_lib."):
+                self._refuse(name)
+        elif event == "open" and args and isinstance(args[0], (str, bytes, os.PathLike)):
+            try:
+                path = os.path.realpath(os.fsdecode(args[0]))
+            except (TypeError, ValueError):
+                return
+            if (path + os.sep).startswith(self.package_dir):
+                self._refuse("course_lib's source")
+
+
+def _run(cmd_fd: int, result_fd: int) -> None:
+    import builtins
+    import importlib
+
+    import numpy as np
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    # to_plain comes from the exercise spec, loaded by path so that course_lib is not imported
+    spec_loader = importlib.util.spec_from_file_location("_exercise_spec", os.path.join(here, "spec.py"))
+    spec = importlib.util.module_from_spec(spec_loader)
+    sys.modules["_exercise_spec"] = spec  # dataclasses look their module up there
+    spec_loader.loader.exec_module(spec)
+
+    buffer = bytearray()
+    hello = read_frame_blocking(cmd_fd, buffer) or {}
+    fixtures = {}
+    for target in hello.get("fixtures", []):  # trusted callables, resolved before any student code
+        module, _, name = target.partition(":")
+        fixtures[target] = getattr(importlib.import_module(module), name)
+    for name in [m for m in sys.modules if m == "course_lib" or m.startswith("course_lib.")]:
+        del sys.modules[name]
+    blocker = _Blocker(os.path.dirname(here))
+    sys.addaudithook(blocker)
+    for module in _PRELOAD:  # the standard library may be unreadable once privileges are dropped
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            pass
+    np.random.seed(0)  # noqa: NPY002 (an answer using the legacy global generator gets the same numbers every run)
+    np.random.default_rng(0).normal(size=2)
+    uid = hello.get("uid")
+    if type(uid) is int and os.geteuid() == 0:
+        os.setgroups([])
+        os.setgid(uid)
+        os.setuid(uid)
+
+    def decode_arg(obj):
+        if type(obj) is dict and set(obj) == {"f"}:
+            return fixtures[obj["f"]]
+        return decode_plain(obj)
+
+    namespace = {"__name__": "__main__", "__builtins__": builtins, "np": np, "numpy": np}
+    write_frame(result_fd, {"type": "ready", "blocked": 0})
+    while True:
+        command = read_frame_blocking(cmd_fd, buffer)
+        if command is None or command.get("op") == "quit":
+            return
+        step = command.get("step")
+        if command["op"] == "exec":
+            error = None
+            try:
+                code = compile(command["source"], command.get("filename", "<cell>"), "exec")
+                exec(code, namespace)
+            except BaseException as exc:  # the student's code may raise anything, SystemExit included
+                error = _error(exc)
+            write_frame(result_fd, {"type": "exec", "step": step, "error": error, "blocked": blocker.count})
+        elif command["op"] == "eval":
+            name = command["answer"]
+            if name not in namespace:
+                write_frame(result_fd, {"type": "eval_done", "step": step, "missing": True,
+                                        "blocked": blocker.count})
+                continue
+            answer = namespace[name]
+            for index, raw_args in enumerate(command["cases"]):
+                reply = {"type": "case", "step": step, "index": index}
+                try:
+                    if command["kind"] == "value":
+                        value = answer
+                    else:
+                        args = tuple(decode_arg(a) for a in raw_args)
+                        with np.errstate(all="ignore"):
+                            value = answer(*args)
+                    try:
+                        reply["value"] = encode_plain(spec.to_plain(value))
+                    except (TypeError, WireError) as exc:
+                        reply["not_plain"] = str(exc)[:200]
+                except BaseException as exc:
+                    reply["error"] = _error(exc)
+                reply["blocked"] = blocker.count
+                write_frame(result_fd, reply)
+            write_frame(result_fd, {"type": "eval_done", "step": step, "blocked": blocker.count})
+
+
+def main(argv=None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    cmd_fd, result_fd = int(argv[0]), int(argv[1])
+    try:
+        _run(cmd_fd, result_fd)
+    except BaseException as exc:  # the worker's own failure (student code is caught inside _run)
+        try:
+            write_frame(result_fd, {"type": "fatal", "error": _error(exc)})
+        except BaseException:
+            pass
+    finally:
+        os._exit(0)  # skip interpreter teardown (and any atexit hook a student registered)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,397 @@
+"""Run a submission's answer cells in a resource-limited worker process, step by step.
+
+The grader (the parent) drives one worker per submission (:mod:`._worker`, a plain Python
+subprocess with numpy preloaded, no Jupyter kernel) through a list of steps: execute a
+cell, or evaluate an exercise's answer on its cases. Everything the worker says is data:
+frames on a dedicated pipe, decoded strictly, judged later in the parent.
+
+Isolation, all enforced from the parent:
+
+- a wall-clock limit per step (``cell_timeout``) and per submission (``timeout``); on
+  expiry the worker's process group is killed;
+- ``RLIMIT_AS`` (``memory_mb``), ``RLIMIT_CPU``, ``RLIMIT_FSIZE``, ``RLIMIT_NPROC``,
+  ``RLIMIT_CORE = 0``; a new session; stdin, stdout and stderr on /dev/null;
+- when the grader runs as root, the worker runs as an unprivileged uid of its own (one per
+  parallel slot, with no account) in a private temporary folder: it cannot signal the
+  grader, write the grader's files or read-protected ones, and after each submission
+  every process of that uid is killed (so a fork bomb's escaped children die too);
+- a worker that dies or is killed costs only the step it was on: a fresh worker replays
+  the cells that ran before, skips the bad one and goes on (at most ``max_restarts``).
+
+Not root: the worker runs as the grader's own user. The limits above still hold, but
+student code could signal the grader's processes or write wherever that user can.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+
+from . import _worker
+
+WORKER_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_worker.py")
+SANDBOX_UID_BASE = 0x7FFF0000  # uids with no account, one per parallel slot (root only)
+_STARTUP_SECONDS = 20.0  # a worker that is not ready by then is considered crashed
+_POLL_SECONDS = 0.05
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits of one submission (defaults: 10 s per cell, 60 s, 1024 MB).
+
+    Attributes
+    ----------
+    cell_timeout : float
+        Wall-clock seconds for one step (one cell, or one exercise's cases).
+    timeout : float
+        Wall-clock seconds for the whole submission, restarts included.
+    memory_mb : int
+        Address-space cap of the worker (``RLIMIT_AS``), in MiB.
+    max_restarts : int
+        Fresh workers started after a crash or a timeout, per submission.
+    file_size_mb : int
+        Largest file the student code may write (``RLIMIT_FSIZE``), in MiB.
+    max_processes : int
+        Processes the sandbox uid may have (``RLIMIT_NPROC``; root only).
+    """
+
+    cell_timeout: float = 10.0
+    timeout: float = 60.0
+    memory_mb: int = 1024
+    max_restarts: int = 3
+    file_size_mb: int = 16
+    max_processes: int = 16
+
+    def __post_init__(self):
+        for name in ("cell_timeout", "timeout", "memory_mb", "file_size_mb", "max_processes"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+                raise ValueError(f"{name}: expected a positive number, got {value!r}")
+        if not isinstance(self.max_restarts, int) or self.max_restarts < 0:
+            raise ValueError(f"max_restarts: expected a non-negative integer, got {self.max_restarts!r}")
+
+
+# --- steps and their outcomes ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ExecStep:
+    """Execute one cell's source in the submission's namespace."""
+
+    source: str
+    filename: str
+
+
+@dataclass(frozen=True)
+class EvalStep:
+    """Evaluate ``answer`` on encoded case arguments (one list per case; ``{"f": target}`` = fixture)."""
+
+    answer: str
+    kind: str
+    cases: tuple
+
+
+@dataclass
+class StepOutcome:
+    """What happened to one step.
+
+    ``status`` is ``"ok"`` (ran; an exec step may still carry the cell's ``error``),
+    ``"timeout"``, ``"crashed"`` (the worker died or broke the protocol), ``"skipped"``
+    (not run: time or restarts used up) ; ``cases`` holds one dict per reported case:
+    ``{"value": plain}``, ``{"error": {"type", "message"}}`` or ``{"not_plain": why}``.
+    """
+
+    status: str = "skipped"
+    error: dict | None = None
+    detail: str = ""
+    cases: list = field(default_factory=list)
+    missing: bool = False
+    blocked: int = 0
+
+
+class _Died(Exception):
+    """The worker is gone or unusable; ``status`` says how."""
+
+    def __init__(self, status: str, detail: str):
+        super().__init__(detail)
+        self.status, self.detail = status, detail
+
+
+# --- one worker process --------------------------------------------------------------------------
+
+def _running_as_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def _worker_env(home: str) -> dict:
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": home, "TMPDIR": home, "LANG": "C.UTF-8",
+           "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1",
+           "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):  # keep the machine's numpy workarounds
+        if name in os.environ:
+            env[name] = os.environ[name]
+    return env
+
+
+def _processes_of(uid: int) -> list[int]:
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/status", encoding="ascii", errors="replace") as status:
+                    for line in status:
+                        if line.startswith("Uid:"):
+                            if int(line.split()[1]) == uid:
+                                pids.append(int(entry))
+                            break
+            except OSError:
+                continue
+    return pids
+
+
+def kill_uid(uid: int, rounds: int = 5) -> None:
+    """Kill every process of ``uid`` (run as that uid: ``kill -9 -1``), until none is left."""
+    for _ in range(rounds):
+        subprocess.run(["/bin/sh", "-c", "kill -9 -1"], user=uid, group=uid, extra_groups=[],
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       cwd="/", env={"PATH": "/usr/bin:/bin"}, check=False)
+        if not _processes_of(uid):
+            return
+
+
+class Worker:
+    """One worker subprocess: start it, send steps, read its frames against a deadline."""
+
+    def __init__(self, limits: Limits, slot: int, fixtures: tuple):
+        self.limits = limits
+        self.uid = SANDBOX_UID_BASE + slot if _running_as_root() else None
+        self.home = tempfile.mkdtemp(prefix="course_lib_grade_")
+        self.buffer = bytearray()
+        self.blocked = 0
+        cmd_read, self.cmd_write = os.pipe()
+        self.result_read, result_write = os.pipe()
+        if self.uid is not None:
+            os.chown(self.home, self.uid, self.uid)
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-s", "-P", WORKER_SCRIPT, str(cmd_read), str(result_write)],
+                pass_fds=(cmd_read, result_write), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, cwd=self.home, env=_worker_env(self.home),
+                start_new_session=True)
+        finally:
+            os.close(cmd_read)
+            os.close(result_write)
+        self._set_limits()
+        # the worker drops to ``uid`` itself, once numpy and the fixtures are loaded: the
+        # interpreter may live where that uid cannot read (a pyenv under /root, say)
+        self.send({"fixtures": list(fixtures), "uid": self.uid})
+        frame = self._next_frame(time.monotonic() + _STARTUP_SECONDS)
+        if frame.get("type") != "ready":
+            error = _clean_error(frame.get("error"))
+            raise _Died("crashed", f"the worker did not start ({error['type']}: {error['message']})")
+
+    def _set_limits(self) -> None:
+        pid, lim = self.process.pid, self.limits
+        memory = int(lim.memory_mb) * 1024 * 1024
+        cpu = int(lim.timeout) + 5
+        settings = [(resource.RLIMIT_AS, memory, memory), (resource.RLIMIT_CPU, cpu, cpu + 5),
+                    (resource.RLIMIT_FSIZE, lim.file_size_mb * 1024 * 1024, lim.file_size_mb * 1024 * 1024),
+                    (resource.RLIMIT_CORE, 0, 0)]
+        if self.uid is not None:
+            settings.append((resource.RLIMIT_NPROC, lim.max_processes, lim.max_processes))
+        try:
+            for which, soft, hard in settings:
+                resource.prlimit(pid, which, (soft, hard))
+        except (ProcessLookupError, PermissionError, OSError):
+            pass  # the worker already died: noticed on the first read
+
+    def send(self, message: dict) -> None:
+        try:
+            _worker.write_frame(self.cmd_write, message)
+        except OSError:
+            raise _Died("crashed", "the worker stopped reading its commands") from None
+
+    def _next_frame(self, deadline: float) -> dict:
+        """The next frame, or ``_Died`` (timeout at the deadline; crashed if the worker died)."""
+        while True:
+            try:
+                frames = _worker.parse_frames(self.buffer)
+            except _worker.WireError as exc:
+                raise _Died("crashed", f"the worker sent {exc}") from None
+            if frames:
+                for extra in reversed(frames[1:]):  # keep the rest for later calls
+                    self._unread(extra)
+                frame = frames[0]
+                blocked = frame.get("blocked")
+                if type(blocked) is int and blocked > self.blocked:
+                    self.blocked = blocked
+                return frame
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise _Died("timeout", "time limit")
+            ready, _, _ = select.select([self.result_read], [], [], min(remaining, _POLL_SECONDS * 20))
+            if ready:
+                chunk = os.read(self.result_read, 1 << 20)
+                if chunk:
+                    self.buffer.extend(chunk)
+                    continue
+                self.process.wait()
+                raise _Died(*self._death())
+            if self.process.poll() is not None:
+                # the worker died while something it started still holds the pipe open
+                raise _Died(*self._death())
+
+    def _unread(self, frame: dict) -> None:
+        import json
+
+        data = json.dumps(frame).encode("utf-8")
+        self.buffer[0:0] = _worker._HEADER.pack(len(data)) + data
+
+    def _death(self) -> tuple[str, str]:
+        code = self.process.returncode
+        if code is None:
+            return "crashed", "the worker closed its result pipe"
+        if code < 0:
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = f"signal {-code}"
+            if -code == signal.SIGXCPU:
+                return "timeout", "CPU time limit"
+            return "crashed", f"the process was killed by {name}"
+        return "crashed", f"the process exited with code {code}"
+
+    def close(self) -> None:
+        """Kill the worker and everything it started; remove its folder."""
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            self.process.kill()
+        except ProcessLookupError:
+            pass
+        self.process.wait()
+        if self.uid is not None:
+            kill_uid(self.uid)
+        for fd in (self.cmd_write, self.result_read):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        shutil.rmtree(self.home, ignore_errors=True)
+
+
+# --- a whole submission -------------------------------------------------------------------------
+
+def _run_step(worker: Worker, index: int, step, deadline: float) -> StepOutcome:
+    outcome = StepOutcome(status="ok")
+    before = worker.blocked
+    try:
+        if isinstance(step, ExecStep):
+            worker.send({"op": "exec", "step": index, "source": step.source, "filename": step.filename})
+        else:
+            worker.send({"op": "eval", "step": index, "answer": step.answer, "kind": step.kind,
+                         "cases": list(step.cases)})
+        while True:
+            frame = worker._next_frame(deadline)
+            if frame.get("step") != index:
+                continue  # a stray frame (from student code writing to the pipe): ignore it
+            kind = frame.get("type")
+            if kind == "exec":
+                error = frame.get("error")
+                outcome.error = _clean_error(error) if error is not None else None
+                break
+            if kind == "case":
+                outcome.cases.append(_clean_case(frame))
+            elif kind == "eval_done":
+                outcome.missing = frame.get("missing") is True
+                break
+    except _Died as died:
+        outcome.status, outcome.detail = died.status, died.detail
+        raise _StepFailed(outcome) from None
+    finally:
+        outcome.blocked = worker.blocked - before
+    return outcome
+
+
+class _StepFailed(Exception):
+    def __init__(self, outcome: StepOutcome):
+        super().__init__(outcome.detail)
+        self.outcome = outcome
+
+
+def _clean_error(error) -> dict:
+    if type(error) is not dict:
+        return {"type": "Error", "message": ""}
+    kind, message = error.get("type"), error.get("message")
+    kind = "".join(ch for ch in str(kind)[:60] if ch.isalnum() or ch in "_.") or "Error"
+    return {"type": kind, "message": str(message)[:300] if isinstance(message, str) else ""}
+
+
+def _clean_case(frame: dict) -> dict:
+    if "error" in frame:
+        return {"error": _clean_error(frame["error"])}
+    if "not_plain" in frame:
+        return {"not_plain": str(frame["not_plain"])[:200]}
+    try:
+        return {"value": _worker.decode_plain(frame.get("value"))}
+    except _worker.WireError as exc:
+        return {"not_plain": str(exc)}
+
+
+def run_steps(steps: list, limits: Limits, slot: int = 0, fixtures: tuple = ()) -> list[StepOutcome]:
+    """Run ``steps`` (ExecStep / EvalStep) for one submission; one outcome per step.
+
+    A step that times out or kills the worker gets that status; a fresh worker replays the
+    exec steps that completed before it and goes on with the next step, at most
+    ``limits.max_restarts`` times. Steps past the submission's time limit are ``"timeout"``.
+    """
+    outcomes = [StepOutcome() for _ in steps]
+    deadline = time.monotonic() + limits.timeout
+    restarts, worker, position = 0, None, 0
+    try:
+        while position < len(steps):
+            if time.monotonic() >= deadline:
+                for outcome in outcomes[position:]:
+                    outcome.status, outcome.detail = "timeout", "the submission's time limit"
+                break
+            if worker is None:
+                try:
+                    worker = Worker(limits, slot, fixtures)
+                    for index in range(position):  # replay the cells that ran before the failure
+                        if isinstance(steps[index], ExecStep) and outcomes[index].status == "ok":
+                            _run_step(worker, index, steps[index], min(deadline, time.monotonic()
+                                                                       + limits.cell_timeout))
+                except (_Died, _StepFailed) as exc:
+                    status = exc.status if isinstance(exc, _Died) else exc.outcome.status
+                    detail = exc.detail if isinstance(exc, _Died) else exc.outcome.detail
+                    for outcome in outcomes[position:]:
+                        outcome.status, outcome.detail = status, f"not run: replaying the cells failed ({detail})"
+                    break
+            step_deadline = min(deadline, time.monotonic() + limits.cell_timeout)
+            try:
+                outcomes[position] = _run_step(worker, position, steps[position], step_deadline)
+            except _StepFailed as failed:
+                outcomes[position] = failed.outcome
+                if failed.outcome.status == "timeout" and time.monotonic() >= deadline:
+                    failed.outcome.detail = "the submission's time limit"
+                worker.close()
+                worker = None
+                restarts += 1
+                if restarts > limits.max_restarts:
+                    for outcome in outcomes[position + 1:]:
+                        outcome.status, outcome.detail = "skipped", "not run: the worker crashed too often"
+                    break
+            position += 1
+    finally:
+        if worker is not None:
+            worker.close()
+    return outcomes
