@@ -1,0 +1,259 @@
+"""The student release: ``python -m course_lib release --out DIR [--force]``.
+
+Writes, under DIR:
+
+- ``notebooks/``: every source notebook ``NN_*.ipynb`` as a student receives it: solution
+  regions replaced by the ``# YOUR CODE HERE`` stub, hidden-test blocks removed, outputs,
+  execution counts and widget state cleared, nbgrader metadata kept;
+- ``course_lib/``: a copy of the package with the hidden-test blocks removed from every
+  module (so the bank keeps its public cases only); course_lib stays the open reference
+  library;
+- ``assets/``, ``README.md``, ``pyproject.toml`` and ``requirements.txt`` (so that
+  ``pip install -r requirements.txt`` works in DIR).
+
+Nothing a student may have edited is overwritten: a file that exists with other content
+is left as it is and reported; with ``force`` it is first moved to a timestamped backup.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as _dt
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import cells
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOK_PATTERN = "[0-9][0-9]_*.ipynb"
+_TEST_ONLY = {"pytest", "pytest-xdist", "hypothesis", "nbval", "nbgrader", "playwright", "ruff"}
+
+
+# --- one notebook --------------------------------------------------------------------------
+
+def student_notebook(nb):
+    """The student version of a source notebook (a new object; ``nb`` is not modified).
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        A source notebook (nbformat 4).
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        Solutions stubbed and hidden tests removed (in every cell that has the markers),
+        code outputs and execution counts cleared, widget state and execution timings
+        dropped; nbgrader and course_lib cell metadata unchanged.
+    """
+    if not isinstance(nb, dict) or "cells" not in nb:
+        raise ValueError(f"nb: expected a notebook (a dict with 'cells'), got {type(nb).__name__}")
+    out = copy.deepcopy(nb)
+    out["metadata"].pop("widgets", None)
+    for cell in out["cells"]:
+        source = "".join(cell.get("source", ""))
+        if cell.get("cell_type") == "code":
+            source = cells.strip_hidden_tests(cells.strip_solutions(source))
+            cell["outputs"] = []
+            cell["execution_count"] = None
+        elif cells.BEGIN_SOLUTION in source or cells.BEGIN_HIDDEN in source:
+            raise ValueError(f"nb: solution or hidden-test markers in a {cell.get('cell_type')} cell "
+                             f"(only code cells may hold them)")
+        cell["source"] = source
+        cell.get("metadata", {}).pop("execution", None)
+    return out
+
+
+# --- writing files safely -------------------------------------------------------------------
+
+@dataclass
+class ReleaseReport:
+    """What a release did, by path relative to its output folder."""
+
+    out_dir: Path
+    written: list = field(default_factory=list)
+    unchanged: list = field(default_factory=list)
+    kept: list = field(default_factory=list)          # existing, different, left alone
+    backups: list = field(default_factory=list)       # (path, backup path) moved aside by --force
+
+    def summary(self) -> str:
+        lines = [f"student release in {self.out_dir}: {len(self.written)} files written, "
+                 f"{len(self.unchanged)} already up to date"]
+        for path in self.kept:
+            lines.append(f"  kept your version of {path} (it differs from the release; "
+                         f"--force keeps a backup and replaces it)")
+        for path, backup in self.backups:
+            lines.append(f"  replaced {path}; your version is in {backup}")
+        return "\n".join(lines)
+
+
+def _backup_path(path: Path, stamp: str) -> Path:
+    candidate = path.with_name(f"{path.stem}.backup-{stamp}{path.suffix}")
+    k = 1
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}.backup-{stamp}-{k}{path.suffix}")
+        k += 1
+    return candidate
+
+
+def _write(report: ReleaseReport, relative: str, content: bytes, force: bool, stamp: str) -> None:
+    """Write one file unless a different file is there already (then keep it, or back it up)."""
+    path = report.out_dir / relative
+    if path.exists():
+        if path.read_bytes() == content:
+            report.unchanged.append(relative)
+            return
+        if not force:
+            report.kept.append(relative)
+            return
+        backup = _backup_path(path, stamp)
+        path.replace(backup)
+        report.backups.append((relative, str(backup.relative_to(report.out_dir))))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(content)
+    tmp.replace(path)
+    report.written.append(relative)
+
+
+# --- what goes into the release -------------------------------------------------------------
+
+def _notebook_files(root: Path):
+    import nbformat
+
+    for path in sorted((root / "notebooks").glob(NOTEBOOK_PATTERN)):
+        nb = student_notebook(nbformat.read(path, as_version=4))
+        nbformat.validate(nb)
+        yield f"notebooks/{path.name}", (nbformat.writes(nb) + "\n").encode()
+
+
+def _package_files(root: Path):
+    package = root / "course_lib"
+    for path in sorted(package.rglob("*")):
+        if not path.is_file() or "__pycache__" in path.parts or path.suffix in (".pyc", ".pyo"):
+            continue
+        relative = path.relative_to(root).as_posix()
+        data = path.read_bytes()
+        if path.suffix == ".py":
+            text = cells.strip_hidden_tests(data.decode("utf-8"))
+            compile(text, relative, "exec")  # a bank module must stay valid Python without its hidden cases
+            data = text.encode("utf-8")
+        yield relative, data
+
+
+def _asset_files(root: Path):
+    for path in sorted((root / "assets").rglob("*")):
+        if path.is_file():
+            yield path.relative_to(root).as_posix(), path.read_bytes()
+
+
+def _requirements(root: Path) -> str:
+    keep = ["# What the workbook needs (installs course_lib from this folder, editable).", "-e ."]
+    for line in (root / "requirements.txt").read_text().splitlines():
+        name = re.split(r"[<>=!~\[ ;]", line.strip(), maxsplit=1)[0].lower()
+        if name and not line.lstrip().startswith(("#", "-")) and name not in _TEST_ONLY:
+            keep.append(line.strip())
+    return "\n".join(keep) + "\n"
+
+
+def _pyproject(root: Path) -> str:
+    import tomllib
+
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    deps = ",\n".join(f"    {json.dumps(d)}" for d in project.get("dependencies", []))
+    return (
+        '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n'
+        f'[project]\nname = "{project["name"]}"\nversion = "{project["version"]}"\n'
+        f'description = {json.dumps(project.get("description", ""))}\n'
+        f'requires-python = {json.dumps(project.get("requires-python", ">=3.10"))}\n'
+        f"dependencies = [\n{deps},\n]\n\n"
+        '[tool.setuptools.packages.find]\ninclude = ["course_lib*"]\n'
+    )
+
+
+STUDENT_README = """\
+# Loss functions and optimization: your workbook
+
+This folder is your own copy of the workbook. Your edits stay here: getting a newer release never
+overwrites a notebook you have changed.
+
+## Set up once, then open the workbook
+
+```bash
+python3 -m venv .venv && .venv/bin/pip install -q -r requirements.txt
+.venv/bin/jupyter lab notebooks/00_start_here.ipynb
+```
+
+(If you made this copy with `python -m course_lib start` from the course repository, that command set up
+and opened everything already; run it again to reopen.) VS Code, Notebook 7 and Colab work too: open the
+notebooks in `notebooks/` with a Python kernel where `requirements.txt` is installed.
+
+## How it works
+
+- Work through the notebooks in order, `00_start_here` first, and run each one from top to bottom.
+- An exercise is an answer cell, where you replace `# YOUR CODE HERE` / `raise NotImplementedError()`
+  with your code, and a check cell right below it, `check("exercise_id", your_answer)`, which runs public
+  tests and gives hints. The check is advisory: grades come only from the autograder, which runs hidden
+  tests too. Do not delete, copy or move exercise cells: the autograder finds them by their metadata.
+- `course_lib/` is the workbook's open reference library: read it, compare with it, use it in experiments.
+  An exercise answer that merely calls its reference implementation gets no credit.
+- Everything runs offline.
+
+## Handing in
+
+Hand in the notebooks in `notebooks/` as your instructor tells you (the `.ipynb` files themselves).
+"""
+
+
+def release(out_dir, force: bool = False, *, root: Path = ROOT) -> ReleaseReport:
+    """Write the student release into ``out_dir`` (created if needed).
+
+    Parameters
+    ----------
+    out_dir : str or Path
+        Target folder. Files already there with different content are left alone and
+        reported in ``kept`` (or, with ``force``, moved to a timestamped backup first).
+    force : bool
+    root : Path
+        The source repository (the one holding ``notebooks/`` and ``course_lib/``).
+
+    Returns
+    -------
+    ReleaseReport
+    """
+    out = Path(out_dir).resolve()
+    source = Path(root).resolve()
+    if out == source or out in source.parents:
+        raise ValueError(f"out_dir: must not be the source repository or a folder above it, got {out}")
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"out_dir: expected a folder, got the file {out}")
+    report = ReleaseReport(out)
+    stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    files = [*_notebook_files(source), *_package_files(source), *_asset_files(source),
+             ("README.md", STUDENT_README.encode()),
+             ("pyproject.toml", _pyproject(source).encode()),
+             ("requirements.txt", _requirements(source).encode())]
+    out.mkdir(parents=True, exist_ok=True)
+    for relative, content in files:
+        _write(report, relative, content, force, stamp)
+    return report
+
+
+# --- command line --------------------------------------------------------------------------
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--out", required=True, type=Path, help="folder to write the student release into")
+    parser.add_argument("--force", action="store_true",
+                        help="replace files that differ from the release, keeping a timestamped backup of each")
+
+
+def run(args) -> int:
+    try:
+        report = release(args.out, force=args.force)
+    except ValueError as exc:
+        print(f"release: {exc}")
+        return 2
+    print(report.summary())
+    return 0
