@@ -1,0 +1,194 @@
+"""Grading results and the files they are written to.
+
+A :class:`SubmissionResult` holds one submission's grade: a status, and one
+:class:`ExerciseResult` per exercise of its notebook. It is plain data (it round-trips
+through JSON, which the grader's cache relies on) and is written three ways:
+
+- ``grades.csv``: one row per submission (``submission, notebook, score, max_score,
+  status``, then one column of points per exercise);
+- ``feedback/<name>.md``: what the student reads, hidden tests reduced to their number
+  and outcome;
+- ``results/<name>.json``: Gradescope's ``results.json`` format, one test per exercise.
+
+Every file is written atomically (a temporary file in the same folder, then a rename).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+
+# exercise statuses
+PASSED = "passed"
+FAILED = "failed"
+NOT_ATTEMPTED = "not attempted"
+TIMEOUT = "timeout"
+CRASHED = "crashed"
+MEMORY = "memory limit"
+ERROR = "error"
+USES_REFERENCE = "uses the reference implementation"
+FORBIDDEN = "forbidden code"
+MISSING = "missing"
+EXERCISE_STATUSES = (PASSED, FAILED, NOT_ATTEMPTED, TIMEOUT, CRASHED, MEMORY, ERROR, USES_REFERENCE, FORBIDDEN,
+                     MISSING)
+
+
+@dataclass
+class CaseResult:
+    """One test case: ``label`` (empty for hidden ones), ``passed``, and a ``message`` if not."""
+
+    label: str
+    hidden: bool
+    passed: bool
+    message: str = ""
+
+
+@dataclass
+class ExerciseResult:
+    """One exercise of a submission: its ``status`` (one of ``EXERCISE_STATUSES``) and score."""
+
+    id: str
+    title: str
+    points: float
+    score: float
+    status: str
+    message: str = ""
+    hint: str = ""
+    cases: list = field(default_factory=list)
+
+
+@dataclass
+class SubmissionResult:
+    """One submission: ``status`` ("ok" or why it could not be graded), its exercises."""
+
+    notebook: str
+    status: str
+    message: str = ""
+    exercises: list = field(default_factory=list)
+    max_score: float = 0.0
+
+    @property
+    def score(self) -> float:
+        return float(sum(ex.score for ex in self.exercises))
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> SubmissionResult:
+        exercises = [ExerciseResult(**{**ex, "cases": [CaseResult(**c) for c in ex["cases"]]})
+                     for ex in data["exercises"]]
+        return cls(data["notebook"], data["status"], data["message"], exercises, data["max_score"])
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+def atomic_write(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename."""
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp_", suffix=os.path.basename(path))
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _number(x: float) -> str:
+    return f"{x:g}"
+
+
+def feedback_markdown(name: str, result: SubmissionResult) -> str:
+    """The student's feedback: a score line, then each exercise with its public cases."""
+    lines = [f"# Feedback: {name}", ""]
+    if result.status != "ok":
+        lines += [f"**Not graded: {result.status}.** {result.message}", "",
+                  f"Score: {_number(result.score)} / {_number(result.max_score)}", ""]
+        return "\n".join(lines)
+    lines += [f"Notebook: `{result.notebook}`  ", f"Score: **{_number(result.score)} / "
+              f"{_number(result.max_score)}**", ""]
+    if result.message:
+        lines += [result.message, ""]
+    for ex in result.exercises:
+        mark = "✓" if ex.status == PASSED else "✗"
+        lines += [f"## {mark} {ex.title or ex.id} ({_number(ex.score)} / {_number(ex.points)}): {ex.status}", ""]
+        if ex.message:
+            lines += [ex.message, ""]
+        hidden_number = 0
+        for case in ex.cases:
+            if case.hidden:
+                hidden_number += 1
+                lines.append(f"- hidden test {hidden_number}: {'passed' if case.passed else 'failed'}")
+            elif case.passed:
+                lines.append(f"- {case.label or 'public test'}: passed")
+            else:
+                lines.append(f"- {case.label or 'public test'}: failed: {case.message}")
+        if ex.cases:
+            lines.append("")
+        if ex.hint:
+            lines += [f"Hint: {ex.hint}", ""]
+    lines.append("Grades come from the autograder; hidden tests are counted but not shown.")
+    return "\n".join(lines) + "\n"
+
+
+def gradescope_results(result: SubmissionResult, name: str = "") -> dict:
+    """Gradescope's ``results.json`` for one submission: one visible test per exercise."""
+    tests = []
+    for number, ex in enumerate(result.exercises, start=1):
+        text = [f"{ex.status}" + (f": {ex.message}" if ex.message else "")]
+        hidden_number = 0
+        for case in ex.cases:
+            if case.hidden:
+                hidden_number += 1
+                text.append(f"hidden test {hidden_number}: {'passed' if case.passed else 'failed'}")
+            else:
+                text.append(f"{case.label or 'public test'}: " + ("passed" if case.passed else
+                                                                  f"failed: {case.message}"))
+        if ex.hint:
+            text.append(f"Hint: {ex.hint}")
+        tests.append({"name": ex.title or ex.id, "number": str(number), "score": ex.score,
+                      "max_score": ex.points, "status": "passed" if ex.status == PASSED else "failed",
+                      "output": "\n".join(text), "output_format": "text", "visibility": "visible",
+                      "tags": [ex.id, ex.status]})
+    output = f"{name}: " if name else ""
+    if result.status == "ok":
+        output += f"notebook {result.notebook}, {_number(result.score)} / {_number(result.max_score)}"
+    else:
+        output += f"not graded: {result.status}. {result.message}"
+    return {"score": result.score, "output": output, "output_format": "text", "visibility": "visible",
+            "stdout_visibility": "hidden", "tests": tests}
+
+
+def merge_gradescope(results: list) -> dict:
+    """One results.json for several notebooks of one Gradescope submission."""
+    if len(results) == 1:
+        return results[0]
+    tests = [test for r in results for test in r["tests"]]
+    for number, test in enumerate(tests, start=1):
+        test["number"] = str(number)
+    return {"score": sum(r["score"] for r in results), "output": "\n".join(r["output"] for r in results),
+            "output_format": "text", "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
+
+
+def grades_csv(rows: list, exercise_ids: list) -> str:
+    """``rows`` is a list of (name, SubmissionResult); one column of points per exercise id."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["submission", "notebook", "score", "max_score", "status", *exercise_ids])
+    for name, result in rows:
+        scores = {ex.id: _number(ex.score) for ex in result.exercises}
+        writer.writerow([name, result.notebook, _number(result.score), _number(result.max_score), result.status,
+                         *(scores.get(eid, "") for eid in exercise_ids)])
+    return buffer.getvalue()
+
+
+def gradescope_json_text(data: dict) -> str:
+    return json.dumps(data, indent=2, sort_keys=True) + "\n"
