@@ -65,10 +65,11 @@ class _Outcome:
 
     output: object = None
     error: str = ""
+    where: str = ""
 
 
 def _student_line(exc: BaseException, answer) -> str:
-    """' (line K of your cell: `code`)' for the deepest frame in the answer's cell, or ''."""
+    """'line K of your cell: `code`' for the deepest frame in the answer's cell, or ''."""
     code = getattr(answer, "__code__", None)
     if code is None:
         return ""
@@ -79,13 +80,12 @@ def _student_line(exc: BaseException, answer) -> str:
     if found is None or found.lineno is None:
         return ""
     text = (found.line or linecache.getline(found.filename, found.lineno)).strip()
-    return f" (line {found.lineno} of your cell: `{text}`)" if text else f" (line {found.lineno} of your cell)"
+    return f"line {found.lineno} of your cell: `{text}`" if text else f"line {found.lineno} of your cell"
 
 
-def _describe_error(exc: BaseException, answer) -> str:
+def _describe_error(exc: BaseException) -> str:
     message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    where = _student_line(exc, answer)
-    return f"{type(exc).__name__}{': ' + message if message else ''}{where}"
+    return f"{type(exc).__name__}{': ' + message if message else ''}"
 
 
 def run_answer(exercise: spec.Exercise, case: spec.Case, answer) -> _Outcome:
@@ -108,7 +108,7 @@ def run_answer(exercise: spec.Exercise, case: spec.Case, answer) -> _Outcome:
         except NotImplementedError:
             raise _NotAttempted from None
         except Exception as exc:  # any error in student code becomes one line of the report
-            return _Outcome(error=_describe_error(exc, answer))
+            return _Outcome(error=_describe_error(exc), where=_student_line(exc, answer))
     try:
         return _Outcome(output=spec.to_plain(raw))
     except TypeError as exc:
@@ -262,6 +262,8 @@ def _report(exercise: spec.Exercise, answer) -> CheckResult:
         if outcome.error:
             lines.append(f"  ✗ {label}")
             lines += _wrap("error:", f"your code raised {outcome.error}")
+            if outcome.where:
+                lines.append(f"      {'where:':<10}{outcome.where}")
             continue
         verdict = spec.judge(exercise, case, outcome.output)
         if verdict.passed:
@@ -275,9 +277,13 @@ def _report(exercise: spec.Exercise, answer) -> CheckResult:
             lines += _wrap("expected:", _short(expected))
             lines += _wrap("got:", _short(outcome.output))
             hint = hint_for(exercise, case, expected, outcome.output)
-            if hint:
-                lines += _wrap("hint:", "same as above" if hint == last_hint else hint)
-                last_hint = hint
+        else:  # several right answers: no single expected value, only known mistakes
+            lines += _wrap("got:", _short(outcome.output))
+            mistake = spec.diagnose(exercise, case, outcome.output)
+            hint = mistake.hint if mistake else ""
+        if hint:
+            lines += _wrap("hint:", "same as above" if hint == last_hint else hint)
+            last_hint = hint
     total = len(cases)
     mark = "✓" if passed == total else "✗"
     print(f"{mark} {exercise.id}: {passed} of {total} public tests passed ({ADVISORY})")

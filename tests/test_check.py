@@ -1,0 +1,294 @@
+"""The in-notebook check: its report, its quiet result, hidden mode, and every hint.
+
+The hint tests run over every exercise in the bank, so that each notebook's exercises are
+covered as soon as their bank module lands.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+from IPython.core.formatters import DisplayFormatter
+
+from course_lib.grading import bank, check, spec
+from course_lib.grading.check import CheckResult, generic_hint, hint_for, run_answer
+
+EXERCISES = bank.all_exercises()
+FUNCTION_EXERCISES = [ex for ex in EXERCISES if ex.kind == "function" and ex.judge is None]
+
+
+def correct_class_scores(scores, y):
+    return scores[np.arange(scores.shape[0]), y]
+
+
+# --- the report -----------------------------------------------------------------------------
+
+def test_a_right_answer_passes_every_public_case(capsys):
+    result = check("correct_class_scores", correct_class_scores)
+    out = capsys.readouterr().out
+    assert result.all_passed and result.passed == result.total == 2
+    assert out.count("✓") == 3 and "✗" not in out
+    assert "advisory" in out and "autograder" in out
+
+
+def test_a_stub_is_not_attempted_yet_without_a_traceback(capsys):
+    def stub(scores, y):
+        raise NotImplementedError()
+
+    result = check("correct_class_scores", stub)
+    captured = capsys.readouterr()
+    assert "not attempted yet" in captured.out
+    assert "Traceback" not in captured.out + captured.err and captured.err == ""
+    assert not result.attempted and not result.all_passed and result.passed == 0
+
+
+def test_a_value_exercise_left_at_none_is_not_attempted(capsys):
+    result = check("cat_hinge_loss", None)
+    assert "not attempted yet" in capsys.readouterr().out and not result.attempted
+
+
+def test_an_error_is_one_line_naming_the_students_line(capsys):
+    def broken(scores, y):
+        picked = scores[y, 7]
+        return picked
+
+    result = check("correct_class_scores", broken)
+    out = capsys.readouterr().out
+    assert result.passed == 0 and "Traceback" not in out
+    assert "IndexError" in out and "of your cell: `picked = scores[y, 7]`" in out
+
+
+def test_a_wrong_answer_shows_expected_got_and_hint(capsys):
+    result = check("correct_class_scores", lambda scores, y: scores[:, y])
+    out = capsys.readouterr().out
+    assert result.passed == 0 and not result
+    assert "expected:" in out and "got:" in out and "scores[:, y] takes whole columns" in out
+
+
+def test_a_non_function_answer_is_reported_not_raised(capsys):
+    result = check("correct_class_scores", 3.0)
+    assert result.passed == 0 and "expected a function" in capsys.readouterr().out
+
+
+def test_an_unknown_exercise_id_is_a_value_error():
+    with pytest.raises(ValueError, match="exercise_id"):
+        check("no_such_exercise", correct_class_scores)
+
+
+def test_the_report_is_deterministic(capsys):
+    wrong = lambda scores, y: -correct_class_scores(scores, y)  # noqa: E731
+    check("correct_class_scores", wrong)
+    first = capsys.readouterr().out
+    check("correct_class_scores", wrong)
+    assert capsys.readouterr().out == first
+    assert "0x" not in first
+
+
+def test_warnings_from_the_answer_never_reach_stderr(capsys):
+    def overflowing(scores, y):
+        return np.exp(scores * 1e3)[np.arange(len(y)), y]
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        check("correct_class_scores", overflowing)
+    captured = capsys.readouterr()
+    assert captured.err == "" and "NaN or inf" in captured.out
+
+
+# --- the returned value is quiet -----------------------------------------------------------
+
+def test_the_result_displays_as_nothing_in_a_notebook(capsys):
+    result = check("correct_class_scores", correct_class_scores)
+    capsys.readouterr()
+    assert isinstance(result, CheckResult) and not isinstance(result, (int, float))
+    data, metadata = DisplayFormatter().format(result)
+    assert data == {} and metadata == {}
+
+
+# --- hidden mode ----------------------------------------------------------------------------
+
+def test_hidden_mode_prints_one_line_for_a_right_answer(capsys):
+    result = check("correct_class_scores", correct_class_scores, hidden=True)
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and result.all_passed
+    assert result.total == len(bank.get("correct_class_scores").public) + len(bank.get("correct_class_scores").hidden)
+
+
+def test_hidden_mode_raises_without_revealing_hidden_cases(capsys):
+    exercise = bank.get("correct_class_scores")
+    only_public_right = {case.args[0].tobytes() for case in exercise.public}
+
+    def right_on_public_only(scores, y):
+        if scores.tobytes() in only_public_right:
+            return correct_class_scores(scores, y)
+        return np.zeros(len(y))
+
+    with pytest.raises(AssertionError) as info:
+        check("correct_class_scores", right_on_public_only, hidden=True)
+    message = str(info.value)
+    assert f"{len(exercise.hidden)} of" in message and "a hidden test" in message
+    for case in exercise.hidden:
+        assert case.label not in message
+
+
+def test_hidden_mode_raises_for_a_stub():
+    def stub(scores, y):
+        raise NotImplementedError()
+
+    with pytest.raises(AssertionError, match="not attempted"):
+        check("correct_class_scores", stub, hidden=True)
+
+
+# --- generic hints: each tested against the mistake it names, on every exercise ------------
+
+def _first_array_arg(case):
+    return next((a for a in case.args if isinstance(a, np.ndarray) and a.ndim >= 1), None)
+
+
+def _parts(output):
+    return list(output) if isinstance(output, tuple) else [output]
+
+
+def _replace(output, index, value):
+    if isinstance(output, tuple):
+        return output[:index] + (value,) + output[index + 1:]
+    return value
+
+
+def _nonzero_part(output):
+    """Index of the first part that is numeric and not all zero, or None."""
+    for i, part in enumerate(_parts(output)):
+        if isinstance(part, (int, float, np.ndarray)) and not isinstance(part, bool):
+            values = np.asarray(part, dtype=float)
+            if values.size and np.abs(values).max() > 1e-6:
+                return i
+    return None
+
+
+SIGNATURES = {
+    # name: (how to make the mistaken output from the expected part, words the hint must contain)
+    "wrong_sign": (lambda e, n: -np.asarray(e, dtype=float), "wrong sign"),
+    "not_divided_by_n": (lambda e, n: np.asarray(e, dtype=float) * n, "divide by the number of examples"),
+    "log10": (lambda e, n: np.asarray(e, dtype=float) / math.log(10), "np.log is the natural log"),
+    "nan_overflow": (lambda e, n: np.full(np.shape(e), np.nan), "subtract each row's maximum"),
+}
+
+
+def _cases_for(exercise):
+    return [c for c in exercise.public + exercise.hidden]
+
+
+@pytest.mark.parametrize("signature", sorted(SIGNATURES))
+@pytest.mark.parametrize("exercise", FUNCTION_EXERCISES, ids=lambda ex: ex.id)
+def test_generic_hint_recognises_its_signature(exercise, signature):
+    make, words = SIGNATURES[signature]
+    tried = 0
+    for case in _cases_for(exercise):
+        expected = spec.expected_output(exercise, case)
+        index = _nonzero_part(expected)
+        x = _first_array_arg(case)
+        n = x.shape[0] if x is not None else 1
+        if index is None or (signature == "not_divided_by_n" and n < 2):
+            continue
+        part = _parts(expected)[index]
+        wrong_part = make(part, n)
+        wrong_part = float(wrong_part) if np.ndim(part) == 0 else wrong_part
+        actual = _replace(expected, index, wrong_part)
+        if spec.judge(exercise, case, actual).passed:
+            continue  # e.g. a sign flip of an output that is zero within tolerance
+        tried += 1
+        assert words in generic_hint(exercise, case, expected, actual), (case.label, signature)
+    if tried == 0:
+        pytest.skip(f"no case of {exercise.id} can show the {signature} signature")
+
+
+@pytest.mark.parametrize("exercise", FUNCTION_EXERCISES, ids=lambda ex: ex.id)
+def test_generic_hint_recognises_a_missing_return_and_a_column_shape(exercise):
+    columns = 0
+    for case in _cases_for(exercise):
+        expected = spec.expected_output(exercise, case)
+        assert "forget the `return`" in generic_hint(exercise, case, expected, None)
+        for i, part in enumerate(_parts(expected)):
+            if isinstance(part, np.ndarray) and part.ndim == 1 and part.size > 1:
+                actual = _replace(expected, i, part[:, None])
+                assert "broadcast silently" in generic_hint(exercise, case, expected, actual)
+                columns += 1
+    if columns == 0:
+        assert True  # no (N,) output in this exercise: only the missing return applies
+
+
+def test_generic_hints_on_scalars_without_a_bank():
+    exercise = spec.Exercise(id="demo", notebook="x", answer="f", points=1, reference=lambda s: float(s.sum()))
+    case = spec.Case((np.ones((4, 3)),))
+    assert "wrong sign" in generic_hint(exercise, case, 12.0, -12.0)
+    assert "N = 4 times too large" in generic_hint(exercise, case, 3.0, 12.0)
+    assert "N = 4 times too small" in generic_hint(exercise, case, 12.0, 3.0)
+    assert "ln(10)" in generic_hint(exercise, case, 2.0, 2.0 / math.log(10))
+    assert "ln(2)" in generic_hint(exercise, case, 2.0, 2.0 / math.log(2))
+    assert "averaged over classes" in generic_hint(exercise, case, 6.0, 2.0) or \
+        "average over classes" in generic_hint(exercise, case, 6.0, 2.0)
+    assert "single number" in generic_hint(exercise, case, np.ones(4), 4.0)
+    assert "return a tuple of 2 values" in generic_hint(exercise, case, (1.0, np.ones(2)), 1.0)
+    assert generic_hint(exercise, case, 2.0, 2.5) == "your result is 1.25 times the expected value: " \
+                                                       "a constant factor is off."
+    assert generic_hint(exercise, case, 2.0, 7.0 - 3.0 * 0.0 + 1.234) == \
+        "your result is 4.117 times the expected value: a constant factor is off."
+
+
+def test_an_unrelated_difference_gets_no_misleading_generic_hint():
+    exercise = spec.Exercise(id="demo", notebook="x", answer="f", points=1, reference=lambda s: s)
+    case = spec.Case((np.ones((3, 2)),))
+    assert generic_hint(exercise, case, np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0, 4.0])) == ""
+
+
+# --- exercise-specific hints: each Mistake in the bank shows its own hint ----------------------
+
+MISTAKES = [(ex, m) for ex in EXERCISES for m in ex.mistakes]
+
+
+def _mistaken_answer(exercise, mistake):
+    return mistake.implementation() if exercise.kind == "value" else mistake.implementation
+
+
+def _fails_public(exercise, answer) -> bool:
+    for case in exercise.public:
+        outcome = run_answer(exercise, case, answer)
+        if outcome.error or not spec.judge(exercise, case, outcome.output).passed:
+            return True
+    return False
+
+
+@pytest.mark.parametrize("exercise, mistake", MISTAKES, ids=[f"{ex.id}-{m.name}" for ex, m in MISTAKES])
+def test_every_bank_mistake_fails_the_full_tests(exercise, mistake, capsys):
+    with pytest.raises(AssertionError):
+        check(exercise.id, _mistaken_answer(exercise, mistake), hidden=True)
+
+
+@pytest.mark.parametrize("exercise, mistake", MISTAKES, ids=[f"{ex.id}-{m.name}" for ex, m in MISTAKES])
+def test_every_bank_mistake_seen_in_public_cases_gets_its_hint(exercise, mistake, capsys):
+    answer = _mistaken_answer(exercise, mistake)
+    if not _fails_public(exercise, answer):
+        # Only a hidden case (a boundary, say) exposes it: the autograder catches it, no hint is shown.
+        pytest.skip(f"{mistake.name} passes every public case of {exercise.id}")
+    check(exercise.id, answer)
+    out = " ".join(capsys.readouterr().out.split())
+    assert " ".join(mistake.hint.split()[:6]) in out, f"the report does not show the hint of {mistake.name!r}"
+
+
+@pytest.mark.parametrize("exercise", [ex for ex in EXERCISES if ex.kind == "function" and ex.judge is None],
+                         ids=lambda ex: ex.id)
+def test_hint_for_prefers_the_bank_mistake(exercise):
+    for mistake in exercise.mistakes:
+        for case in exercise.public:
+            expected = spec.expected_output(exercise, case)
+            try:
+                with np.errstate(all="ignore"):
+                    actual = spec.to_plain(mistake.implementation(*spec.resolve_args(case.args)))
+            except Exception:
+                continue
+            found = spec.diagnose(exercise, case, actual)
+            if found is not None and not spec.judge(exercise, case, actual).passed:
+                assert hint_for(exercise, case, expected, actual) == found.hint
