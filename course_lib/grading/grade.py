@@ -149,7 +149,17 @@ def judge_exercise(ex, cell, exec_outcome, eval_outcome) -> ExerciseResult:
         else:
             result.status, result.message = report.MISSING, f"the cell ran but did not define {name}"
         return result
-    return _judge_cases(result, ex, eval_outcome.cases)
+    result = _judge_cases(result, ex, eval_outcome.cases)
+    if result.status != report.PASSED and exec_outcome is not None:
+        # a wrong answer left behind by a cell that did not finish: report why the cell failed
+        if exec_outcome.status in _KILLED:
+            result.status = _KILLED[exec_outcome.status]
+            result.message = f"the cell defining {name} did not finish: {exec_outcome.detail}"
+        elif exec_outcome.error:
+            result.status = _error_status(exec_outcome.error)
+            result.message = (f"{name} is still the stub" if result.status == report.NOT_ATTEMPTED else
+                              f"the cell defining {name} raised {_error_text(exec_outcome.error)}")
+    return result
 
 
 def _fill_unreached(result: ExerciseResult, ex, replies: list) -> None:

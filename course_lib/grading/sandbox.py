@@ -347,6 +347,11 @@ def _clean_case(frame: dict) -> dict:
         return {"not_plain": str(exc)}
 
 
+def _ran_out_of_memory(outcome: StepOutcome) -> bool:
+    errors = [outcome.error] + [case.get("error") for case in outcome.cases]
+    return any(error and error.get("type") in ("MemoryError", "_ArrayMemoryError") for error in errors)
+
+
 def run_steps(steps: list, limits: Limits, slot: int = 0, fixtures: tuple = ()) -> list[StepOutcome]:
     """Run ``steps`` (ExecStep / EvalStep) for one submission; one outcome per step.
 
@@ -367,7 +372,8 @@ def run_steps(steps: list, limits: Limits, slot: int = 0, fixtures: tuple = ()) 
                 try:
                     worker = Worker(limits, slot, fixtures)
                     for index in range(position):  # replay the cells that ran before the failure
-                        if isinstance(steps[index], ExecStep) and outcomes[index].status == "ok":
+                        if (isinstance(steps[index], ExecStep) and outcomes[index].status == "ok"
+                                and not _ran_out_of_memory(outcomes[index])):
                             _run_step(worker, index, steps[index], min(deadline, time.monotonic()
                                                                        + limits.cell_timeout))
                 except (_Died, _StepFailed) as exc:
@@ -379,6 +385,10 @@ def run_steps(steps: list, limits: Limits, slot: int = 0, fixtures: tuple = ()) 
             step_deadline = min(deadline, time.monotonic() + limits.cell_timeout)
             try:
                 outcomes[position] = _run_step(worker, position, steps[position], step_deadline)
+                if _ran_out_of_memory(outcomes[position]):
+                    # memory the student's code still holds would starve the next steps
+                    worker.close()
+                    worker = None
             except _StepFailed as failed:
                 outcomes[position] = failed.outcome
                 if failed.outcome.status == "timeout" and time.monotonic() >= deadline:

@@ -1,0 +1,1 @@
+"""Hostile and test-only submissions for the autograder tests (built by ``kit``)."""
