@@ -1,0 +1,18 @@
+"""Interactive demos for the lecture, each one call returning an ipywidgets widget.
+
+- :func:`playground`: drag W and b of a 2D linear classifier; regions, hinge and softmax losses,
+  regularization, gradient steps.
+- :func:`loss_explorer`: drag one example's class scores; hinge vs softmax, probabilities.
+- :func:`regression_outliers`: drag one point; L2 vs L1 line fits.
+- :func:`regularization_preferences`: λ on a polynomial fit; w1 vs w2 under L1, L2, elastic net.
+- :func:`optimizer_race`: GD, SGD, momentum, RMSProp, Adam and random search on 2D surfaces.
+
+Every demo takes optional callables (your loss, penalty or update functions) and shows a
+clear message in the widget, not a traceback, when a value is bad. Figures are rendered
+to PNG into an ``ipywidgets.Image``, so any matplotlib backend works.
+"""
+
+from .loss_explorer import loss_explorer
+from .playground import playground
+
+__all__ = ["loss_explorer", "playground"]

@@ -1,0 +1,266 @@
+"""What every demo shares: a figure rendered into an Image widget, a status line, guarded callbacks.
+
+A demo builds its matplotlib figure once, moves artists when a control changes and calls
+:meth:`FigureView.render`, which draws the figure to PNG bytes and hands them to an
+``ipywidgets.Image``. That works with any backend (inline included) and in JupyterLab and
+Notebook alike, and it never prints, so nothing leaks into a cell's stdout.
+
+A student's callable can return anything: :func:`checked_loss` and friends turn a wrong
+shape or a NaN into a :class:`DemoError` whose message the demo shows in its status line
+(:meth:`Demo.guard`), instead of a traceback per slider tick.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+
+import ipywidgets as widgets
+import numpy as np
+import PIL.Image
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+
+class DemoError(ValueError):
+    """A value a demo cannot show (NaN, a diverging step, a callable's wrong output)."""
+
+
+class FigureView:
+    """A bare matplotlib Figure and the Image widget that shows it, redrawn by blitting.
+
+    Artists registered with :meth:`animate` are left out of the full draw; the rest of the
+    figure (axes, ticks, labels, static points) is drawn once into a cached background.
+    :meth:`render` restores that background, draws only the animated artists and encodes
+    the PNG, which is what keeps a slider tick fast. Call :meth:`invalidate` after changing
+    anything static (axis limits, titles) so the next render redraws everything.
+
+    Parameters
+    ----------
+    figsize : tuple of float
+        Width and height in inches.
+    dpi : int
+        Dots per inch of the rendered PNG (the widget shows it at its natural size).
+    """
+
+    def __init__(self, figsize, dpi=80):
+        self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        self.canvas = FigureCanvasAgg(self.figure)
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width="auto", max_width="100%"))
+        self.animated = []
+        self.background = None
+        self.renders = 0
+        self.full_renders = 0
+
+    def animate(self, *artists) -> None:
+        """Register artists that change between renders (drawn on top of the background, by zorder)."""
+        for artist in artists:
+            artist.set_animated(True)
+            self.animated.append(artist)
+        self.animated.sort(key=lambda a: a.get_zorder())
+        self.background = None
+
+    def forget(self, *artists) -> None:
+        """Unregister artists (e.g. before their axes are cleared)."""
+        self.animated = [a for a in self.animated if all(a is not b for b in artists)]
+        self.background = None
+
+    def invalidate(self) -> None:
+        """Mark the static part of the figure as changed: the next render redraws it."""
+        self.background = None
+
+    def freeze_layout(self) -> None:
+        """Run the constrained layout once, then keep the axes where they are.
+
+        Laying out on every render would cost more than drawing; the demos only move
+        artists inside fixed axes, so one layout pass at build time is enough.
+        """
+        if self.figure.get_layout_engine() is not None:
+            self.figure.draw_without_rendering()
+            self.figure.set_layout_engine("none")
+        self.background = None
+
+    def draw(self) -> None:
+        """Draw the figure into the canvas buffer (background from cache when valid)."""
+        if self.background is None:
+            self.canvas.draw()
+            self.background = self.canvas.copy_from_bbox(self.figure.bbox)
+            self.full_renders += 1
+        else:
+            self.canvas.restore_region(self.background)
+        for artist in self.animated:
+            if artist.get_visible():
+                self.figure.draw_artist(artist)
+
+    def png(self) -> bytes:
+        """The figure as PNG bytes (fast compression: these images live for one slider tick)."""
+        self.draw()
+        buffer = io.BytesIO()
+        PIL.Image.frombuffer("RGBA", self.canvas.get_width_height(), self.canvas.buffer_rgba(),
+                             "raw", "RGBA", 0, 1).save(buffer, format="png", compress_level=1)
+        return buffer.getvalue()
+
+    def render(self) -> None:
+        """Draw the figure and show the PNG in the Image widget."""
+        self.image.value = self.png()
+        self.renders += 1
+
+    def save(self, path) -> None:
+        """Write the figure as it is shown now to a new PNG file (an existing file is not replaced)."""
+        with open(path, "xb") as f:
+            f.write(self.png())
+
+
+def nice_ceiling(x: float) -> float:
+    """The smallest of 1, 2, 5 times a power of ten that is >= ``x`` (for axis limits that rarely move)."""
+    if x <= 0:
+        return 1.0
+    power = 10.0 ** np.floor(np.log10(x))
+    for m in (1.0, 2.0, 5.0, 10.0):
+        if m * power >= x * (1 - 1e-12):
+            return m * power
+    return 10.0 * power
+
+
+def set_limits(view: FigureView, ax, xlim=None, ylim=None) -> None:
+    """Set axis limits only if they differ, invalidating the cached background when they do."""
+    for current, wanted, setter in ((ax.get_xlim(), xlim, ax.set_xlim), (ax.get_ylim(), ylim, ax.set_ylim)):
+        if wanted is not None and not np.allclose(current, wanted):
+            setter(*wanted)
+            view.invalidate()
+
+
+class Demo(widgets.VBox):
+    """Base of the demos: a VBox holding controls, the figure and a status line.
+
+    Subclasses build their controls and artists, then call :meth:`refresh` through
+    :meth:`guard` from every observer. ``status`` shows numbers or the last problem.
+    """
+
+    def __init__(self, figsize, dpi=80, **kwargs):
+        super().__init__(**kwargs)
+        self.view = FigureView(figsize, dpi)
+        self.figure = self.view.figure
+        self.status = widgets.HTML()
+        self.error = None
+
+    def guard(self, action, *args) -> bool:
+        """Run ``action(*args)``; on any exception show its message in the status line and return False.
+
+        Floating-point overflow and invalid operations raise (and are reported) instead of
+        warning, so a diverging step surfaces once, as a message, and the next valid input
+        clears it.
+        """
+        try:
+            with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+                action(*args)
+        except Exception as exc:  # anything a student's callable raises is reported
+            self.show_error(exc)
+            return False
+        self.error = None
+        return True
+
+    def show_error(self, exc) -> None:
+        """Show ``exc`` (an exception or a string) in the status line, keeping the last good picture."""
+        if isinstance(exc, FloatingPointError):
+            text = f"numbers blew up ({exc}); try a smaller step size or learning rate"
+        elif isinstance(exc, DemoError):
+            text = str(exc)
+        elif isinstance(exc, Exception):
+            text = f"{type(exc).__name__}: {exc}"
+        else:
+            text = str(exc)
+        self.error = text
+        self.status.value = f'<div style="color:#b00020"><b>Problem:</b> {html.escape(text)}</div>'
+
+    def show_table(self, rows, note="") -> None:
+        """Show ``rows`` (pairs of label and value) as a small HTML table, plus an optional note."""
+        cells = "".join(
+            f"<tr><td style='padding:0 12px 0 0'>{html.escape(str(k))}</td>"
+            f"<td style='text-align:right'><code>{html.escape(str(v))}</code></td></tr>"
+            for k, v in rows
+        )
+        extra = f"<div>{html.escape(note)}</div>" if note else ""
+        self.status.value = f"<table class='course-lib-readout'>{cells}</table>{extra}"
+
+
+def checked_loss(result, name, grad_shape=None):
+    """Check what a loss callable returned: ``(finite float, finite gradient of grad_shape)``.
+
+    Parameters
+    ----------
+    result : object
+        The callable's return value; a bare number is accepted when ``grad_shape`` is None.
+    name : str
+        The callable's role, used in messages (e.g. "svm_loss_fn").
+    grad_shape : tuple, optional
+        Expected gradient shape; None means only the loss value is needed.
+
+    Returns
+    -------
+    loss : float
+    grad : ndarray of grad_shape, or None
+    """
+    if isinstance(result, tuple):
+        if len(result) != 2:
+            raise DemoError(f"{name}: expected (loss, gradient), got a tuple of {len(result)} items")
+        value, grad = result
+    else:
+        value, grad = result, None
+    value = checked_number(value, name)
+    if grad_shape is None:
+        return value, None
+    if grad is None:
+        raise DemoError(f"{name}: expected (loss, gradient), got only a loss")
+    grad = np.asarray(grad, dtype=float)
+    if grad.shape != tuple(grad_shape):
+        raise DemoError(f"{name}: expected a gradient of shape {tuple(grad_shape)}, got shape {grad.shape}")
+    if not np.isfinite(grad).all():
+        raise DemoError(f"{name}: the gradient has NaN or inf entries")
+    return value, grad
+
+
+def checked_number(value, name) -> float:
+    """Return ``value`` as a finite float, or raise DemoError naming ``name``."""
+    try:
+        value = float(np.asarray(value, dtype=float).item())
+    except (TypeError, ValueError):
+        raise DemoError(f"{name}: expected a single number, got {type(value).__name__}") from None
+    if not np.isfinite(value):
+        raise DemoError(f"{name}: got {value} (NaN or inf); try a smaller step size or check the function")
+    return value
+
+
+def checked_array(value, name, shape) -> np.ndarray:
+    """Return ``value`` as a finite float array of ``shape``, or raise DemoError naming ``name``."""
+    arr = np.asarray(value, dtype=float)
+    if arr.shape != tuple(shape):
+        raise DemoError(f"{name}: expected shape {tuple(shape)}, got shape {arr.shape}")
+    if not np.isfinite(arr).all():
+        raise DemoError(f"{name}: got NaN or inf; try a smaller step size or learning rate")
+    return arr
+
+
+def check_callable(fn, name):
+    """Accept None or a callable; anything else is a ValueError naming the argument."""
+    if fn is not None and not callable(fn):
+        raise ValueError(f"{name}: expected a callable or None, got {type(fn).__name__}")
+    return fn
+
+
+def slider(description, value, low, high, step, *, log=False, readout_format=".2f", width="300px"):
+    """A float slider with the demos' common look (wide description, live updates)."""
+    style = {"description_width": "initial"}
+    layout = widgets.Layout(width=width)
+    if log:
+        return widgets.FloatLogSlider(value=value, base=10, min=low, max=high, step=step,
+                                      description=description, readout_format=readout_format,
+                                      continuous_update=True, style=style, layout=layout)
+    return widgets.FloatSlider(value=value, min=low, max=high, step=step, description=description,
+                               readout_format=readout_format, continuous_update=True, style=style,
+                               layout=layout)
+
+
+def fmt(x) -> str:
+    """A number for a readout: 4 significant digits."""
+    return f"{x:.4g}"

@@ -1,0 +1,311 @@
+"""Linear classifier playground: drag the weights of a 2D linear classifier, watch regions and losses.
+
+``scores = X @ W + b`` with ``X`` (N, 2), ``W`` (2, C), ``b`` (C,). A slider per entry of W
+and b; the plane is coloured by the predicted class, each class's zero-score line is
+dashed; the hinge and softmax losses of every point sit side by side; a gradient step
+(or a run of them) moves the sliders. The hard sets (ring, three modes, opposite
+quadrants) show what no line can separate.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+
+from .. import data
+from ..losses import softmax_loss, svm_loss
+from ..optim import sgd
+from ..plots import CLASS_COLORS, plot_decision_regions
+from ..regularization import penalty
+from ._common import Demo, DemoError, check_callable, checked_array, checked_loss, fmt, nice_ceiling, set_limits, slider
+
+#: The data sets the playground offers: name -> (X, y, class names), all with fixed seeds.
+DATASETS = {
+    "blobs (3 classes)": lambda: (*data.make_blobs(n_per_class=15, spread=0.6, seed=0), ("A", "B", "C")),
+    "ring (2 classes)": lambda: (*data.make_ring(n=120, seed=0), ("outside", "ring")),
+    "three modes (2 classes)": lambda: (*data.make_three_modes(n=120, seed=0), ("background", "modes")),
+    "opposite quadrants (2 classes)": lambda: (*data.make_opposite_quadrants(n=120, seed=0), ("even", "odd")),
+}
+WEIGHT_LIMIT = 5.0          # sliders span [-WEIGHT_LIMIT, WEIGHT_LIMIT]
+HISTORY_LENGTH = 500        # steps kept in the loss-history plot
+MAX_CLASSES = 3
+
+
+def per_example(loss_fn, scores, y) -> np.ndarray:
+    """Each example's own loss, ``loss_fn(scores[i:i+1], y[i:i+1])[0]`` for every row i.
+
+    Works with any loss that averages over its rows, so a student's function gives its own
+    per-point losses.
+
+    Returns
+    -------
+    ndarray, shape (N,)
+    """
+    return np.array([checked_loss(loss_fn(scores[i:i + 1], y[i:i + 1]), "loss")[0]
+                     for i in range(scores.shape[0])])
+
+
+class Playground(Demo):
+    """The playground widget; build it with :func:`playground`.
+
+    Attributes
+    ----------
+    W : ndarray, shape (2, C)
+    b : ndarray, shape (C,)
+    X, y : the current data set, (N, 2) and (N,)
+    numbers : dict
+        Last computed values: ``hinge``, ``softmax`` (data losses), ``penalty`` (R(W)),
+        ``objective`` (training loss + reg * R), ``accuracy``, and per-point arrays
+        ``hinge_per_point``, ``softmax_per_point``.
+    history : list of float
+        Objective after each gradient step (and at the start).
+    """
+
+    def __init__(self, dataset, seed, svm_loss_fn, softmax_loss_fn, penalty_fn, update_fn):
+        super().__init__(figsize=(11.5, 3.6))
+        self.loss_fns = {"hinge": check_callable(svm_loss_fn, "svm_loss_fn") or svm_loss,
+                         "softmax": check_callable(softmax_loss_fn, "softmax_loss_fn") or softmax_loss}
+        self.penalty_fn = check_callable(penalty_fn, "penalty_fn") or penalty
+        self.update_fn = check_callable(update_fn, "update_fn") or sgd
+        self.rng = np.random.default_rng(seed)
+        self.numbers, self.history, self.config = {}, [], {}
+        self._syncing = False
+        self.regions = None
+
+        self.dataset = widgets.Dropdown(options=list(DATASETS), value=dataset, description="data")
+        self.train_loss = widgets.ToggleButtons(options=["hinge", "softmax"], value="hinge",
+                                                description="train with", style={"button_width": "70px"})
+        self.regularization = widgets.Dropdown(options=["l2", "l1", "elastic_net"], value="l2",
+                                               description="penalty", layout=widgets.Layout(width="200px"))
+        self.reg = slider("λ (reg)", 0.01, 0.0, 0.5, 0.005, readout_format=".3f", width="260px")
+        self.step_size = slider("step size", 0.1, -3, 1, 0.1, log=True, readout_format=".3g", width="260px")
+        self.step_button = widgets.Button(description="gradient step", icon="step-forward")
+        self.randomize_button = widgets.Button(description="randomize", icon="random")
+        self.run = widgets.Play(value=0, min=0, max=10**6, interval=150, description="run / pause",
+                                show_repeat=False)
+        self.w_sliders = [[slider(f"W[{r},{c}]", 0.0, -WEIGHT_LIMIT, WEIGHT_LIMIT, 0.05, width="210px")
+                           for c in range(MAX_CLASSES)] for r in range(2)]
+        self.b_sliders = [slider(f"b[{c}]", 0.0, -WEIGHT_LIMIT, WEIGHT_LIMIT, 0.05, width="210px")
+                          for c in range(MAX_CLASSES)]
+        self.class_labels = [widgets.HTML() for _ in range(MAX_CLASSES)]
+        self.columns = [widgets.VBox([self.class_labels[c], self.w_sliders[0][c], self.w_sliders[1][c],
+                                      self.b_sliders[c]]) for c in range(MAX_CLASSES)]
+
+        ax_regions, ax_points, ax_history = self.figure.subplots(1, 3, width_ratios=[1.1, 1.3, 1])
+        self.ax_regions, self.ax_points, self.ax_history = ax_regions, ax_points, ax_history
+        (self.hinge_points,) = ax_points.plot([], [], "o", ms=4, color="#4477AA", label="hinge $L_i$")
+        (self.softmax_points,) = ax_points.plot([], [], "^", ms=4, color="#EE6677", label="softmax $L_i$")
+        self.hinge_mean = ax_points.axhline(0, color="#4477AA", lw=1, ls=":")
+        self.softmax_mean = ax_points.axhline(0, color="#EE6677", lw=1, ls=":")
+        ax_points.set_xlabel("point index i")
+        ax_points.set_ylabel("loss of point i")
+        ax_points.set_title("Per-point loss (dotted: mean)")
+        ax_points.legend(loc="upper right", fontsize=8)
+        (self.history_line,) = ax_history.plot([], [], ".-", lw=1.5, ms=3, color="black")
+        ax_history.set_xlim(0, 10)
+        ax_history.set_xlabel("gradient step")
+        ax_history.set_ylabel("training objective")
+        ax_history.set_title("Loss history")
+        self.view.animate(self.hinge_points, self.softmax_points, self.hinge_mean, self.softmax_mean,
+                          self.history_line)
+
+        for control in (self.train_loss, self.regularization, self.reg):
+            control.observe(self._on_setting, names="value")
+        for s in [*self.w_sliders[0], *self.w_sliders[1], *self.b_sliders]:
+            s.observe(self._on_weight, names="value")
+        self.dataset.observe(self._on_dataset, names="value")
+        self.step_button.on_click(lambda _: self.guard(self.step))
+        self.randomize_button.on_click(lambda _: self.guard(self.randomize))
+        self.run.observe(lambda change: self.guard(self.step), names="value")
+
+        self.children = [
+            widgets.HBox([self.dataset, self.train_loss]),
+            widgets.HBox([self.regularization, self.reg, self.step_size]),
+            widgets.HBox([self.step_button, self.run, self.randomize_button]),
+            widgets.HBox(self.columns),
+            self.view.image,
+            self.status,
+        ]
+        self.guard(self.load, dataset)
+
+    # --- state changes ------------------------------------------------------------------
+    def load(self, name) -> None:
+        """Switch to data set ``name``: new points, weights at a fixed starting point, history cleared."""
+        self.X, self.y, self.class_names = DATASETS[name]()
+        num_classes = len(self.class_names)
+        for c in range(MAX_CLASSES):
+            self.columns[c].layout.display = None if c < num_classes else "none"
+            if c < num_classes:
+                self.class_labels[c].value = (f"<b style='color:{CLASS_COLORS[c]}'>class {c}: "
+                                              f"{self.class_names[c]}</b>")
+        angles = 2 * np.pi * np.arange(num_classes) / num_classes + np.pi / 2
+        W = 0.5 * np.vstack([np.cos(angles), np.sin(angles)])
+        if self.regions is not None:
+            self.view.forget(self.regions.image, *self.regions.zero_lines, *self.regions.points)
+        self.ax_regions.clear()
+        self.regions = plot_decision_regions(self.ax_regions, W, np.zeros(num_classes), self.X, self.y,
+                                             resolution=90, class_names=self.class_names)
+        self.view.animate(self.regions.image, *self.regions.zero_lines, *self.regions.points)
+        self.ax_regions.set_title("Regions and zero-score lines")
+        self.ax_points.set_xlim(-1, len(self.y))
+        self.view.invalidate()
+        self.config = {}
+        self.set_weights(W, np.zeros(num_classes))
+        self.history = [self.numbers["objective"]]
+        self.view.freeze_layout()
+        self.refresh()
+
+    def set_weights(self, W, b) -> None:
+        """Move the sliders to ``W`` (2, C) and ``b`` (C,) (clipped to the slider range), then recompute once."""
+        num_classes = len(self.class_names)
+        W = checked_array(W, "W", (2, num_classes))
+        b = checked_array(b, "b", (num_classes,))
+        self._syncing = True
+        try:
+            for c in range(num_classes):
+                for r in range(2):
+                    self.w_sliders[r][c].value = float(np.clip(W[r, c], -WEIGHT_LIMIT, WEIGHT_LIMIT))
+                self.b_sliders[c].value = float(np.clip(b[c], -WEIGHT_LIMIT, WEIGHT_LIMIT))
+        finally:
+            self._syncing = False
+        self.read_sliders()
+        self.compute()
+
+    def read_sliders(self) -> None:
+        num_classes = len(self.class_names)
+        self.W = np.array([[self.w_sliders[r][c].value for c in range(num_classes)] for r in range(2)])
+        self.b = np.array([self.b_sliders[c].value for c in range(num_classes)])
+
+    def randomize(self) -> None:
+        """Draw new weights and biases from N(0, 1) and clear the history."""
+        num_classes = len(self.class_names)
+        self.config = {}
+        self.set_weights(self.rng.standard_normal((2, num_classes)), self.rng.standard_normal(num_classes))
+        self.history = [self.numbers["objective"]]
+        self.refresh()
+
+    def step(self) -> None:
+        """One step of the update rule on ``train_loss + reg * R(W)`` (biases are not penalized)."""
+        grad_W, grad_b = self.gradient()
+        params = np.vstack([self.W, self.b])
+        grads = np.vstack([grad_W, grad_b])
+        self.config["learning_rate"] = self.step_size.value
+        result = self.update_fn(params, grads, self.config)
+        if not (isinstance(result, tuple) and len(result) == 2):
+            raise DemoError("update_fn: expected (next_w, config), as the rules in course_lib.optim return")
+        new_params = checked_array(result[0], "update_fn's next_w", params.shape)
+        self.config = dict(result[1] or {})
+        clipped = np.abs(new_params).max() > WEIGHT_LIMIT
+        self.set_weights(new_params[:2], new_params[2])
+        self.history = (self.history + [self.numbers["objective"]])[-HISTORY_LENGTH:]
+        self.refresh(note=f"a weight reached the slider limit ±{WEIGHT_LIMIT:g} and was clipped" if clipped else "")
+
+    # --- numbers ------------------------------------------------------------------------
+    def scores(self) -> np.ndarray:
+        return self.X @ self.W + self.b
+
+    def penalty_value(self):
+        value, grad = checked_loss(self.penalty_fn(self.W, self.regularization.value), "penalty_fn", self.W.shape)
+        return value, grad
+
+    def gradient(self):
+        """Gradient of the training objective with respect to W (2, C) and b (C,)."""
+        scores = self.scores()
+        loss_name = self.train_loss.value
+        _, dscores = checked_loss(self.loss_fns[loss_name](scores, self.y), f"{loss_name} loss", scores.shape)
+        _, dpenalty = self.penalty_value()
+        return self.X.T @ dscores + self.reg.value * dpenalty, dscores.sum(axis=0)
+
+    def compute(self) -> None:
+        """Recompute every number shown, from the current W and b."""
+        scores = self.scores()
+        numbers = {}
+        for name, fn in self.loss_fns.items():
+            numbers[name], _ = checked_loss(fn(scores, self.y), f"{name} loss")
+            numbers[f"{name}_per_point"] = per_example(fn, scores, self.y)
+        numbers["penalty"], _ = self.penalty_value()
+        numbers["objective"] = numbers[self.train_loss.value] + self.reg.value * numbers["penalty"]
+        numbers["accuracy"] = float(np.mean(np.argmax(scores, axis=1) == self.y))
+        self.numbers = numbers
+
+    # --- drawing ------------------------------------------------------------------------
+    def refresh(self, note="") -> None:
+        """Move the artists to the current numbers, render, and update the readout."""
+        n = self.numbers
+        self.regions.update(self.W, self.b)
+        index = np.arange(len(self.y))
+        self.hinge_points.set_data(index, n["hinge_per_point"])
+        self.softmax_points.set_data(index, n["softmax_per_point"])
+        self.hinge_mean.set_ydata([n["hinge"]] * 2)
+        self.softmax_mean.set_ydata([n["softmax"]] * 2)
+        top = nice_ceiling(max(n["hinge_per_point"].max(), n["softmax_per_point"].max()))
+        set_limits(self.view, self.ax_points, ylim=(-0.05 * top, 1.05 * top))
+        self.history_line.set_data(np.arange(len(self.history)), self.history)
+        high = nice_ceiling(max(self.history))
+        set_limits(self.view, self.ax_history, xlim=(0, nice_ceiling(max(len(self.history) - 1, 10))),
+                   ylim=(min(0.0, min(self.history)), high))
+        self.view.render()
+        reg = self.reg.value
+        self.show_table([
+            ("hinge (SVM) loss", fmt(n["hinge"])),
+            ("softmax loss", fmt(n["softmax"])),
+            (f"penalty R(W) ({self.regularization.value})", fmt(n["penalty"])),
+            (f"objective: {self.train_loss.value} + {reg:g}·R(W)", fmt(n["objective"])),
+            ("accuracy", f"{n['accuracy']:.1%}"),
+            ("steps taken", str(len(self.history) - 1)),
+        ], note=note)
+
+    # --- observers ----------------------------------------------------------------------
+    def _on_weight(self, change) -> None:
+        if not self._syncing:
+            self.guard(self._weights_moved)
+
+    def _weights_moved(self) -> None:
+        self.read_sliders()
+        self.compute()
+        self.refresh()
+
+    def _on_setting(self, change) -> None:
+        self.guard(self._setting_changed)
+
+    def _setting_changed(self) -> None:
+        self.config = {}
+        self.compute()
+        self.history = [self.numbers["objective"]]
+        self.refresh()
+
+    def _on_dataset(self, change) -> None:
+        self.guard(self.load, change["new"])
+
+
+def playground(dataset="blobs (3 classes)", *, seed=0, svm_loss_fn=None, softmax_loss_fn=None,
+               penalty_fn=None, update_fn=None) -> Playground:
+    """The linear classifier playground: sliders for W and b, regions, losses, gradient steps.
+
+    Parameters
+    ----------
+    dataset : str
+        One of :data:`DATASETS`: ``"blobs (3 classes)"`` (separable), ``"ring (2 classes)"``,
+        ``"three modes (2 classes)"``, ``"opposite quadrants (2 classes)"`` (no line works).
+    seed : int
+        Seeds the "randomize" button.
+    svm_loss_fn, softmax_loss_fn : callable, optional
+        ``f(scores (N, C), y (N,)) -> (loss, dscores (N, C))``; default: course_lib's
+        ``svm_loss`` and ``softmax_loss``. Pass your own to see it drive the demo.
+    penalty_fn : callable, optional
+        ``f(W (2, C), kind) -> (R, dR (2, C))`` with kind in "l2", "l1", "elastic_net";
+        default ``course_lib.regularization.penalty``.
+    update_fn : callable, optional
+        An update rule ``f(w, dw, config) -> (next_w, config)`` as in ``course_lib.optim``
+        (``config["learning_rate"]`` is set from the step-size slider); default ``sgd``.
+        It is applied to W and b stacked into a (3, C) array.
+
+    Returns
+    -------
+    Playground
+        A widget (an ``ipywidgets.VBox``): display it, or drive it from code through its
+        controls (``w_sliders``, ``b_sliders``, ``step_button.click()``, ...).
+    """
+    if dataset not in DATASETS:
+        raise ValueError(f"dataset: expected one of {list(DATASETS)}, got {dataset!r}")
+    return Playground(dataset, seed, svm_loss_fn, softmax_loss_fn, penalty_fn, update_fn)
