@@ -183,7 +183,8 @@ def hostile_submissions(out_dir: str, submissions_dir: str) -> dict:
         "kill_parent": (_replace("double_it", "import os, signal\ndef double_it(x):\n"
                                  "    for sig in (signal.SIGKILL, signal.SIGTERM):\n"
                                  "        try:\n            os.kill(os.getppid(), sig)\n        except OSError:\n"
-                                 "            pass\n        try:\n            os.killpg(os.getpgid(os.getppid()), sig)\n"
+                                 "            pass\n        try:\n"
+                                 "            os.killpg(os.getpgid(os.getppid()), sig)\n"
                                  "        except OSError:\n            pass\n    return x\n"),
                         {"double_it": "failed"}),
         "kill_everyone": (_replace("double_it", "import os\ndef double_it(x):\n    os.kill(-1, 9)\n"),

@@ -1,0 +1,265 @@
+"""The autograder: matching, judging, outputs, cache, determinism, and the workbook's own notebooks."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course_lib.grading import bank, grade, matching, sandbox
+from course_lib.grading.release import student_notebook
+
+sys.path.insert(0, str(Path(__file__).parent))
+from hostile import kit  # noqa: E402
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+LIMITS = sandbox.Limits(cell_timeout=5, timeout=30)
+
+
+@pytest.fixture
+def test_bank():
+    with kit.registered():
+        yield
+
+
+def grade_cells(cells, tmp_path, name="sub.ipynb"):
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    path = tmp_path / name
+    path.write_bytes(kit.notebook(cells))
+    rows = grade.grade_batch([path], tmp_path / "out", LIMITS, jobs=1, progress=False)
+    return rows[0][1]
+
+
+def statuses(result):
+    return {ex.id: ex.status for ex in result.exercises}
+
+
+# --- matching ----------------------------------------------------------------------------------------
+
+def test_matching_finds_answers_without_metadata(test_bank, tmp_path):
+    cells = kit.good_cells()
+    for cell in cells:
+        cell["metadata"] = {}
+    result = grade_cells(cells, tmp_path, "renamed.ipynb")
+    assert result.notebook == kit.STEM and result.score == kit.TOTAL
+
+
+def test_matching_survives_changed_ids_and_moved_cells(test_bank, tmp_path):
+    cells = kit.good_cells()
+    answers = [c for c in cells if c["metadata"].get("course_lib", {}).get("role") == "answer"]
+    for cell in answers:
+        cell["metadata"]["nbgrader"]["grade_id"] = "cell-" + cell["metadata"]["nbgrader"]["grade_id"][::-1]
+        del cell["metadata"]["course_lib"]
+    others = [c for c in cells if c not in answers]
+    result = grade_cells(list(reversed(answers)) + others, tmp_path)
+    assert result.score == kit.TOTAL
+
+
+def test_the_last_definition_wins_like_running_the_notebook(test_bank, tmp_path):
+    wrong = kit.code("def double_it(x):\n    return 3 * x\n")
+    right_then_wrong = grade_cells(kit.good_cells() + [wrong], tmp_path / "a")
+    assert statuses(right_then_wrong)["double_it"] == "failed"
+    assert right_then_wrong.exercises[0].hint == "you multiplied by 3, not 2"
+    wrong_then_right = grade_cells(kit.good_cells()[:2] + [wrong] + kit.good_cells()[2:], tmp_path / "b")
+    assert wrong_then_right.score == kit.TOTAL
+
+
+def test_duplicated_answer_cells_are_fine(test_bank, tmp_path):
+    cells = kit.good_cells()
+    result = grade_cells(cells[:6] + cells[2:], tmp_path)
+    assert result.score == kit.TOTAL
+
+
+def test_only_answer_cells_run(test_bank, tmp_path):
+    # a later cell that would break everything if it ran (it is no answer cell)
+    cells = kit.good_cells() + [kit.code("import numpy as np\nnp.array = None\nraise SystemExit")]
+    assert grade_cells(cells, tmp_path).score == kit.TOTAL
+
+
+def test_ipython_magics_in_an_answer_cell_are_ignored(test_bank, tmp_path):
+    cells = kit.good_cells({"add_them": "%matplotlib inline\n!ls\ndef add_them(a, b):\n    return a + b\n"})
+    assert grade_cells(cells, tmp_path).score == kit.TOTAL
+
+
+def test_a_helper_in_the_answer_cell_works_but_one_elsewhere_does_not(test_bank, tmp_path):
+    same_cell = kit.good_cells({"add_them": "def _plus(a, b):\n    return a + b\n"
+                                            "def add_them(a, b):\n    return _plus(a, b)\n"})
+    assert statuses(grade_cells(same_cell, tmp_path / "a"))["add_them"] == "passed"
+    elsewhere = kit.good_cells({"add_them": "def add_them(a, b):\n    return _plus(a, b)\n"})
+    elsewhere.insert(1, kit.code("def _plus(a, b):\n    return a + b\n"))
+    result = grade_cells(elsewhere, tmp_path / "b")
+    assert statuses(result)["add_them"] == "error"
+    assert "NameError" in result.exercises[1].cases[0].message
+
+
+def test_identify_notebook_by_metadata_names_or_filename(test_bank):
+    by_notebook = grade._exercises_by_notebook()
+    with_ids = [matching.analyse_cell(0, "x = 1", {"course_lib": {"exercise": "double_it", "role": "answer"}})]
+    assert matching.identify_notebook(with_ids, "whatever.ipynb", by_notebook) == kit.STEM
+    by_name = [matching.analyse_cell(0, "def add_them(a, b):\n    pass")]
+    assert matching.identify_notebook(by_name, "whatever.ipynb", by_notebook) == kit.STEM
+    assert matching.identify_notebook([], f"alice_{kit.STEM}.ipynb", by_notebook) == kit.STEM
+    assert matching.identify_notebook([matching.analyse_cell(0, "y = 2")], "hw.ipynb", by_notebook) is None
+
+
+def test_static_findings():
+    cell = matching.analyse_cell
+    assert cell(0, "import course_lib").finding == matching.USES_REFERENCE
+    assert cell(0, "def f():\n    from course_lib.losses import svm_loss").finding == matching.USES_REFERENCE
+    assert cell(0, "import importlib").finding == matching.FORBIDDEN
+    assert cell(0, "f = getattr(g, '__glob' + 'als__')").finding == matching.FORBIDDEN
+    assert cell(0, "import sys\nsys.modules['x']").finding == matching.FORBIDDEN
+    assert cell(0, 'def f(x):\n    """Do not use course_lib.svm_loss."""\n    return x').finding == ""
+    assert cell(0, "import numpy as np\nimport math\ndef f(x):\n    return np.exp(x)").finding == ""
+
+
+# --- judging and statuses --------------------------------------------------------------------------------
+
+def test_wrong_answer_fails_with_public_message_and_hint(test_bank, tmp_path):
+    result = grade_cells(kit.good_cells({"double_it": "def double_it(x):\n    return 3 * x\n"}), tmp_path)
+    ex = result.exercises[0]
+    assert ex.status == "failed" and ex.score == 0
+    assert "two numbers" in ex.cases[0].label and "differs" in ex.cases[0].message
+    assert [c.hidden for c in ex.cases] == [False, True, True]
+    assert all(c.message == "" for c in ex.cases if c.hidden)
+
+
+def test_an_exercise_scores_only_if_hidden_cases_pass_too(test_bank, tmp_path):
+    # right on the public 1-D case, wrong on the hidden 2-D ones
+    source = "def double_it(x):\n    return 2 * x if x.ndim == 1 else x\n"
+    ex = grade_cells(kit.good_cells({"double_it": source}), tmp_path).exercises[0]
+    assert ex.cases[0].passed and not ex.cases[1].passed
+    assert ex.status == "failed" and ex.score == 0
+
+
+def test_value_exercise_and_fixture_arguments(test_bank, tmp_path):
+    result = grade_cells(kit.good_cells({"magic_number": "magic_number = 41.0"}), tmp_path)
+    assert statuses(result)["magic_number"] == "failed"
+    assert statuses(result)["apply_softmax"] == "passed"  # the fixture crossed as a trusted callable
+
+
+def test_grade_bytes_statuses_for_unusable_files(test_bank):
+    cases = {b"": "empty", b"\x00\x01\xff": "not a notebook", b"{": "not a notebook",
+             b'{"nbformat": 3, "worksheets": []}': "wrong nbformat version",
+             kit.notebook([kit.code("print(1)")]): "wrong notebook"}
+    for data, status in cases.items():
+        result = grade.grade_bytes(data, "x.ipynb", LIMITS)
+        assert (result.status, result.score) == (status, 0)
+
+
+def test_unreadable_file_gets_a_row(test_bank, tmp_path):
+    rows = grade.grade_batch([tmp_path / "does_not_exist.ipynb"], tmp_path / "out", LIMITS, jobs=1,
+                             progress=False)
+    assert rows[0][1].status == "unreadable"
+
+
+# --- outputs ---------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def graded_folder(test_bank, tmp_path):
+    subs = tmp_path / "subs"
+    (subs / "alice").mkdir(parents=True)
+    (subs / "bob").mkdir()
+    (subs / "alice" / f"{kit.STEM}.ipynb").write_bytes(kit.notebook(kit.good_cells()))
+    (subs / "bob" / f"{kit.STEM}.ipynb").write_bytes(
+        kit.notebook(kit.good_cells({"add_them": "def add_them(a, b):\n    return a - b\n"})))
+    (subs / ".ipynb_checkpoints").mkdir()
+    (subs / ".ipynb_checkpoints" / "old.ipynb").write_bytes(b"{}")
+    out = tmp_path / "out"
+    rows = grade.grade_batch([subs], out, LIMITS, jobs=2, progress=False)
+    return subs, out, dict(rows)
+
+
+def test_outputs_csv_feedback_and_gradescope_json(graded_folder):
+    _, out, rows = graded_folder
+    names = {f"alice__{kit.STEM}", f"bob__{kit.STEM}"}
+    assert set(rows) == names
+    with open(out / "grades.csv", newline="") as handle:
+        table = list(csv.DictReader(handle))
+    assert [r["submission"] for r in table] == sorted(names)
+    bob = next(r for r in table if r["submission"].startswith("bob"))
+    assert (bob["score"], bob["max_score"], bob["status"], bob["add_them"], bob["double_it"]) == \
+        (f"{kit.TOTAL - 1:g}", f"{kit.TOTAL:g}", "ok", "0", "2")
+    feedback = (out / "feedback" / f"bob__{kit.STEM}.md").read_text()
+    assert "Add them (0 / 1): failed" in feedback and "hidden test 1: failed" in feedback
+    results = json.loads((out / "results" / f"bob__{kit.STEM}.json").read_text())
+    assert results["score"] == kit.TOTAL - 1
+    assert {t["name"] for t in results["tests"]} == {ex.title for ex in kit.EXERCISES}
+    for test in results["tests"]:
+        assert set(test) >= {"name", "score", "max_score", "status", "output", "visibility"}
+        assert test["status"] in ("passed", "failed") and test["visibility"] == "visible"
+
+
+def test_rerun_reuses_the_cache_and_force_regrades(graded_folder, monkeypatch):
+    subs, out, first = graded_folder
+    calls = []
+    real = grade.grade_bytes
+    monkeypatch.setattr(grade, "grade_bytes", lambda *a, **k: calls.append(1) or real(*a, **k))
+    again = dict(grade.grade_batch([subs], out, LIMITS, jobs=2, progress=False))
+    assert calls == [] and {n: r.to_json() for n, r in again.items()} == {n: r.to_json() for n, r in first.items()}
+    grade.grade_batch([subs], out, LIMITS, jobs=2, force=True, progress=False)
+    assert len(calls) == 2
+
+
+def test_grades_are_deterministic(graded_folder, tmp_path):
+    subs, out, _ = graded_folder
+    grade.grade_batch([subs], tmp_path / "again", LIMITS, jobs=1, force=True, progress=False)
+    for relative in ["grades.csv", *(f"feedback/{p.name}" for p in (out / "feedback").iterdir()),
+                     *(f"results/{p.name}" for p in (out / "results").iterdir())]:
+        assert (out / relative).read_text() == (tmp_path / "again" / relative).read_text()
+
+
+def test_no_temporary_files_are_left(graded_folder):
+    _, out, _ = graded_folder
+    assert not [p for p in out.rglob("*") if p.name.startswith(".tmp_")]
+
+
+def test_refuses_an_output_folder_it_did_not_make(test_bank, tmp_path):
+    precious = tmp_path / "mine"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("keep me")
+    (tmp_path / "s.ipynb").write_bytes(kit.notebook(kit.good_cells()))
+    args = grade.main.__wrapped__ if hasattr(grade.main, "__wrapped__") else grade.main
+    assert args([str(tmp_path / "s.ipynb"), "--out", str(precious)]) == 2
+    assert sorted(p.name for p in precious.iterdir()) == ["notes.txt"]
+
+
+def test_limits_are_validated():
+    with pytest.raises(ValueError, match="cell_timeout"):
+        sandbox.Limits(cell_timeout=0)
+    with pytest.raises(ValueError, match="memory_mb"):
+        sandbox.Limits(memory_mb=-1)
+
+
+# --- the workbook's own notebooks --------------------------------------------------------------------------
+
+def _notebooks_with_exercises():
+    return [p for p in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")) if bank.for_notebook(p.stem)]
+
+
+@pytest.fixture(scope="module")
+def workbook_grades(tmp_path_factory):
+    base = tmp_path_factory.mktemp("workbook")
+    (base / "source").mkdir()
+    (base / "blank").mkdir()
+    for path in _notebooks_with_exercises():
+        (base / "source" / path.name).write_bytes(path.read_bytes())
+        nbformat.write(student_notebook(nbformat.read(path, as_version=4)), base / "blank" / path.name)
+    source = dict(grade.grade_batch([base / "source"], base / "out_source", jobs=2, progress=False))
+    blank = dict(grade.grade_batch([base / "blank"], base / "out_blank", jobs=2, progress=False))
+    return source, blank
+
+
+@pytest.mark.parametrize("path", _notebooks_with_exercises(), ids=lambda p: p.stem)
+def test_source_solutions_get_full_marks_and_the_release_zero(workbook_grades, path):
+    source, blank = workbook_grades
+    solved, stub = source[path.stem], blank[path.stem]
+    assert solved.status == "ok" and solved.notebook == path.stem
+    assert solved.score == solved.max_score == sum(ex.points for ex in bank.for_notebook(path.stem)), \
+        [(ex.id, ex.status, ex.message) for ex in solved.exercises]
+    assert stub.score == 0
+    assert {ex.status for ex in stub.exercises} == {"not attempted"}
