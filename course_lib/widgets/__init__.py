@@ -14,5 +14,7 @@ to PNG into an ``ipywidgets.Image``, so any matplotlib backend works.
 
 from .loss_explorer import loss_explorer
 from .playground import playground
+from .regression import regression_outliers
+from .regularization import regularization_preferences
 
-__all__ = ["loss_explorer", "playground"]
+__all__ = ["loss_explorer", "playground", "regression_outliers", "regularization_preferences"]
