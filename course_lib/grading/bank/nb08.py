@@ -301,8 +301,18 @@ _S2 = _random_problem(9, 3, 5, 12)
 _SH1 = _random_problem(25, 8, 6, 13)
 _SH2 = _random_problem(1, 4, 3, 14)
 _SH3 = _random_problem(6, 5, 2, 15)
-_SH4 = _random_problem(4, 3, 3, 16, scale=1000.0)
-_S3 = _random_problem(3, 2, 3, 17, scale=800.0)
+
+
+def _large_scores_problem(n, d, c, seed, offset):
+    """Scores near ``offset`` for every class: exp overflows unless each row is shifted first."""
+    W, X, y = _random_problem(n, d, c, seed)
+    X[:, 0] = 1.0
+    W[0, :] = offset
+    return W, X, y
+
+
+_SH4 = _large_scores_problem(4, 3, 3, 16, offset=2000.0)
+_S3 = _large_scores_problem(3, 2, 3, 17, offset=1000.0)
 
 SOFTMAX = Exercise(
     id="softmax_loss_grad_W",
@@ -316,14 +326,16 @@ SOFTMAX = Exercise(
              "the lecture's example (one example, X = [[1]]): loss -ln(0.353) = 1.04"),
         Case((*_S1, 0.1), "5 examples, 4 features, 3 classes, reg = 0.1"),
         Case((*_S2, 0.0), "9 examples, 3 features, 5 classes, no regularization"),
-        Case((*_S3, 1e-4), "large scores (in the thousands)"),
+        Case((*_S3, 0.0), "large scores (all near 1000)"),
     ),
     hidden=(
         ### BEGIN HIDDEN TESTS
         Case((*_SH1, 0.01), "25 examples, 8 features, 6 classes"),
         Case((*_SH2, 0.5), "a single example"),
         Case((*_SH3, 1e-3), "two classes"),
-        Case((*_SH4, 1e-5), "scores in the thousands (exp overflows without the max shift)"),
+        Case((*_SH4, 1e-7), "scores near 2000"),
+        Case((np.array([[0.0, 800.0, 3.0], [-400.0, 2.0, 390.0], [900.0, 0.5, 100.0]]), np.eye(3),
+              np.array([1, 2, 0]), 0.0), "the correct class far ahead (scores spread over hundreds)"),
         Case((np.zeros((3, 4)), _rng.normal(size=(5, 3)), np.array([0, 1, 2, 3, 0]), 0.2),
              "W = 0: loss ln(C)"),
         ### END HIDDEN TESTS
