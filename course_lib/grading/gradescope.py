@@ -1,0 +1,139 @@
+"""A Gradescope autograder bundle: ``python -m course_lib gradescope --out autograder.zip``.
+
+The zip holds, at its root:
+
+- ``setup.sh``: installs the grader's runtime requirements (Gradescope runs it once, as
+  root, when the bundle is uploaded);
+- ``requirements.txt``: course_lib's runtime dependencies (from ``pyproject.toml``);
+- ``course_lib/``: this package as the instructor has it, **hidden tests included**
+  (the bundle never reaches students);
+- ``run_autograder``: grades every ``*.ipynb`` of ``$ROOT/submission`` with the same code
+  as ``python -m course_lib grade`` and writes ``$ROOT/results/results.json``.
+  ``ROOT`` is ``/autograder`` unless the environment sets ``AUTOGRADER_ROOT`` (for a
+  local trial on a fake layout); ``AUTOGRADER_PYTHON`` picks the interpreter.
+
+Several notebooks in one submission give one test per exercise of each.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+from . import report
+
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+PROJECT_DIR = PACKAGE_DIR.parent
+
+SETUP_SH = """#!/usr/bin/env bash
+# Gradescope runs this once when the autograder is built: install the grader's dependencies.
+set -euo pipefail
+cd "$(dirname "$0")"
+python3 -m pip install --quiet --no-cache-dir -r requirements.txt
+"""
+
+RUN_AUTOGRADER = """#!/usr/bin/env bash
+# Gradescope runs this for each submission: grade $ROOT/submission/*.ipynb into
+# $ROOT/results/results.json with the course_lib vendored next to this script.
+set -euo pipefail
+ROOT="${AUTOGRADER_ROOT:-/autograder}"
+PYTHON="${AUTOGRADER_PYTHON:-python3}"
+HERE="$(cd "$(dirname "$0")" && pwd)"
+cd "$HERE"
+export PYTHONPATH="$HERE${PYTHONPATH:+:$PYTHONPATH}"
+exec "$PYTHON" -m course_lib.grading.gradescope --autograde "$ROOT"
+"""
+
+
+def _requirements() -> str:
+    import tomllib  # Python 3.11+, needed only where the bundle is built
+
+    with open(PROJECT_DIR / "pyproject.toml", "rb") as handle:
+        dependencies = tomllib.load(handle)["project"]["dependencies"]
+    return "# course_lib's runtime dependencies (from pyproject.toml)\n" + "\n".join(dependencies) + "\n"
+
+
+def _package_files():
+    for path in sorted(PACKAGE_DIR.rglob("*")):
+        relative = path.relative_to(PACKAGE_DIR.parent)
+        if path.is_file() and "__pycache__" not in relative.parts and path.suffix not in (".pyc", ".pyo"):
+            yield path, relative.as_posix()
+
+
+def build_bundle(out_zip, force: bool = False) -> Path:
+    """Write the autograder zip to ``out_zip`` (an existing file is kept unless ``force``)."""
+    out_zip = Path(out_zip)
+    if out_zip.exists() and not force:
+        raise ValueError(f"--out: {out_zip} exists; pass --force to replace it")
+    out_zip.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=out_zip.parent, prefix=".tmp_", suffix=".zip")
+    os.close(handle)
+    try:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+            for name, text in (("setup.sh", SETUP_SH), ("run_autograder", RUN_AUTOGRADER)):
+                info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+                info.external_attr = 0o755 << 16
+                bundle.writestr(info, text)
+            bundle.writestr(zipfile.ZipInfo("requirements.txt", date_time=(2024, 1, 1, 0, 0, 0)), _requirements())
+            for path, name in _package_files():
+                bundle.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), path.read_bytes())
+        os.replace(tmp, out_zip)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return out_zip
+
+
+def autograde(root) -> dict:
+    """Grade ``root/submission`` into ``root/results/results.json``; returns the results."""
+    from . import grade
+
+    root = Path(root)
+    notebooks = sorted(p for p in (root / "submission").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    if not notebooks:
+        results = {"score": 0.0, "output": "No .ipynb file was found in the submission: upload your notebook.",
+                   "output_format": "text", "visibility": "visible", "tests": []}
+    else:
+        with tempfile.TemporaryDirectory(prefix="course_lib_gradescope_") as out:
+            rows = grade.grade_batch(notebooks, Path(out) / "grading", progress=False)
+        results = report.merge_gradescope([report.gradescope_results(result, name) for name, result in rows])
+    report.atomic_write(str(root / "results" / "results.json"), report.gradescope_json_text(results))
+    return results
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--out", type=Path, help="where to write the bundle (e.g. autograder.zip)")
+    parser.add_argument("--force", action="store_true", help="replace an existing bundle")
+    parser.add_argument("--autograde", type=Path, metavar="ROOT",
+                        help="grade ROOT/submission into ROOT/results/results.json (what run_autograder does)")
+
+
+def run(args) -> int:
+    if args.autograde is not None:
+        results = autograde(args.autograde)
+        import course_lib
+
+        print(f"graded with course_lib from {Path(course_lib.__file__).parent}: score {results['score']:g}")
+        return 0
+    if args.out is None:
+        print("error: --out: expected the path of the bundle to write (e.g. --out autograder.zip)", file=sys.stderr)
+        return 2
+    try:
+        path = build_bundle(args.out, args.force)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {path}: upload it as the Gradescope autograder (Ubuntu image, Python 3.10+)")
+    return 0
+
+
+if __name__ == "__main__":
+    import argparse
+
+    _parser = argparse.ArgumentParser(prog="python -m course_lib.grading.gradescope",
+                                      description=__doc__.splitlines()[0])
+    add_arguments(_parser)
+    sys.exit(run(_parser.parse_args()))
