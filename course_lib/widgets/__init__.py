@@ -13,8 +13,9 @@ to PNG into an ``ipywidgets.Image``, so any matplotlib backend works.
 """
 
 from .loss_explorer import loss_explorer
+from .optimizer_race import optimizer_race
 from .playground import playground
 from .regression import regression_outliers
 from .regularization import regularization_preferences
 
-__all__ = ["loss_explorer", "playground", "regression_outliers", "regularization_preferences"]
+__all__ = ["loss_explorer", "optimizer_race", "playground", "regression_outliers", "regularization_preferences"]

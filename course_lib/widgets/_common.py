@@ -151,17 +151,20 @@ class Demo(widgets.VBox):
         warning, so a diverging step surfaces once, as a message, and the next valid input
         clears it.
         """
+        self.error = None
         try:
             with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
                 action(*args)
         except Exception as exc:  # anything a student's callable raises is reported
             self.show_error(exc)
             return False
-        self.error = None
         return True
 
-    def show_error(self, exc) -> None:
-        """Show ``exc`` (an exception or a string) in the status line, keeping the last good picture."""
+    def show_error(self, exc, rows=()) -> None:
+        """Show ``exc`` (an exception or a string) in the status line, keeping the last good picture.
+
+        ``rows`` (pairs of label and value) are shown below the message.
+        """
         if isinstance(exc, FloatingPointError):
             text = f"numbers blew up ({exc}); try a smaller step size or learning rate"
         elif isinstance(exc, DemoError):
@@ -171,17 +174,23 @@ class Demo(widgets.VBox):
         else:
             text = str(exc)
         self.error = text
-        self.status.value = f'<div style="color:#b00020"><b>Problem:</b> {html.escape(text)}</div>'
+        self.status.value = (f'<div style="color:#b00020"><b>Problem:</b> {html.escape(text)}</div>'
+                             + (table_html(rows) if rows else ""))
 
     def show_table(self, rows, note="") -> None:
         """Show ``rows`` (pairs of label and value) as a small HTML table, plus an optional note."""
-        cells = "".join(
-            f"<tr><td style='padding:0 12px 0 0'>{html.escape(str(k))}</td>"
-            f"<td style='text-align:right'><code>{html.escape(str(v))}</code></td></tr>"
-            for k, v in rows
-        )
-        extra = f"<div>{html.escape(note)}</div>" if note else ""
-        self.status.value = f"<table class='course-lib-readout'>{cells}</table>{extra}"
+        self.status.value = table_html(rows, note)
+
+
+def table_html(rows, note="") -> str:
+    """Pairs of label and value as a small HTML table (the demos' readout), plus an optional note."""
+    cells = "".join(
+        f"<tr><td style='padding:0 12px 0 0'>{html.escape(str(k))}</td>"
+        f"<td style='text-align:right'><code>{html.escape(str(v))}</code></td></tr>"
+        for k, v in rows
+    )
+    extra = f"<div>{html.escape(note)}</div>" if note else ""
+    return f"<table class='course-lib-readout'>{cells}</table>{extra}"
 
 
 def checked_loss(result, name, grad_shape=None):
