@@ -178,7 +178,7 @@ SIGNATURES = {
 
 
 def _cases_for(exercise):
-    return [c for c in exercise.public + exercise.hidden]
+    return list(exercise.public + exercise.hidden)
 
 
 @pytest.mark.parametrize("signature", sorted(SIGNATURES))
@@ -207,7 +207,6 @@ def test_generic_hint_recognises_its_signature(exercise, signature):
 
 @pytest.mark.parametrize("exercise", FUNCTION_EXERCISES, ids=lambda ex: ex.id)
 def test_generic_hint_recognises_a_missing_return_and_a_column_shape(exercise):
-    columns = 0
     for case in _cases_for(exercise):
         expected = spec.expected_output(exercise, case)
         assert "forget the `return`" in generic_hint(exercise, case, expected, None)
@@ -215,9 +214,6 @@ def test_generic_hint_recognises_a_missing_return_and_a_column_shape(exercise):
             if isinstance(part, np.ndarray) and part.ndim == 1 and part.size > 1:
                 actual = _replace(expected, i, part[:, None])
                 assert "broadcast silently" in generic_hint(exercise, case, expected, actual)
-                columns += 1
-    if columns == 0:
-        assert True  # no (N,) output in this exercise: only the missing return applies
 
 
 def test_generic_hints_on_scalars_without_a_bank():

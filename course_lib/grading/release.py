@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -159,18 +158,20 @@ def _requirements(root: Path) -> str:
 
 
 def _pyproject(root: Path) -> str:
-    import tomllib
+    """The repository's pyproject.toml without its tool sections for tests and linting.
 
-    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
-    deps = ",\n".join(f"    {json.dumps(d)}" for d in project.get("dependencies", []))
-    return (
-        '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n'
-        f'[project]\nname = "{project["name"]}"\nversion = "{project["version"]}"\n'
-        f'description = {json.dumps(project.get("description", ""))}\n'
-        f'requires-python = {json.dumps(project.get("requires-python", ">=3.10"))}\n'
-        f"dependencies = [\n{deps},\n]\n\n"
-        '[tool.setuptools.packages.find]\ninclude = ["course_lib*"]\n'
-    )
+    Line-based (a table lasts until the next ``[header]``), so that it needs no TOML parser
+    on Python 3.10.
+    """
+    keep, out = True, []
+    for line in (root / "pyproject.toml").read_text().splitlines():
+        header = re.match(r"^\[([^\[\]]+)\]\s*$", line.strip())
+        if header:
+            name = header.group(1).strip()
+            keep = name in ("build-system", "project") or name.startswith(("project.", "tool.setuptools"))
+        if keep:
+            out.append(line)
+    return "\n".join(out).strip() + "\n"
 
 
 STUDENT_README = """\

@@ -1,0 +1,250 @@
+"""The student release and the start command.
+
+One release is written per test session (``released``); tests that edit a release make
+their own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import nbformat
+import pytest
+from packaging.requirements import Requirement
+
+from course_lib.__main__ import main
+from course_lib.grading import cells, release, start
+from course_lib.grading.release import release as make_release
+from course_lib.grading.release import student_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory):
+    out = tmp_path_factory.mktemp("release") / "student"
+    report = make_release(out)
+    return out, report
+
+
+def _code_sources(nb):
+    return ["".join(c.source) for c in nb.cells if c.cell_type == "code"]
+
+
+def _solution_only_lines(nb) -> set:
+    """Lines inside solution regions that appear nowhere in the notebook's blank version."""
+    blank = "\n".join(cells.strip_solutions(s) for s in _code_sources(nb))
+    lines = set()
+    for source in _code_sources(nb):
+        inside = False
+        for line in source.split("\n"):
+            text = line.strip()
+            if text == cells.BEGIN_SOLUTION:
+                inside = True
+            elif text == cells.END_SOLUTION:
+                inside = False
+            elif inside and len(text) >= 8 and not text.startswith("#") and text not in blank:
+                lines.add(text)
+    return lines
+
+
+# --- one notebook ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", SOURCES, ids=[p.stem for p in SOURCES])
+def test_student_notebook_is_blank_and_clean(path):
+    source = nbformat.read(path, as_version=4)
+    before = json.dumps(source, sort_keys=True)
+    student = student_notebook(source)
+    assert json.dumps(source, sort_keys=True) == before, "the source notebook was modified"
+    nbformat.validate(student)
+    assert "widgets" not in student.metadata
+    for original, cell in zip(source.cells, student.cells):
+        assert cell.metadata.get("nbgrader") == original.metadata.get("nbgrader")
+        assert cells.BEGIN_SOLUTION not in cell.source and cells.BEGIN_HIDDEN not in cell.source
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
+            assert "execution" not in cell.metadata
+    for line in _solution_only_lines(source):
+        assert all(line not in s for s in _code_sources(student)), line
+
+
+def test_student_notebook_stubs_a_solution_and_drops_hidden_tests():
+    answer = nbformat.v4.new_code_cell("def f(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION",
+                                       execution_count=3, outputs=[nbformat.v4.new_output("stream", text="hi")])
+    answer.metadata.update(cells.answer_metadata("f"))
+    check_cell = nbformat.v4.new_code_cell(cells.check_source("f", "f"))
+    check_cell.metadata.update(cells.check_metadata("f", 2))
+    nb = nbformat.v4.new_notebook(cells=[answer, check_cell], metadata={"widgets": {"state": {}}})
+    student = student_notebook(nb)
+    assert student.cells[0].source == "def f(x):\n    # YOUR CODE HERE\n    raise NotImplementedError()"
+    assert student.cells[1].source == 'check("f", f)'
+    assert student.cells[0].outputs == [] and student.cells[0].execution_count is None
+
+
+def test_student_notebook_refuses_markers_in_markdown():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("### BEGIN SOLUTION\nx\n### END SOLUTION")])
+    with pytest.raises(ValueError, match="markdown"):
+        student_notebook(nb)
+
+
+def test_student_notebook_refuses_a_non_notebook():
+    with pytest.raises(ValueError, match="nb"):
+        student_notebook(["not", "a", "notebook"])
+
+
+# --- the release folder ------------------------------------------------------------------------------
+
+def test_release_writes_everything_a_student_needs(released):
+    out, report = released
+    for path in SOURCES:
+        assert (out / "notebooks" / path.name).exists()
+    for name in ("README.md", "pyproject.toml", "requirements.txt", "course_lib/__init__.py",
+                 "course_lib/grading/check.py", "assets/nbval_sanitize.cfg"):
+        assert (out / name).is_file(), name
+    assert report.kept == [] and report.backups == [] and len(report.written) > len(SOURCES)
+    assert not list(out.rglob("__pycache__"))
+
+
+def test_no_hidden_test_and_no_solution_anywhere_in_the_release(released):
+    out, _ = released
+    hidden_markers = {cells.BEGIN_HIDDEN, cells.END_HIDDEN}
+    for path in out.rglob("*"):
+        if path.is_file():
+            lines = {line.strip() for line in path.read_text(encoding="utf-8").split("\n")}
+            assert not lines & hidden_markers, f"hidden-test markers in {path}"
+    for source in SOURCES:
+        solution_lines = _solution_only_lines(nbformat.read(source, as_version=4))
+        released_code = "\n".join(_code_sources(nbformat.read(out / "notebooks" / source.name, as_version=4)))
+        leaked = [line for line in solution_lines if line in released_code]
+        assert leaked == [], f"solution lines in the released {source.name}: {leaked[:3]}"
+
+
+def _run_in(out: Path, code: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(out)}
+    return subprocess.run([sys.executable, "-c", code], cwd=out, env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_the_released_bank_has_public_cases_only(released):
+    out, _ = released
+    done = _run_in(out, (
+        "import course_lib, pathlib\n"
+        "from course_lib.grading import bank\n"
+        f"assert pathlib.Path(course_lib.__file__).resolve().is_relative_to({str(out.resolve())!r})\n"
+        "exercises = bank.all_exercises()\n"
+        "assert exercises and all(ex.hidden == () for ex in exercises)\n"
+        "assert all(ex.public for ex in exercises)\n"
+        "print(len(exercises))\n"))
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) == len(__import__("course_lib.grading.bank").grading.bank.all_exercises())
+
+
+def test_a_blank_answer_is_not_attempted_with_the_released_library(released):
+    out, _ = released
+    done = _run_in(out, (
+        "from course_lib.grading import check\n"
+        "def correct_class_scores(scores, y):\n"
+        "    raise NotImplementedError()\n"
+        "result = check('correct_class_scores', correct_class_scores)\n"
+        "assert not result.attempted\n"))
+    assert done.returncode == 0, done.stderr
+    assert "not attempted yet" in done.stdout and done.stderr == ""
+
+
+def test_requirements_install_the_released_package(released):
+    out, _ = released
+    lines = [line.strip() for line in (out / "requirements.txt").read_text().splitlines()]
+    lines = [line for line in lines if line and not line.startswith("#")]
+    assert lines[0] == "-e ."
+    for line in lines[1:]:
+        requirement = Requirement(line)
+        assert requirement.name not in {"pytest", "nbval", "nbgrader", "playwright"}
+        try:
+            assert version(requirement.name)
+        except PackageNotFoundError:
+            pytest.fail(f"{requirement.name} is required by the release but not installed here")
+    tomllib = pytest.importorskip("tomllib")
+    project = tomllib.loads((out / "pyproject.toml").read_text())
+    assert project["project"]["name"] == "course_lib"
+    assert project["tool"]["setuptools"]["packages"]["find"]["include"] == ["course_lib*"]
+    assert project["project"]["dependencies"] == tomllib.loads(
+        (ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+
+
+# --- never overwrite a student's file -----------------------------------------------------------------
+
+def test_an_edited_notebook_is_kept_and_reported(tmp_path):
+    out = tmp_path / "copy"
+    make_release(out)
+    mine = out / "notebooks" / "00_start_here.ipynb"
+    mine.write_text(mine.read_text().replace("YOUR CODE HERE", "my work"))
+    edited = mine.read_text()
+    report = make_release(out)
+    assert mine.read_text() == edited
+    assert report.kept == ["notebooks/00_start_here.ipynb"] and report.written == []
+    assert "kept your version of notebooks/00_start_here.ipynb" in report.summary()
+
+
+def test_force_keeps_a_timestamped_backup(tmp_path):
+    out = tmp_path / "copy"
+    make_release(out)
+    mine = out / "notebooks" / "00_start_here.ipynb"
+    mine.write_text("my edits")
+    report = make_release(out, force=True)
+    [(path, backup)] = report.backups
+    assert path == "notebooks/00_start_here.ipynb" and ".backup-" in backup
+    assert (out / backup).read_text() == "my edits"
+    assert "my edits" not in mine.read_text() and report.written == [path]
+
+
+def test_release_refuses_the_source_repository():
+    with pytest.raises(ValueError, match="out_dir"):
+        make_release(ROOT)
+    with pytest.raises(ValueError, match="out_dir"):
+        make_release(ROOT.parent)
+
+
+def test_release_command_line(tmp_path, capsys):
+    assert main(["release", "--out", str(tmp_path / "cli")]) == 0
+    assert "files written" in capsys.readouterr().out
+    assert (tmp_path / "cli" / "notebooks" / "00_start_here.ipynb").exists()
+    assert main(["release", "--out", str(ROOT)]) == 2
+
+
+def test_release_module_has_the_command_interface():
+    assert callable(release.add_arguments) and callable(release.run)
+
+
+# --- start ------------------------------------------------------------------------------------------
+
+def test_start_creates_a_copy_once_and_then_leaves_it_alone(tmp_path):
+    directory = tmp_path / "student"
+    assert "created your copy" in start.prepare(directory)
+    mine = directory / start.FIRST_NOTEBOOK
+    mine.write_text("my work")
+    before = sorted(p.relative_to(directory) for p in directory.rglob("*"))
+    assert "left as it is" in start.prepare(directory)
+    assert mine.read_text() == "my work"
+    assert sorted(p.relative_to(directory) for p in directory.rglob("*")) == before
+
+
+def test_start_opens_jupyterlab_at_notebook_00(tmp_path, monkeypatch, capsys):
+    directory = tmp_path / "student"
+    launched = []
+    monkeypatch.setattr(start.subprocess, "call", lambda command, cwd: launched.append((command, cwd)) or 0)
+    assert main(["start", "--dir", str(directory), "--no-browser"]) == 0
+    [(command, cwd)] = launched
+    assert command[1:4] == ["-m", "jupyter", "lab"] and "--no-browser" in command
+    assert command[-1] == str(directory / start.FIRST_NOTEBOOK) and Path(cwd) == directory
+    assert "created your copy" in capsys.readouterr().out
+
+
+def test_start_defaults_to_the_git_ignored_student_folder():
+    assert start.student_dir("student") == ROOT / "student"
+    assert "student/" in (ROOT / ".gitignore").read_text().splitlines()
