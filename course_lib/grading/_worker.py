@@ -181,9 +181,9 @@ class _Blocker:
                 self._refuse("course_lib's source")
 
 
-def _run(cmd_fd: int, result_fd: int) -> None:
-    import builtins
-    import importlib
+def _preload():
+    """Import what every worker needs (numpy, the spec's ``to_plain``, common stdlib modules)."""
+    import importlib.util
 
     import numpy as np
 
@@ -193,7 +193,20 @@ def _run(cmd_fd: int, result_fd: int) -> None:
     spec = importlib.util.module_from_spec(spec_loader)
     sys.modules["_exercise_spec"] = spec  # dataclasses look their module up there
     spec_loader.loader.exec_module(spec)
+    for module in _PRELOAD:  # the standard library may be unreadable once privileges are dropped
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            pass
+    np.random.default_rng(0).normal(size=2)  # loads numpy.random's lazy parts
+    return np, spec
 
+
+def _run(cmd_fd: int, result_fd: int, np, spec) -> None:
+    import builtins
+    import importlib
+
+    here = os.path.dirname(os.path.abspath(__file__))
     buffer = bytearray()
     hello = read_frame_blocking(cmd_fd, buffer) or {}
     fixtures = {}
@@ -204,13 +217,7 @@ def _run(cmd_fd: int, result_fd: int) -> None:
         del sys.modules[name]
     blocker = _Blocker(os.path.dirname(here))
     sys.addaudithook(blocker)
-    for module in _PRELOAD:  # the standard library may be unreadable once privileges are dropped
-        try:
-            importlib.import_module(module)
-        except ImportError:
-            pass
     np.random.seed(0)  # noqa: NPY002 (an answer using the legacy global generator gets the same numbers every run)
-    np.random.default_rng(0).normal(size=2)
     uid = hello.get("uid")
     if type(uid) is int and os.geteuid() == 0:
         os.setgroups([])
@@ -264,11 +271,10 @@ def _run(cmd_fd: int, result_fd: int) -> None:
             write_frame(result_fd, {"type": "eval_done", "step": step, "blocked": blocker.count})
 
 
-def main(argv=None) -> None:
-    argv = sys.argv[1:] if argv is None else argv
-    cmd_fd, result_fd = int(argv[0]), int(argv[1])
+def _serve(cmd_fd: int, result_fd: int, np, spec) -> None:
+    """Be a worker until the parent says quit (or goes away), then exit without teardown."""
     try:
-        _run(cmd_fd, result_fd)
+        _run(cmd_fd, result_fd, np, spec)
     except BaseException as exc:  # the worker's own failure (student code is caught inside _run)
         try:
             write_frame(result_fd, {"type": "fatal", "error": _error(exc)})
@@ -276,6 +282,85 @@ def main(argv=None) -> None:
             pass
     finally:
         os._exit(0)  # skip interpreter teardown (and any atexit hook a student registered)
+
+
+def _become_worker(request: dict) -> None:
+    """In a fresh child: own session, /dev/null for stdio, resource limits, private folder."""
+    import resource
+
+    os.setsid()
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.close(devnull)
+    for which, soft, hard in request["limits"]:
+        resource.setrlimit(which, (soft, hard))
+    os.chdir(request["home"])
+    os.environ.update(HOME=request["home"], TMPDIR=request["home"])
+
+
+def _monitor(request: dict, cmd_fd: int, result_fd: int, status_fd: int, np, spec) -> None:
+    """Fork the worker, tell the parent its pid, wait for it, tell the parent how it ended."""
+    try:
+        pid = os.fork()
+        if pid == 0:
+            os.close(status_fd)
+            _become_worker(request)
+            _serve(cmd_fd, result_fd, np, spec)
+        os.close(cmd_fd)
+        os.close(result_fd)
+        os.write(status_fd, struct.pack(">i", pid))
+        _, status = os.waitpid(pid, 0)
+        os.write(status_fd, struct.pack(">i", os.waitstatus_to_exitcode(status)))
+    finally:
+        os._exit(0)
+
+
+def _zygote(control_fd: int) -> None:
+    """Fork server: import once, then fork a monitored worker per request on the control socket.
+
+    A request is a JSON object (``home``, ``limits``) with three file descriptors attached:
+    the worker's command pipe, its result pipe, and a status pipe on which its monitor
+    writes the worker's pid and, when it ends, its exit code (negative: the signal).
+    No student code ever runs in this process.
+    """
+    import signal
+    import socket
+
+    np, spec = _preload()
+    control = socket.socket(fileno=control_fd)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # monitors are reaped by the kernel
+    while True:
+        try:
+            message, fds, _, _ = socket.recv_fds(control, 1 << 16, 3)
+        except OSError:
+            return
+        if not message:
+            return  # the grader is gone
+        if len(fds) != 3:
+            for fd in fds:
+                os.close(fd)
+            control.send(b"error")
+            continue
+        if os.fork() == 0:
+            control.close()
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            _monitor(json.loads(message), *fds, np, spec)
+        for fd in fds:
+            os.close(fd)
+        control.send(b"ok")
+
+
+def main(argv=None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--zygote"]:
+        try:
+            _zygote(int(argv[1]))
+        finally:
+            os._exit(0)
+    cmd_fd, result_fd = int(argv[0]), int(argv[1])
+    np, spec = _preload()
+    _serve(cmd_fd, result_fd, np, spec)
 
 
 if __name__ == "__main__":

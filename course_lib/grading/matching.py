@@ -130,8 +130,12 @@ def _metadata_ids(metadata) -> frozenset:
     return frozenset(ids)
 
 
-def read_notebook(data: bytes) -> Notebook:
-    """Parse a submission's bytes; never raises: a bad file gets a status and a message."""
+def read_notebook(data: bytes, names=None) -> Notebook:
+    """Parse a submission's bytes; never raises: a bad file gets a status and a message.
+
+    ``names``, if given, are all the answer names that matter: a code cell that mentions
+    none of them and has no exercise metadata is left out unparsed (it cannot be an answer).
+    """
     if len(data) > MAX_BYTES:
         return Notebook(TOO_LARGE, f"{len(data)} bytes (at most {MAX_BYTES})")
     if not data.strip():
@@ -158,7 +162,9 @@ def read_notebook(data: bytes) -> Notebook:
     code_cells = []
     for index, cell in enumerate(cells):
         if isinstance(cell, dict) and cell.get("cell_type") == "code":
-            code_cells.append(analyse_cell(index, _text(cell.get("source")), cell.get("metadata")))
+            source, metadata = _text(cell.get("source")), cell.get("metadata")
+            if names is None or _metadata_ids(metadata) or any(name in source for name in names):
+                code_cells.append(analyse_cell(index, source, metadata))
     return Notebook(OK, "", code_cells)
 
 

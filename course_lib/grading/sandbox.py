@@ -24,14 +24,19 @@ student code could signal the grader's processes or write wherever that user can
 
 from __future__ import annotations
 
+import atexit
+import json
 import os
 import resource
 import select
 import shutil
 import signal
+import socket
+import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -159,15 +164,63 @@ def _processes_of(uid: int) -> list[int]:
 def kill_uid(uid: int, rounds: int = 5) -> None:
     """Kill every process of ``uid`` (run as that uid: ``kill -9 -1``), until none is left."""
     for _ in range(rounds):
+        if not _processes_of(uid):
+            return
         subprocess.run(["/bin/sh", "-c", "kill -9 -1"], user=uid, group=uid, extra_groups=[],
                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                        cwd="/", env={"PATH": "/usr/bin:/bin"}, check=False)
-        if not _processes_of(uid):
-            return
+
+
+class _Zygote:
+    """The fork server (``_worker.py --zygote``): numpy is imported once, each worker is a fork.
+
+    One per grader process, started on first use, shared by all slots (requests are
+    serialised); restarted if it dies. It runs as the grader's user and never runs
+    student code: each fork drops to the sandbox uid before the first student cell.
+    """
+
+    _lock = threading.Lock()
+    _current = None
+
+    def __init__(self):
+        self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-s", "-P", WORKER_SCRIPT, "--zygote", str(theirs.fileno())],
+                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, cwd="/", env=_worker_env("/"), start_new_session=True)
+        finally:
+            theirs.close()
+
+    @classmethod
+    def spawn(cls, request: dict, fds: tuple) -> None:
+        """Ask the zygote for a worker using ``fds`` (command, result, status pipes)."""
+        with cls._lock:
+            for _attempt in range(2):
+                if cls._current is None or cls._current.process.poll() is not None:
+                    cls._current = cls()
+                    atexit.register(cls._current.close)
+                try:
+                    socket.send_fds(cls._current.sock, [json.dumps(request).encode()], list(fds))
+                    if cls._current.sock.recv(16) == b"ok":
+                        return
+                except OSError:
+                    pass
+                cls._current.close()
+                cls._current = None
+        raise _Died("crashed", "the worker could not be started")
+
+    def close(self) -> None:
+        self.sock.close()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
 
 class Worker:
-    """One worker subprocess: start it, send steps, read its frames against a deadline."""
+    """One worker process: start it, send steps, read its frames against a deadline."""
 
     def __init__(self, limits: Limits, slot: int, fixtures: tuple):
         self.limits = limits
@@ -175,42 +228,63 @@ class Worker:
         self.home = tempfile.mkdtemp(prefix="course_lib_grade_")
         self.buffer = bytearray()
         self.blocked = 0
-        cmd_read, self.cmd_write = os.pipe()
-        self.result_read, result_write = os.pipe()
+        self.pid = None
+        self.returncode = None
+        self.status_buffer = b""
         if self.uid is not None:
             os.chown(self.home, self.uid, self.uid)
+        cmd_read, self.cmd_write = os.pipe()
+        self.result_read, result_write = os.pipe()
+        self.status_read, status_write = os.pipe()
         try:
-            self.process = subprocess.Popen(
-                [sys.executable, "-s", "-P", WORKER_SCRIPT, str(cmd_read), str(result_write)],
-                pass_fds=(cmd_read, result_write), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL, cwd=self.home, env=_worker_env(self.home),
-                start_new_session=True)
+            _Zygote.spawn({"home": self.home, "limits": self._limits()}, (cmd_read, result_write, status_write))
         finally:
-            os.close(cmd_read)
-            os.close(result_write)
-        self._set_limits()
-        # the worker drops to ``uid`` itself, once numpy and the fixtures are loaded: the
-        # interpreter may live where that uid cannot read (a pyenv under /root, say)
+            for fd in (cmd_read, result_write, status_write):
+                os.close(fd)
+        deadline = time.monotonic() + _STARTUP_SECONDS
+        while self.pid is None:
+            self._read_status(deadline)
+        # the worker drops to ``uid`` itself, once the fixtures are loaded: the interpreter
+        # may live where that uid cannot read (a pyenv under /root, say)
         self.send({"fixtures": list(fixtures), "uid": self.uid})
         frame = self._next_frame(time.monotonic() + _STARTUP_SECONDS)
         if frame.get("type") != "ready":
             error = _clean_error(frame.get("error"))
             raise _Died("crashed", f"the worker did not start ({error['type']}: {error['message']})")
 
-    def _set_limits(self) -> None:
-        pid, lim = self.process.pid, self.limits
+    def _limits(self) -> list:
+        lim = self.limits
         memory = int(lim.memory_mb) * 1024 * 1024
         cpu = int(lim.timeout) + 5
+        size = int(lim.file_size_mb) * 1024 * 1024
         settings = [(resource.RLIMIT_AS, memory, memory), (resource.RLIMIT_CPU, cpu, cpu + 5),
-                    (resource.RLIMIT_FSIZE, lim.file_size_mb * 1024 * 1024, lim.file_size_mb * 1024 * 1024),
-                    (resource.RLIMIT_CORE, 0, 0)]
+                    (resource.RLIMIT_FSIZE, size, size), (resource.RLIMIT_CORE, 0, 0)]
         if self.uid is not None:
             settings.append((resource.RLIMIT_NPROC, lim.max_processes, lim.max_processes))
-        try:
-            for which, soft, hard in settings:
-                resource.prlimit(pid, which, (soft, hard))
-        except (ProcessLookupError, PermissionError, OSError):
-            pass  # the worker already died: noticed on the first read
+        return settings
+
+    def _read_status(self, deadline: float) -> None:
+        """Read the monitor's pid / exit-code messages (4 bytes each), waiting until ``deadline``."""
+        ready, _, _ = select.select([self.status_read], [], [], max(0.0, deadline - time.monotonic()))
+        if not ready:
+            if self.pid is None:
+                raise _Died("crashed", "the worker did not start")
+            return
+        chunk = os.read(self.status_read, 64)
+        if not chunk:  # the monitor is gone without a word
+            if self.pid is None:
+                raise _Died("crashed", "the worker did not start")
+            if self.returncode is None:
+                self.returncode = -signal.SIGKILL
+            return
+        self.status_buffer += chunk
+        while len(self.status_buffer) >= 4:
+            (value,) = struct.unpack(">i", self.status_buffer[:4])
+            self.status_buffer = self.status_buffer[4:]
+            if self.pid is None:
+                self.pid = value
+            else:
+                self.returncode = value
 
     def send(self, message: dict) -> None:
         try:
@@ -233,31 +307,37 @@ class Worker:
                 if type(blocked) is int and blocked > self.blocked:
                     self.blocked = blocked
                 return frame
+            if self.returncode is not None:
+                raise _Died(*self._death())
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise _Died("timeout", "time limit")
-            ready, _, _ = select.select([self.result_read], [], [], min(remaining, _POLL_SECONDS * 20))
-            if ready:
+            ready, _, _ = select.select([self.result_read, self.status_read], [], [], remaining)
+            if self.result_read in ready:
                 chunk = os.read(self.result_read, 1 << 20)
                 if chunk:
                     self.buffer.extend(chunk)
                     continue
-                self.process.wait()
-                raise _Died(*self._death())
-            if self.process.poll() is not None:
-                # the worker died while something it started still holds the pipe open
-                raise _Died(*self._death())
+                # end of file: the worker is gone; learn how
+                self._read_status(time.monotonic() + 2.0)
+                if self.returncode is None:
+                    raise _Died("crashed", "the worker closed its result pipe")
+            elif self.status_read in ready:
+                self._read_status(time.monotonic())
+                if self.returncode is not None:
+                    # a last frame may still be in the pipe
+                    while select.select([self.result_read], [], [], 0)[0]:
+                        chunk = os.read(self.result_read, 1 << 20)
+                        if not chunk:
+                            break
+                        self.buffer.extend(chunk)
 
     def _unread(self, frame: dict) -> None:
-        import json
-
         data = json.dumps(frame).encode("utf-8")
         self.buffer[0:0] = _worker._HEADER.pack(len(data)) + data
 
     def _death(self) -> tuple[str, str]:
-        code = self.process.returncode
-        if code is None:
-            return "crashed", "the worker closed its result pipe"
+        code = self.returncode
         if code < 0:
             try:
                 name = signal.Signals(-code).name
@@ -270,18 +350,18 @@ class Worker:
 
     def close(self) -> None:
         """Kill the worker and everything it started; remove its folder."""
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        try:
-            self.process.kill()
-        except ProcessLookupError:
-            pass
-        self.process.wait()
+        if self.pid is not None and self.returncode is None:
+            for kill, target in ((os.killpg, self.pid), (os.kill, self.pid)):
+                try:
+                    kill(target, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+            deadline = time.monotonic() + 5.0
+            while self.returncode is None and time.monotonic() < deadline:
+                self._read_status(deadline)
         if self.uid is not None:
             kill_uid(self.uid)
-        for fd in (self.cmd_write, self.result_read):
+        for fd in (self.cmd_write, self.result_read, self.status_read):
             try:
                 os.close(fd)
             except OSError:
