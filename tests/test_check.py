@@ -68,6 +68,21 @@ def test_a_wrong_answer_shows_expected_got_and_hint(capsys):
     assert "expected:" in out and "got:" in out and "scores[:, y] takes whole columns" in out
 
 
+def test_calling_the_reference_earns_a_note(capsys):
+    from course_lib import svm_loss
+
+    def hinge(scores, y):
+        return svm_loss(scores, y)
+
+    exercise = next((ex for ex in EXERCISES if "svm_loss" in ex.forbidden and ex.kind == "function"), None)
+    if exercise is None:
+        pytest.skip("no exercise forbids svm_loss")
+    check(exercise.id, hinge)
+    assert "autograder gives no credit" in capsys.readouterr().out
+    check("correct_class_scores", correct_class_scores)
+    assert "no credit" not in capsys.readouterr().out
+
+
 def test_a_non_function_answer_is_reported_not_raised(capsys):
     result = check("correct_class_scores", 3.0)
     assert result.passed == 0 and "expected a function" in capsys.readouterr().out
@@ -228,10 +243,9 @@ def test_generic_hints_on_scalars_without_a_bank():
         "average over classes" in generic_hint(exercise, case, 6.0, 2.0)
     assert "single number" in generic_hint(exercise, case, np.ones(4), 4.0)
     assert "return a tuple of 2 values" in generic_hint(exercise, case, (1.0, np.ones(2)), 1.0)
-    assert generic_hint(exercise, case, 2.0, 2.5) == "your result is 1.25 times the expected value: " \
-                                                       "a constant factor is off."
-    assert generic_hint(exercise, case, 2.0, 7.0 - 3.0 * 0.0 + 1.234) == \
-        "your result is 4.117 times the expected value: a constant factor is off."
+    assert generic_hint(exercise, case, np.array([2.0, 4.0]), np.array([2.5, 5.0])) == (
+        "your result is 1.25 times the expected value: a constant factor is off.")
+    assert generic_hint(exercise, case, 2.0, 2.5) == ""  # two numbers are always proportional: no claim
 
 
 def test_an_unrelated_difference_gets_no_misleading_generic_hint():

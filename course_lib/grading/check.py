@@ -18,6 +18,7 @@ import linecache
 import math
 import textwrap
 import traceback
+import types
 import warnings
 from dataclasses import dataclass
 
@@ -55,8 +56,8 @@ class CheckResult:
 
 # --- running the answer ------------------------------------------------------------------
 
-class _NotAttempted(Exception):
-    """The answer is still the stub."""
+class NotAttempted(Exception):
+    """The answer is still the stub (it raised ``NotImplementedError``, or a value is None)."""
 
 
 @dataclass(frozen=True)
@@ -91,12 +92,12 @@ def _describe_error(exc: BaseException) -> str:
 def run_answer(exercise: spec.Exercise, case: spec.Case, answer) -> _Outcome:
     """Call the answer on one case (or take the value), quietly: no warnings reach stderr.
 
-    Raises ``_NotAttempted`` if the answer raises ``NotImplementedError`` (or is None for a
+    Raises ``NotAttempted`` if the answer raises ``NotImplementedError`` (or is None for a
     value exercise).
     """
     if exercise.kind == "value":
         if answer is None:
-            raise _NotAttempted
+            raise NotAttempted
         raw = answer
     else:
         if not callable(answer):
@@ -106,7 +107,7 @@ def run_answer(exercise: spec.Exercise, case: spec.Case, answer) -> _Outcome:
                 warnings.simplefilter("ignore")
                 raw = answer(*spec.resolve_args(case.args))
         except NotImplementedError:
-            raise _NotAttempted from None
+            raise NotAttempted from None
         except Exception as exc:  # any error in student code becomes one line of the report
             return _Outcome(error=_describe_error(exc), where=_student_line(exc, answer))
     try:
@@ -187,6 +188,7 @@ def generic_hint(exercise: spec.Exercise, case: spec.Case, expected, actual) -> 
     r = _scale_factor(e, a)
     if r is None or _near(r, 1.0):
         return ""
+    proportional = e.size > 1  # any two numbers are proportional: only arrays show a general factor
     x = _first_array(case.args)
     n = x.shape[0] if x is not None else None
     c = x.shape[1] if x is not None and x.ndim == 2 else None
@@ -204,7 +206,9 @@ def generic_hint(exercise: spec.Exercise, case: spec.Case, expected, actual) -> 
         return f"{what} is too small by the number of classes: did you average over classes instead of summing?"
     if c and c > 1 and (_near(r, c) or (c > 2 and _near(r, c - 1))):
         return f"{what} is too large by the number of classes: did you sum where you should average?"
-    return f"{what} is {r:.4g} times the expected value: a constant factor is off."
+    if proportional:
+        return f"{what} is {r:.4g} times the expected value: a constant factor is off."
+    return ""
 
 
 def hint_for(exercise: spec.Exercise, case: spec.Case, expected, actual) -> str:
@@ -248,13 +252,33 @@ def _wrap(label: str, text: str) -> list[str]:
                          break_on_hyphens=False) or [first]
 
 
+def _called_names(answer) -> set:
+    """Every global, attribute or free name the answer's code (nested functions included) refers to."""
+    code = getattr(answer, "__code__", None)
+    names, stack = set(), [code] if isinstance(code, types.CodeType) else []
+    while stack:
+        current = stack.pop()
+        names.update(current.co_names + current.co_freevars)
+        stack.extend(c for c in current.co_consts if isinstance(c, types.CodeType))
+    return names
+
+
+def _forbidden_note(exercise: spec.Exercise, answer) -> str:
+    used = sorted(set(exercise.forbidden) & _called_names(answer))
+    if not used:
+        return ""
+    listed = ", ".join(f"`{name}`" for name in used)
+    return (f"  note: your answer uses course_lib's {listed}. Fine for experiments, but the autograder gives "
+            f"no credit to an answer that calls the reference: write it yourself.")
+
+
 def _report(exercise: spec.Exercise, answer) -> CheckResult:
     cases = exercise.public
     lines, passed, last_hint = [], 0, None
     for k, case in enumerate(cases, start=1):
         try:
             outcome = run_answer(exercise, case, answer)
-        except _NotAttempted:
+        except NotAttempted:
             print(f"{exercise.id}: not attempted yet. Write your answer in the cell above, run it, "
                   f"then run this cell again. ({ADVISORY})")
             return CheckResult(exercise.id, 0, len(cases), attempted=False)
@@ -286,8 +310,9 @@ def _report(exercise: spec.Exercise, answer) -> CheckResult:
             last_hint = hint
     total = len(cases)
     mark = "✓" if passed == total else "✗"
+    note = _forbidden_note(exercise, answer)
     print(f"{mark} {exercise.id}: {passed} of {total} public tests passed ({ADVISORY})")
-    print("\n".join(lines))
+    print("\n".join(lines + ([note] if note else [])))
     return CheckResult(exercise.id, passed, total)
 
 
@@ -297,7 +322,7 @@ def _run_all(exercise: spec.Exercise, answer) -> CheckResult:
     for k, (case, is_hidden) in enumerate(cases, start=1):
         try:
             outcome = run_answer(exercise, case, answer)
-        except _NotAttempted:
+        except NotAttempted:
             raise AssertionError(f"{exercise.id}: not attempted (NotImplementedError)") from None
         if outcome.error or not spec.judge(exercise, case, outcome.output).passed:
             failed.append("a hidden test" if is_hidden else f"public test '{_case_label(case, k)}'")
