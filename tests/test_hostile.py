@@ -23,8 +23,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 from hostile import kit  # noqa: E402
 
 ROOT = os.geteuid() == 0
-LIMITS = sandbox.Limits(cell_timeout=1.5, timeout=20, memory_mb=512, max_restarts=4)
-NEEDS_ROOT = {"kill_parent", "kill_everyone", "write_grader_files"}  # without root they reach the grader's user
+LIMITS = sandbox.Limits(cell_timeout=2, timeout=20, memory_mb=512, max_restarts=4)
+# without root these reach the grader's own user (its processes, its files)
+NEEDS_ROOT = {"kill_parent", "kill_everyone", "write_grader_files", "escaped_background_process"}
 
 BROKEN_FILES = {
     "binary_file": (bytes(range(256)) * 8, "not a notebook"),
@@ -154,3 +155,23 @@ def test_grading_from_the_command_line_survives_the_attacks(batch, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "graded 4 submission(s)" in done.stdout
     assert done.stderr == ""
+
+
+def test_a_dead_fork_server_is_replaced():
+    """If the zygote that forks the workers dies, the next submission starts a new one."""
+    steps = [sandbox.ExecStep("def f(x):\n    return x + 1\n", "<cell>"), sandbox.EvalStep("f", "function", ([1],))]
+    assert sandbox.run_steps(steps, LIMITS)[1].cases == [{"value": 2}]
+    sandbox._Zygote._current.process.kill()
+    sandbox._Zygote._current.process.wait()
+    assert sandbox.run_steps(steps, LIMITS)[1].cases == [{"value": 2}]
+
+
+def test_per_submission_time_limit_cuts_the_rest(tmp_path):
+    slow = "import time\ndef {name}(*args):\n    time.sleep(1.5)\n    return 0.0\n"
+    cells = kit.good_cells({"double_it": slow.format(name="double_it"), "add_them": slow.format(name="add_them"),
+                            "l2_of": slow.format(name="l2_of")})
+    with kit.registered():
+        result = grade.grade_bytes(kit.notebook(cells), "x.ipynb", sandbox.Limits(cell_timeout=5, timeout=2.5))
+    assert {ex.status for ex in result.exercises} >= {"timeout"}
+    assert result.score <= kit.POINTS["magic_number"]
+    assert "time limit" in result.message

@@ -316,6 +316,16 @@ def _monitor(request: dict, cmd_fd: int, result_fd: int, status_fd: int, np, spe
         os._exit(0)
 
 
+def _reap(block: bool) -> None:
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, 0 if block else os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
 def _zygote(control_fd: int) -> None:
     """Fork server: import once, then fork a monitored worker per request on the control socket.
 
@@ -324,19 +334,19 @@ def _zygote(control_fd: int) -> None:
     writes the worker's pid and, when it ends, its exit code (negative: the signal).
     No student code ever runs in this process.
     """
-    import signal
     import socket
 
     np, spec = _preload()
     control = socket.socket(fileno=control_fd)
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # monitors are reaped by the kernel
     while True:
+        _reap(block=False)  # finished monitors (their CPU time then counts in this process's children)
         try:
             message, fds, _, _ = socket.recv_fds(control, 1 << 16, 3)
         except OSError:
+            message = b""
+        if not message:  # the grader is gone (or done)
+            _reap(block=True)
             return
-        if not message:
-            return  # the grader is gone
         if len(fds) != 3:
             for fd in fds:
                 os.close(fd)
@@ -344,7 +354,6 @@ def _zygote(control_fd: int) -> None:
             continue
         if os.fork() == 0:
             control.close()
-            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             _monitor(json.loads(message), *fds, np, spec)
         for fd in fds:
             os.close(fd)
@@ -353,6 +362,8 @@ def _zygote(control_fd: int) -> None:
 
 def main(argv=None) -> None:
     argv = sys.argv[1:] if argv is None else argv
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [p for p in sys.path if p and os.path.abspath(p) != here]  # no `import spec` for students
     if argv[:1] == ["--zygote"]:
         try:
             _zygote(int(argv[1]))

@@ -45,7 +45,8 @@ from . import _worker
 WORKER_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_worker.py")
 SANDBOX_UID_BASE = 0x7FFF0000  # uids with no account, one per parallel slot (root only)
 _STARTUP_SECONDS = 20.0  # a worker that is not ready by then is considered crashed
-_POLL_SECONDS = 0.05
+# no user site-packages; no script folder on sys.path (-P exists from Python 3.11; the worker also drops it)
+_PYTHON_FLAGS = ("-s", "-P") if sys.version_info >= (3, 11) else ("-s",)
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,7 @@ class _Zygote:
         self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-s", "-P", WORKER_SCRIPT, "--zygote", str(theirs.fileno())],
+                [sys.executable, *_PYTHON_FLAGS, WORKER_SCRIPT, "--zygote", str(theirs.fileno())],
                 pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL, cwd="/", env=_worker_env("/"), start_new_session=True)
         finally:
@@ -209,6 +210,14 @@ class _Zygote:
                 cls._current.close()
                 cls._current = None
         raise _Died("crashed", "the worker could not be started")
+
+    @classmethod
+    def shutdown(cls) -> None:
+        """Stop the zygote (it reaps its monitors first); the next worker starts a new one."""
+        with cls._lock:
+            if cls._current is not None:
+                cls._current.close()
+                cls._current = None
 
     def close(self) -> None:
         self.sock.close()
@@ -367,6 +376,11 @@ class Worker:
             except OSError:
                 pass
         shutil.rmtree(self.home, ignore_errors=True)
+
+
+def shutdown() -> None:
+    """Stop the fork server (started again on demand); benchmarks use it to count its CPU time."""
+    _Zygote.shutdown()
 
 
 # --- a whole submission -------------------------------------------------------------------------

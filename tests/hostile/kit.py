@@ -147,6 +147,15 @@ def hostile_submissions(out_dir: str, submissions_dir: str) -> dict:
         "fork_bomb": (_replace("double_it", "import os\ndef double_it(x):\n    while True:\n        try:\n"
                                "            os.fork()\n        except OSError:\n            pass\n"),
                       {"double_it": "timeout"}),
+        "escaped_background_process": (_replace("double_it", "import os, time\ndef double_it(x):\n"
+                                                "    if os.fork() == 0:\n        os.setsid()\n"
+                                                "        time.sleep(600)\n    return 2 * x\n"),
+                                       {"double_it": "passed"}),
+        "huge_file": (_replace("double_it", "def double_it(x):\n    with open('big.bin', 'wb') as f:\n"
+                                            "        f.write(b'0' * (64 << 20))\n    return 2 * x\n"),
+                      {"double_it": "error"}),
+        "reads_stdin": (_replace("double_it", "def double_it(x):\n    return float(input())\n"),
+                        {"double_it": "error"}),
         "redefine_check": (_replace("double_it", "def check(*args, **kwargs):\n    return True\n"
                                     "def double_it(x):\n    return x\n"), {"double_it": "failed"}),
         "patch_numpy": (_replace("double_it", "np.allclose = lambda *a, **k: True\n"
