@@ -43,7 +43,8 @@ from dataclasses import dataclass, field
 from . import _worker
 
 WORKER_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_worker.py")
-SANDBOX_UID_BASE = 0x7FFF0000  # uids with no account, one per parallel slot (root only)
+SANDBOX_UID_BASE = 0x60000000  # uids with no account: 256 per grader process, one per slot (root only)
+_SLOTS_PER_GRADER = 256
 _STARTUP_SECONDS = 20.0  # a worker that is not ready by then is considered crashed
 # no user site-packages; no script folder on sys.path (-P exists from Python 3.11; the worker also drops it)
 _PYTHON_FLAGS = ("-s", "-P") if sys.version_info >= (3, 11) else ("-s",)
@@ -131,6 +132,12 @@ class _Died(Exception):
 
 
 # --- one worker process --------------------------------------------------------------------------
+
+def sandbox_uid(slot: int) -> int:
+    """The uid a worker of ``slot`` runs as (when grading as root); distinct per grader process,
+    so that two graders running at once never kill each other's workers."""
+    return SANDBOX_UID_BASE + (os.getpid() % 65536) * _SLOTS_PER_GRADER + slot % _SLOTS_PER_GRADER
+
 
 def _running_as_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
@@ -233,7 +240,7 @@ class Worker:
 
     def __init__(self, limits: Limits, slot: int, fixtures: tuple):
         self.limits = limits
-        self.uid = SANDBOX_UID_BASE + slot if _running_as_root() else None
+        self.uid = sandbox_uid(slot) if _running_as_root() else None
         self.home = tempfile.mkdtemp(prefix="course_lib_grade_")
         self.buffer = bytearray()
         self.blocked = 0
