@@ -241,8 +241,16 @@ def test_start_opens_jupyterlab_at_notebook_00(tmp_path, monkeypatch, capsys):
     assert main(["start", "--dir", str(directory), "--no-browser"]) == 0
     [(command, cwd)] = launched
     assert command[1:4] == ["-m", "jupyter", "lab"] and "--no-browser" in command
-    assert command[-1] == str(directory / start.FIRST_NOTEBOOK) and Path(cwd) == directory
+    assert f"--LabApp.default_url=/lab/tree/{start.FIRST_NOTEBOOK}" in command and Path(cwd) == directory
+    assert f"--ServerApp.root_dir={directory}" in command
     assert "created your copy" in capsys.readouterr().out
+
+
+def test_start_allows_root_only_for_root(tmp_path, monkeypatch):
+    monkeypatch.setattr(start.os, "geteuid", lambda: 0, raising=False)
+    assert "--allow-root" in start.jupyter_command(tmp_path)
+    monkeypatch.setattr(start.os, "geteuid", lambda: 1000, raising=False)
+    assert "--allow-root" not in start.jupyter_command(tmp_path)
 
 
 def test_start_defaults_to_the_git_ignored_student_folder():

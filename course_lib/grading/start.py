@@ -7,6 +7,7 @@ touched), then runs JupyterLab there, opened at ``notebooks/00_start_here.ipynb`
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -39,9 +40,10 @@ def jupyter_command(directory: Path, open_browser: bool = True) -> list:
     command = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={directory}"]
     if not open_browser:
         command.append("--no-browser")
-    target = directory / FIRST_NOTEBOOK
-    if target.exists():
-        command.append(str(target))
+    if getattr(os, "geteuid", lambda: 1)() == 0:  # containers often run as root; Jupyter refuses without this
+        command.append("--allow-root")
+    if (directory / FIRST_NOTEBOOK).exists():  # the page the browser (or the printed link) opens
+        command.append(f"--LabApp.default_url=/lab/tree/{FIRST_NOTEBOOK}")
     return command
 
 
