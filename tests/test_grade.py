@@ -85,6 +85,13 @@ def test_ipython_magics_in_an_answer_cell_are_ignored(test_bank, tmp_path):
     assert grade_cells(cells, tmp_path).score == kit.TOTAL
 
 
+def test_the_notebooks_own_check_import_in_an_answer_cell_is_harmless(test_bank, tmp_path):
+    source = ("import numpy as np\nfrom course_lib.grading import check\n"
+              "def add_them(a, b):\n    return a + b\ncheck('add_them', add_them)\n")
+    result = grade_cells(kit.good_cells({"add_them": source}), tmp_path)
+    assert result.score == kit.TOTAL
+
+
 def test_a_helper_in_the_answer_cell_works_but_one_elsewhere_does_not(test_bank, tmp_path):
     same_cell = kit.good_cells({"add_them": "def _plus(a, b):\n    return a + b\n"
                                             "def add_them(a, b):\n    return _plus(a, b)\n"})
