@@ -116,12 +116,12 @@ def _l1_grad_sign(W):
 
 
 L1_MISTAKES = (
-    Mistake("no_absolute_value",
-            "You summed the weights themselves: negative weights cancel positive ones. Use |W|.",
-            _l1_no_abs),
     Mistake("sign_of_zero",
             "At W = 0 the gradient should be 0 (np.sign(0) is 0), not +1: a zero weight is not pushed either way.",
             _l1_sign_zero_is_one),
+    Mistake("no_absolute_value",
+            "You summed the weights themselves: negative weights cancel positive ones. Use |W|.",
+            _l1_no_abs),
     Mistake("gradient_is_abs",
             "The gradient of |w| is sign(w) (+1, -1 or 0), not |w|.",
             _l1_grad_abs),

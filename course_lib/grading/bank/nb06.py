@@ -10,13 +10,15 @@
 
 Students type their numbers to three decimals, so the numeric answers are compared with an
 absolute tolerance of 0.0006 (0.283 passes for 0.28341; 0.282, or 0.28 to two decimals, do not).
+Each exercise has its own judge so that a wrong prediction is told *which* part is off and
+in which direction, never the expected value itself: the student verifies it in the next cell.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from course_lib.grading.spec import Case, Exercise, Mistake
+from course_lib.grading.spec import Case, Exercise, Mistake, Verdict
 from course_lib.losses import softmax_loss, svm_loss
 
 FORBIDDEN = ("svm_loss", "svm_loss_naive", "softmax_loss", "softmax_loss_naive", "softmax")
@@ -54,6 +56,39 @@ def which_loss_moves():
     return names[(hinge_moves, softmax_moves)]
 
 
+OPTIONS = ("hinge", "softmax", "both", "neither")
+
+
+def _numbers_judge(reference, names):
+    """A judge for a tuple of predicted numbers: says which one is off and which way, not by how much."""
+    def judge(case, actual):
+        expected = reference()
+        if (not isinstance(actual, tuple) or len(actual) != len(expected)
+                or not all(isinstance(a, (int, float)) and not isinstance(a, bool) for a in actual)):
+            return Verdict(False, f"expected a tuple of {len(expected)} numbers ({', '.join(names)}), "
+                                  f"got {actual!r}")
+        for name, e, a in zip(names, expected, actual):
+            if not np.isfinite(a):
+                return Verdict(False, f"{name}: got {a}, expected a finite number")
+            if abs(a - e) > THREE_DECIMALS:
+                return Verdict(False, f"{name}: {a:.3f} is too {'high' if a > e else 'low'} "
+                                      f"(three decimals, natural log)")
+        return Verdict(True)
+    return judge
+
+
+def _option_judge(reference):
+    """A judge for a one-word answer among OPTIONS (case and spaces ignored); never names the right one."""
+    def judge(case, actual):
+        word = actual.strip().lower() if isinstance(actual, str) else None
+        if word not in OPTIONS:
+            return Verdict(False, f"expected one of {', '.join(repr(o) for o in OPTIONS)}, got {actual!r}")
+        if word != reference():
+            return Verdict(False, f"{actual!r} is not it: run the verification cell below and look again")
+        return Verdict(True)
+    return judge
+
+
 EXERCISES = (
     Exercise(
         id="growth_losses",
@@ -83,6 +118,7 @@ EXERCISES = (
         rtol=0.0,
         atol=THREE_DECIMALS,
         forbidden=FORBIDDEN,
+        judge=_numbers_judge(growth_losses, ("hinge loss", "softmax loss")),
     ),
     Exercise(
         id="init_losses",
@@ -112,6 +148,7 @@ EXERCISES = (
         rtol=0.0,
         atol=THREE_DECIMALS,
         forbidden=FORBIDDEN,
+        judge=_numbers_judge(init_losses, ("hinge loss", "softmax loss")),
     ),
     Exercise(
         id="which_loss_moves",
@@ -135,5 +172,6 @@ EXERCISES = (
         ),
         output_names=("answer",),
         forbidden=FORBIDDEN,
+        judge=_option_judge(which_loss_moves),
     ),
 )
