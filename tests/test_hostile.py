@@ -10,8 +10,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -46,8 +48,14 @@ def batch(tmp_path_factory):
     base = tmp_path_factory.mktemp("hostile")
     submissions, out = base / "submissions", base / "out"
     submissions.mkdir()
+    # a classmate's notebook that the sandbox uid could read, were it not for the audit hook
+    shared = Path(tempfile.mkdtemp(prefix="classmates_"))
+    shared.chmod(0o755)
+    classmate = shared / "bob.ipynb"
+    classmate.write_bytes(kit.notebook(kit.good_cells()))
+    classmate.chmod(0o644)
     with kit.registered():
-        attacks = kit.hostile_submissions(str(out), str(submissions))
+        attacks = kit.hostile_submissions(str(out), str(submissions), str(classmate))
         for name, (cells, _) in attacks.items():
             if ROOT or name not in NEEDS_ROOT:
                 (submissions / f"{name}.ipynb").write_bytes(kit.notebook(cells))
@@ -57,6 +65,7 @@ def batch(tmp_path_factory):
         before = {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
                   for p in submissions.iterdir()}
         rows = grade.grade_batch([submissions], out, LIMITS, jobs=2, progress=False)
+    shutil.rmtree(shared)
     return dict(rows), submissions, out, before, attacks
 
 

@@ -158,28 +158,74 @@ _PRELOAD = ("math", "cmath", "random", "itertools", "functools", "collections", 
 
 
 class _Blocker:
-    """Refuses course_lib imports and opening course_lib's files, counting the attempts."""
+    """An audit hook (irremovable once installed) that fences student code in, Python-side.
 
-    def __init__(self, package_dir: str):
+    - importing course_lib, or opening any file of it, is refused and *counted* (the
+      grader marks the exercise "uses the reference implementation");
+    - reading is allowed only under the interpreter's and numpy's folders, the system's
+      (``/usr``, ``/etc``, ``/dev``, ``/proc``...) and the worker's own folder; writing,
+      removing or renaming only in the worker's own folder: other students' submissions,
+      the instructor's notebooks and the grader's output are out of reach;
+    - signals to other processes, ``subprocess``/``os.system``/``exec*`` are refused, and so
+      is ``fork`` when the kernel cannot cap the number of processes (not running as root).
+
+    Code going around Python (ctypes calling libc) is not seen here: as root, the kernel
+    (an unprivileged uid, rlimits) is the boundary; see :mod:`course_lib.grading.sandbox`.
+    """
+
+    _PATH_EVENTS = {"os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.chmod", "os.chown", "os.truncate",
+                    "os.symlink", "os.link", "os.utime", "shutil.rmtree", "shutil.move", "shutil.copyfile"}
+    _PROCESS_EVENTS = {"subprocess.Popen", "os.system", "os.exec", "os.spawn", "os.posix_spawn", "os.killpg",
+                       "pty.spawn"}
+
+    def __init__(self, package_dir: str, home: str, allow_fork: bool):
         self.package_dir = os.path.realpath(package_dir) + os.sep
+        self.home = os.path.realpath(home) + os.sep
+        project = os.path.dirname(os.path.realpath(package_dir)) + os.sep
+        roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix, *sys.path,
+                 "/usr", "/etc", "/dev", "/proc", "/sys", "/lib", "/lib64", "/bin"}
+        self.readable = tuple(sorted({os.path.realpath(r) + os.sep for r in roots if r} - {project}, key=len))
+        self.allow_fork = allow_fork
         self.count = 0
 
     def _refuse(self, what: str):
         self.count += 1
         raise ImportError(f"{what} is not available while grading")
 
+    def _inside(self, path, roots) -> bool:
+        try:
+            real = os.path.realpath(os.fsdecode(path)) + os.sep
+        except (TypeError, ValueError):
+            return False
+        return real.startswith(roots)
+
     def __call__(self, event: str, args) -> None:
         if event == "import":
             name = str(args[0]) if args else ""
             if name == "course_lib" or name.startswith("course_lib."):
                 self._refuse(name)
-        elif event == "open" and args and isinstance(args[0], (str, bytes, os.PathLike)):
-            try:
-                path = os.path.realpath(os.fsdecode(args[0]))
-            except (TypeError, ValueError):
-                return
-            if (path + os.sep).startswith(self.package_dir):
+        elif event == "open":
+            path = args[0] if args else None
+            if not isinstance(path, (str, bytes, os.PathLike)):
+                return  # an already open file descriptor
+            if self._inside(path, (self.package_dir,)):
                 self._refuse("course_lib's source")
+            mode, flags = (args[1] if len(args) > 1 else "r"), (args[2] if len(args) > 2 else 0)
+            writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
+                isinstance(flags, int) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND))
+            allowed = (self.home, "/dev/null" + os.sep) if writing else (self.home, *self.readable)
+            if not self._inside(path, allowed):
+                raise PermissionError(f"{os.fsdecode(path)!r} is out of reach while grading")
+        elif event in self._PATH_EVENTS:
+            for path in args[:2]:
+                if isinstance(path, (str, bytes, os.PathLike)) and not self._inside(path, (self.home,)):
+                    raise PermissionError(f"{os.fsdecode(path)!r} is out of reach while grading")
+        elif event in self._PROCESS_EVENTS:
+            raise PermissionError(f"{event} is not allowed while grading")
+        elif event == "os.kill" and args and args[0] != os.getpid():
+            raise PermissionError("signals to other processes are not allowed while grading")
+        elif event in ("os.fork", "os.forkpty") and not self.allow_fork:
+            raise PermissionError("fork is not allowed while grading without root (no process cap)")
 
 
 def _preload():
@@ -211,16 +257,22 @@ def _run(cmd_fd: int, result_fd: int, np, spec) -> None:
     buffer = bytearray()
     hello = read_frame_blocking(cmd_fd, buffer) or {}
     fixtures = {}
-    for target in hello.get("fixtures", []):  # trusted callables, resolved before any student code
-        module, _, name = target.partition(":")
-        fixtures[target] = getattr(importlib.import_module(module), name)
+    package_dir = os.path.dirname(here)
+    sys.path.insert(0, os.path.dirname(package_dir))  # course_lib may not be installed (Gradescope)
+    try:
+        for target in hello.get("fixtures", []):  # trusted callables, resolved before any student code
+            module, _, name = target.partition(":")
+            fixtures[target] = getattr(importlib.import_module(module), name)
+    finally:
+        del sys.path[0]
     for name in [m for m in sys.modules if m == "course_lib" or m.startswith("course_lib.")]:
         del sys.modules[name]
-    blocker = _Blocker(os.path.dirname(here))
+    uid = hello.get("uid")
+    dropping = type(uid) is int and os.geteuid() == 0
+    blocker = _Blocker(package_dir, os.getcwd(), allow_fork=dropping)
     sys.addaudithook(blocker)
     np.random.seed(0)  # noqa: NPY002 (an answer using the legacy global generator gets the same numbers every run)
-    uid = hello.get("uid")
-    if type(uid) is int and os.geteuid() == 0:
+    if dropping:
         os.setgroups([])
         os.setgid(uid)
         os.setuid(uid)

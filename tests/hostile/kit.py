@@ -23,6 +23,7 @@ STEM = "zz_grader_test"
 SECRET_LABEL = "secret-hidden-label-7731"
 SECRET_NUMBER = 98765.4321  # appears only in a hidden case's input
 COURSE_LIB_DIR = str(Path(course_lib.__file__).resolve().parent)
+SOURCE_NOTEBOOK = str(Path(COURSE_LIB_DIR).parent / "notebooks" / "00_start_here.ipynb")
 
 EXERCISES = (
     Exercise(id="double_it", notebook=STEM, answer="double_it", points=2, title="Double it",
@@ -120,7 +121,8 @@ def _replace(exercise_id: str, source: str) -> list:
     return good_cells({exercise_id: source})
 
 
-def hostile_submissions(out_dir: str, submissions_dir: str) -> dict:
+def hostile_submissions(out_dir: str, submissions_dir: str, classmate: str = "/nonexistent") -> dict:
+    """``classmate``: a world-readable notebook of another student, which no answer may read."""
     out_file = os.path.join(out_dir, "grades.csv")
     victim = os.path.join(submissions_dir, "aaa_good.ipynb")
     cases = {
@@ -197,11 +199,17 @@ def hostile_submissions(out_dir: str, submissions_dir: str) -> dict:
                                  "        except OSError:\n            pass\n    return x\n"),
                         {"double_it": "failed"}),
         "kill_everyone": (_replace("double_it", "import os\ndef double_it(x):\n    os.kill(-1, 9)\n"),
-                          {"double_it": "failed"}),  # kill(-1) spares the caller: it returns None
+                          {"double_it": "error"}),
         "write_grader_files": (_replace("double_it", "def double_it(x):\n    for path in ("
                                         f"{out_file!r}, {victim!r}):\n        try:\n"
                                         "            open(path, 'w').write('HACKED')\n        except OSError:\n"
                                         "            pass\n    return x\n"), {"double_it": "failed"}),
+        "reads_the_instructors_notebook": (_replace("double_it", "def double_it(x):\n"
+                                                    f"    open({SOURCE_NOTEBOOK!r}).read()\n    return 2 * x\n"),
+                                           {"double_it": "error"}),
+        "reads_a_classmates_submission": (_replace("double_it", "def double_it(x):\n"
+                                                   f"    open({classmate!r}).read()\n    return 2 * x\n"),
+                                          {"double_it": "error"}),
         "tampered_check_cell": ([
             *good_cells({"double_it": "def double_it(x):\n    return x\n"})[:4],
             check_cell("double_it", "double_it", "check = lambda *a, **k: True\nprint('all tests passed')\n"
