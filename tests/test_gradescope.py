@@ -49,6 +49,7 @@ def _layout(tmp_path: Path, bundle: Path, submission_files: dict) -> Path:
     (root / "submission").mkdir()
     (root / "results").mkdir()
     for name, data in submission_files.items():
+        (root / "submission" / name).parent.mkdir(parents=True, exist_ok=True)
         (root / "submission" / name).write_bytes(data)
     return root
 
@@ -90,6 +91,21 @@ def test_run_autograder_grades_a_submission(tmp_path, bundle):
     for test in results["tests"]:
         assert test["score"] == test["max_score"] and test["status"] == "passed"
         assert test["visibility"] == "visible" and test["output"]
+
+
+def test_run_autograder_merges_several_notebooks_with_fixtures(tmp_path, bundle):
+    """Two notebooks in one submission (one passes trusted functions as arguments): one test per exercise."""
+    second = NOTEBOOK.parent / "08_gradients.ipynb"
+    if not bank.for_notebook("08_gradients") or not second.exists():
+        pytest.skip("notebook 08 (exercises with fixtures) is not in the workbook yet")
+    root = _layout(tmp_path, bundle, {"a/00_start_here.ipynb": NOTEBOOK.read_bytes(),
+                                      "b/08_gradients.ipynb": second.read_bytes()})
+    done = _run_autograder(root)
+    assert done.returncode == 0, done.stderr
+    results = json.loads((root / "results" / "results.json").read_text())
+    exercises = bank.for_notebook("00_start_here") + bank.for_notebook("08_gradients")
+    assert results["score"] == sum(ex.points for ex in exercises)
+    assert [t["number"] for t in results["tests"]] == [str(k) for k in range(1, len(exercises) + 1)]
 
 
 def test_run_autograder_on_a_blank_notebook_and_a_stray_file(tmp_path, bundle):

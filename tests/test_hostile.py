@@ -54,6 +54,7 @@ def batch(tmp_path_factory):
     classmate = shared / "bob.ipynb"
     classmate.write_bytes(kit.notebook(kit.good_cells()))
     classmate.chmod(0o644)
+    temp_before = set(Path(tempfile.gettempdir()).glob("course_lib_grade_*"))
     with kit.registered():
         attacks = kit.hostile_submissions(str(out), str(submissions), str(classmate))
         for name, (cells, _) in attacks.items():
@@ -66,7 +67,8 @@ def batch(tmp_path_factory):
                   for p in submissions.iterdir()}
         rows = grade.grade_batch([submissions], out, LIMITS, jobs=2, progress=False)
     shutil.rmtree(shared)
-    return dict(rows), submissions, out, before, attacks
+    leftovers = set(Path(tempfile.gettempdir()).glob("course_lib_grade_*")) - temp_before
+    return dict(rows), submissions, out, before, attacks, leftovers
 
 
 def test_the_clean_submission_gets_full_marks(batch):
@@ -77,7 +79,7 @@ def test_the_clean_submission_gets_full_marks(batch):
 
 @pytest.mark.parametrize("name", sorted(kit.hostile_submissions("out", "subs")))
 def test_an_attack_costs_only_its_exercise(batch, name):
-    results, _, _, _, attacks = batch
+    results, _, _, _, attacks, _ = batch
     if name not in results:
         pytest.skip("needs root: without it the sandbox runs as the grader's own user")
     result: SubmissionResult = results[name]
@@ -104,7 +106,7 @@ def test_a_broken_file_gets_a_status_and_zero(batch, name):
 
 
 def test_grades_csv_has_a_row_per_file(batch):
-    results, submissions, out, _, _ = batch
+    results, submissions, out, _, _, _ = batch
     with open(out / "grades.csv", newline="") as handle:
         rows = {row["submission"]: row for row in csv.DictReader(handle)}
     assert set(rows) == set(results) == {p.stem for p in submissions.iterdir()}
@@ -113,25 +115,29 @@ def test_grades_csv_has_a_row_per_file(batch):
 
 
 def test_submissions_are_never_modified(batch):
-    _, submissions, _, before, _ = batch
+    _, submissions, _, before, _, _ = batch
     after = {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
              for p in submissions.iterdir()}
     assert after == before
 
 
 def test_student_code_cannot_write_the_grader_output(batch):
-    _, _, out, _, _ = batch
+    _, _, out, _, _, _ = batch
     for path in out.rglob("*"):
         if path.is_file():
             assert b"HACKED" not in path.read_bytes(), path
 
 
 def test_hidden_tests_never_reach_feedback(batch):
-    _, _, out, _, _ = batch
+    _, _, out, _, _, _ = batch
     for path in list((out / "feedback").iterdir()) + list((out / "results").iterdir()):
         text = path.read_text()
         assert kit.SECRET_LABEL not in text, path
         assert "98765" not in text, path
+
+
+def test_worker_folders_are_removed(batch):
+    assert batch[5] == set()
 
 
 @pytest.mark.skipif(not ROOT, reason="sandbox uids exist only when grading as root")
@@ -153,7 +159,7 @@ def test_hostile_cells_are_not_run_when_not_answer_cells(tmp_path):
 
 def test_grading_from_the_command_line_survives_the_attacks(batch, tmp_path):
     """The same batch through ``python -m course_lib.grading.grade`` in a separate process."""
-    _, submissions, _, _, _ = batch
+    _, submissions, _, _, _, _ = batch
     some = [submissions / f"{n}.ipynb" for n in ("binary_file", "segfault", "os_exit", "memory_numpy")]
     program = ("import sys; sys.path.insert(0, sys.argv[1]); from hostile import kit\n"
                "from course_lib.grading import grade\n"

@@ -253,20 +253,24 @@ class Worker:
         self.result_read, result_write = os.pipe()
         self.status_read, status_write = os.pipe()
         try:
-            _Zygote.spawn({"home": self.home, "limits": self._limits()}, (cmd_read, result_write, status_write))
-        finally:
-            for fd in (cmd_read, result_write, status_write):
-                os.close(fd)
-        deadline = time.monotonic() + _STARTUP_SECONDS
-        while self.pid is None:
-            self._read_status(deadline)
-        # the worker drops to ``uid`` itself, once the fixtures are loaded: the interpreter
-        # may live where that uid cannot read (a pyenv under /root, say)
-        self.send({"fixtures": list(fixtures), "uid": self.uid})
-        frame = self._next_frame(time.monotonic() + _STARTUP_SECONDS)
-        if frame.get("type") != "ready":
-            error = _clean_error(frame.get("error"))
-            raise _Died("crashed", f"the worker did not start ({error['type']}: {error['message']})")
+            try:
+                _Zygote.spawn({"home": self.home, "limits": self._limits()}, (cmd_read, result_write, status_write))
+            finally:
+                for fd in (cmd_read, result_write, status_write):
+                    os.close(fd)
+            deadline = time.monotonic() + _STARTUP_SECONDS
+            while self.pid is None:
+                self._read_status(deadline)
+            # the worker drops to ``uid`` itself, once the fixtures are loaded: the interpreter
+            # may live where that uid cannot read (a pyenv under /root, say)
+            self.send({"fixtures": list(fixtures), "uid": self.uid})
+            frame = self._next_frame(time.monotonic() + _STARTUP_SECONDS)
+            if frame.get("type") != "ready":
+                error = _clean_error(frame.get("error"))
+                raise _Died("crashed", f"the worker did not start ({error['type']}: {error['message']})")
+        except BaseException:
+            self.close()
+            raise
 
     def _limits(self) -> list:
         lim = self.limits
