@@ -58,6 +58,20 @@ def encode_plain(value, depth: int = 0):
     raise WireError(f"not plain data: {type(value).__name__}")
 
 
+def _check_npy_header(payload: bytes) -> None:
+    """Refuse an .npy payload whose header promises more data than it holds (before allocating)."""
+    import numpy as np
+    from numpy.lib import format as npy
+
+    stream = io.BytesIO(payload)
+    version = npy.read_magic(stream)
+    shape, _, dtype = (npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0)(stream)
+    if dtype.hasobject or not all(type(n) is int and n >= 0 for n in shape):
+        raise WireError("an array header that is not plain numbers")
+    if int(np.prod(shape, dtype=object)) * dtype.itemsize > len(payload):
+        raise WireError("an array header larger than its data")
+
+
 def decode_plain(obj, depth: int = 0):
     """The inverse of :func:`encode_plain`, strict: anything unexpected raises WireError."""
     import numpy as np
@@ -75,7 +89,11 @@ def decode_plain(obj, depth: int = 0):
             return tuple(decode_plain(v, depth + 1) for v in obj["t"])
         if type(obj.get("a")) is str:
             try:
-                array = np.load(io.BytesIO(base64.b64decode(obj["a"], validate=True)), allow_pickle=False)
+                payload = base64.b64decode(obj["a"], validate=True)
+                _check_npy_header(payload)
+                array = np.load(io.BytesIO(payload), allow_pickle=False)
+            except WireError:
+                raise
             except Exception as exc:  # any malformed payload is the worker's fault, reported as such
                 raise WireError(f"an unreadable array ({type(exc).__name__})") from None
             if type(array) is not np.ndarray or not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
@@ -109,7 +127,7 @@ def parse_frames(buffer: bytearray) -> list:
         del buffer[:_HEADER.size + length]
         try:
             message = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             raise WireError("a frame that is not JSON") from None
         if type(message) is not dict:
             raise WireError("a frame that is not a JSON object")

@@ -315,6 +315,8 @@ class Worker:
     def _next_frame(self, deadline: float) -> dict:
         """The next frame, or ``_Died`` (timeout at the deadline; crashed if the worker died)."""
         while True:
+            if time.monotonic() > deadline:  # even while frames keep coming
+                raise _Died("timeout", "time limit")
             try:
                 frames = _worker.parse_frames(self.buffer)
             except _worker.WireError as exc:

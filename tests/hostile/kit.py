@@ -158,6 +158,12 @@ def hostile_submissions(out_dir: str, submissions_dir: str, classmate: str = "/n
                       {"double_it": "error"}),
         "reads_stdin": (_replace("double_it", "def double_it(x):\n    return float(input())\n"),
                         {"double_it": "error"}),
+        "garbage_on_the_result_pipe": (_replace("double_it", "import os, struct\ndef double_it(x):\n"
+                                                "    junk = struct.pack('>Q', 200000) + b'[' * 200000\n"
+                                                "    for fd in range(3, 64):\n        try:\n"
+                                                "            os.write(fd, junk)\n        except OSError:\n"
+                                                "            pass\n    return 2 * x\n"),
+                                       {"double_it": "crashed"}),
         "redefine_check": (_replace("double_it", "def check(*args, **kwargs):\n    return True\n"
                                     "def double_it(x):\n    return x\n"), {"double_it": "failed"}),
         "patch_numpy": (_replace("double_it", "np.allclose = lambda *a, **k: True\n"
