@@ -23,12 +23,12 @@ from course_lib.widgets.optimizer_race import SURFACES
 from course_lib.widgets.regression import fit_l1, fit_l2, make_line_data
 from course_lib.widgets.regularization import ridge_polynomial
 
-PNG = b"\x89PNG\r\n\x1a\n"
+JPEG = b"\xff\xd8\xff"
 
 
 def assert_rendered(demo, renders_before):
     assert demo.view.renders > renders_before
-    assert bytes(demo.view.image.value).startswith(PNG)
+    assert bytes(demo.view.image.value).startswith(JPEG)
 
 
 # --- playground -------------------------------------------------------------------------
@@ -346,3 +346,14 @@ def test_race_student_rule_and_surface_drive_it():
     assert demo.runs["GD"].losses[-1] < demo.runs["GD"].losses[0]
     with pytest.raises(ValueError, match="update_rules: expected keys among"):
         optimizer_race(update_rules={"LBFGS": frozen})
+
+
+def test_per_row_shortcuts_match_one_call_per_row():
+    from course_lib.widgets._common import per_row_losses
+
+    rng = np.random.default_rng(0)
+    scores, y = 3 * rng.standard_normal((7, 4)), rng.integers(0, 4, 7)
+    for fn in (svm_loss, softmax_loss):
+        looped = per_row_losses(lambda s, t, fn=fn: fn(s, t), scores, y)   # a wrapper takes the loop
+        np.testing.assert_allclose(per_row_losses(fn, scores, y), looped, rtol=1e-12, atol=1e-12)
+        assert looped.mean() == pytest.approx(fn(scores, y)[0])

@@ -15,7 +15,7 @@ from .._validation import as_float_array, as_labels
 from ..data import lecture_example
 from ..losses import softmax, softmax_loss, svm_loss
 from ..plots import CLASS_COLORS, _class_names, plot_probabilities
-from ._common import Demo, check_callable, checked_loss, fmt, nice_ceiling, set_limits, slider
+from ._common import Demo, check_callable, checked_loss, fmt, per_row_losses, set_limits, slider, stable_top
 
 SCORE_LIMIT = 10.0
 SWEEP = np.linspace(-SCORE_LIMIT, SCORE_LIMIT, 81)   # values the swept score takes in the right panel
@@ -120,8 +120,7 @@ class LossExplorer(Demo):
         sweep_scores = np.repeat(self.scores[None, :], len(SWEEP), axis=0)
         sweep_scores[:, self.sweep.value] = SWEEP
         for name, fn in self.loss_fns.items():
-            numbers[f"sweep_{name}"] = np.array(
-                [checked_loss(fn(row[None, :], y), f"{name} loss")[0] for row in sweep_scores])
+            numbers[f"sweep_{name}"] = per_row_losses(fn, sweep_scores, np.repeat(y, len(SWEEP)), f"{name} loss")
         self.numbers = numbers
 
     def refresh(self) -> None:
@@ -135,7 +134,7 @@ class LossExplorer(Demo):
         self.sweep_softmax.set_ydata(n["sweep_softmax"])
         self.now_hinge.set_data([self.scores[c]], [n["hinge"]])
         self.now_softmax.set_data([self.scores[c]], [n["softmax"]])
-        top = nice_ceiling(max(n["sweep_hinge"].max(), n["sweep_softmax"].max(), 1.0))
+        top = stable_top(self.ax_sweep.get_ylim()[1], max(n["sweep_hinge"].max(), n["sweep_softmax"].max(), 1.0))
         set_limits(self.view, self.ax_sweep, ylim=(0, top))
         title = f"Loss as the {self.class_names[c]} score moves"
         if self.ax_sweep.get_title() != title:

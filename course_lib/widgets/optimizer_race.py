@@ -122,7 +122,7 @@ class OptimizerRace(Demo):
     def __init__(self, surfaces, update_rules, seed):
         super().__init__(figsize=(11, 4.2))
         self.surfaces, self.rules, self.seed = surfaces, update_rules, seed
-        self.runs = {}
+        self.runs, self.rngs = {}, {}
         self._syncing = False
         first = next(iter(surfaces))
         self.surface = widgets.Dropdown(options=list(surfaces), value=first, description="surface",
@@ -161,8 +161,10 @@ class OptimizerRace(Demo):
 
         self.surface.observe(lambda change: self.guard(self.load, change["new"]), names="value")
         self.step.observe(lambda change: self.guard(self.refresh), names="value")
-        for control in (*self.learning_rates.values(), self.noise, self.batch):
-            control.observe(self._on_setting, names="value")
+        for name, control in self.learning_rates.items():
+            control.observe(lambda change, name=name: self._on_setting([name]), names="value")
+        for control in (self.noise, self.batch):
+            control.observe(lambda change: self._on_setting(["SGD"]), names="value")
         self.reset_button.on_click(lambda _: self.guard(self.reset))
         lrs = list(self.learning_rates.values())
         self.children = [widgets.HBox([self.surface, self.play, self.step, self.reset_button]),
@@ -198,13 +200,19 @@ class OptimizerRace(Demo):
         self.view.invalidate()
         self.restart()
 
-    def restart(self) -> None:
-        """Forget every trajectory (they are recomputed up to the current step)."""
+    def restart(self, names=None) -> None:
+        """Forget the trajectories of ``names`` (default: all); they are recomputed up to the current step.
+
+        SGD and random search each draw from their own generator seeded with ``seed``, so
+        restarting one run replays exactly the same noise.
+        """
         surface = self.surfaces[self.surface.value]
         start = np.array(surface.start, dtype=float)
         loss, _ = checked_loss(surface.loss(start), "loss_fn", (2,))
-        self.rng = np.random.default_rng(self.seed)
-        self.runs = {name: Run([start], [loss], {}) for name in COLORS}
+        for name in COLORS if names is None else names:
+            self.runs[name] = Run([start], [loss], {})
+            if name in ("SGD", "random search"):
+                self.rngs[name] = np.random.default_rng([self.seed, list(COLORS).index(name)])
         self.refresh()
 
     def reset(self) -> None:
@@ -214,9 +222,9 @@ class OptimizerRace(Demo):
         else:
             self.step.value = 0          # its observer refreshes
 
-    def _on_setting(self, change) -> None:
+    def _on_setting(self, names) -> None:
         if not self._syncing:
-            self.guard(self.restart)
+            self.guard(self.restart, names)
 
     # --- the race -----------------------------------------------------------------------
     def advance(self, steps) -> None:
@@ -240,12 +248,13 @@ class OptimizerRace(Demo):
         w = run.points[-1]
         if name == "random search":   # the lecture's idea #1: try random points, keep the best
             x0, x1, y0, y1 = surface.extent
-            trial = np.array([self.rng.uniform(x0, x1), self.rng.uniform(y0, y1)])
+            rng = self.rngs[name]
+            trial = np.array([rng.uniform(x0, x1), rng.uniform(y0, y1)])
             trial_loss, _ = checked_loss(surface.loss(trial), "loss_fn", (2,))
             return trial if trial_loss < run.losses[-1] else w
         _, grad = checked_loss(surface.loss(w), "loss_fn", (2,))
         if name == "SGD":
-            grad = grad + self.noise.value / np.sqrt(self.batch.value) * self.rng.standard_normal(2)
+            grad = grad + self.noise.value / np.sqrt(self.batch.value) * self.rngs[name].standard_normal(2)
         run.config["learning_rate"] = self.learning_rates[name].value
         result = self.rules[name](w, grad, run.config)
         if not (isinstance(result, tuple) and len(result) == 2):

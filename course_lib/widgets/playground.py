@@ -17,7 +17,19 @@ from ..losses import softmax_loss, svm_loss
 from ..optim import sgd
 from ..plots import CLASS_COLORS, plot_decision_regions
 from ..regularization import penalty
-from ._common import Demo, DemoError, check_callable, checked_array, checked_loss, fmt, nice_ceiling, set_limits, slider
+from ._common import (
+    Demo,
+    DemoError,
+    check_callable,
+    checked_array,
+    checked_loss,
+    fmt,
+    nice_ceiling,
+    per_row_losses,
+    set_limits,
+    slider,
+    stable_top,
+)
 
 #: The data sets the playground offers: name -> (X, y, class names), all with fixed seeds.
 DATASETS = {
@@ -29,20 +41,6 @@ DATASETS = {
 WEIGHT_LIMIT = 5.0          # sliders span [-WEIGHT_LIMIT, WEIGHT_LIMIT]
 HISTORY_LENGTH = 500        # steps kept in the loss-history plot
 MAX_CLASSES = 3
-
-
-def per_example(loss_fn, scores, y) -> np.ndarray:
-    """Each example's own loss, ``loss_fn(scores[i:i+1], y[i:i+1])[0]`` for every row i.
-
-    Works with any loss that averages over its rows, so a student's function gives its own
-    per-point losses.
-
-    Returns
-    -------
-    ndarray, shape (N,)
-    """
-    return np.array([checked_loss(loss_fn(scores[i:i + 1], y[i:i + 1]), "loss")[0]
-                     for i in range(scores.shape[0])])
 
 
 class Playground(Demo):
@@ -222,7 +220,7 @@ class Playground(Demo):
         numbers = {}
         for name, fn in self.loss_fns.items():
             numbers[name], _ = checked_loss(fn(scores, self.y), f"{name} loss")
-            numbers[f"{name}_per_point"] = per_example(fn, scores, self.y)
+            numbers[f"{name}_per_point"] = per_row_losses(fn, scores, self.y, f"{name} loss")
         numbers["penalty"], _ = self.penalty_value()
         numbers["objective"] = numbers[self.train_loss.value] + self.reg.value * numbers["penalty"]
         numbers["accuracy"] = float(np.mean(np.argmax(scores, axis=1) == self.y))
@@ -238,10 +236,11 @@ class Playground(Demo):
         self.softmax_points.set_data(index, n["softmax_per_point"])
         self.hinge_mean.set_ydata([n["hinge"]] * 2)
         self.softmax_mean.set_ydata([n["softmax"]] * 2)
-        top = nice_ceiling(max(n["hinge_per_point"].max(), n["softmax_per_point"].max()))
+        top = stable_top(self.ax_points.get_ylim()[1] / 1.05,
+                         max(n["hinge_per_point"].max(), n["softmax_per_point"].max()))
         set_limits(self.view, self.ax_points, ylim=(-0.05 * top, 1.05 * top))
         self.history_line.set_data(np.arange(len(self.history)), self.history)
-        high = nice_ceiling(max(self.history))
+        high = stable_top(self.ax_history.get_ylim()[1], max(self.history))
         set_limits(self.view, self.ax_history, xlim=(0, nice_ceiling(max(len(self.history) - 1, 10))),
                    ylim=(min(0.0, min(self.history)), high))
         self.view.render()

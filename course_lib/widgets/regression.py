@@ -12,7 +12,17 @@ import numpy as np
 
 from .._validation import as_float_array
 from ..losses import l1_loss, l2_loss
-from ._common import Demo, check_callable, checked_array, checked_loss, fmt, nice_ceiling, set_limits, slider
+from ._common import (
+    Demo,
+    check_callable,
+    checked_array,
+    checked_loss,
+    fmt,
+    nice_ceiling,
+    set_limits,
+    slider,
+    stable_top,
+)
 
 X_LIMIT, Y_LIMIT = 3.0, 8.0
 FIT_STEPS = 100      # gradient steps per refresh when a student's loss drives the fit
@@ -185,7 +195,8 @@ class RegressionOutliers(Demo):
             line.set_ydata(slope * self.line_x + intercept)
             residuals[name] = self.t - (slope * self.x + intercept)
             dots.set_data(residuals[name], residuals[name] ** 2 if name == "L2" else np.abs(residuals[name]))
-        reach = nice_ceiling(max(np.abs(residuals["L2"]).max(), np.abs(residuals["L1"]).max(), 2.0))
+        reach = stable_top(self.ax_pen.get_xlim()[1],
+                           max(np.abs(residuals["L2"]).max(), np.abs(residuals["L1"]).max(), 2.0))
         set_limits(self.view, self.ax_pen, xlim=(-reach, reach), ylim=(0, nice_ceiling(reach**2)))
         self.view.render()
         rows = []

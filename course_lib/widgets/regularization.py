@@ -15,7 +15,7 @@ import numpy as np
 from numpy.polynomial import legendre
 
 from ..regularization import penalty
-from ._common import Demo, check_callable, checked_loss, fmt, nice_ceiling, set_limits, slider
+from ._common import Demo, check_callable, checked_loss, fmt, set_limits, slider, stable_top
 
 W1 = np.array([1.0, 0.0, 0.0, 0.0])
 W2 = np.array([0.25, 0.25, 0.25, 0.25])
@@ -146,7 +146,7 @@ class RegularizationPreferences(Demo):
             self.path_lines[kind].set_ydata(n["path"][kind])
             self.path_dots[kind].set_data([self.mix.value], [n["path_now"][kind]])
             top = max(top, r1, r2, n["path"][kind].max())
-        limit = nice_ceiling(1.15 * top)
+        limit = stable_top(self.ax_bars.get_ylim()[1], 1.15 * top)
         set_limits(self.view, self.ax_bars, ylim=(0, limit))
         set_limits(self.view, self.ax_path, ylim=(0, limit))
         self.view.render()
