@@ -212,6 +212,30 @@ def test_rerun_reuses_the_cache_and_force_regrades(graded_folder, monkeypatch):
     assert len(calls) == 2
 
 
+def test_an_interrupted_batch_resumes_from_what_was_finished(test_bank, tmp_path, monkeypatch):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for k in range(3):
+        (subs / f"s{k}.ipynb").write_bytes(kit.notebook(kit.good_cells() + [kit.markdown(f"student {k}")]))
+    real, graded = grade.grade_bytes, []
+
+    def dies_on_the_last(data, filename, *args, **kwargs):
+        if filename == "s2.ipynb":
+            raise KeyboardInterrupt
+        graded.append(filename)
+        return real(data, filename, *args, **kwargs)
+
+    monkeypatch.setattr(grade, "grade_bytes", dies_on_the_last)
+    with pytest.raises(KeyboardInterrupt):
+        grade.grade_batch([subs], tmp_path / "out", LIMITS, jobs=1, progress=False)
+    assert graded == ["s0.ipynb", "s1.ipynb"]
+    monkeypatch.setattr(grade, "grade_bytes", lambda data, filename, *a, **k: graded.append(filename)
+                        or real(data, filename, *a, **k))
+    rows = grade.grade_batch([subs], tmp_path / "out", LIMITS, jobs=1, progress=False)
+    assert graded == ["s0.ipynb", "s1.ipynb", "s2.ipynb"]  # only the unfinished one was graded again
+    assert [r.score for _, r in rows] == [kit.TOTAL] * 3
+
+
 def test_grades_are_deterministic(graded_folder, tmp_path):
     subs, out, _ = graded_folder
     grade.grade_batch([subs], tmp_path / "again", LIMITS, jobs=1, force=True, progress=False)
