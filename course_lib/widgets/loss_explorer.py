@@ -65,9 +65,9 @@ class LossExplorer(Demo):
         (self.now_hinge,) = ax_sweep.plot([0], [0], "o", color="#4477AA")
         (self.now_softmax,) = ax_sweep.plot([0], [0], "o", color="#EE6677")
         ax_sweep.set_xlim(-SCORE_LIMIT, SCORE_LIMIT)
-        ax_sweep.set_ylim(0, 10)
+        ax_sweep.set_ylim(0, 2)
         ax_sweep.set_ylabel("loss of this example")
-        ax_sweep.legend(loc="upper center", fontsize=8)
+        ax_sweep.legend(loc="upper right", fontsize=8)
         self.view.animate(*self.score_bars, self.margin_line, *self.probs.bars, *self.probs.labels,
                           self.sweep_hinge, self.sweep_softmax, self.now_hinge, self.now_softmax)
 
@@ -134,7 +134,8 @@ class LossExplorer(Demo):
         self.sweep_softmax.set_ydata(n["sweep_softmax"])
         self.now_hinge.set_data([self.scores[c]], [n["hinge"]])
         self.now_softmax.set_data([self.scores[c]], [n["softmax"]])
-        top = stable_top(self.ax_sweep.get_ylim()[1], max(n["sweep_hinge"].max(), n["sweep_softmax"].max(), 1.0))
+        # zoom on the losses near the current score (the far ends are straight lines anyway)
+        top = stable_top(self.ax_sweep.get_ylim()[1], max(2.0, 1.5 * max(n["hinge"], n["softmax"])))
         set_limits(self.view, self.ax_sweep, ylim=(0, top))
         title = f"Loss as the {self.class_names[c]} score moves"
         if self.ax_sweep.get_title() != title:
