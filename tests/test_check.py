@@ -189,6 +189,7 @@ SIGNATURES = {
     "not_divided_by_n": (lambda e, n: np.asarray(e, dtype=float) * n, "divide by the number of examples"),
     "log10": (lambda e, n: np.asarray(e, dtype=float) / math.log(10), "np.log is the natural log"),
     "nan_overflow": (lambda e, n: np.full(np.shape(e), np.nan), "subtract each row's maximum"),
+    "plus_one": (lambda e, n: np.asarray(e, dtype=float) + 1.0, "exactly 1 too large"),
 }
 
 
@@ -210,6 +211,11 @@ def test_generic_hint_recognises_its_signature(exercise, signature):
             continue
         part = _parts(expected)[index]
         wrong_part = make(part, n)
+        values = np.asarray(part, dtype=float)
+        if signature not in ("wrong_sign", "nan_overflow") and np.allclose(wrong_part, -values, rtol=1e-6):
+            continue  # also a sign flip (e.g. -0.5 + 1 = 0.5): ambiguous, the sign hint wins
+        if signature not in ("plus_one", "nan_overflow") and np.allclose(wrong_part, values + 1, rtol=1e-6):
+            continue  # also exactly 1 too large: ambiguous
         wrong_part = float(wrong_part) if np.ndim(part) == 0 else wrong_part
         actual = _replace(expected, index, wrong_part)
         if spec.judge(exercise, case, actual).passed:
@@ -235,6 +241,7 @@ def test_generic_hints_on_scalars_without_a_bank():
     exercise = spec.Exercise(id="demo", notebook="x", answer="f", points=1, reference=lambda s: float(s.sum()))
     case = spec.Case((np.ones((4, 3)),))
     assert "wrong sign" in generic_hint(exercise, case, 12.0, -12.0)
+    assert "exactly 1 too large" in generic_hint(exercise, case, 5.27, 6.27)
     assert "N = 4 times too large" in generic_hint(exercise, case, 3.0, 12.0)
     assert "N = 4 times too small" in generic_hint(exercise, case, 12.0, 3.0)
     assert "ln(10)" in generic_hint(exercise, case, 2.0, 2.0 / math.log(10))

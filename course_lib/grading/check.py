@@ -61,8 +61,9 @@ class NotAttempted(Exception):
 
 
 @dataclass(frozen=True)
-class _Outcome:
-    """One case: ``output`` (plain data) or an ``error`` line; ``raw`` is what came back."""
+class Outcome:
+    """What the answer gave on one case: ``output`` (plain data), or an ``error`` line and
+    ``where`` (the line of the student's cell that raised, if known)."""
 
     output: object = None
     error: str = ""
@@ -89,7 +90,7 @@ def _describe_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}{': ' + message if message else ''}"
 
 
-def run_answer(exercise: spec.Exercise, case: spec.Case, answer) -> _Outcome:
+def run_answer(exercise: spec.Exercise, case: spec.Case, answer) -> Outcome:
     """Call the answer on one case (or take the value), quietly: no warnings reach stderr.
 
     Raises ``NotAttempted`` if the answer raises ``NotImplementedError`` (or is None for a
@@ -101,7 +102,7 @@ def run_answer(exercise: spec.Exercise, case: spec.Case, answer) -> _Outcome:
         raw = answer
     else:
         if not callable(answer):
-            return _Outcome(error=f"expected a function named {exercise.answer}, got {type(answer).__name__}")
+            return Outcome(error=f"expected a function named {exercise.answer}, got {type(answer).__name__}")
         try:
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
@@ -109,11 +110,11 @@ def run_answer(exercise: spec.Exercise, case: spec.Case, answer) -> _Outcome:
         except NotImplementedError:
             raise NotAttempted from None
         except Exception as exc:  # any error in student code becomes one line of the report
-            return _Outcome(error=_describe_error(exc), where=_student_line(exc, answer))
+            return Outcome(error=_describe_error(exc), where=_student_line(exc, answer))
     try:
-        return _Outcome(output=spec.to_plain(raw))
+        return Outcome(output=spec.to_plain(raw))
     except TypeError as exc:
-        return _Outcome(error=f"your answer returned {exc}")
+        return Outcome(error=f"your answer returned {exc}")
 
 
 # --- generic hints -------------------------------------------------------------------------
@@ -125,11 +126,12 @@ def _first_array(args: tuple):
     return None
 
 
-def _failing_part(expected, actual, names=()):
+def _failing_part(exercise: spec.Exercise, expected, actual):
     """The first (name, expected, actual) part of a tuple output that differs, else the whole."""
+    names = exercise.output_names
     if isinstance(expected, tuple) and isinstance(actual, tuple) and len(expected) == len(actual):
         for i, (e, a) in enumerate(zip(expected, actual)):
-            if not spec.compare(e, a).passed:
+            if not spec.compare(e, a, rtol=exercise.rtol, atol=exercise.atol).passed:
                 return (names[i] if i < len(names) else f"item {i}"), e, a
     return "", expected, actual
 
@@ -156,7 +158,8 @@ def generic_hint(exercise: spec.Exercise, case: spec.Case, expected, actual) -> 
 
     Signatures, in order: ``None`` (no ``return``), a tuple of the wrong length, a shape
     mismatch (an (N,) vs (N, 1) one would broadcast silently), NaN/inf where numbers were
-    expected (overflow in ``exp``), then ``actual = r * expected`` with r = -1 (sign),
+    expected (overflow in ``exp``), ``actual = -expected`` (sign), ``actual = expected + 1``
+    (the hinge's j = y_i term), then ``actual = r * expected`` with
     N or 1/N (division by N), 1/ln 10 or 1/ln 2 (log base), 1/C or 1/(C-1) (averaged over
     classes), C or C-1.
     """
@@ -165,7 +168,7 @@ def generic_hint(exercise: spec.Exercise, case: spec.Case, expected, actual) -> 
     if isinstance(expected, tuple) and (not isinstance(actual, tuple) or len(actual) != len(expected)):
         names = ", ".join(exercise.output_names) if exercise.output_names else f"{len(expected)} values"
         return f"return a tuple of {len(expected)} values ({names}), e.g. `return loss, grad`."
-    part, e, a = _failing_part(expected, actual, exercise.output_names)
+    part, e, a = _failing_part(exercise, expected, actual)
     if a is None:
         return f"{part or 'a part of your result'} is None: did you forget to compute or return it?"
     if isinstance(e, (str, tuple)) or isinstance(a, (str, tuple)):
@@ -186,14 +189,17 @@ def generic_hint(exercise: spec.Exercise, case: spec.Case, expected, actual) -> 
         return (f"{what} contains NaN or inf. np.exp overflows for scores above ~709: subtract each row's "
                 f"maximum score before exponentiating (it leaves softmax unchanged).")
     r = _scale_factor(e, a)
+    if r is not None and _near(r, -1.0):
+        return f"{what} has the right size but the wrong sign: check the direction of each term (or the minus)."
+    if e.size and np.allclose(a - e, 1.0, rtol=0.0, atol=1e-6 * max(1.0, float(np.abs(e).max()))):
+        return (f"{what} is exactly 1 too large: an extra term of 1? (In the hinge loss, the j = y_i term "
+                f"adds max(0, s_y - s_y + 1) = 1 per example: the sum skips j = y_i.)")
     if r is None or _near(r, 1.0):
         return ""
     proportional = e.size > 1  # any two numbers are proportional: only arrays show a general factor
     x = _first_array(case.args)
     n = x.shape[0] if x is not None else None
     c = x.shape[1] if x is not None and x.ndim == 2 else None
-    if _near(r, -1.0):
-        return f"{what} has the right size but the wrong sign: check the direction of each term (or the minus)."
     if n and n > 1 and _near(r, n):
         return f"{what} is N = {n} times too large: did you forget to divide by the number of examples N?"
     if n and n > 1 and _near(r, 1 / n):
