@@ -111,54 +111,58 @@ def _error_text(error: dict) -> str:
     return f"{error.get('type', 'Error')}: {message}" if message else error.get("type", "Error")
 
 
+def _explain_cell_failure(result: ExerciseResult, name: str, exec_outcome) -> bool:
+    """Set status and message from the defining cell's own failure; False if it did not fail."""
+    if exec_outcome is None:
+        return False
+    if exec_outcome.status in _KILLED:
+        result.status = _KILLED[exec_outcome.status]
+        result.message = f"the cell defining {name} did not finish: {exec_outcome.detail}"
+        return True
+    if exec_outcome.error:
+        result.status = _error_status(exec_outcome.error)
+        result.message = (f"{name} is still the stub" if result.status == report.NOT_ATTEMPTED else
+                          f"the cell defining {name} raised {_error_text(exec_outcome.error)}")
+        return True
+    return False
+
+
 def judge_exercise(ex, cell, exec_outcome, eval_outcome) -> ExerciseResult:
-    """The grade of one exercise from what its defining cell and its evaluation did."""
+    """The grade of one exercise from what its defining cell and its evaluation did.
+
+    Parameters
+    ----------
+    ex : Exercise
+    cell : matching.SubmissionCell or None
+        The cell that defines the answer (None: missing).
+    exec_outcome, eval_outcome : sandbox.StepOutcome or None
+        What executing that cell, and calling the answer on every case, did (None: not run).
+    """
     result = ExerciseResult(ex.id, ex.title, float(ex.points), 0.0, report.FAILED)
     name = f"`{ex.answer}`"
     if cell is None:
         result.status, result.message = report.MISSING, f"no cell defines {name}"
-        return result
-    if cell.finding:
+    elif cell.finding:
         result.status = cell.finding
         result.message = f"the cell defining {name} {cell.finding_detail}: it was not run"
-        return result
-    if cell.syntax_error:
+    elif cell.syntax_error:
         result.status, result.message = report.ERROR, f"the cell defining {name} does not parse: {cell.syntax_error}"
-        return result
-    blocked = (exec_outcome.blocked if exec_outcome else 0) + (eval_outcome.blocked if eval_outcome else 0)
-    if blocked:
+    elif (exec_outcome.blocked if exec_outcome else 0) + (eval_outcome.blocked if eval_outcome else 0):
         result.status = report.USES_REFERENCE
         result.message = f"{name} tried to import course_lib or read its source"
-        return result
-    if eval_outcome is None or eval_outcome.status in _KILLED:
+    elif eval_outcome is None or eval_outcome.status in _KILLED:
         detail = eval_outcome.detail if eval_outcome else "not run"
-        result.status, result.message = _KILLED.get(eval_outcome.status if eval_outcome else "", report.CRASHED), \
-            f"while testing {name}: {detail}"
-        if "memory" in detail.lower():
-            result.status = report.MEMORY
+        result.status = _KILLED.get(eval_outcome.status if eval_outcome else "", report.CRASHED)
+        result.message = f"while testing {name}: {detail}"
         _fill_unreached(result, ex, eval_outcome.cases if eval_outcome else [])
-        return result
-    if eval_outcome.missing:
-        if exec_outcome is not None and exec_outcome.status in _KILLED:
-            result.status = _KILLED[exec_outcome.status]
-            result.message = f"the cell defining {name} did not finish: {exec_outcome.detail}"
-        elif exec_outcome is not None and exec_outcome.error:
-            result.status = _error_status(exec_outcome.error)
-            result.message = (f"{name} is still the stub" if result.status == report.NOT_ATTEMPTED else
-                              f"the cell defining {name} raised {_error_text(exec_outcome.error)}")
-        else:
+    elif eval_outcome.missing:
+        if not _explain_cell_failure(result, name, exec_outcome):
             result.status, result.message = report.MISSING, f"the cell ran but did not define {name}"
-        return result
-    result = _judge_cases(result, ex, eval_outcome.cases)
-    if result.status != report.PASSED and exec_outcome is not None:
-        # a wrong answer left behind by a cell that did not finish: report why the cell failed
-        if exec_outcome.status in _KILLED:
-            result.status = _KILLED[exec_outcome.status]
-            result.message = f"the cell defining {name} did not finish: {exec_outcome.detail}"
-        elif exec_outcome.error:
-            result.status = _error_status(exec_outcome.error)
-            result.message = (f"{name} is still the stub" if result.status == report.NOT_ATTEMPTED else
-                              f"the cell defining {name} raised {_error_text(exec_outcome.error)}")
+    else:
+        _judge_cases(result, ex, eval_outcome.cases)
+        if result.status != report.PASSED:
+            # a wrong answer left behind by a cell that did not finish: report why the cell failed
+            _explain_cell_failure(result, name, exec_outcome)
     return result
 
 
