@@ -1,25 +1,35 @@
 """Run a submission's answer cells in a resource-limited worker process, step by step.
 
 The grader (the parent) drives one worker per submission (:mod:`._worker`, a plain Python
-subprocess with numpy preloaded, no Jupyter kernel) through a list of steps: execute a
-cell, or evaluate an exercise's answer on its cases. Everything the worker says is data:
-frames on a dedicated pipe, decoded strictly, judged later in the parent.
+process with numpy preloaded, no Jupyter kernel) through a list of steps: execute a cell,
+or evaluate an exercise's answer on its cases. Everything the worker says is data: frames
+on a dedicated pipe, decoded strictly, judged later in the parent.
 
-Isolation, all enforced from the parent:
+Workers are forked by a fork server (the *zygote*: ``_worker.py --zygote``), which imports
+numpy once; a small monitor process between them reports each worker's pid and exit
+status on a status pipe. No student code ever runs in the zygote or the monitors.
 
-- a wall-clock limit per step (``cell_timeout``) and per submission (``timeout``); on
-  expiry the worker's process group is killed;
-- ``RLIMIT_AS`` (``memory_mb``), ``RLIMIT_CPU``, ``RLIMIT_FSIZE``, ``RLIMIT_NPROC``,
-  ``RLIMIT_CORE = 0``; a new session; stdin, stdout and stderr on /dev/null;
-- when the grader runs as root, the worker runs as an unprivileged uid of its own (one per
-  parallel slot, with no account) in a private temporary folder: it cannot signal the
-  grader, write the grader's files or read-protected ones, and after each submission
-  every process of that uid is killed (so a fork bomb's escaped children die too);
-- a worker that dies or is killed costs only the step it was on: a fresh worker replays
-  the cells that ran before, skips the bad one and goes on (at most ``max_restarts``).
+Isolation:
 
-Not root: the worker runs as the grader's own user. The limits above still hold, but
-student code could signal the grader's processes or write wherever that user can.
+- a wall-clock limit per step (``cell_timeout``) and per submission (``timeout``),
+  enforced by the parent, which kills the worker's process group on expiry;
+- ``RLIMIT_AS`` (``memory_mb``), ``RLIMIT_CPU``, ``RLIMIT_FSIZE``, ``RLIMIT_CORE = 0`` and,
+  as root, ``RLIMIT_NPROC``; a new session; stdin, stdout and stderr on /dev/null;
+- as root, the worker drops to an unprivileged uid of its own (one per parallel slot and
+  grader process, with no account) in a private temporary folder: the kernel keeps it
+  from signalling the grader or writing the grader's files; after each submission every
+  process of that uid is killed (a fork bomb's escaped children too);
+- an audit hook in the worker (see ``_worker._Blocker``) refuses course_lib, files
+  outside the interpreter's and system folders, writes outside its folder, signals,
+  subprocesses (and ``fork`` when not root);
+- a worker that dies, is killed or runs out of memory costs only the step it was on: a
+  fresh worker replays the cells that ran before, skips the bad one and goes on (at most
+  ``max_restarts`` times).
+
+Not root: the worker runs as the grader's own user. The rlimits and the audit hook still
+hold, but code that goes around Python (ctypes calling libc directly) could signal the
+grader's processes or write wherever that user can. Grade as root (or in a container,
+as Gradescope does) for the kernel-enforced boundary.
 """
 
 from __future__ import annotations
