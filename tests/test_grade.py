@@ -164,6 +164,15 @@ def test_unreadable_file_gets_a_row(test_bank, tmp_path):
     assert rows[0][1].status == "unreadable"
 
 
+def test_a_symbolic_link_is_not_followed(test_bank, tmp_path):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    (subs / "sneaky.ipynb").symlink_to("/etc/passwd")
+    rows = dict(grade.grade_batch([subs], tmp_path / "out", LIMITS, jobs=1, progress=False))
+    assert (rows["sneaky"].status, rows["sneaky"].message) == ("unreadable", "a symbolic link (not followed)")
+    assert "root:" not in (tmp_path / "out" / "feedback" / "sneaky.md").read_text()
+
+
 # --- outputs ---------------------------------------------------------------------------------------------------
 
 @pytest.fixture

@@ -249,12 +249,21 @@ def grade_bytes(data: bytes, filename: str, limits: sandbox.Limits, slot: int = 
 
 
 def read_submission(path: Path) -> tuple[bytes | None, str]:
-    """The file's bytes (opened read-only, at most ``MAX_BYTES + 1``), or None and why not."""
+    """The file's bytes (opened read-only, at most ``MAX_BYTES + 1``), or None and why not.
+
+    A symbolic link is not followed (a submission linking to a system file stays unread).
+    """
     try:
-        with open(path, "rb") as handle:
-            return handle.read(matching.MAX_BYTES + 1), ""
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError as exc:
+        if path.is_symlink():
+            return None, "a symbolic link (not followed)"
         return None, f"{type(exc).__name__}: {exc.strerror or exc}"
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            return handle.read(matching.MAX_BYTES + 1), ""
+        except OSError as exc:  # a folder, or a file that cannot be read
+            return None, f"{type(exc).__name__}: {exc.strerror or exc}"
 
 
 def grade_file(path: Path, limits: sandbox.Limits, slot: int = 0) -> SubmissionResult:
