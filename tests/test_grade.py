@@ -164,6 +164,24 @@ def test_unreadable_file_gets_a_row(test_bank, tmp_path):
     assert rows[0][1].status == "unreadable"
 
 
+def test_a_grader_failure_on_one_file_does_not_stop_the_batch(test_bank, tmp_path, monkeypatch):
+    (tmp_path / "a.ipynb").write_bytes(kit.notebook(kit.good_cells()))
+    (tmp_path / "b.ipynb").write_bytes(kit.notebook(kit.good_cells()[:-1]))
+    real = grade.grade_bytes
+
+    def broken_on_a(data, filename, *args, **kwargs):
+        if filename == "a.ipynb":
+            raise RuntimeError("boom")
+        return real(data, filename, *args, **kwargs)
+
+    monkeypatch.setattr(grade, "grade_bytes", broken_on_a)
+    rows = dict(grade.grade_batch([tmp_path / "a.ipynb", tmp_path / "b.ipynb"], tmp_path / "out", LIMITS,
+                                  jobs=2, progress=False))
+    assert (rows["a"].status, rows["a"].score) == ("grader error", 0)
+    assert rows["b"].score == kit.TOTAL
+    assert len(list((tmp_path / "out" / ".cache").glob("*.json"))) == 1  # b's grade only: a is retried next run
+
+
 def test_a_symbolic_link_is_not_followed(test_bank, tmp_path):
     subs = tmp_path / "subs"
     subs.mkdir()

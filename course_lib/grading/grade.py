@@ -42,6 +42,7 @@ from .bank import all_exercises, for_notebook
 from .report import CaseResult, ExerciseResult, SubmissionResult
 
 MARKER = ".course_lib_grades"  # marks an output folder as the grader's own
+GRADER_ERROR = "grader error"  # submission status when the grader itself failed on a file
 _SOURCES = ("_worker.py", "sandbox.py", "matching.py", "grade.py", "spec.py", "report.py")
 
 
@@ -333,7 +334,9 @@ def grade_batch(paths: list, out_dir, limits: sandbox.Limits | None = None, jobs
         name, path = item
         slot = slots.get()
         try:
-            digest, result = _cached_or_graded(path, out_dir, version, limits, slot, force)
+            _, result = _cached_or_graded(path, out_dir, version, limits, slot, force)
+        except Exception as exc:  # a grader bug on one odd file must not stop the batch (not cached)
+            result = SubmissionResult("", GRADER_ERROR, f"{type(exc).__name__}: {exc}"[:300])
         finally:
             slots.put(slot)
         report.atomic_write(str(out_dir / "feedback" / f"{name}.md"), report.feedback_markdown(name, result))
