@@ -227,6 +227,8 @@ SVM = Exercise(
              "the lecture's cat/car/frog example (X = I, so scores = W): loss 5.27"),
         Case((*_P1, 0.1), "5 examples, 4 features, 3 classes, reg = 0.1"),
         Case((*_P2, 0.0), "8 examples, 6 features, 4 classes, no regularization"),
+        Case((np.array([[2.0, 1.0, 0.0], [0.0, 1.25, 0.5]]), np.eye(2), np.array([0, 1]), 0.0),
+             "a margin of exactly 0 (inactive) next to an active one"),
     ),
     hidden=(
         ### BEGIN HIDDEN TESTS
@@ -234,8 +236,9 @@ SVM = Exercise(
         Case((*_H2, 0.2), "a single example"),
         Case((*_H3, 1e-3), "two classes"),
         Case((*_H4, 1e-4), "large scores"),
-        Case((np.array([[2.0, 1.0, 0.0], [0.0, 1.25, 0.5]]), np.eye(2), np.array([0, 1]), 0.0),
-             "a margin exactly at the boundary"),
+        Case((np.array([[0.5, 3.0, 1.5, 2.0], [-0.5, 2.0, 1.0, 1.0], [1.0, 1.0, -1.0, 0.0]]),
+              np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [1.0, 1.0, 0.0]]),
+              np.array([1, 3, 2, 0]), 0.0), "a margin of exactly 0 among larger scores"),
         Case((np.array([[5.0, 0.0], [0.0, 5.0]]), np.eye(2), np.array([0, 1]), 0.3), "every margin satisfied"),
         ### END HIDDEN TESTS
     ),
