@@ -170,6 +170,10 @@ class Demo(widgets.VBox):
         self.status = widgets.HTML()
         self.error = None
 
+    def __repr__(self) -> str:
+        # the text/plain twin of the widget view: short and free of model ids
+        return f"{type(self).__name__}(interactive demo: shows as a widget in Jupyter)"
+
     def guard(self, action, *args) -> bool:
         """Run ``action(*args)``; on any exception show its message in the status line and return False.
 
