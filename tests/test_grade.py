@@ -124,6 +124,16 @@ def test_static_findings():
     assert cell(0, "import numpy as np\nimport math\ndef f(x):\n    return np.exp(x)").finding == ""
 
 
+def test_calling_a_forbidden_reference_without_defining_it(test_bank, tmp_path):
+    # l2_penalty would come from the notebook's `from course_lib import ...` cell, which never runs
+    sneaky = grade_cells(kit.good_cells({"l2_of": "def l2_of(W):\n    return l2_penalty(W)[0]\n"}), tmp_path / "a")
+    assert statuses(sneaky)["l2_of"] == "uses the reference implementation"
+    assert "l2_penalty" in sneaky.exercises[3].message
+    own = kit.good_cells({"l2_of": "def l2_penalty(W):\n    return float((W ** 2).sum()), 2 * W\n"
+                                   "def l2_of(W):\n    return l2_penalty(W)[0]\n"})
+    assert statuses(grade_cells(own, tmp_path / "b"))["l2_of"] == "passed"  # the student's own function
+
+
 # --- judging and statuses --------------------------------------------------------------------------------
 
 def test_wrong_answer_fails_with_public_message_and_hint(test_bank, tmp_path):

@@ -128,7 +128,7 @@ def _explain_cell_failure(result: ExerciseResult, name: str, exec_outcome) -> bo
     return False
 
 
-def judge_exercise(ex, cell, exec_outcome, eval_outcome) -> ExerciseResult:
+def judge_exercise(ex, cell, exec_outcome, eval_outcome, defined: frozenset = frozenset()) -> ExerciseResult:
     """The grade of one exercise from what its defining cell and its evaluation did.
 
     Parameters
@@ -138,6 +138,9 @@ def judge_exercise(ex, cell, exec_outcome, eval_outcome) -> ExerciseResult:
         The cell that defines the answer (None: missing).
     exec_outcome, eval_outcome : sandbox.StepOutcome or None
         What executing that cell, and calling the answer on every case, did (None: not run).
+    defined : frozenset of str
+        Names the submission's answer cells define (a forbidden name among them is the
+        student's own function, not course_lib's).
     """
     result = ExerciseResult(ex.id, ex.title, float(ex.points), 0.0, report.FAILED)
     name = f"`{ex.answer}`"
@@ -146,6 +149,10 @@ def judge_exercise(ex, cell, exec_outcome, eval_outcome) -> ExerciseResult:
     elif cell.finding:
         result.status = cell.finding
         result.message = f"the cell defining {name} {cell.finding_detail}: it was not run"
+    elif set(ex.forbidden) & cell.uses - defined:
+        result.status = report.USES_REFERENCE
+        names = ", ".join(sorted(set(ex.forbidden) & cell.uses - defined))
+        result.message = f"{name} calls {names}, course_lib's reference, which is not available when grading"
     elif cell.syntax_error:
         result.status, result.message = report.ERROR, f"the cell defining {name} does not parse: {cell.syntax_error}"
     elif (exec_outcome.blocked if exec_outcome else 0) + (eval_outcome.blocked if eval_outcome else 0):
@@ -227,6 +234,7 @@ def grade_bytes(data: bytes, filename: str, limits: sandbox.Limits, slot: int = 
     exercises = for_notebook(stem)
     max_score = float(sum(ex.points for ex in exercises))
     chosen = matching.plan(notebook.cells, exercises)
+    defined = frozenset().union(*(cell.defines for cell in chosen.run))
     steps, exec_index, eval_index = [], {}, {}
     for cell in chosen.run:
         exec_index[cell.index] = len(steps)
@@ -242,7 +250,7 @@ def grade_bytes(data: bytes, filename: str, limits: sandbox.Limits, slot: int = 
         cell = chosen.defining[ex.id]
         exec_outcome = outcomes[exec_index[cell.index]] if cell is not None and cell.index in exec_index else None
         eval_outcome = outcomes[eval_index[ex.id]] if ex.id in eval_index else None
-        results.append(judge_exercise(ex, cell, exec_outcome, eval_outcome))
+        results.append(judge_exercise(ex, cell, exec_outcome, eval_outcome, defined))
     status, message = matching.OK, ""
     if any(o.detail == "the submission's time limit" for o in outcomes):
         message = f"The submission's time limit ({limits.timeout:g} s) was reached."

@@ -67,6 +67,8 @@ class SubmissionCell:
         Empty, or why the source does not parse.
     finding : str
         Empty, or :data:`USES_REFERENCE` / :data:`FORBIDDEN`; ``finding_detail`` says what.
+    uses : frozenset of str
+        Names it reads but never binds (to spot a call of a reference it never defined).
     """
 
     index: int
@@ -76,6 +78,7 @@ class SubmissionCell:
     syntax_error: str = ""
     finding: str = ""
     finding_detail: str = ""
+    uses: frozenset = frozenset()
 
 
 @dataclass
@@ -222,6 +225,23 @@ def _without_check_imports(source: str, tree: ast.Module) -> str:
     return "\n".join(lines)
 
 
+def _free_names(tree: ast.Module) -> set:
+    """Names the cell reads but never binds anywhere (globals it expects from elsewhere)."""
+    loaded, bound = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (loaded if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bound.add(node.name)
+    return loaded - bound
+
+
 def _findings(tree: ast.Module) -> tuple[str, str]:
     """(:data:`USES_REFERENCE` or :data:`FORBIDDEN` or "", what was found)."""
     forbidden = ""
@@ -279,7 +299,9 @@ def analyse_cell(index: int, raw_source: str, metadata=None) -> SubmissionCell:
     finding, detail = _findings(tree)
     if not finding:
         source = _without_check_imports(source, tree)
-    return SubmissionCell(index, source, ids, frozenset(_top_level_names(tree) - {"check"}), "", finding, detail)
+    uses = frozenset(_free_names(tree))
+    return SubmissionCell(index, source, ids, frozenset(_top_level_names(tree) - {"check"}), "", finding, detail,
+                          uses)
 
 
 # --- which notebook, which cells ------------------------------------------------------------------
