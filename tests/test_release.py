@@ -116,7 +116,7 @@ def test_no_hidden_test_and_no_solution_anywhere_in_the_release(released):
     hidden_markers = {cells.BEGIN_HIDDEN, cells.END_HIDDEN}
     for path in out.rglob("*"):
         if path.is_file():
-            lines = {line.strip() for line in path.read_text(encoding="utf-8").split("\n")}
+            lines = {line.strip() for line in path.read_text(encoding="utf-8", errors="replace").split("\n")}
             assert not lines & hidden_markers, f"hidden-test markers in {path}"
     for source in SOURCES:
         solution_lines = _solution_only_lines(nbformat.read(source, as_version=4))
@@ -179,28 +179,60 @@ def test_requirements_install_the_released_package(released):
 
 # --- never overwrite a student's file -----------------------------------------------------------------
 
+def _fake_source(tmp_path: Path) -> Path:
+    """A copy of the parts of the repository that a release reads."""
+    import shutil
+
+    root = tmp_path / "source"
+    (root / "notebooks").mkdir(parents=True)
+    shutil.copy(ROOT / "notebooks" / "00_start_here.ipynb", root / "notebooks")
+    shutil.copytree(ROOT / "course_lib", root / "course_lib", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "assets", root / "assets")
+    for name in ("requirements.txt", "pyproject.toml"):
+        shutil.copy(ROOT / name, root / name)
+    return root
+
+
 def test_an_edited_notebook_is_kept_and_reported(tmp_path):
-    out = tmp_path / "copy"
-    make_release(out)
+    root, out = _fake_source(tmp_path), tmp_path / "copy"
+    make_release(out, root=root)
     mine = out / "notebooks" / "00_start_here.ipynb"
     mine.write_text(mine.read_text().replace("YOUR CODE HERE", "my work"))
     edited = mine.read_text()
-    report = make_release(out)
+    report = make_release(out, root=root)
     assert mine.read_text() == edited
-    assert report.kept == ["notebooks/00_start_here.ipynb"] and report.written == []
+    assert report.kept == ["notebooks/00_start_here.ipynb"] and report.written == report.updated == []
     assert "kept your version of notebooks/00_start_here.ipynb" in report.summary()
 
 
 def test_force_keeps_a_timestamped_backup(tmp_path):
-    out = tmp_path / "copy"
-    make_release(out)
+    root, out = _fake_source(tmp_path), tmp_path / "copy"
+    make_release(out, root=root)
     mine = out / "notebooks" / "00_start_here.ipynb"
     mine.write_text("my edits")
-    report = make_release(out, force=True)
+    report = make_release(out, force=True, root=root)
     [(path, backup)] = report.backups
     assert path == "notebooks/00_start_here.ipynb" and ".backup-" in backup
     assert (out / backup).read_text() == "my edits"
     assert "my edits" not in mine.read_text() and report.written == [path]
+
+
+def test_a_new_release_updates_only_untouched_files(tmp_path):
+    root, out = _fake_source(tmp_path), tmp_path / "copy"
+    make_release(out, root=root)
+    mine = out / "notebooks" / "00_start_here.ipynb"
+    mine.write_text(mine.read_text().replace("YOUR CODE HERE", "my work"))
+    edited = mine.read_text()
+    library = root / "course_lib" / "losses.py"
+    library.write_text(library.read_text() + "\n# fixed in the new release\n")
+    notebook = root / "notebooks" / "00_start_here.ipynb"
+    notebook.write_text(notebook.read_text().replace("Start here", "Start here (new)"))
+    report = make_release(out, root=root)
+    assert report.updated == ["course_lib/losses.py"]
+    assert report.kept == ["notebooks/00_start_here.ipynb"] and mine.read_text() == edited
+    assert (out / "course_lib" / "losses.py").read_text().endswith("# fixed in the new release\n")
+    again = make_release(out, root=root)  # the kept notebook stays kept: its edit is still the student's
+    assert again.kept == ["notebooks/00_start_here.ipynb"] and again.updated == []
 
 
 def test_release_refuses_the_source_repository():

@@ -11,14 +11,18 @@ Writes, under DIR:
 - ``assets/``, ``README.md``, ``pyproject.toml`` and ``requirements.txt`` (so that
   ``pip install -r requirements.txt`` works in DIR).
 
-Nothing a student may have edited is overwritten: a file that exists with other content
-is left as it is and reported; with ``force`` it is first moved to a timestamped backup.
+Nothing a student may have edited is overwritten: a file that differs from what the last
+release wrote there (``.release-manifest.json`` keeps their hashes) is left as it is and
+reported; with ``force`` it is first moved to a timestamped backup. A file the student
+never touched is updated to the new release.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as _dt
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +31,7 @@ from . import cells
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_PATTERN = "[0-9][0-9]_*.ipynb"
+MANIFEST = ".release-manifest.json"  # what the last release wrote, so that untouched files can be updated
 _TEST_ONLY = {"pytest", "pytest-xdist", "hypothesis", "nbval", "nbgrader", "playwright", "ruff"}
 
 
@@ -72,14 +77,15 @@ class ReleaseReport:
     """What a release did, by path relative to its output folder."""
 
     out_dir: Path
-    written: list = field(default_factory=list)
+    written: list = field(default_factory=list)       # new files
+    updated: list = field(default_factory=list)       # replaced: untouched since the last release
     unchanged: list = field(default_factory=list)
-    kept: list = field(default_factory=list)          # existing, different, left alone
+    kept: list = field(default_factory=list)          # edited by the student: left alone
     backups: list = field(default_factory=list)       # (path, backup path) moved aside by --force
 
     def summary(self) -> str:
         lines = [f"student release in {self.out_dir}: {len(self.written)} files written, "
-                 f"{len(self.unchanged)} already up to date"]
+                 f"{len(self.updated)} updated, {len(self.unchanged)} already up to date"]
         for path in self.kept:
             lines.append(f"  kept your version of {path} (it differs from the release; "
                          f"--force keeps a backup and replaces it)")
@@ -97,24 +103,48 @@ def _backup_path(path: Path, stamp: str) -> Path:
     return candidate
 
 
-def _write(report: ReleaseReport, relative: str, content: bytes, force: bool, stamp: str) -> None:
-    """Write one file unless a different file is there already (then keep it, or back it up)."""
+def _digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def _read_manifest(out: Path) -> dict:
+    """``{relative path: sha256}`` of the files the previous release wrote ({} if none)."""
+    try:
+        data = json.loads((out / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return {}
+    return data.get("files", {}) if isinstance(data, dict) else {}
+
+
+def _write(report: ReleaseReport, relative: str, content: bytes, force: bool, stamp: str,
+           manifest: dict) -> None:
+    """Write one file, unless the student may have changed the one already there.
+
+    A file identical to what the previous release wrote (per ``manifest``) is the
+    release's own and is updated; any other differing file is kept (or, with ``force``,
+    moved to a timestamped backup first).
+    """
     path = report.out_dir / relative
+    outcome = report.written
     if path.exists():
-        if path.read_bytes() == content:
+        current = path.read_bytes()
+        if current == content:
             report.unchanged.append(relative)
             return
-        if not force:
+        if manifest.get(relative) == _digest(current):
+            outcome = report.updated
+        elif not force:
             report.kept.append(relative)
             return
-        backup = _backup_path(path, stamp)
-        path.replace(backup)
-        report.backups.append((relative, str(backup.relative_to(report.out_dir))))
+        else:
+            backup = _backup_path(path, stamp)
+            path.replace(backup)
+            report.backups.append((relative, str(backup.relative_to(report.out_dir))))
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_bytes(content)
     tmp.replace(path)
-    report.written.append(relative)
+    outcome.append(relative)
 
 
 # --- what goes into the release -------------------------------------------------------------
@@ -237,8 +267,13 @@ def release(out_dir, force: bool = False, *, root: Path = ROOT) -> ReleaseReport
              ("pyproject.toml", _pyproject(source).encode()),
              ("requirements.txt", _requirements(source).encode())]
     out.mkdir(parents=True, exist_ok=True)
+    previous = _read_manifest(out)
+    manifest = dict(previous)
     for relative, content in files:
-        _write(report, relative, content, force, stamp)
+        _write(report, relative, content, force, stamp, previous)
+        if relative not in report.kept:
+            manifest[relative] = _digest(content)
+    (out / MANIFEST).write_text(json.dumps({"files": manifest}, indent=1, sort_keys=True) + "\n")
     return report
 
 
