@@ -54,6 +54,11 @@ def _momentum_plus_gradient(w, dw, velocity, learning_rate, momentum):
     return w + v, v
 
 
+def _momentum_subtracts_velocity(w, dw, velocity, learning_rate, momentum):
+    v = momentum * velocity - learning_rate * dw
+    return w - v, v
+
+
 def _momentum_old_velocity(w, dw, velocity, learning_rate, momentum):
     v = momentum * velocity - learning_rate * dw
     return w + velocity, v
@@ -100,6 +105,8 @@ MOMENTUM = Exercise(
     mistakes=(
         Mistake("velocity_uphill", "The velocity collects the *negative* gradient: "
                 "v = momentum * v - learning_rate * dw, then w = w + v.", _momentum_plus_gradient),
+        Mistake("subtracts_velocity", "The velocity already points downhill (it collects -learning_rate * dw): "
+                "add it, w = w + v.", _momentum_subtracts_velocity),
         Mistake("old_velocity", "Update the velocity first, then move the weights with the *new* velocity.",
                 _momentum_old_velocity),
         Mistake("other_convention", "That is another (equivalent in spirit) form of momentum; this workbook "
