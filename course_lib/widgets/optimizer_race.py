@@ -193,6 +193,11 @@ class OptimizerRace(Demo):
                                                  norm="log", alpha=0.6, zorder=1)
         best = np.unravel_index(np.argmin(values), values.shape)
         self.minimum.set_data([g0[best]], [g1[best]])
+        # the loss axis is fixed per surface (8 decades below the start), so the race never
+        # rescales it: a rescale means a full redraw, ten times the cost of a tick
+        start_loss, _ = checked_loss(surface.loss(np.array(surface.start, dtype=float)), "loss_fn", (2,))
+        top = 10.0 ** np.ceil(np.log10(max(start_loss, 1e-6)) + 0.5)
+        set_limits(self.view, self.ax_loss, ylim=(top * 1e-8, top))
         self.ax_surface.set_xlim(x0, x1)
         self.ax_surface.set_ylim(y0, y1)
         self.ax_surface.set_title(f"Trajectories on the {name} surface", fontsize=10)
@@ -266,7 +271,6 @@ class OptimizerRace(Demo):
     def refresh(self) -> None:
         k = self.step.value
         self.advance(k)
-        lowest, highest = np.inf, 0.0
         problems = []
         for name, run in self.runs.items():
             shown = min(k + 1, len(run.points))
@@ -274,13 +278,9 @@ class OptimizerRace(Demo):
             losses = np.array(run.losses[:shown])
             self.paths[name].set_data(points[:, 0], points[:, 1])
             self.heads[name].set_data(points[-1:, 0], points[-1:, 1])
-            self.loss_lines[name].set_data(np.arange(shown), np.maximum(losses, 1e-12))
-            lowest, highest = min(lowest, losses.min()), max(highest, losses.max())
+            self.loss_lines[name].set_data(np.arange(shown), np.maximum(losses, 1e-300))
             if run.diverged_at is not None and run.diverged_at <= k:
                 problems.append(f"{name} diverged at step {run.diverged_at} ({run.problem}): lower its lr")
-        bottom = 10.0 ** np.floor(np.log10(max(lowest, 1e-8)))
-        top = 10.0 ** np.ceil(np.log10(max(highest, 1e-7)))
-        set_limits(self.view, self.ax_loss, ylim=(bottom, top))
         self.view.render()
         rows = [(f"{name} loss at step {min(k, len(run.losses) - 1)}", fmt(run.losses[min(k, len(run.losses) - 1)]))
                 for name, run in self.runs.items()]

@@ -37,14 +37,19 @@ from course_lib.widgets import (
 TICKS = 40
 
 
-def timed(actions) -> list[float]:
-    """Run each action, return the milliseconds each took (the first two are warm-up, dropped)."""
-    times = []
-    for act in actions:
+def timed(demo, actions) -> tuple[list[float], int]:
+    """Run each action; return the milliseconds each took and how many were full redraws.
+
+    The first two actions are warm-up and not counted.
+    """
+    times, full = [], 0
+    for k, act in enumerate(actions):
+        before = demo.view.full_renders
         start = time.perf_counter()
         act()
         times.append(1e3 * (time.perf_counter() - start))
-    return times[2:]
+        full += k >= 2 and demo.view.full_renders > before
+    return times[2:], int(full)
 
 
 def setter(widget, value):
@@ -140,14 +145,15 @@ def main() -> None:
     if args.screenshots:
         save_screenshots(args.screenshots, args.force)
         return
-    print(f"{'demo':28} {'interaction':48} {'median':>7} {'p90':>7} {'max':>7}  (ms, {TICKS} ticks)")
+    print(f"{'demo':28} {'interaction':48} {'median':>7} {'p90':>7} {'max':>7} {'full':>5}"
+          f"  (ms over {TICKS} ticks; full = ticks that redrew axes and text)")
     seen = {}
     for demo_name, control, demo, actions in scenarios():
-        times = timed(actions)
+        times, full = timed(demo, actions)
         if demo.error:
             print(f"  warning: {demo_name} reported a problem: {demo.error}")
         p90 = float(np.percentile(times, 90))
-        print(f"{demo_name:28} {control:48} {statistics.median(times):7.1f} {p90:7.1f} {max(times):7.1f}")
+        print(f"{demo_name:28} {control:48} {statistics.median(times):7.1f} {p90:7.1f} {max(times):7.1f} {full:5d}")
         seen.setdefault(demo_name, demo)
     print(f"\n{'demo':28} {'blitted render':>15} {'full redraw':>12} {'ratio':>6}  (median ms, same run)")
     for demo_name, demo in seen.items():
