@@ -7,6 +7,7 @@ them, and nbgrader itself accepts the source notebooks.
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 import subprocess
@@ -179,6 +180,9 @@ def test_problems_are_found_in_a_broken_notebook():
     nb = nbformat.v4.new_notebook(cells=[answer, between, check_cell])
     problems = "\n".join(cells.exercise_cell_problems(nb, [exercise]))
     assert "not right below" in problems and "'points': 2" in problems
+    renamed = copy.deepcopy(nb)
+    renamed.cells[0].source = renamed.cells[0].source.replace("def correct_class_scores", "def other")
+    assert "must define 'correct_class_scores'" in "\n".join(cells.exercise_cell_problems(renamed, [exercise]))
     ok = nbformat.v4.new_notebook(cells=[answer, nbformat.v4.new_code_cell(check_cell.source)])
     ok.cells[1].metadata.update(cells.check_metadata(exercise.id, exercise.points))
     assert cells.exercise_cell_problems(ok, [exercise]) == []

@@ -106,8 +106,9 @@ def exercise_cell_problems(nb, exercises) -> list[str]:
     Checks: every bank exercise has exactly one answer and one check cell, the check
     cell is a code cell right below its answer cell, nbgrader metadata equals what
     :func:`answer_metadata` / :func:`check_metadata` give (ids, points), solution and
-    hidden-test markers are balanced and in the right kind of cell, and the check cell
-    calls ``check`` on the bank's answer name. Returns an empty list if all is well.
+    hidden-test markers are balanced and in the right kind of cell, the answer cell defines
+    the bank's answer name at top level, and the check cell calls ``check`` on it. Returns
+    an empty list if all is well.
     """
     problems = []
     by_id = {ex.id: ex for ex in exercises}
@@ -139,6 +140,9 @@ def exercise_cell_problems(nb, exercises) -> list[str]:
                     problems.append(f"cell {index}: answer cell of {eid!r} has no {BEGIN_SOLUTION} region")
                 if has_hidden:
                     problems.append(f"cell {index}: hidden tests belong in the check cell, not the answer cell")
+                if not re.search(rf"^(def\s+{re.escape(ex.answer)}\s*\(|{re.escape(ex.answer)}\s*=)", source, re.M):
+                    problems.append(f"cell {index}: answer cell of {eid!r} must define {ex.answer!r} at top level "
+                                    f"(`def {ex.answer}(...)` or `{ex.answer} = ...`)")
                 strip_solutions(source)
             else:
                 if has_solution:
