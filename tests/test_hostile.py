@@ -176,8 +176,9 @@ def test_a_dead_fork_server_is_replaced():
     """If the zygote that forks the workers dies, the next submission starts a new one."""
     steps = [sandbox.ExecStep("def f(x):\n    return x + 1\n", "<cell>"), sandbox.EvalStep("f", "function", ([1],))]
     assert sandbox.run_steps(steps, LIMITS)[1].cases == [{"value": 2}]
-    sandbox._Zygote._current.process.kill()
-    sandbox._Zygote._current.process.wait()
+    zygote = sandbox._Zygote._running[()]
+    zygote.process.kill()
+    zygote.process.wait()
     assert sandbox.run_steps(steps, LIMITS)[1].cases == [{"value": 2}]
 
 

@@ -267,24 +267,35 @@ def _preload():
     return np, spec
 
 
-def _run(cmd_fd: int, result_fd: int, np, spec) -> None:
-    import builtins
+_RESOLVED = {}  # fixtures resolved by the zygote before forking: "module:function" -> callable
+
+
+def _resolve_fixtures(targets) -> dict:
+    """Trusted callables by name, then course_lib out of ``sys.modules`` (blocked from here on)."""
     import importlib
 
-    here = os.path.dirname(os.path.abspath(__file__))
-    buffer = bytearray()
-    hello = read_frame_blocking(cmd_fd, buffer) or {}
-    fixtures = {}
-    package_dir = os.path.dirname(here)
+    package_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     sys.path.insert(0, os.path.dirname(package_dir))  # course_lib may not be installed (Gradescope)
     try:
-        for target in hello.get("fixtures", []):  # trusted callables, resolved before any student code
-            module, _, name = target.partition(":")
-            fixtures[target] = getattr(importlib.import_module(module), name)
+        for target in targets:
+            if target not in _RESOLVED:
+                module, _, name = target.partition(":")
+                _RESOLVED[target] = getattr(importlib.import_module(module), name)
     finally:
         del sys.path[0]
     for name in [m for m in sys.modules if m == "course_lib" or m.startswith("course_lib.")]:
         del sys.modules[name]
+    return {target: _RESOLVED[target] for target in targets}
+
+
+def _run(cmd_fd: int, result_fd: int, np, spec) -> None:
+    import builtins
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    buffer = bytearray()
+    hello = read_frame_blocking(cmd_fd, buffer) or {}
+    package_dir = os.path.dirname(here)
+    fixtures = _resolve_fixtures(hello.get("fixtures", []))  # before any student code
     uid = hello.get("uid")
     dropping = type(uid) is int and os.geteuid() == 0
     blocker = _Blocker(package_dir, os.getcwd(), allow_fork=dropping)
@@ -400,17 +411,19 @@ def _reap(block: bool) -> None:
             return
 
 
-def _zygote(control_fd: int) -> None:
+def _zygote(control_fd: int, fixtures=()) -> None:
     """Fork server: import once, then fork a monitored worker per request on the control socket.
 
     A request is a JSON object (``home``, ``limits``) with three file descriptors attached:
     the worker's command pipe, its result pipe, and a status pipe on which its monitor
     writes the worker's pid and, when it ends, its exit code (negative: the signal).
+    ``fixtures`` are resolved once here, so that every worker inherits them.
     No student code ever runs in this process.
     """
     import socket
 
     np, spec = _preload()
+    _resolve_fixtures(fixtures)
     control = socket.socket(fileno=control_fd)
     while True:
         _reap(block=False)  # finished monitors (their CPU time then counts in this process's children)
@@ -440,7 +453,7 @@ def main(argv=None) -> None:
     sys.path[:] = [p for p in sys.path if p and os.path.abspath(p) != here]  # no `import spec` for students
     if argv[:1] == ["--zygote"]:
         try:
-            _zygote(int(argv[1]))
+            _zygote(int(argv[1]), tuple(argv[2:]))
         finally:
             os._exit(0)
     cmd_fd, result_fd = int(argv[0]), int(argv[1])

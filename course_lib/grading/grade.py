@@ -76,6 +76,23 @@ def _encoded_cases(exercise_id: str) -> tuple:
     return tuple([_encode_arg(a) for a in case.args] for case, _ in _cases(ex))
 
 
+@lru_cache(maxsize=None)
+def _expected(exercise_id: str, index: int):
+    """The reference's output on case ``index``, computed once per grader process."""
+    from .bank import get
+
+    ex = get(exercise_id)
+    with np.errstate(all="ignore"):
+        return spec.expected_output(ex, _cases(ex)[index][0])
+
+
+def _verdict(ex, index: int, case, actual) -> spec.Verdict:
+    """:func:`spec.judge`, with the expected output cached (the reference may be slow)."""
+    if ex.judge is not None:
+        return ex.judge(case, actual)
+    return spec.compare(_expected(ex.id, index), actual, rtol=ex.rtol, atol=ex.atol, names=ex.output_names)
+
+
 def _fixtures(exercises) -> tuple:
     targets = {a.target for ex in exercises for case, _ in _cases(ex) for a in case.args
                if isinstance(a, spec.Fixture)}
@@ -195,7 +212,7 @@ def _judge_cases(result: ExerciseResult, ex, replies: list) -> ExerciseResult:
         else:
             try:
                 with np.errstate(all="ignore"):
-                    verdict = spec.judge(ex, case, reply["value"])
+                    verdict = _verdict(ex, index, case, reply["value"])
             except Exception as exc:  # a trusted judge failing on odd output is a failed case
                 verdict = spec.Verdict(False, f"the output could not be compared ({type(exc).__name__})")
             passed, message = verdict.passed, verdict.message

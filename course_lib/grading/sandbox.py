@@ -192,49 +192,52 @@ def kill_uid(uid: int, rounds: int = 5) -> None:
 class _Zygote:
     """The fork server (``_worker.py --zygote``): numpy is imported once, each worker is a fork.
 
-    One per grader process, started on first use, shared by all slots (requests are
-    serialised); restarted if it dies. It runs as the grader's user and never runs
-    student code: each fork drops to the sandbox uid before the first student cell.
+    One per grader process and set of fixtures (the trusted callables some exercises
+    pass to the answer, resolved once in the zygote), started on first use, shared by all
+    slots (requests are serialised); restarted if it dies. It runs as the grader's user
+    and never runs student code: each fork drops to the sandbox uid before the first
+    student cell.
     """
 
     _lock = threading.Lock()
-    _current = None
+    _running: dict = {}
 
-    def __init__(self):
+    def __init__(self, fixtures: tuple):
         self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             self.process = subprocess.Popen(
-                [sys.executable, *_PYTHON_FLAGS, WORKER_SCRIPT, "--zygote", str(theirs.fileno())],
+                [sys.executable, *_PYTHON_FLAGS, WORKER_SCRIPT, "--zygote", str(theirs.fileno()), *fixtures],
                 pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL, cwd="/", env=_worker_env("/"), start_new_session=True)
         finally:
             theirs.close()
 
     @classmethod
-    def spawn(cls, request: dict, fds: tuple) -> None:
-        """Ask the zygote for a worker using ``fds`` (command, result, status pipes)."""
+    def spawn(cls, request: dict, fds: tuple, fixtures: tuple) -> None:
+        """Ask the zygote for ``fixtures`` for a worker using ``fds`` (command, result, status pipes)."""
         with cls._lock:
             for _attempt in range(2):
-                if cls._current is None or cls._current.process.poll() is not None:
-                    cls._current = cls()
-                    atexit.register(cls._current.close)
+                zygote = cls._running.get(fixtures)
+                if zygote is None or zygote.process.poll() is not None:
+                    zygote = cls._running[fixtures] = cls(fixtures)
+                    atexit.register(zygote.close)
                 try:
-                    socket.send_fds(cls._current.sock, [json.dumps(request).encode()], list(fds))
-                    if cls._current.sock.recv(16) == b"ok":
+                    socket.send_fds(zygote.sock, [json.dumps(request).encode()], list(fds))
+                    if zygote.sock.recv(16) == b"ok":
                         return
                 except OSError:
                     pass
-                cls._current.close()
-                cls._current = None
+                zygote.close()
+                del cls._running[fixtures]
         raise _Died("crashed", "the worker could not be started")
 
     @classmethod
     def shutdown(cls) -> None:
-        """Stop the zygote (it reaps its monitors first); the next worker starts a new one."""
+        """Stop the zygotes (they reap their monitors first); the next worker starts a new one."""
         with cls._lock:
-            if cls._current is not None:
-                cls._current.close()
-                cls._current = None
+            for zygote in cls._running.values():
+                zygote.close()
+            cls._running.clear()
 
     def close(self) -> None:
         self.sock.close()
@@ -264,7 +267,8 @@ class Worker:
         self.status_read, status_write = os.pipe()
         try:
             try:
-                _Zygote.spawn({"home": self.home, "limits": self._limits()}, (cmd_read, result_write, status_write))
+                _Zygote.spawn({"home": self.home, "limits": self._limits()}, (cmd_read, result_write, status_write),
+                              tuple(fixtures))
             finally:
                 for fd in (cmd_read, result_write, status_write):
                     os.close(fd)
