@@ -357,3 +357,12 @@ def test_per_row_shortcuts_match_one_call_per_row():
         looped = per_row_losses(lambda s, t, fn=fn: fn(s, t), scores, y)   # a wrapper takes the loop
         np.testing.assert_allclose(per_row_losses(fn, scores, y), looped, rtol=1e-12, atol=1e-12)
         assert looped.mean() == pytest.approx(fn(scores, y)[0])
+
+
+def test_overflow_in_a_student_loss_is_a_message_not_a_warning():
+    def overflowing(scores, y):
+        return float(np.exp(1000.0 + scores[0, 0])), np.zeros_like(scores)
+
+    demo = playground(softmax_loss_fn=overflowing)
+    assert "numbers blew up" in demo.error
+    assert "smaller step size" in demo.status.value

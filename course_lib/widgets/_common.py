@@ -88,7 +88,15 @@ class FigureView:
         self.background = None
 
     def draw(self) -> None:
-        """Draw the figure into the canvas buffer (background from cache when valid)."""
+        """Draw the figure into the canvas buffer (background from cache when valid).
+
+        Drawing runs under numpy's default error handling, whatever :meth:`Demo.guard` set
+        for the numbers: only the demo's own computations turn overflow into errors.
+        """
+        with np.errstate(over="warn", invalid="warn", divide="warn", under="ignore"):
+            self._draw()
+
+    def _draw(self) -> None:
         if self.background is None:
             self.canvas.draw()
             self.background = self.canvas.copy_from_bbox(self.figure.bbox)
