@@ -9,7 +9,7 @@
 
 Every demo takes optional callables (your loss, penalty or update functions) and shows a
 clear message in the widget, not a traceback, when a value is bad. Figures are rendered
-to PNG into an ``ipywidgets.Image``, so any matplotlib backend works.
+to an image (JPEG frames, PNG for saved screenshots) in an ``ipywidgets.Image``, so any matplotlib backend works.
 """
 
 from .loss_explorer import loss_explorer
