@@ -193,9 +193,8 @@ def judge_exercise(ex, cell, exec_outcome, eval_outcome, defined: frozenset = fr
 
 def _fill_unreached(result: ExerciseResult, ex, replies: list) -> None:
     for index, (case, hidden) in enumerate(_cases(ex)):
-        done = index < len(replies)
-        result.cases.append(CaseResult("" if hidden else case.label, hidden, False,
-                                       "" if done else "not run"))
+        state = "" if index < len(replies) else "did not finish" if index == len(replies) else "not run"
+        result.cases.append(CaseResult("" if hidden else case.label, hidden, False, "" if hidden else state))
 
 
 def _judge_cases(result: ExerciseResult, ex, replies: list) -> ExerciseResult:
@@ -232,6 +231,8 @@ def _judge_cases(result: ExerciseResult, ex, replies: list) -> ExerciseResult:
         result.status, result.score = report.PASSED, float(ex.points)
     if result.status == report.NOT_ATTEMPTED:
         result.message = f"`{ex.answer}` is still the stub (it raises NotImplementedError)"
+    elif result.status == report.MEMORY:
+        result.message = f"`{ex.answer}` ran out of memory (the grader caps each submission's memory)"
     result.hint = hint if result.status != report.PASSED else ""
     return result
 
