@@ -162,7 +162,8 @@ def test_value_exercise_and_fixture_arguments(test_bank, tmp_path):
 def test_grade_bytes_statuses_for_unusable_files(test_bank):
     cases = {b"": "empty", b"\x00\x01\xff": "not a notebook", b"{": "not a notebook",
              b'{"nbformat": 3, "worksheets": []}': "wrong nbformat version",
-             kit.notebook([kit.code("print(1)")]): "wrong notebook"}
+             kit.notebook([kit.code("print(1)")]): "wrong notebook",
+             kit.notebook([kit.markdown("# only words"), kit.code("  \n")]): "empty"}
     for data, status in cases.items():
         result = grade.grade_bytes(data, "x.ipynb", LIMITS)
         assert (result.status, result.score) == (status, 0)

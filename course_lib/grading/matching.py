@@ -162,12 +162,15 @@ def read_notebook(data: bytes, names=None) -> Notebook:
     cells = document.get("cells")
     if not isinstance(cells, list):
         return Notebook(NOT_A_NOTEBOOK, "JSON, but not a notebook (no cells)")
-    code_cells = []
+    code_cells, any_code = [], False
     for index, cell in enumerate(cells):
         if isinstance(cell, dict) and cell.get("cell_type") == "code":
             source, metadata = _text(cell.get("source")), cell.get("metadata")
+            any_code = any_code or bool(source.strip())
             if names is None or _metadata_ids(metadata) or any(name in source for name in names):
                 code_cells.append(analyse_cell(index, source, metadata))
+    if not any_code:
+        return Notebook(EMPTY, "the notebook has no code in it")
     return Notebook(OK, "", code_cells)
 
 
