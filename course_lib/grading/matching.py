@@ -46,6 +46,9 @@ _TRICK_ATTRIBUTES = {"__globals__", "__subclasses__", "__code__", "__closure__",
                      "__spec__", "__bases__", "__mro__", "__base__", "__wrapped__", "f_globals", "f_locals",
                      "f_back", "gi_frame", "tb_frame", "cr_frame", "_getframe", "meta_path", "path_hooks"}
 _SYS_ATTRIBUTES = {"modules", "path", "meta_path", "path_hooks", "_getframe"}
+# tricks whose only use in an answer is importing what the sandbox refuses: reported as reuse
+_IMPORT_MACHINERY = {"importlib", "imp", "runpy", "pkgutil", "zipimport", "__import__", "sys.modules", "sys.path",
+                     "sys.meta_path", "sys.path_hooks", ".__loader__", ".__spec__"}
 _DEFINITION_LINE = re.compile(r"^(?:(?:async\s+)?def|class)\s+([A-Za-z_]\w*)|^([A-Za-z_]\w*)\s*(?::[^=]*)?=(?!=)")
 
 
@@ -247,40 +250,46 @@ def _free_names(tree: ast.Module) -> set:
 
 def _findings(tree: ast.Module) -> tuple[str, str]:
     """(:data:`USES_REFERENCE` or :data:`FORBIDDEN` or "", what was found)."""
-    forbidden = ""
+    forbidden, trick, mentions_course_lib = "", "", False
     for node in ast.walk(tree):
         if _imports_check_only(node):
             continue
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and "course_lib" in node.value:
+            mentions_course_lib = True  # harmless in a docstring, damning next to an import trick
         if isinstance(node, ast.Import):
             for alias in node.names:
                 root = alias.name.split(".")[0]
                 if root == "course_lib":
                     return USES_REFERENCE, f"imports {alias.name}"
                 if root in _IMPORT_TRICK_MODULES and not forbidden:
-                    forbidden = f"imports {alias.name}"
+                    forbidden, trick = f"imports {alias.name}", root
         elif isinstance(node, ast.ImportFrom):
             root = (node.module or "").split(".")[0]
             if root == "course_lib":
                 return USES_REFERENCE, f"imports from {node.module}"
             if root in _IMPORT_TRICK_MODULES and not forbidden:
-                forbidden = f"imports from {node.module}"
+                forbidden, trick = f"imports from {node.module}", root
         elif isinstance(node, ast.Name):
             if node.id == "course_lib":
                 return USES_REFERENCE, "uses course_lib"
             if node.id in _TRICK_NAMES and not forbidden:
-                forbidden = f"uses {node.id}"
+                forbidden, trick = f"uses {node.id}", node.id
         elif isinstance(node, ast.Attribute) and not forbidden:
             if node.attr in _TRICK_ATTRIBUTES:
-                forbidden = f"uses .{node.attr}"
+                forbidden, trick = f"uses .{node.attr}", f".{node.attr}"
             elif isinstance(node.value, ast.Name) and node.value.id == "sys" and node.attr in _SYS_ATTRIBUTES:
-                forbidden = f"uses sys.{node.attr}"
+                forbidden, trick = f"uses sys.{node.attr}", f"sys.{node.attr}"
         elif isinstance(node, ast.Call) and not forbidden:
             if isinstance(node.func, ast.Name) and node.func.id in ("getattr", "setattr", "delattr"):
                 name = node.args[1] if len(node.args) > 1 else None
                 if not (isinstance(name, ast.Constant) and isinstance(name.value, str)
                         and not name.value.startswith("_")):
                     forbidden = f"uses {node.func.id} with a computed or private name"
-    return (FORBIDDEN, forbidden) if forbidden else ("", "")
+    if not forbidden:
+        return "", ""
+    if trick in _IMPORT_MACHINERY or mentions_course_lib:
+        return USES_REFERENCE, f"{forbidden} (a way around the grader's import block)"
+    return FORBIDDEN, f"{forbidden} (introspection and dynamic code are not allowed in answers)"
 
 
 def analyse_cell(index: int, raw_source: str, metadata=None) -> SubmissionCell:

@@ -23,6 +23,7 @@ STEM = "zz_grader_test"
 SECRET_LABEL = "secret-hidden-label-7731"
 SECRET_NUMBER = 98765.4321  # appears only in a hidden case's input
 COURSE_LIB_DIR = str(Path(course_lib.__file__).resolve().parent)
+REUSE = "uses the reference implementation"
 SOURCE_NOTEBOOK = str(Path(COURSE_LIB_DIR).parent / "notebooks" / "00_start_here.ipynb")
 
 EXERCISES = (
@@ -188,9 +189,16 @@ def hostile_submissions(out_dir: str, submissions_dir: str, classmate: str = "/n
                                    {"l2_of": "uses the reference implementation"}),
         "import_by_importlib": (_replace("l2_of", "import importlib\ndef l2_of(W):\n"
                                          "    m = importlib.import_module('course_' + 'lib')\n"
-                                         "    return m.l2_penalty(W)[0]\n"), {"l2_of": "forbidden code"}),
+                                         "    return m.l2_penalty(W)[0]\n"), {"l2_of": REUSE}),
         "import_by_dunder": (_replace("l2_of", "def l2_of(W):\n    m = __import__('course_lib')\n"
-                                      "    return m.l2_penalty(W)[0]\n"), {"l2_of": "forbidden code"}),
+                                      "    return m.l2_penalty(W)[0]\n"), {"l2_of": REUSE}),
+        "import_by_sys_path": (_replace("l2_of", "import sys\n"
+                                        f"sys.path.insert(0, {str(Path(COURSE_LIB_DIR).parent)!r})\n"
+                                        "from regularization import l2_penalty\n"
+                                        "def l2_of(W):\n    return l2_penalty(W)[0]\n"),
+                               {"l2_of": "uses the reference implementation"}),
+        "eval_answer": (_replace("add_them", "def add_them(a, b):\n    return eval('a + b')\n"),
+                        {"add_them": "forbidden code"}),
         "reference_by_path": (_replace("l2_of", "def l2_of(W):\n"
                                        f"    src = open({COURSE_LIB_DIR!r} + '/regularization.py').read()\n"
                                        "    return 0.0\n"), {"l2_of": "uses the reference implementation"}),
