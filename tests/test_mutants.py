@@ -3,7 +3,8 @@
 Each answer cell's solution is parsed, and one small classic mistake at a time is planted
 inside its ``### BEGIN SOLUTION`` region: a flipped sign, a dropped division, log10 for
 ln, mean for sum (and back), max for min (and back), a nudged constant, a flipped
-comparison, a dropped transpose. A mutant is *killed* if it fails (wrong output, error,
+comparison, a dropped transpose, a flipped boolean (``keepdims``), a division for a
+multiplication. A mutant is *killed* if it fails (wrong output, error,
 or over the time limit). Per notebook, at least 80 % of the mutants must fail the public
 cases (what ``check`` shows) and at least 95 % the public and hidden cases.
 
@@ -98,6 +99,10 @@ def mutation_sites(tree: ast.AST, lines: set) -> list[tuple[str, tuple]]:
                 sites.append((operator, _key(node)))
         if _is_number(node) and id(node) not in negated:
             sites.append(("nudge_constant", _key(node)))
+        if isinstance(node, ast.Constant) and isinstance(node.value, bool):
+            sites.append(("flip_bool", _key(node)))
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+            sites.append(("mult_for_div", _key(node)))
         if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _COMPARE:
             sites.append(("flip_comparison", _key(node)))
         if isinstance(node, ast.Attribute) and node.attr == "T":
@@ -131,6 +136,10 @@ class _Mutate(ast.NodeTransformer):
                 node.id = _SWAPS[op][node.id]
         elif op == "nudge_constant":
             node.value = _nudged(node.value)
+        elif op == "flip_bool":
+            node.value = not node.value
+        elif op == "mult_for_div":
+            node.op = ast.Div()
         elif op == "flip_comparison":
             node.ops = [_COMPARE[type(node.ops[0])]()]
         elif op == "drop_transpose":
@@ -214,8 +223,8 @@ class Rates:
     def text(self) -> str:
         if not self.total:
             return "no mutants"
-        return (f"{self.total} mutants: {self.killed_public / self.total:.0%} fail the public cases, "
-                f"{self.killed_full / self.total:.0%} the full tests ({self.equivalent} equivalent skipped)")
+        return (f"{self.total} mutants: {self.killed_public / self.total:.1%} fail the public cases, "
+                f"{self.killed_full / self.total:.1%} the full tests ({self.equivalent} equivalent skipped)")
 
 
 def _value_of(exercise, module_source: str):
@@ -283,12 +292,12 @@ def test_mutants_of_the_solutions_fail_the_tests(path):
 
 
 def test_the_mutation_operators_fire():
-    source = ("def f(x, y):\n    ### BEGIN SOLUTION\n    z = np.log(x.T).sum() / 2 - np.max(y, -1)\n"
+    source = ("def f(x, y):\n    ### BEGIN SOLUTION\n    z = np.log(x.T).sum(keepdims=True) / 2 - np.max(y, -1) * 3\n"
               "    return z if z > 0 else -z\n    ### END SOLUTION")
     exercise = spec.Exercise(id="f", notebook="x", answer="f", points=1)
     operators = {m.operator for m, _ in mutants(exercise, source)}
     assert operators == {"flip_sign", "drop_division", "log10_for_log", "mean_for_sum", "max_for_min",
-                         "nudge_constant", "flip_comparison", "drop_transpose"}
+                         "nudge_constant", "flip_comparison", "drop_transpose", "flip_bool", "mult_for_div"}
 
 
 def test_only_the_solution_region_is_mutated():
