@@ -168,11 +168,14 @@ def _error(exc: BaseException) -> dict:
     return {"type": str(kind)[:60], "message": text}
 
 
+# imported by the zygote once: after the drop to the sandbox uid the interpreter's files may be
+# unreadable (a pyenv under /root, a CI clone in a private folder), so later imports could fail
 _PRELOAD = ("math", "cmath", "random", "itertools", "functools", "collections", "operator", "statistics",
             "re", "string", "copy", "heapq", "bisect", "typing", "dataclasses", "fractions", "decimal",
             "warnings", "time", "ctypes", "zlib", "binascii", "struct", "hashlib", "datetime", "numbers", "enum",
             "textwrap", "pprint", "abc", "contextlib", "threading", "pathlib", "io", "csv", "array", "queue",
-            "timeit", "glob", "tempfile", "shutil", "platform", "unittest", "numpy.testing")
+            "timeit", "glob", "tempfile", "shutil", "platform", "unittest", "numpy.testing", "numpy.fft",
+            "numpy.polynomial", "numpy.ma", "numpy.random")
 
 
 class _Blocker:
