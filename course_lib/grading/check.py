@@ -176,10 +176,16 @@ def generic_hint(exercise: spec.Exercise, case: spec.Case, expected, actual) -> 
     e, a = np.asarray(e, dtype=float), np.asarray(a, dtype=float)
     what = f"`{part}`" if part else "your result"
     if e.shape != a.shape:
-        if e.size == a.size and e.size > 1:
+        squeezed = tuple(d for d in a.shape if d != 1) == tuple(d for d in e.shape if d != 1)
+        if squeezed and e.size > 1:
             return (f"{what} has shape {a.shape} but should have shape {e.shape}. Such arrays broadcast "
                     f"silently (an (N,) array minus an (N, 1) one gives (N, N)): use .reshape or [:, None] "
                     f"deliberately, or keepdims=True only where you need it.")
+        if a.ndim == 2 and a.shape == e.shape[::-1]:
+            return (f"{what} has shape {a.shape}, the transpose of {e.shape}: a missing or extra .T? "
+                    f"(the gradient of a quantity has the quantity's shape)")
+        if e.size == a.size:
+            return f"{what} has the right number of entries but shape {a.shape} instead of {e.shape}."
         if a.ndim == 0 and e.ndim > 0:
             return f"{what} is a single number but should have shape {e.shape}: did you sum or average too much?"
         if e.ndim == 0:
@@ -274,8 +280,9 @@ def _forbidden_note(exercise: spec.Exercise, answer) -> str:
     if not used:
         return ""
     listed = ", ".join(f"`{name}`" for name in used)
-    return (f"  note: your answer uses course_lib's {listed}. Fine for experiments, but the autograder gives "
+    text = (f"your answer uses course_lib's {listed}. Fine for experiments, but the autograder gives "
             f"no credit to an answer that calls the reference: write it yourself.")
+    return "\n".join(textwrap.wrap(text, width=100, initial_indent="  note: ", subsequent_indent=" " * 8))
 
 
 def _report(exercise: spec.Exercise, answer) -> CheckResult:
