@@ -191,3 +191,21 @@ def test_per_submission_time_limit_cuts_the_rest(tmp_path):
     assert {ex.status for ex in result.exercises} >= {"timeout"}
     assert result.score <= kit.POINTS["magic_number"]
     assert "time limit" in result.message
+
+
+def test_without_root_a_pid_namespace_keeps_signals_from_other_processes(monkeypatch):
+    """The non-root path: even ctypes (past the audit hook) cannot signal a process outside."""
+    monkeypatch.setattr(sandbox, "_running_as_root", lambda: False)
+    bystander = subprocess.Popen(["sleep", "30"])
+    try:
+        attack = f"import ctypes, os\nresult = ctypes.CDLL(None).kill({bystander.pid}, 9)\nme = os.getpid()\n"
+        steps = [sandbox.ExecStep(attack, "<cell>"), sandbox.EvalStep("result", "value", ([],)),
+                 sandbox.EvalStep("me", "value", ([],)), sandbox.ExecStep("import os\nos.fork()", "<cell>")]
+        outcomes = sandbox.run_steps(steps, LIMITS)
+        assert outcomes[1].cases == [{"value": -1}]  # no such process, seen from inside
+        assert outcomes[2].cases == [{"value": 1}]  # the worker is the first process of its namespace
+        assert outcomes[3].error["type"] == "PermissionError"  # no fork without a process cap
+        assert bystander.poll() is None
+    finally:
+        bystander.kill()
+        bystander.wait()

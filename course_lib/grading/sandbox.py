@@ -26,10 +26,13 @@ Isolation:
   fresh worker replays the cells that ran before, skips the bad one and goes on (at most
   ``max_restarts`` times).
 
-Not root: the worker runs as the grader's own user. The rlimits and the audit hook still
-hold, but code that goes around Python (ctypes calling libc directly) could signal the
-grader's processes or write wherever that user can. Grade as root (or in a container,
-as Gradescope does) for the kernel-enforced boundary.
+Not root: the worker runs as the grader's own user, in new user and pid namespaces when
+the kernel permits them (then it cannot signal any process outside, even through ctypes,
+and everything it started dies with it); ``fork`` is refused by the audit hook (no
+``RLIMIT_NPROC`` that would not also count the grader's own processes). The residual
+risk: code that goes around Python (ctypes calling libc) could write wherever the
+grader's user can. Grade as root (or in a container, as Gradescope does) for the
+kernel-enforced boundary on files too.
 """
 
 from __future__ import annotations
@@ -267,8 +270,8 @@ class Worker:
         self.status_read, status_write = os.pipe()
         try:
             try:
-                _Zygote.spawn({"home": self.home, "limits": self._limits()}, (cmd_read, result_write, status_write),
-                              tuple(fixtures))
+                request = {"home": self.home, "limits": self._limits(), "namespaces": self.uid is None}
+                _Zygote.spawn(request, (cmd_read, result_write, status_write), tuple(fixtures))
             finally:
                 for fd in (cmd_read, result_write, status_write):
                     os.close(fd)
