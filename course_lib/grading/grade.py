@@ -19,6 +19,12 @@ a rerun after an interruption reuses them unless ``--force``. Submissions are gr
 parallel (``--jobs``, default: the number of cores) with a progress bar.
 
 Defaults: 10 s per cell (or per exercise's cases), 60 s per submission, 1024 MB.
+
+Statuses of a submission: ``ok``, ``empty``, ``not a notebook``, ``wrong nbformat
+version``, ``wrong notebook``, ``too large``, ``unreadable``, ``grader error`` (all but
+``ok`` score 0). Of an exercise: ``passed``, ``failed``, ``not attempted``, ``timeout``,
+``crashed``, ``memory limit``, ``error``, ``uses the reference implementation``,
+``forbidden code``, ``missing`` (all but ``passed`` score 0).
 """
 
 from __future__ import annotations
