@@ -288,3 +288,10 @@ def test_start_allows_root_only_for_root(tmp_path, monkeypatch):
 def test_start_defaults_to_the_git_ignored_student_folder():
     assert start.student_dir("student") == ROOT / "student"
     assert "student/" in (ROOT / ".gitignore").read_text().splitlines()
+
+
+def test_student_requirements_drop_test_tools_and_inline_comments(tmp_path):
+    (tmp_path / "requirements.txt").write_text(
+        "# header\n-e .\nnumpy>=1.24   # arrays\npytest>=7.4\nnbgrader>=0.9\njupyterlab>=4.0\n")
+    lines = release._requirements(tmp_path).splitlines()
+    assert lines[1:] == ["-e .", "numpy>=1.24", "jupyterlab>=4.0"]

@@ -181,9 +181,10 @@ def _asset_files(root: Path):
 def _requirements(root: Path) -> str:
     keep = ["# What the workbook needs (installs course_lib from this folder, editable).", "-e ."]
     for line in (root / "requirements.txt").read_text().splitlines():
-        name = re.split(r"[<>=!~\[ ;]", line.strip(), maxsplit=1)[0].lower()
-        if name and not line.lstrip().startswith(("#", "-")) and name not in _TEST_ONLY:
-            keep.append(line.strip())
+        requirement = re.split(r"\s+#", line, maxsplit=1)[0].strip()  # pip's inline comments
+        name = re.split(r"[<>=!~\[ ;]", requirement, maxsplit=1)[0].lower()
+        if name and not requirement.startswith(("#", "-")) and name not in _TEST_ONLY:
+            keep.append(requirement)
     return "\n".join(keep) + "\n"
 
 
