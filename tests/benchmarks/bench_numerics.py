@@ -71,9 +71,10 @@ def bench_losses():
 
 
 def bench_digits():
+    import warnings
+
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
-    import warnings
 
     data = cl.load_digits()
     ours, theirs = cl.LinearClassifier(), LogisticRegression(max_iter=1000)
