@@ -107,10 +107,12 @@ def test_identify_notebook_by_metadata_names_or_filename(test_bank):
     by_notebook = grade._exercises_by_notebook()
     with_ids = [matching.analyse_cell(0, "x = 1", {"course_lib": {"exercise": "double_it", "role": "answer"}})]
     assert matching.identify_notebook(with_ids, "whatever.ipynb", by_notebook) == kit.STEM
-    by_name = [matching.analyse_cell(0, "def add_them(a, b):\n    pass")]
+    by_name = [matching.analyse_cell(0, "def add_them(a, b):\n    pass\ndouble_it = magic_number = None")]
     assert matching.identify_notebook(by_name, "whatever.ipynb", by_notebook) == kit.STEM
     assert matching.identify_notebook([], f"alice_{kit.STEM}.ipynb", by_notebook) == kit.STEM
     assert matching.identify_notebook([matching.analyse_cell(0, "y = 2")], "hw.ipynb", by_notebook) is None
+    one_of_five = [matching.analyse_cell(0, "def magic_number():\n    pass")]
+    assert matching.identify_notebook(one_of_five, "hw.ipynb", by_notebook) is None  # too little to tell
 
 
 def test_static_findings():

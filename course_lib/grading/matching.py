@@ -323,14 +323,19 @@ def identify_notebook(cells: list, filename: str, exercises_by_notebook: dict) -
 
     Exercise ids in cell metadata weigh most, then answer names defined, then the file
     name containing the notebook's stem; ties go to the first notebook in bank order.
+    Without ids or file name, at least half of a notebook's answer names must be defined
+    (so that another course's notebook with a function called ``accuracy`` is no match).
     """
     best, best_score = None, 0
     for stem, exercises in exercises_by_notebook.items():
         ids = {ex.id for ex in exercises}
         names = {ex.answer for ex in exercises}
-        score = 3 * sum(1 for cell in cells if cell.ids & ids)
-        score += sum(1 for name in names if any(name in cell.defines for cell in cells))
-        score += 1 if stem in filename else 0
+        by_id = sum(1 for cell in cells if cell.ids & ids)
+        by_name = sum(1 for name in names if any(name in cell.defines for cell in cells))
+        by_file = stem in filename
+        if not by_id and not by_file and 2 * by_name < len(names):
+            continue
+        score = 3 * by_id + by_name + by_file
         if score > best_score:
             best, best_score = stem, score
     return best
