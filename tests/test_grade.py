@@ -335,4 +335,5 @@ def test_source_solutions_get_full_marks_and_the_release_zero(workbook_grades, p
     assert solved.score == solved.max_score == sum(ex.points for ex in bank.for_notebook(path.stem)), \
         [(ex.id, ex.status, ex.message) for ex in solved.exercises]
     assert stub.score == 0
-    assert {ex.status for ex in stub.exercises} == {"not attempted"}
+    assert {ex.status for ex in stub.exercises} <= {"not attempted", "failed"}, \
+        [(ex.id, ex.status, ex.message) for ex in stub.exercises]
