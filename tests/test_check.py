@@ -312,3 +312,18 @@ def test_hint_for_prefers_the_bank_mistake(exercise):
             found = spec.diagnose(exercise, case, actual)
             if found is not None and not spec.judge(exercise, case, actual).passed:
                 assert hint_for(exercise, case, expected, actual) == found.hint
+
+
+VALUE_EXERCISES = [ex for ex in bank.all_exercises() if ex.kind == "value" and ex.judge is None]
+
+
+@pytest.mark.parametrize("exercise", VALUE_EXERCISES, ids=lambda ex: ex.id)
+def test_a_wrong_prediction_is_not_told_the_answer(exercise, capsys):
+    expected = spec.expected_output(exercise, exercise.public[0])
+    if not isinstance(expected, float):
+        pytest.skip("a non-scalar value exercise")
+    result = check(exercise.id, expected + 0.123)
+    out = capsys.readouterr().out
+    assert not result.all_passed and "not the expected value" in out
+    for shown in (f"{expected:.6g}", f"{expected:.4g}", f"{expected:.2f}"):
+        assert shown not in out

@@ -285,6 +285,15 @@ def _forbidden_note(exercise: spec.Exercise, answer) -> str:
     return "\n".join(textwrap.wrap(text, width=100, initial_indent="  note: ", subsequent_indent=" " * 8))
 
 
+def _value_shape_hint(expected, actual) -> str:
+    """For a value exercise: a hint about the form of the answer (never its value), or ''."""
+    if isinstance(expected, tuple) and (not isinstance(actual, tuple) or len(actual) != len(expected)):
+        return f"the answer is {len(expected)} values, e.g. `answer = (a, b)`."
+    if not isinstance(expected, (tuple, str)) and isinstance(actual, str):
+        return "the answer is a number, not a string."
+    return ""
+
+
 def _report(exercise: spec.Exercise, answer) -> CheckResult:
     cases = exercise.public
     lines, passed, last_hint = [], 0, None
@@ -308,13 +317,20 @@ def _report(exercise: spec.Exercise, answer) -> CheckResult:
             lines.append(f"  ✓ {label}")
             continue
         lines.append(f"  ✗ {label}")
-        lines += _wrap("problem:", verdict.message.removeprefix("the result: "))
-        if exercise.judge is None:
+        if exercise.kind == "value" and exercise.judge is None:
+            # a value to predict: say that it is off (and why, if a known mistake matches), never the answer
+            lines += _wrap("problem:", f"{_short(outcome.output)} is not the expected value")
+            expected = spec.expected_output(exercise, case)
+            mistake = spec.diagnose(exercise, case, outcome.output)
+            hint = mistake.hint if mistake else _value_shape_hint(expected, outcome.output)
+        elif exercise.judge is None:
+            lines += _wrap("problem:", verdict.message.removeprefix("the result: "))
             expected = spec.expected_output(exercise, case)
             lines += _wrap("expected:", _short(expected))
             lines += _wrap("got:", _short(outcome.output))
             hint = hint_for(exercise, case, expected, outcome.output)
         else:  # several right answers: no single expected value, only known mistakes
+            lines += _wrap("problem:", verdict.message.removeprefix("the result: "))
             lines += _wrap("got:", _short(outcome.output))
             mistake = spec.diagnose(exercise, case, outcome.output)
             hint = mistake.hint if mistake else ""

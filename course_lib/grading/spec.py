@@ -109,8 +109,9 @@ class Exercise:
     forbidden : tuple of str
         course_lib names that an answer may not call (the reference it must not reuse).
     judge : callable, optional
-        ``judge(case, actual) -> Verdict`` replacing the comparison with the reference,
-        for answers with more than one right output (random search, say).
+        ``judge(case, actual) -> Verdict`` replacing the comparison with the reference:
+        for answers with more than one right output, or to give directional feedback on
+        a predicted value without revealing it.
     """
 
     id: str
