@@ -95,8 +95,8 @@ def _expected(exercise_id: str, index: int):
 def _verdict(ex, index: int, case, actual) -> spec.Verdict:
     """:func:`spec.judge`, with the expected output cached (the reference may be slow)."""
     if ex.judge is not None:
-        return ex.judge(case, actual)
-    return spec.compare(_expected(ex.id, index), actual, rtol=ex.rtol, atol=ex.atol, names=ex.output_names)
+        return spec.judge(ex, case, actual)
+    return spec.judge(ex, case, actual, expected=_expected(ex.id, index))
 
 
 def _fixtures(exercises) -> tuple:

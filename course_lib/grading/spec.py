@@ -232,12 +232,20 @@ def expected_output(exercise: Exercise, case: Case):
     return to_plain(exercise.reference(*resolve_args(case.args)))
 
 
-def judge(exercise: Exercise, case: Case, actual) -> Verdict:
-    """Judge one plain-data output of the student's answer on one case."""
+_UNSET = object()
+
+
+def judge(exercise: Exercise, case: Case, actual, expected=_UNSET) -> Verdict:
+    """Judge one plain-data output of the student's answer on one case.
+
+    ``expected`` may be passed when the caller already has the reference's output for
+    this case (the autograder computes it once per run); otherwise it is computed here.
+    """
     if exercise.judge is not None:
         return exercise.judge(case, actual)
-    return compare(expected_output(exercise, case), actual, rtol=exercise.rtol, atol=exercise.atol,
-                   names=exercise.output_names)
+    if expected is _UNSET:
+        expected = expected_output(exercise, case)
+    return compare(expected, actual, rtol=exercise.rtol, atol=exercise.atol, names=exercise.output_names)
 
 
 def diagnose(exercise: Exercise, case: Case, actual) -> Mistake | None:
