@@ -54,22 +54,28 @@ def batch(tmp_path_factory):
     classmate = shared / "bob.ipynb"
     classmate.write_bytes(kit.notebook(kit.good_cells()))
     classmate.chmod(0o644)
-    temp_before = set(Path(tempfile.gettempdir()).glob("course_lib_grade_*"))
-    with kit.registered():
-        attacks = kit.hostile_submissions(str(out), str(submissions), str(classmate))
-        for name, (cells, _) in attacks.items():
-            if ROOT or name not in NEEDS_ROOT:
-                (submissions / f"{name}.ipynb").write_bytes(kit.notebook(cells))
-        (submissions / "aaa_good.ipynb").write_bytes(kit.notebook(kit.good_cells()))
-        for name, (data, _) in BROKEN_FILES.items():
-            (submissions / f"{name}.ipynb").write_bytes(data)
-        before = {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
-                  for p in submissions.iterdir()}
-        rows = grade.grade_batch([submissions], out, LIMITS, jobs=2, progress=False)
+    # the workers' home folders go to a private temp dir, so that other graders running on the
+    # machine at the same time (another test process) cannot be mistaken for leftovers
+    private_tmp = Path(tempfile.mkdtemp(prefix="hostile_tmp_"))
+    private_tmp.chmod(0o755)
+    saved_tempdir, tempfile.tempdir = tempfile.tempdir, str(private_tmp)
+    try:
+        with kit.registered():
+            attacks = kit.hostile_submissions(str(out), str(submissions), str(classmate))
+            for name, (cells, _) in attacks.items():
+                if ROOT or name not in NEEDS_ROOT:
+                    (submissions / f"{name}.ipynb").write_bytes(kit.notebook(cells))
+            (submissions / "aaa_good.ipynb").write_bytes(kit.notebook(kit.good_cells()))
+            for name, (data, _) in BROKEN_FILES.items():
+                (submissions / f"{name}.ipynb").write_bytes(data)
+            before = {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+                      for p in submissions.iterdir()}
+            rows = grade.grade_batch([submissions], out, LIMITS, jobs=2, progress=False)
+    finally:
+        tempfile.tempdir = saved_tempdir
     shutil.rmtree(shared)
-    ours = {sandbox.sandbox_uid(slot) for slot in range(2)} if ROOT else {os.getuid()}
-    leftovers = {p for p in set(Path(tempfile.gettempdir()).glob("course_lib_grade_*")) - temp_before
-                 if p.exists() and p.stat().st_uid in ours}  # other graders on the machine are not ours
+    leftovers = set(private_tmp.glob("course_lib_grade_*"))
+    shutil.rmtree(private_tmp, ignore_errors=True)
     return dict(rows), submissions, out, before, attacks, leftovers
 
 
