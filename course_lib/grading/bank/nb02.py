@@ -14,6 +14,8 @@ import numpy as np
 from course_lib.grading.spec import Case, Exercise, Fixture, Mistake
 from course_lib.losses import l1_loss, l2_loss
 
+FIXTURES = "course_lib.grading.fixtures"  # the per-example losses passed to dataset_loss
+
 
 def _random_pair(shape, seed, scale=2.0):
     """Predictions and targets of the same ``shape``, with no two entries equal."""
@@ -25,25 +27,6 @@ def _random_scores(n, c, seed):
     """Random (n, c) class scores and (n,) labels."""
     rng = np.random.default_rng(seed)
     return 2.0 * rng.standard_normal((n, c)), rng.integers(0, c, size=n)
-
-
-# --- per-example losses passed to dataset_loss (trusted fixtures) -----------------------
-
-def one_squared_error(prediction, target):
-    """Squared error of one example: ``sum_k (p_k - t_k)^2`` (a number for a scalar pair)."""
-    return float(np.sum((np.asarray(prediction, dtype=float) - np.asarray(target, dtype=float)) ** 2))
-
-
-def one_misclassified(scores, label):
-    """0-1 loss of one example: 1 if the highest score is not the correct class, else 0."""
-    return float(np.argmax(scores) != label)
-
-
-def one_hinge(scores, label):
-    """Multiclass hinge loss of one example (margin 1)."""
-    scores = np.asarray(scores, dtype=float)
-    margins = np.maximum(0.0, scores - scores[label] + 1.0)
-    return float(margins.sum() - 1.0)  # the j = y_i term is max(0, 1) = 1
 
 
 def dataset_loss_reference(per_example_loss, outputs, targets):
@@ -154,20 +137,20 @@ EXERCISES = (
         points=1,
         reference=dataset_loss_reference,
         public=(
-            Case((Fixture("course_lib.grading.bank.nb02:one_hinge"), _LECTURE_SCORES, _LECTURE_Y),
+            Case((Fixture(f"{FIXTURES}:one_hinge"), _LECTURE_SCORES, _LECTURE_Y),
                  "the lecture's cat/car/frog example with the hinge loss (5.27)"),
-            Case((Fixture("course_lib.grading.bank.nb02:one_squared_error"), np.array([1.0, 2.0, 4.0, 0.5]),
+            Case((Fixture(f"{FIXTURES}:one_squared_error"), np.array([1.0, 2.0, 4.0, 0.5]),
                   np.array([1.5, 2.0, 1.0, 0.0])), "squared error of 4 numbers"),
         ),
         hidden=(
             ### BEGIN HIDDEN TESTS
-            Case((Fixture("course_lib.grading.bank.nb02:one_misclassified"), _LECTURE_SCORES, _LECTURE_Y),
+            Case((Fixture(f"{FIXTURES}:one_misclassified"), _LECTURE_SCORES, _LECTURE_Y),
                  "0-1 loss on the lecture's example"),
-            Case((Fixture("course_lib.grading.bank.nb02:one_squared_error"), *_random_pair((6, 3), seed=21)),
+            Case((Fixture(f"{FIXTURES}:one_squared_error"), *_random_pair((6, 3), seed=21)),
                  "squared error, 6 examples with 3 outputs each"),
-            Case((Fixture("course_lib.grading.bank.nb02:one_hinge"), np.array([[0.5, -1.0, 2.0, 0.1]]),
+            Case((Fixture(f"{FIXTURES}:one_hinge"), np.array([[0.5, -1.0, 2.0, 0.1]]),
                   np.array([2])), "a single example (N = 1)"),
-            Case((Fixture("course_lib.grading.bank.nb02:one_hinge"), *_random_scores(9, 4, seed=22)),
+            Case((Fixture(f"{FIXTURES}:one_hinge"), *_random_scores(9, 4, seed=22)),
                  "hinge loss, 9 random examples"),
             ### END HIDDEN TESTS
         ),

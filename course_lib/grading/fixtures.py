@@ -1,0 +1,301 @@
+"""Trusted functions that exercises pass as arguments to a student's answer.
+
+Some answers take a function: ``dataset_loss`` a per-example loss, ``numerical_grad`` the
+function to differentiate, ``search_randomly`` a loss to minimise, ``gradient_descent`` and
+``minibatch_sgd`` a gradient, ``grid_search`` a stand-in for "train and return the validation
+accuracy". The exercise bank names them as :class:`course_lib.grading.spec.Fixture` s
+(``"course_lib.grading.fixtures:wavy"``), so that the sandboxed grader can import them by name.
+
+They are test helpers, not answers, and live here in the open so that the student release,
+which carries no exercise bank code, still has them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..linear import LinearClassifier
+from ..losses import l2_loss, softmax_loss, svm_loss
+
+# --- per-example losses (dataset_loss, notebook 02) -----------------------------------------
+
+
+def one_squared_error(prediction, target):
+    """Squared error of one example.
+
+    Parameters
+    ----------
+    prediction, target : float or ndarray of the same shape
+
+    Returns
+    -------
+    float
+        ``sum_k (p_k - t_k)^2``.
+    """
+    return float(np.sum((np.asarray(prediction, dtype=float) - np.asarray(target, dtype=float)) ** 2))
+
+
+def one_misclassified(scores, label):
+    """0-1 loss of one example.
+
+    Parameters
+    ----------
+    scores : ndarray, shape (C,)
+    label : int
+
+    Returns
+    -------
+    float
+        1.0 if the highest score is not the correct class, else 0.0.
+    """
+    return float(np.argmax(scores) != label)
+
+
+def one_hinge(scores, label):
+    """Multiclass hinge loss of one example, margin 1.
+
+    Parameters
+    ----------
+    scores : ndarray, shape (C,)
+    label : int
+
+    Returns
+    -------
+    float
+    """
+    scores = np.asarray(scores, dtype=float)
+    margins = np.maximum(0.0, scores - scores[label] + 1.0)
+    return float(margins.sum() - 1.0)  # the j = y_i term is max(0, 1) = 1
+
+
+# --- losses to minimise by random search (notebook 07) --------------------------------------
+
+
+def shifted_bowl(w):
+    """A bowl centred away from 0: ``sum((w - c)^2)``, ``c`` evenly spaced in [-1, 1].
+
+    Parameters
+    ----------
+    w : ndarray, any shape
+
+    Returns
+    -------
+    float
+    """
+    w = np.asarray(w, dtype=float)
+    centre = np.linspace(-1.0, 1.0, w.size).reshape(w.shape)
+    return float(np.sum((w - centre) ** 2))
+
+
+def _toy_classification():
+    """Twelve fixed examples of three classes, class c pushed along feature c."""
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(12, 3))
+    y = np.arange(12) % 3
+    X[np.arange(12), y] += 2.0
+    return X, y
+
+
+def toy_svm_loss(W):
+    """Hinge loss of a (3, 3) weight matrix on twelve fixed examples of three classes.
+
+    Parameters
+    ----------
+    W : ndarray, shape (3, 3)
+
+    Returns
+    -------
+    float
+    """
+    X, y = _toy_classification()
+    return svm_loss(X @ W, y)[0]
+
+
+def toy_softmax_loss(W):
+    """Softmax loss of a (3, 3) weight matrix on twelve fixed examples of three classes.
+
+    Parameters
+    ----------
+    W : ndarray, shape (3, 3)
+
+    Returns
+    -------
+    float
+    """
+    X, y = _toy_classification()
+    return softmax_loss(X @ W, y)[0]
+
+
+# --- functions to differentiate numerically (notebook 08) -----------------------------------
+
+
+def wavy(x):
+    """A smooth function of any shape with coupled coordinates.
+
+    Parameters
+    ----------
+    x : ndarray, any shape
+
+    Returns
+    -------
+    float
+        ``sum(sin(3 x) + x^3 / 3) + (sum x)^2 / 2``.
+    """
+    x = np.asarray(x, dtype=float)
+    return float(np.sum(np.sin(3.0 * x) + x**3 / 3.0) + 0.5 * np.sum(x) ** 2)
+
+
+def _toy_problem():
+    """Six fixed examples with three features and three classes."""
+    rng = np.random.default_rng(8)
+    return rng.normal(size=(6, 3)), np.array([0, 1, 2, 0, 1, 2])
+
+
+def toy_softmax_objective(W):
+    """Softmax loss of a (3, 3) weight matrix on six fixed examples, plus ``0.1 * sum(W^2)``.
+
+    Parameters
+    ----------
+    W : ndarray, shape (3, 3)
+
+    Returns
+    -------
+    float
+    """
+    X, y = _toy_problem()
+    return softmax_loss(X @ W, y)[0] + 0.1 * float(np.sum(W * W))
+
+
+def toy_svm_objective(W):
+    """Hinge loss of a (3, 3) weight matrix on six fixed examples (no regularization).
+
+    Parameters
+    ----------
+    W : ndarray, shape (3, 3)
+
+    Returns
+    -------
+    float
+    """
+    X, y = _toy_problem()
+    return svm_loss(X @ W, y)[0]
+
+
+# --- gradients and objectives to descend (notebook 09) --------------------------------------
+
+
+def elongated_bowl_grad(w):
+    """Gradient of ``0.5 * sum(a_k (w_k - 1)^2)``, curvatures ``a`` evenly spaced from 1 to 10.
+
+    Parameters
+    ----------
+    w : ndarray, any shape
+
+    Returns
+    -------
+    ndarray, same shape as ``w``
+    """
+    w = np.asarray(w, dtype=float)
+    curvatures = np.linspace(1.0, 10.0, w.size).reshape(w.shape)
+    return curvatures * (w - 1.0)
+
+
+def log_cosh_grad(w):
+    """Gradient of ``sum(log cosh(w - 2))``: ``tanh(w - 2)``, a non-linear slope.
+
+    Parameters
+    ----------
+    w : ndarray, any shape
+
+    Returns
+    -------
+    ndarray, same shape as ``w``
+    """
+    return np.tanh(np.asarray(w, dtype=float) - 2.0)
+
+
+def softmax_objective_small_reg(W, X, y):
+    """Softmax objective of a linear classifier without bias, ``reg = 1e-3``, and its gradient.
+
+    The open :meth:`course_lib.linear.LinearClassifier.objective`, with ``b = 0``.
+
+    Parameters
+    ----------
+    W : ndarray, shape (D, C)
+    X : ndarray, shape (N, D)
+    y : ndarray of int, shape (N,)
+
+    Returns
+    -------
+    loss : float
+        Mean softmax loss of ``X @ W`` plus ``1e-3 * sum(W^2)``.
+    dW : ndarray, shape (D, C)
+    """
+    model = LinearClassifier(loss="softmax", reg=1e-3, regularization="l2")
+    loss, dW, _ = model.objective(X, y, W, np.zeros(W.shape[1]))
+    return loss, dW
+
+
+def squared_error_objective(w, X, t):
+    """Mean squared error of the linear prediction ``X @ w`` against ``t``, and its gradient.
+
+    Parameters
+    ----------
+    w : ndarray, shape (D,)
+    X : ndarray, shape (N, D)
+    t : ndarray, shape (N,)
+
+    Returns
+    -------
+    loss : float
+    dw : ndarray, shape (D,)
+    """
+    loss, dpred = l2_loss(X @ w, t)
+    return loss, X.T @ dpred
+
+
+# --- stand-ins for "train a model, return its validation accuracy" (notebook 11) ------------
+
+
+def smooth_validation_accuracy(learning_rate, reg):
+    """A smooth, lopsided bump peaking near learning rate 0.02 and reg 1e-4, like the digits grid.
+
+    Parameters
+    ----------
+    learning_rate, reg : float > 0
+
+    Returns
+    -------
+    float
+    """
+    a, b = np.log10(learning_rate) + 1.7, np.log10(reg) + 4.2
+    return float(0.97 - 0.04 * a**2 - 0.02 * b**2 - 0.01 * a * b)
+
+
+def plateau_validation_accuracy(learning_rate, reg):
+    """Accuracy counted on 20 validation images: a plateau of ties at 0.95.
+
+    Parameters
+    ----------
+    learning_rate, reg : float > 0
+
+    Returns
+    -------
+    float
+    """
+    raw = 0.97 - 0.03 * abs(np.log10(learning_rate) + 2.0) - 0.05 * max(0.0, np.log10(reg) + 2.0)
+    return float(np.floor(raw * 20) / 20)
+
+
+def skewed_validation_accuracy(learning_rate, reg):
+    """Best at the largest reg and the smallest learning rate: a corner of the grid.
+
+    Parameters
+    ----------
+    learning_rate, reg : float > 0
+
+    Returns
+    -------
+    float
+    """
+    return float(0.6 + 0.1 * np.log10(reg) - 0.05 * np.log10(learning_rate) + 0.001 * learning_rate)
