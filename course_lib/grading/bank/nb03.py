@@ -176,6 +176,8 @@ _BATCH_MISTAKES = (
 _BATCH_PUBLIC = (
     Case((LECTURE_SCORES, LECTURE_Y), "the lecture's cat/car/frog example (loss 5.27)"),
     Case(_random_scores(5, 4, seed=30), "5 examples, 4 classes, random scores"),
+    Case((np.array([[2.0, 1.0, 0.5], [0.25, 1.5, 0.5], [1.0, 0.75, 2.0]]), np.array([0, 1, 0])),
+         "two margins of exactly 0 (they cost nothing and have no gradient)"),
 )
 
 
