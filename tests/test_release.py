@@ -295,3 +295,194 @@ def test_student_requirements_drop_test_tools_and_inline_comments(tmp_path):
         "# header\n-e .\nnumpy>=1.24   # arrays\npytest>=7.4\nnbgrader>=0.9\njupyterlab>=4.0\n")
     lines = release._requirements(tmp_path).splitlines()
     assert lines[1:] == ["-e .", "numpy>=1.24", "jupyterlab>=4.0"]
+
+
+# --- the released exercise bank is data: no reference code, no mistake, no hidden case ------------
+
+BANK_MODULES = sorted((ROOT / "course_lib" / "grading" / "bank").glob("nb*.py"))
+
+
+def _released_texts(out: Path) -> dict:
+    return {path: path.read_text(encoding="utf-8", errors="replace") for path in out.rglob("*") if path.is_file()}
+
+
+def _bank_functions():
+    """(name, source) of every function defined at the top level of a bank module."""
+    import ast
+
+    for module in BANK_MODULES:
+        text = module.read_text()
+        for node in ast.parse(text).body:
+            if isinstance(node, ast.FunctionDef):
+                yield node.name, ast.get_source_segment(text, node)
+
+
+def _open_library_functions() -> set:
+    """Names of functions defined in course_lib outside the bank (they may share a bank name)."""
+    import ast
+
+    names = set()
+    for path in (ROOT / "course_lib").rglob("*.py"):
+        if "bank" not in path.relative_to(ROOT).parts:
+            names |= {n.name for n in ast.walk(ast.parse(path.read_text())) if isinstance(n, ast.FunctionDef)}
+    return names
+
+
+def test_the_released_bank_is_a_loader_and_data(released):
+    out, _ = released
+    folder = out / "course_lib" / "grading" / "bank"
+    assert sorted(p.name for p in folder.iterdir()) == ["__init__.py", "public_bank.json"]
+    assert not [p for p in out.rglob("*.py") if p.parent == folder and p.name != "__init__.py"]
+
+
+def test_no_function_of_the_bank_modules_is_released(released):
+    out, _ = released
+    texts = _released_texts(out)
+    shared = _open_library_functions()
+    functions = list(_bank_functions())
+    assert len(functions) > 50
+    for name, source in functions:
+        leaked = [p for p, text in texts.items() if source in text
+                  or (name not in shared and f"def {name}(" in text and "course_lib" in p.relative_to(out).parts)]
+        assert leaked == [], f"bank function {name} in {leaked[:2]}"
+
+
+def test_no_solution_line_anywhere_in_the_release(released):
+    out, _ = released
+    # .py only: the data bank's strings are case labels and hints, which check shows students anyway
+    library = "\n".join(t for p, t in _released_texts(out).items() if p.suffix == ".py")
+    repo_library = _repo_library_text()
+    for source in SOURCES:
+        solution_lines = _solution_only_lines(nbformat.read(source, as_version=4))
+        open_lines = {line for line in solution_lines if line in repo_library}
+        leaked = [line for line in solution_lines - open_lines if line in library]
+        assert leaked == [], f"solution lines of {source.name} in the released course_lib: {leaked[:3]}"
+
+
+def _repo_library_text() -> str:
+    """course_lib's open modules in the repository (not the bank): what may be released as it is."""
+    return "\n".join(p.read_text() for p in (ROOT / "course_lib").rglob("*.py")
+                     if "bank" not in p.relative_to(ROOT).parts)
+
+
+def _arrays(value):
+    import numpy as np
+
+    if isinstance(value, np.ndarray):
+        yield value
+    elif isinstance(value, tuple):
+        for v in value:
+            yield from _arrays(v)
+
+
+def test_no_hidden_case_in_the_release(released):
+    from course_lib.grading import bank, databank
+
+    out, _ = released
+    stored = databank.DataBank(out / release.BANK / "public_bank.json").all_exercises()
+    released_labels = {c.label for ex in stored for c in ex.public}
+    released_arrays = {a.tobytes() for ex in stored for c in ex.public for a in _arrays(c.args)}
+    blobs = [p.read_bytes() for p in out.rglob("*") if p.is_file()]
+    public_arrays = {a.tobytes() for ex in bank.all_exercises() for c in ex.public for a in _arrays(c.args)}
+    hidden = [c for ex in bank.all_exercises() for c in ex.hidden]
+    checked = 0
+    for case in hidden:
+        assert case.label not in released_labels, case.label
+        for array in _arrays(case.args):
+            data = array.tobytes()
+            if data in public_arrays or array.size < 4:  # public numbers too, or too few to tell
+                continue
+            assert data not in released_arrays, case.label
+            assert not any(data in blob for blob in blobs), case.label
+            checked += 1
+    assert len(hidden) > 100 and checked > 150
+
+
+def test_the_data_bank_keeps_every_public_case_and_output(released):
+    from course_lib.grading import bank, databank, spec
+
+    out, _ = released
+    stored = {ex.id: ex for ex in databank.DataBank(out / release.BANK / "public_bank.json").all_exercises()}
+    assert list(stored) == [ex.id for ex in bank.all_exercises()]
+    for ex in bank.all_exercises():
+        copy = stored[ex.id]
+        assert (copy.notebook, copy.answer, copy.kind, copy.points, copy.title, copy.output_names, copy.rtol,
+                copy.atol, copy.forbidden) == (ex.notebook, ex.answer, ex.kind, ex.points, ex.title,
+                                               ex.output_names, ex.rtol, ex.atol, ex.forbidden)
+        assert copy.hidden == () and copy.judge is None
+        assert [m.name for m in copy.mistakes] == [m.name for m in ex.mistakes]
+        for case, original in zip(copy.public, ex.public, strict=True):
+            assert case.label == original.label
+            expected = spec.expected_output(ex, original)
+            assert spec.compare(expected, spec.expected_output(copy, case), rtol=0, atol=0).passed
+            for mistake, real in zip(copy.mistakes, ex.mistakes):
+                mine = databank._mistake_output(copy, mistake, case)
+                theirs = databank._mistake_output(ex, real, original)
+                assert mistake.hint == real.hint and (mine is None) == (theirs is None)
+                assert mine is None or spec.compare(theirs, mine, rtol=0, atol=0, equal_nan=True).passed
+
+
+CHECK_IN_RELEASE = r"""
+import pathlib, sys
+import numpy as np
+import course_lib
+from course_lib.grading import bank, check, spec
+assert pathlib.Path(course_lib.__file__).resolve().is_relative_to(pathlib.Path(sys.argv[1]).resolve())
+for ex in bank.all_exercises():
+    answer = ex.reference() if ex.kind == "value" else ex.reference
+    result = check(ex.id, answer)
+    assert result.all_passed and result.total == len(ex.public), ex.id
+    for mistake in ex.mistakes:
+        for case in ex.public:
+            args = () if ex.kind == "value" else spec.resolve_args(case.args)
+            try:
+                wrong = spec.to_plain(mistake.implementation(*args))
+            except Exception:
+                continue
+            if not spec.judge(ex, case, wrong).passed:
+                assert spec.diagnose(ex, case, wrong) is not None, (ex.id, mistake.name)
+def correct_class_scores(scores, y):
+    return scores[np.arange(len(y)), y]
+def row_maxima(scores, y):
+    return scores.max(axis=1)
+def dataset_loss(per_example_loss, outputs, targets):
+    return float(np.mean([per_example_loss(o, t) for o, t in zip(outputs, targets)]))
+def stub(scores, y):
+    raise NotImplementedError()
+print("---")
+assert check("correct_class_scores", correct_class_scores).all_passed
+assert check("dataset_loss", dataset_loss).all_passed
+assert check("squared_error", course_lib.losses.l2_loss).all_passed
+assert not check("correct_class_scores", row_maxima)
+assert not check("cat_hinge_loss", 3.9)
+assert not check("correct_class_scores", stub).attempted
+"""
+
+
+def test_check_works_in_the_release_from_the_data_bank(released):
+    out, _ = released
+    done = subprocess.run([sys.executable, "-c", CHECK_IN_RELEASE, str(out)], cwd=out, capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(out)})
+    assert done.returncode == 0, done.stderr
+    report = done.stdout.split("---", 1)[1]
+    assert report.count("✓ correct_class_scores: 2 of 2 public tests passed") == 1
+    assert "✓ dataset_loss: 2 of 2" in report and "✓ squared_error: 2 of 2" in report
+    assert "which need not be the highest" in report  # the row_maxima mistake's own hint
+    assert "the correct class (cat) would add" in report
+    assert "correct_class_scores: not attempted yet" in report and done.stderr == ""
+
+
+def test_a_file_no_longer_released_is_removed_unless_edited(tmp_path):
+    root, out = _fake_source(tmp_path), tmp_path / "copy"
+    for name in ("old.py", "mine.py"):
+        (root / "course_lib" / name).write_text("x = 1\n")
+    make_release(out, root=root)
+    (out / "course_lib" / "mine.py").write_text("x = 2  # my edit\n")
+    for name in ("old.py", "mine.py"):
+        (root / "course_lib" / name).unlink()
+    report = make_release(out, root=root)
+    assert report.removed == ["course_lib/old.py"] and not (out / "course_lib" / "old.py").exists()
+    assert (out / "course_lib" / "mine.py").read_text() == "x = 2  # my edit\n"
+    assert "1 no longer released removed" in report.summary()
+    manifest = json.loads((out / release.MANIFEST).read_text())["files"]
+    assert "course_lib/old.py" not in manifest and "course_lib/mine.py" not in manifest

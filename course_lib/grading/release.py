@@ -5,16 +5,19 @@ Writes, under DIR:
 - ``notebooks/``: every source notebook ``NN_*.ipynb`` as a student receives it: solution
   regions replaced by the ``# YOUR CODE HERE`` stub, hidden-test blocks removed, outputs,
   execution counts and widget state cleared, nbgrader metadata kept;
-- ``course_lib/``: a copy of the package with the hidden-test blocks removed from every
-  module (so the bank keeps its public cases only); course_lib stays the open reference
-  library;
+- ``course_lib/``: a copy of the package, course_lib staying the open reference library,
+  except for the exercise bank (``course_lib/grading/bank/``), whose modules hold trusted
+  references, near-solution mistakes and hidden cases: it is replaced by a *data* bank,
+  ``bank/public_bank.json`` (the public cases with the outputs of the reference and of each
+  mistake on them, see :mod:`course_lib.grading.databank`) and a loader ``bank/__init__.py``
+  with the same API, so that ``check`` works unchanged;
 - ``assets/``, ``README.md``, ``pyproject.toml`` and ``requirements.txt`` (so that
   ``pip install -r requirements.txt`` works in DIR).
 
 Nothing a student may have edited is overwritten: a file that differs from what the last
 release wrote there (``.release-manifest.json`` keeps their hashes) is left as it is and
 reported; with ``force`` it is first moved to a timestamped backup. A file the student
-never touched is updated to the new release.
+never touched is updated to the new release, or removed if the new release no longer has it.
 """
 
 from __future__ import annotations
@@ -25,13 +28,15 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
-from . import cells
+from . import cells, databank
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_PATTERN = "[0-9][0-9]_*.ipynb"
 MANIFEST = ".release-manifest.json"  # what the last release wrote, so that untouched files can be updated
+BANK = "course_lib/grading/bank"  # code that never ships: replaced by a data bank
 _TEST_ONLY = {"pytest", "pytest-xdist", "hypothesis", "nbval", "nbgrader", "playwright", "ruff"}
 
 
@@ -82,10 +87,12 @@ class ReleaseReport:
     unchanged: list = field(default_factory=list)
     kept: list = field(default_factory=list)          # edited by the student: left alone
     backups: list = field(default_factory=list)       # (path, backup path) moved aside by --force
+    removed: list = field(default_factory=list)       # no longer released, untouched: deleted
 
     def summary(self) -> str:
         lines = [f"student release in {self.out_dir}: {len(self.written)} files written, "
-                 f"{len(self.updated)} updated, {len(self.unchanged)} already up to date"]
+                 f"{len(self.updated)} updated, {len(self.unchanged)} already up to date"
+                 + (f", {len(self.removed)} no longer released removed" if self.removed else "")]
         for path in self.kept:
             lines.append(f"  kept your version of {path} (it differs from the release; "
                          f"--force keeps a backup and replaces it)")
@@ -147,6 +154,14 @@ def _write(report: ReleaseReport, relative: str, content: bytes, force: bool, st
     outcome.append(relative)
 
 
+def _remove_stale(report: ReleaseReport, relative: str, manifest: dict) -> None:
+    """Delete a file an earlier release wrote and this one no longer has, if still untouched."""
+    path = report.out_dir / relative
+    if path.is_file() and manifest.get(relative) == _digest(path.read_bytes()):
+        path.unlink()
+        report.removed.append(relative)
+
+
 # --- what goes into the release -------------------------------------------------------------
 
 def _notebook_files(root: Path):
@@ -158,18 +173,54 @@ def _notebook_files(root: Path):
         yield f"notebooks/{path.name}", (nbformat.writes(nb) + "\n").encode()
 
 
+RELEASED_BANK = '''"""The exercise bank of this workbook, as data: the public cases and their expected outputs.
+
+Written by the release (see ``course_lib.grading.databank``); the instructors' bank, with
+its reference code and hidden cases, is not part of the student copy.
+"""
+
+from pathlib import Path
+
+from ..databank import DataBank
+
+_BANK = DataBank(Path(__file__).with_name("public_bank.json"))
+all_exercises, get, for_notebook = _BANK.all_exercises, _BANK.get, _BANK.for_notebook
+'''
+
+
+@lru_cache(maxsize=1)
+def _bank_data() -> str:
+    """The data bank of the running course_lib's exercises (computed once per process)."""
+    from . import bank
+
+    return databank.bank_data(bank.all_exercises())
+
+
+def _bank_files():
+    """The released bank: a loader and the data it loads, in place of the bank's modules."""
+    yield f"{BANK}/__init__.py", RELEASED_BANK.encode()
+    yield f"{BANK}/public_bank.json", _bank_data().encode()
+
+
 def _package_files(root: Path):
+    """course_lib's files as released: hidden-test blocks removed, the bank replaced by data.
+
+    The data bank is computed by the running course_lib (the source's bank must be the same).
+    """
     package = root / "course_lib"
     for path in sorted(package.rglob("*")):
         if not path.is_file() or "__pycache__" in path.parts or path.suffix in (".pyc", ".pyo"):
             continue
         relative = path.relative_to(root).as_posix()
+        if relative.startswith(f"{BANK}/"):
+            continue
         data = path.read_bytes()
         if path.suffix == ".py":
             text = cells.strip_hidden_tests(data.decode("utf-8"))
-            compile(text, relative, "exec")  # a bank module must stay valid Python without its hidden cases
+            compile(text, relative, "exec")  # a module must stay valid Python without its hidden-test blocks
             data = text.encode("utf-8")
         yield relative, data
+    yield from _bank_files()
 
 
 def _asset_files(root: Path):
@@ -274,6 +325,9 @@ def release(out_dir, force: bool = False, *, root: Path = ROOT) -> ReleaseReport
         _write(report, relative, content, force, stamp, previous)
         if relative not in report.kept:
             manifest[relative] = _digest(content)
+    for relative in sorted(set(previous) - {relative for relative, _ in files}):
+        _remove_stale(report, relative, previous)
+        manifest.pop(relative)
     (out / MANIFEST).write_text(json.dumps({"files": manifest}, indent=1, sort_keys=True) + "\n")
     return report
 
