@@ -206,6 +206,8 @@ EXERCISES = (
         public=(
             Case((np.array([1.0, 2.0, 3.0]), np.array([1.5, 0.0, 4.0])), "three numbers (loss 7/6)"),
             Case(_random_pair((5, 2), seed=14), "5 examples with 2 outputs each"),
+            Case((np.array([2.0, -1.0, 0.5, 3.0]), np.array([2.0, 1.0, 0.5, 1.0])),
+                 "two predictions exactly right (no gradient there)"),
         ),
         hidden=(
             ### BEGIN HIDDEN TESTS
