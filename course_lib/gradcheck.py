@@ -41,6 +41,17 @@ def _check_scalar_output(value):
     return float(value)
 
 
+def _centred_difference(f, x, idx, h):
+    """``(f(x + h e_idx) - f(x - h e_idx)) / 2h``; ``x`` is perturbed in place and restored."""
+    old = x[idx]
+    x[idx] = old + h
+    plus = _check_scalar_output(f(x))
+    x[idx] = old - h
+    minus = _check_scalar_output(f(x))
+    x[idx] = old
+    return (plus - minus) / (2 * h)
+
+
 def numerical_gradient(f, x, h=1e-5):
     """Gradient of a scalar function by centred differences on every coordinate.
 
@@ -61,13 +72,7 @@ def numerical_gradient(f, x, h=1e-5):
     x = as_float_array(x, "x").copy()
     grad = np.zeros_like(x)
     for idx in np.ndindex(x.shape):
-        old = x[idx]
-        x[idx] = old + h
-        plus = _check_scalar_output(f(x))
-        x[idx] = old - h
-        minus = _check_scalar_output(f(x))
-        x[idx] = old
-        grad[idx] = (plus - minus) / (2 * h)
+        grad[idx] = _centred_difference(f, x, idx, h)
     return grad
 
 
@@ -101,12 +106,6 @@ def grad_check_sparse(f, x, analytic_grad, num_checks=10, h=1e-5, seed=0):
     errors = np.empty(num_checks)
     for k in range(num_checks):
         idx = tuple(int(rng.integers(s)) for s in x.shape)
-        old = x[idx]
-        x[idx] = old + h
-        plus = _check_scalar_output(f(x))
-        x[idx] = old - h
-        minus = _check_scalar_output(f(x))
-        x[idx] = old
-        numeric = (plus - minus) / (2 * h)
+        numeric = _centred_difference(f, x, idx, h)
         errors[k] = relative_error(np.array(numeric), np.array(analytic_grad[idx]))
     return errors

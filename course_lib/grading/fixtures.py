@@ -145,14 +145,8 @@ def wavy(x):
     return float(np.sum(np.sin(3.0 * x) + x**3 / 3.0) + 0.5 * np.sum(x) ** 2)
 
 
-def _toy_problem():
-    """Six fixed examples with three features and three classes."""
-    rng = np.random.default_rng(8)
-    return rng.normal(size=(6, 3)), np.array([0, 1, 2, 0, 1, 2])
-
-
 def toy_softmax_objective(W):
-    """Softmax loss of a (3, 3) weight matrix on six fixed examples, plus ``0.1 * sum(W^2)``.
+    """:func:`toy_softmax_loss` plus ``0.1 * sum(W^2)``: a smooth objective of a (3, 3) W.
 
     Parameters
     ----------
@@ -162,23 +156,7 @@ def toy_softmax_objective(W):
     -------
     float
     """
-    X, y = _toy_problem()
-    return softmax_loss(X @ W, y)[0] + 0.1 * float(np.sum(W * W))
-
-
-def toy_svm_objective(W):
-    """Hinge loss of a (3, 3) weight matrix on six fixed examples (no regularization).
-
-    Parameters
-    ----------
-    W : ndarray, shape (3, 3)
-
-    Returns
-    -------
-    float
-    """
-    X, y = _toy_problem()
-    return svm_loss(X @ W, y)[0]
+    return toy_softmax_loss(W) + 0.1 * float(np.sum(W * W))
 
 
 # --- gradients and objectives to descend (notebook 09) --------------------------------------

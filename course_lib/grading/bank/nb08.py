@@ -69,7 +69,7 @@ NUMERICAL = Exercise(
         ### BEGIN HIDDEN TESTS
         Case((Fixture(f"{FIXTURES}:wavy"), np.array([1.7]), 0.25), "one coordinate, large h"),
         Case((Fixture(f"{FIXTURES}:wavy"), _rng.normal(size=(2, 3, 2)), 1e-2), "a 3-D input"),
-        Case((Fixture(f"{FIXTURES}:toy_svm_objective"), _W_33b, 1e-4), "hinge loss of W"),
+        Case((Fixture(f"{FIXTURES}:toy_svm_loss"), _W_33b, 1e-4), "hinge loss of W"),
         Case((Fixture(f"{FIXTURES}:toy_softmax_objective"), 3.0 * _W_33b, 2e-2), "softmax loss, larger weights"),
         ### END HIDDEN TESTS
     ),
