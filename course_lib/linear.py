@@ -12,11 +12,13 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from ._validation import as_float_array, as_labels, check_choice, check_number
-from .losses import softmax_loss, svm_loss
-from .optim import UPDATE_RULES
-from .regularization import PENALTIES
+from .losses import _softmax_loss, _svm_loss
+from .optim import _TRUSTED_RULES, DEFAULTS, UPDATE_RULES
+from .regularization import _TRUSTED_PENALTIES, PENALTIES
 
-LOSSES = {"svm": svm_loss, "softmax": softmax_loss}
+# built-in losses on validated input (fit validates X and y once); a callable loss, being
+# the student's own code, has its output checked instead
+LOSSES = {"svm": _svm_loss, "softmax": _softmax_loss}
 
 
 def linear_scores(X, W, b=None):
@@ -120,7 +122,7 @@ class LinearClassifier:
         """
         data_loss = LOSSES[self.loss] if isinstance(self.loss, str) else self.loss
         loss, dscores = data_loss(X @ W + b, y)
-        penalty, dpenalty = PENALTIES[self.regularization](W)
+        penalty, dpenalty = _TRUSTED_PENALTIES[self.regularization](W)
         dW = X.T @ dscores + self.reg * dpenalty
         return float(loss) + self.reg * penalty, dW, dscores.sum(axis=0)
 
@@ -157,9 +159,12 @@ class LinearClassifier:
         n, d = X.shape
         W = self.weight_scale * rng.standard_normal((d, num_classes))
         b = np.zeros(num_classes)
-        update = UPDATE_RULES[self.optimizer] if isinstance(self.optimizer, str) else self.optimizer
-        config_W = {"learning_rate": self.learning_rate}
-        config_b = {"learning_rate": self.learning_rate}
+        if isinstance(self.optimizer, str):  # a built-in rule: validated once here, trusted per step
+            update = _TRUSTED_RULES[self.optimizer]
+            config_W = {**DEFAULTS[self.optimizer], "learning_rate": self.learning_rate}
+        else:
+            update, config_W = self.optimizer, {"learning_rate": self.learning_rate}
+        config_b = dict(config_W)
         batch = min(self.batch_size, n)
         self.history = {"loss": [], "val_acc": [], "val_iter": [], "diverged_at": None}
 
@@ -169,7 +174,7 @@ class LinearClassifier:
                 idx = rng.integers(0, n, size=batch) if batch < n else slice(None)
                 try:
                     loss, dW, db = self.objective(X[idx], y[idx], W, b)
-                except ValueError:  # the scores overflowed to inf or NaN
+                except ValueError:  # a validating loss (a callable) refused scores that overflowed
                     loss = np.inf
                 if not np.isfinite(loss):
                     self.history["diverged_at"] = it

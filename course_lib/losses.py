@@ -61,7 +61,11 @@ def svm_loss_naive(scores, y, margin=1.0):
 def svm_loss(scores, y, margin=1.0):
     """Multiclass SVM (hinge) loss, vectorized. Same contract as :func:`svm_loss_naive`."""
     scores, y = as_scores_and_labels(scores, y)
-    margin = check_number(margin, "margin", low=0)
+    return _svm_loss(scores, y, check_number(margin, "margin", low=0))
+
+
+def _svm_loss(scores, y, margin=1.0):
+    """:func:`svm_loss` on inputs already validated (float64 (N, C) scores, int labels)."""
     n = scores.shape[0]
     rows = np.arange(n)
     margins = scores - scores[rows, y][:, None] + margin
@@ -122,6 +126,11 @@ def softmax_loss_naive(scores, y):
 def softmax_loss(scores, y):
     """Softmax (cross-entropy) loss, vectorized. Same contract as :func:`softmax_loss_naive`."""
     scores, y = as_scores_and_labels(scores, y)
+    return _softmax_loss(scores, y)
+
+
+def _softmax_loss(scores, y):
+    """:func:`softmax_loss` on inputs already validated (float64 (N, C) scores, int labels)."""
     n = scores.shape[0]
     rows = np.arange(n)
     shifted = scores - scores.max(axis=1, keepdims=True)

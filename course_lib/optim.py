@@ -27,13 +27,20 @@ def _prepare(w, dw, config, defaults):
     return w, dw, config
 
 
+DEFAULTS = {
+    "sgd": {"learning_rate": 1e-2},
+    "sgd_momentum": {"learning_rate": 1e-2, "momentum": 0.9},
+    "rmsprop": {"learning_rate": 1e-2, "decay_rate": 0.99, "epsilon": 1e-8},
+    "adam": {"learning_rate": 1e-3, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8},
+}
+
+
 def sgd(w, dw, config=None):
     """Vanilla gradient step ``w - learning_rate * dw``.
 
     config: ``learning_rate`` (1e-2).
     """
-    w, dw, config = _prepare(w, dw, config, {"learning_rate": 1e-2})
-    return w - config["learning_rate"] * dw, config
+    return _sgd(*_prepare(w, dw, config, DEFAULTS["sgd"]))
 
 
 def sgd_momentum(w, dw, config=None):
@@ -41,12 +48,7 @@ def sgd_momentum(w, dw, config=None):
 
     config: ``learning_rate`` (1e-2), ``momentum`` (0.9), state ``velocity``.
     """
-    w, dw, config = _prepare(w, dw, config, {"learning_rate": 1e-2, "momentum": 0.9})
-    v = config.get("velocity")
-    v = np.zeros_like(w) if v is None else v
-    v = config["momentum"] * v - config["learning_rate"] * dw
-    config["velocity"] = v
-    return w + v, config
+    return _sgd_momentum(*_prepare(w, dw, config, DEFAULTS["sgd_momentum"]))
 
 
 def rmsprop(w, dw, config=None):
@@ -55,14 +57,7 @@ def rmsprop(w, dw, config=None):
     ``cache = decay * cache + (1 - decay) * dw^2; w = w - lr * dw / (sqrt(cache) + eps)``.
     config: ``learning_rate`` (1e-2), ``decay_rate`` (0.99), ``epsilon`` (1e-8), state ``cache``.
     """
-    w, dw, config = _prepare(
-        w, dw, config, {"learning_rate": 1e-2, "decay_rate": 0.99, "epsilon": 1e-8}
-    )
-    cache = config.get("cache")
-    cache = np.zeros_like(w) if cache is None else cache
-    cache = config["decay_rate"] * cache + (1 - config["decay_rate"]) * dw**2
-    config["cache"] = cache
-    return w - config["learning_rate"] * dw / (np.sqrt(cache) + config["epsilon"]), config
+    return _rmsprop(*_prepare(w, dw, config, DEFAULTS["rmsprop"]))
 
 
 def adam(w, dw, config=None):
@@ -71,9 +66,33 @@ def adam(w, dw, config=None):
     config: ``learning_rate`` (1e-3), ``beta1`` (0.9), ``beta2`` (0.999), ``epsilon`` (1e-8),
     state ``m``, ``v`` and step count ``t``.
     """
-    w, dw, config = _prepare(
-        w, dw, config, {"learning_rate": 1e-3, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8}
-    )
+    return _adam(*_prepare(w, dw, config, DEFAULTS["adam"]))
+
+
+# The steps themselves, on validated arrays and a config holding every default. They
+# update ``config`` in place: the public rules above hand them a copy.
+
+def _sgd(w, dw, config):
+    return w - config["learning_rate"] * dw, config
+
+
+def _sgd_momentum(w, dw, config):
+    v = config.get("velocity")
+    v = np.zeros_like(w) if v is None else v
+    v = config["momentum"] * v - config["learning_rate"] * dw
+    config["velocity"] = v
+    return w + v, config
+
+
+def _rmsprop(w, dw, config):
+    cache = config.get("cache")
+    cache = np.zeros_like(w) if cache is None else cache
+    cache = config["decay_rate"] * cache + (1 - config["decay_rate"]) * dw**2
+    config["cache"] = cache
+    return w - config["learning_rate"] * dw / (np.sqrt(cache) + config["epsilon"]), config
+
+
+def _adam(w, dw, config):
     m = config.get("m")
     v = config.get("v")
     m = np.zeros_like(w) if m is None else m
@@ -89,6 +108,7 @@ def adam(w, dw, config=None):
 
 
 UPDATE_RULES = {"sgd": sgd, "sgd_momentum": sgd_momentum, "rmsprop": rmsprop, "adam": adam}
+_TRUSTED_RULES = {"sgd": _sgd, "sgd_momentum": _sgd_momentum, "rmsprop": _rmsprop, "adam": _adam}
 
 
 def random_search(loss_fn, shape, num_tries=1000, scale=1e-3, seed=0):

@@ -24,13 +24,19 @@ def l2_penalty(W):
     penalty : float
     dW : ndarray, shape of ``W``
     """
-    W = as_float_array(W, "W")
+    return _l2(as_float_array(W, "W"))
+
+
+def _l2(W):
     return float((W * W).sum()), 2.0 * W
 
 
 def l1_penalty(W):
     """L1 penalty ``R(W) = sum_kl |W_kl|``; its gradient uses ``sign(0) = 0``."""
-    W = as_float_array(W, "W")
+    return _l1(as_float_array(W, "W"))
+
+
+def _l1(W):
     return float(np.abs(W).sum()), np.sign(W)
 
 
@@ -43,12 +49,16 @@ def elastic_net_penalty(W, beta=0.5):
     beta : float >= 0
         Weight of the squared term relative to the absolute term.
     """
-    beta = check_number(beta, "beta", low=0)
-    W = as_float_array(W, "W")
+    return _elastic_net(as_float_array(W, "W"), check_number(beta, "beta", low=0))
+
+
+def _elastic_net(W, beta=0.5):
     return float(beta * (W * W).sum() + np.abs(W).sum()), 2.0 * beta * W + np.sign(W)
 
 
 PENALTIES = {"l2": l2_penalty, "l1": l1_penalty, "elastic_net": elastic_net_penalty}
+# the same on validated input, for training loops (internals trust their inputs)
+_TRUSTED_PENALTIES = {"l2": _l2, "l1": _l1, "elastic_net": _elastic_net}
 
 
 def penalty(W, kind="l2", **kwargs):
