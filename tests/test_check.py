@@ -327,3 +327,41 @@ def test_a_wrong_prediction_is_not_told_the_answer(exercise, capsys):
     assert not result.all_passed and "not the expected value" in out
     for shown in (f"{expected:.6g}", f"{expected:.4g}", f"{expected:.2f}"):
         assert shown not in out
+
+
+LOOPED_SOFTMAX = '''
+import numpy as np
+
+def softmax_loss_vectorized(scores, y):
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    probs = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
+    n = len(y)
+    log_total = np.log(np.exp(shifted).sum(axis=1))
+    loss = 0.0
+    for i in range(n):
+        loss -= shifted[i, y[i]] - log_total[i]
+    probs[np.arange(n), y] -= 1
+    return loss / n, probs / n
+'''
+
+
+def test_a_python_loop_fails_a_loop_free_exercise(tmp_path, capsys, monkeypatch):
+    module = tmp_path / "looped_answer.py"  # a real file, so that inspect can read the source
+    module.write_text(LOOPED_SOFTMAX)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    from looped_answer import softmax_loss_vectorized
+
+    result = check("softmax_vectorized", softmax_loss_vectorized)
+    out = " ".join(capsys.readouterr().out.split())  # undo the report's line wrapping
+    assert result.passed == result.total and not result.all_passed
+    assert "uses a for loop at line 9" in out and "no points" in out
+    with pytest.raises(AssertionError, match="uses a for loop"):
+        check("softmax_vectorized", softmax_loss_vectorized, hidden=True)
+
+
+def test_python_loop_finds_every_kind_of_loop():
+    assert spec.python_loop("x = [i for i in range(3)]") == "a list comprehension at line 1"
+    assert spec.python_loop("while True:\n    pass") == "a while loop at line 1"
+    assert spec.python_loop("y = sum(v * v for v in x)") == "a generator expression at line 1"
+    assert spec.python_loop("y = (x ** 2).sum(axis=1)") == ""
+    assert spec.python_loop("def f(:") == ""  # unparsable: the grader reports the syntax error itself

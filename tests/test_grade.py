@@ -337,3 +337,26 @@ def test_source_solutions_get_full_marks_and_the_release_zero(workbook_grades, p
     assert stub.score == 0
     assert {ex.status for ex in stub.exercises} <= {"not attempted", "failed"}, \
         [(ex.id, ex.status, ex.message) for ex in stub.exercises]
+
+
+def test_a_loop_in_a_vectorized_answer_earns_nothing(tmp_path):
+    source = nbformat.read(NOTEBOOKS / "03_multiclass_svm.ipynb", as_version=4)
+    looped = ("import numpy as np\n\n"
+              "def svm_loss_vectorized(scores, y):\n"
+              "    n = scores.shape[0]\n"
+              "    rows = np.arange(n)\n"
+              "    margins = np.maximum(0, scores - scores[rows, y][:, None] + 1.0)\n"
+              "    margins[rows, y] = 0\n"
+              "    active = (margins > 0).astype(float)\n"
+              "    active[rows, y] = -np.array([active[i].sum() for i in range(n)])\n"
+              "    return margins.sum() / n, active / n\n")
+    for cell in source.cells:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "svm_vectorized":
+            cell.source = looped
+    path = tmp_path / "03_multiclass_svm.ipynb"
+    nbformat.write(source, path)
+    result = dict(grade.grade_batch([path], tmp_path / "out", LIMITS, jobs=1, progress=False))["03_multiclass_svm"]
+    by_id = {ex.id: ex for ex in result.exercises}
+    assert by_id["svm_vectorized"].score == 0 and by_id["svm_vectorized"].status == "failed"
+    assert "list comprehension" in by_id["svm_vectorized"].message
+    assert by_id["svm_loop"].score == by_id["svm_loop"].points  # the loop version may loop

@@ -14,6 +14,7 @@ and a failure raises ``AssertionError`` without revealing the hidden cases.
 
 from __future__ import annotations
 
+import inspect
 import linecache
 import math
 import textwrap
@@ -42,10 +43,11 @@ class CheckResult:
     passed: int
     total: int
     attempted: bool = True
+    loop_free: bool = True
 
     @property
     def all_passed(self) -> bool:
-        return self.attempted and self.passed == self.total
+        return self.attempted and self.loop_free and self.passed == self.total
 
     def __bool__(self) -> bool:
         return self.all_passed
@@ -285,6 +287,17 @@ def _forbidden_note(exercise: spec.Exercise, answer) -> str:
     return "\n".join(textwrap.wrap(text, width=100, initial_indent="  note: ", subsequent_indent=" " * 8))
 
 
+def _answer_loop(exercise: spec.Exercise, answer) -> str:
+    """For a loop-free exercise: where the answer's source loops in Python, or ''."""
+    if not exercise.loop_free:
+        return ""
+    try:
+        source = textwrap.dedent(inspect.getsource(answer))
+    except (OSError, TypeError):  # no source to read (a builtin, a lambda typed at a prompt)
+        return ""
+    return spec.python_loop(source)
+
+
 def _value_shape_hint(expected, actual) -> str:
     """For a value exercise: a hint about the form of the answer (never its value), or ''."""
     if isinstance(expected, tuple) and (not isinstance(actual, tuple) or len(actual) != len(expected)):
@@ -338,11 +351,16 @@ def _report(exercise: spec.Exercise, answer) -> CheckResult:
             lines += _wrap("hint:", "same as above" if hint == last_hint else hint)
             last_hint = hint
     total = len(cases)
-    mark = "✓" if passed == total else "✗"
+    loop = _answer_loop(exercise, answer)
+    if loop:
+        lines += ["  ✗ no Python loops"] + _wrap("problem:", f"your function uses {loop}. This exercise asks for "
+                                                 "whole-array numpy operations: the autograder gives no points "
+                                                 "to an answer with a for/while loop or a comprehension.")
+    mark = "✓" if passed == total and not loop else "✗"
     note = _forbidden_note(exercise, answer)
     print(f"{mark} {exercise.id}: {passed} of {total} public tests passed ({ADVISORY})")
     print("\n".join(lines + ([note] if note else [])))
-    return CheckResult(exercise.id, passed, total)
+    return CheckResult(exercise.id, passed, total, loop_free=not loop)
 
 
 def _run_all(exercise: spec.Exercise, answer) -> CheckResult:
@@ -359,6 +377,9 @@ def _run_all(exercise: spec.Exercise, answer) -> CheckResult:
     if failed:
         raise AssertionError(f"{exercise.id}: {len(failed)} of {total} tests failed: " + ", ".join(failed[:3])
                              + (", ..." if len(failed) > 3 else ""))
+    loop = _answer_loop(exercise, answer)
+    if loop:
+        raise AssertionError(f"{exercise.id}: the answer uses {loop}; this exercise asks for no Python loops")
     print(f"✓ {exercise.id}: {total} of {total} tests passed, hidden ones included")
     return CheckResult(exercise.id, total, total)
 

@@ -27,7 +27,7 @@ from . import spec
 from ._worker import decode_plain, encode_plain
 
 FORMAT = 1
-_FIELDS = ("id", "notebook", "answer", "kind", "points", "title", "rtol", "atol")
+_FIELDS = ("id", "notebook", "answer", "kind", "points", "title", "rtol", "atol", "loop_free")
 _TUPLE_FIELDS = ("output_names", "forbidden")
 
 

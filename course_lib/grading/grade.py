@@ -178,6 +178,9 @@ def judge_exercise(ex, cell, exec_outcome, eval_outcome, defined: frozenset = fr
         result.message = f"{name} calls {names}, course_lib's reference, which is not available when grading"
     elif cell.syntax_error:
         result.status, result.message = report.ERROR, f"the cell defining {name} does not parse: {cell.syntax_error}"
+    elif ex.loop_free and spec.python_loop(cell.source):
+        result.message = (f"the cell defining {name} uses {spec.python_loop(cell.source)}: this exercise asks "
+                          f"for whole-array operations, without Python loops")
     elif (exec_outcome.blocked if exec_outcome else 0) + (eval_outcome.blocked if eval_outcome else 0):
         result.status = report.USES_REFERENCE
         result.message = f"{name} tried to import course_lib or read its source"

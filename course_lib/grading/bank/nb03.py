@@ -243,5 +243,6 @@ EXERCISES = (
         mistakes=_BATCH_MISTAKES,
         output_names=("loss", "dscores"),
         forbidden=("svm_loss", "svm_loss_naive"),
+        loop_free=True,
     ),
 )

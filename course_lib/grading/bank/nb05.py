@@ -271,5 +271,6 @@ EXERCISES = (
         mistakes=LOSS_MISTAKES,
         output_names=("loss", "dscores"),
         forbidden=FORBIDDEN,
+        loop_free=True,
     ),
 )
