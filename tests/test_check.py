@@ -354,7 +354,7 @@ def test_a_python_loop_fails_a_loop_free_exercise(tmp_path, capsys, monkeypatch)
     result = check("softmax_vectorized", softmax_loss_vectorized)
     out = " ".join(capsys.readouterr().out.split())  # undo the report's line wrapping
     assert result.passed == result.total and not result.all_passed
-    assert "uses a for loop at line 9" in out and "no points" in out
+    assert "uses a for loop at line 10" in out and "no points" in out
     with pytest.raises(AssertionError, match="uses a for loop"):
         check("softmax_vectorized", softmax_loss_vectorized, hidden=True)
 

@@ -292,10 +292,11 @@ def _answer_loop(exercise: spec.Exercise, answer) -> str:
     if not exercise.loop_free:
         return ""
     try:
-        source = textwrap.dedent(inspect.getsource(answer))
+        lines, first = inspect.getsourcelines(answer)
     except (OSError, TypeError):  # no source to read (a builtin, a lambda typed at a prompt)
         return ""
-    return spec.python_loop(source)
+    # blank lines above the function keep the line numbers those of the cell (or file)
+    return spec.python_loop("\n" * max(first - 1, 0) + textwrap.dedent("".join(lines)))
 
 
 def _value_shape_hint(expected, actual) -> str:
