@@ -366,3 +366,18 @@ def test_overflow_in_a_student_loss_is_a_message_not_a_warning():
     demo = playground(softmax_loss_fn=overflowing)
     assert "numbers blew up" in demo.error
     assert "smaller step size" in demo.status.value
+
+
+def test_redrawing_one_rescaled_axes_matches_a_full_redraw():
+    demo = playground()
+    demo.view.frame()
+    before = demo.ax_points.get_ylim()
+    for value in (-4.5, 4.5, -3.0):  # large weights: the per-point loss axis has to rescale
+        demo.w_sliders[0][0].value = value
+    assert demo.ax_points.get_ylim() != before
+    assert demo.view.full_renders == 1  # only the first render drew the whole figure
+    partial = np.asarray(demo.view.snapshot(), dtype=int)
+    demo.view.invalidate()
+    full = np.asarray(demo.view.snapshot(), dtype=int)
+    assert demo.view.full_renders == 2
+    np.testing.assert_array_equal(partial, full)

@@ -20,6 +20,8 @@ import numpy as np
 import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from matplotlib.transforms import Bbox, IdentityTransform
 
 from ..losses import softmax_loss, svm_loss
 
@@ -56,6 +58,8 @@ class FigureView:
         self.image = widgets.Image(format=image_format, layout=widgets.Layout(width="auto", max_width="100%"))
         self.animated = []
         self.background = None
+        self.stale_axes = []  # axes whose static part changed since the background was cached
+        self.drawn_boxes = {}  # axes -> display box its static part covered when last drawn
         self.renders = 0
         self.full_renders = 0
 
@@ -72,9 +76,17 @@ class FigureView:
         self.animated = [a for a in self.animated if all(a is not b for b in artists)]
         self.background = None
 
-    def invalidate(self) -> None:
-        """Mark the static part of the figure as changed: the next render redraws it."""
-        self.background = None
+    def invalidate(self, ax=None) -> None:
+        """Mark the static part of the figure (or of one axes) as changed.
+
+        With ``ax``, the next render redraws only that axes (its ticks, labels and title
+        included) into the cached background, which costs a fraction of a full redraw.
+        """
+        if ax is None or self.background is None:
+            self.background = None
+            self.stale_axes = []
+        elif all(ax is not a for a in self.stale_axes):
+            self.stale_axes.append(ax)
 
     def freeze_layout(self) -> None:
         """Run the constrained layout once, then keep the axes where they are.
@@ -99,13 +111,32 @@ class FigureView:
     def _draw(self) -> None:
         if self.background is None:
             self.canvas.draw()
+            renderer = self.canvas.get_renderer()
+            self.drawn_boxes = {ax: ax.get_tightbbox(renderer) for ax in self.figure.axes}
             self.background = self.canvas.copy_from_bbox(self.figure.bbox)
             self.full_renders += 1
         else:
             self.canvas.restore_region(self.background)
+            if self.stale_axes:
+                self._redraw_axes()
         for artist in self.animated:
             if artist.get_visible():
                 self.figure.draw_artist(artist)
+
+    def _redraw_axes(self) -> None:
+        """Repaint each stale axes over the area it and its labels covered, then re-cache."""
+        renderer = self.canvas.get_renderer()
+        for ax in self.stale_axes:
+            box = ax.get_tightbbox(renderer)
+            old = self.drawn_boxes.get(ax)
+            area = Bbox.union([box, old] if old is not None else [box]).padded(2)
+            cover = Rectangle((area.x0, area.y0), area.width, area.height, transform=IdentityTransform(),
+                              facecolor=self.figure.get_facecolor(), edgecolor="none", figure=self.figure)
+            cover.draw(renderer)
+            ax.draw(renderer)
+            self.drawn_boxes[ax] = box
+        self.stale_axes = []
+        self.background = self.canvas.copy_from_bbox(self.figure.bbox)
 
     def snapshot(self) -> PIL.Image.Image:
         """The figure as it is shown now, as an RGB image."""
@@ -161,7 +192,7 @@ def set_limits(view: FigureView, ax, xlim=None, ylim=None) -> None:
     for current, wanted, setter in ((ax.get_xlim(), xlim, ax.set_xlim), (ax.get_ylim(), ylim, ax.set_ylim)):
         if wanted is not None and not np.allclose(current, wanted):
             setter(*wanted)
-            view.invalidate()
+            view.invalidate(ax)
 
 
 class Demo(widgets.VBox):
