@@ -194,6 +194,11 @@ def _regions(lines: list[str], begin: str, end: str, what: str):
 def strip_solutions(source: str) -> str:
     """Replace each solution region by the stub, indented like its ``### BEGIN SOLUTION`` line.
 
+    Inside a function the stub raises ``NotImplementedError``, as nbgrader's does. At the top
+    level of a cell (a value to predict, ``name = None`` above the region) it is only the
+    comment: raising there would stop "Run All" at the first question, and a value left at
+    None already reads as not attempted.
+
     >>> strip_solutions("def f():\\n    ### BEGIN SOLUTION\\n    return 1\\n    ### END SOLUTION")
     'def f():\\n    # YOUR CODE HERE\\n    raise NotImplementedError()'
     """
@@ -201,7 +206,7 @@ def strip_solutions(source: str) -> str:
     out, last = [], 0
     for start, stop in list(_regions(lines, BEGIN_SOLUTION, END_SOLUTION, "solution")):
         indent = lines[start][: len(lines[start]) - len(lines[start].lstrip())]
-        out += lines[last:start] + [indent + s for s in STUB]
+        out += lines[last:start] + [indent + s for s in (STUB if indent else STUB[:1])]
         last = stop + 1
     return "\n".join(out + lines[last:])
 

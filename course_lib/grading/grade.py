@@ -217,6 +217,9 @@ def _judge_cases(result: ExerciseResult, ex, replies: list) -> ExerciseResult:
         elif "not_plain" in reply:
             statuses.add(report.FAILED)
             message = f"returned {reply['not_plain']}"
+        elif ex.kind == "value" and reply.get("value") is None:  # still the `name = None` of the blank
+            statuses.add(report.NOT_ATTEMPTED)
+            message = "still None"
         else:
             try:
                 with np.errstate(all="ignore"):
@@ -239,7 +242,8 @@ def _judge_cases(result: ExerciseResult, ex, replies: list) -> ExerciseResult:
     else:
         result.status, result.score = report.PASSED, float(ex.points)
     if result.status == report.NOT_ATTEMPTED:
-        result.message = f"`{ex.answer}` is still the stub (it raises NotImplementedError)"
+        result.message = (f"`{ex.answer}` is still the stub (it is None)" if ex.kind == "value" else
+                          f"`{ex.answer}` is still the stub (it raises NotImplementedError)")
     elif result.status == report.MEMORY:
         result.message = f"`{ex.answer}` ran out of memory (the grader caps each submission's memory)"
     result.hint = hint if result.status != report.PASSED else ""
