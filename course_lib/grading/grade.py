@@ -117,7 +117,7 @@ def grader_version(limits: sandbox.Limits) -> str:
 def _plan(cells: list, exercises: list):
     """The program, the statements to run grouped by cell, each exercise's slice and findings."""
     prog = program.Program(cells)
-    slices = {ex.id: prog.slice([ex.answer]) for ex in exercises}
+    slices = {ex.id: _with_cell_prefixes(prog, prog.slice([ex.answer])) for ex in exercises}
     kept = {id(s) for statements in slices.values() for s in statements}
     groups: dict[int, list] = {}
     for statement in prog.statements:
@@ -126,6 +126,17 @@ def _plan(cells: list, exercises: list):
     findings = {ex.id: prog.answer_findings(ex.answer, ex.forbidden) if ex.kind == "function" else None
                 for ex in exercises}
     return prog, groups, slices, findings
+
+
+def _with_cell_prefixes(prog, statements: list) -> list:
+    """``statements`` plus, in the student's own cells, every statement above a kept one: in the
+    student's kernel a statement that raised stopped its cell, so what follows it was never defined."""
+    last = {}
+    for statement in statements:
+        last[statement.cell] = max(last.get(statement.cell, 0), statement.line)
+    kept = {id(s) for s in statements}
+    return [s for s in prog.statements if id(s) in kept or (
+        s.cell in last and s.line <= last[s.cell] and not prog.cells[s.cell].label.startswith("the provided"))]
 
 
 def _cell_problem(prog, ex, statements: list, exec_replies: dict) -> str:
@@ -291,7 +302,8 @@ def collect(paths: list, out_dir: Path) -> list[tuple[str, str, Path]]:
             found.append((given.name, given))
     names, out = set(), []
     for raw, path in found:
-        base = re.sub(r"[^A-Za-z0-9._-]+", "_", raw[:-6] if raw.endswith(".ipynb") else raw).replace("/", "__")
+        stem = (raw[:-6] if raw.endswith(".ipynb") else raw).replace("/", "__")
+        base = re.sub(r"[^A-Za-z0-9._-]+", "_", stem)
         base = base.lstrip("-.") or "submission"
         name, k = base, 1
         while name in names:

@@ -51,7 +51,11 @@ class NotebookCell:
         """Names it appears to define at top level (a cheap look, for identifying the notebook)."""
         if self.cell_type != "code" or len(self.source) > 200_000:
             return frozenset()
-        return frozenset(a or b for a, b in _DEFINITION.findall(self.source))
+        names = {a or b for a, b in _DEFINITION.findall(self.source)}
+        for line in self.source.split("\n"):  # chained assignments: a = b = None
+            if _DEFINITION.match(line) and line.count("=") > 1:
+                names.update(re.findall(r"([A-Za-z_]\w*)\s*=(?!=)", line.split("(")[0]))
+        return frozenset(names)
 
     @property
     def is_check(self) -> bool:

@@ -465,7 +465,7 @@ class Program:
                             if kind and not loop:
                                 loop = f"{kind} at line {inner.lineno} of {where}{own}"
             for free in sorted(body_names):
-                if free in objects:
+                if free in objects or free not in definitions:  # imported from course_lib, or never defined
                     reached.add(free)
                 queue.append((free, name))
         hits = tuple(sorted(reached & set(forbidden))) if forbidden else tuple(sorted(reached))
