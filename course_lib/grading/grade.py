@@ -224,9 +224,24 @@ def _decoded(reply: dict) -> dict:
 def _judge_exercise(ex, prog, statements, findings, defined, exec_replies, replies) -> ExerciseResult:
     result = ExerciseResult(ex.id, ex.title, float(ex.points), 0.0, statuses.FAILED)
     problem = _cell_problem(prog, ex, statements, exec_replies)
-    if not defined or all(r.get("missing") for r in replies):
-        result.status = statuses.MISSING
-        result.message = problem or f"no cell defines `{ex.answer}`"
+    if not defined:
+        broken = next((c for c in prog.cells if c.problem and ex.answer in
+                       matching.NotebookCell(0, "code", c.source).defines), None)
+        if broken is not None:
+            result.status, result.message = statuses.ERROR, f"{broken.label} defines `{ex.answer}` but {broken.problem}"
+        else:
+            result.status, result.message = statuses.MISSING, f"no cell defines `{ex.answer}`"
+        return result
+    if all(r.get("missing") for r in replies):
+        cut = next((exec_replies[s.cell] for s in statements if s.cell in exec_replies and (
+            "killed" in exec_replies[s.cell] or "error" in exec_replies[s.cell])), None)
+        if cut is None:
+            result.status = statuses.MISSING
+        elif "killed" in cut:
+            result.status = judge._KILLED.get(cut["killed"], statuses.CRASHED)
+        else:
+            result.status = judge._error_status(cut["error"])
+        result.message = problem or f"the cells ran but did not define `{ex.answer}`"
         return result
     cases = _cases(ex)
     verdict = judge.judge(ex, cases, replies, findings, expected=lambda index: _expected(ex.id, index))

@@ -82,7 +82,7 @@ class Limits:
     timeout: float = 60.0
     memory_mb: int = 1024
     max_restarts: int = 3
-    disk_mb: int = 64
+    disk_mb: int = 16
     max_processes: int = 16
 
     def __post_init__(self):
