@@ -432,6 +432,9 @@ def grade_batch(paths: list, out_dir, limits: sandbox.Limits | None = None, jobs
     columns = [ex.id for ex in all_exercises() if any(ex.id in {e.id for e in r.exercises} for _, _, r in rows)]
     report.atomic_write(str(out_dir / "grades.csv"), report.grades_csv(rows, columns))
     report.atomic_write(str(out_dir / "exercises.csv"), report.exercises_csv(rows))
+    report.atomic_write(str(out_dir / "grading.json"), json.dumps(
+        {"isolation": sandbox.isolation(), "grader_version": version, "limits": repr(limits),
+         "submissions": len(rows)}, indent=1) + "\n")
     return [(name, result) for name, _, result in rows]
 
 

@@ -333,15 +333,15 @@ class Worker:
                                                 env={"PATH": "/usr/bin:/bin"}, start_new_session=True)
             else:
                 self.home = tempfile.mkdtemp(prefix="course_lib_grade_")
-                uid = FALLBACK_UID if os.geteuid() == 0 else None
-                if uid is not None:
-                    os.chown(self.home, uid, uid)
+                if os.geteuid() == 0:  # the worker drops to this uid itself, after its imports
+                    os.chown(self.home, FALLBACK_UID, FALLBACK_UID)
+                    settings["uid"] = FALLBACK_UID
+                    python_args[-1] = json.dumps(settings)
                 self.process = subprocess.Popen([os.path.realpath(sys.executable), *python_args],
                                                 pass_fds=(cmd_read, result_write), stdin=subprocess.DEVNULL,
                                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=self.home,
                                                 env={**_environment(self.home), "TMPDIR": self.home},
-                                                start_new_session=True, user=uid, group=uid,
-                                                extra_groups=[] if uid is not None else None)
+                                                start_new_session=True)
         except BaseException:
             self.close()
             raise
