@@ -64,16 +64,16 @@ def _along_one_coordinate(numerical_grad, f, x, idx, h):
     How a graded release computes :func:`grad_check_sparse` with the student's own numerical
     gradient; ``x`` is restored afterwards.
     """
-    old = x[idx]
+    saved = float(x[idx])
 
     def along(t):
         x[idx] = np.asarray(t, dtype=float).reshape(-1)[0]
         return _check_scalar_output(f(x))
 
     try:
-        return float(np.asarray(numerical_grad(along, np.array([old]), h), dtype=float).reshape(-1)[0])
+        return float(np.asarray(numerical_grad(along, np.array([saved]), h), dtype=float).reshape(-1)[0])
     finally:
-        x[idx] = old
+        x[idx] = saved
 
 
 def numerical_gradient(f, x, h=1e-5):

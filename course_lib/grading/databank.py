@@ -29,8 +29,8 @@ the exercise id): it only rules out a precomputed table. **Limit:** this hides t
 reading, not from search. A small value space is brute-forced in a moment (one of four words, a
 whole number, a value with three decimals), and even seven significant digits are 10**7 hashes
 per exponent, seconds on a laptop. Grades come from the autograder, which compares with the
-instructor's bank, never with this file; the released mistakes' outputs are wrong values and stay
-in plain text (they drive the hints).
+instructor's bank, never with this file. A value exercise's mistaken values are fingerprinted too
+(a wrong tuple may hold the right value in part), and its judge names the matching mistake's hint.
 """
 
 from __future__ import annotations
@@ -140,8 +140,23 @@ def hashed_judge(record: dict):
     stored = record["fingerprints"]
     salt, rtol, atol = _salt(record["id"]), record["rtol"], record["atol"]
     names = tuple(record.get("output_names") or ())
+    known = [(m["hint"], m["fingerprints"]) for m in record.get("mistakes", []) if m.get("fingerprints") is not None]
+
+    def same(fingerprint, actual) -> bool:
+        if isinstance(fingerprint, list):
+            return (isinstance(actual, tuple) and len(actual) == len(fingerprint)
+                    and all(matches(f, a, salt, rtol, atol) for f, a in zip(fingerprint, actual)))
+        return not isinstance(actual, tuple) and matches(fingerprint, actual, salt, rtol, atol)
 
     def judge(case, actual):
+        verdict = _judge(case, actual)
+        if not verdict.passed:
+            hint = next((hint for hint, fingerprint in known if same(fingerprint, actual)), None)
+            if hint:
+                return spec.Verdict(False, f"{verdict.message}. Hint: {hint}")
+        return verdict
+
+    def _judge(case, actual):
         if isinstance(stored, list):
             if not isinstance(actual, tuple) or len(actual) != len(stored):
                 return spec.Verdict(False, f"expected {len(stored)} values"
@@ -193,9 +208,16 @@ def exercise_record(exercise: spec.Exercise) -> dict:
         record["cases"] = [{"label": case.label, "args": encode_args(tuple(case.args)),
                             "expected": encode_plain(spec.expected_output(exercise, case))}
                            for case in exercise.public]
-    record["mistakes"] = [{"name": m.name, "hint": m.hint,
-                           "outputs": [encode_plain(_mistake_output(exercise, m, c)) for c in exercise.public]}
-                          for m in exercise.mistakes]
+    if exercise.kind == "value":  # a mistaken value may hold the right one in part: fingerprints too
+        record["mistakes"] = []
+        for m in exercise.mistakes:
+            output = _mistake_output(exercise, m, exercise.public[0])
+            record["mistakes"].append({"name": m.name, "hint": m.hint, "fingerprints": None if output is None else
+                                       fingerprints(output, _salt(exercise.id), exercise.rtol, exercise.atol)})
+    else:
+        record["mistakes"] = [{"name": m.name, "hint": m.hint,
+                               "outputs": [encode_plain(_mistake_output(exercise, m, c)) for c in exercise.public]}
+                              for m in exercise.mistakes]
     return record
 
 
@@ -240,12 +262,14 @@ def stored_outputs(cases: tuple, outputs: list, what: str):
 def exercise_from_record(record: dict) -> spec.Exercise:
     """The :class:`~course_lib.grading.spec.Exercise` of one stored record (public cases only)."""
     cases = tuple(spec.Case(decode_args(c["args"]), c["label"]) for c in record["cases"])
-    mistakes = tuple(spec.Mistake(m["name"], m["hint"],
-                                  stored_outputs(cases, [decode_plain(o) for o in m["outputs"]], m["name"]))
-                     for m in record["mistakes"])
     if "fingerprints" in record:  # a value exercise: judged by fingerprint, no expected value to show
         reference, judge = _no_value(record["id"]), hashed_judge(record)
+        # the judge names a known mistake itself; its stand-in has no value to give spec.diagnose
+        mistakes = tuple(spec.Mistake(m["name"], m["hint"], _no_value(m["name"])) for m in record["mistakes"])
     else:
+        mistakes = tuple(spec.Mistake(m["name"], m["hint"],
+                                      stored_outputs(cases, [decode_plain(o) for o in m["outputs"]], m["name"]))
+                         for m in record["mistakes"])
         expected = [decode_plain(c["expected"]) for c in record["cases"]]
         reference, judge = stored_outputs(cases, expected, f"{record['id']}_expected"), None
     return spec.Exercise(**{name: record[name] for name in _FIELDS},

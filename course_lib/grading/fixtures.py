@@ -64,9 +64,9 @@ def one_squared_hinge(scores, label):
     -------
     float
     """
-    scores = np.asarray(scores, dtype=float)
-    others = np.delete(scores, label)
-    return float(np.square(np.clip(others - scores[label] + 1.0, 0.0, None)).sum())
+    row = np.asarray(scores, dtype=float)
+    others = np.delete(row, label)
+    return float(np.square(np.clip(others - row[label] + 1.0, 0.0, None)).sum())
 
 
 # --- losses to minimise by random search (notebook 07) --------------------------------------

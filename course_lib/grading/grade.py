@@ -437,6 +437,9 @@ def run(args) -> int:
         limits = sandbox.Limits(cell_timeout=args.cell_timeout, timeout=args.timeout, memory_mb=args.memory)
         if args.jobs is not None and args.jobs < 1:
             raise ValueError(f"--jobs: expected a positive integer, got {args.jobs}")
+        for candidate in (Path(args.out), *Path(args.out).resolve().parents):
+            if candidate.exists() and not candidate.is_dir():
+                raise ValueError(f"--out: expected a folder for the grades, but {candidate} is a file")
         missing = [str(p) for p in args.submissions if not Path(p).exists()]
         if missing:
             raise ValueError(f"submissions: no such file or folder: {', '.join(missing)}")

@@ -341,7 +341,9 @@ def _asset_files(root: Path):
             yield path.relative_to(root).as_posix(), path.read_bytes()
 
 
-STUDENT_EXTRA = "lab"  # the optional dependencies a student adds to the runtime: JupyterLab
+# the optional dependencies a student adds to the runtime: JupyterLab, and scikit-learn for notebook 11's
+# comparison (drop "compare" once notebook 11 runs without it: the install is then about 200 MB smaller)
+STUDENT_EXTRAS = ("lab", "compare")
 
 
 def _metadata_from_distribution() -> dict:
@@ -392,8 +394,8 @@ def project_metadata(root: Path = ROOT) -> dict:
 def _requirements(root: Path) -> str:
     """The release's requirements.txt: course_lib from this folder (non-editable) with JupyterLab."""
     return ("# What the workbook needs: course_lib from this folder (installed, not editable), its\n"
-            "# runtime dependencies and JupyterLab (see pyproject.toml).\n"
-            f".[{STUDENT_EXTRA}]\n")
+            "# runtime dependencies, JupyterLab and scikit-learn for notebook 11 (see pyproject.toml).\n"
+            f".[{','.join(STUDENT_EXTRAS)}]\n")
 
 
 def _toml_list(values) -> str:
@@ -407,7 +409,7 @@ def _pyproject(root: Path) -> str:
     bank and ``_release.json`` as package data, and the ``course-lib`` console script.
     """
     project = project_metadata(root)
-    lab = project["optional-dependencies"].get(STUDENT_EXTRA, [])
+    extras = [f"{extra} = {_toml_list(project['optional-dependencies'].get(extra, []))}" for extra in STUDENT_EXTRAS]
     return "\n".join([
         "[build-system]",
         'requires = ["setuptools>=61"]',
@@ -422,7 +424,7 @@ def _pyproject(root: Path) -> str:
         f"dependencies = {_toml_list(project['dependencies'])}",
         "",
         "[project.optional-dependencies]",
-        f"{STUDENT_EXTRA} = {_toml_list(lab)}",
+        *extras,
         "",
         "[project.scripts]",
         'course-lib = "course_lib.__main__:main"',
@@ -431,7 +433,7 @@ def _pyproject(root: Path) -> str:
         'include = ["course_lib*"]',
         "",
         "[tool.setuptools.package-data]",
-        'course_lib = ["_release.json"]',
+        'course_lib = ["_release.json", "_datasets/*.npz"]',
         '"course_lib.grading.bank" = ["public_bank.json"]',
         "",
     ])
