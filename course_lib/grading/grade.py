@@ -330,8 +330,9 @@ def collect(paths: list, out_dir: Path) -> list[tuple[str, str, Path]]:
 
 
 def _prepare_out(out_dir: Path) -> None:
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ValueError(f"--out: {out_dir} is a file; expected a folder for the grades")
+    for candidate in (out_dir, *out_dir.resolve().parents):
+        if candidate.exists() and not candidate.is_dir():
+            raise ValueError(f"--out: expected a folder for the grades, but {candidate} is a file")
     if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
         raise ValueError(f"--out: {out_dir} exists and is not a grading folder (no {MARKER} in it); "
                          "choose a new or empty folder, nothing is overwritten")
@@ -459,15 +460,21 @@ def run(args) -> int:
         limits = sandbox.Limits(cell_timeout=args.cell_timeout, timeout=args.timeout, memory_mb=args.memory)
         if args.jobs is not None and args.jobs < 1:
             raise ValueError(f"--jobs: expected a positive integer, got {args.jobs}")
+        for candidate in (Path(args.out), *Path(args.out).resolve().parents):
+            if candidate.exists() and not candidate.is_dir():
+                raise ValueError(f"--out: expected a folder for the grades, but {candidate} is a file")
         missing = [str(p) for p in args.submissions if not Path(p).exists()]
         if missing:
-            raise ValueError(f"no such file or folder: {', '.join(missing)}")
+            raise ValueError(f"submissions: no such file or folder: {', '.join(missing)}")
         if not collect(args.submissions, Path(args.out)):
-            raise ValueError(f"no *.ipynb file found in {', '.join(map(str, args.submissions))}")
+            raise ValueError(f"submissions: no *.ipynb found in {', '.join(map(str, args.submissions))}")
         start = time.monotonic()
         rows = grade_batch(args.submissions, args.out, limits, args.jobs, args.force)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: cannot use {exc.filename or args.out}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     ok = sum(1 for _, r in rows if r.status == statuses.OK)
     isolation = sandbox.isolation()

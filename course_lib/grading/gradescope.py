@@ -52,10 +52,9 @@ exec "$PYTHON" -m course_lib.grading.gradescope --autograde "$ROOT"
 
 
 def _requirements() -> str:
-    import tomllib  # Python 3.11+, needed only where the bundle is built
+    from .release import project_metadata  # tomllib / tomli, or importlib.metadata on Python 3.10
 
-    with open(PROJECT_DIR / "pyproject.toml", "rb") as handle:
-        dependencies = tomllib.load(handle)["project"]["dependencies"]
+    dependencies = project_metadata(PROJECT_DIR)["dependencies"]
     return "# course_lib's runtime dependencies (from pyproject.toml)\n" + "\n".join(dependencies) + "\n"
 
 
@@ -69,6 +68,13 @@ def _package_files():
 def build_bundle(out_zip, force: bool = False) -> Path:
     """Write the autograder zip to ``out_zip`` (an existing file is kept unless ``force``)."""
     out_zip = Path(out_zip)
+    if out_zip.is_dir():
+        raise ValueError(f"--out: expected the path of a .zip file, but {out_zip} is a folder")
+    for parent in out_zip.resolve().parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise ValueError(f"--out: expected a folder above the bundle, but {parent} is a file")
+            break
     if out_zip.exists() and not force:
         raise ValueError(f"--out: {out_zip} exists; pass --force to replace it")
     out_zip.parent.mkdir(parents=True, exist_ok=True)
@@ -149,6 +155,9 @@ def run(args) -> int:
         path = build_bundle(args.out, args.force)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: --out: cannot write {exc.filename or args.out}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     print(f"wrote {path}: upload it as the Gradescope autograder (Ubuntu image, Python 3.10+)")
     return 0
