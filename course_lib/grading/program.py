@@ -436,10 +436,28 @@ class Program:
             if isinstance(node, ast.Name):  # an alias: f = g
                 queue.append((node.id, via))
                 continue
-            if not isinstance(node, (*_SCOPES,)):
-                continue
             where = self.cells[statement.cell].label
             own = "" if current == name else f" (in `{current}`, which `{name}` calls)"
+            if not isinstance(node, (*_SCOPES,)):  # an expression: f = np.vectorize(g), f = make(...)
+                if not isinstance(node, ast.expr):
+                    continue
+                for inner in ast.walk(node):
+                    kind = _LOOP_NODES.get(type(inner))
+                    if kind is None and isinstance(inner, ast.Call):
+                        called = inner.func.attr if isinstance(inner.func, ast.Attribute) else (
+                            inner.func.id if isinstance(inner.func, ast.Name) else "")
+                        kind = LOOP_CALLS.get(called)
+                    if kind and not loop:
+                        loop = f"{kind} at line {inner.lineno} of {where}{own}"
+                    if isinstance(inner, ast.Attribute) and _root(inner) in modules:
+                        reached.add(inner.attr)
+                    elif isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Load):
+                        if inner.id in objects:
+                            reached.add(inner.id)
+                        queue.append((inner.id, name))
+                    elif isinstance(inner, ast.Lambda):
+                        queue.extend((n, name) for n in free_names(inner))
+                continue
             for inner in ast.walk(node):
                 kind = _LOOP_NODES.get(type(inner))
                 if kind is None and isinstance(inner, ast.Call):
