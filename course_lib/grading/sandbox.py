@@ -163,7 +163,7 @@ def _numpy_dirs() -> list:
 def _site_dirs() -> set:
     dirs = set(site.getsitepackages()) | {site.getusersitepackages()}
     dirs |= {p for p in sys.path if p.rstrip("/").endswith(("site-packages", "dist-packages"))}
-    for pattern in ("/usr/lib/python3*/site-packages", "/usr/lib/python3*/dist-packages", "/usr/lib/python3/dist-packages",
+    for pattern in ("/usr/lib/python3*/site-packages", "/usr/lib/python3*/dist-packages",
                     "/usr/local/lib/python3*/site-packages", "/usr/local/lib/python3*/dist-packages"):
         dirs.update(glob.glob(pattern))
     return {os.path.realpath(d) for d in dirs if os.path.isdir(d)}
