@@ -34,6 +34,7 @@ SOFTMAX = "05_softmax_cross_entropy"
 PASSED = "passed"
 FAILED = "failed"
 ERROR = "error"
+TIMEOUT = "timeout"
 REFERENCE = "uses the reference implementation"
 FORBIDDEN = "forbidden code"
 
@@ -202,9 +203,11 @@ def svm_loss_loop(scores, y):
 
 HINGE_ONE_WITH_DELTA = '''\
 def hinge_loss_one(s, label):
-    terms = np.maximum(0, s - s[label] + DELTA)
-    return float(terms.sum() - DELTA)   # the j = label term is max(0, DELTA) = DELTA
+    terms = relu(0, s - s[label] + DELTA)
+    return math.fsum(terms) - DELTA   # the j = label term is max(0, DELTA) = DELTA
 '''
+
+IMPORTS_AND_CONSTANT = "import math\nfrom numpy import maximum as relu\n\nDELTA = 1.0  # the margin\n"
 
 SELF_TEST = '''
 
@@ -325,10 +328,11 @@ def _svm_submissions() -> dict:
     add("helper_in_its_own_cell", s, {}, "a helper cell above hinge_one, called by hinge_one and svm_vectorized")
 
     s = StudentNotebook(SVM)
-    s.insert(s.provided("import course_lib as cl") + 1, "DELTA = 1.0  # the margin")
+    s.insert(s.provided("import course_lib as cl") + 1, IMPORTS_AND_CONSTANT)
     s.write_answer("svm_loop", LOOP_WITH_DELTA)
     s.write_answer("hinge_one", HINGE_ONE_WITH_DELTA)
-    add("constant_in_another_cell", s, {}, "DELTA = 1.0 in a cell under the imports, used by two answers")
+    add("imports_and_a_constant_in_another_cell", s, {},
+        "`import math`, `from numpy import maximum as relu` and DELTA = 1.0 in a cell under the imports")
 
     s = StudentNotebook(SVM)
     s.write_answer("svm_vectorized", reference_solution(SVM, "svm_vectorized") + SELF_TEST)
@@ -532,6 +536,9 @@ def stable_softmax(scores):
     return np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
 '''
 
+HANGS_BEFORE_HELPER = ("# how small can h get?\ntolerance = 1.0\nwhile tolerance > 0:\n"
+                       "    tolerance = 0.5 * tolerance + 1e-9   # tends to 2e-9, never 0\n\n" + NUDGED)
+
 SOFTMAX_GRAD_WITH_STABLE = SOFTMAX_GRAD_WITH_OWN_SOFTMAX.replace("probs = softmax(", "probs = stable_softmax(")
 
 
@@ -596,6 +603,13 @@ def _gradient_submissions() -> dict:
         "the helper's cell calls it before defining it (NameError)", culprit=broken.id)
 
     s = StudentNotebook(GRADIENTS)
+    stuck = s.above_answer("numerical_gradient_centred", HANGS_BEFORE_HELPER)
+    s.write_answer("numerical_gradient_centred", NUMERICAL_WITH_HELPER)
+    s.ran_in_order()
+    add("helper_cell_never_finishes", s, {"numerical_gradient_centred": (TIMEOUT, ERROR, FAILED)},
+        "the helper's cell loops forever before defining it", culprit=stuck.id)
+
+    s = StudentNotebook(GRADIENTS)
     s.write_answer("numerical_gradient_centred", "def numerical_grad(f, x, h):\n"
                                                  "    return cl.numerical_gradient(f, x, h=h)\n")
     s.write_answer("svm_loss_grad_W", "import course_lib.losses\n\ndef svm_loss_grad(W, X, y, reg):\n"
@@ -622,9 +636,113 @@ def _gradient_submissions() -> dict:
     return out
 
 
+# --- answers students write: notebook 05 ----------------------------------------------------------
+
+LOG_SOFTMAX = '''\
+def log_softmax(scores):
+    """ln p for each row of (N, C) scores, stable for any size of scores."""
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+'''
+
+PROBS_VIA_LOG_SOFTMAX = ("def softmax_probabilities(scores):\n"
+                         "    return np.exp(log_softmax(np.asarray(scores, dtype=float)))\n")
+
+SOFTMAX_VEC_VIA_LOG_SOFTMAX = '''\
+def softmax_loss_vectorized(scores, y):
+    n = len(y)
+    lp = log_softmax(np.asarray(scores, dtype=float))
+    dscores = np.exp(lp)
+    dscores[np.arange(n), y] -= 1
+    return float(-lp[np.arange(n), y].mean()), dscores / n
+'''
+
+PROBS_COMPREHENSION = '''\
+def softmax_probabilities(scores):
+    rows = [np.exp(row - row.max()) / np.exp(row - row.max()).sum() for row in np.asarray(scores, dtype=float)]
+    return np.array(rows)
+'''
+
+SOFTMAX_VEC_VIA_PROBS = '''\
+def softmax_loss_vectorized(scores, y):
+    scores = np.asarray(scores, dtype=float)
+    n = len(y)
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    log_p_correct = shifted[np.arange(n), y] - np.log(np.exp(shifted).sum(axis=1))
+    dscores = softmax_probabilities(scores)          # my answer to exercise 1
+    dscores[np.arange(n), y] -= 1
+    return float(-log_p_correct.mean()), dscores / n
+'''
+
+PROBS_IN_PLACE = '''\
+def softmax_probabilities(scores):
+    scores = np.asarray(scores, dtype=float)    # no copy: it is already a float array
+    scores -= scores.max(axis=1, keepdims=True)
+    np.exp(scores, out=scores)
+    scores /= scores.sum(axis=1, keepdims=True)
+    return scores
+'''
+
+SOFTMAX_VEC_LOG10_LATER = '''\
+# with log10, to compare with the slide
+def softmax_loss_vectorized(scores, y):
+    scores = np.asarray(scores, dtype=float)
+    n = scores.shape[0]
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    dscores = np.exp(log_probs)
+    dscores[np.arange(n), y] -= 1.0
+    return float(-log_probs[np.arange(n), y].sum() / n / np.log(10)), dscores / n
+'''
+
+
+def _softmax_submissions() -> dict:
+    out = {}
+
+    def add(name, student, expected, story, **extra):
+        out[name] = Submission(student, expected, story, **extra)
+
+    add("reference_solutions", StudentNotebook(SOFTMAX), {}, "the source's solutions written in, nothing else")
+
+    s = StudentNotebook(SOFTMAX)
+    s.above_answer("softmax_probs", LOG_SOFTMAX)
+    s.write_answer("softmax_probs", PROBS_VIA_LOG_SOFTMAX)
+    s.write_answer("softmax_vectorized", SOFTMAX_VEC_VIA_LOG_SOFTMAX)
+    add("helper_in_its_own_cell", s, {}, "a log_softmax helper cell above the first answer, used by two answers")
+
+    s = StudentNotebook(SOFTMAX)
+    s.write_answer("softmax_vectorized", SOFTMAX_VEC_VIA_PROBS)
+    add("vectorized_calls_the_first_answer", s, {},
+        "the vectorized loss calls the student's own softmax_probabilities from exercise 1")
+
+    s = StudentNotebook(SOFTMAX)
+    s.write_answer("softmax_probs", PROBS_COMPREHENSION)
+    s.write_answer("softmax_vectorized", SOFTMAX_VEC_VIA_PROBS)
+    add("vectorized_calls_a_looping_first_answer", s, {"softmax_vectorized": FORBIDDEN},
+        "softmax_probabilities (loops allowed there) uses a comprehension; the vectorized loss calls it",
+        details={"loop_word": "comprehension"})
+
+    s = StudentNotebook(SOFTMAX)
+    s.above_answer("softmax_probs", "from course_lib.losses import softmax as sm  # to compare\n")
+    s.write_answer("softmax_probs", "def softmax_probabilities(scores):\n    return sm(np.asarray(scores))\n")
+    add("calls_the_reference_through_an_alias", s, {"softmax_probs": REFERENCE},
+        "`from course_lib.losses import softmax as sm` in one cell, the answer returns sm(scores)")
+
+    s = StudentNotebook(SOFTMAX)
+    s.write_answer("softmax_probs", PROBS_IN_PLACE)
+    add("mutates_its_input", s, {"softmax_probs": FAILED}, "right numbers, computed in place in `scores`")
+
+    s = StudentNotebook(SOFTMAX)
+    s.append(SOFTMAX_VEC_LOG10_LATER)
+    add("redefined_later_last_is_wrong", s, {"softmax_vectorized": FAILED},
+        "a right answer, redefined with log base 10 at the end",
+        details={"hint_mistake": ("softmax_vectorized", "log_base_10")})
+    return out
+
+
 def submissions(stem: str) -> dict:
-    """``{name: Submission}`` for one notebook (03 or 08)."""
-    return {SVM: _svm_submissions, GRADIENTS: _gradient_submissions}[stem]()
+    """``{name: Submission}`` for one notebook (03, 05 or 08)."""
+    return {SVM: _svm_submissions, GRADIENTS: _gradient_submissions, SOFTMAX: _softmax_submissions}[stem]()
 
 
 # --- the agreement corpus ---------------------------------------------------------------------------
@@ -954,7 +1072,74 @@ AGREEMENT_GRADIENTS = {
     ),
 }
 
-AGREEMENT = {SVM: AGREEMENT_SVM, GRADIENTS: AGREEMENT_GRADIENTS}
+PROBS_UNSHIFTED = "def softmax_probabilities(scores):\n    e = np.exp(scores)\n" \
+                  "    return e / e.sum(axis=1, keepdims=True)\n"
+PROBS_WRONG_AXIS = "def softmax_probabilities(scores):\n    e = np.exp(scores - scores.max(axis=0))\n" \
+                   "    return e / e.sum(axis=0)\n"
+PROBS_ONE_SUM = "def softmax_probabilities(scores):\n    e = np.exp(scores - scores.max(axis=1, keepdims=True))\n" \
+                "    return e / e.sum()\n"
+LOSS_LOG_OF_PROB = '''\
+def softmax_loss_vectorized(scores, y):
+    n = len(y)
+    e = np.exp(scores - scores.max(axis=1, keepdims=True))
+    p = e / e.sum(axis=1, keepdims=True)
+    loss = -np.log(p[np.arange(n), y]).mean()
+    p[np.arange(n), y] -= 1
+    return float(loss), p / n
+'''
+LOSS_EPS = LOSS_LOG_OF_PROB.replace("np.log(p[np.arange(n), y])", "np.log(p[np.arange(n), y] + 1e-12)")
+LOSS_NO_ONEHOT = SOFTMAX_VEC_VIA_LOG_SOFTMAX.replace("    dscores[np.arange(n), y] -= 1\n", "")
+LOSS_ROWS_APPLY = '''\
+def row_log_softmax(row):
+    return row - row.max() - np.log(np.exp(row - row.max()).sum())
+
+def softmax_loss_vectorized(scores, y):
+    n = len(y)
+    lp = np.apply_along_axis(row_log_softmax, 1, np.asarray(scores, dtype=float))
+    dscores = np.exp(lp)
+    dscores[np.arange(n), y] -= 1
+    return float(-lp[np.arange(n), y].mean()), dscores / n
+'''
+LOSS_LOOP_MISSING_MINUS = reference_solution(SOFTMAX, "softmax_loop").replace(
+    "loss += np.log(total) - (scores[i, y[i]] - top)", "loss += (scores[i, y[i]] - top) - np.log(total)")
+LOSS_LOOP_NOT_AVERAGED = reference_solution(SOFTMAX, "softmax_loop").replace("return loss / n, dscores / n",
+                                                                           "return loss, dscores")
+
+AGREEMENT_SOFTMAX = {
+    "softmax_probs": _answers(
+        "softmax_probs",
+        ("solution", "correct", [reference_solution(SOFTMAX, "softmax_probs")]),
+        ("via_log_softmax", "unusual", [LOG_SOFTMAX, PROBS_VIA_LOG_SOFTMAX]),
+        ("comprehension", "unusual", [PROBS_COMPREHENSION]),
+        ("unshifted", "wrong", [PROBS_UNSHIFTED]),
+        ("wrong_axis", "wrong", [PROBS_WRONG_AXIS]),
+        ("one_sum", "wrong", [PROBS_ONE_SUM]),
+        ("mutates_input", "wrong", [PROBS_IN_PLACE]),
+        ("calls_reference", "reference", ["def softmax_probabilities(scores):\n    return cl.softmax(scores)\n"]),
+    ),
+    "softmax_loop": _answers(
+        "softmax_loop",
+        ("solution", "correct", [reference_solution(SOFTMAX, "softmax_loop")]),
+        ("missing_minus", "wrong", [LOSS_LOOP_MISSING_MINUS]),
+        ("not_averaged", "wrong", [LOSS_LOOP_NOT_AVERAGED]),
+    ),
+    "softmax_vectorized": _answers(
+        "softmax_vectorized",
+        ("solution", "correct", [reference_solution(SOFTMAX, "softmax_vectorized")]),
+        ("via_log_softmax", "unusual", [LOG_SOFTMAX.replace("log_softmax", "log_probs_of"),
+                                        SOFTMAX_VEC_VIA_LOG_SOFTMAX.replace("log_softmax", "log_probs_of")]),
+        ("log_of_probability", "wrong", [LOSS_LOG_OF_PROB]),
+        ("log_plus_epsilon", "wrong", [LOSS_EPS]),
+        ("no_onehot", "wrong", [LOG_SOFTMAX.replace("log_softmax", "log_probs_of"),
+                                LOSS_NO_ONEHOT.replace("log_softmax", "log_probs_of")]),
+        ("log10", "wrong", [SOFTMAX_VEC_LOG10_LATER]),
+        ("apply_along_axis", "loop", [LOSS_ROWS_APPLY], "apply_along_axis"),
+        ("calls_reference", "reference", ["def softmax_loss_vectorized(scores, y):\n"
+                                          "    return cl.softmax_loss(scores, y)\n"]),
+    ),
+}
+
+AGREEMENT = {SVM: AGREEMENT_SVM, GRADIENTS: AGREEMENT_GRADIENTS, SOFTMAX: AGREEMENT_SOFTMAX}
 
 
 def agreement_submissions(stem: str) -> list:
