@@ -191,6 +191,21 @@ def test_a_loop_in_an_earlier_answer_the_vectorized_one_calls_is_a_loop(graded):
     assert calls_a_loop_free_one["softmax_vectorized"].status == PASSED
 
 
+def test_a_global_of_a_provided_cell_is_the_one_the_kernel_had(graded):
+    ex = _by_id(_result(graded, SVM, "answer_uses_a_global_of_a_provided_cell"))["svm_loop"]
+    public = [c for c in ex.cases if not c.hidden]
+    assert public[0].passed, "the lecture's case has C = 3 classes: right if the provided cell's C = 3 was defined"
+    assert not public[1].passed and ex.status in (FAILED, "error") and "NameError" not in _all_text(ex)
+
+
+def test_a_constant_changed_later_counts_with_its_last_value(graded):
+    exercises = _by_id(_result(graded, SVM, "constant_changed_by_a_later_experiment"))
+    for exercise_id in ("hinge_one", "svm_loop"):
+        ex = exercises[exercise_id]
+        first_public = next(c for c in ex.cases if not c.hidden)  # the lecture's example: its loss changes with DELTA
+        assert ex.status == FAILED and not first_public.passed, (exercise_id, [(c.label, c.passed) for c in ex.cases])
+
+
 def test_a_check_cell_is_not_run(graded):
     result = _result(graded, SVM, "check_cell_redefines_the_answer")
     assert _by_id(result)["hinge_one"].status == PASSED, _statuses(result)

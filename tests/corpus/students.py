@@ -209,6 +209,22 @@ def hinge_loss_one(s, label):
 
 IMPORTS_AND_CONSTANT = "import math\nfrom numpy import maximum as relu\n\nDELTA = 1.0  # the margin\n"
 
+LOOP_USES_PROVIDED_C = '''\
+def svm_loss_loop(scores, y):
+    n = scores.shape[0]
+    loss, dscores = 0.0, np.zeros(scores.shape)
+    for i in range(n):
+        for j in range(C):              # C from the cell above: 3 classes
+            if j != y[i] and scores[i, j] - scores[i, y[i]] + 1 > 0:
+                loss += scores[i, j] - scores[i, y[i]] + 1
+                dscores[i, j] += 1
+                dscores[i, y[i]] -= 1
+    return loss / n, dscores / n
+'''
+
+HELPER_SELF_CHECK = ("\n# same as course_lib?\n"
+                     "print(np.isclose(hinge_margins(scores, y).sum() / 3, cl.svm_loss(scores, y)[0]))\n")
+
 SELF_TEST = '''
 
 # my own test: the vectorized version agrees with the loops on random data
@@ -333,6 +349,25 @@ def _svm_submissions() -> dict:
     s.write_answer("hinge_one", HINGE_ONE_WITH_DELTA)
     add("imports_and_a_constant_in_another_cell", s, {},
         "`import math`, `from numpy import maximum as relu` and DELTA = 1.0 in a cell under the imports")
+
+    s = StudentNotebook(SVM)
+    s.insert(s.provided("import course_lib as cl") + 1, IMPORTS_AND_CONSTANT)
+    s.write_answer("svm_loop", LOOP_WITH_DELTA)
+    s.write_answer("hinge_one", HINGE_ONE_WITH_DELTA)
+    s.append("DELTA = 2.0  # what if the margin were 2?\nprint(svm_loss_loop(scores, y)[0])\n")
+    add("constant_changed_by_a_later_experiment", s, {"hinge_one": FAILED, "svm_loop": FAILED},
+        "DELTA = 1.0 used by two answers, set to 2.0 by an experiment at the end (the kernel's last value counts)")
+
+    s = StudentNotebook(SVM)
+    s.write_answer("svm_loop", LOOP_USES_PROVIDED_C)
+    add("answer_uses_a_global_of_a_provided_cell", s, {"svm_loop": (FAILED, ERROR)},
+        "svm_loss_loop loops over range(C), the provided cell's C = 3: right on 3 classes only (IndexError on 2)")
+
+    s = StudentNotebook(SVM)
+    s.above_answer("svm_vectorized", HINGE_MARGINS + HELPER_SELF_CHECK)
+    s.write_answer("svm_vectorized", VECTORIZED_WITH_HELPER)
+    add("helper_cell_compares_with_the_reference", s, {},
+        "the helper's cell also prints a comparison with cl.svm_loss (top-level test code, not the answer)")
 
     s = StudentNotebook(SVM)
     s.write_answer("svm_vectorized", reference_solution(SVM, "svm_vectorized") + SELF_TEST)
