@@ -224,9 +224,24 @@ def _decoded(reply: dict) -> dict:
 def _judge_exercise(ex, prog, statements, findings, defined, exec_replies, replies) -> ExerciseResult:
     result = ExerciseResult(ex.id, ex.title, float(ex.points), 0.0, statuses.FAILED)
     problem = _cell_problem(prog, ex, statements, exec_replies)
-    if not defined or all(r.get("missing") for r in replies):
-        result.status = statuses.MISSING
-        result.message = problem or f"no cell defines `{ex.answer}`"
+    if not defined:
+        broken = next((c for c in prog.cells if c.problem and ex.answer in
+                       matching.NotebookCell(0, "code", c.source).defines), None)
+        if broken is not None:
+            result.status, result.message = statuses.ERROR, f"{broken.label} defines `{ex.answer}` but {broken.problem}"
+        else:
+            result.status, result.message = statuses.MISSING, f"no cell defines `{ex.answer}`"
+        return result
+    if all(r.get("missing") for r in replies):
+        cut = next((exec_replies[s.cell] for s in statements if s.cell in exec_replies and (
+            "killed" in exec_replies[s.cell] or "error" in exec_replies[s.cell])), None)
+        if cut is None:
+            result.status = statuses.MISSING
+        elif "killed" in cut:
+            result.status = judge._KILLED.get(cut["killed"], statuses.CRASHED)
+        else:
+            result.status = judge._error_status(cut["error"])
+        result.message = problem or f"the cells ran but did not define `{ex.answer}`"
         return result
     cases = _cases(ex)
     verdict = judge.judge(ex, cases, replies, findings, expected=lambda index: _expected(ex.id, index))
@@ -315,8 +330,9 @@ def collect(paths: list, out_dir: Path) -> list[tuple[str, str, Path]]:
 
 
 def _prepare_out(out_dir: Path) -> None:
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ValueError(f"--out: {out_dir} is a file; expected a folder for the grades")
+    for candidate in (out_dir, *out_dir.resolve().parents):
+        if candidate.exists() and not candidate.is_dir():
+            raise ValueError(f"--out: expected a folder for the grades, but {candidate} is a file")
     if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
         raise ValueError(f"--out: {out_dir} exists and is not a grading folder (no {MARKER} in it); "
                          "choose a new or empty folder, nothing is overwritten")
@@ -417,6 +433,9 @@ def grade_batch(paths: list, out_dir, limits: sandbox.Limits | None = None, jobs
     columns = [ex.id for ex in all_exercises() if any(ex.id in {e.id for e in r.exercises} for _, _, r in rows)]
     report.atomic_write(str(out_dir / "grades.csv"), report.grades_csv(rows, columns))
     report.atomic_write(str(out_dir / "exercises.csv"), report.exercises_csv(rows))
+    report.atomic_write(str(out_dir / "grading.json"), json.dumps(
+        {"isolation": sandbox.isolation(), "grader_version": version, "limits": repr(limits),
+         "submissions": len(rows)}, indent=1) + "\n")
     return [(name, result) for name, _, result in rows]
 
 
@@ -441,15 +460,21 @@ def run(args) -> int:
         limits = sandbox.Limits(cell_timeout=args.cell_timeout, timeout=args.timeout, memory_mb=args.memory)
         if args.jobs is not None and args.jobs < 1:
             raise ValueError(f"--jobs: expected a positive integer, got {args.jobs}")
+        for candidate in (Path(args.out), *Path(args.out).resolve().parents):
+            if candidate.exists() and not candidate.is_dir():
+                raise ValueError(f"--out: expected a folder for the grades, but {candidate} is a file")
         missing = [str(p) for p in args.submissions if not Path(p).exists()]
         if missing:
-            raise ValueError(f"no such file or folder: {', '.join(missing)}")
+            raise ValueError(f"submissions: no such file or folder: {', '.join(missing)}")
         if not collect(args.submissions, Path(args.out)):
-            raise ValueError(f"no *.ipynb file found in {', '.join(map(str, args.submissions))}")
+            raise ValueError(f"submissions: no *.ipynb found in {', '.join(map(str, args.submissions))}")
         start = time.monotonic()
         rows = grade_batch(args.submissions, args.out, limits, args.jobs, args.force)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: cannot use {exc.filename or args.out}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     ok = sum(1 for _, r in rows if r.status == statuses.OK)
     isolation = sandbox.isolation()

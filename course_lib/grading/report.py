@@ -210,7 +210,8 @@ def merge_gradescope(results: list) -> dict:
     for number, test in enumerate(tests, start=1):
         test["number"] = str(number)
     return {"score": sum(r["score"] for r in results), "output": "\n".join(r["output"] for r in results),
-            "output_format": "text", "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
+            "output_format": "text", "visibility": "visible", "stdout_visibility": "hidden", "tests": tests,
+            "extra_data": {"course_lib": [r.get("extra_data", {}).get("course_lib", {}) for r in results]}}
 
 
 def spreadsheet_safe(value) -> str:

@@ -82,7 +82,7 @@ class Limits:
     timeout: float = 60.0
     memory_mb: int = 1024
     max_restarts: int = 3
-    disk_mb: int = 64
+    disk_mb: int = 16
     max_processes: int = 16
 
     def __post_init__(self):
@@ -333,15 +333,15 @@ class Worker:
                                                 env={"PATH": "/usr/bin:/bin"}, start_new_session=True)
             else:
                 self.home = tempfile.mkdtemp(prefix="course_lib_grade_")
-                uid = FALLBACK_UID if os.geteuid() == 0 else None
-                if uid is not None:
-                    os.chown(self.home, uid, uid)
+                if os.geteuid() == 0:  # the worker drops to this uid itself, after its imports
+                    os.chown(self.home, FALLBACK_UID, FALLBACK_UID)
+                    settings["uid"] = FALLBACK_UID
+                    python_args[-1] = json.dumps(settings)
                 self.process = subprocess.Popen([os.path.realpath(sys.executable), *python_args],
                                                 pass_fds=(cmd_read, result_write), stdin=subprocess.DEVNULL,
                                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=self.home,
                                                 env={**_environment(self.home), "TMPDIR": self.home},
-                                                start_new_session=True, user=uid, group=uid,
-                                                extra_groups=[] if uid is not None else None)
+                                                start_new_session=True)
         except BaseException:
             self.close()
             raise
