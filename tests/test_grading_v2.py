@@ -1,6 +1,6 @@
 """Grading v2 (issue 10): the grader grades the notebook the student actually ran, with the judge of check().
 
-Submissions are the real notebooks 03 and 08 as students edit them (``tests/corpus/students.py``):
+Submissions are the real notebooks 03, 05 and 08 as students edit them (``tests/corpus/students.py``):
 helpers, constants and redefinitions in other cells count, the last definition wins, provided
 cells run from the source, check cells do not run, a failing or hanging cell costs only the
 answers that depend on it. Every submission is graded in ONE batch (module fixture, two jobs,
@@ -328,7 +328,10 @@ def _compare(answer, checked: dict, ex) -> list:
         return [("check() ran", False, checked["error"])]
     public = {c.label: c.passed for c in ex.cases if not c.hidden}
     hidden = [c.passed for c in ex.cases if c.hidden]
+    both_say_reference = checked["reference"] and ex.status == REFERENCE
     for label, mark in checked["marks"].items():
+        if both_say_reference:
+            break  # what a reference call returns depends on the course_lib installed (checkout, release, sandbox)
         if label in public:  # a case the grader ran: check() must have reported it the same way
             units.append((f"case '{label}'", mark == public[label],
                           f"check {'did not report it' if mark is None else mark}, grader {public[label]}"))
@@ -344,7 +347,7 @@ def _compare(answer, checked: dict, ex) -> list:
     units.append(("reference use", checked["reference"] == (ex.status == REFERENCE),
                   f"check says it uses the reference: {checked['reference']}, grader {ex.status}"))
     publics_pass = all(m is not False for m in checked["marks"].values()) and all(public.values())
-    if not (publics_pass and not checked["hint"]):
+    if not (publics_pass and not checked["hint"]) and not both_say_reference:
         grader_hint = " ".join((ex.hint or "").split())
         units.append(("hint", checked["hint"] == grader_hint, f"check {checked['hint']!r}, grader {grader_hint!r}"))
     return units
