@@ -641,5 +641,6 @@ def test_gradescope_a_complex_answer_scores_nothing(tmp_path):
     with kit.registered():
         results, _ = _autograde(tmp_path, {"zz_grader_test.ipynb": kit.notebook(cells)})
     double = [t for t in results["tests"] if "double_it" in t.get("tags", [])]
-    assert double and double[0]["score"] == 0
+    assert double, f"not graded: {results['output']}"
+    assert double[0]["score"] == 0
     assert results["score"] == kit.TOTAL - kit.POINTS["double_it"]
