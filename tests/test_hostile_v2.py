@@ -25,6 +25,7 @@ import ctypes
 import json
 import os
 import pwd
+import re
 import secrets
 import shutil
 import signal
@@ -52,6 +53,7 @@ LIMITS = {"cell_timeout": 2, "timeout": 20, "memory_mb": 512, "max_restarts": 4}
 MAIN_TIMEOUT, NEIGHBOURS_TIMEOUT = 240, 150  # seconds before a stuck batch is killed (it should take < 60)
 SECRETS = (kit.SECRET_LABEL, "98765", "87654321")  # the hidden label; SECRET_NUMBER printed two ways
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+SIZE_WORDS = r"too (large|long|big)|at most|characters|bytes|\bMi?B\b|size"
 MAX_GRADER_RSS_MIB = 512  # a grader with numpy needs ~100: big cells and frame floods must not add more
 _DUMMY = attacks.Context("0" * 12, "/out", "/subs", "/classmate", 1, "/repo")
 MAIN_ATTACKS = sorted(attacks.suite(_DUMMY).main)
@@ -415,8 +417,11 @@ def test_clean_submissions_get_full_marks(run):
                                                                           row["exercises"]]
 
 
-def _assert_gained_nothing(results: dict, name: str, attack: attacks.Attack) -> None:
+def _assert_gained_nothing(results: dict, name: str, attack: attacks.Attack, clean: str) -> None:
+    """The attacked exercises get an expected status (0 points unless passed); every other one fares as in
+    the clean submission ``clean`` of the same batch (full marks, unless the grader fails it for everyone)."""
     assert name in results, f"{name}: no result (the batch did not finish?)"
+    baseline = {ex["id"]: ex for ex in results.get(clean, {}).get("exercises", [])}
     row = results[name]
     score = sum(ex["score"] for ex in row["exercises"])
     if attack.whole_submission and row["status"] != "ok":
@@ -432,18 +437,19 @@ def _assert_gained_nothing(results: dict, name: str, attack: attacks.Attack) -> 
             if ex["status"] != "passed":
                 assert ex["score"] == 0
         elif not attack.whole_submission:
-            assert ex["status"] == "passed", (exercise_id, ex["status"], ex["message"])
-            assert ex["score"] == ex["points"]
+            reference = baseline.get(exercise_id, {"status": "passed", "score": ex["points"]})
+            assert (ex["status"], ex["score"]) == (reference["status"], reference["score"]), \
+                (exercise_id, ex["status"], ex["message"])
 
 
 @pytest.mark.parametrize("name", MAIN_ATTACKS)
 def test_an_attack_gains_nothing(run, name):
-    _assert_gained_nothing(run.main.results, name, run.suite.main[name])
+    _assert_gained_nothing(run.main.results, name, run.suite.main[name], "aaa_good")
 
 
 @pytest.mark.parametrize("name", NEIGHBOUR_ATTACKS)
 def test_a_neighbour_gains_nothing_and_loses_nothing(run, name):
-    _assert_gained_nothing(run.neighbours.results, name, run.suite.neighbours[name])
+    _assert_gained_nothing(run.neighbours.results, name, run.suite.neighbours[name], "b2_good")
 
 
 def test_big_cells_are_refused_with_a_reason(run):
@@ -452,9 +458,11 @@ def test_big_cells_are_refused_with_a_reason(run):
         assert row is not None, f"{name}: not graded"
         if row["status"] == "ok":
             ex = {e["id"]: e for e in row["exercises"]}["double_it"]
-            assert ex["status"] != "passed" and ex["message"], (name, ex["status"], ex["message"])
+            assert ex["status"] != "passed", (name, ex["status"], ex["message"])
+            message = ex["message"]
         else:
-            assert row["message"]
+            message = row["message"]
+        assert re.search(SIZE_WORDS, message, re.IGNORECASE), f"{name}: no word of its size: {message!r}"
 
 
 # --- what reached the outputs and the host -------------------------------------------------------------
