@@ -51,7 +51,8 @@ ROOT = os.geteuid() == 0
 TEST_USER = "cl_redteam"
 LIMITS = {"cell_timeout": 2, "timeout": 20, "memory_mb": 512, "max_restarts": 4}
 MAIN_TIMEOUT, NEIGHBOURS_TIMEOUT = 240, 150  # seconds before a stuck batch is killed (it should take < 60)
-SECRETS = (kit.SECRET_LABEL, "98765", "87654321")  # the hidden label; SECRET_NUMBER printed two ways
+# the hidden label; the hidden input SECRET_NUMBER printed two ways; its expected output 2x and the mistake's 3x
+SECRETS = (kit.SECRET_LABEL, "98765", "87654321", "197530", "1.97530", "296296", "2.96296")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SIZE_WORDS = r"too (large|long|big)|at most|characters|bytes|\bMi?B\b|size"
 MAX_GRADER_RSS_MIB = 512  # a grader with numpy needs ~100: big cells and frame floods must not add more
@@ -404,6 +405,12 @@ def test_the_grader_ran_as_intended(run):
     assert report, "no report from the grader process"
     assert report["course_lib"] == run.ctx.course_lib_dir
     assert (report["uid"] == 0) == (run.mode == "root")
+
+
+def test_the_sandbox_is_bubblewrap(run):
+    row = run.main.results.get("aaa_good")
+    assert row is not None, "the clean submission was not graded"
+    assert row.get("isolation") == "bubblewrap", row.get("isolation")
 
 
 def test_clean_submissions_get_full_marks(run):
