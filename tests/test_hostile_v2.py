@@ -605,14 +605,20 @@ def test_a_cache_entry_forged_by_hand_is_rejected(tmp_path):
 
 
 def test_a_cache_entry_replayed_from_another_submission_is_rejected(tmp_path):
-    good = _grade_one(tmp_path / "subs_good", "alice.ipynb", kit.notebook(kit.good_cells()), tmp_path / "good")
-    assert good["alice"].score == kit.TOTAL
-    bad = _grade_one(tmp_path / "subs_bad", "bob.ipynb", WRONG_DOUBLE, tmp_path / "bad")["bob"]
-    good_entries, bad_entries = _cache_entries(tmp_path / "good"), _cache_entries(tmp_path / "bad")
-    assert good_entries and bad_entries
-    for path in bad_entries:
-        path.write_bytes(good_entries[0].read_bytes())
-    again = _grade_one(tmp_path / "subs_bad", "bob.ipynb", WRONG_DOUBLE, tmp_path / "bad")["bob"]
+    """Alice's genuine entry copied over Bob's, in the same output folder (signed with the same key)."""
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    subs.mkdir()
+    (subs / "alice.ipynb").write_bytes(kit.notebook(kit.good_cells()))
+    with kit.registered():
+        first = dict(grade.grade_batch([subs], out, IN_PROCESS_LIMITS, jobs=1, progress=False))
+    bad = _grade_one(subs, "bob.ipynb", WRONG_DOUBLE, out)["bob"]
+    assert _double_it(first["alice"]) == "passed" and _double_it(bad) == "failed"
+    entries = _cache_entries(out)
+    bobs = [path for path in entries if b'"failed"' in path.read_bytes()]
+    alices = [path for path in entries if path not in bobs]
+    assert len(bobs) == 1 and len(alices) == 1, entries
+    bobs[0].write_bytes(alices[0].read_bytes())
+    again = _grade_one(subs, "bob.ipynb", WRONG_DOUBLE, out)["bob"]
     assert again.status == "ok" and _double_it(again) == "failed"
     assert again.score == bad.score
 
