@@ -56,9 +56,9 @@ SECRETS = (kit.SECRET_LABEL, "98765", "87654321", "197530", "1.97530", "296296",
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SIZE_WORDS = r"too (large|long|big)|at most|characters|bytes|\bMi?B\b|size"
 MAX_GRADER_RSS_MIB = 512  # a grader with numpy needs ~100: big cells and frame floods must not add more
-_DUMMY = attacks.Context("0" * 12, "/out", "/subs", "/classmate", 1, "/repo")
-MAIN_ATTACKS = sorted(attacks.suite(_DUMMY).main)
-NEIGHBOUR_ATTACKS = sorted(attacks.suite(_DUMMY).neighbours)
+_NAMES = attacks.suite(attacks.Context("0" * 12, "/out", "/subs", "/classmate", 1, "/repo"))  # names only
+MAIN_ATTACKS, NEIGHBOUR_ATTACKS = sorted(_NAMES.main), sorted(_NAMES.neighbours)
+del _NAMES
 
 
 # --- one mode's run -------------------------------------------------------------------------------

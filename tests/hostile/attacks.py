@@ -6,6 +6,9 @@ pipe of the grader, more disk, processes or memory than its share. An attack tha
 returns the right answer (``2 * x`` for ``double_it``), so a leak shows up as a passed exercise;
 when the sandbox holds, the same code returns ``x`` and the exercise fails.
 
+The grader runs only the statements an answer needs, so every side effect of an attack feeds a
+name its answer reads (``STOLEN = _steal()``, ``return 2 * x + 0 * len(_KEEP)``): it always runs.
+
 Attacks look for the grader's process by its command line (``--out`` and the run's token): the
 token keeps them from touching any other process of the machine, should the sandbox not hold.
 """
