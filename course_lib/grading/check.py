@@ -175,19 +175,46 @@ def findings_for(exercise: spec.Exercise, answer):
 
 # --- the report ------------------------------------------------------------------------
 
-def _short(x) -> str:
-    """A one-line description of plain data, at most about 90 characters."""
+def _digits(x, other) -> int:
+    """Significant digits (at least 4) that tell every differing entry of ``x`` from ``other``'s."""
+    try:
+        a, b = np.asarray(x, dtype=float), np.asarray(other, dtype=float)
+    except (TypeError, ValueError):
+        return 4
+    if a.shape != b.shape:
+        return 4
+    differ = np.flatnonzero(~((a == b) | (np.isnan(a) & np.isnan(b))))[:64]
+    needed = [len(spec.distinct(float(a.flat[i]), float(b.flat[i]))[0].lstrip("-").replace(".", "")
+                  .split("e")[0].lstrip("0")) for i in differ]
+    return min(max([4, *needed]), 17)
+
+
+def _short(x, other=None) -> str:
+    """A one-line description of plain data, at most about 90 characters.
+
+    With ``other`` (the value it is shown next to), numbers get the digits that tell them apart
+    from ``other``'s (the rule of :func:`spec.distinct`), so "expected 1.51, got 1.51" cannot happen.
+    """
     if x is None:
         return "None"
     if isinstance(x, tuple):
-        return "(" + ", ".join(_short(v) for v in x) + ")" if len(x) <= 3 else f"a tuple of {len(x)} values"
+        kind = "list" if isinstance(x, spec.PlainList) else "tuple"
+        if len(x) > 3:
+            return f"a {kind} of {len(x)} values"
+        pairs = other if isinstance(other, tuple) and len(other) == len(x) else (None,) * len(x)
+        body = ", ".join(_short(v, o) for v, o in zip(x, pairs))
+        return f"[{body}]  (a list)" if kind == "list" else f"({body})"
     if isinstance(x, np.ndarray):
+        digits = _digits(x, other) if other is not None else 4
+        style = {"float_kind": lambda v: f"{v:.{digits}g}"}
         if x.size <= 8:
-            body = np.array2string(x, precision=4, separator=", ", suppress_small=True).replace("\n", "")
+            body = np.array2string(x, separator=", ", formatter=style).replace("\n", "")
             return f"{body}  shape {x.shape}"
-        first = np.array2string(x.ravel()[:4], precision=4, separator=", ", suppress_small=True)
+        first = np.array2string(x.ravel()[:4], separator=", ", formatter=style)
         return f"array of shape {x.shape}, starting {first[:-1]}, ...]"
     if isinstance(x, float):
+        if isinstance(other, (int, float)) and not isinstance(other, bool) and other != x:
+            return spec.distinct(x, float(other))[0] if _digits(x, other) > 6 else f"{x:.6g}"
         return f"{x:.6g}"
     return repr(x)
 
@@ -262,8 +289,8 @@ def _report(exercise: spec.Exercise, answer) -> CheckResult:
         elif exercise.judge is None:
             lines += _wrap("problem:", case_verdict.message)
             if case_verdict.outcome != statuses.CASE_NOT_PLAIN:
-                lines += _wrap("expected:", _short(case_verdict.expected))
-                lines += _wrap("got:", _short(case_verdict.actual))
+                lines += _wrap("expected:", _short(case_verdict.expected, case_verdict.actual))
+                lines += _wrap("got:", _short(case_verdict.actual, case_verdict.expected))
             hint = case_verdict.hint
         else:  # several right answers: no single expected value, only known mistakes
             lines += _wrap("problem:", case_verdict.message)

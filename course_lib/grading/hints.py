@@ -1,15 +1,26 @@
-"""Hints: what a wrong output suggests about the mistake behind it.
+"""Generic hints: what the shape of a wrong output suggests, told only where it can be true.
 
-Two layers, both reading plain data only: the exercise's own
-:class:`~course_lib.grading.spec.Mistake` s (a known wrong implementation whose output
-matches the answer's), then generic signatures of the difference between the expected and
-the actual output (see :func:`generic_hint`). Used by the one judge
-(:mod:`course_lib.grading.judge`), so that ``check`` and the grader give the same hint.
+The judge (:mod:`course_lib.grading.judge`) first looks for one of the exercise's own
+:class:`~course_lib.grading.spec.Mistake` s; when none matches it asks :func:`generic_diagnosis`
+for a *signature* of the difference between the expected and the actual output (a sign, a
+factor N, a log base, swapped outputs, a list for an array, NaN...). Each signature has a stable
+name (``generic:sign``, ``generic:factor_n``...), listed with where it applies in :data:`GENERICS`,
+which the judge records like a bank mistake's name.
+
+A signature is only claimed where it can be the mistake: the overflow hint only in an exercise
+with an exponential, the hinge's j = y_i term only in a hinge exercise, "N times" only when the
+input has N examples (a single example's scores have length C, not N), a log base only where a
+log is taken. Where a family is unknown (an exercise built outside the bank), every signature
+applies. The family of an exercise is :attr:`Exercise.family <course_lib.grading.spec.Exercise>`,
+or else inferred from its id and notebook by :func:`family_of`.
 """
 
 from __future__ import annotations
 
+import inspect
+import itertools
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -17,22 +28,167 @@ from . import spec
 
 _RTOL = 1e-6  # tolerance for recognising a signature (relative, on top of the exercise's)
 
+FAMILIES = ("hinge", "softmax", "regression", "penalty", "gradient", "optimizer", "search", "data")
+EXPONENTIAL = frozenset({"softmax"})  # families whose answers exponentiate (and take logs)
+OVERFLOW_INPUT = 700.0  # np.exp overflows above ~709.8: only inputs this large can overflow
 
-def _first_array(args: tuple):
-    for a in args:
-        if isinstance(a, np.ndarray) and a.ndim >= 1:
-            return a
-    return None
+# Exercises whose id names a family other than their notebook's.
+_ID_FAMILY = {
+    "cat_hinge_loss": "hinge", "svm_predictions": "hinge", "svm_loss_grad_W": "hinge",
+    "softmax_loss_grad_W": "softmax", "ridge_closed_form": "regression", "gradient_check": "gradient",
+    "train_epochs": "optimizer", "grid_search": "search", "random_search_best": "search",
+    "random_local_search": "search", "regularized_objective": "penalty",
+}
+_NOTEBOOK_FAMILY = {"00": "data", "01": "data", "02": "regression", "03": "hinge", "04": "penalty",
+                    "05": "softmax", "06": "", "07": "search", "08": "gradient", "09": "optimizer",
+                    "10": "optimizer", "11": "data"}
+
+
+def family_of(exercise: spec.Exercise) -> str:
+    """The exercise's family (one of :data:`FAMILIES`), or '' when unknown (then every hint applies)."""
+    declared = getattr(exercise, "family", "")
+    if declared:
+        return declared
+    if exercise.id in _ID_FAMILY:
+        return _ID_FAMILY[exercise.id]
+    for word, family in (("svm", "hinge"), ("hinge", "hinge"), ("softmax", "softmax")):
+        if word in exercise.id:
+            return family
+    return _NOTEBOOK_FAMILY.get(exercise.notebook[:2], "")
+
+
+@dataclass(frozen=True)
+class Generic:
+    """One generic signature: its stable ``name``, the families it may be told in (None: all), and
+    ``signature``, how it is recognised (for the instructors' hint table)."""
+
+    name: str
+    families: frozenset | None
+    signature: str
+
+
+_ALL = None
+GENERICS = {g.name: g for g in (
+    Generic("generic:missing_return", _ALL, "the function returns None"),
+    Generic("generic:tuple", _ALL, "a tuple was expected, and a single value or a tuple of another length came back"),
+    Generic("generic:swapped", _ALL, "every part of the tuple is right but in another order"),
+    Generic("generic:container", _ALL, "a list where an array (or a tuple) was expected, or the reverse"),
+    Generic("generic:state_not_returned", frozenset({"optimizer"}),
+            "a later part of an update rule's output (the new state) is None, zero everywhere or the old state"),
+    Generic("generic:none_part", _ALL, "one part of the output is None"),
+    Generic("generic:broadcast", _ALL, "an (N,) array where (N, 1) was expected or the reverse"),
+    Generic("generic:transposed", _ALL, "shape (a, b) instead of (b, a)"),
+    Generic("generic:length", _ALL, "one entry (or row) too many or too few: an off-by-one in a loop"),
+    Generic("generic:shape", _ALL, "any other shape difference"),
+    Generic("generic:overflow", EXPONENTIAL, "NaN or inf where the case's inputs exceed ~700, so that np.exp overflows"),
+    Generic("generic:nan", _ALL, "NaN where no input can overflow an exponential: a 0/0 (or inf - inf)"),
+    Generic("generic:inf", _ALL, "inf where no input can overflow an exponential: a division by zero"),
+    Generic("generic:cancellation", frozenset({"gradient"}),
+            "a numerical gradient that is zero everywhere: the step h is so small that x + h == x"),
+    Generic("generic:zero", _ALL, "zero everywhere where the expected value is not"),
+    Generic("generic:returns_input", _ALL, "a part of the output equals one of the arguments, unchanged"),
+    Generic("generic:sign", _ALL, "actual = -expected"),
+    Generic("generic:hinge_plus_one", frozenset({"hinge"}),
+            "actual = expected + 1: the sum over classes includes the j = y_i term, max(0, 1) = 1"),
+    Generic("generic:plus_one", frozenset(FAMILIES) - {"hinge"}, "actual = expected + 1 (an extra term of 1)"),
+    Generic("generic:factor_n", _ALL, "actual = N * expected or expected / N, N the number of examples"),
+    Generic("generic:factor_c", _ALL, "actual = expected / C (or C - 1), or C (or C - 1) times it, C the number "
+                                      "of classes"),
+    Generic("generic:factor_n_or_c", _ALL, "a factor that is both N and C on this case (N = C)"),
+    Generic("generic:log_base", EXPONENTIAL, "actual = expected / ln 10 or / ln 2: np.log10 or np.log2 for np.log"),
+    Generic("generic:factor_two", _ALL, "actual = 2 * expected or expected / 2"),
+    Generic("generic:factor", _ALL, "an array proportional to the expected one by another constant"),
+)}
+
+
+def applies(name: str, family: str) -> bool:
+    """Whether the generic signature ``name`` may be told in an exercise of ``family``."""
+    families = GENERICS[name].families
+    return families is None or not family or family in families
+
+
+# --- reading the case ------------------------------------------------------------------------
+
+_N_FROM_LENGTH = ("y", "labels", "y_true", "y_pred", "targets", "target", "t", "pred", "outputs")
+_N_FROM_ROWS = ("X", "scores", "s", "outputs")
+_C_NAMES = ("scores", "s")
+
+
+def _parameter_names(exercise: spec.Exercise, count: int):
+    try:
+        params = list(inspect.signature(exercise.reference).parameters.values())
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params) or len(params) < count:
+        return None  # a stand-in (the released data bank's stored outputs): no names to read
+    return [p.name for p in params[:count]]
+
+
+def dimensions(exercise: spec.Exercise, case: spec.Case) -> tuple:
+    """(N, C) of a case: the number of examples and of classes, each None when the case has none.
+
+    Read from the reference's parameter names (``scores`` (N, C), ``y`` (N,), ``X`` (N, D),
+    ``W`` (D, C), a single example's ``s`` (C,)); without names, from integer label arrays and a
+    single 2-D score array. A single example has no N.
+    """
+    family = family_of(exercise)
+    classes = family in ("hinge", "softmax", "data", "")
+    args = case.args
+    names = _parameter_names(exercise, len(args))
+    n = c = None
+    if names is not None:
+        named = dict(zip(names, args))
+        for key in _N_FROM_LENGTH + _N_FROM_ROWS:
+            value = named.get(key)
+            if isinstance(value, np.ndarray) and value.ndim >= 1 and n is None:
+                if key in _N_FROM_LENGTH and value.ndim == 1 or key in _N_FROM_ROWS and value.ndim == 2:
+                    n = value.shape[0]
+        if classes:
+            for key in _C_NAMES + ("W",):
+                value = named.get(key)
+                if isinstance(value, np.ndarray) and c is None and (value.ndim == 2 or key != "W"):
+                    c = value.shape[-1]
+            if isinstance(named.get("num_classes"), int):
+                c = named["num_classes"]
+        return n, c
+    arrays = [a for a in args if isinstance(a, np.ndarray) and a.ndim >= 1]
+    labels = [a for a in arrays if a.ndim == 1 and a.dtype.kind in "iu"]
+    floats2d = [a for a in arrays if a.ndim == 2 and a.dtype.kind == "f"]
+    floats1d = [a for a in arrays if a.ndim == 1 and a.dtype.kind == "f"]
+    if labels:
+        n = labels[0].shape[0]
+    if len(floats2d) == 1 and (n is None or floats2d[0].shape[0] == n):
+        n = floats2d[0].shape[0]
+        c = floats2d[0].shape[1] if classes else None
+    elif not labels and not floats2d and len(floats1d) == 1 and classes and family:
+        c = floats1d[0].shape[0]  # a single example's scores
+    return n, c
+
+
+def _largest_input(args: tuple) -> float:
+    values = [float(np.abs(a).max()) for a in args
+              if isinstance(a, np.ndarray) and a.size and a.dtype.kind in "fiu"]
+    values += [abs(float(a)) for a in args if isinstance(a, (int, float)) and not isinstance(a, bool)]
+    return max(values, default=0.0)
+
+
+# --- comparing -------------------------------------------------------------------------------
+
+def _same(exercise: spec.Exercise, e, a) -> bool:
+    try:
+        return spec.compare(e, a, rtol=exercise.rtol, atol=exercise.atol).passed
+    except Exception:  # odd data never matches
+        return False
 
 
 def _failing_part(exercise: spec.Exercise, expected, actual):
-    """The first (name, expected, actual) part of a tuple output that differs, else the whole."""
+    """The first (index, name, expected, actual) part of a tuple output that differs, else the whole."""
     names = exercise.output_names
     if isinstance(expected, tuple) and isinstance(actual, tuple) and len(expected) == len(actual):
         for i, (e, a) in enumerate(zip(expected, actual)):
-            if not spec.compare(e, a, rtol=exercise.rtol, atol=exercise.atol).passed:
-                return (names[i] if i < len(names) else f"item {i}"), e, a
-    return "", expected, actual
+            if not _same(exercise, e, a):
+                return i, (names[i] if i < len(names) else f"item {i}"), e, a
+    return None, "", expected, actual
 
 
 def _scale_factor(e: np.ndarray, a: np.ndarray):
@@ -52,74 +208,211 @@ def _near(r: float, target: float) -> bool:
     return math.isclose(r, target, rel_tol=1e-5)
 
 
-def generic_hint(exercise: spec.Exercise, case: spec.Case, expected, actual) -> str:
-    """A hint from the shape of the difference between ``expected`` and ``actual``, or ''.
+def _outputs(exercise: spec.Exercise, count: int) -> str:
+    names = list(exercise.output_names)[:count]
+    return f"({', '.join(names)})" if len(names) == count else f"a tuple of {count} values"
 
-    Signatures, in order: ``None`` (no ``return``), a tuple of the wrong length, a shape
-    mismatch (an (N,) vs (N, 1) one would broadcast silently), NaN/inf where numbers were
-    expected (overflow in ``exp``), ``actual = -expected`` (sign), ``actual = expected + 1``
-    (the hinge's j = y_i term), then ``actual = r * expected`` with
-    N or 1/N (division by N), 1/ln 10 or 1/ln 2 (log base), 1/C or 1/(C-1) (averaged over
-    classes), C or C-1.
+
+def _kind(x) -> str:
+    if isinstance(x, spec.PlainList):
+        return f"a list of {len(x)} values"
+    if isinstance(x, tuple):
+        return f"a tuple of {len(x)} values"
+    if isinstance(x, np.ndarray):
+        return f"a numpy array of shape {x.shape}"
+    return "a single number" if isinstance(x, (int, float)) else type(x).__name__
+
+
+# --- the signatures --------------------------------------------------------------------------
+
+def _tuple_signatures(exercise, expected, actual):
+    count = len(expected)
+    wanted = _outputs(exercise, count)
+    named = f" {wanted}" if wanted.startswith("(") else ""
+    as_list = isinstance(expected, spec.PlainList)
+    if isinstance(actual, tuple) and len(actual) == count:
+        if isinstance(actual, spec.PlainList) != as_list and all(
+                _same(exercise, e, a) for e, a in zip(expected, actual)):
+            return ("generic:container", f"your function returned {_kind(actual)}; return "
+                    + (f"a list of {count} values" if as_list else f"a tuple, `return {wanted[1:-1]}`") + ".")
+        if count <= 4:
+            for order in itertools.permutations(range(count)):
+                if list(order) != list(range(count)) and all(
+                        _same(exercise, expected[i], actual[j]) for i, j in enumerate(order)):
+                    return ("generic:swapped", f"the outputs are in the wrong order: return {wanted}.")
+        return None
+    if not isinstance(actual, tuple):
+        for i, e in enumerate(expected):
+            if _same(exercise, e, actual):
+                part = f"`{exercise.output_names[i]}`" if i < len(exercise.output_names) else f"item {i + 1}"
+                return ("generic:tuple", f"return a tuple of {count} values{named}: yours returned only {part}.")
+    return ("generic:tuple", f"return a tuple of {count} values{named}, e.g. `return loss, grad`; yours returned "
+                             f"{_kind(actual)}.")
+
+
+def _shape_signature(what: str, e: np.ndarray, a: np.ndarray, family: str):
+    squeezed = tuple(d for d in a.shape if d != 1) == tuple(d for d in e.shape if d != 1)
+    if squeezed and e.size > 1:
+        return ("generic:broadcast", f"{what} has shape {a.shape} but should have shape {e.shape}. Such arrays "
+                f"broadcast silently (an (N,) array minus an (N, 1) one gives (N, N)): use .reshape or "
+                f"[:, None] deliberately, or keepdims=True only where you need it.")
+    if a.ndim == 2 and a.shape == e.shape[::-1]:
+        return ("generic:transposed", f"{what} has shape {a.shape}, the transpose of {e.shape}: a missing or "
+                f"extra .T? (the gradient of a quantity has the quantity's shape)")
+    if a.ndim == e.ndim >= 1 and a.shape[1:] == e.shape[1:] and abs(a.shape[0] - e.shape[0]) == 1:
+        more = a.shape[0] > e.shape[0]
+        unit = "entries" if e.ndim == 1 else "rows"
+        loop = " (one step or iteration too many?)" if more else " (one step or iteration too few?)"
+        return ("generic:length", f"{what} has {a.shape[0]} {unit} instead of {e.shape[0]}: one "
+                f"{'too many' if more else 'too few'}; check where your loop starts and stops"
+                + (loop if family in ("optimizer", "search", "") else "") + ".")
+    if e.size == a.size:
+        return ("generic:shape", f"{what} has the right number of entries but shape {a.shape} instead of {e.shape}.")
+    if a.ndim == 0 and e.ndim > 0:
+        return ("generic:shape", f"{what} is a single number but should have shape {e.shape}: did you sum or "
+                                 f"average too much?")
+    if e.ndim == 0:
+        return ("generic:shape", f"{what} should be a single number, not shape {a.shape}: did you forget to sum "
+                                 f"or average?")
+    return ("generic:shape", f"{what} has shape {a.shape} but should have shape {e.shape}: check each axis of "
+                             f"your indexing.")
+
+
+def _factor_signature(what: str, r: float, proportional: bool, n, c, family: str):
+    exponential = not family or family in EXPONENTIAL
+    n_ok = bool(n and n > 1)
+    c_ok = bool(c and c > 1)
+    big_n, small_n = n_ok and _near(r, n), n_ok and _near(r, 1 / n)
+    big_c = c_ok and (_near(r, c) or (c > 2 and _near(r, c - 1)))
+    small_c = c_ok and (_near(r, 1 / c) or (c > 2 and _near(r, 1 / (c - 1))))
+    if (big_n and big_c) or (small_n and small_c):
+        both = f"({n} is both N, the number of examples, and C, the number of classes, here)"
+        if big_n:
+            return ("generic:factor_n_or_c", f"{what} is {n} times too large {both}: did you forget to divide by "
+                                             f"the number of examples N, or sum over classes where you should average?")
+        return ("generic:factor_n_or_c", f"{what} is {n} times too small {both}: did you divide by N twice, or "
+                                         f"average over classes where you should sum?")
+    if big_n:
+        return ("generic:factor_n", f"{what} is N = {n} times too large: did you forget to divide by the number "
+                                    f"of examples N?")
+    if small_n:
+        return ("generic:factor_n", f"{what} is N = {n} times too small: did you divide by N twice, or average "
+                                    f"where you should sum?")
+    if exponential and _near(r, 1 / math.log(10)):
+        return ("generic:log_base", f"{what} is off by a factor ln(10): np.log is the natural log; np.log10 is "
+                                    f"base 10.")
+    if exponential and (_near(r, 1 / math.log(2)) or _near(r, math.log(2))):
+        return ("generic:log_base", f"{what} is off by a factor ln(2): np.log is the natural log; np.log2 is "
+                                    f"base 2.")
+    if small_c:
+        return ("generic:factor_c", f"{what} is too small by the number of classes: did you average over classes "
+                                    f"instead of summing?")
+    if big_c:
+        return ("generic:factor_c", f"{what} is too large by the number of classes: did you sum where you should "
+                                    f"average?")
+    if _near(r, 2.0) or _near(r, 0.5):
+        where = {"penalty": " (the derivative of w² is 2w)", "regression": " (the derivative of e² is 2e)",
+                 "gradient": " (x + h and x - h are 2h apart)"}.get(family, "")
+        return ("generic:factor_two", f"{what} is {'twice' if r > 1 else 'half'} the expected value: a factor "
+                                      f"of 2 is {'extra' if r > 1 else 'missing'}{where}.")
+    if proportional:
+        return ("generic:factor", f"{what} is {r:.4g} times the expected value: a constant factor is off.")
+    return None
+
+
+def generic_diagnosis(exercise: spec.Exercise, case: spec.Case, expected, actual):
+    """``(name, hint)`` for the signature of the difference between ``expected`` and ``actual``, or None.
+
+    Signatures, in order: no return; a tuple of another length, a list for a tuple, swapped
+    outputs; a part that is None; a list for an array; shapes (broadcast, transpose, one too
+    many); NaN or inf (overflow only where an exponential can overflow, else 0/0 or x/0); zero
+    everywhere (cancellation in a numerical gradient; the state of an update rule not
+    returned); an argument returned unchanged; the sign; exactly 1 too large; a factor (N, C,
+    a log base, 2, any other for arrays). Each is told only where :func:`applies` allows.
     """
+    family = family_of(exercise)
+    found = _diagnosis(exercise, case, expected, actual, family)
+    if found is not None and not applies(found[0], family):
+        return None
+    return found
+
+
+def _diagnosis(exercise, case, expected, actual, family):
     if actual is None:
-        return "your function returned None: did you forget the `return` statement?"
-    if isinstance(expected, tuple) and (not isinstance(actual, tuple) or len(actual) != len(expected)):
-        names = ", ".join(exercise.output_names) if exercise.output_names else f"{len(expected)} values"
-        return f"return a tuple of {len(expected)} values ({names}), e.g. `return loss, grad`."
-    part, e, a = _failing_part(exercise, expected, actual)
-    if a is None:
-        return f"{part or 'a part of your result'} is None: did you forget to compute or return it?"
-    if isinstance(e, (str, tuple)) or isinstance(a, (str, tuple)):
-        return ""
-    e, a = np.asarray(e, dtype=float), np.asarray(a, dtype=float)
+        return ("generic:missing_return", "your function returned None: did you forget the `return` statement?")
+    if isinstance(expected, tuple):
+        if not isinstance(actual, tuple) or len(actual) != len(expected) or (
+                isinstance(actual, spec.PlainList) != isinstance(expected, spec.PlainList)):
+            return _tuple_signatures(exercise, expected, actual)
+        swapped = _tuple_signatures(exercise, expected, actual)
+        if swapped is not None:
+            return swapped
+    index, part, e, a = _failing_part(exercise, expected, actual)
     what = f"`{part}`" if part else "your result"
+    state = family == "optimizer" and bool(index)  # a later part of an update rule's output: the new state
+    if a is None:
+        if state:
+            return ("generic:state_not_returned", f"{what} is None: is the new state computed and returned?")
+        return ("generic:none_part", f"{what} is None: did you forget to compute or return it?")
+    if isinstance(e, np.ndarray) and isinstance(a, tuple):
+        return ("generic:container", f"{what} is {_kind(a)} but should be {_kind(e)}: build it with np.array(...) "
+                                     f"or np.stack(...).")
+    if isinstance(e, tuple) and isinstance(a, np.ndarray):
+        return ("generic:container", f"{what} is {_kind(a)} but should be {_kind(e)}.")
+    if isinstance(e, (str, tuple)) or isinstance(a, (str, tuple)):
+        return None
+    e, a = np.asarray(e, dtype=float), np.asarray(a, dtype=float)
     if e.shape != a.shape:
-        squeezed = tuple(d for d in a.shape if d != 1) == tuple(d for d in e.shape if d != 1)
-        if squeezed and e.size > 1:
-            return (f"{what} has shape {a.shape} but should have shape {e.shape}. Such arrays broadcast "
-                    f"silently (an (N,) array minus an (N, 1) one gives (N, N)): use .reshape or [:, None] "
-                    f"deliberately, or keepdims=True only where you need it.")
-        if a.ndim == 2 and a.shape == e.shape[::-1]:
-            return (f"{what} has shape {a.shape}, the transpose of {e.shape}: a missing or extra .T? "
-                    f"(the gradient of a quantity has the quantity's shape)")
-        if e.size == a.size:
-            return f"{what} has the right number of entries but shape {a.shape} instead of {e.shape}."
-        if a.ndim == 0 and e.ndim > 0:
-            return f"{what} is a single number but should have shape {e.shape}: did you sum or average too much?"
-        if e.ndim == 0:
-            return f"{what} should be a single number, not shape {a.shape}: did you forget to sum or average?"
-        return f"{what} has shape {a.shape} but should have shape {e.shape}: check each axis of your indexing."
+        return _shape_signature(what, e, a, family)
     if not np.isfinite(a).all() and np.isfinite(e).all():
-        return (f"{what} contains NaN or inf. np.exp overflows for scores above ~709: subtract each row's "
-                f"maximum score before exponentiating (it leaves softmax unchanged).")
+        exponential = not family or family in EXPONENTIAL
+        if exponential and _largest_input(case.args) > OVERFLOW_INPUT:
+            return ("generic:overflow", f"{what} contains NaN or inf. np.exp overflows for scores above ~709: "
+                    f"subtract each row's maximum score before exponentiating (it leaves softmax unchanged).")
+        if np.isnan(a).any():
+            return ("generic:nan", f"{what} contains NaN (not a number), which comes from 0/0 or inf - inf: is "
+                    f"something you divide by zero on this case (a count, a norm, 1 - beta**t)?")
+        return ("generic:inf", f"{what} contains inf: something you divide by is zero on this case.")
+    if not np.isfinite(e).all():
+        return None
+    scale = float(np.abs(e).max()) if e.size else 0.0
+    if scale > 1e-9 and not np.any(a):
+        if family == "gradient":
+            return ("generic:cancellation", f"{what} is zero everywhere: with a step h far below ~1e-8 of x, x + h "
+                    f"rounds to x and f(x + h) - f(x - h) cancels. Use the h you are given.")
+        if state:
+            return ("generic:state_not_returned", f"{what} is zero everywhere: is the new state computed and "
+                                                  f"returned?")
+        return ("generic:zero", f"{what} is zero everywhere: is it computed and returned?")
+    for k, arg in enumerate(case.args):
+        if isinstance(arg, np.ndarray) and arg.shape == a.shape and arg.dtype.kind == "f" and arg.size > 1 \
+                and np.array_equal(arg, a):
+            names = _parameter_names(exercise, len(case.args))
+            given = f"`{names[k]}`" if names else f"argument {k + 1}"
+            if state:
+                return ("generic:state_not_returned", f"{what} is the {given} you were given, unchanged: is the "
+                                                      f"new state computed and returned?")
+            return ("generic:returns_input", f"{what} is the {given} you were given, unchanged: is it computed "
+                                             f"and returned?")
     r = _scale_factor(e, a)
     if r is not None and _near(r, -1.0):
-        return f"{what} has the right size but the wrong sign: check the direction of each term (or the minus)."
-    if e.size and np.allclose(a - e, 1.0, rtol=0.0, atol=1e-6 * max(1.0, float(np.abs(e).max()))):
-        return (f"{what} is exactly 1 too large: an extra term of 1? (In the hinge loss, the j = y_i term "
-                f"adds max(0, s_y - s_y + 1) = 1 per example: the sum skips j = y_i.)")
+        return ("generic:sign", f"{what} has the right size but the wrong sign: check the direction of each term "
+                                f"(or the minus).")
+    if e.size and np.allclose(a - e, 1.0, rtol=0.0, atol=1e-6 * max(1.0, scale)):
+        if family == "hinge":
+            return ("generic:hinge_plus_one", f"{what} is exactly 1 too large: in the hinge loss, the j = y_i term "
+                    f"adds max(0, s_y - s_y + 1) = 1 per example: the sum skips j = y_i.")
+        return ("generic:plus_one", f"{what} is exactly 1 too large: an extra term of 1?")
     if r is None or _near(r, 1.0):
-        return ""
-    proportional = e.size > 1  # any two numbers are proportional: only arrays show a general factor
-    x = _first_array(case.args)
-    n = x.shape[0] if x is not None else None
-    c = x.shape[1] if x is not None and x.ndim == 2 else None
-    if n and n > 1 and _near(r, n):
-        return f"{what} is N = {n} times too large: did you forget to divide by the number of examples N?"
-    if n and n > 1 and _near(r, 1 / n):
-        return f"{what} is N = {n} times too small: did you divide by N twice, or average where you should sum?"
-    if _near(r, 1 / math.log(10)):
-        return f"{what} is off by a factor ln(10): np.log is the natural log; np.log10 is base 10."
-    if _near(r, 1 / math.log(2)) or _near(r, math.log(2)):
-        return f"{what} is off by a factor ln(2): np.log is the natural log; np.log2 is base 2."
-    if c and c > 1 and (_near(r, 1 / c) or (c > 2 and _near(r, 1 / (c - 1)))):
-        return f"{what} is too small by the number of classes: did you average over classes instead of summing?"
-    if c and c > 1 and (_near(r, c) or (c > 2 and _near(r, c - 1))):
-        return f"{what} is too large by the number of classes: did you sum where you should average?"
-    if proportional:
-        return f"{what} is {r:.4g} times the expected value: a constant factor is off."
-    return ""
+        return None
+    n, c = dimensions(exercise, case)
+    return _factor_signature(what, r, e.size > 1, n, c, family)
+
+
+def generic_hint(exercise: spec.Exercise, case: spec.Case, expected, actual) -> str:
+    """The text of :func:`generic_diagnosis`, or ''."""
+    found = generic_diagnosis(exercise, case, expected, actual)
+    return found[1] if found else ""
 
 
 def hint_for(exercise: spec.Exercise, case: spec.Case, expected, actual) -> str:
@@ -131,5 +424,3 @@ def hint_for(exercise: spec.Exercise, case: spec.Case, expected, actual) -> str:
         return generic_hint(exercise, case, expected, actual)
     except Exception:  # a hint must never break the report
         return ""
-
-

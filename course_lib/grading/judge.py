@@ -77,6 +77,78 @@ def _mutation_hint(names: list) -> str:
             f"array; the caller's data must stay as it was.")
 
 
+MUTATES_INPUT = "generic:mutates_input"
+
+
+def _consistent_mistake(exercise: spec.Exercise, failing: list, values: list):
+    """The known mistake that explains the answer best, or None.
+
+    Candidates match the answer's output on some failing public case; the one whose output
+    matches the answer's on the most public cases (passed ones included) wins, the bank's
+    order breaking ties, so that two mistakes that coincide on one case are told apart by
+    the others.
+    """
+    matches = {}
+    for verdict, case, actual, _, wrong in failing:
+        if not verdict.hidden and wrong:
+            with np.errstate(all="ignore"):
+                matches[id(verdict)] = spec.matching_mistakes(exercise, case, actual)
+    candidates = []
+    for found in matches.values():
+        candidates += [m for m in found if m not in candidates]
+    if not candidates:
+        return None, matches
+    def score(mistake):
+        total = sum(mistake in found for found in matches.values())
+        for case, actual, passed in values:  # the public cases the answer passed
+            if passed:
+                with np.errstate(all="ignore"):
+                    total += spec.mistake_matches(exercise, mistake, case, actual)
+        return total
+
+    best = max(candidates, key=lambda m: (score(m), -exercise.mistakes.index(m)))
+    return best, matches
+
+
+def _give_hints(exercise: spec.Exercise, result: Judgement, failing: list, values: list) -> None:
+    """Give each wrong public case its hint and record in ``result.mistakes`` the names behind them.
+
+    One known mistake, the most consistent (:func:`_consistent_mistake`), is told on every case
+    it explains; without one, each case gets the generic signature of its difference
+    (:func:`course_lib.grading.hints.generic_diagnosis`); an answer that modifies its input is
+    told so where no known mistake explains it. Hidden cases get no hint, but a known mistake
+    seen only there is recorded (for the instructor's report).
+    """
+    chosen, matches = _consistent_mistake(exercise, failing, values)
+    names = []
+    for verdict, case, actual, want, _ in failing:
+        if verdict.hidden:
+            continue
+        if chosen is not None and chosen in matches.get(id(verdict), ()):
+            verdict.hint, name = chosen.hint, chosen.name
+        elif verdict.outcome == statuses.CASE_MUTATED:
+            name = MUTATES_INPUT  # its hint is set already
+        elif chosen is None and exercise.judge is None and exercise.kind == "function":
+            try:
+                with np.errstate(all="ignore"):
+                    found = hints.generic_diagnosis(exercise, case, want, actual)
+            except Exception:  # a hint must never break the verdict
+                found = None
+            verdict.hint, name = (found[1], found[0]) if found else ("", "")
+        else:
+            verdict.hint, name = "", ""
+        if name and name not in names:
+            names.append(name)
+    if not names:
+        for verdict, case, actual, _, wrong in failing:
+            if verdict.hidden and wrong:
+                with np.errstate(all="ignore"):
+                    mistake = spec.diagnose(exercise, case, actual)
+                if mistake is not None and mistake.name not in names:
+                    names.append(mistake.name)
+    result.mistakes.extend(n for n in names if n not in result.mistakes)
+
+
 def judge(exercise: spec.Exercise, cases: list, replies: list, findings=None, expected=None) -> Judgement:
     """Judge an answer from its replies.
 
@@ -102,6 +174,7 @@ def judge(exercise: spec.Exercise, cases: list, replies: list, findings=None, ex
     reference_names = tuple(sorted(set(getattr(findings, "course_lib", ()) or ()) & set(exercise.forbidden)))
     seen = set()
     hidden_number = 0
+    failing, values = [], []  # (verdict, case, actual, expected, wrong) of failed cases; (case, actual, passed)
     for index, (case, hidden) in enumerate(cases):
         reply = replies[index] if index < len(replies) else {"killed": "not run", "detail": "not run"}
         label = "" if hidden else (case.label or f"test {index + 1}")
@@ -150,29 +223,19 @@ def judge(exercise: spec.Exercise, cases: list, replies: list, findings=None, ex
                 seen.add(statuses.FAILED)
                 verdict.outcome = statuses.CASE_MUTATED
                 verdict.message = "" if hidden else f"modifies its input {', '.join(reply['mutated'])}"
-                verdict.hint = _mutation_hint(reply["mutated"])
+                verdict.hint = "" if hidden else _mutation_hint(reply["mutated"])
             elif check.passed:
                 verdict.outcome = statuses.CASE_PASSED
             else:
                 seen.add(statuses.FAILED)
                 verdict.message = "" if hidden else check.message.removeprefix("the result: ")
-            if not verdict.passed and verdict.outcome != statuses.CASE_MUTATED:
-                with np.errstate(all="ignore"):
-                    mistake = spec.diagnose(exercise, case, actual)
-                if mistake is not None:
-                    if mistake.name not in result.mistakes:
-                        result.mistakes.append(mistake.name)
-                    verdict.hint = mistake.hint
-                elif exercise.judge is None and exercise.kind == "function":
-                    try:
-                        verdict.hint = hints.generic_hint(exercise, case, want, actual)
-                    except Exception:  # a hint must never break the verdict
-                        verdict.hint = ""
+            if not verdict.passed:
+                failing.append((verdict, case, actual, want, not check.passed))
             if not hidden:
+                values.append((case, actual, verdict.passed))
                 verdict.expected, verdict.actual = want, actual
-        if hidden:
-            verdict.hint = ""  # hints come from public cases only
         result.cases.append(verdict)
+    _give_hints(exercise, result, failing, values)
     loop = getattr(findings, "loop", "") if exercise.loop_free else ""
     order = (statuses.USES_REFERENCE, statuses.NOT_ATTEMPTED, statuses.FORBIDDEN, statuses.TIMEOUT,
              statuses.MEMORY, statuses.CRASHED, statuses.ERROR, statuses.FAILED)

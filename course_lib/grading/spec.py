@@ -108,6 +108,11 @@ class Exercise:
         Tolerances of the comparison.
     forbidden : tuple of str
         course_lib names that an answer may not call (the reference it must not reuse).
+    family : str
+        What kind of exercise it is, for the generic hints ("hinge", "softmax", "regression",
+        "penalty", "gradient", "optimizer", "search", "data"): a hint is only told where it can be
+        true (no overflow hint without an exponential). Empty: inferred from the id and notebook
+        (:func:`course_lib.grading.hints.family_of`).
     loop_free : bool
         The answer must not loop in Python (a "vectorized" exercise): what its function runs
         is read by :meth:`course_lib.grading.program.Program.answer_findings`.
@@ -133,6 +138,7 @@ class Exercise:
     judge: Callable | None = None
     title: str = field(default="")
     loop_free: bool = False
+    family: str = ""
 
     def cases(self, include_hidden: bool):
         """Public cases, then hidden ones if asked: list of ``(case, is_hidden)``."""
@@ -282,17 +288,36 @@ def judge(exercise: Exercise, case: Case, actual, expected=_UNSET) -> Verdict:
     return compare(expected, actual, rtol=exercise.rtol, atol=exercise.atol, names=exercise.output_names)
 
 
+def mistake_output(exercise: Exercise, mistake: Mistake, case: Case):
+    """A mistake's output on a case as plain data, or ``_UNSET`` when it cannot run there."""
+    try:
+        if exercise.kind == "value":
+            return to_plain(mistake.implementation())
+        with np.errstate(all="ignore"):
+            return to_plain(mistake.implementation(*resolve_args(case.args)))
+    except Exception:  # a mistake that cannot even run on this case does not match
+        return _UNSET
+
+
+def mistake_matches(exercise: Exercise, mistake: Mistake, case: Case, actual) -> bool:
+    """Whether the answer's output ``actual`` is the mistake's output on ``case`` (NaN matches NaN)."""
+    wrong = mistake_output(exercise, mistake, case)
+    if wrong is _UNSET:
+        return False
+    try:
+        return compare(wrong, actual, rtol=exercise.rtol, atol=exercise.atol, equal_nan=True).passed
+    except Exception:  # odd output never matches
+        return False
+
+
+def matching_mistakes(exercise: Exercise, case: Case, actual) -> list:
+    """Every known mistake whose output on ``case`` matches the answer's, in the bank's order."""
+    return [m for m in exercise.mistakes if mistake_matches(exercise, m, case, actual)]
+
+
 def diagnose(exercise: Exercise, case: Case, actual) -> Mistake | None:
     """The first known mistake whose output matches the student's, or None."""
     for mistake in exercise.mistakes:
-        try:
-            if exercise.kind == "value":
-                wrong = to_plain(mistake.implementation())
-            else:
-                with np.errstate(all="ignore"):
-                    wrong = to_plain(mistake.implementation(*resolve_args(case.args)))
-        except Exception:  # a mistake that cannot even run on this case does not match
-            continue
-        if compare(wrong, actual, rtol=exercise.rtol, atol=exercise.atol, equal_nan=True).passed:
+        if mistake_matches(exercise, mistake, case, actual):
             return mistake
     return None
