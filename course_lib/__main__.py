@@ -15,6 +15,7 @@ COMMANDS = {
     "release": ("course_lib.grading.release", "write the student version of the workbook"),
     "grade": ("course_lib.grading.grade", "grade submitted notebooks"),
     "gradescope": ("course_lib.grading.gradescope", "build a Gradescope autograder bundle"),
+    "hints": ("course_lib.grading.hint_table", "write the instructors' table of hints per exercise (docs/hints.md)"),
     "execute": ("course_lib.notebooks", "re-run source notebooks and store their outputs (maintainers)"),
 }
 

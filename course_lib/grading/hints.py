@@ -251,14 +251,14 @@ def _tuple_signatures(exercise, expected, actual):
 
 
 def _shape_signature(what: str, e: np.ndarray, a: np.ndarray, family: str):
+    if a.ndim == 2 and a.shape == e.shape[::-1]:
+        return ("generic:transposed", f"{what} has shape {a.shape}, the transpose of {e.shape}: a missing or "
+                f"extra .T? (the gradient of a quantity has the quantity's shape)")
     squeezed = tuple(d for d in a.shape if d != 1) == tuple(d for d in e.shape if d != 1)
     if squeezed and e.size > 1:
         return ("generic:broadcast", f"{what} has shape {a.shape} but should have shape {e.shape}. Such arrays "
                 f"broadcast silently (an (N,) array minus an (N, 1) one gives (N, N)): use .reshape or "
                 f"[:, None] deliberately, or keepdims=True only where you need it.")
-    if a.ndim == 2 and a.shape == e.shape[::-1]:
-        return ("generic:transposed", f"{what} has shape {a.shape}, the transpose of {e.shape}: a missing or "
-                f"extra .T? (the gradient of a quantity has the quantity's shape)")
     if a.ndim == e.ndim >= 1 and a.shape[1:] == e.shape[1:] and abs(a.shape[0] - e.shape[0]) == 1:
         more = a.shape[0] > e.shape[0]
         unit = "entries" if e.ndim == 1 else "rows"
