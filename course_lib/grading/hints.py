@@ -181,13 +181,26 @@ def _same(exercise: spec.Exercise, e, a) -> bool:
         return False
 
 
+def _form(x):
+    """What kind of thing ``x`` is, values aside: its type, or its shape for numbers."""
+    if x is None or isinstance(x, (str, tuple)):
+        return type(x)
+    return np.shape(x)
+
+
 def _failing_part(exercise: spec.Exercise, expected, actual):
-    """The first (index, name, expected, actual) part of a tuple output that differs, else the whole."""
+    """The (index, name, expected, actual) part of a tuple output that differs, else the whole.
+
+    A part of the wrong form (None, another shape, a list) comes first: it says more than an
+    earlier part whose values are off because of it (one step too many changes ``w`` *and*
+    gives ``losses`` an extra entry).
+    """
     names = exercise.output_names
     if isinstance(expected, tuple) and isinstance(actual, tuple) and len(expected) == len(actual):
-        for i, (e, a) in enumerate(zip(expected, actual)):
-            if not _same(exercise, e, a):
-                return i, (names[i] if i < len(names) else f"item {i}"), e, a
+        differing = [i for i, (e, a) in enumerate(zip(expected, actual)) if not _same(exercise, e, a)]
+        formed = [i for i in differing if _form(expected[i]) != _form(actual[i])]
+        for i in formed[:1] or differing[:1]:
+            return i, (names[i] if i < len(names) else f"item {i}"), expected[i], actual[i]
     return None, "", expected, actual
 
 

@@ -1,0 +1,385 @@
+"""Generic hints that know where they are (issue 12), the judge's choice of hint, and the hint table.
+
+The generic hints are tested on the bank's exercises with their own mistakes taken away, so
+that the generic layer is what speaks (the bank may well describe these mistakes too): an
+overflow hint only where there is an exponential, N only when the case has N examples, zero
+everywhere never called a factor, swapped outputs, lists, state not returned, 0/0, cancellation.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import course_lib
+from course_lib.grading import bank, hint_table, hints, judge, running, spec
+from course_lib.grading.check import _short, check
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _bare(exercise_id: str) -> spec.Exercise:
+    """The bank's exercise without its own mistakes: only generic hints are left."""
+    return dataclasses.replace(bank.get(exercise_id), mistakes=())
+
+
+def _verdict(exercise: spec.Exercise, source: str) -> judge.Judgement:
+    namespace = {"np": np, "cl": course_lib}
+    exec(compile(source, "<answer cell>", "exec"), namespace)
+    answer = namespace[exercise.answer]
+    cases = exercise.cases(include_hidden=False)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        replies = [running.run_case(answer, spec.resolve_args(c.args)) for c, _ in cases]
+    return judge.judge(exercise, cases, replies)
+
+
+def _told(exercise: spec.Exercise, source: str) -> tuple:
+    verdict = _verdict(exercise, source)
+    assert any(not c.passed for c in verdict.cases), "the answer passes every public case"
+    return (verdict.mistakes[0] if verdict.mistakes else ""), verdict.hint
+
+
+ADAM = '''
+def adam_step(w, dw, m, v, t, learning_rate, beta1, beta2, epsilon):
+    next_m = beta1 * m + (1 - beta1) * dw
+    next_v = beta2 * v + (1 - beta2) * dw**2
+    m_hat = next_m / (1 - beta1**TSTEP)
+    v_hat = next_v / (1 - beta2**TSTEP)
+    return w - learning_rate * m_hat / (np.sqrt(v_hat) + epsilon), MOUT, next_v
+'''
+
+MOMENTUM = '''
+def momentum_step(w, dw, velocity, learning_rate, momentum):
+    next_velocity = momentum * velocity - learning_rate * dw
+    return w + next_velocity, RETURNED
+'''
+
+NUMERICAL = '''
+def numerical_grad(f, x, h):
+    h = STEP
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old + h
+        f_plus = f(x)
+        x[idx] = old - h
+        f_minus = f(x)
+        x[idx] = old
+        grad[idx] = (f_plus - f_minus) / (2 * h)
+    return grad
+'''
+
+HINGE_ONE = '''
+def hinge_loss_one(s, label):
+    margins = np.maximum(0, s - s[label] + 1)
+    margins[label] = 0
+    return REDUCE
+'''
+
+SVM = '''
+def svm_loss_vectorized(scores, y):
+    n = scores.shape[0]
+    rows = np.arange(n)
+    margins = np.maximum(0, scores - scores[rows, y][:, None] + 1)
+    margins[rows, y] = 0
+    mask = (margins > 0).astype(float)
+    mask[rows, y] = -mask.sum(axis=1)
+    return RETURN
+'''
+
+SOFTMAX = '''
+def softmax_loss_vectorized(scores, y):
+    n = scores.shape[0]
+    shifted = scores - SHIFT
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    probs = np.exp(log_p)
+    probs[np.arange(n), y] -= 1
+    return -log_p[np.arange(n), y].mean() + EXTRA, probs / n
+'''
+
+GD = '''
+def gradient_descent(grad_fn, w0, learning_rate, num_steps):
+    w = np.array(w0, dtype=float)
+    path = [w]
+    for _ in range(num_steps):
+        w = w - learning_rate * grad_fn(w)
+        path.append(w)
+    return RETURN
+'''
+
+SGD = '''
+def minibatch_sgd(loss_grad, w0, X, y, learning_rate, batch_size, num_iters, seed):
+    rng = np.random.default_rng(seed)
+    w = np.array(w0, dtype=float)
+    losses = []
+    for it in range(num_iters + EXTRA):
+        idx = rng.integers(0, X.shape[0], size=batch_size)
+        loss, dw = loss_grad(w, X[idx], y[idx])
+        losses.append(loss)
+        w = w - learning_rate * dw
+    return w, np.array(losses)
+'''
+
+
+def _fill(source: str, **parts) -> str:
+    for key, value in parts.items():
+        assert key in source, key
+        source = source.replace(key, value)
+    return source
+
+
+# --- the issue's examples, through the judge ------------------------------------------------------
+
+def test_adam_0_over_0_is_not_called_an_overflow():
+    name, hint = _told(_bare("adam_step"), _fill(ADAM, TSTEP="(t - 1)", MOUT="next_m"))
+    assert name == "generic:nan" and "0/0" in hint
+    assert "exp" not in hint and "maximum score" not in hint
+
+
+@pytest.mark.parametrize("returned", ["velocity", "None", "np.zeros_like(w)"])
+def test_momentum_state_not_returned_is_said_so_never_a_0_times_factor(returned):
+    name, hint = _told(_bare("momentum_step"), _fill(MOMENTUM, RETURNED=returned))
+    assert name == "generic:state_not_returned", (name, hint)
+    assert "`next_velocity`" in hint and "new state computed and returned" in hint
+    assert "0 times" not in hint and "factor" not in hint
+
+
+def test_adam_state_not_returned_names_the_part():
+    name, hint = _told(_bare("adam_step"), _fill(ADAM, TSTEP="t", MOUT="m"))
+    assert name == "generic:state_not_returned" and "`next_m`" in hint
+
+
+def test_a_tiny_step_is_cancellation_not_a_factor():
+    name, hint = _told(_bare("numerical_gradient_centred"), _fill(NUMERICAL, STEP="1e-20"))
+    assert name == "generic:cancellation" and "x + h" in hint
+    assert "times" not in hint
+
+
+def test_a_single_example_has_no_n():
+    exercise = _bare("hinge_one")
+    for reduce in ("margins.mean()", "margins.sum() / (len(s) - 1)"):
+        name, hint = _told(exercise, _fill(HINGE_ONE, REDUCE=reduce))
+        assert name == "generic:factor_c" and "number of classes" in hint, (reduce, hint)
+        assert "N =" not in hint and "divide by N" not in hint
+    assert hints.dimensions(exercise, exercise.public[0]) == (None, exercise.public[0].args[0].shape[0])
+
+
+def test_swapped_outputs_are_recognised_as_swapped():
+    name, hint = _told(_bare("svm_vectorized"), _fill(SVM, RETURN="mask / n, margins.sum() / n"))
+    assert name == "generic:swapped" and "wrong order" in hint and "(loss, dscores)" in hint
+    assert "sum or average" not in hint
+
+
+def test_a_plus_one_outside_the_hinge_family_never_mentions_the_hinge():
+    name, hint = _told(_bare("softmax_vectorized"), _fill(SOFTMAX, SHIFT="scores.max(axis=1, keepdims=True)",
+                                                           EXTRA="1"))
+    assert name == "generic:plus_one" and "exactly 1 too large" in hint
+    assert "hinge" not in hint and "j = y_i" not in hint
+
+
+def test_a_plus_one_in_the_hinge_family_names_the_j_equals_y_term():
+    exercise = _bare("hinge_one")
+    name, hint = _told(exercise, _fill(HINGE_ONE, REDUCE="margins.sum() + 1"))
+    assert name == "generic:hinge_plus_one" and "j = y_i" in hint
+
+
+def test_overflow_only_where_there_is_an_exponential():
+    softmax = _bare("softmax_vectorized")
+    big = next(c for c in softmax.public if np.abs(c.args[0]).max() > hints.OVERFLOW_INPUT)
+    expected = spec.expected_output(softmax, big)
+    nan = (float("nan"), expected[1])
+    assert hints.generic_diagnosis(softmax, big, expected, nan)[0] == "generic:overflow"
+    for exercise_id in ("adam_step", "momentum_step", "correct_class_scores", "squared_error"):
+        exercise = _bare(exercise_id)
+        for case in exercise.public:
+            expected = spec.expected_output(exercise, case)
+            first = expected[0] if isinstance(expected, tuple) else expected
+            broken = np.full(np.shape(first), np.nan) if np.ndim(first) else float("nan")
+            actual = (broken, *expected[1:]) if isinstance(expected, tuple) else broken
+            found = hints.generic_diagnosis(exercise, case, expected, actual)
+            assert found[0] == "generic:nan" and "exp" not in found[1], (exercise_id, found)
+
+
+def test_a_list_is_named_a_list():
+    name, hint = _told(_bare("gradient_descent_path"), _fill(GD, RETURN="path"))
+    assert name == "generic:container" and "a list of" in hint and "numpy array" in hint
+    assert "tuple" not in hint
+
+
+def test_one_iteration_too_many_says_how_many_entries():
+    exercise = _bare("minibatch_sgd_loop")
+    name, hint = _told(exercise, _fill(SGD, EXTRA="1"))
+    want = exercise.public[0].args[6]
+    assert name == "generic:length" and f"{want + 1} entries instead of {want}" in hint, hint
+
+
+def test_zero_everywhere_is_never_a_0_times_factor():
+    exercise = _bare("correct_class_scores")
+    case = exercise.public[0]
+    expected = spec.expected_output(exercise, case)
+    name, hint = hints.generic_diagnosis(exercise, case, expected, np.zeros_like(expected))
+    assert name == "generic:zero" and "zero everywhere" in hint and "times" not in hint
+
+
+def test_n_and_c_from_the_case():
+    svm = bank.get("svm_loss_grad_W")
+    for case in svm.public:
+        W, X, y = case.args[:3]
+        assert hints.dimensions(svm, case) == (len(y), W.shape[1])
+    softmax = bank.get("softmax_vectorized")
+    for case in softmax.public:
+        assert hints.dimensions(softmax, case) == case.args[0].shape
+    momentum = bank.get("momentum_step")
+    assert hints.dimensions(momentum, momentum.public[0]) == (None, None)
+
+
+def test_n_and_c_without_parameter_names_as_in_a_release():
+    exercise = dataclasses.replace(bank.get("softmax_vectorized"), reference=lambda *args: None)
+    case = next(c for c in exercise.public if c.args[0].shape[0] > 1)
+    assert hints.dimensions(exercise, case) == case.args[0].shape
+    single = dataclasses.replace(bank.get("hinge_one"), reference=lambda *args: None)
+    assert hints.dimensions(single, single.public[0])[0] is None
+
+
+def test_when_n_equals_c_the_hint_names_both():
+    exercise = spec.Exercise(id="demo", notebook="03_x", answer="f", points=1, reference=lambda scores, y: 1.0,
+                             family="hinge")
+    case = spec.Case((np.ones((3, 3)), np.array([0, 1, 2])))
+    name, hint = hints.generic_diagnosis(exercise, case, 2.0, 6.0)
+    assert name == "generic:factor_n_or_c" and "number of examples" in hint and "classes" in hint
+
+
+def test_every_generic_name_is_declared_and_every_exercise_has_a_family():
+    assert set(hints.FAMILIES) >= {"hinge", "softmax", "optimizer", "gradient"}
+    for exercise in bank.all_exercises():
+        family = hints.family_of(exercise)
+        assert family in hints.FAMILIES or (family == "" and exercise.kind == "value"), (exercise.id, family)
+    for name in hints.GENERICS:
+        assert name.startswith("generic:")
+    assert hints.family_of(bank.get("svm_loss_grad_W")) == "hinge"
+    assert hints.family_of(bank.get("softmax_loss_grad_W")) == "softmax"
+    assert hints.family_of(bank.get("adam_step")) == "optimizer"
+
+
+# --- no family's generic hint in another family's exercise ---------------------------------------
+
+SIGNATURES = {  # how to break one numeric part of the expected output
+    "nan": lambda e: np.full(np.shape(e), np.nan),
+    "plus_one": lambda e: np.asarray(e, dtype=float) + 1.0,
+    "log10": lambda e: np.asarray(e, dtype=float) / math.log(10),
+    "zero": lambda e: np.zeros(np.shape(e)),
+}
+
+
+@pytest.mark.parametrize("exercise", [ex for ex in bank.all_exercises() if ex.kind == "function" and ex.judge is None],
+                         ids=lambda ex: ex.id)
+def test_generic_hints_stay_in_their_families(exercise):
+    family = hints.family_of(exercise)
+    markers = {"hinge": ("j = y_i",), "softmax": ("np.exp", "maximum score"), "gradient": ("x + h",),
+               "optimizer": ("new state",)}
+    for case in exercise.public + exercise.hidden:
+        expected = spec.expected_output(exercise, case)
+        parts = list(expected) if isinstance(expected, tuple) else [expected]
+        for index, part in enumerate(parts):
+            if isinstance(part, (tuple, str, bool)) or part is None:
+                continue
+            for make in SIGNATURES.values():
+                wrong = make(part)
+                wrong = float(wrong) if np.ndim(part) == 0 else wrong
+                actual = tuple(parts[:index] + [wrong] + parts[index + 1:]) if isinstance(expected, tuple) else wrong
+                found = hints.generic_diagnosis(exercise, case, expected, actual)
+                if found is None:
+                    continue
+                assert hints.applies(found[0], family), (found, family)
+                for other, words in markers.items():
+                    if other != family:
+                        assert not any(w in found[1] for w in words), (exercise.id, family, found)
+                assert "0 times" not in found[1]
+
+
+# --- the judge ------------------------------------------------------------------------------------
+
+def _double(x):
+    return 2 * x
+
+
+def _square(x):
+    return x * x
+
+
+def _plus_two(x):
+    return x + 2
+
+
+def test_the_judge_tells_the_mistake_that_explains_every_public_case():
+    exercise = spec.Exercise(
+        id="demo", notebook="x", answer="f", points=1, reference=lambda x: x + 1.0,
+        public=(spec.Case((2.0,), "x = 2"), spec.Case((3.0,), "x = 3")),
+        mistakes=(spec.Mistake("doubles", "you doubled", _double), spec.Mistake("squares", "you squared", _square),
+                  spec.Mistake("adds_two", "you added 2", _plus_two)))
+    cases = exercise.cases(False)
+    verdict = judge.judge(exercise, cases, [{"value": 4.0}, {"value": 9.0}])  # 2*2 = 2**2, but 3**2 = 9
+    assert verdict.mistakes[:1] == ["squares"] and verdict.hint == "you squared"
+    assert [c.hint for c in verdict.cases] == ["you squared", "you squared"]
+    verdict = judge.judge(exercise, cases, [{"value": 4.0}, {"value": 6.0}])
+    assert verdict.mistakes[:1] == ["doubles"]
+
+
+def test_the_judge_records_generic_names_and_input_mutation():
+    exercise = _bare("correct_class_scores")
+    cases = exercise.cases(False)
+    replies = [{"value": -spec.expected_output(exercise, c)} for c, _ in cases]
+    assert judge.judge(exercise, cases, replies).mistakes == ["generic:sign"]
+    replies = [{"value": spec.expected_output(exercise, c), "mutated": ["scores"]} for c, _ in cases]
+    verdict = judge.judge(exercise, cases, replies)
+    assert verdict.mistakes == [judge.MUTATES_INPUT] and "modifies its input" in verdict.hint
+
+
+# --- numbers with enough digits -------------------------------------------------------------------
+
+def test_values_shown_side_by_side_have_the_digits_that_differ():
+    e, a = np.array([0.158912, 1.0]), np.array([0.158937, 1.0])
+    assert _short(e, a) != _short(a, e) and "0.15891" in _short(e, a)
+    assert _short(1.5100001, 1.51) != _short(1.51, 1.5100001)
+    assert _short((1.23456789, e), (1.23456780, a)) != _short((1.23456780, a), (1.23456789, e))
+
+
+def test_the_check_report_prints_expected_and_got_that_differ(capsys):
+    check("correct_class_scores", lambda scores, y: scores[np.arange(len(y)), y] + 1e-5)
+    lines = capsys.readouterr().out.splitlines()
+    expected = next(line for line in lines if "expected:" in line).split("expected:")[1]
+    got = next(line for line in lines if "got:" in line).split("got:")[1]
+    assert expected.strip() != got.strip()
+
+
+# --- the instructors' table -----------------------------------------------------------------------
+
+def test_the_hint_table_in_the_docs_is_up_to_date():
+    committed = (ROOT / "docs" / "hints.md").read_text(encoding="utf-8")
+    assert committed == hint_table.generate(), "docs/hints.md is out of date: run `python -m course_lib hints`"
+
+
+def test_the_hint_table_lists_every_mistake_and_generic_hint():
+    text = hint_table.generate()
+    for exercise in bank.all_exercises():
+        assert f"### `{exercise.id}`" in text
+        for mistake in exercise.mistakes:
+            assert f"| `{mistake.name}` |" in text
+    for name in hints.GENERICS:
+        assert f"| `{name}` |" in text
+
+
+def test_the_hints_command_checks_and_writes(tmp_path, capsys):
+    from course_lib.__main__ import main
+
+    out = tmp_path / "hints.md"
+    assert main(["hints", "--out", str(out), "--check"]) == 1
+    assert main(["hints", "--out", str(out)]) == 0 and out.read_text(encoding="utf-8") == hint_table.generate()
+    assert main(["hints", "--out", str(out), "--check"]) == 0
