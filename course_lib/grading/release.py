@@ -55,7 +55,6 @@ import re
 import sys
 import textwrap
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from . import cells, databank
@@ -277,12 +276,18 @@ all_exercises, get, for_notebook = _BANK.all_exercises, _BANK.get, _BANK.for_not
 '''
 
 
-@lru_cache(maxsize=1)
 def _bank_data() -> str:
-    """The data bank of the running course_lib's exercises (computed once per process)."""
+    """The data bank of the running course_lib's exercises (computed once per set of exercises)."""
     from . import bank
 
-    return databank.bank_data(bank.all_exercises())
+    exercises = bank.all_exercises()
+    key = tuple(id(ex) for ex in exercises)
+    if key not in _BANK_DATA:
+        _BANK_DATA[key] = databank.bank_data(exercises)
+    return _BANK_DATA[key]
+
+
+_BANK_DATA: dict = {}  # identities of the exercises -> their data bank
 
 
 def _bank_files():
