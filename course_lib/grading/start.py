@@ -70,6 +70,9 @@ def prepare(directory: Path) -> str:
             message += (f"; it has no {FIRST_NOTEBOOK}: `python -m course_lib release --out {directory}` "
                         f"adds missing files without touching yours")
         return message
+    if not (ROOT / "notebooks").is_dir():  # an installed release: nothing to make a copy from
+        raise ValueError(f"--dir: no copy of the workbook in {directory}; run start from inside your copy "
+                         f"(the folder with notebooks/ and {MANIFEST})")
     report = release(directory)
     return f"created your copy of the workbook in {directory} ({len(report.written)} files)"
 
