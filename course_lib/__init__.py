@@ -34,8 +34,8 @@ from .losses import (
     svm_loss,
     svm_loss_naive,
 )
-from .optim import adam, random_search, rmsprop, sgd, sgd_momentum
 from .mine import AnswerMissing, ReferenceUnavailable, mine
+from .optim import adam, random_search, rmsprop, sgd, sgd_momentum
 from .regularization import elastic_net_penalty, l1_penalty, l2_penalty, penalty
 
 __version__ = "0.1.0"

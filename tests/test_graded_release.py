@@ -7,10 +7,10 @@ Code that must import the *released* course_lib runs in a subprocess with the re
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -338,7 +338,8 @@ def test_a_wrong_or_self_referencing_answer_is_not_used(tmp_path):
     fill_in(out, "03_multiclass_svm", answers)
     done = run_released(out, WRONG)
     assert "its check passes 0 of 3 public tests" in done.stdout, done.stdout + done.stderr
-    answers["svm_vectorized"] = "import course_lib as cl\ndef svm_loss_vectorized(scores, y):\n    return cl.svm_loss(scores, y)\n"
+    answers["svm_vectorized"] = ("import course_lib as cl\n"
+                                 "def svm_loss_vectorized(scores, y):\n    return cl.svm_loss(scores, y)\n")
     fill_in(out, "03_multiclass_svm", answers)
     done = run_released(out, WRONG)
     assert done.returncode == 0 and "solve exercise 'svm_vectorized'" in done.stdout, done.stdout + done.stderr
@@ -477,8 +478,7 @@ sys.exit(start.run_jupyter(start.jupyter_command(directory, open_browser=False) 
 """
 
 
-@pytest.mark.skipif(shutil.which("jupyter", path=str(Path(sys.executable).parent)) is None,
-                    reason="JupyterLab is not installed")
+@pytest.mark.skipif(importlib.util.find_spec("jupyterlab") is None, reason="JupyterLab is not installed")
 def test_ctrl_c_shuts_jupyterlab_down_cleanly(graded, tmp_path):
     import signal
     import time

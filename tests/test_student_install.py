@@ -15,17 +15,15 @@ from __future__ import annotations
 import os
 import site
 import subprocess
-import sys
 import venv
 from pathlib import Path
 
 import nbformat
 import pytest
+from test_graded_release import SOURCES, fill_in
 
 from course_lib.grading import bank
 from course_lib.grading.release import release as make_release
-
-from test_graded_release import SOURCES, fill_in
 
 EXECUTE = r"""
 import json, pathlib, sys

@@ -493,8 +493,8 @@ LIBRARY_TEXT = {
   answer wherever a later notebook, widget or the capstone needs it (`cl.svm_loss` is your hinge loss
   from notebook 03, `cl.mine("svm_vectorized")` your function itself). Until then such a cell says in one
   line which exercise to solve first. Each graded answer still has to stand on its own.""",
-    "open": """- `course_lib/` is the workbook's open reference library: read it, compare with it, use it in experiments.
-  An exercise answer that merely calls its reference implementation gets no credit.""",
+    "open": """- `course_lib/` is the workbook's open reference library: read it, compare with it, use it in
+  experiments. An exercise answer that merely calls its reference implementation gets no credit.""",
 }
 
 
