@@ -13,7 +13,6 @@ losses and update rules are the student's own too (see :mod:`course_lib.mine`).
 from __future__ import annotations
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from ._validation import as_float_array, as_labels, check_choice, check_number
 from .losses import _softmax_loss, _svm_loss
@@ -171,6 +170,8 @@ class LinearClassifier:
         config_b = dict(config_W)
         batch = min(self.batch_size, n)
         self.history = {"loss": [], "val_acc": [], "val_iter": [], "diverged_at": None}
+
+        from tqdm.auto import tqdm  # imported here: course_lib stays importable with numpy alone
 
         bar = tqdm(range(self.num_iters), disable=not progress, desc="training", leave=False)
         with np.errstate(over="ignore", invalid="ignore"):

@@ -181,7 +181,7 @@ def reference_answer(exercise_id: str):
     AnswerMissing
         When the student has no passing answer yet (the message says what to solve).
     """
-    if in_sandbox():
+    if in_sandbox() or _checking:
         raise ReferenceUnavailable(exercise_id)
     answer = mine(exercise_id)
     if isinstance(answer, Missing):
@@ -406,3 +406,23 @@ def _load(exercise, path: Path):
         return Missing(exercise.id, _solve_first(exercise, f"its check passes {result.passed} of "
                                                            f"{result.total} public tests"))
     return answer
+
+
+_checking: list = []  # exercise ids whose answer ``check`` is running right now (innermost last)
+
+
+class checking:
+    """``with checking(exercise_id):`` while ``check`` runs an answer: reference stubs of a graded release
+    then raise :class:`ReferenceUnavailable` instead of calling the student's earlier answers, as in the
+    grader's sandbox, so that ``check`` and the grader agree on what an answer may call."""
+
+    def __init__(self, exercise_id: str):
+        self.exercise_id = exercise_id
+
+    def __enter__(self):
+        _checking.append(self.exercise_id)
+        return self
+
+    def __exit__(self, *exc):
+        _checking.pop()
+        return False

@@ -43,6 +43,9 @@ ROOT="${AUTOGRADER_ROOT:-/autograder}"
 PYTHON="${AUTOGRADER_PYTHON:-python3}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 cd "$HERE"
+# Gradescope's containers cannot start bubblewrap (no user namespaces): student code then runs as an
+# unprivileged uid, and nothing of the autograder (hidden tests, sources, the submission) may be readable by it.
+if [ "$(id -u)" = 0 ]; then chmod -R go-rwx "$ROOT" "$HERE" 2>/dev/null || true; fi
 export PYTHONPATH="$HERE${PYTHONPATH:+:$PYTHONPATH}"
 exec "$PYTHON" -m course_lib.grading.gradescope --autograde "$ROOT"
 """
@@ -93,9 +96,27 @@ def build_bundle(out_zip, force: bool = False) -> Path:
     return out_zip
 
 
+def one_per_notebook(rows: list) -> list:
+    """``rows`` of ``(name, result)`` with at most one graded file per notebook: the others get the status
+    ``duplicate`` and 0 (a submission cannot score a notebook twice)."""
+    from . import statuses
+
+    seen, out = {}, []
+    for name, result in sorted(rows, key=lambda row: (row[1].notebook not in row[0], row[0])):
+        if result.status == statuses.OK and result.notebook in seen:
+            result = report.SubmissionResult(result.notebook, statuses.DUPLICATE,
+                                             f"another file of this submission ({seen[result.notebook]}) is "
+                                             f"already graded as {result.notebook}; this one is not counted",
+                                             [], result.max_score, result.isolation)
+        elif result.status == statuses.OK:
+            seen[result.notebook] = name
+        out.append((name, result))
+    return sorted(out, key=lambda row: row[0])
+
+
 def autograde(root) -> dict:
     """Grade ``root/submission`` into ``root/results/results.json``; returns the results."""
-    from . import grade
+    from . import grade, sandbox
 
     root = Path(root)
     notebooks = sorted(p for p in (root / "submission").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
@@ -104,8 +125,11 @@ def autograde(root) -> dict:
                    "output_format": "text", "visibility": "visible", "tests": []}
     else:
         with tempfile.TemporaryDirectory(prefix="course_lib_gradescope_") as out:
-            rows = grade.grade_batch(notebooks, Path(out) / "grading", progress=False)
+            rows = one_per_notebook(grade.grade_batch(notebooks, Path(out) / "grading", progress=False))
         results = report.merge_gradescope([report.gradescope_results(result, name) for name, result in rows])
+        isolation = sandbox.isolation()
+        if isolation != "bubblewrap":
+            results["output"] += f"\n(isolation: {isolation})"
     report.atomic_write(str(root / "results" / "results.json"), report.gradescope_json_text(results))
     return results
 

@@ -12,7 +12,6 @@ one comparison, in the judging process, on plain data.
 
 from __future__ import annotations
 
-import ast
 import copy
 from dataclasses import dataclass, field
 from typing import Callable
@@ -110,8 +109,8 @@ class Exercise:
     forbidden : tuple of str
         course_lib names that an answer may not call (the reference it must not reuse).
     loop_free : bool
-        The answer must not use a Python loop (a "vectorized" exercise): see
-        :func:`python_loop`.
+        The answer must not loop in Python (a "vectorized" exercise): what its function runs
+        is read by :meth:`course_lib.grading.program.Program.answer_findings`.
     judge : callable, optional
         ``judge(case, actual) -> Verdict`` replacing the comparison with the reference:
         for answers with more than one right output, or to give directional feedback on
@@ -150,22 +149,36 @@ def resolve_args(args: tuple) -> tuple:
     return tuple(a.resolve() if isinstance(a, Fixture) else copy.deepcopy(a) for a in args)
 
 
+class PlainList(tuple):
+    """A list in an answer's output, kept apart from a tuple so that messages can say which it was."""
+
+
 def to_plain(value):
     """Convert an answer's output to plain data, or raise ``TypeError`` saying why not.
 
-    Plain data is a float/int/bool/str, a numeric ndarray, or a tuple/list of those.
-    Anything else (an object with a custom ``__eq__``, a generator) is refused.
+    Plain data is a float/int/bool/str, a real numeric (or boolean) ndarray, or a tuple of
+    those; a list becomes a :class:`PlainList`. Anything else (complex numbers, an object with a
+    custom ``__eq__``, an ndarray subclass, a generator) is refused.
     """
-    if value is None or isinstance(value, (bool, str)):
+    if value is None or type(value) in (bool, str):
         return value
-    if isinstance(value, (int, float, np.integer, np.floating, np.bool_)):
-        return value.item() if isinstance(value, np.generic) else value
-    if isinstance(value, np.ndarray):
-        if value.dtype == object or not (np.issubdtype(value.dtype, np.number) or value.dtype == bool):
+    if type(value) in (int, float) or isinstance(value, (np.integer, np.floating, np.bool_)):
+        return value.item() if isinstance(value, np.generic) else type(value)(value)
+    if isinstance(value, (complex, np.complexfloating)):
+        raise TypeError("a complex number (expected a real one)")
+    if type(value) is np.ndarray:
+        if np.issubdtype(value.dtype, np.complexfloating):
+            raise TypeError(f"an array of complex numbers (dtype {value.dtype}; expected real numbers)")
+        if not (np.issubdtype(value.dtype, np.integer) or np.issubdtype(value.dtype, np.floating)
+                or value.dtype == bool):
             raise TypeError(f"an array of dtype {value.dtype} (expected numbers)")
         return np.array(value, copy=True)
-    if isinstance(value, (tuple, list)):
-        return tuple(to_plain(v) for v in value)
+    if isinstance(value, np.ndarray):
+        raise TypeError(f"an array of type {type(value).__name__} (expected a plain numpy ndarray)")
+    if type(value) is tuple or type(value) is PlainList:
+        return type(value)(to_plain(v) for v in value)
+    if type(value) is list:
+        return PlainList(to_plain(v) for v in value)
     raise TypeError(f"a value of type {type(value).__name__} (expected numbers, arrays or a tuple of them)")
 
 
@@ -176,9 +189,20 @@ def _describe(x) -> str:
         return f"an array of shape {x.shape}"
     if isinstance(x, float):
         return f"{x:.6g}"
+    if isinstance(x, PlainList):
+        return f"a list of {len(x)} values"
     if isinstance(x, tuple):
         return f"a tuple of {len(x)} values"
     return repr(x)
+
+
+def distinct(e: float, a: float) -> tuple[str, str]:
+    """``e`` and ``a`` printed with the fewest significant digits (at least 4) that tell them apart."""
+    for digits in range(4, 18):
+        left, right = f"{e:.{digits}g}", f"{a:.{digits}g}"
+        if left != right:
+            return left, right
+    return repr(e), repr(a)
 
 
 def compare(expected, actual, *, rtol=1e-6, atol=1e-8, names=(), where="", equal_nan=False) -> Verdict:
@@ -190,8 +214,10 @@ def compare(expected, actual, *, rtol=1e-6, atol=1e-8, names=(), where="", equal
     """
     label = where or "the result"
     if isinstance(expected, tuple):
-        if not isinstance(actual, tuple) or len(actual) != len(expected):
-            return Verdict(False, f"{label}: expected a tuple of {len(expected)} values, got {_describe(actual)}")
+        what = "list" if isinstance(expected, PlainList) else "tuple"
+        if not isinstance(actual, tuple) or len(actual) != len(expected) or (
+                isinstance(actual, PlainList) != isinstance(expected, PlainList)):
+            return Verdict(False, f"{label}: expected a {what} of {len(expected)} values, got {_describe(actual)}")
         for i, (e, a) in enumerate(zip(expected, actual)):
             part = names[i] if i < len(names) else f"item {i}"
             v = compare(e, a, rtol=rtol, atol=atol, where=part, equal_nan=equal_nan)
@@ -222,11 +248,14 @@ def compare(expected, actual, *, rtol=1e-6, atol=1e-8, names=(), where="", equal
         return Verdict(False, f"{label}: got NaN or inf where finite numbers were expected")
     if not np.allclose(a, e, rtol=rtol, atol=atol):
         if e.shape == ():
-            return Verdict(False, f"{label}: expected {float(e):.4g}, got {float(a):.4g}")
-        k = int(np.argmax(np.abs(a - e)))
-        idx = np.unravel_index(k, e.shape)
-        return Verdict(False, f"{label}: differs at index {tuple(int(i) for i in idx)}: "
-                              f"expected {e[idx]:.4g}, got {a[idx]:.4g}")
+            left, right = distinct(float(e), float(a))
+            return Verdict(False, f"{label}: expected {left}, got {right}")
+        close = np.isclose(a, e, rtol=rtol, atol=atol)
+        idx = tuple(int(i) for i in np.argwhere(~close)[0])
+        left, right = distinct(float(e[idx]), float(a[idx]))
+        count = int((~close).sum())
+        return Verdict(False, f"{label}: {count} of {e.size} entries differ; the first at index {idx}: "
+                              f"expected {left}, got {right}")
     return Verdict(True)
 
 
@@ -267,25 +296,3 @@ def diagnose(exercise: Exercise, case: Case, actual) -> Mistake | None:
         if compare(wrong, actual, rtol=exercise.rtol, atol=exercise.atol, equal_nan=True).passed:
             return mistake
     return None
-
-
-_LOOPS = {ast.For: "a for loop", ast.AsyncFor: "a for loop", ast.While: "a while loop",
-          ast.ListComp: "a list comprehension", ast.SetComp: "a set comprehension",
-          ast.DictComp: "a dict comprehension", ast.GeneratorExp: "a generator expression"}
-
-
-def python_loop(source: str) -> str:
-    """Where ``source`` loops in Python ("a for loop at line 7"), or '' if it does not.
-
-    Used for exercises that ask for a vectorized answer: any ``for``/``while`` or
-    comprehension in the answer's code counts. Source that does not parse gives ''.
-    """
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return ""
-    for node in ast.walk(tree):
-        kind = _LOOPS.get(type(node))
-        if kind:
-            return f"{kind} at line {node.lineno}"
-    return ""
