@@ -496,6 +496,20 @@ def test_ctrl_c_shuts_jupyterlab_down_cleanly(graded, tmp_path):
     assert process.returncode == 0, output
     assert "received signal 15, stopping" in output and "Traceback" not in output
     assert not list(runtime.glob("jpserver-*")), "JupyterLab left its runtime files behind"
+    assert "nbgrader" not in output.lower()  # no instructor extension in the student's JupyterLab
+
+
+def test_the_students_jupyterlab_hides_nbgrader(graded):
+    folder = start.write_jupyter_config(graded)
+    env = start.kernel_environment(graded)
+    assert env["JUPYTER_CONFIG_PATH"].split(os.pathsep)[0] == str(folder)
+    pages = json.loads((folder / "labconfig" / "page_config.json").read_text())
+    assert pages["disabledExtensions"] == {"@jupyter/nbgrader": True}
+    if importlib.util.find_spec("nbgrader") is not None:
+        listed = subprocess.run([sys.executable, "-m", "jupyter", "labextension", "list"], env=env,
+                                capture_output=True, text=True)
+        line = next(line for line in (listed.stdout + listed.stderr).splitlines() if "@jupyter/nbgrader v" in line)
+        assert "disabled" in line, line
 
 
 def test_force_backups_are_not_notebooks_grade_would_take(tmp_path, capsys):
