@@ -289,7 +289,7 @@ class Program:
         self.statements: list[Statement] = []
         budget = MAX_PROGRAM_CHARS
         for index, (label, raw) in enumerate(cells):
-            cell = Cell(label, source=raw if len(raw) <= MAX_CELL_CHARS else "")
+            cell = Cell(label, source=raw[:MAX_CELL_CHARS])
             self.cells.append(cell)
             if len(raw) > MAX_CELL_CHARS or len(raw) > budget:
                 cell.problem = (f"it is too long to grade ({len(raw):,} characters; at most "

@@ -401,7 +401,7 @@ class Worker:
             return Died("crashed", what)
         if self.cgroup is not None and self.cgroup.oom_killed():
             return Died("memory", "the sandbox ran out of memory")
-        signum = -code if code < 0 else code - 128 if code > 128 else 0
+        signum = -code if code < 0 else code - 128 if 128 < code < 128 + 65 else 0
         if signum == signal.SIGXCPU:
             return Died("timeout", "CPU time limit")
         if signum > 0:
