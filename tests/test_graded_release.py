@@ -191,7 +191,7 @@ from course_lib.grading.check import run_answer, NotAttempted
 # infrastructure that takes paths or starts processes: not an answer of a numeric exercise
 SKIP = {"course_lib.__main__", "course_lib.notebooks", "course_lib.grading.grade", "course_lib.grading.sandbox",
         "course_lib.grading._worker", "course_lib.grading.release", "course_lib.grading.start",
-        "course_lib.grading.gradescope"}
+        "course_lib.grading.gradescope", "course_lib.grading.worker"}
 functions = {}
 for info in pkgutil.walk_packages(course_lib.__path__, "course_lib."):
     if info.name in SKIP or info.name.startswith("course_lib.grading.bank"):
