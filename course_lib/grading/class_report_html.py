@@ -81,7 +81,7 @@ def histogram_png(bins: list, notebook: str, median: float, whole: bool) -> str:
 
 
 def histogram_alt(bins: list, notebook: str, graded: int, median: float, max_score: float) -> str:
-    parts = [f"{fmt_number(lo)}" + ("" if lo == hi else f" to {fmt_number(hi)}") + f" points: {n}" for lo, hi, n in bins]
+    parts = [fmt_number(lo) + ("" if lo == hi else f" to {fmt_number(hi)}") + f" points: {n}" for lo, hi, n in bins]
     return (f"Histogram of scores in {notebook}, {graded} graded submissions, out of {fmt_number(max_score)} points; "
             f"median {fmt_number(median)}. " + "; ".join(parts) + ".")
 
@@ -229,8 +229,8 @@ def _glance_html(summary: ClassSummary) -> str:
             for c in ex.cases:
                 if c.flagged:
                     items.append(f"<li><strong>Check the exercise text or the case:</strong> {_e(c.case)} of "
-                                 f"<code>{_e(ex.exercise)}</code> fails for {fmt_percent(c.rate)} of the answers that pass "
-                                 "some of its cases "
+                                 f"<code>{_e(ex.exercise)}</code> fails for {fmt_percent(c.rate)} of the answers "
+                                 "that pass some of its cases "
                                  f"(other cases: median {fmt_percent(c.median_others)}).</li>")
     problems = Counter(row[4] for row in problem_rows(summary))
     if problems:
@@ -299,8 +299,9 @@ def _definitions_html() -> str:
             "over the graded submissions of the notebook. A submission may show several mistakes.</li>"
             "<li><strong>Flagged case</strong>: among the graded answers that ran the exercise's cases and passed "
             f"some of them (an answer failing every case says nothing about one case), a case failed by at least "
-            f"{fmt_percent(FLAG_MIN_RATE)} of them (and by {FLAG_MIN_FAILURES} or more), and at least {FLAG_RATIO:g} times "
-            "as often as the median of the exercise's other cases: check the exercise text or the case.</li>"
+            f"{fmt_percent(FLAG_MIN_RATE)} of them (and by {FLAG_MIN_FAILURES} or more), and at least "
+            f"{FLAG_RATIO:g} times as often as the median of the exercise's other cases: check the exercise text "
+            "or the case.</li>"
             "<li>Click a column header to sort a table; click again to reverse. Every table is also a CSV file "
             "next to this page.</li></ul></section>")
 
