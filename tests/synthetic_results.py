@@ -9,6 +9,7 @@ crashes, reference reuses and ungradable files.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -64,6 +65,30 @@ def write_results(folder: Path, results: list) -> list[Path]:
     return paths
 
 
+def _first_number(value):
+    while isinstance(value, (tuple, list)):
+        value = value[0]
+    array = np.asarray(value, dtype=float)
+    return float(array.flat[0]) if array.size else float("nan")
+
+
+@lru_cache(maxsize=None)
+def mistake_example(exercise: str, mistake: str) -> str:
+    """What the mistake returns on the first public case, against the reference (a plausible outcome text)."""
+    ex = EXERCISES[exercise]
+    m = next(m for m in ex.mistakes if m.name == mistake)
+    case = ex.public[0] if ex.public else None
+    try:
+        if ex.kind == "value":
+            expected, got = ex.reference(), m.implementation()
+        else:
+            expected, got = ex.reference(*case.args), m.implementation(*case.args)
+        label = (case.label if case and case.label else "public 1")
+        return f"{label}: expected {_first_number(expected):.4g}, got {_first_number(got):.4g}"
+    except Exception:  # fixtures and odd outputs: a generic outcome will do
+        return "public 1: the output differs from the expected one"
+
+
 def _draw_outcome(ex, rng, flagged_case: str | None) -> dict:
     public, hidden = len(ex.public), len(ex.hidden)
     labels = [f"public {k}" for k in range(1, public + 1)] + [f"hidden {k}" for k in range(1, hidden + 1)]
@@ -76,9 +101,7 @@ def _draw_outcome(ex, rng, flagged_case: str | None) -> dict:
     if roll < 0.40 and ex.mistakes:
         weights = 1.0 / np.arange(1, len(ex.mistakes) + 1) ** 1.3
         m = ex.mistakes[int(rng.choice(len(ex.mistakes), p=weights / weights.sum()))]
-        got = float(rng.choice([1.0, 2.0, 0.5]))
-        return outcome(ex.id, "failed", [m.name], labels,
-                       example=f"public 1: expected 5.27, got {5.27 + got:.2f}")
+        return outcome(ex.id, "failed", [m.name], labels, example=mistake_example(ex.id, m.name))
     if roll < 0.45:
         failed = [str(c) for c in rng.choice(labels, size=min(2, len(labels)), replace=False)]
         return outcome(ex.id, "failed", [], sorted(failed))
