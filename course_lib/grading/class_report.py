@@ -52,7 +52,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .report import (
+from .report import atomic_write
+from .statuses import (
     CRASHED,
     ERROR,
     FAILED,
@@ -60,13 +61,12 @@ from .report import (
     MEMORY,
     MISSING,
     NOT_ATTEMPTED,
+    OK,
     PASSED,
     TIMEOUT,
     USES_REFERENCE,
-    atomic_write,
 )
 
-OK = "ok"
 UNIDENTIFIED = "(unidentified notebook)"
 PROBLEM_STATUSES = (TIMEOUT, CRASHED, MEMORY, ERROR, USES_REFERENCE, FORBIDDEN)
 RAN_CASES = (PASSED, FAILED)

@@ -20,13 +20,9 @@ from pathlib import Path
 from string import Template
 
 from .class_report import (
-    FAILED,
     FLAG_MIN_FAILURES,
     FLAG_MIN_RATE,
     FLAG_RATIO,
-    MISSING,
-    NOT_ATTEMPTED,
-    OK,
     PROBLEM_STATUSES,
     TOP_MISTAKES,
     ClassSummary,
@@ -39,6 +35,7 @@ from .class_report import (
     progress_rows,
     score_bins,
 )
+from .statuses import FAILED, MISSING, NOT_ATTEMPTED, OK
 
 #: Okabe & Ito's colour-blind-safe palette.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
