@@ -93,9 +93,9 @@ def _draw_outcome(ex, rng, flagged_case: str | None) -> dict:
     public, hidden = len(ex.public), len(ex.hidden)
     labels = [f"public {k}" for k in range(1, public + 1)] + [f"hidden {k}" for k in range(1, hidden + 1)]
     roll = rng.random()
-    if roll < 0.05:
+    if roll < 0.04:
         return outcome(ex.id, "not attempted", failed_cases=[])
-    if roll < 0.065:
+    if roll < 0.07:
         return outcome(ex.id, str(rng.choice(["timeout", "crashed", "uses the reference implementation",
                                               "forbidden code", "error"])), failed_cases=[])
     if roll < 0.40 and ex.mistakes:

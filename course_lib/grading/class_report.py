@@ -44,6 +44,7 @@ import argparse
 import csv
 import io
 import json
+import math
 import os
 import re
 import statistics
@@ -125,8 +126,8 @@ class Results:
     """Everything read from a grades folder: the submissions and what could not be used."""
 
     submissions: list
-    damaged: list            # (path, reason)
-    duplicates: list         # (kept path, ignored path)
+    damaged: list            # (path below the grades folder, reason)
+    duplicates: list         # (kept path, ignored path), below the grades folder
     files_read: int
 
 
@@ -149,8 +150,8 @@ def result_files(grades_dir, exclude=None) -> list[Path]:
 
 
 def _number(value, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{what}: expected a number, got {type(value).__name__}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError(f"{what}: expected a finite number, got {value!r}"[:120])
     return float(value)
 
 
@@ -243,14 +244,14 @@ def read_results(grades_dir, exclude=None) -> Results:
         try:
             sub = parse_results(json.loads(path.read_text(encoding="utf-8")), path)
         except (OSError, UnicodeDecodeError, ValueError, TypeError, AttributeError) as exc:
-            damaged.append((str(path), f"{type(exc).__name__}: {exc}"[:200]))
+            damaged.append((str(path.relative_to(root)), f"{type(exc).__name__}: {exc}"[:200]))
             continue
         key = (sub.name, sub.notebook)
         if key in chosen:
             old = chosen[key]
             keep, drop = (sub, old) if os.path.getmtime(path) >= os.path.getmtime(old.source) else (old, sub)
             chosen[key] = keep
-            duplicates.append((keep.source, drop.source))
+            duplicates.append((str(Path(keep.source).relative_to(root)), str(Path(drop.source).relative_to(root))))
         else:
             chosen[key] = sub
     _infer_notebooks(chosen.values())
@@ -349,8 +350,9 @@ class ClassSummary:
 
 
 def _scrub(text: str, names) -> str:
+    """``text`` with every whole-word occurrence of one of ``names`` replaced by ``[student]``."""
     for name in sorted({n for n in names if len(n) >= 2}, key=len, reverse=True):
-        text = re.sub(re.escape(name), "[student]", text, flags=re.IGNORECASE)
+        text = re.sub(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])", "[student]", text, flags=re.IGNORECASE)
     return text
 
 
@@ -560,7 +562,8 @@ def write_csv(path: Path, header: list, rows: list) -> None:
 
 # --- the whole report ---------------------------------------------------------------------------
 
-def build_report(grades_dir, out_dir=None, show_examples: bool = False) -> tuple[Path, ClassSummary]:
+def build_report(grades_dir, out_dir=None, show_examples: bool = False,
+                 long_table_to=None) -> tuple[Path, ClassSummary]:
     """Read ``grades_dir``, write the HTML report and its CSV tables into ``out_dir``.
 
     Parameters
@@ -571,6 +574,8 @@ def build_report(grades_dir, out_dir=None, show_examples: bool = False) -> tuple
         Where to write ``class_report.html`` and the CSV files; default ``grades_dir/report``.
     show_examples : bool
         Name the submission each mistake example comes from.
+    long_table_to : path, optional
+        Also write the long table there (``grade`` writes ``GRADES_DIR/exercises.csv``).
 
     Returns
     -------
@@ -591,8 +596,12 @@ def build_report(grades_dir, out_dir=None, show_examples: bool = False) -> tuple
 
     summary = summarise(results)
     out.mkdir(parents=True, exist_ok=True)
-    for name, (header, rows) in tables(summary).items():
+    tables_written = tables(summary)
+    for name, (header, rows) in tables_written.items():
         write_csv(out / name, header, rows)
+    if long_table_to is not None:
+        header, rows = tables_written["exercises.csv"]
+        write_csv(Path(long_table_to), header, rows)
     page = out / "class_report.html"
     atomic_write(str(page), render_html(summary, show_examples=show_examples))
     return page, summary

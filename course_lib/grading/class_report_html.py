@@ -279,8 +279,9 @@ def _files_html(results: Results) -> str:
                      "used.")
     out = '<section aria-labelledby="files"><h2 id="files">Files</h2><p>' + " ".join(lines) + "</p>"
     if results.damaged:
-        out += (f'<p class="warning"><strong>Warning:</strong> {len(results.damaged)} files could not be read and '
-                "were left out (unreadable_files.csv):</p>"
+        n = len(results.damaged)
+        out += (f'<p class="warning"><strong>Warning:</strong> {n} file{" was" if n == 1 else "s were"} not '
+                "readable as results and left out (unreadable_files.csv):</p>"
                 + html_table("damaged", "Files that could not be read", [("file", "text"), ("reason", "text")],
                              [list(d) for d in results.damaged]))
     return out + "</section>"
