@@ -334,3 +334,11 @@ def test_summary_of_a_generated_class_is_consistent():
         assert sum(ex.statuses.values()) == ex.graded == len(nb.graded)
         assert ex.unrecognised + sum(m.count for m in ex.mistakes) >= ex.statuses["failed"]
         assert all(0 <= m.share <= 1 for m in ex.mistakes)
+
+
+def test_score_bins():
+    assert class_report.score_bins([0, 2, 2, 5], 5.0) == [(0, 0, 1), (1, 1, 0), (2, 2, 2), (3, 3, 0), (4, 4, 0),
+                                                          (5, 5, 1)]
+    assert class_report.score_bins([6], 5.0)[-1] == (6, 6, 1)   # a score above the usual maximum still counts
+    halves = class_report.score_bins([0.5, 2.5, 5.0], 5.0)
+    assert len(halves) == 10 and sum(n for _, _, n in halves) == 3 and halves[-1] == (4.5, 5.0, 1)

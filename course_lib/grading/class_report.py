@@ -57,6 +57,7 @@ from .report import atomic_write
 from .statuses import (
     CRASHED,
     ERROR,
+    EXERCISE_STATUSES,
     FAILED,
     FORBIDDEN,
     MEMORY,
@@ -77,6 +78,7 @@ FLAG_MIN_FAILURES = 3
 TOP_MISTAKES = 5
 STUDENT_SEPARATOR = "__"
 LONG_COLUMNS = ("submission", "notebook", "exercise", "status", "points", "mistakes", "failed_cases")
+
 
 class ReportError(ValueError):
     """Nothing to report on (no folder, no results); the message is one line for the user."""
@@ -204,10 +206,11 @@ def parse_results(data, path: Path) -> Submission:
 
 def _parse_test(test: dict, number: int) -> ExerciseOutcome:
     extra = test.get("extra_data") if isinstance(test.get("extra_data"), dict) else {}
-    tags = [t for t in test.get("tags", []) if isinstance(t, str)] if isinstance(test.get("tags"), list) else []
+    tags = test.get("tags") if isinstance(test.get("tags"), list) else []
+    ours = len(tags) >= 2 and isinstance(tags[0], str) and tags[1] in EXERCISE_STATUSES   # [id, status]
     name = str(test.get("name", ""))
-    exercise = extra.get("exercise") or (tags[0] if tags else "") or name or f"test {number}"
-    status = extra.get("status") or (tags[1] if len(tags) > 1 else "") or str(test.get("status", FAILED))
+    exercise = extra.get("exercise") or (tags[0] if ours else "") or name or f"test {number}"
+    status = extra.get("status") or (tags[1] if ours else "") or str(test.get("status", FAILED))
     hints = extra.get("hints") or {}
     cases = extra.get("cases") or {}
     if not isinstance(hints, dict) or not isinstance(cases, dict):
@@ -281,6 +284,8 @@ def long_table(submissions) -> list[dict]:
 
 @dataclass
 class MistakeStat:
+    """A mistake of one exercise: ``count`` submissions, their ``share`` of the notebook's graded ones."""
+
     name: str
     count: int
     share: float
@@ -308,6 +313,8 @@ class CaseStat:
 
 @dataclass
 class ExerciseStat:
+    """One exercise over the graded submissions of its notebook."""
+
     notebook: str
     exercise: str
     title: str
@@ -330,6 +337,8 @@ class ExerciseStat:
 
 @dataclass
 class NotebookStat:
+    """One notebook: all its submissions, the graded ones, their statuses and its exercises."""
+
     notebook: str
     submissions: list
     graded: list
@@ -340,6 +349,8 @@ class NotebookStat:
 
 @dataclass
 class ClassSummary:
+    """The whole class: what was read, one :class:`NotebookStat` per notebook, the students."""
+
     results: Results
     notebooks: list
     students: list
@@ -444,23 +455,26 @@ def summarise(results: Results) -> ClassSummary:
 # --- tables (the CSV files; the HTML shows the same rows) ---------------------------------------
 
 def fmt_number(x: float) -> str:
+    """A number as short as it goes (3, 2.5, 0.125)."""
     return f"{x:g}"
 
 
 def fmt_percent(x: float) -> str:
+    """A fraction as a whole percentage ("37%")."""
     return f"{100 * x:.0f}%"
 
 
 def score_bins(scores: list, max_score: float) -> list:
     """``(low, high, count)`` histogram bins: one per point when scores are whole and few, else 10."""
-    whole = all(float(s).is_integer() for s in scores) and max_score.is_integer() and max_score <= 40
+    top = max([max_score, *scores])
+    whole = all(float(s).is_integer() for s in scores) and float(top).is_integer() and top <= 40
     if whole:
-        edges = [(k, k) for k in range(int(max_score) + 1)]
-        counts = Counter(int(s) for s in scores)
+        edges = [(k, k) for k in range(int(top) + 1)]
+        counts = Counter(max(int(s), 0) for s in scores)
         return [(lo, hi, counts.get(lo, 0)) for lo, hi in edges]
     top = max([max_score, *scores, 1.0])
     width = top / 10
-    counts = Counter(min(int(s // width), 9) for s in scores)
+    counts = Counter(min(max(int(s // width), 0), 9) for s in scores)
     return [(k * width, (k + 1) * width, counts.get(k, 0)) for k in range(10)]
 
 
