@@ -342,3 +342,9 @@ def test_score_bins():
     assert class_report.score_bins([6], 5.0)[-1] == (6, 6, 1)   # a score above the usual maximum still counts
     halves = class_report.score_bins([0.5, 2.5, 5.0], 5.0)
     assert len(halves) == 10 and sum(n for _, _, n in halves) == 3 and halves[-1] == (4.5, 5.0, 1)
+
+
+def test_notebooks_whose_names_look_alike_get_distinct_ids():
+    from course_lib.grading.class_report_html import _slugs
+
+    assert _slugs(["03 svm", "03-svm", "03_SVM"]) == {"03 svm": "03-svm", "03-svm": "03-svm-2", "03_SVM": "03-svm-3"}

@@ -89,8 +89,18 @@ def _e(text) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+def _slugs(names: list) -> dict:
+    """A distinct id fragment per name ("03_multiclass_svm" -> "03-multiclass-svm")."""
+    out, used = {}, set()
+    for name in names:
+        base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "notebook"
+        slug, k = base, 1
+        while slug in used:
+            k += 1
+            slug = f"{base}-{k}"
+        used.add(slug)
+        out[name] = slug
+    return out
 
 
 def html_table(table_id: str, caption: str, columns: list, rows: list, row_header: bool = True) -> str:
@@ -126,8 +136,7 @@ def _exercise_cell(ex: ExerciseStat) -> tuple:
     return (ex.exercise, ex.exercise, f"<code>{_e(ex.exercise)}</code>{title}")
 
 
-def _notebook_section(nb: NotebookStat, show_examples: bool) -> str:
-    sid = _slug(nb.notebook)
+def _notebook_section(nb: NotebookStat, sid: str, show_examples: bool) -> str:
     parts = [f'<section aria-labelledby="nb-{sid}"><h2 id="nb-{sid}">{_e(nb.notebook)}</h2>']
     not_graded = ", ".join(f"{n} {st}" for st, n in sorted(nb.statuses.items()) if st != OK)
     parts.append(f"<p>{len(nb.submissions)} submissions, {len(nb.graded)} graded"
@@ -308,7 +317,8 @@ def render_html(summary: ClassSummary, show_examples: bool = False, title: str =
     """The whole report as one self-contained HTML page."""
     results = summary.results
     n_graded = sum(len(nb.graded) for nb in summary.notebooks)
-    nav = "".join(f'<li><a href="#nb-{_slug(nb.notebook)}">{_e(nb.notebook)}</a></li>' for nb in summary.notebooks)
+    slugs = _slugs([nb.notebook for nb in summary.notebooks])
+    nav = "".join(f'<li><a href="#nb-{slugs[nb.notebook]}">{_e(nb.notebook)}</a></li>' for nb in summary.notebooks)
     nav += ('<li><a href="#problems">Problems</a></li>'
             + ('<li><a href="#progress">Per-student progress</a></li>' if len(summary.notebooks) > 1 else "")
             + '<li><a href="#files">Files</a></li><li><a href="#reading">How to read this report</a></li>')
@@ -319,7 +329,7 @@ def render_html(summary: ClassSummary, show_examples: bool = False, title: str =
                  f" {len(results.damaged)} unreadable files were") + " left out (see Files)."
     body = [f"<header><h1>{_e(title)}</h1><p>{_e(lead)}</p></header>",
             f'<nav aria-label="Contents"><ul>{nav}</ul></nav><main>', _glance_html(summary)]
-    body += [_notebook_section(nb, show_examples) for nb in summary.notebooks]
+    body += [_notebook_section(nb, slugs[nb.notebook], show_examples) for nb in summary.notebooks]
     body.append(_problems_html(summary))
     if len(summary.notebooks) > 1:
         body.append(_progress_html(summary))
