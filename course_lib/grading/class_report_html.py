@@ -37,6 +37,8 @@ from .class_report import (
 )
 from .statuses import FAILED, MISSING, NOT_ATTEMPTED, OK
 
+GLANCE_MIN_SHARE = 0.15   # "At a glance" lists exercises' top mistakes made by at least this share...
+GLANCE_MISTAKES = 6       # ...at most this many
 #: Okabe & Ito's colour-blind-safe palette.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 #: The report's matplotlib style (course_lib.plots has no style helper): text >= 9 pt.
@@ -226,7 +228,7 @@ def _cases_html(nb: NotebookStat, sid: str) -> str:
 def _glance_html(summary: ClassSummary) -> str:
     items = []
     top = sorted(((m, ex) for nb in summary.notebooks for ex in nb.exercises for m in ex.mistakes[:1]
-                  if m.share >= 0.15), key=lambda t: -t[0].share)[:6]
+                  if m.share >= GLANCE_MIN_SHARE), key=lambda t: -t[0].share)[:GLANCE_MISTAKES]
     for m, ex in top:
         items.append(f"<li><strong>{fmt_percent(m.share)}</strong> of graded submissions of {_e(ex.notebook)} made the "
                      f"mistake <code>{_e(m.name)}</code> in <code>{_e(ex.exercise)}</code> ({m.count}).</li>")
@@ -243,7 +245,8 @@ def _glance_html(summary: ClassSummary) -> str:
         items.append("<li>Needs a look: " + ", ".join(f"{n} {_e(st)}" for st, n in problems.most_common())
                      + ' (<a href="#problems">list</a>).</li>')
     if not items:
-        items.append("<li>No mistake made by 15% or more of the class, no flagged case, no problem.</li>")
+        items.append(f"<li>No mistake made by {fmt_percent(GLANCE_MIN_SHARE)} or more of the class, no flagged "
+                     "case, no problem.</li>")
     return '<section aria-labelledby="glance"><h2 id="glance">At a glance</h2><ul>' + "".join(items) + "</ul></section>"
 
 
@@ -309,6 +312,8 @@ def _definitions_html() -> str:
             f"{fmt_percent(FLAG_MIN_RATE)} of them (and by {FLAG_MIN_FAILURES} or more), and at least "
             f"{FLAG_RATIO:g} times as often as the median of the exercise's other cases: check the exercise text "
             "or the case.</li>"
+            f"<li><strong>At a glance</strong> lists up to {GLANCE_MISTAKES} exercises whose most common mistake "
+            f"was made by {fmt_percent(GLANCE_MIN_SHARE)} or more of the graded submissions.</li>"
             "<li>Click a column header to sort a table; click again to reverse. Every table is also a CSV file "
             "next to this page.</li></ul></section>")
 
