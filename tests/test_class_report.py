@@ -249,6 +249,24 @@ def test_a_folder_merged_from_several_runs_and_gradescope_exports(tmp_path):
     assert "1 submissions appeared in more than one file" in again.read_text("utf-8")
 
 
+def test_a_gradescope_file_merging_several_notebooks_gives_one_submission_per_notebook(tmp_path):
+    a = results_json("ann", NB03, [outcome("hinge_one"), outcome("svm_loop", "failed", ["not_averaged"])])
+    b = results_json("ann", NB05, [outcome("softmax_probs")])
+    merged = {"score": a["score"] + b["score"], "tests": a["tests"] + b["tests"],
+              "extra_data": {"course_lib": [a["extra_data"]["course_lib"], b["extra_data"]["course_lib"]]}}
+    (tmp_path / "ann").mkdir()
+    (tmp_path / "ann" / "results.json").write_text(json.dumps(merged))
+    subs = {s.notebook: s for s in read_results(tmp_path).submissions}
+    assert set(subs) == {NB03, NB05}
+    assert (subs[NB03].name, subs[NB03].score, subs[NB03].max_score) == ("ann", 1.0, 5.0)
+    assert [e.exercise for e in subs[NB03].exercises] == ["hinge_one", "svm_loop"]
+    assert (subs[NB05].score, [e.exercise for e in subs[NB05].exercises]) == (1.0, ["softmax_probs"])
+    del merged["extra_data"]   # without metadata: scored from each notebook's tests, named after the folder
+    (tmp_path / "ann" / "results.json").write_text(json.dumps(merged))
+    subs = {s.notebook: s for s in read_results(tmp_path).submissions}
+    assert (subs[NB03].name, subs[NB03].score, subs[NB03].max_score, subs[NB05].max_score) == ("ann", 1.0, 3.0, 1.0)
+
+
 def test_results_written_by_the_grader_without_extra_data_are_understood(tmp_path):
     exercise = ExerciseResult("svm_loop", "The multiclass SVM loss", 2.0, 0.0, "timeout", "too slow",
                               cases=[CaseResult("public 1", False, False, "boom")])
@@ -318,7 +336,7 @@ def test_the_page_is_self_contained_and_describes_its_figures(tmp_path):
 
 
 def test_long_table_rows():
-    sub = class_report.parse_results(results_json("a__x", NB03, [outcome(
+    (sub,) = class_report.parse_results(results_json("a__x", NB03, [outcome(
         "svm_loop", "failed", ["includes_correct_class", "not_averaged"], ["public 1", "hidden 3"])]), Path("a.json"))
     assert long_table([sub]) == [{"submission": "a__x", "notebook": NB03, "exercise": "svm_loop", "status": "failed",
                                   "points": "0", "mistakes": "includes_correct_class;not_averaged",
@@ -326,7 +344,7 @@ def test_long_table_rows():
 
 
 def test_summary_of_a_generated_class_is_consistent():
-    subs = [class_report.parse_results(r, Path("x.json")) for r in synthetic_class(40, [NB03], seed=1)]
+    subs = [s for r in synthetic_class(40, [NB03], seed=1) for s in class_report.parse_results(r, Path("x.json"))]
     summary = summarise(class_report.Results(subs, [], [], len(subs)))
     nb = next(nb for nb in summary.notebooks if nb.notebook == NB03)
     assert len(nb.graded) == sum(s.status == "ok" for s in subs) > 30

@@ -170,31 +170,50 @@ def _fallback_name(path: Path) -> str:
     return path.parent.name if path.stem == "results" else path.stem
 
 
-def parse_results(data, path: Path) -> Submission:
-    """One results.json (already decoded) as a :class:`Submission`; ``ValueError`` if it is not one."""
+def parse_results(data, path: Path) -> list[Submission]:
+    """One results.json (already decoded) as its submissions; ``ValueError`` if it is not a results file.
+
+    A file normally holds one submission of one notebook. A Gradescope file merging several
+    notebooks of one submission (its tests name different notebooks) gives one
+    :class:`Submission` per notebook, scored from its own tests; ``extra_data.course_lib``
+    may then be a list, one entry per notebook.
+    """
     if not isinstance(data, dict):
         raise ValueError(f"expected a JSON object, got {type(data).__name__}")
     tests = data.get("tests", [])
     if not isinstance(tests, list) or ("tests" not in data and "score" not in data):
         raise ValueError("not a results.json: no 'tests' list")
-    extra = data.get("extra_data") or {}
-    meta = extra.get("course_lib") if isinstance(extra, dict) else None
-    meta = meta if isinstance(meta, dict) else {}
+    extra = data.get("extra_data") if isinstance(data.get("extra_data"), dict) else {}
+    metas = extra.get("course_lib")
+    metas = [m for m in metas if isinstance(m, dict)] if isinstance(metas, list) else \
+        [metas] if isinstance(metas, dict) else []
     output = str(data.get("output", ""))
     exercises = []
     for k, test in enumerate(tests, start=1):
         if not isinstance(test, dict):
             raise ValueError(f"tests[{k - 1}]: expected an object, got {type(test).__name__}")
         exercises.append(_parse_test(test, k))
+    notebooks = list(dict.fromkeys(e.notebook for e in exercises if e.notebook))
+    if len(notebooks) > 1:
+        by_notebook = {m.get("notebook"): m for m in metas}
+        return [_submission({**by_notebook.get(nb, {}), "notebook": nb}, path, output,
+                            [e for e in exercises if e.notebook == nb], whole=False) for nb in notebooks]
+    meta = metas[0] if metas else {}
+    return [_submission(meta, path, output, exercises, whole=True, score=data.get("score"))]
+
+
+def _submission(meta: dict, path: Path, output: str, exercises: list, whole: bool, score=None) -> Submission:
+    """A :class:`Submission` from its ``course_lib`` metadata, falling back on the tests and the output text."""
     notebook = meta.get("notebook") or next((e.notebook for e in exercises if e.notebook), "")
-    if not notebook:
+    if not notebook and whole:
         found = re.search(r"notebook (\S+),", output)
         notebook = found.group(1) if found else ""
     status = meta.get("status")
     if not status:
-        found = re.search(r"not graded: ([^.]+)\.", output)
+        found = re.search(r"not graded: ([^.]+)\.", output) if whole else None
         status = found.group(1) if found else OK
-    score = meta.get("score", data.get("score", sum(e.score for e in exercises)))
+    tests_score = sum(e.score for e in exercises)
+    score = meta.get("score", score if score is not None else tests_score)
     max_score = meta.get("max_score", sum(e.max_score for e in exercises))
     for ex in exercises:
         ex.notebook = ex.notebook or notebook
@@ -245,18 +264,19 @@ def read_results(grades_dir, exclude=None) -> Results:
     chosen, damaged, duplicates = {}, [], []
     for path in files:
         try:
-            sub = parse_results(json.loads(path.read_text(encoding="utf-8")), path)
+            subs = parse_results(json.loads(path.read_text(encoding="utf-8")), path)
         except (OSError, UnicodeDecodeError, ValueError, TypeError, AttributeError) as exc:
             damaged.append((str(path.relative_to(root)), f"{type(exc).__name__}: {exc}"[:200]))
             continue
-        key = (sub.name, sub.notebook)
-        if key in chosen:
-            old = chosen[key]
-            keep, drop = (sub, old) if os.path.getmtime(path) >= os.path.getmtime(old.source) else (old, sub)
-            chosen[key] = keep
-            duplicates.append((str(Path(keep.source).relative_to(root)), str(Path(drop.source).relative_to(root))))
-        else:
-            chosen[key] = sub
+        for sub in subs:
+            key = (sub.name, sub.notebook)
+            if key in chosen:
+                old = chosen[key]
+                keep, drop = (sub, old) if os.path.getmtime(path) >= os.path.getmtime(old.source) else (old, sub)
+                chosen[key] = keep
+                duplicates.append((str(Path(keep.source).relative_to(root)), str(Path(drop.source).relative_to(root))))
+            else:
+                chosen[key] = sub
     _infer_notebooks(chosen.values())
     return Results(sorted(chosen.values(), key=lambda s: (s.notebook, s.name)), damaged, duplicates, len(files))
 
