@@ -37,6 +37,7 @@ from .class_report import (
 )
 from .statuses import FAILED, MISSING, NOT_ATTEMPTED, OK
 
+SHORT_HEADERS_FROM = 4   # with more notebooks than this, progress columns are headed by their number
 GLANCE_MIN_SHARE = 0.15   # "At a glance" lists exercises' top mistakes made by at least this share...
 GLANCE_MISTAKES = 6       # ...at most this many
 #: Okabe & Ito's colour-blind-safe palette.
@@ -106,10 +107,11 @@ def _slugs(names: list) -> dict:
 
 
 def html_table(table_id: str, caption: str, columns: list, rows: list, row_header: bool = True) -> str:
-    """A sortable table. ``columns``: (label, "num" | "text"); cells: text, or (text, sort value[, html])."""
+    """A sortable table. ``columns``: (label, "num" | "text"[, html]); cells: text, or (text, sort value[, html])."""
     head = "".join(
-        f'<th scope="col" data-kind="{kind}"><button type="button">{_e(label)}</button></th>'
-        for label, kind in columns)
+        f'<th scope="col" data-kind="{column[1]}"><button type="button">'
+        f'{column[2] if len(column) > 2 else _e(column[0]).replace("_", "_<wbr>")}</button></th>'
+        for column in columns)
     body = []
     for row in rows:
         cells = []
@@ -272,15 +274,26 @@ def _problems_html(summary: ClassSummary) -> str:
 
 def _progress_html(summary: ClassSummary) -> str:
     notebooks = [nb.notebook for nb in summary.notebooks]
-    rows = [[student, *cells, (str(n), n), (f"{fmt_number(total)} / {fmt_number(total_max)}", total)]
+    numbers = [re.match(r"(\d+)_", nb) for nb in notebooks]
+    short = len(notebooks) > SHORT_HEADERS_FROM and all(numbers) and len({m.group(1) for m in numbers}) == len(numbers)
+    columns = [(nb, "num", f'<abbr title="{_e(nb)}">{_e(m.group(1))}</abbr>') if short else (nb, "num")
+               for nb, m in zip(notebooks, numbers)]
+
+    def keep_together(text: str, key) -> tuple:   # "3 / 5" never breaks; a status may
+        return (text, key, _e(text).replace(" / ", "&nbsp;/&nbsp;"))
+
+    rows = [[student, *(keep_together(*cell) for cell in cells), (str(n), n),
+             keep_together(f"{fmt_number(total)} / {fmt_number(total_max)}", total)]
             for student, cells, n, total, total_max in progress_rows(summary)]
     intro = ("<p>Student = the part of the submission name before the first <code>__</code> (as <code>grade</code> "
              "names the notebooks of a folder of per-student folders); a name without <code>__</code> is its own "
              "student. Each notebook shows the best graded submission, or why none was graded; an empty cell: "
-             "nothing handed in.</p>")
+             "nothing handed in." + (" Notebooks by number: " + ", ".join(
+                 f"{_e(m.group(1))} = {_e(nb)}" for nb, m in zip(notebooks, numbers)) + "." if short else "")
+             + "</p>")
     return ('<section aria-labelledby="progress"><h2 id="progress">Per-student progress</h2>' + intro
             + html_table("progress-table", f"Progress of {len(rows)} students across {len(notebooks)} notebooks",
-                         [("student", "text"), *[(nb, "num") for nb in notebooks], ("notebooks graded", "num"),
+                         [("student", "text"), *columns, ("notebooks graded", "num"),
                           ("total", "num")], rows) + "</section>")
 
 
