@@ -101,3 +101,26 @@ def test_the_class_report_in_chromium(report_page, tmp_path):
                 shutil.copyfile(shot, SCREENSHOT)
         finally:
             browser.close()
+
+
+def test_twelve_notebooks_fit_laptop_width(tmp_path):
+    """Every table of a twelve-notebook class fits 1366 px without scrolling sideways."""
+    sync_playwright = require_browser()
+    from synthetic_results import EXERCISES
+
+    notebooks = sorted({ex.notebook for ex in EXERCISES.values()})
+    assert len(notebooks) == 12
+    write_results(tmp_path / "grades" / "results", synthetic_class(15, notebooks, seed=2))
+    report, _ = build_report(tmp_path / "grades")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": WIDTH, "height": 900})
+            page.goto(report.as_uri())
+            assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+            too_wide = page.evaluate(
+                "() => [...document.querySelectorAll('.scroll')].filter(r => r.scrollWidth > r.clientWidth)"
+                ".map(r => r.querySelector('table').id)")
+            assert too_wide == []
+        finally:
+            browser.close()
