@@ -5,6 +5,15 @@ results. It writes ``OUT/class_report.html`` (self-contained: figures embedded a
 lines of inline JavaScript to sort tables, nothing fetched) and the same tables as CSV in
 ``OUT`` (default ``GRADES_DIR/report``).
 
+Output (in ``OUT``)
+-------------------
+``class_report.html``; ``notebooks.csv`` and ``score_distribution.csv`` (per notebook);
+``exercise_summary.csv`` (pass rate, statuses, points lost); ``mistakes.csv`` (count, share,
+hint, example outcome); ``cases.csv`` (failures per case, and the flag); ``problems.csv``
+(ungradable submissions; exercises that timed out, crashed, reused the reference...);
+``progress.csv`` (per student and notebook); ``exercises.csv`` (the long table, one row per
+submission and exercise: :func:`long_table`); ``unreadable_files.csv``.
+
 Input
 -----
 Every ``*.json`` file below ``GRADES_DIR`` (folders whose name starts with ``.``, such as the

@@ -81,6 +81,7 @@ def histogram_png(bins: list, notebook: str, median: float, whole: bool) -> str:
 
 
 def histogram_alt(bins: list, notebook: str, graded: int, median: float, max_score: float) -> str:
+    """The histogram's alt text: what it shows and every bin's count, so that nothing is only in the picture."""
     parts = [fmt_number(lo) + ("" if lo == hi else f" to {fmt_number(hi)}") + f" points: {n}" for lo, hi, n in bins]
     return (f"Histogram of scores in {notebook}, {graded} graded submissions, out of {fmt_number(max_score)} points; "
             f"median {fmt_number(median)}. " + "; ".join(parts) + ".")
@@ -89,6 +90,7 @@ def histogram_alt(bins: list, notebook: str, graded: int, median: float, max_sco
 # --- HTML ---------------------------------------------------------------------------------------
 
 def _e(text) -> str:
+    """``text`` escaped for HTML text and attribute values."""
     return html.escape(str(text), quote=True)
 
 
