@@ -82,9 +82,8 @@ def known_batch(folder: Path) -> Path:
 
 
 def test_known_mistakes_give_exactly_their_counts_in_the_csv_and_the_html(tmp_path):
-    page, _ = build_report(known_batch(tmp_path / "grades"), long_table_to=tmp_path / "grades" / "exercises.csv")
+    page, _ = build_report(known_batch(tmp_path / "grades"))
     out = page.parent
-    assert (out / "exercises.csv").read_text() == (tmp_path / "grades" / "exercises.csv").read_text()
     mistakes = {(r["exercise"], r["mistake"]): r for r in read_csv(out / "mistakes.csv")}
     assert set(mistakes) == {("svm_vectorized", "includes_correct_class"), ("svm_vectorized", "squared_hinge"),
                              ("softmax_vectorized", "log_base_10")}
@@ -238,6 +237,9 @@ def test_a_folder_merged_from_several_runs_and_gradescope_exports(tmp_path):
         {"score": 1.0, "tests": [{"name": "hinge_one", "score": 1.0, "max_score": 1.0, "status": "passed"}]}))
     (grades / ".cache").mkdir()
     (grades / ".cache" / "x.json").write_text("{}")   # the grader's cache is not a result
+    for run in ("run1", "run2"):   # folders written by grade: only their results/ count
+        (grades / run / class_report.GRADES_MARKER).write_text("written by python -m course_lib grade\n")
+        (grades / run / "grading.json").write_text('{"isolation": "bubblewrap"}')
     results = read_results(grades)
     assert sorted(s.name for s in results.submissions) == ["a", "b", "c", "submission_123"]
     assert results.duplicates == [(str(newer.relative_to(grades)), str(older.relative_to(grades)))]
@@ -245,7 +247,7 @@ def test_a_folder_merged_from_several_runs_and_gradescope_exports(tmp_path):
     assert results.damaged == []
     page, _ = build_report(grades)
     again, summary = build_report(grades)   # its own output folder is not read back
-    assert len(summary.submissions) == 4 and summary.results.files_read == 5
+    assert len(summary.submissions) == 4 and summary.results.files_read == 5 and summary.results.damaged == []
     assert "1 submissions appeared in more than one file" in again.read_text("utf-8")
 
 
@@ -267,14 +269,48 @@ def test_a_gradescope_file_merging_several_notebooks_gives_one_submission_per_no
     assert (subs[NB03].name, subs[NB03].score, subs[NB03].max_score, subs[NB05].max_score) == ("ann", 1.0, 3.0, 1.0)
 
 
-def test_results_written_by_the_grader_without_extra_data_are_understood(tmp_path):
-    exercise = ExerciseResult("svm_loop", "The multiclass SVM loss", 2.0, 0.0, "timeout", "too slow",
-                              cases=[CaseResult("public 1", False, False, "boom")])
+def test_csv_cells_that_a_spreadsheet_would_run_stay_text(tmp_path):
+    write_results(tmp_path / "results", [results_json("=HYPERLINK(1)", NB03, [outcome("svm_loop", "timeout")])])
+    page, _ = build_report(tmp_path)
+    (row,) = read_csv(page.parent / "problems.csv")
+    assert row["submission"] == "'=HYPERLINK(1)"
+
+
+def test_the_marker_is_the_graders():
+    from course_lib.grading import grade
+
+    assert class_report.GRADES_MARKER == grade.MARKER
+
+
+def test_the_graders_own_results_files_are_read_back(tmp_path):
+    cases = [CaseResult("the lecture's example", False, False, "loss: expected 5.27, got 6.27"),
+             CaseResult("", True, True), CaseResult("", True, False)]
+    exercise = ExerciseResult("svm_loop", "The multiclass SVM loss", 2.0, 0.0, "failed", cases=cases,
+                              mistakes=["includes_correct_class"], hints={"includes_correct_class": "skip j = y_i"})
     graded = SubmissionResult(NB03, "ok", exercises=[exercise], max_score=5.0)
-    empty = SubmissionResult("", "empty", "the file is empty")
     (tmp_path / "results").mkdir()
-    (tmp_path / "results" / "x.json").write_text(json.dumps(gradescope_results(graded, "x")))
-    (tmp_path / "results" / "y.json").write_text(json.dumps(gradescope_results(empty, "y")))
+    (tmp_path / "results" / "x.json").write_text(json.dumps(gradescope_results(graded, "x", "x/03.ipynb")))
+    (sub,) = read_results(tmp_path).submissions
+    assert (sub.name, sub.notebook, sub.status, sub.score, sub.max_score) == ("x", NB03, "ok", 0.0, 5.0)
+    (ex,) = sub.exercises
+    assert (ex.exercise, ex.status, ex.mistakes, ex.failed_cases) == ("svm_loop", "failed",
+                                                                      ("includes_correct_class",),
+                                                                      ("public 1", "hidden 2"))
+    assert ex.cases == {"public": 1, "hidden": 2} and ex.hints == {"includes_correct_class": "skip j = y_i"}
+    assert ex.example == "the lecture's example: loss: expected 5.27, got 6.27"
+
+
+def test_results_without_extra_data_fall_back_on_tags_and_output(tmp_path):
+    exercise = ExerciseResult("svm_loop", "The multiclass SVM loss", 2.0, 0.0, "timeout", "too slow")
+    graded = gradescope_results(SubmissionResult(NB03, "ok", exercises=[exercise], max_score=5.0), "x")
+    empty = gradescope_results(SubmissionResult("", "empty", "the file is empty"), "y")
+    for data in (graded, empty):   # as an older grader wrote them
+        data.pop("extra_data")
+        for test in data["tests"]:
+            test.pop("extra_data")
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results" / "x.json").write_text(json.dumps(graded))
+    (tmp_path / "results" / "y.json").write_text(json.dumps(empty))
     subs = {s.name: s for s in read_results(tmp_path).submissions}
     assert (subs["x"].notebook, subs["x"].status, subs["x"].max_score) == (NB03, "ok", 2.0)
     assert [(e.exercise, e.status) for e in subs["x"].exercises] == [("svm_loop", "timeout")]
@@ -339,7 +375,7 @@ def test_long_table_rows():
     (sub,) = class_report.parse_results(results_json("a__x", NB03, [outcome(
         "svm_loop", "failed", ["includes_correct_class", "not_averaged"], ["public 1", "hidden 3"])]), Path("a.json"))
     assert long_table([sub]) == [{"submission": "a__x", "notebook": NB03, "exercise": "svm_loop", "status": "failed",
-                                  "points": "0", "mistakes": "includes_correct_class;not_averaged",
+                                  "points": "0", "max_points": "2", "mistakes": "includes_correct_class;not_averaged",
                                   "failed_cases": "public 1;hidden 3"}]
 
 
@@ -366,3 +402,35 @@ def test_notebooks_whose_names_look_alike_get_distinct_ids():
     from course_lib.grading.class_report_html import _slugs
 
     assert _slugs(["03 svm", "03-svm", "03_SVM"]) == {"03 svm": "03-svm", "03-svm": "03-svm-2", "03_SVM": "03-svm-3"}
+
+
+def test_grading_a_folder_then_reporting_counts_the_mistake_the_grader_recognised(tmp_path):
+    """End to end with the real grader: 4 students include j = y_i in hinge_one, 3 are right, 1 file is empty."""
+    import nbformat
+
+    from course_lib.grading import grade, sandbox
+
+    source = nbformat.read(Path(__file__).resolve().parents[1] / "notebooks" / f"{NB03}.ipynb", as_version=4)
+    subs = tmp_path / "subs"
+    for k in range(7):
+        nb = nbformat.from_dict(json.loads(json.dumps(source)))
+        if k < 4:
+            (cell,) = [c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "hinge_one"]
+            assert "if j != label:" in cell.source
+            cell.source = cell.source.replace("if j != label:", "if True:")
+        (subs / f"student{k}").mkdir(parents=True)
+        nbformat.write(nb, subs / f"student{k}" / f"{NB03}.ipynb")
+    (subs / "student7").mkdir()
+    (subs / "student7" / f"{NB03}.ipynb").write_text("")
+    grade.grade_batch([subs], tmp_path / "grades", sandbox.Limits(cell_timeout=10, timeout=60), jobs=2,
+                      progress=False)
+    page, summary = build_report(tmp_path / "grades")
+    assert summary.results.damaged == []
+    mistakes = {(r["exercise"], r["mistake"]): r for r in read_csv(page.parent / "mistakes.csv")}
+    assert mistakes["hinge_one", "includes_correct_class"]["count"] == "4"
+    assert mistakes["hinge_one", "includes_correct_class"]["share"] == f"{4 / 7:.3f}"
+    assert all(r["count"] == "4" for r in mistakes.values())   # nothing else was wrong
+    assert read_csv(page.parent / "exercises.csv") == read_csv(tmp_path / "grades" / "exercises.csv")
+    progress = {r["student"]: r[NB03] for r in read_csv(page.parent / "progress.csv")}
+    assert progress == {**{f"student{k}": "4 / 5" for k in range(4)}, **{f"student{k}": "5 / 5" for k in (4, 5, 6)},
+                        "student7": "empty"}

@@ -16,11 +16,13 @@ submission and exercise: :func:`long_table`); ``unreadable_files.csv``.
 
 Input
 -----
-Every ``*.json`` file below ``GRADES_DIR`` (folders whose name starts with ``.``, such as the
-grader's ``.cache``, and the output folder are skipped) is read as one submission's results
-in Gradescope's ``results.json`` format. So ``GRADES_DIR/results/*.json`` written by
-``grade``, a folder merged from several runs (``run1/results/``, ``run2/results/``...), and a
-flat or per-submission export of Gradescope ``results.json`` files all work. The workbook's
+Every ``*.json`` file below ``GRADES_DIR`` is read as one submission's results in Gradescope's
+``results.json`` format, except that in a folder written by ``grade`` (it holds the grader's
+marker file) only its ``results/`` folder is read; folders whose name starts with ``.``
+(the grader's ``.cache``) and the output folder are skipped. So ``GRADES_DIR/results/*.json``
+written by ``grade``, a folder merged from several runs (``run1/results/``,
+``run2/results/``...), and a flat or per-submission export of Gradescope ``results.json``
+files all work. The workbook's
 grader adds ``extra_data`` (the exercise id, status, mistakes recognised, failed cases; the
 submission's name, notebook and status); without it the report falls back on each test's
 ``tags``, ``name`` and ``status``. A file that is not valid JSON or not a results file is
@@ -62,7 +64,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .report import atomic_write
+from .report import atomic_write, spreadsheet_safe
 from .statuses import (
     CRASHED,
     ERROR,
@@ -86,7 +88,9 @@ FLAG_RATIO = 2.0
 FLAG_MIN_FAILURES = 3
 TOP_MISTAKES = 5
 STUDENT_SEPARATOR = "__"
-LONG_COLUMNS = ("submission", "notebook", "exercise", "status", "points", "mistakes", "failed_cases")
+GRADES_MARKER = ".course_lib_grades"   # grade.MARKER: the file that marks a folder written by grade
+#: the long table's columns, as ``grade`` writes ``GRADES_DIR/exercises.csv`` (report.exercises_csv)
+LONG_COLUMNS = ("submission", "notebook", "exercise", "status", "points", "max_points", "mistakes", "failed_cases")
 
 
 class ReportError(ValueError):
@@ -149,13 +153,21 @@ def student_of(submission: str) -> str:
 
 
 def result_files(grades_dir, exclude=None) -> list[Path]:
-    """Every ``*.json`` below ``grades_dir``, skipping dot-folders and ``exclude``, sorted."""
+    """The results files below ``grades_dir``, sorted.
+
+    In a folder written by ``grade`` (it holds ``GRADES_MARKER``) only ``results/*.json``;
+    anywhere else every ``*.json``. Folders whose name starts with ``.`` and ``exclude`` are
+    skipped.
+    """
     root = Path(grades_dir)
     skip = Path(exclude).resolve() if exclude else None
     found = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".")
                          and (skip is None or (Path(folder) / d).resolve() != skip))
+        if GRADES_MARKER in files:   # a grade --out folder: its other files (grading.json...) are not results
+            dirs[:] = [d for d in dirs if d == "results"]
+            continue
         found += [Path(folder) / f for f in files if f.endswith(".json") and not f.startswith(".")]
     return sorted(found)
 
@@ -302,10 +314,11 @@ def long_table(submissions) -> list[dict]:
     """The long-format table: one row per (submission, exercise), keys ``LONG_COLUMNS``.
 
     ``mistakes`` and ``failed_cases`` are ``;``-separated ("includes_correct_class",
-    "public 1;hidden 3"); ``points`` is the exercise's score.
+    "public 1;hidden 3"); ``points`` is the exercise's score, ``max_points`` its worth.
     """
     return [{"submission": s.name, "notebook": s.notebook, "exercise": e.exercise, "status": e.status,
-             "points": fmt_number(e.score), "mistakes": ";".join(e.mistakes), "failed_cases": ";".join(e.failed_cases)}
+             "points": fmt_number(e.score), "max_points": fmt_number(e.max_score),
+             "mistakes": ";".join(e.mistakes), "failed_cases": ";".join(e.failed_cases)}
             for s in submissions for e in s.exercises]
 
 
@@ -596,17 +609,17 @@ def progress_rows(summary: ClassSummary) -> list:
 
 
 def write_csv(path: Path, header: list, rows: list) -> None:
+    """Write one table atomically; every cell spreadsheet-safe (a name like ``=cmd()`` stays text)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
     atomic_write(str(path), buffer.getvalue())
 
 
 # --- the whole report ---------------------------------------------------------------------------
 
-def build_report(grades_dir, out_dir=None, show_examples: bool = False,
-                 long_table_to=None) -> tuple[Path, ClassSummary]:
+def build_report(grades_dir, out_dir=None, show_examples: bool = False) -> tuple[Path, ClassSummary]:
     """Read ``grades_dir``, write the HTML report and its CSV tables into ``out_dir``.
 
     Parameters
@@ -617,8 +630,6 @@ def build_report(grades_dir, out_dir=None, show_examples: bool = False,
         Where to write ``class_report.html`` and the CSV files; default ``grades_dir/report``.
     show_examples : bool
         Name the submission each mistake example comes from.
-    long_table_to : path, optional
-        Also write the long table there (``grade`` writes ``GRADES_DIR/exercises.csv``).
 
     Returns
     -------
@@ -639,12 +650,8 @@ def build_report(grades_dir, out_dir=None, show_examples: bool = False,
 
     summary = summarise(results)
     out.mkdir(parents=True, exist_ok=True)
-    tables_written = tables(summary)
-    for name, (header, rows) in tables_written.items():
+    for name, (header, rows) in tables(summary).items():
         write_csv(out / name, header, rows)
-    if long_table_to is not None:
-        header, rows = tables_written["exercises.csv"]
-        write_csv(Path(long_table_to), header, rows)
     page = out / "class_report.html"
     atomic_write(str(page), render_html(summary, show_examples=show_examples))
     return page, summary
