@@ -59,7 +59,8 @@ def histogram_png(bins: list, notebook: str, median: float, whole: bool) -> str:
     from matplotlib.figure import Figure
 
     with matplotlib.rc_context(PLOT_RC):
-        fig = Figure(figsize=(FIG_PX[0] / 100, FIG_PX[1] / 100), dpi=200, layout="constrained")
+        fig = Figure(figsize=(FIG_PX[0] / 100, FIG_PX[1] / 100), dpi=200)
+        fig.subplots_adjust(left=0.11, right=0.98, bottom=0.2, top=0.9)   # fixed: no layout pass, one draw
         ax = fig.add_subplot()
         if whole:
             xs, widths = [lo for lo, _, _ in bins], 0.8
