@@ -117,14 +117,22 @@ _PACKAGE_LOCK = threading.Lock()
 
 
 @lru_cache(maxsize=1)
+def _package_digest() -> tuple:
+    files = _package_tree()
+    digest = hashlib.sha256()
+    for relative, data in files:
+        digest.update(relative.encode() + b"\0" + hashlib.sha256(data).digest())
+    return digest.hexdigest()[:16], files
+
+
 def answer_free_package() -> str:
-    """A folder holding the answer-free ``course_lib/`` (built once per grader process, content-addressed)."""
+    """A folder holding the answer-free ``course_lib/`` (built once per grader process, content-addressed,
+    rebuilt if something removed it)."""
+    digest, files = _package_digest()
+    folder = Path(tempfile.gettempdir()) / f"course_lib_sandbox_{os.getuid()}_{digest}"
+    if (folder / ".complete").exists():
+        return str(folder)
     with _PACKAGE_LOCK:
-        files = _package_tree()
-        digest = hashlib.sha256()
-        for relative, data in files:
-            digest.update(relative.encode() + b"\0" + hashlib.sha256(data).digest())
-        folder = Path(tempfile.gettempdir()) / f"course_lib_sandbox_{os.getuid()}_{digest.hexdigest()[:16]}"
         if not (folder / ".complete").exists():
             staging = Path(tempfile.mkdtemp(prefix=".course_lib_sandbox_", dir=tempfile.gettempdir()))
             for relative, data in files:
@@ -138,7 +146,7 @@ def answer_free_package() -> str:
                 staging.rename(folder)
             except OSError:  # another grader made it first
                 shutil.rmtree(staging, ignore_errors=True)
-        return str(folder)
+    return str(folder)
 
 
 def _numpy_dirs() -> list:
@@ -155,7 +163,7 @@ def _numpy_dirs() -> list:
 def _site_dirs() -> set:
     dirs = set(site.getsitepackages()) | {site.getusersitepackages()}
     dirs |= {p for p in sys.path if p.rstrip("/").endswith(("site-packages", "dist-packages"))}
-    for pattern in ("/usr/lib/python3*/site-packages", "/usr/lib/python3*/dist-packages", "/usr/lib/python3/dist-packages",
+    for pattern in ("/usr/lib/python3*/site-packages", "/usr/lib/python3*/dist-packages",
                     "/usr/local/lib/python3*/site-packages", "/usr/local/lib/python3*/dist-packages"):
         dirs.update(glob.glob(pattern))
     return {os.path.realpath(d) for d in dirs if os.path.isdir(d)}
@@ -393,7 +401,7 @@ class Worker:
             return Died("crashed", what)
         if self.cgroup is not None and self.cgroup.oom_killed():
             return Died("memory", "the sandbox ran out of memory")
-        signum = -code if code < 0 else code - 128 if code > 128 else 0
+        signum = -code if code < 0 else code - 128 if 128 < code < 128 + 65 else 0
         if signum == signal.SIGXCPU:
             return Died("timeout", "CPU time limit")
         if signum > 0:
