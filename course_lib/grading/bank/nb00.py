@@ -57,7 +57,8 @@ EXERCISES = (
         mistakes=(
             Mistake("whole_columns",
                     "scores[:, y] takes whole columns, one per label, so N examples give an (N, N) array. "
-                    "Pair each row with its own label: scores[np.arange(N), y].",
+                    "Each row needs only its own entry: index rows and columns together, so that row i "
+                    "is paired with label y[i].",
                     _whole_columns),
             Mistake("row_maxima",
                     "these are each row's highest scores; the exercise asks for the score of the correct "

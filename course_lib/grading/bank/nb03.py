@@ -1,6 +1,6 @@
-"""Exercises of ``03_multiclass_svm``: the hinge loss of one example, then of a batch.
+"""Exercises of ``03_multiclass_svm``: predict the slide's answers, then write the loss.
 
-- ``hinge_one``: ``L_i = sum_{j != y_i} max(0, s_j - s_{y_i} + 1)`` for one score vector;
+- ``svm_predictions``: the slide's six questions, answered before the experiments;
 - ``svm_loop``: the mean hinge loss of N examples and its gradient, written with loops;
 - ``svm_vectorized``: the same numbers without a Python loop.
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from course_lib.grading.bank._predict import Question, prediction_exercise
 from course_lib.grading.spec import Case, Exercise, Mistake
 from course_lib.losses import svm_loss, svm_loss_naive
 
@@ -25,65 +26,6 @@ def _random_scores(n, c, seed, scale=2.0):
     """Non-degenerate scores of shape (n, c) and labels of shape (n,), fixed by ``seed``."""
     rng = np.random.default_rng(seed)
     return scale * rng.standard_normal((n, c)), rng.integers(0, c, size=n)
-
-
-# --- one example -----------------------------------------------------------------------
-
-def hinge_one_reference(s, label):
-    """Hinge loss of one example: ``s`` is (C,), ``label`` an int in [0, C)."""
-    loss, _ = svm_loss_naive(np.asarray(s, dtype=float)[None, :], np.array([label]))
-    return float(loss)
-
-
-def _margins(s, label):
-    """``s_j - s_y + 1`` for every class j (including j = y, where it is 1)."""
-    s = np.asarray(s, dtype=float)
-    return s - s[label] + 1.0
-
-
-def _one_includes_correct(s, label):
-    return float(np.maximum(0.0, _margins(s, label)).sum())
-
-
-def _one_mean_over_classes(s, label):
-    return hinge_one_reference(s, label) / (len(s) - 1)
-
-
-def _one_squared(s, label):
-    m = np.maximum(0.0, _margins(s, label))
-    m[label] = 0.0
-    return float((m**2).sum())
-
-
-def _one_flipped(s, label):
-    s = np.asarray(s, dtype=float)
-    m = np.maximum(0.0, s[label] - s + 1.0)
-    m[label] = 0.0
-    return float(m.sum())
-
-
-def _one_no_margin(s, label):
-    m = np.maximum(0.0, _margins(s, label) - 1.0)
-    return float(m.sum())
-
-
-_ONE_MISTAKES = (
-    Mistake("includes_correct_class",
-            "Your loss is 1 too large: did the sum include j = y_i? That term is always max(0, 1) = 1.",
-            _one_includes_correct),
-    Mistake("mean_over_classes",
-            "You divided by the number of classes: the lecture's L_i is a sum over j != y_i, not a mean.",
-            _one_mean_over_classes),
-    Mistake("squared_hinge",
-            "You squared each term: that is the squared hinge, a different loss. Use max(0, s_j - s_y + 1).",
-            _one_squared),
-    Mistake("flipped_difference",
-            "The difference is the wrong way round: the term is s_j - s_{y_i} + 1 (wrong score minus correct).",
-            _one_flipped),
-    Mistake("no_margin",
-            "The safety margin is missing: add 1 inside the max, max(0, s_j - s_{y_i} + 1).",
-            _one_no_margin),
-)
 
 
 # --- N examples, with the gradient --------------------------------------------------------
@@ -192,30 +134,63 @@ _BATCH_HIDDEN = (
     ### END HIDDEN TESTS
 )
 
+# --- the slide's questions, predicted before the experiments ----------------------------------
+
+def _lecture_mean_with_correct_class() -> float:
+    """Mean over the three images when the sum also runs over j = y_i (each L_i grows by 1)."""
+    return float(svm_loss(LECTURE_SCORES, LECTURE_Y)[0]) + 1.0
+
+
+_WORKED_MEAN = float(svm_loss(LECTURE_SCORES, LECTURE_Y)[0])          # 5.27
+SVM_QUESTIONS = (
+    Question("Q1", "the car image after nudges of up to ±0.5: the largest loss", 0.0, (
+        ("gap_closes", 1.0, "a nudge only costs once a wrong score comes within the margin (1) of the "
+                            "correct one: how far below car (4.9) is its closest rival, and how much can "
+                            "nudges of ±0.5 close that gap?"),
+        ("nudge_size", 0.5, "the loss stays exactly 0 while every wrong class stays more than 1 below the "
+                            "correct score: can nudges of ±0.5 bring frog (2.0) that close to car (4.9)?"),
+    )),
+    Question("Q2", "the smallest possible L_i", 0.0, (
+        ("includes_correct_class", 1.0, "1 would be the floor if the sum included j = y_i; it skips the "
+                                        "correct class, so a perfect example costs nothing"),
+        ("minus_infinity", float("-inf"), "every term is max(0, ...), never negative"),
+    )),
+    Question("Q3", "the largest possible L_i", float("inf"), (
+        ("c_minus_one", 2.0, "C - 1 is the loss when all scores are equal, not the largest: lower the "
+                             "correct score further and every term keeps growing"),
+    )),
+    Question("Q4", "the mean loss of the three images if the sum also ran over j = y_i",
+             _lecture_mean_with_correct_class(), (
+        ("unchanged", _WORKED_MEAN, "the j = y_i term is max(0, s_y - s_y + 1) = 1, never 0: every L_i grows"),
+        ("one_per_class", _WORKED_MEAN + 3.0, "each image gets one extra term of 1, so the mean over the "
+                                              "three images grows by 1, not 3"),
+    )),
+    Question("Q5", "averaging over the C - 1 classes instead of summing keeps the ranking of W (True/False)",
+             True, (
+        ("ranking_changes", False, "averaging divides every L_i by the same C - 1: does dividing by a "
+                                   "constant change which W has the smaller loss?"),
+    )),
+    Question("Q6", "squaring each term keeps the ranking of W (True/False)", False, (
+        ("ranking_kept", True, "squaring is not a rescaling: a violation of 0.5 costs 0.25 but one of 3 "
+                               "costs 9, so two W can swap places"),
+    )),
+    Question("Q7", "the loss at initialisation (all scores about equal), C = 10", 9.0, (
+        ("includes_correct_class", 10.0, "the sum skips the correct class: C - 1 terms, not C"),
+        ("averaged", 1.0, "the terms are summed over the wrong classes, not averaged"),
+        ("softmax_value", float(np.log(10.0)), "ln 10 is the softmax loss at initialisation; the hinge "
+                                               "loss counts a margin violation of 1 per wrong class"),
+    )),
+)
+
+
 EXERCISES = (
-    Exercise(
-        id="hinge_one",
-        title="The hinge loss of one example",
+    prediction_exercise(
+        id="svm_predictions",
+        title="Predict the answers to the slide's questions about the hinge loss",
         notebook="03_multiclass_svm",
-        answer="hinge_loss_one",
-        points=1,
-        reference=hinge_one_reference,
-        public=(
-            Case((LECTURE_SCORES[0], 0), "the cat image (2.9)"),
-            Case((LECTURE_SCORES[2], 2), "the frog image (12.9)"),
-            Case((LECTURE_SCORES[1], 1), "the car image (0)"),
-        ),
-        hidden=(
-            ### BEGIN HIDDEN TESTS
-            Case((np.array([2.0, 1.0, 0.5]), 0), "margin exactly at the boundary"),
-            Case((np.array([1.5, 1.5, 1.5, 1.5]), 2), "all scores tied (loss C - 1)"),
-            Case((np.array([0.3, -0.4]), 1), "two classes"),
-            Case((3 * np.random.default_rng(35).standard_normal(10), 9), "ten classes, correct class last"),
-            Case((np.array([1e4, -2e4, 3e4]), 0), "large scores"),
-            ### END HIDDEN TESTS
-        ),
-        mistakes=_ONE_MISTAKES,
-        output_names=("loss",),
+        answer="svm_predictions",
+        points=2,
+        questions=SVM_QUESTIONS,
         forbidden=("svm_loss", "svm_loss_naive"),
     ),
     Exercise(

@@ -1,6 +1,8 @@
-"""Exercises of ``05_softmax_cross_entropy``: softmax probabilities, then the loss.
+"""Exercises of ``05_softmax_cross_entropy``: predict the slide's answers, then write the loss.
 
-- ``softmax_probs``: row-wise ``p_k = exp(s_k) / sum_j exp(s_j)``, stable for any scores;
+- ``softmax_predictions``: the slide's questions (smallest and largest loss, the loss at
+  initialisation) and the scale of W (scores times 10, times 0.01), answered before the
+  experiments;
 - ``softmax_loop``: the mean cross-entropy loss ``L_i = -ln p_{y_i}`` and its gradient
   ``dL/ds = (p - onehot(y)) / N``, written with loops;
 - ``softmax_vectorized``: the same numbers without a Python loop.
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from course_lib.grading.bank._predict import Question, prediction_exercise
 from course_lib.grading.spec import Case, Exercise, Mistake
 from course_lib.losses import softmax, softmax_loss, softmax_loss_naive
 
@@ -40,60 +43,6 @@ def _random_scores(seed, n, c, scale=2.0):
 
 def _as_array(scores):
     return np.asarray(scores, dtype=float)
-
-
-# --- probabilities -------------------------------------------------------------------------
-
-def softmax_rows(scores):
-    """Reference: row-wise softmax of an (N, C) array."""
-    return softmax(_as_array(scores))
-
-
-def _probs_unshifted(scores):
-    e = np.exp(_as_array(scores))
-    return e / e.sum(axis=1, keepdims=True)
-
-
-def _probs_wrong_axis(scores):
-    s = _as_array(scores)
-    e = np.exp(s - s.max(axis=0, keepdims=True))
-    return e / e.sum(axis=0, keepdims=True)
-
-
-def _probs_not_normalised(scores):
-    s = _as_array(scores)
-    return np.exp(s - s.max(axis=1, keepdims=True))
-
-
-def _probs_global_sum(scores):
-    s = _as_array(scores)
-    e = np.exp(s - s.max())
-    return e / e.sum()
-
-
-def _probs_normalised_scores(scores):
-    s = _as_array(scores)
-    return s / s.sum(axis=1, keepdims=True)
-
-
-PROBS_MISTAKES = (
-    Mistake("no_max_subtraction",
-            "exp overflows for large scores (np.exp(1000) is inf, and inf / inf is NaN): subtract each row's "
-            "maximum before exponentiating; it changes no probability.",
-            _probs_unshifted),
-    Mistake("wrong_axis",
-            "You normalised each column: every row (one example) must sum to 1. Use axis=1 with keepdims=True.",
-            _probs_wrong_axis),
-    Mistake("not_normalised",
-            "Each row must be divided by its sum so that the probabilities add up to 1.",
-            _probs_not_normalised),
-    Mistake("one_sum_for_all_rows",
-            "You divided by one sum over the whole array: normalise each row by its own sum.",
-            _probs_global_sum),
-    Mistake("no_exp",
-            "Scores must go through exp first: dividing raw scores by their sum can give negative 'probabilities'.",
-            _probs_normalised_scores),
-)
 
 
 # --- the loss and its gradient ---------------------------------------------------------------
@@ -220,30 +169,50 @@ _LOSS_HIDDEN = (
     ### END HIDDEN TESTS
 )
 
+# --- the slide's questions and the scale of W, predicted before the experiments ---------------
+
+def _cat_loss(scale: float) -> float:
+    """Softmax loss of the lecture's cat image with every score multiplied by ``scale``."""
+    return float(softmax_loss(scale * CAT_SCORES, CAT_Y)[0])
+
+
+SOFTMAX_QUESTIONS = (
+    Question("Q1", "the smallest possible L_i (is it reached?)", 0.0, (
+        ("one", 1.0, "L_i = -ln p(correct), and p can come as close to 1 as you like: -ln 1 = 0"),
+        ("minus_infinity", float("-inf"), "p(correct) is at most 1, so -ln p is never negative"),
+    )),
+    Question("Q2", "the largest possible L_i", float("inf"), (
+        ("ln_c", float(np.log(3.0)), "ln C is the loss with equal scores, not the largest: p(correct) can "
+                                     "come as close to 0 as you like"),
+    )),
+    Question("Q3", "the loss at initialisation (all scores equal), C = 10", float(np.log(10.0)), (
+        ("log_base_10", 1.0, "log10(10) = 1 is base 10; the workbook uses the natural log"),
+        ("hinge_value", 9.0, "9 = C - 1 is the hinge loss at initialisation; here every probability is 1/C"),
+        ("probability", 0.1, "0.1 = 1/C is the probability of the correct class; the loss is -ln of it"),
+    )),
+    Question("Q4", "the cat image's loss with every score times 10 (W scaled by 10)", _cat_loss(10.0), (
+        ("unchanged", _cat_loss(1.0), "softmax does not ignore the scale: times 10, every gap between scores "
+                                      "is 10 times larger, so the probabilities get much more peaked"),
+        ("ten_times", 10 * _cat_loss(1.0), "close, but not 10 x 2.04: once one score dominates, the loss is "
+                                           "about (top score - correct score)"),
+    )),
+    Question("Q5", "the cat image's loss with every score times 0.01 (W scaled by 0.01)", _cat_loss(0.01), (
+        ("unchanged", _cat_loss(1.0), "softmax does not ignore the scale: tiny scores give almost equal "
+                                      "probabilities"),
+        ("hundredth", _cat_loss(1.0) / 100, "the loss is not proportional to the scale: with scores near 0 "
+                                            "every probability is near 1/C"),
+    )),
+)
+
+
 EXERCISES = (
-    Exercise(
-        id="softmax_probs",
-        title="Softmax probabilities, stable",
+    prediction_exercise(
+        id="softmax_predictions",
+        title="Predict the softmax loss: its range, at initialisation, and as W is scaled",
         notebook="05_softmax_cross_entropy",
-        answer="softmax_probabilities",
-        points=1,
-        reference=softmax_rows,
-        public=(
-            Case((CAT_SCORES,), "the lecture's cat image (0.13, 0.87, 0.00)"),
-            Case((_random_scores(80, 4, 5)[0],), "4 examples, 5 classes, random scores"),
-            Case((np.array([[1000.0, 999.0, 0.0], [-5.0, 3.0, 1.0]]),), "scores of 1000 (no overflow)"),
-        ),
-        hidden=(
-            ### BEGIN HIDDEN TESTS
-            Case((np.zeros((3, 4)),), "all scores equal (uniform probabilities)"),
-            Case((_random_scores(81, 1, 2)[0],), "one example, two classes"),
-            Case((_random_scores(82, 25, 10, scale=400.0)[0],), "large scores, 25 examples, 10 classes"),
-            Case((np.array([[-1000.0, -1001.0, -2000.0]]),), "very negative scores (no 0 / 0)"),
-            Case((np.array([[3.0, 3.0, 1.0], [0.5, -0.5, 0.0]]),), "a tie for the top score"),
-            ### END HIDDEN TESTS
-        ),
-        mistakes=PROBS_MISTAKES,
-        output_names=("probs",),
+        answer="softmax_predictions",
+        points=2,
+        questions=SOFTMAX_QUESTIONS,
         forbidden=FORBIDDEN,
     ),
     Exercise(
