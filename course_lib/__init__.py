@@ -35,7 +35,7 @@ from .losses import (
     svm_loss_naive,
 )
 from .optim import adam, random_search, rmsprop, sgd, sgd_momentum
-from .mine import AnswerMissing, mine
+from .mine import AnswerMissing, ReferenceUnavailable, mine
 from .regularization import elastic_net_penalty, l1_penalty, l2_penalty, penalty
 
 __version__ = "0.1.0"
