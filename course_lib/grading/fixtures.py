@@ -68,6 +68,30 @@ def one_hinge(scores, label):
     return float(margins.sum() - 1.0)  # the j = y_i term is max(0, 1) = 1
 
 
+# --- data losses of a batch, with their gradient (regularized_objective, notebook 04) ----------
+
+
+def hinge_batch(scores, y):
+    """Mean multiclass hinge loss of a batch and its gradient with respect to the scores.
+
+    Parameters
+    ----------
+    scores : ndarray, shape (N, C)
+    y : ndarray of int, shape (N,)
+
+    Returns
+    -------
+    loss : float
+    dscores : ndarray, shape (N, C)
+    """
+    return svm_loss(scores, y)
+
+
+def softmax_batch(scores, y):
+    """Mean softmax (cross-entropy) loss of a batch and its gradient; shapes as :func:`hinge_batch`."""
+    return softmax_loss(scores, y)
+
+
 # --- losses to minimise by random search (notebook 07) --------------------------------------
 
 
