@@ -56,7 +56,7 @@ class LossExplorer(Demo):
         self.margin_line = ax_scores.axhline(0, color="black", ls="--", lw=1.2, label="correct score − 1")
         # a wrong class's hinge term, max(0, s_j - (s_y - 1)), as a hatched bar from the dashed line up
         self.term_bars = ax_scores.bar(np.arange(num_classes), np.zeros(num_classes), width=0.45,
-                                       color="none", edgecolor=COLORS["vermillion"], hatch="///", lw=1.5,
+                                       color="white", alpha=0.8, edgecolor="black", hatch="///", lw=1.2,
                                        label="hinge term (wrong class)")
         ax_scores.axhline(0, color="grey", lw=0.5)
         ax_scores.set_xticks(np.arange(num_classes), class_names)
