@@ -1,7 +1,7 @@
 """Predict-then-verify exercises: a tuple of short answers, one public case per question.
 
 The student commits to every answer of a section before its experiments run. Each public
-case judges one item of the tuple, so the check says "Q3: too high" for that question
+case judges one item of the tuple (named by the case label's "Q1:" prefix), so the check says "Q3: too high" for that question
 alone and never prints the expected value; an item equal to a classic slip gets that
 slip's hint (printed once: as the hint when it is the only wrong item, else in the problem
 line). Each slip is also a :class:`Mistake` (the right tuple with that one item
@@ -9,6 +9,9 @@ wrong), so the hint tables and the released data bank know it.
 
 Numbers are compared to three decimals (absolute tolerance 6e-4); ``inf`` must be typed as
 ``float("inf")`` or ``np.inf``; a yes/no question takes ``True`` or ``False``.
+
+In a student release the judge (code) is not shipped: every case then compares the whole tuple
+with the stored answer, and the slips' hints still come from the stored mistakes.
 """
 
 from __future__ import annotations
@@ -67,7 +70,7 @@ def _judge(questions):
         if not isinstance(actual, tuple) or len(actual) != len(questions):
             return Verdict(False, f"expected a tuple of {len(questions)} answers ({keys}), got "
                                   f"{type(actual).__name__ if not isinstance(actual, tuple) else f'{len(actual)} answers'}")
-        k = case.args[0]
+        k = [q.key for q in questions].index(case.label.split(":", 1)[0])   # the case's question
         q, a = questions[k], actual[k]
         if _is_bool(q.answer) and not _is_bool(a):
             return Verdict(False, f"{q.key}: expected True or False, got {a!r}")
@@ -105,7 +108,8 @@ def prediction_exercise(*, id, title, notebook, answer, points, questions, forbi
     return Exercise(
         id=id, title=title, notebook=notebook, answer=answer, points=points, kind="value",
         reference=reference,
-        public=tuple(Case((k,), f"{q.key}: {q.label}") for k, q in enumerate(questions)),
+        # value cases carry no arguments (the released data bank looks values up by ()): the label names the item
+        public=tuple(Case((), f"{q.key}: {q.label}") for q in questions),
         mistakes=mistakes, output_names=tuple(q.key for q in questions), rtol=0.0, atol=THREE_DECIMALS,
         forbidden=tuple(forbidden), judge=_judge(questions),
     )
