@@ -28,6 +28,18 @@ def _row_maxima(scores, y):
     return scores.max(axis=1)
 
 
+def _labels_off_by_one(scores, y):
+    return scores[np.arange(len(y)), y - 1]
+
+
+def _first_row_only(scores, y):
+    return scores[0, y]
+
+
+def _as_column(scores, y):
+    return _correct_class_scores(scores, y)[:, None]
+
+
 def _lecture_cat_loss():
     loss, _ = svm_loss(_LECTURE_SCORES[:1], np.array([0]))
     return loss
@@ -60,6 +72,16 @@ EXERCISES = (
                     "Each row needs only its own entry: index rows and columns together, so that row i "
                     "is paired with label y[i].",
                     _whole_columns),
+            Mistake("labels_off_by_one",
+                    "each entry is one column to the left of the correct class: the labels y are already "
+                    "0-based column indexes, use them as they are.",
+                    _labels_off_by_one),
+            Mistake("first_row_only",
+                    "every entry comes from the first example's row: each example i needs its own row.",
+                    _first_row_only),
+            Mistake("column_not_vector",
+                    "the numbers are right but the shape is (N, 1): return a flat array of shape (N,).",
+                    _as_column),
             Mistake("row_maxima",
                     "these are each row's highest scores; the exercise asks for the score of the correct "
                     "class y[i], which need not be the highest.",

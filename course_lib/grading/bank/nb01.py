@@ -57,6 +57,18 @@ def _accuracy_error_rate(scores, y):
     return 1.0 - accuracy_reference(scores, y)
 
 
+def _accuracy_flat_argmax(scores, y):
+    return float(np.mean(np.argmax(scores) == y))
+
+
+def _accuracy_percent(scores, y):
+    return 100.0 * accuracy_reference(scores, y)
+
+
+def _accuracy_per_example(scores, y):
+    return np.argmax(scores, axis=1) == y
+
+
 EXERCISES = (
     Exercise(
         id="accuracy",
@@ -83,6 +95,11 @@ EXERCISES = (
                     _accuracy_count),
             Mistake("error_rate", "That is the error rate: accuracy counts the examples that are right.",
                     _accuracy_error_rate),
+            Mistake("flat_argmax", "np.argmax without an axis finds one position in the whole flattened "
+                                   "array: each row (example) needs its own highest score.", _accuracy_flat_argmax),
+            Mistake("percentage", "That is a percentage: return the fraction in [0, 1].", _accuracy_percent),
+            Mistake("per_example_not_averaged", "You returned one True/False per example: the accuracy is "
+                                                "their average, a single number.", _accuracy_per_example),
         ),
         output_names=("accuracy",),
         forbidden=("LinearClassifier",),

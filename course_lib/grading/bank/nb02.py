@@ -46,6 +46,15 @@ def _dataset_max(per_example_loss, outputs, targets):
     return float(max(per_example_loss(o, t) for o, t in zip(outputs, targets)))
 
 
+def _dataset_first_only(per_example_loss, outputs, targets):
+    return float(per_example_loss(outputs[0], targets[0]))
+
+
+def _dataset_last_skipped(per_example_loss, outputs, targets):
+    n = len(outputs)
+    return float(sum(per_example_loss(outputs[i], targets[i]) for i in range(n - 1)) / n)
+
+
 _LECTURE_SCORES = np.array([[3.2, 5.1, -1.7], [1.3, 4.9, 2.0], [2.2, 2.5, -3.1]])
 _LECTURE_Y = np.array([0, 1, 2])
 
@@ -127,6 +136,10 @@ EXERCISES = (
             Mistake("divided_by_n_minus_1", "Divide by N, the number of examples, not N - 1.", _dataset_n_minus_1),
             Mistake("max_not_mean", "You took the worst example: the dataset loss averages all of them.",
                     _dataset_max),
+            Mistake("first_example_only", "That is the first example's loss alone: average over all N examples.",
+                    _dataset_first_only),
+            Mistake("last_example_skipped", "The last example is missing from the sum (check the loop's range: "
+                                            "it must visit all N examples).", _dataset_last_skipped),
         ),
         output_names=("loss",),
     ),

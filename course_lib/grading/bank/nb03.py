@@ -88,6 +88,27 @@ def _batch_boundary_counted(scores, y):
     return loss, active / n
 
 
+def _margin_loss(scores, y, delta):
+    scores = np.asarray(scores, dtype=float)
+    n = scores.shape[0]
+    rows = np.arange(n)
+    m = np.maximum(0.0, scores - scores[rows, y][:, None] + delta)
+    m[rows, y] = 0.0
+    active = (m > 0).astype(float)
+    active[rows, y] = -active.sum(axis=1)
+    return float(m.sum() / n), active / n
+
+
+def _batch_no_margin(scores, y):
+    return _margin_loss(scores, y, 0.0)
+
+
+def _batch_divided_by_classes(scores, y):
+    loss, dscores = svm_loss(scores, y)
+    n, c = np.shape(scores)
+    return loss * n / c, dscores * n / c
+
+
 _BATCH_MISTAKES = (
     Mistake("includes_correct_class",
             "Your loss is 1 too large: skip j = y_i in the sum (that term is always max(0, 1) = 1).",
@@ -110,6 +131,13 @@ _BATCH_MISTAKES = (
     Mistake("correct_class_gradient_missing",
             "The gradient of the correct class is missing: each violation also subtracts 1/N from dscores[i, y_i].",
             _batch_grad_correct_missing),
+    Mistake("no_margin",
+            "The safety margin is missing: each term compares s_j with s_{y_i} - 1, not with s_{y_i} "
+            "(the + 1 inside the max).",
+            _batch_no_margin),
+    Mistake("divided_by_classes",
+            "You divided by the number of classes C: the dataset loss averages over the N examples.",
+            _batch_divided_by_classes),
     Mistake("boundary_counted",
             "A margin of exactly 0 counts as satisfied: use > 0, not >= 0, when deciding which terms are active.",
             _batch_boundary_counted),

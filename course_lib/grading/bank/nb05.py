@@ -30,7 +30,8 @@ LECTURE_SCORES = np.array([[3.2, 5.1, -1.7],
                            [1.3, 4.9, 2.0],
                            [2.2, 2.5, -3.1]])
 LECTURE_Y = np.array([0, 1, 2])
-# A confidently wrong example: p(correct) = e^-1000 underflows to 0, yet L = 1000 exactly.
+# Confidently wrong examples: p(correct) = e^-2000 and e^-1000 underflow to 0, yet the losses are
+# exactly 2000 and 1000 (mean 1500).
 HUGE_SCORES = np.array([[1000.0, 0.0, -1000.0], [0.0, 1000.0, 500.0]])
 HUGE_Y = np.array([2, 0])
 
@@ -116,6 +117,14 @@ def _loss_mean_over_classes(scores, y):
     return loss / c, d / c
 
 
+def _loss_epsilon_in_log(scores, y):
+    scores = _as_array(scores)
+    n = scores.shape[0]
+    p = np.exp(_log_probs_stable(scores))
+    loss = float(-np.log(p[np.arange(n), y] + 1e-12).sum() / n)
+    return loss, softmax_loss(scores, y)[1]
+
+
 LOSS_MISTAKES = (
     Mistake("no_max_subtraction",
             "exp overflows for large scores (np.exp(1000) is inf): subtract each row's maximum score first; "
@@ -125,6 +134,11 @@ LOSS_MISTAKES = (
             "A probability of e^-1000 underflows to 0 and -ln(0) is inf, yet the loss is simply 1000. "
             "Take logs before exponentiating: ln p_y = (s_y - max) - ln(sum_j exp(s_j - max)).",
             _loss_log_of_probability),
+    Mistake("epsilon_in_log",
+            "A small epsilon inside the log hides the underflow but caps every loss at about 27.6 "
+            "(-ln 1e-12), so a confidently wrong example no longer costs what it should (1000 or more). "
+            "Take the log before exponentiating instead (the log-sum-exp form above the exercise).",
+            _loss_epsilon_in_log),
     Mistake("log_base_10",
             "The loss is ln(10) = 2.30 times too small: np.log is the natural log (the workbook's), "
             "np.log10 is base 10 (the slide's 0.89).",
@@ -156,7 +170,7 @@ _LOSS_PUBLIC = (
     Case((CAT_SCORES, CAT_Y), "the lecture's cat image (loss 2.04)"),
     Case((LECTURE_SCORES, LECTURE_Y), "the lecture's three images"),
     Case(_random_scores(70, 5, 4), "5 examples, 4 classes, random scores"),
-    Case((HUGE_SCORES, HUGE_Y), "scores of 1000: no overflow, and a confidently wrong example (loss 1000)"),
+    Case((HUGE_SCORES, HUGE_Y), "scores of 1000: no overflow, two confidently wrong examples (mean loss 1500)"),
 )
 
 _LOSS_HIDDEN = (
