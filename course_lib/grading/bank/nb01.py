@@ -45,8 +45,15 @@ def accuracy_reference(scores, y):
     return float(np.mean(np.argmax(scores, axis=1) == y))
 
 
+def _unambiguous(value, *others):
+    """``value``, unless another mistake gives the same number on this case (then it proves neither)."""
+    if any(value == other for other in others):
+        raise ValueError("two mistakes give this value on this case")
+    return value
+
+
 def _accuracy_argmin(scores, y):
-    return float(np.mean(np.argmin(scores, axis=1) == y))
+    return _unambiguous(float(np.mean(np.argmin(scores, axis=1) == y)), float(np.mean(np.argmax(scores) == y)))
 
 
 def _accuracy_count(scores, y):
@@ -58,7 +65,7 @@ def _accuracy_error_rate(scores, y):
 
 
 def _accuracy_flat_argmax(scores, y):
-    return float(np.mean(np.argmax(scores) == y))
+    return _unambiguous(float(np.mean(np.argmax(scores) == y)), float(np.mean(np.argmin(scores, axis=1) == y)))
 
 
 def _accuracy_percent(scores, y):

@@ -125,6 +125,11 @@ def _loss_epsilon_in_log(scores, y):
     return loss, softmax_loss(scores, y)[1]
 
 
+def _loss_all_log_probabilities(scores, y):
+    scores = _as_array(scores)
+    return float(-_log_probs_stable(scores).mean()), softmax_loss(scores, y)[1]
+
+
 LOSS_MISTAKES = (
     Mistake("no_max_subtraction",
             "exp overflows for large scores (np.exp(1000) is inf): subtract each row's maximum score first; "
@@ -139,6 +144,10 @@ LOSS_MISTAKES = (
             "(-ln 1e-12), so a confidently wrong example no longer costs what it should (1000 or more). "
             "Take the log before exponentiating instead (the log-sum-exp form above the exercise).",
             _loss_epsilon_in_log),
+    Mistake("mean_of_all_log_probabilities",
+            "You averaged -ln p over every class of every example: the loss of example i is -ln p of its "
+            "correct class y_i only, then the mean over the N examples.",
+            _loss_all_log_probabilities),
     Mistake("log_base_10",
             "The loss is ln(10) = 2.30 times too small: np.log is the natural log (the workbook's), "
             "np.log10 is base 10 (the slide's 0.89).",
