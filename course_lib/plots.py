@@ -2,10 +2,10 @@
 
 Every figure of the workbook (notebooks and widgets) is drawn in one style:
 
-- :data:`PALETTE`, the Okabe–Ito colours (distinguishable with the common colour-vision
+- :data:`PALETTE`, the Okabe–Ito colors (distinguishable with the common color-vision
   deficiencies and in greyscale print), used for lines and for classes (:data:`CLASS_COLORS`);
 - text no smaller than :data:`MIN_TEXT_PX` screen pixels at 100 % zoom (9 pt at 100 dpi);
-- every line labelled (a legend or a direct label), a one-sentence caption below each figure.
+- every line labeled (a legend or a direct label), a one-sentence caption below each figure.
 
 Use it with ``use_style()`` once in a notebook's import cell, ``with style(): ...`` around code
 that builds a figure, or ``restyle(fig)`` on a figure that was built without it (the widgets,
@@ -37,12 +37,12 @@ from ._validation import as_float_array, as_labels, check_number
 #: Okabe–Ito, ordered for lines: blue, vermillion, bluish green, orange, reddish purple, sky blue,
 #: yellow (light: for fills, not thin lines), black.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
-#: Named entries of :data:`PALETTE`, for code that wants a colour by its meaning.
+#: Named entries of :data:`PALETTE`, for code that wants a color by its meaning.
 COLORS = dict(zip(("blue", "vermillion", "green", "orange", "purple", "sky", "yellow", "black"), PALETTE))
-#: Neutral colour for reference lines (thresholds, margins, the truth).
-GREY = "#666666"
-#: One colour and one marker per class: the palette (without yellow and black, which make poor
-#: markers on a tinted background), then two greys; the marker tells classes apart in print.
+#: Neutral color for reference lines (thresholds, margins, the truth).
+GRAY = "#666666"
+#: One color and one marker per class: the palette (without yellow and black, which make poor
+#: markers on a tinted background), then two grays; the marker tells classes apart in print.
 CLASS_COLORS = PALETTE[:6] + ("#882255", "#999999", "#000000", "#44AA99")
 CLASS_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "<", ">")
 
@@ -262,7 +262,7 @@ class DecisionRegions:
     ----------
     ax : matplotlib Axes
     image : AxesImage
-        The coloured argmax regions, an (resolution, resolution, 3) RGB image.
+        The colored argmax regions, an (resolution, resolution, 3) RGB image.
     zero_lines : list of Line2D, length C
         Line c is where class c's score is zero (empty list when ``zero_lines=False``).
     border_lines : list of Line2D, one per pair of classes
@@ -271,7 +271,7 @@ class DecisionRegions:
     points : list of PathCollection
         One scatter per class present in ``y`` (empty without points).
     grid : ndarray, shape (resolution * resolution, 2)
-        The pixel centres the regions are evaluated at.
+        The pixel centers the regions are evaluated at.
     """
 
     ax: object
@@ -285,7 +285,7 @@ class DecisionRegions:
     border_lines: list = field(default_factory=list)
 
     def update(self, W, b) -> None:
-        """Recolour the regions, move the borders and zero-score lines for new ``W`` (2, C) and ``b`` (C,)."""
+        """Recolor the regions, move the borders and zero-score lines for new ``W`` (2, C) and ``b`` (C,)."""
         W, b = _check_weights(W, b, num_classes=self.region_rgb.shape[0])
         labels = np.argmax(self.grid @ W + b, axis=1)
         self.image.set_data(self.region_rgb[labels].reshape(self.resolution, self.resolution, 3))
@@ -305,7 +305,7 @@ def _check_weights(W, b, num_classes=None):
 def plot_decision_regions(ax, W, b, X=None, y=None, *, extent=(-3, 3, -3, 3), resolution=150,
                           class_names=None, borders=True, zero_lines=False,
                           region_alpha=0.35) -> DecisionRegions:
-    """Colour the plane by the class a 2D linear classifier predicts, with the borders between regions.
+    """Color the plane by the class a 2D linear classifier predicts, with the borders between regions.
 
     Parameters
     ----------
@@ -315,7 +315,7 @@ def plot_decision_regions(ax, W, b, X=None, y=None, *, extent=(-3, 3, -3, 3), re
     b : array_like, shape (C,)
         Biases.
     X : array_like, shape (N, 2), optional
-        Points to draw on top, coloured and shaped by ``y``.
+        Points to draw on top, colored and shaped by ``y``.
     y : array_like of int, shape (N,), optional
         Labels of ``X`` in ``[0, C)``; required with ``X``.
     extent : tuple (xmin, xmax, ymin, ymax)
@@ -328,10 +328,10 @@ def plot_decision_regions(ax, W, b, X=None, y=None, *, extent=(-3, 3, -3, 3), re
         Draw the borders between regions (solid black): where two classes' scores are equal and
         no other class scores higher. One legend entry, "border: two scores equal".
     zero_lines : bool
-        Also draw the line ``s_c(x) = 0`` of each class, dashed, in the class colour (not a
+        Also draw the line ``s_c(x) = 0`` of each class, dashed, in the class color (not a
         border: the predicted class compares scores with each other, not with 0).
     region_alpha : float in [0, 1]
-        How strongly the class colour tints the background (0 = white).
+        How strongly the class color tints the background (0 = white).
 
     Returns
     -------
@@ -353,7 +353,7 @@ def plot_decision_regions(ax, W, b, X=None, y=None, *, extent=(-3, 3, -3, 3), re
     ys = np.linspace(extent[2], extent[3], resolution)
     gx, gy = np.meshgrid(xs, ys)
     grid = np.column_stack([gx.ravel(), gy.ravel()])
-    # tinted class colours: alpha-blend towards white once, so an update is one lookup
+    # tinted class colors: alpha-blend towards white once, so an update is one lookup
     region_rgb = 1.0 - region_alpha * (1.0 - np.array([to_rgb(c) for c in CLASS_COLORS[:num_classes]]))
     image = ax.imshow(np.ones((resolution, resolution, 3)), origin="lower", extent=extent,
                       interpolation="nearest", aspect="auto", zorder=0)
@@ -398,7 +398,7 @@ def plot_templates(W, image_shape, class_names, ncols=5, *, fig=None) -> Figure:
     W : array_like, shape (D, C)
         Weights with ``D = prod(image_shape)`` (without the bias row).
     image_shape : tuple of int
-        ``(H, W)`` for grey images (e.g. digits ``(8, 8)``) or ``(H, W, 3)`` for colour
+        ``(H, W)`` for gray images (e.g. digits ``(8, 8)``) or ``(H, W, 3)`` for color
         (CIFAR-10 ``(32, 32, 3)``).
     class_names : sequence of str, length C
     ncols : int >= 1
@@ -409,8 +409,8 @@ def plot_templates(W, image_shape, class_names, ncols=5, *, fig=None) -> Figure:
     Returns
     -------
     Figure
-        Grey templates use a diverging map centred on 0 (red positive, blue negative, shared
-        scale); colour templates are min-max scaled one by one to [0, 1], as is usual.
+        Gray templates use a diverging map centered on 0 (red positive, blue negative, shared
+        scale); color templates are min-max scaled one by one to [0, 1], as is usual.
     """
     image_shape = tuple(int(s) for s in np.atleast_1d(np.asarray(image_shape)))
     if len(image_shape) not in (2, 3) or (len(image_shape) == 3 and image_shape[2] != 3):

@@ -27,7 +27,7 @@ def axes():
 
 
 def pixel_class(regions, x, y):
-    """The class whose tinted colour sits at the image pixel nearest to (x, y)."""
+    """The class whose tinted color sits at the image pixel nearest to (x, y)."""
     ext, n = regions.extent, regions.resolution
     col = int(round((x - ext[0]) / (ext[1] - ext[0]) * (n - 1)))
     row = int(round((y - ext[2]) / (ext[3] - ext[2]) * (n - 1)))
@@ -187,7 +187,7 @@ def test_small_texts_and_unlabelled_lines_find_what_is_wrong_and_restyle_fixes_t
     ax = fig.subplots()
     ax.plot([0, 1], [1, 0])
     ax.set_title("tiny", fontsize=6)
-    ax.legend(handles=ax.plot([0, 1], [0, 1], label="labelled"), fontsize=6)
+    ax.legend(handles=ax.plot([0, 1], [0, 1], label="labeled"), fontsize=6)
     assert ("tiny", 6.7) in plots.small_texts(fig)
     assert len(plots.unlabelled_lines(fig)) == 1
     plots.restyle(fig)

@@ -58,7 +58,7 @@ class LossExplorer(Demo):
         self.term_bars = ax_scores.bar(np.arange(num_classes), np.zeros(num_classes), width=0.45,
                                        color="white", alpha=0.8, edgecolor="black", hatch="///", lw=1.2,
                                        label="hinge term (wrong class)")
-        ax_scores.axhline(0, color="grey", lw=0.5)
+        ax_scores.axhline(0, color="gray", lw=0.5)
         ax_scores.set_xticks(np.arange(num_classes), class_names)
         ax_scores.set_ylim(-SCORE_LIMIT, SCORE_LIMIT)
         ax_scores.set_ylabel("score")

@@ -42,7 +42,7 @@ def make_curve_data(n_train=12, n_val=60, noise=0.25, seed=0):
 
 
 def ridge_polynomial(x, t, degree, reg) -> np.ndarray:
-    """Legendre coefficients (degree + 1,) minimising ``mean (p(x) - t)^2 + reg * sum_{k>=1} c_k^2``.
+    """Legendre coefficients (degree + 1,) minimizing ``mean (p(x) - t)^2 + reg * sum_{k>=1} c_k^2``.
 
     The constant term is not penalized (like a bias). Legendre polynomials keep the
     normal equations well conditioned on [-1, 1].

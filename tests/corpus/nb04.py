@@ -36,7 +36,7 @@ WRONG = {
         (_answer(penalty_l1="np.sum(W * W), 2 * W"), "kind_ignored"),
         (_answer(penalty_l2="np.sum(W[:-1] ** 2), np.vstack([2 * W[:-1], np.zeros((1, W.shape[1]))])",
                  penalty_l1="np.sum(np.abs(W[:-1])), np.vstack([np.sign(W[:-1]), np.zeros((1, W.shape[1]))])"),
-         "bias_not_penalised"),
+         "bias_not_penalized"),
         (_answer(penalty_l2="np.mean(W * W), 2 * W / W.size", penalty_l1="np.mean(np.abs(W)), np.sign(W) / W.size"),
          "mean_instead_of_sum"),
         (_answer(ret="loss + reg * R, X.T @ dscores / X.shape[0] + reg * dR"), "gradient_averaged_again"),

@@ -202,10 +202,10 @@ SVM_QUESTIONS = (
         ("ranking_kept", True, "squaring is not a rescaling: a violation of 0.5 costs 0.25 but one of 3 "
                                "costs 9, so two W can swap places"),
     )),
-    Question("Q7", "the loss at initialisation (all scores about equal), C = 10", 9.0, (
+    Question("Q7", "the loss at initialization (all scores about equal), C = 10", 9.0, (
         ("includes_correct_class", 10.0, "the sum skips the correct class: C - 1 terms, not C"),
         ("averaged", 1.0, "the terms are summed over the wrong classes, not averaged"),
-        ("softmax_value", float(np.log(10.0)), "ln 10 is the softmax loss at initialisation; the hinge "
+        ("softmax_value", float(np.log(10.0)), "ln 10 is the softmax loss at initialization; the hinge "
                                                "loss counts a margin violation of 1 per wrong class"),
     )),
 )

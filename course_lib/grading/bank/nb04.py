@@ -6,7 +6,7 @@
   ``"l1"`` (``R = sum |W|``, ``dR = sign(W)``, ``sign(0) = 0``).
 
 ``X`` (N, D) carries the bias trick's column of ones, so the last row of ``W`` (D, C) is the
-bias; as in notebooks 07-11, the whole of ``W`` is penalised, bias row included. The data
+bias; as in notebooks 07-11, the whole of ``W`` is penalized, bias row included. The data
 loss is passed in (the hinge or softmax loss, as a trusted fixture), so the exercise is
 about the two things notebook 04 adds: the penalty, and the chain from scores back to W.
 """
@@ -117,7 +117,7 @@ def _kind_ignored(W, X, y, data_loss, reg, kind="l2"):
     return regularized_objective_reference(W, X, y, data_loss, reg, "l2")
 
 
-def _bias_not_penalised(W, X, y, data_loss, reg, kind="l2"):
+def _bias_not_penalized(W, X, y, data_loss, reg, kind="l2"):
     W, X, loss, dscores, R, dR = _parts(W, X, y, data_loss, kind)
     R_bias, dR_bias = _penalty(W[-1:], kind)
     dR = dR.copy()
@@ -167,10 +167,10 @@ MISTAKES = (
     Mistake("kind_ignored",
             "Your answer gives the L2 objective whatever kind says: with kind='l1' the penalty is sum |W| "
             "and its gradient sign(W).", _kind_ignored),
-    Mistake("bias_not_penalised",
+    Mistake("bias_not_penalized",
             "You left the last row (the bias) out of the penalty. That is a common convention, but this "
-            "workbook folds the bias into W and penalises all of W (see the text above the exercise).",
-            _bias_not_penalised),
+            "workbook folds the bias into W and penalizes all of W (see the text above the exercise).",
+            _bias_not_penalized),
     Mistake("mean_instead_of_sum",
             "You divided the penalty by the number of weights: R(W) sums over every entry, it does not average.",
             _mean_instead_of_sum),

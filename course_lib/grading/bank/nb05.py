@@ -1,7 +1,7 @@
 """Exercises of ``05_softmax_cross_entropy``: predict the slide's answers, then write the loss.
 
 - ``softmax_predictions``: the slide's questions (smallest and largest loss, the loss at
-  initialisation) and the scale of W (scores times 10, times 0.01), answered before the
+  initialization) and the scale of W (scores times 10, times 0.01), answered before the
   experiments;
 - ``softmax_loop``: the mean cross-entropy loss ``L_i = -ln p_{y_i}`` and its gradient
   ``dL/ds = (p - onehot(y)) / N``, written with loops;
@@ -208,9 +208,9 @@ SOFTMAX_QUESTIONS = (
         ("ln_c", float(np.log(3.0)), "ln C is the loss with equal scores, not the largest: p(correct) can "
                                      "come as close to 0 as you like"),
     )),
-    Question("Q3", "the loss at initialisation (all scores equal), C = 10", float(np.log(10.0)), (
+    Question("Q3", "the loss at initialization (all scores equal), C = 10", float(np.log(10.0)), (
         ("log_base_10", 1.0, "log10(10) = 1 is base 10; the workbook uses the natural log"),
-        ("hinge_value", 9.0, "9 = C - 1 is the hinge loss at initialisation; here every probability is 1/C"),
+        ("hinge_value", 9.0, "9 = C - 1 is the hinge loss at initialization; here every probability is 1/C"),
         ("probability", 0.1, "0.1 = 1/C is the probability of the correct class; the loss is -ln of it"),
     )),
     Question("Q4", "the cat image's loss with every score times 10 (W scaled by 10)", _cat_loss(10.0), (
@@ -231,7 +231,7 @@ SOFTMAX_QUESTIONS = (
 EXERCISES = (
     prediction_exercise(
         id="softmax_predictions",
-        title="Predict the softmax loss: its range, at initialisation, and as W is scaled",
+        title="Predict the softmax loss: its range, at initialization, and as W is scaled",
         notebook="05_softmax_cross_entropy",
         answer="softmax_predictions",
         points=2,
