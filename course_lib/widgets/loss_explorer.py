@@ -62,7 +62,7 @@ class LossExplorer(Demo):
         ax_scores.set_xticks(np.arange(num_classes), class_names)
         ax_scores.set_ylim(-SCORE_LIMIT, SCORE_LIMIT)
         ax_scores.set_ylabel("score")
-        ax_scores.set_title("Scores: wrong classes above the dashed line cost")
+        ax_scores.set_title("Scores and the margin line")
         ax_scores.legend(loc="lower right")
         self.probs = plot_probabilities(ax_probs, np.full(num_classes, 1 / num_classes), class_names)
         (self.sweep_hinge,) = ax_sweep.plot(SWEEP, np.zeros_like(SWEEP), color=COLORS["blue"], label="hinge")

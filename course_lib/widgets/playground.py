@@ -146,8 +146,8 @@ class Playground(Demo):
         self.regions = plot_decision_regions(self.ax_regions, W, np.zeros(num_classes), self.X, self.y,
                                              resolution=90, class_names=self.class_names)
         self.view.animate(self.regions.image, *self.regions.border_lines, *self.regions.points)
-        self.ax_regions.set_title("Regions and borders")
-        self.ax_regions.legend(loc="lower left", handles=self.regions.border_lines[:1])
+        # the regions image is animated (drawn over the static background), so a legend would hide under it
+        self.ax_regions.set_title("Regions (black: borders)")
         restyle(self.figure)
         self.ax_points.set_xlim(-1, len(self.y))
         self.view.invalidate()
