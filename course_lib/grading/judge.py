@@ -17,6 +17,7 @@ are judged like public ones but report only their outcome category, never a mess
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -118,7 +119,9 @@ def judge(exercise: spec.Exercise, cases: list, replies: list, findings=None, ex
                 seen.add(statuses.NOT_ATTEMPTED)
             elif kind == "ReferenceUnavailable":
                 seen.add(statuses.USES_REFERENCE)
-                reference_names = reference_names or (error.get("message", "")[:80],)
+                called = re.search(r"'([A-Za-z0-9_-]+)'", error.get("message", ""))
+                reference_names = reference_names or (f"reference of exercise {called.group(1)}" if called
+                                                      else "reference",)
             else:
                 seen.add(_error_status(error))
             verdict.outcome = statuses.CASE_RAISED

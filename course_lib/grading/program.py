@@ -46,6 +46,13 @@ _LOOP_NODES = {ast.For: "a for loop", ast.AsyncFor: "a for loop", ast.While: "a 
 _OPAQUE_NAMES = {"exec", "eval", "globals", "locals", "vars", "__import__", "setattr", "delattr", "__builtins__",
                  "get_ipython", "__dict__"}
 _STATEFUL_MODULE_ATTRIBUTES = {"random", "seed", "set_state", "setrecursionlimit", "set_printoptions"}
+_PURE_RANDOM = {"default_rng", "Generator", "RandomState", "PCG64", "SeedSequence", "BitGenerator", "MT19937"}
+
+
+def _stateful(func) -> bool:
+    """Whether a call of module function ``func`` (``np.random.seed``) may change global state."""
+    chain = _attribute_chain(func)
+    return bool(set(chain) & _STATEFUL_MODULE_ATTRIBUTES) and not (chain and chain[0] in _PURE_RANDOM)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
@@ -210,8 +217,7 @@ def _global_effects(function, modules: set) -> set:
                 effects.add(root)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             root = _root(node.func)
-            if root and root not in local and (root not in modules or
-                                               set(_attribute_chain(node.func)) & _STATEFUL_MODULE_ATTRIBUTES):
+            if root and root not in local and (root not in modules or _stateful(node.func)):
                 effects.add(root)
     return effects | declared
 
@@ -252,6 +258,7 @@ class Cell:
 
     label: str
     problem: str = ""
+    source: str = ""
 
 
 @dataclass
@@ -282,7 +289,7 @@ class Program:
         self.statements: list[Statement] = []
         budget = MAX_PROGRAM_CHARS
         for index, (label, raw) in enumerate(cells):
-            cell = Cell(label)
+            cell = Cell(label, source=raw if len(raw) <= MAX_CELL_CHARS else "")
             self.cells.append(cell)
             if len(raw) > MAX_CELL_CHARS or len(raw) > budget:
                 cell.problem = (f"it is too long to grade ({len(raw):,} characters; at most "
@@ -355,7 +362,7 @@ class Program:
             if isinstance(call.func, ast.Name):
                 statement.mutates |= self._effects.get(root, set())
             elif root in modules:  # module functions are pure but for global state such as np.random
-                if set(_attribute_chain(call.func)) & _STATEFUL_MODULE_ATTRIBUTES:
+                if _stateful(call.func):
                     statement.mutates.add(root)
             else:  # a method call may change its object
                 statement.mutates.add(root)
@@ -429,10 +436,28 @@ class Program:
             if isinstance(node, ast.Name):  # an alias: f = g
                 queue.append((node.id, via))
                 continue
-            if not isinstance(node, (*_SCOPES,)):
-                continue
             where = self.cells[statement.cell].label
             own = "" if current == name else f" (in `{current}`, which `{name}` calls)"
+            if not isinstance(node, (*_SCOPES,)):  # an expression: f = np.vectorize(g), f = make(...)
+                if not isinstance(node, ast.expr):
+                    continue
+                for inner in ast.walk(node):
+                    kind = _LOOP_NODES.get(type(inner))
+                    if kind is None and isinstance(inner, ast.Call):
+                        called = inner.func.attr if isinstance(inner.func, ast.Attribute) else (
+                            inner.func.id if isinstance(inner.func, ast.Name) else "")
+                        kind = LOOP_CALLS.get(called)
+                    if kind and not loop:
+                        loop = f"{kind} at line {inner.lineno} of {where}{own}"
+                    if isinstance(inner, ast.Attribute) and _root(inner) in modules:
+                        reached.add(inner.attr)
+                    elif isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Load):
+                        if inner.id in objects:
+                            reached.add(inner.id)
+                        queue.append((inner.id, name))
+                    elif isinstance(inner, ast.Lambda):
+                        queue.extend((n, name) for n in free_names(inner))
+                continue
             for inner in ast.walk(node):
                 kind = _LOOP_NODES.get(type(inner))
                 if kind is None and isinstance(inner, ast.Call):
@@ -459,7 +484,7 @@ class Program:
                             if kind and not loop:
                                 loop = f"{kind} at line {inner.lineno} of {where}{own}"
             for free in sorted(body_names):
-                if free in objects:
+                if free in objects or free not in definitions:  # imported from course_lib, or never defined
                     reached.add(free)
                 queue.append((free, name))
         hits = tuple(sorted(reached & set(forbidden))) if forbidden else tuple(sorted(reached))
