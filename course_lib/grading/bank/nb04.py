@@ -7,8 +7,10 @@
 
 ``X`` (N, D) carries the bias trick's column of ones, so the last row of ``W`` (D, C) is the
 bias; as in notebooks 07-11, the whole of ``W`` is penalized, bias row included. The data
-loss is passed in (the hinge or softmax loss, as a trusted fixture), so the exercise is
-about the two things notebook 04 adds: the penalty, and the chain from scores back to W.
+loss is passed in (in the check: a smoothed hinge and a squared error on one-hot targets,
+trusted fixtures that are no exercise's answer; in the notebook: the hinge loss), so the
+exercise is about the two things notebook 04 adds: the penalty, and the chain from scores
+back to W.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from course_lib.grading.spec import Case, Exercise, Fixture, Mistake
 from course_lib.linear import add_bias_column
 
 FORBIDDEN = ("l2_penalty", "l1_penalty", "elastic_net_penalty", "penalty", "LinearClassifier")
-HINGE = Fixture("course_lib.grading.fixtures:hinge_batch")
-SOFTMAX = Fixture("course_lib.grading.fixtures:softmax_batch")
+# the data losses passed in: trusted fixtures that are not themselves exercises (see fixtures.py)
+HINGE = Fixture("course_lib.grading.fixtures:smooth_hinge_loss")
+SOFTMAX = Fixture("course_lib.grading.fixtures:onehot_squared_loss")
 
 
 def _problem(seed, n, d, c, zeros=False, scale=1.0):
@@ -189,14 +192,14 @@ EXERCISES = (
         points=3,
         reference=regularized_objective_reference,
         public=(
-            _case(40, 5, 3, 4, HINGE, 0.1, "l2", "hinge, L2, reg 0.1: 5 examples, 3 features + bias, 4 classes"),
-            _case(41, 6, 4, 3, SOFTMAX, 0.5, "l1", "softmax, L1, reg 0.5: weights with exact zeros", zeros=True),
-            _case(42, 8, 2, 3, SOFTMAX, 2.0, "l2", "softmax, L2, reg 2: the penalty dominates"),
+            _case(40, 5, 3, 4, HINGE, 0.1, "l2", "smooth hinge, L2, reg 0.1: 5 examples, 3 features + bias, 4 classes"),
+            _case(41, 6, 4, 3, SOFTMAX, 0.5, "l1", "one-hot squared error, L1, reg 0.5: weights with exact zeros", zeros=True),
+            _case(42, 8, 2, 3, SOFTMAX, 2.0, "l2", "one-hot squared error, L2, reg 2: the penalty dominates"),
         ),
         hidden=(
             ### BEGIN HIDDEN TESTS
             _case(43, 7, 3, 2, HINGE, 0.0, "l1", "reg 0: the data loss alone"),
-            _case(44, 4, 5, 3, HINGE, 0.3, "l1", "hinge, L1, with exact zeros", zeros=True),
+            _case(44, 4, 5, 3, HINGE, 0.3, "l1", "smooth hinge, L1, with exact zeros", zeros=True),
             _case(45, 30, 64, 10, SOFTMAX, 1e-3, "l2", "digits-sized: 30 examples, 64 pixels + bias, 10 classes",
                   scale=1e-2),
             _case(46, 3, 2, 5, SOFTMAX, 10.0, "l1", "large reg, more classes than examples"),
