@@ -1,17 +1,17 @@
-"""Predict-then-verify exercises: a tuple of short answers, one public case per question.
+"""Predict-then-verify exercises: a tuple of short answers, judged question by question.
 
-The student commits to every answer of a section before its experiments run. Each public
-case judges one item of the tuple (named by the case label's "Q1:" prefix), so the check says "Q3: too high" for that question
-alone and never prints the expected value; an item equal to a classic slip gets that
-slip's hint (printed once: as the hint when it is the only wrong item, else in the problem
-line). Each slip is also a :class:`Mistake` (the right tuple with that one item
+The student commits to every answer of a section before its experiments run. The one public
+case (a value exercise has one) judges every item of the tuple and says which questions are
+off ("Q3: 4.000 is too high"), never the expected value; an item equal to a classic slip gets
+that slip's hint (printed once: as the hint when it is the only wrong item, else in the
+problem line). Each slip is also a :class:`Mistake` (the right tuple with that one item
 wrong), so the hint tables and the released data bank know it.
 
 Numbers are compared to three decimals (absolute tolerance 6e-4); ``inf`` must be typed as
 ``float("inf")`` or ``np.inf``; a yes/no question takes ``True`` or ``False``.
 
-In a student release the judge (code) is not shipped: every case then compares the whole tuple
-with the stored answer, and the slips' hints still come from the stored mistakes.
+In a student release the judge (code) is not shipped: the released data bank compares the
+whole tuple with its stored fingerprints, and the slips' hints come from the stored mistakes.
 """
 
 from __future__ import annotations
@@ -63,32 +63,40 @@ def _same(expected, actual) -> bool:
     return abs(actual - expected) <= THREE_DECIMALS
 
 
+def _item_problem(q, a):
+    """What is wrong with answer ``a`` to question ``q`` (``""`` if it is right), and the slip it matches."""
+    if _is_bool(q.answer) and not _is_bool(a):
+        return f"{q.key}: expected True or False, got {a!r}", None
+    if _is_number(q.answer) and not _is_number(a):
+        return f"{q.key}: expected a number, got {a!r}", None
+    if _same(q.answer, a):
+        return "", None
+    for name, value, hint in q.slips:
+        if _same(value, a):
+            return f"{q.key}: {hint}", name
+    if _is_bool(q.answer):
+        return f"{q.key}: not it; the experiment below shows why", None
+    if math.isinf(q.answer) or math.isinf(a):
+        return f"{q.key}: {'is there really a limit?' if math.isinf(q.answer) else 'it is finite'}", None
+    return f"{q.key}: {a:.3f} is too {'high' if a > q.answer else 'low'} (three decimals)", None
+
+
 def _judge(questions):
     keys = ", ".join(q.key for q in questions)
 
     def judge(case, actual):
         if not isinstance(actual, tuple) or len(actual) != len(questions):
-            return Verdict(False, f"expected a tuple of {len(questions)} answers ({keys}), got "
-                                  f"{type(actual).__name__ if not isinstance(actual, tuple) else f'{len(actual)} answers'}")
-        k = [q.key for q in questions].index(case.label.split(":", 1)[0])   # the case's question
-        q, a = questions[k], actual[k]
-        if _is_bool(q.answer) and not _is_bool(a):
-            return Verdict(False, f"{q.key}: expected True or False, got {a!r}")
-        if _is_number(q.answer) and not _is_number(a):
-            return Verdict(False, f"{q.key}: expected a number, got {a!r}")
-        if _same(q.answer, a):
+            got = f"{len(actual)} answers" if isinstance(actual, tuple) else type(actual).__name__
+            return Verdict(False, f"expected a tuple of {len(questions)} answers ({keys}), got {got}")
+        problems = [_item_problem(q, a) for q, a in zip(questions, actual)]
+        wrong = [(text, slip) for text, slip in problems if text]
+        if not wrong:
             return Verdict(True)
-        for _, value, hint in q.slips:
-            if _same(value, a):
-                others_right = all(_same(o.answer, x) for j, (o, x) in enumerate(zip(questions, actual)) if j != k)
-                # with every other item right, the slip's Mistake matches the whole tuple and check prints
-                # its hint below; otherwise say it here
-                return Verdict(False, f"{q.key}: {a!r} is a classic slip" if others_right else f"{q.key}: {hint}")
-        if _is_bool(q.answer):
-            return Verdict(False, f"{q.key}: not it; the experiment below shows why")
-        if math.isinf(q.answer) or math.isinf(a):
-            return Verdict(False, f"{q.key}: {'is there really a limit?' if math.isinf(q.answer) else 'it is finite'}")
-        return Verdict(False, f"{q.key}: {a:.3f} is too {'high' if a > q.answer else 'low'} (three decimals)")
+        right = len(questions) - len(wrong)
+        if len(wrong) == 1 and wrong[0][1] is not None:
+            # the slip's Mistake matches the whole tuple, and check prints its hint below: name it only
+            return Verdict(False, f"{right} of {len(questions)} right; {wrong[0][0].split(':')[0]} is a classic slip")
+        return Verdict(False, f"{right} of {len(questions)} right. " + "; ".join(text for text, _ in wrong))
     return judge
 
 
@@ -108,8 +116,8 @@ def prediction_exercise(*, id, title, notebook, answer, points, questions, forbi
     return Exercise(
         id=id, title=title, notebook=notebook, answer=answer, points=points, kind="value",
         reference=reference,
-        # value cases carry no arguments (the released data bank looks values up by ()): the label names the item
-        public=tuple(Case((), f"{q.key}: {q.label}") for q in questions),
+        # one case, as the released data bank wants for a value (it stores the answer as fingerprints)
+        public=(Case((), f"your {len(questions)} answers ({questions[0].key} to {questions[-1].key})"),),
         mistakes=mistakes, output_names=tuple(q.key for q in questions), rtol=0.0, atol=THREE_DECIMALS,
         forbidden=tuple(forbidden), judge=_judge(questions),
     )
