@@ -87,24 +87,22 @@ def smooth_hinge_loss(scores, y):
     loss : float
     dscores : ndarray, shape (N, C)
     """
-    scores = np.asarray(scores, dtype=float)
-    n = scores.shape[0]
-    rows = np.arange(n)
-    margins = scores - scores[rows, y][:, None] + 1.0
-    terms = np.logaddexp(0.0, margins)
-    terms[rows, y] = 0.0
-    slopes = 0.5 * (1.0 + np.tanh(0.5 * margins))          # the logistic sigmoid, without overflow
-    slopes[rows, y] = 0.0
-    slopes[rows, y] = -slopes.sum(axis=1)
-    return float(terms.sum() / n), slopes / n
+    s = np.asarray(scores, dtype=float)
+    picked = (np.arange(len(s)), y)
+    gaps = s - s[picked].reshape(-1, 1) + 1.0
+    softplus = np.logaddexp(0.0, gaps)
+    softplus[picked] = 0.0
+    sigmoid = 0.5 * (1.0 + np.tanh(0.5 * gaps))          # the logistic function, without overflow
+    sigmoid[picked] = 0.0
+    sigmoid[picked] = -sigmoid.sum(axis=1)
+    return float(softplus.sum() / len(s)), sigmoid / len(s)
 
 
 def onehot_squared_loss(scores, y):
     """Mean over examples of ``sum_c (s_c - [c == y_i])^2``, and its gradient; shapes as :func:`smooth_hinge_loss`."""
-    scores = np.asarray(scores, dtype=float)
-    n, c = scores.shape
-    diff = scores - np.eye(c)[y]
-    return float((diff * diff).sum() / n), 2.0 * diff / n
+    s = np.asarray(scores, dtype=float)
+    residual = s - np.eye(s.shape[1])[y]
+    return float(np.einsum("ic,ic->", residual, residual) / len(s)), residual * (2.0 / len(s))
 
 
 # --- losses to minimise by random search (notebook 07) --------------------------------------

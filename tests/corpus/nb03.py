@@ -16,8 +16,8 @@ _VEC_HEAD = ("def svm_loss_vectorized(scores, y):\n    n = scores.shape[0]\n    
 
 CORRECT = {
     "svm_predictions": [
-        "svm_predictions = (0, 0, np.inf, 6.267, True, False, 9)\n",
-        "svm_predictions = [0.0, 0.0, float('inf'), 5.267 + 1, True, False, 10 - 1]\n",
+        "svm_predictions = (0, 0, False, 6.267, True, False, 9)\n",
+        "svm_predictions = [0.0, 0.0, 1 > 2, 5.267 + 1, True, False, 10 - 1]\n",
     ],
     "svm_loop": [
         _loop(_STANDARD),
@@ -37,7 +37,7 @@ CORRECT = {
     ],
 }
 
-_RIGHT = (0.0, 0.0, "float('inf')", 6.267, True, False, 9.0)
+_RIGHT = (0.0, 0.0, False, 6.267, True, False, 9.0)
 
 
 def _predict(k, value):
@@ -50,7 +50,7 @@ WRONG = {
     "svm_predictions": [
         (_predict(0, 1.0), "q1_gap_closes"),
         (_predict(1, 1.0), "q2_includes_correct_class"),
-        (_predict(2, 2.0), "q3_c_minus_one"),
+        (_predict(2, True), "q3_bounded"),
         (_predict(3, 5.267), "q4_unchanged"),
         (_predict(3, 8.267), "q4_one_per_class"),
         (_predict(4, False), "q5_ranking_changes"),

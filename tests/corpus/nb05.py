@@ -28,8 +28,8 @@ def _vec(ret="-log_p[rows, y].mean(), d / n", edit=None):
 
 CORRECT = {
     "softmax_predictions": [
-        "softmax_predictions = (0, float('inf'), np.log(10), 19.0, 1.089)\n",
-        "softmax_predictions = [0.0, np.inf, 2.3026, 19, 1.0890]\n",
+        "softmax_predictions = (0, False, np.log(10), 19.0, 1.089)\n",
+        "softmax_predictions = [0.0, False, 2.3026, 19, 1.0890]\n",
     ],
     "softmax_loop": [_loop()],
     "softmax_vectorized": [
@@ -43,7 +43,7 @@ CORRECT = {
 
 
 def _predict(k, value):
-    items = ["0.0", "float('inf')", "2.303", "19.0", "1.089"]
+    items = ["0.0", "False", "2.303", "19.0", "1.089"]
     items[k] = value
     return "softmax_predictions = (" + ", ".join(items) + ")\n"
 
@@ -51,7 +51,7 @@ def _predict(k, value):
 WRONG = {
     "softmax_predictions": [
         (_predict(0, "1.0"), "q1_one"),
-        (_predict(1, "1.099"), "q2_ln_c"),
+        (_predict(1, "True"), "q2_bounded"),
         (_predict(2, "1.0"), "q3_log_base_10"),
         (_predict(2, "9.0"), "q3_hinge_value"),
         (_predict(2, "0.1"), "q3_probability"),

@@ -7,8 +7,8 @@ that slip's hint (printed once: as the hint when it is the only wrong item, else
 problem line). Each slip is also a :class:`Mistake` (the right tuple with that one item
 wrong), so the hint tables and the released data bank know it.
 
-Numbers are compared to three decimals (absolute tolerance 6e-4); ``inf`` must be typed as
-``float("inf")`` or ``np.inf``; a yes/no question takes ``True`` or ``False``.
+Numbers are compared to three decimals (absolute tolerance 6e-4); a yes/no question takes
+``True`` or ``False`` (ask "is there a largest value?" rather than for infinity).
 
 In a student release the judge (code) is not shipped: the released data bank compares the
 whole tuple with its stored fingerprints, and the slips' hints come from the stored mistakes.

@@ -181,11 +181,10 @@ SVM_QUESTIONS = (
     Question("Q2", "the smallest possible L_i", 0.0, (
         ("includes_correct_class", 1.0, "1 would be the floor if the sum included j = y_i; it skips the "
                                         "correct class, so a perfect example costs nothing"),
-        ("minus_infinity", float("-inf"), "every term is max(0, ...), never negative"),
     )),
-    Question("Q3", "the largest possible L_i", float("inf"), (
-        ("c_minus_one", 2.0, "C - 1 is the loss when all scores are equal, not the largest: lower the "
-                             "correct score further and every term keeps growing"),
+    Question("Q3", "L_i has a largest possible value (True/False)", False, (
+        ("bounded", True, "lower the correct score further and further: every term max(0, s_j - s_y + 1) "
+                          "keeps growing with it, without limit"),
     )),
     Question("Q4", "the mean loss of the three images if the sum also ran over j = y_i",
              _lecture_mean_with_correct_class(), (

@@ -202,11 +202,10 @@ def _cat_loss(scale: float) -> float:
 SOFTMAX_QUESTIONS = (
     Question("Q1", "the smallest possible L_i (is it reached?)", 0.0, (
         ("one", 1.0, "L_i = -ln p(correct), and p can come as close to 1 as you like: -ln 1 = 0"),
-        ("minus_infinity", float("-inf"), "p(correct) is at most 1, so -ln p is never negative"),
     )),
-    Question("Q2", "the largest possible L_i", float("inf"), (
-        ("ln_c", float(np.log(3.0)), "ln C is the loss with equal scores, not the largest: p(correct) can "
-                                     "come as close to 0 as you like"),
+    Question("Q2", "L_i has a largest possible value (True/False)", False, (
+        ("bounded", True, "p(correct) can come as close to 0 as you like (push the correct score down), "
+                          "and -ln p then grows without limit"),
     )),
     Question("Q3", "the loss at initialization (all scores equal), C = 10", float(np.log(10.0)), (
         ("log_base_10", 1.0, "log10(10) = 1 is base 10; the workbook uses the natural log"),
