@@ -99,3 +99,21 @@ WRONG = {
          "squared_hinge"),
     ],
 }
+
+CORRECT["hinge_one"] = [
+    "def hinge_loss_one(s, label):\n    m = np.maximum(0, s - s[label] + 1)\n    return float(m.sum() - 1)\n",
+    "def hinge_loss_one(s, label):\n    return sum(max(0.0, v - s[label] + 1) for j, v in enumerate(s) if j != label)\n",
+]
+WRONG["hinge_one"] = [
+    ("def hinge_loss_one(s, label):\n    return float(np.maximum(0, s - s[label] + 1).sum())\n", "includes_correct_class"),
+    ("def hinge_loss_one(s, label):\n    terms = [max(0, s[j] - s[label] + 1) for j in range(len(s)) if j != label]\n"
+     "    return sum(terms) / (len(s) - 1)\n", "mean_over_classes"),
+    ("def hinge_loss_one(s, label):\n    return sum(max(0, s[j] - s[label] + 1) ** 2 for j in range(len(s)) if j != label)\n",
+     "squared_hinge"),
+    ("def hinge_loss_one(s, label):\n    return sum(max(0, s[label] - s[j] + 1) for j in range(len(s)) if j != label)\n",
+     "flipped_difference"),
+    ("def hinge_loss_one(s, label):\n    return sum(max(0, s[j] - s[label]) for j in range(len(s)) if j != label)\n",
+     "no_margin"),
+    ("def hinge_loss_one(s, label):\n    total = 0.0\n    for j in range(len(s) - 1):\n        if j != label:\n"
+     "            total += max(0, s[j] - s[label] + 1)\n    return total\n", "last_class_skipped"),
+]

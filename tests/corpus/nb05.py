@@ -88,3 +88,20 @@ WRONG = {
         (_vec(ret="-log_p.mean(), d / n"), "mean_of_all_log_probabilities"),
     ],
 }
+
+CORRECT["softmax_probs"] = [
+    "def softmax_probabilities(scores):\n    z = np.exp(scores - scores.max(axis=1)[:, None])\n    return z / z.sum(axis=1)[:, None]\n",
+    "def softmax_probabilities(scores):\n    out = np.empty_like(scores, dtype=float)\n    for i, row in enumerate(scores):\n"
+    "        e = np.exp(row - row.max())\n        out[i] = e / e.sum()\n    return out\n",
+]
+WRONG["softmax_probs"] = [
+    ("def softmax_probabilities(scores):\n    e = np.exp(scores)\n    return e / e.sum(axis=1, keepdims=True)\n",
+     "no_max_subtraction"),
+    ("def softmax_probabilities(scores):\n    e = np.exp(scores - scores.max(axis=1, keepdims=True))\n"
+     "    return e / e.sum(axis=0, keepdims=True)\n", "wrong_axis"),
+    ("def softmax_probabilities(scores):\n    return np.exp(scores - scores.max(axis=1, keepdims=True))\n", "not_normalised"),
+    ("def softmax_probabilities(scores):\n    e = np.exp(scores - np.max(scores))\n    return e / e.sum()\n",
+     "one_sum_for_all_rows"),
+    ("def softmax_probabilities(scores):\n    return scores / scores.sum(axis=1, keepdims=True)\n", "no_exp"),
+    ("def softmax_probabilities(scores):\n    e = np.exp(scores - scores.max())\n    return e / np.sum(e, axis=0)\n", "wrong_axis"),
+]

@@ -1,6 +1,7 @@
 """Exercises of ``03_multiclass_svm``: predict the slide's answers, then write the loss.
 
-- ``svm_predictions``: the slide's six questions, answered before the experiments;
+- ``hinge_one``: ``L_i = sum_{j != y_i} max(0, s_j - s_{y_i} + 1)`` for one score vector;
+- ``svm_predictions``: the slide's seven questions, answered before the experiments;
 - ``svm_loop``: the mean hinge loss of N examples and its gradient, written with loops;
 - ``svm_vectorized``: the same numbers without a Python loop.
 
@@ -26,6 +27,73 @@ def _random_scores(n, c, seed, scale=2.0):
     """Non-degenerate scores of shape (n, c) and labels of shape (n,), fixed by ``seed``."""
     rng = np.random.default_rng(seed)
     return scale * rng.standard_normal((n, c)), rng.integers(0, c, size=n)
+
+
+# --- one example -----------------------------------------------------------------------
+
+def hinge_one_reference(s, label):
+    """Hinge loss of one example: ``s`` is (C,), ``label`` an int in [0, C)."""
+    loss, _ = svm_loss_naive(np.asarray(s, dtype=float)[None, :], np.array([label]))
+    return float(loss)
+
+
+def _margins(s, label):
+    """``s_j - s_y + 1`` for every class j (including j = y, where it is 1)."""
+    s = np.asarray(s, dtype=float)
+    return s - s[label] + 1.0
+
+
+def _one_includes_correct(s, label):
+    return float(np.maximum(0.0, _margins(s, label)).sum())
+
+
+def _one_mean_over_classes(s, label):
+    return hinge_one_reference(s, label) / (len(s) - 1)
+
+
+def _one_squared(s, label):
+    m = np.maximum(0.0, _margins(s, label))
+    m[label] = 0.0
+    return float((m**2).sum())
+
+
+def _one_flipped(s, label):
+    s = np.asarray(s, dtype=float)
+    m = np.maximum(0.0, s[label] - s + 1.0)
+    m[label] = 0.0
+    return float(m.sum())
+
+
+def _one_no_margin(s, label):
+    m = np.maximum(0.0, _margins(s, label) - 1.0)
+    return float(m.sum())
+
+
+def _one_last_class_skipped(s, label):
+    s = np.asarray(s, dtype=float)
+    return float(sum(max(0.0, s[j] - s[label] + 1.0) for j in range(len(s) - 1) if j != label))
+
+
+_ONE_MISTAKES = (
+    Mistake("includes_correct_class",
+            "Your loss is 1 too large: did the sum include j = y_i? That term is always max(0, 1) = 1.",
+            _one_includes_correct),
+    Mistake("mean_over_classes",
+            "You divided by the number of classes: the lecture's L_i is a sum over j != y_i, not a mean.",
+            _one_mean_over_classes),
+    Mistake("squared_hinge",
+            "You squared each term: that is the squared hinge, a different loss. Use max(0, s_j - s_y + 1).",
+            _one_squared),
+    Mistake("flipped_difference",
+            "The difference is the wrong way round: the term is s_j - s_{y_i} + 1 (wrong score minus correct).",
+            _one_flipped),
+    Mistake("no_margin",
+            "The safety margin is missing: add 1 inside the max, max(0, s_j - s_{y_i} + 1).",
+            _one_no_margin),
+    Mistake("last_class_skipped",
+            "The last class is missing from the sum: check the loop's range, it must visit all C classes.",
+            _one_last_class_skipped),
+)
 
 
 # --- N examples, with the gradient --------------------------------------------------------
@@ -211,6 +279,32 @@ SVM_QUESTIONS = (
 
 
 EXERCISES = (
+    Exercise(
+        id="hinge_one",
+        title="The hinge loss of one example",
+        notebook="03_multiclass_svm",
+        answer="hinge_loss_one",
+        points=1,
+        reference=hinge_one_reference,
+        public=(
+            Case((LECTURE_SCORES[0], 0), "the cat image (2.9)"),
+            Case((LECTURE_SCORES[2], 2), "the frog image (12.9)"),
+            Case((LECTURE_SCORES[1], 1), "the car image (0)"),
+            Case((np.array([1.0, 0.5, 2.0, -1.0, 3.0]), 2), "5 classes, only the last one violates the margin (2)"),
+        ),
+        hidden=(
+            ### BEGIN HIDDEN TESTS
+            Case((np.array([2.0, 1.0, 0.5]), 0), "margin exactly at the boundary"),
+            Case((np.array([1.5, 1.5, 1.5, 1.5]), 2), "all scores tied (loss C - 1)"),
+            Case((np.array([0.3, -0.4]), 1), "two classes"),
+            Case((3 * np.random.default_rng(35).standard_normal(10), 9), "ten classes, correct class last"),
+            Case((np.array([1e4, -2e4, 3e4]), 0), "large scores"),
+            ### END HIDDEN TESTS
+        ),
+        mistakes=_ONE_MISTAKES,
+        output_names=("loss",),
+        forbidden=("svm_loss", "svm_loss_naive"),
+    ),
     prediction_exercise(
         id="svm_predictions",
         title="Predict the answers to the slide's questions about the hinge loss",

@@ -3,6 +3,7 @@
 - ``softmax_predictions``: the slide's questions (smallest and largest loss, the loss at
   initialization) and the scale of W (scores times 10, times 0.01), answered before the
   experiments;
+- ``softmax_probs``: row-wise ``p_k = exp(s_k) / sum_j exp(s_j)``, stable for any scores;
 - ``softmax_loop``: the mean cross-entropy loss ``L_i = -ln p_{y_i}`` and its gradient
   ``dL/ds = (p - onehot(y)) / N``, written with loops;
 - ``softmax_vectorized``: the same numbers without a Python loop.
@@ -44,6 +45,60 @@ def _random_scores(seed, n, c, scale=2.0):
 
 def _as_array(scores):
     return np.asarray(scores, dtype=float)
+
+
+# --- probabilities -------------------------------------------------------------------------
+
+def softmax_rows(scores):
+    """Reference: row-wise softmax of an (N, C) array."""
+    return softmax(_as_array(scores))
+
+
+def _probs_unshifted(scores):
+    e = np.exp(_as_array(scores))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _probs_wrong_axis(scores):
+    s = _as_array(scores)
+    e = np.exp(s - s.max(axis=0, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)
+
+
+def _probs_not_normalised(scores):
+    s = _as_array(scores)
+    return np.exp(s - s.max(axis=1, keepdims=True))
+
+
+def _probs_global_sum(scores):
+    s = _as_array(scores)
+    e = np.exp(s - s.max())
+    return e / e.sum()
+
+
+def _probs_normalised_scores(scores):
+    s = _as_array(scores)
+    return s / s.sum(axis=1, keepdims=True)
+
+
+PROBS_MISTAKES = (
+    Mistake("no_max_subtraction",
+            "exp overflows for large scores (np.exp(1000) is inf, and inf / inf is NaN): subtract each row's "
+            "maximum before exponentiating; it changes no probability.",
+            _probs_unshifted),
+    Mistake("wrong_axis",
+            "You normalized each column: every row (one example) must sum to 1. Use axis=1 with keepdims=True.",
+            _probs_wrong_axis),
+    Mistake("not_normalised",
+            "Each row must be divided by its sum so that the probabilities add up to 1.",
+            _probs_not_normalised),
+    Mistake("one_sum_for_all_rows",
+            "You divided by one sum over the whole array: normalize each row by its own sum.",
+            _probs_global_sum),
+    Mistake("no_exp",
+            "Scores must go through exp first: dividing raw scores by their sum can give negative 'probabilities'.",
+            _probs_normalised_scores),
+)
 
 
 # --- the loss and its gradient ---------------------------------------------------------------
@@ -235,6 +290,31 @@ EXERCISES = (
         answer="softmax_predictions",
         points=2,
         questions=SOFTMAX_QUESTIONS,
+        forbidden=FORBIDDEN,
+    ),
+    Exercise(
+        id="softmax_probs",
+        title="Softmax probabilities, stable",
+        notebook="05_softmax_cross_entropy",
+        answer="softmax_probabilities",
+        points=1,
+        reference=softmax_rows,
+        public=(
+            Case((CAT_SCORES,), "the lecture's cat image (0.13, 0.87, 0.00)"),
+            Case((_random_scores(80, 4, 5)[0],), "4 examples, 5 classes, random scores"),
+            Case((np.array([[1000.0, 999.0, 0.0], [-5.0, 3.0, 1.0]]),), "scores of 1000 (no overflow)"),
+        ),
+        hidden=(
+            ### BEGIN HIDDEN TESTS
+            Case((np.zeros((3, 4)),), "all scores equal (uniform probabilities)"),
+            Case((_random_scores(81, 1, 2)[0],), "one example, two classes"),
+            Case((_random_scores(82, 25, 10, scale=400.0)[0],), "large scores, 25 examples, 10 classes"),
+            Case((np.array([[-1000.0, -1001.0, -2000.0]]),), "very negative scores (no 0 / 0)"),
+            Case((np.array([[3.0, 3.0, 1.0], [0.5, -0.5, 0.0]]),), "a tie for the top score"),
+            ### END HIDDEN TESTS
+        ),
+        mistakes=PROBS_MISTAKES,
+        output_names=("probs",),
         forbidden=FORBIDDEN,
     ),
     Exercise(
