@@ -114,6 +114,6 @@ WRONG["hinge_one"] = [
      "flipped_difference"),
     ("def hinge_loss_one(s, label):\n    return sum(max(0, s[j] - s[label]) for j in range(len(s)) if j != label)\n",
      "no_margin"),
-    ("def hinge_loss_one(s, label):\n    total = 0.0\n    for j in range(len(s) - 1):\n        if j != label:\n"
-     "            total += max(0, s[j] - s[label] + 1)\n    return total\n", "last_class_skipped"),
+    ("def hinge_loss_one(s, label):\n    total = 0.0\n    for j in range(len(s)):\n"
+     "        total += max(0, s[j] - s[label] + 1)\n    return total\n", "includes_correct_class"),
 ]
