@@ -67,7 +67,8 @@ class needs_answer:  # noqa: N801 (used like a function: ``with needs_answer("id
         _skipped_so_far = True
         if issubclass(exc_type, AnswerMissing) and str(exc):
             # course_lib's own functions in a graded release run your answers: the message says which
-            print(f"(skipped: this experiment runs your own code: {str(exc).splitlines()[0]}; then run this cell again)")
+            first_line = str(exc).splitlines()[0]
+            print(f"(skipped: this experiment runs your own code: {first_line}; then run this cell again)")
         else:
             names = ", ".join(f"`{e}`" for e in self.exercise_ids) or "an exercise above"
             print(f"(skipped: this experiment needs your answer to {names}; solve it, then run this cell again)")

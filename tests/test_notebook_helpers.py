@@ -1,4 +1,4 @@
-"""course_lib.notebook_helpers.needs_answer: an unsolved answer skips the block with one line; nothing else is hidden."""
+"""course_lib.notebook_helpers.needs_answer: an unsolved answer skips the block with one line; nothing else hides."""
 
 import pytest
 
@@ -28,7 +28,7 @@ def test_a_solved_answer_runs_through_and_other_errors_still_raise(capsys):
     assert value == 2 and not guard.skipped
     with pytest.raises(ZeroDivisionError):
         with needs_answer("objective"):
-            1 / 0
+            _ = 1 / 0
     assert capsys.readouterr().out == ""
 
 

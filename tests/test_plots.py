@@ -5,8 +5,7 @@ import pytest
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
-from course_lib import make_blobs, softmax
-from course_lib import plots
+from course_lib import make_blobs, plots, softmax
 from course_lib.plots import (
     CLASS_COLORS,
     border_points,

@@ -1,10 +1,10 @@
 """Linear classifier playground: drag the weights of a 2D linear classifier, watch regions and losses.
 
 ``scores = X @ W + b`` with ``X`` (N, 2), ``W`` (2, C), ``b`` (C,). A slider per entry of W
-and b; the plane is colored by the predicted class, with the borders between regions
-drawn where two class scores are equal (the region borders); the hinge and softmax losses of every point sit side by side; a gradient step
-(or a run of them) moves the sliders. The hard sets (ring, three modes, opposite
-quadrants) show what no line can separate.
+and b; the plane is colored by the predicted class, with the borders between regions drawn
+where two class scores are equal; the hinge and softmax losses of every point sit side by
+side; a gradient step (or a run of them) moves the sliders. The hard sets (ring, three
+modes, opposite quadrants) show what no line can separate.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 """Wrong and unusual-but-correct answers for ``02_loss_functions``."""
+# ruff: noqa: E501  (answer cells as students write them: long lines are data)
 
 CORRECT = {
     "dataset_loss": [

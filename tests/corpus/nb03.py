@@ -1,4 +1,5 @@
 """Wrong and unusual-but-correct answers for ``03_multiclass_svm``."""
+# ruff: noqa: E501  (answer cells as students write them: long lines are data)
 
 _LOOP_HEAD = "def svm_loss_loop(scores, y):\n    n, c = scores.shape\n    loss = 0.0\n    dscores = np.zeros((n, c))\n"
 

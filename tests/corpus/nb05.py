@@ -1,4 +1,5 @@
 """Wrong and unusual-but-correct answers for ``05_softmax_cross_entropy``."""
+# ruff: noqa: E501  (answer cells as students write them: long lines are data)
 
 _LOOP = ("def softmax_loss_loop(scores, y):\n    n, c = scores.shape\n    loss = 0.0\n    dscores = np.zeros((n, c))\n"
          "    for i in range(n):\n        top = np.max(scores[i])\n        total = 0.0\n"

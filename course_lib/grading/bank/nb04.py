@@ -193,7 +193,8 @@ EXERCISES = (
         reference=regularized_objective_reference,
         public=(
             _case(40, 5, 3, 4, HINGE, 0.1, "l2", "smooth hinge, L2, reg 0.1: 5 examples, 3 features + bias, 4 classes"),
-            _case(41, 6, 4, 3, SOFTMAX, 0.5, "l1", "one-hot squared error, L1, reg 0.5: weights with exact zeros", zeros=True),
+            _case(41, 6, 4, 3, SOFTMAX, 0.5, "l1", "one-hot squared error, L1, reg 0.5: weights with exact zeros",
+                  zeros=True),
             _case(42, 8, 2, 3, SOFTMAX, 2.0, "l2", "one-hot squared error, L2, reg 2: the penalty dominates"),
         ),
         hidden=(
