@@ -8,6 +8,8 @@ and ``b`` of shape (C,): row i of ``scores`` is ``W_lecture @ x_i + b``. Column 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from tqdm.auto import tqdm
 
@@ -294,13 +296,15 @@ def _train(model, X, y, params, num_classes, data_loss, update, config, rng, val
                     drawn = rng.integers(0, n, size=(min(_DRAW_STEPS, num_iters - it), batch))
                 rows = drawn[it % _DRAW_STEPS]
                 Xs, ys = X.take(rows, axis=0), y.take(rows)
+            scores = Xs @ W
+            scores += b
             try:
-                data, dscores = data_loss(Xs @ W + b, ys)
+                data, dscores = data_loss(scores, ys)
             except ValueError:  # a validating loss (a callable) refused scores that overflowed
                 data = np.inf
             pen, dpen = penalty(W)
             loss = float(data) + reg * pen
-            if not np.isfinite(loss):
+            if not math.isfinite(loss):
                 history["diverged_at"] = it
                 break
             loss_history[it] = loss
@@ -309,7 +313,7 @@ def _train(model, X, y, params, num_classes, data_loss, update, config, rng, val
             dW, db = _split(grad, d, num_classes)
             np.matmul(Xs.T, dscores, out=dW)
             dW += reg * dpen
-            np.sum(dscores, axis=0, out=db)
+            np.add.reduce(dscores, axis=0, out=db)
             if rates is not None:
                 config["learning_rate"] = rates[it]
             params, config = update(params, grad, config)
