@@ -22,11 +22,16 @@ from .regularization import _TRUSTED_PENALTIES, PENALTIES
 # up at fit time, so that whatever course_lib.losses holds then is what trains.
 LOSSES = {"svm": "_svm_loss", "softmax": "_softmax_loss"}
 
-# The default schedule (num_iters not given): this many steps with the learning rate
-# annealed from its starting value to zero along a cosine. An explicit num_iters runs at a
-# constant learning rate, as every notebook does.
-DEFAULT_NUM_ITERS = 200
-DEFAULT_LEARNING_RATE = {"cosine": 0.2, "constant": 1e-2}
+# The default schedule, used when num_iters is not given: a short run of minibatch steps
+# whose learning rate is annealed from a high start to zero along a cosine. Each built-in
+# loss has its own (the hinge loss needs more, smaller steps and a stronger penalty to
+# settle); a callable loss gets the softmax one. An explicit num_iters runs that many steps
+# at a constant learning rate with the CONSTANT defaults, as every notebook does.
+DEFAULT_SCHEDULE = {
+    "softmax": {"reg": 1e-4, "num_iters": 150, "batch_size": 100, "learning_rate": 0.2},
+    "svm": {"reg": 3e-3, "num_iters": 200, "batch_size": 64, "learning_rate": 0.1},
+}
+CONSTANT_DEFAULTS = {"reg": 1e-4, "batch_size": 200, "learning_rate": 1e-2}
 LR_SCHEDULES = ("cosine", "constant")
 
 # minibatch indices are drawn this many steps at a time (the same numbers as one draw per step)
@@ -85,27 +90,37 @@ def cosine_learning_rates(learning_rate, num_iters):
 class LinearClassifier:
     """A linear classifier ``scores = X @ W + b`` trained with minibatch SGD.
 
+    With no arguments it runs the default schedule of its loss (``DEFAULT_SCHEDULE``): a
+    short run of minibatch Adam steps whose learning rate is annealed along a cosine from a
+    high start to zero, so that the noisy steps settle near the minimum. Give ``num_iters``
+    to run exactly that many steps at a constant learning rate (``CONSTANT_DEFAULTS`` fill
+    in what is not given), as the notebooks do.
+
     Parameters
     ----------
     loss : {"svm", "softmax"} or callable
         Data loss; a callable takes ``(scores, y)`` and returns ``(loss, dscores)``, like
-        notebook 03's ``svm_loss_vectorized`` and notebook 05's ``softmax_loss_vectorized``.
-    reg : float >= 0
+        notebook 03's ``svm_loss_vectorized`` and notebook 05's ``softmax_loss_vectorized``
+        (it is checked once on a few examples, then trusted).
+    reg : float >= 0, optional
         Regularization strength (lambda); the objective is ``data_loss + reg * R(W)``.
+        Default: the schedule's (softmax 1e-4, svm 3e-3), or 1e-4 with an explicit num_iters.
     regularization : {"l2", "l1", "elastic_net"}
     learning_rate : float > 0, optional
-        Step size (with the cosine schedule: the first step's). Default: 0.2 with the
-        cosine schedule, 1e-2 with the constant one.
-    batch_size : int >= 1
-        Examples per step (sampled with replacement); capped at N.
+        Step size; with the cosine schedule, the first step's. Default: the schedule's
+        (softmax 0.2, svm 0.1) with the cosine schedule, 1e-2 with the constant one.
+    batch_size : int >= 1, optional
+        Examples per step (sampled with replacement); capped at N. Default: the schedule's
+        (softmax 100, svm 64), or 200 with an explicit num_iters.
     num_iters : int >= 1, optional
-        Number of steps. Not given: the default schedule, ``DEFAULT_NUM_ITERS`` steps with
-        the cosine schedule. Given: exactly that many steps, at a constant learning rate
-        unless ``lr_schedule`` says otherwise.
-    optimizer : {"sgd", "sgd_momentum", "rmsprop", "adam"} or callable
-        The update rule: a name, a rule ``update(w, dw, config) -> (next_w, config)`` (see
-        ``course_lib.optim``), or one of notebook 10's step functions (``momentum_step``,
-        ``rmsprop_step``, ``adam_step``), told apart by their parameters. Default "adam".
+        Number of steps. Default: the schedule's (softmax 150, svm 200).
+    optimizer : {"sgd", "sgd_momentum", "rmsprop", "adam"} or callable, optional
+        The update rule (default "adam"): a name, a rule ``update(w, dw, config) ->
+        (next_w, config)`` (see ``course_lib.optim``), or one of notebook 10's step
+        functions ``momentum_step``, ``rmsprop_step``, ``adam_step``, told apart by their
+        number of parameters (see :func:`course_lib.optim.resolve_update`). It is called once
+        per step on all parameters, W and b flattened into one vector; a callable is
+        checked once, on a zero gradient, before training.
     weight_scale : float >= 0
         Standard deviation of the initial weights.
     seed : int
@@ -113,9 +128,8 @@ class LinearClassifier:
     val_every : int >= 1
         With validation data, measure validation accuracy every ``val_every`` iterations.
     lr_schedule : {"cosine", "constant"}, optional
-        How the learning rate changes over the steps; "cosine" anneals it to zero, which
-        settles the noisy minibatch steps near the minimum. Default: "cosine" when
-        ``num_iters`` is not given, "constant" when it is.
+        How the learning rate changes over the steps (see :func:`cosine_learning_rates`).
+        Default: "cosine" when ``num_iters`` is not given, "constant" when it is.
     update : str or callable, optional
         The same as ``optimizer`` (the name notebook 10 uses); give one of the two.
 
@@ -129,8 +143,8 @@ class LinearClassifier:
         the iteration where the loss stopped being finite, or None.
     """
 
-    def __init__(self, loss="softmax", reg=1e-4, regularization="l2", learning_rate=None,
-                 batch_size=200, num_iters=None, optimizer=None, weight_scale=1e-3,
+    def __init__(self, loss="softmax", reg=None, regularization="l2", learning_rate=None,
+                 batch_size=None, num_iters=None, optimizer=None, weight_scale=1e-3,
                  seed=0, val_every=50, lr_schedule=None, update=None):
         if not callable(loss):
             check_choice(loss, "loss", LOSSES)
@@ -144,14 +158,18 @@ class LinearClassifier:
         if lr_schedule is None:
             lr_schedule = "cosine" if num_iters is None else "constant"
         check_choice(lr_schedule, "lr_schedule", LR_SCHEDULES)
-        if learning_rate is None:
-            learning_rate = DEFAULT_LEARNING_RATE[lr_schedule]
+        schedule = DEFAULT_SCHEDULE["softmax" if callable(loss) else loss]
+        defaults = schedule if num_iters is None else CONSTANT_DEFAULTS
         self.loss = loss
-        self.reg = check_number(reg, "reg", low=0)
+        self.reg = check_number(defaults["reg"] if reg is None else reg, "reg", low=0)
         self.regularization = regularization
+        if learning_rate is None:  # a cosine schedule starts high; constant steps stay small
+            cosine = lr_schedule == "cosine" or num_iters is None
+            learning_rate = schedule["learning_rate"] if cosine else CONSTANT_DEFAULTS["learning_rate"]
         self.learning_rate = check_number(learning_rate, "learning_rate", low=0, low_inclusive=False)
-        self.batch_size = check_number(batch_size, "batch_size", low=1, integer=True)
-        self.num_iters = check_number(DEFAULT_NUM_ITERS if num_iters is None else num_iters, "num_iters",
+        self.batch_size = check_number(defaults["batch_size"] if batch_size is None else batch_size, "batch_size",
+                                       low=1, integer=True)
+        self.num_iters = check_number(schedule["num_iters"] if num_iters is None else num_iters, "num_iters",
                                       low=1, integer=True)
         self.optimizer = optimizer
         self.weight_scale = check_number(weight_scale, "weight_scale", low=0)
