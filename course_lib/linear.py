@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from . import losses, optim
 from ._validation import as_float_array, as_labels, check_choice, check_number
@@ -306,6 +305,8 @@ def _train(model, X, y, params, num_classes, data_loss, update, config, rng, val
     W, b = _split(params, d, num_classes)
     steps_done = 0
     Xs, ys = X, y  # the whole set when a batch covers it
+    from tqdm.auto import tqdm  # imported here: course_lib stays importable with numpy alone
+
     bar = tqdm(range(num_iters), disable=not progress, desc="training", leave=False)
     with np.errstate(over="ignore", invalid="ignore"):
         for it in bar:

@@ -20,6 +20,11 @@ class AnswerMissing(RuntimeError):
     """An earlier exercise's answer is needed but not available (not solved yet)."""
 
 
+class ReferenceUnavailable(AnswerMissing):
+    """A reference implementation was called where it is not available: while grading, while an
+    answer is checked, or in a graded release (where it stands for an exercise's answer)."""
+
+
 class Missing:
     """Stands in for an answer that is not available; falsy, and raises when called."""
 
@@ -60,3 +65,23 @@ def mine(exercise_id: str):
     if exercise.kind != "function" or exercise.reference is None:
         raise ValueError(f"exercise_id: {exercise_id!r} is not a function exercise")
     return exercise.reference
+
+
+_checking: list = []  # exercise ids whose answer is being checked right now (innermost last)
+
+
+class checking:
+    """``with checking(exercise_id):`` while ``check`` runs an answer: reference stubs of a graded
+    release then raise :class:`ReferenceUnavailable` instead of calling the student's earlier answer,
+    so that ``check`` and the grader agree on what an answer may call."""
+
+    def __init__(self, exercise_id: str):
+        self.exercise_id = exercise_id
+
+    def __enter__(self):
+        _checking.append(self.exercise_id)
+        return self
+
+    def __exit__(self, *exc):
+        _checking.pop()
+        return False

@@ -24,7 +24,8 @@ from pathlib import Path
 import numpy as np
 
 from . import spec
-from ._worker import decode_plain, encode_plain
+from .wire import decode as decode_plain
+from .wire import encode as encode_plain
 
 FORMAT = 1
 _FIELDS = ("id", "notebook", "answer", "kind", "points", "title", "rtol", "atol", "loop_free")
