@@ -145,7 +145,6 @@ UPDATE_RULES = {"sgd": sgd, "sgd_momentum": sgd_momentum, "rmsprop": rmsprop, "a
 _TRUSTED_RULES = {"sgd": _sgd, "sgd_momentum": _sgd_momentum, "rmsprop": _rmsprop, "adam": _adam}
 
 
-
 # --- a rule for a training loop, from a name or the student's own function --------------
 
 @dataclass(frozen=True)
