@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import course_lib as cl
+from course_lib import linear, losses, optim, regularization
 
 
 def test_lecture_examples_have_examples_in_rows():
@@ -170,7 +171,7 @@ def test_an_explicit_schedule_is_the_textbook_loop(loss, loss_fn, rule, update, 
 
 
 def test_cosine_learning_rates_anneal_from_the_start_value_towards_zero():
-    rates = cl.linear.cosine_learning_rates(0.2, 100)
+    rates = linear.cosine_learning_rates(0.2, 100)
     assert rates.shape == (100,) and rates[0] == 0.2
     assert np.all(np.diff(rates) < 0) and 0 < rates[-1] < 1e-3
     np.testing.assert_allclose(rates[50], 0.1)
@@ -179,7 +180,7 @@ def test_cosine_learning_rates_anneal_from_the_start_value_towards_zero():
 def test_the_default_schedule_and_the_explicit_one_are_told_apart():
     default = cl.LinearClassifier()
     assert default.lr_schedule == "cosine"
-    schedule = cl.linear.DEFAULT_SCHEDULE["softmax"]
+    schedule = linear.DEFAULT_SCHEDULE["softmax"]
     assert (default.num_iters, default.batch_size, default.learning_rate, default.reg) == (
         schedule["num_iters"], schedule["batch_size"], schedule["learning_rate"], schedule["reg"])
     explicit = cl.LinearClassifier(num_iters=500)  # the settings every notebook's call relies on
@@ -187,7 +188,7 @@ def test_the_default_schedule_and_the_explicit_one_are_told_apart():
         "constant", 1e-2, 200, 1e-4)
     assert cl.LinearClassifier(loss="svm", num_iters=500).reg == 1e-4
     assert cl.LinearClassifier(num_iters=500, lr_schedule="cosine").learning_rate == 0.2
-    assert cl.LinearClassifier(loss="svm").reg == cl.linear.DEFAULT_SCHEDULE["svm"]["reg"]
+    assert cl.LinearClassifier(loss="svm").reg == linear.DEFAULT_SCHEDULE["svm"]["reg"]
     assert cl.LinearClassifier(learning_rate=0.05).lr_schedule == "cosine"
 
 
@@ -252,7 +253,7 @@ def test_a_student_loss_trains_the_same_model_as_the_built_in_one(name, student)
     d = cl.load_digits()
     built_in = cl.LinearClassifier(loss=name).fit(d.X_train, d.y_train)
     # a callable gets the softmax defaults: spell out the loss's own schedule
-    schedule = dict(cl.linear.DEFAULT_SCHEDULE[name], lr_schedule="cosine")
+    schedule = dict(linear.DEFAULT_SCHEDULE[name], lr_schedule="cosine")
     theirs = cl.LinearClassifier(loss=student, **schedule).fit(d.X_train, d.y_train)
     np.testing.assert_allclose(theirs.W_, built_in.W_, rtol=0, atol=1e-10)
     np.testing.assert_allclose(theirs.history["loss"], built_in.history["loss"], rtol=0, atol=1e-10)
@@ -293,7 +294,7 @@ def test_a_config_style_rule_is_called_with_its_own_config():
     built_in = cl.LinearClassifier(update="sgd", **kw).fit(d.X_train, d.y_train)
     np.testing.assert_allclose(theirs.W_, built_in.W_, rtol=0, atol=1e-12)
     # one probe call at the boundary, then one call per step at the scheduled rate
-    np.testing.assert_allclose(seen[1:], cl.linear.cosine_learning_rates(0.05, 30))
+    np.testing.assert_allclose(seen[1:], linear.cosine_learning_rates(0.05, 30))
 
 
 def test_a_wrong_student_function_is_refused_before_training_with_a_clear_message():
@@ -330,3 +331,21 @@ def _student_adam_short(w, dw, m, v, t, learning_rate, beta1, beta2, epsilon):
 def _named(name, fn):
     fn.__name__ = name
     return fn
+
+
+def test_fit_validates_once_not_at_every_step(monkeypatch):
+    import course_lib._validation as validation
+
+    calls = []
+    for module in (linear, losses, optim, regularization):
+        for name in ("as_float_array", "as_labels", "as_scores_and_labels", "check_number"):
+            if hasattr(module, name):
+                original = getattr(validation, name)
+                monkeypatch.setattr(module, name, lambda *a, _f=original, **k: calls.append(1) or _f(*a, **k))
+    X, y = cl.make_blobs(seed=0)
+    counts = []
+    for steps in (5, 50):
+        calls.clear()
+        cl.LinearClassifier(num_iters=steps).fit(X, y)
+        counts.append(len(calls))
+    assert counts[0] == counts[1] > 0

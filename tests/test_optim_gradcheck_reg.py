@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import course_lib as cl
+from course_lib import optim
 
 # An ill-conditioned convex quadratic f(w) = 1/2 w^T A w - b^T w with minimiser A^-1 b.
 A = np.array([[3.0, 0.5], [0.5, 1.0]])
@@ -88,16 +89,16 @@ def _adam_step(w, dw, m, v, t, learning_rate, beta1, beta2, epsilon):
 def test_a_notebook_10_step_function_becomes_the_rule_it_implements(step, name):
     rng = np.random.default_rng(0)
     w0 = rng.standard_normal(5)
-    theirs, config = cl.optim.resolve_update(step, 0.05, w0)
-    ours, ours_config = cl.optim.resolve_update(name, 0.05, w0)
-    assert config == ours_config == {**cl.optim.DEFAULTS[name], "learning_rate": 0.05}
+    theirs, config = optim.resolve_update(step, 0.05, w0)
+    ours, ours_config = optim.resolve_update(name, 0.05, w0)
+    assert config == ours_config == {**optim.DEFAULTS[name], "learning_rate": 0.05}
     w_theirs, w_ours = w0.copy(), w0.copy()
     public, public_config = w0.copy(), {"learning_rate": 0.05}
     for _ in range(20):
         dw = rng.standard_normal(5)
         w_theirs, config = theirs(w_theirs, dw, config)
         w_ours, ours_config = ours(w_ours, dw, ours_config)
-        public, public_config = cl.optim.UPDATE_RULES[name](public, dw, public_config)
+        public, public_config = optim.UPDATE_RULES[name](public, dw, public_config)
     np.testing.assert_allclose(w_theirs, w_ours, rtol=0, atol=1e-12)
     np.testing.assert_array_equal(w_ours, public)  # the trusted step is the public rule, bit for bit
 
@@ -106,16 +107,16 @@ def test_resolve_update_refuses_what_it_cannot_call():
     w = np.zeros(4)
     with pytest.raises(ValueError, match=r"update: expected one of \['adam', 'rmsprop', 'sgd', 'sgd_momentum'\] "
                                          r"or a function, got 'nesterov'"):
-        cl.optim.resolve_update("nesterov", 0.1, w)
+        optim.resolve_update("nesterov", 0.1, w)
     with pytest.raises(ValueError, match="update: expected one of .* or a function, got int"):
-        cl.optim.resolve_update(3, 0.1, w)
+        optim.resolve_update(3, 0.1, w)
     with pytest.raises(ValueError, match=r"update: expected a function with named parameters, got one taking \*args"):
-        cl.optim.resolve_update(lambda *args: args, 0.1, w)
+        optim.resolve_update(lambda *args: args, 0.1, w)
     with pytest.raises(ValueError, match=r"update \(<lambda>\): expected config \(the second value returned\) "
                                          r"to be a dict, got float"):
-        cl.optim.resolve_update(lambda w, dw, config: (w, 0.5), 0.1, w)
+        optim.resolve_update(lambda w, dw, config: (w, 0.5), 0.1, w)
     with pytest.raises(ValueError, match=r"update \(<lambda>\): expected next_w of shape \(4,\)"):
-        cl.optim.resolve_update(lambda w, dw, config: (w[:2], config), 0.1, w)
+        optim.resolve_update(lambda w, dw, config: (w[:2], config), 0.1, w)
 
 def test_sgd_is_exactly_one_step():
     w, config = cl.sgd(np.array([1.0, 2.0]), np.array([10.0, -10.0]), {"learning_rate": 0.1})
