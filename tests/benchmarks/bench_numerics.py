@@ -111,9 +111,10 @@ def bench_digits(rounds):
         ok = acc >= acc_ref and ratio <= 0.5
         print(f"{name}: accuracy {100 * (acc - acc_ref):+.2f} points, fit-time ratio {ratio:.2f} "
               f"({'meets' if ok else 'misses'} the target: accuracy >= LogisticRegression's, ratio <= 0.5)")
-    steps = models["course_lib softmax"].num_iters
-    print(f"course_lib defaults: {steps} minibatch steps of {models['course_lib softmax'].batch_size}, "
-          f"Adam, learning rate {models['course_lib softmax'].learning_rate} on a cosine schedule")
+    for name in ("course_lib softmax", "course_lib svm"):
+        m = models[name]
+        print(f"{name} defaults: {m.num_iters} minibatch steps of {m.batch_size}, Adam, learning rate "
+              f"{m.learning_rate} on a {m.lr_schedule} schedule, reg {m.reg}")
 
 
 def describe_machine():
