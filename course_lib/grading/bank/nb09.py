@@ -149,6 +149,34 @@ def _sgd_same_batch(loss_grad, w0, X, y, learning_rate, batch_size, num_iters, s
     return w, np.array(losses)
 
 
+def _sgd_fixed_slice(loss_grad, w0, X, y, learning_rate, batch_size, num_iters, seed):
+    w, losses = np.array(w0, dtype=float), []
+    for _ in range(num_iters):
+        loss, dw = loss_grad(w, X[:batch_size], y[:batch_size])
+        losses.append(loss)
+        w = w - learning_rate * dw
+    return w, np.array(losses)
+
+
+def _sgd_permutation_per_batch(loss_grad, w0, X, y, learning_rate, batch_size, num_iters, seed):
+    rng = np.random.default_rng(seed)
+    w, losses = np.array(w0, dtype=float), []
+    for _ in range(num_iters):
+        idx = rng.permutation(X.shape[0])[:batch_size]
+        loss, dw = loss_grad(w, X[idx], y[idx])
+        losses.append(loss)
+        w = w - learning_rate * dw
+    return w, np.array(losses)
+
+
+def _sgd_one_too_many(loss_grad, w0, X, y, learning_rate, batch_size, num_iters, seed):
+    return minibatch_sgd_reference(loss_grad, w0, X, y, learning_rate, batch_size, num_iters + 1, seed)
+
+
+def _sgd_one_too_few(loss_grad, w0, X, y, learning_rate, batch_size, num_iters, seed):
+    return minibatch_sgd_reference(loss_grad, w0, X, y, learning_rate, batch_size, num_iters - 1, seed)
+
+
 def _sgd_ascent(loss_grad, w0, X, y, learning_rate, batch_size, num_iters, seed):
     return minibatch_sgd_reference(loss_grad, w0, X, y, -learning_rate, batch_size, num_iters, seed)
 
@@ -200,6 +228,15 @@ MINIBATCH_SGD = Exercise(
         Mistake("same_batch_every_step", "Create the generator once, before the loop: a new default_rng(seed) "
                 "each step draws the same batch every time.", _sgd_same_batch),
         Mistake("ascent", "Step against the gradient: w = w - learning_rate * dw.", _sgd_ascent),
+        Mistake("fixed_slice", "X[:batch_size] is the same first examples every step: draw a random batch "
+                "each iteration with rng.integers.", _sgd_fixed_slice),
+        Mistake("permutation_per_batch", "A fresh permutation for every batch draws without replacement and "
+                "uses the generator differently: sample idx = rng.integers(0, N, size=batch_size).",
+                _sgd_permutation_per_batch),
+        Mistake("one_iteration_too_many", "Take exactly num_iters steps: `losses` has one entry per step "
+                "(num_iters of them).", _sgd_one_too_many),
+        Mistake("one_iteration_too_few", "Take exactly num_iters steps: `losses` has one entry per step "
+                "(num_iters of them).", _sgd_one_too_few),
     ),
     output_names=("w", "losses"),
     forbidden=("LinearClassifier",),
