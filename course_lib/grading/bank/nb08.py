@@ -123,6 +123,15 @@ def _svm_includes_correct_class(W, X, y, reg):
     return loss + 1.0, dW  # the j = y_i term is max(0, 1) = 1 for every example; its gradient cancels
 
 
+def _svm_includes_correct_class_everywhere(W, X, y, reg):
+    scores = X @ W
+    rows, n = np.arange(len(y)), len(y)
+    margins = np.maximum(scores - scores[rows, y][:, None] + 1.0, 0.0)  # the j = y_i term (= 1) stays in
+    dscores = (margins > 0).astype(float)
+    dscores[rows, y] = -dscores.sum(axis=1)
+    return margins.sum() / n + reg * np.sum(W * W), X.T @ dscores / n + 2 * reg * W
+
+
 def _svm_mean_over_classes(W, X, y, reg):
     loss, dW = svm_objective(W, X, y, reg)
     c = W.shape[1]
@@ -244,6 +253,9 @@ SVM = Exercise(
         Mistake("includes_correct_class", "Your loss is 1 too large per example (6.27 instead of 5.27 on the "
                 "lecture's example): the sum runs over j != y_i, skip the correct class.",
                 _svm_includes_correct_class),
+        Mistake("includes_correct_class_in_grad", "Your loss is 1 too large per example and column y_i of dW "
+                "is off: the sum runs over j != y_i, so skip the correct class in the margins (set its margin "
+                "to 0) before the loss and the gradient.", _svm_includes_correct_class_everywhere),
         Mistake("mean_over_classes", "Sum the margins over the classes j != y_i; only the average over the N "
                 "examples is a mean.", _svm_mean_over_classes),
         Mistake("squared_hinge", "That is the squared hinge loss: use max(0, margin) itself, not its square.",
@@ -479,12 +491,12 @@ GRADIENT_CHECK = Exercise(
                 _check_divided_by_h),
         Mistake("not_restored", "Put each coordinate back after evaluating at x - h: otherwise every later "
                 "coordinate is measured at a shifted point.", _check_not_restored),
+        Mistake("signed_error", "Take the absolute value of the difference: an error is never negative.",
+                _check_signed),
         Mistake("absolute_error", "Divide by |a| + |n|: an absolute difference depends on how large the "
                 "gradient is, a relative error does not.", _check_absolute),
         Mistake("max_denominator", "This workbook's relative error divides by the sum |a| + |n| "
                 "(some texts use the max; the bands 1e-7 and 1e-2 are for the sum).", _check_max_denominator),
-        Mistake("signed_error", "Take the absolute value of the difference: an error is never negative.",
-                _check_signed),
         Mistake("step_too_small", "Your numerical gradient is zero: with a step that tiny x + h rounds to x. "
                 "Use the h you are given.", _check_tiny_h),
         Mistake("analytic_at_shifted_point", "Take the analytic gradient once, at x itself, before any "

@@ -53,6 +53,10 @@ def _gd_one_step_too_many(grad_fn, w0, learning_rate, num_steps):
     return gradient_descent_reference(grad_fn, w0, learning_rate, num_steps + 1)[1:]
 
 
+def _gd_extra_step(grad_fn, w0, learning_rate, num_steps):
+    return gradient_descent_reference(grad_fn, w0, learning_rate, num_steps + 1)
+
+
 GRADIENT_DESCENT = Exercise(
     id="gradient_descent_path",
     notebook="09_gradient_descent",
@@ -82,6 +86,8 @@ GRADIENT_DESCENT = Exercise(
         Mistake("aliased_rows", "`w -= ...` changes the array already stored in the path: write "
                 "w = w - learning_rate * grad (a new array), or store a copy.", _gd_aliased),
         Mistake("one_step_too_many", "Take exactly num_steps steps and keep w0 as row 0.", _gd_one_step_too_many),
+        Mistake("extra_step", "Your path has one row too many: num_steps steps give num_steps + 1 rows (w0 and "
+                "one row after each step).", _gd_extra_step),
     ),
     output_names=("path",),
     forbidden=("LinearClassifier",),

@@ -244,6 +244,12 @@ def _grid_index_pair(train_fn, learning_rates, regs):
     return val_acc, float(i), float(j)
 
 
+def _grid_swapped_arguments(train_fn, learning_rates, regs):
+    val_acc = np.array([[train_fn(reg, lr) for reg in regs] for lr in learning_rates], dtype=float)
+    i, j = np.unravel_index(np.argmax(val_acc), val_acc.shape)
+    return val_acc, float(learning_rates[i]), float(regs[j])
+
+
 SMOOTH = Fixture(f"{FIXTURES}:smooth_validation_accuracy")
 PLATEAU = Fixture(f"{FIXTURES}:plateau_validation_accuracy")
 SKEWED = Fixture(f"{FIXTURES}:skewed_validation_accuracy")
@@ -280,6 +286,8 @@ GRID_SEARCH = Exercise(
                 _grid_swapped_pair),
         Mistake("last_tie", "On a tie keep the first best pair (learning rates in the outer loop): use a strict "
                 "> when comparing, or np.argmax.", _grid_last_tie),
+        Mistake("swapped_arguments", "Call train_fn(learning_rate, reg), in that order: the learning rate is "
+                "the first argument.", _grid_swapped_arguments),
         Mistake("indices", "Return the best values themselves, learning_rates[i] and regs[j], not their "
                 "positions.", _grid_index_pair),
     ),
