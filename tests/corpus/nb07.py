@@ -142,6 +142,17 @@ def search_randomly(loss_fn, shape, num_tries, scale, seed):
         losses.append(best)
     return best_w, best, np.array(losses)
 ''', "losses_best_so_far"),
+        ('''
+def search_randomly(loss_fn, shape, num_tries, scale, seed):
+    rng = np.random.default_rng(seed)
+    best_w, best, losses = None, np.inf, []
+    for _ in range(num_tries):
+        w = rng.standard_normal(shape)
+        losses.append(loss_fn(w))
+        if losses[-1] < best:
+            best_w, best = w, losses[-1]
+    return best_w, best, np.array(losses)
+''', "scale_ignored"),
     ],
     "random_local_search": [
         ('''

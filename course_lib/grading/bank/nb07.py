@@ -136,6 +136,10 @@ def _search_records_best_so_far(loss_fn, shape, num_tries, scale, seed):
     return best_w, best_loss, np.minimum.accumulate(losses)
 
 
+def _search_unscaled(loss_fn, shape, num_tries, scale, seed):
+    return random_search_reference(loss_fn, shape, num_tries, 1.0, seed)
+
+
 def _search_uniform(loss_fn, shape, num_tries, scale, seed):
     rng = np.random.default_rng(seed)
     best_w, best, losses = None, np.inf, []
@@ -175,6 +179,8 @@ RANDOM_SEARCH = Exercise(
         Mistake("new_generator_each_try", "Create the generator once, before the loop: a new "
                 "default_rng(seed) each try draws the same w every time.", _search_new_generator_each_try),
         Mistake("uniform", "Draw each try from a Gaussian: rng.normal(0.0, scale, size=shape).", _search_uniform),
+        Mistake("scale_ignored", "Scale each draw: rng.normal(0.0, scale, size=shape) has standard deviation "
+                "`scale`; without it every entry has standard deviation 1.", _search_unscaled),
         Mistake("losses_best_so_far", "`losses` holds the loss of every try as it was drawn, not the best loss "
                 "so far (that curve is drawn from it afterwards).", _search_records_best_so_far),
     ),
