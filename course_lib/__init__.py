@@ -3,39 +3,44 @@
 One module per concept: ``data`` (the lecture's numbers, toy sets, digits, CIFAR-10),
 ``linear`` (scores and a linear classifier), ``losses`` (hinge, softmax, L1/L2),
 ``regularization`` (penalties), ``gradcheck`` (numerical gradients), ``optim`` (update
-rules, random search), ``plots``, ``widgets`` and ``grading``.
+rules, random search), ``mine`` (your own answers from earlier notebooks), ``plots``,
+``widgets`` and ``grading``.
 
 Conventions, stated once: scores are (N, C), labels (N,) integers in [0, C), natural logs,
 losses averaged over examples, ``reg * R(W)`` added once.
+
+Names are loaded on first use (``cl.svm_loss`` imports ``course_lib.losses`` then), so that
+``import course_lib`` is quick and needs nothing but numpy.
 """
 
-from .data import (
-    CIFAR10_CLASSES,
-    ScoreExample,
-    Splits,
-    cifar10_scores_example,
-    hinge_vs_softmax_example,
-    lecture_example,
-    load_cifar10,
-    load_digits,
-    make_blobs,
-    make_opposite_quadrants,
-    make_ring,
-    make_three_modes,
-)
-from .gradcheck import grad_check_sparse, numerical_gradient, relative_error
-from .linear import LinearClassifier, add_bias_column, fold_bias, linear_scores
-from .losses import (
-    l1_loss,
-    l2_loss,
-    softmax,
-    softmax_loss,
-    softmax_loss_naive,
-    svm_loss,
-    svm_loss_naive,
-)
-from .optim import adam, random_search, rmsprop, sgd, sgd_momentum
-from .mine import AnswerMissing, mine
-from .regularization import elastic_net_penalty, l1_penalty, l2_penalty, penalty
+import importlib
 
+# light (no numpy), and imported eagerly so that ``course_lib.mine`` is the function, not its module
+from .mine import AnswerMissing, ReferenceUnavailable, mine
+
+_EXPORTS = {
+    "data": ("CIFAR10_CLASSES", "ScoreExample", "Splits", "cifar10_scores_example", "hinge_vs_softmax_example",
+             "lecture_example", "load_cifar10", "load_digits", "make_blobs", "make_opposite_quadrants", "make_ring",
+             "make_three_modes"),
+    "gradcheck": ("grad_check_sparse", "numerical_gradient", "relative_error"),
+    "linear": ("LinearClassifier", "add_bias_column", "fold_bias", "linear_scores"),
+    "losses": ("l1_loss", "l2_loss", "softmax", "softmax_loss", "softmax_loss_naive", "svm_loss", "svm_loss_naive"),
+    "optim": ("adam", "random_search", "rmsprop", "sgd", "sgd_momentum"),
+    "regularization": ("elastic_net_penalty", "l1_penalty", "l2_penalty", "penalty"),
+}
+_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+__all__ = sorted([*_WHERE, "AnswerMissing", "ReferenceUnavailable", "mine"])
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'course_lib' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_WHERE))

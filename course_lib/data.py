@@ -143,25 +143,45 @@ class Splits:
     image_shape: tuple
 
 
+DIGITS_FILE = Path(__file__).with_name("_datasets") / "digits.npz"
+_DEFAULT_SPLIT = (0.2, 0.2, 0)
+
+
 def load_digits(val_fraction=0.2, test_fraction=0.2, seed=0) -> Splits:
-    """scikit-learn's bundled 8 x 8 digits (1,797 images, 10 classes), split and scaled.
+    """The 8 x 8 handwritten digits (1,797 images, 10 classes), split and scaled.
 
-    Pixels are scaled from 0..16 to 0..1. The split is stratified and fixed by ``seed``:
-    the defaults give 1,077 / 360 / 360 train / val / test images.
+    The images are UCI's "Optical Recognition of Handwritten Digits" (CC BY 4.0) as
+    scikit-learn ships them, stored in ``course_lib/_datasets/digits.npz`` with the default
+    split, so that course_lib needs no scikit-learn. Pixels are scaled from 0..16 to 0..1. The
+    split is stratified and fixed by ``seed``: the defaults give 1,077 / 360 / 360 train / val /
+    test images (scikit-learn's ``train_test_split``, stored); other fractions or seeds call
+    ``train_test_split`` and need scikit-learn installed.
     """
-    from sklearn.datasets import load_digits as _sk_load_digits
-    from sklearn.model_selection import train_test_split
-
     val_fraction = check_number(val_fraction, "val_fraction", low=0, low_inclusive=False, high=0.5)
     test_fraction = check_number(test_fraction, "test_fraction", low=0, low_inclusive=False, high=0.5)
-    bunch = _sk_load_digits()
-    X, y = bunch.data / 16.0, bunch.target.astype(np.int64)
-    X_rest, X_test, y_rest, y_test = train_test_split(
-        X, y, test_size=test_fraction, stratify=y, random_state=seed)
-    X_train, X_val, y_train, y_val = train_test_split(
-        X_rest, y_rest, test_size=val_fraction / (1 - test_fraction), stratify=y_rest, random_state=seed)
-    return Splits(X_train, y_train, X_val, y_val, X_test, y_test,
+    with np.load(DIGITS_FILE) as stored:
+        X, y = stored["images"] / 16.0, stored["labels"].astype(np.int64)
+        if (val_fraction, test_fraction, seed) == _DEFAULT_SPLIT:
+            train, val, test = (stored[name].astype(np.intp) for name in ("train", "val", "test"))
+        else:
+            train, val, test = _stratified_split(y, val_fraction, test_fraction, seed)
+    return Splits(X[train], y[train], X[val], y[val], X[test], y[test],
                   tuple(str(d) for d in range(10)), (8, 8))
+
+
+def _stratified_split(y, val_fraction, test_fraction, seed):
+    """Train / val / test indices by scikit-learn's stratified ``train_test_split``."""
+    try:
+        from sklearn.model_selection import train_test_split
+    except ImportError:
+        raise ImportError(f"load_digits: only the default split {_DEFAULT_SPLIT} (val_fraction, test_fraction, "
+                          f"seed) ships with course_lib; another needs scikit-learn (pip install scikit-learn)"
+                          ) from None
+    indices = np.arange(len(y))
+    rest, test = train_test_split(indices, test_size=test_fraction, stratify=y, random_state=seed)
+    train, val = train_test_split(rest, test_size=val_fraction / (1 - test_fraction), stratify=y[rest],
+                                  random_state=seed)
+    return train, val, test
 
 
 def _read_cifar_batch(path: Path):

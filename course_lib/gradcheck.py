@@ -8,6 +8,10 @@ order ``h^2`` (one-sided differences: order ``h``).
 How to read a relative error in float64: above 1e-2 the gradient is almost surely wrong;
 below 1e-7 it is right; in between, look closer (a kink of max(0, .) near the point
 makes the numerical gradient unreliable).
+
+The centred difference is notebook 08's exercise: its bodies sit between
+``### BEGIN REFERENCE numerical_gradient_centred`` / ``### END REFERENCE``, which a graded
+release replaces by calls to the student's own answer (see :mod:`course_lib.mine`).
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ def _check_scalar_output(value):
 
 def _centred_difference(f, x, idx, h):
     """``(f(x + h e_idx) - f(x - h e_idx)) / 2h``; ``x`` is perturbed in place and restored."""
+    ### BEGIN REFERENCE numerical_gradient_centred -> _along_one_coordinate(answer, f, x, idx, h)
     old = x[idx]
     x[idx] = old + h
     plus = _check_scalar_output(f(x))
@@ -50,6 +55,25 @@ def _centred_difference(f, x, idx, h):
     minus = _check_scalar_output(f(x))
     x[idx] = old
     return (plus - minus) / (2 * h)
+    ### END REFERENCE
+
+
+def _along_one_coordinate(numerical_grad, f, x, idx, h):
+    """The centred difference at ``x[idx]``, by ``numerical_grad`` of ``f`` restricted to that coordinate.
+
+    How a graded release computes :func:`grad_check_sparse` with the student's own numerical
+    gradient; ``x`` is restored afterwards.
+    """
+    saved = float(x[idx])
+
+    def along(t):
+        x[idx] = np.asarray(t, dtype=float).reshape(-1)[0]
+        return _check_scalar_output(f(x))
+
+    try:
+        return float(np.asarray(numerical_grad(along, np.array([saved]), h), dtype=float).reshape(-1)[0])
+    finally:
+        x[idx] = saved
 
 
 def numerical_gradient(f, x, h=1e-5):
@@ -70,10 +94,12 @@ def numerical_gradient(f, x, h=1e-5):
     """
     h = check_number(h, "h", low=0, low_inclusive=False)
     x = as_float_array(x, "x").copy()
+    ### BEGIN REFERENCE numerical_gradient_centred
     grad = np.zeros_like(x)
     for idx in np.ndindex(x.shape):
         grad[idx] = _centred_difference(f, x, idx, h)
     return grad
+    ### END REFERENCE
 
 
 def grad_check_sparse(f, x, analytic_grad, num_checks=10, h=1e-5, seed=0):

@@ -4,12 +4,15 @@ The lecture writes ``f(x, W) = Wx + b`` for one column vector ``x``. With N exam
 rows of ``X`` (N, D) the same thing reads ``scores = X @ W + b`` with ``W`` of shape (D, C)
 and ``b`` of shape (C,): row i of ``scores`` is ``W_lecture @ x_i + b``. Column c of ``W``
 (row c of the lecture's W) is the *template* of class c.
+
+:func:`linear_scores` is notebook 01's exercise (between ``### BEGIN REFERENCE class_scores`` /
+``### END REFERENCE``); in a graded release it runs the student's answer, and the classifier's
+losses and update rules are the student's own too (see :mod:`course_lib.mine`).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from ._validation import as_float_array, as_labels, check_choice, check_number
 from .losses import _softmax_loss, _svm_loss
@@ -36,10 +39,10 @@ def linear_scores(X, W, b=None):
     """
     X = as_float_array(X, "X", ndim=2)
     W = as_float_array(W, "W", shape=(X.shape[1], None))
-    scores = X @ W
-    if b is not None:
-        scores += as_float_array(b, "b", shape=(W.shape[1],))
-    return scores
+    b = np.zeros(W.shape[1]) if b is None else as_float_array(b, "b", shape=(W.shape[1],))
+    ### BEGIN REFERENCE class_scores
+    return X @ W + b
+    ### END REFERENCE
 
 
 def add_bias_column(X):
@@ -168,6 +171,8 @@ class LinearClassifier:
         batch = min(self.batch_size, n)
         self.history = {"loss": [], "val_acc": [], "val_iter": [], "diverged_at": None}
 
+        from tqdm.auto import tqdm  # imported here: course_lib stays importable with numpy alone
+
         bar = tqdm(range(self.num_iters), disable=not progress, desc="training", leave=False)
         with np.errstate(over="ignore", invalid="ignore"):
             for it in bar:
@@ -204,7 +209,7 @@ class LinearClassifier:
     def decision_function(self, X):
         """Class scores, shape (N, C)."""
         self._check_fitted()
-        return linear_scores(X, self.W_, self.b_)
+        return as_float_array(X, "X", shape=(None, self.W_.shape[0])) @ self.W_ + self.b_
 
     def predict(self, X):
         """Predicted class of each row of X, shape (N,)."""

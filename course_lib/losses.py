@@ -10,6 +10,10 @@ Conventions (the lecture's, used throughout course_lib):
 
 The ``*_naive`` versions loop over examples and classes exactly as the formulas read;
 the vectorized ones give the same numbers with no Python loop.
+
+Each body that implements a graded exercise sits between ``### BEGIN REFERENCE <exercise id>``
+and ``### END REFERENCE``: a graded student release replaces it by a call to the student's own
+answer (see :mod:`course_lib.grading.release` and :mod:`course_lib.mine`).
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ def svm_loss_naive(scores, y, margin=1.0):
     """
     scores, y = as_scores_and_labels(scores, y)
     margin = check_number(margin, "margin", low=0)
+    ### BEGIN REFERENCE svm_loop -> with_margin(answer, scores, y, margin)
     n, c = scores.shape
     loss = 0.0
     dscores = np.zeros_like(scores)
@@ -56,6 +61,7 @@ def svm_loss_naive(scores, y, margin=1.0):
                 dscores[i, j] += 1.0
                 dscores[i, y[i]] -= 1.0
     return loss / n, dscores / n
+    ### END REFERENCE
 
 
 def svm_loss(scores, y, margin=1.0):
@@ -66,6 +72,7 @@ def svm_loss(scores, y, margin=1.0):
 
 def _svm_loss(scores, y, margin=1.0):
     """:func:`svm_loss` on inputs already validated (float64 (N, C) scores, int labels)."""
+    ### BEGIN REFERENCE svm_vectorized -> with_margin(answer, scores, y, margin)
     n = scores.shape[0]
     rows = np.arange(n)
     margins = scores - scores[rows, y][:, None] + margin
@@ -74,6 +81,22 @@ def _svm_loss(scores, y, margin=1.0):
     active = (margins > 0).astype(np.float64)
     active[rows, y] = -active.sum(axis=1)
     return margins.sum() / n, active / n
+    ### END REFERENCE
+
+
+def with_margin(hinge_loss, scores, y, margin):
+    """A hinge loss with margin 1, ``hinge_loss(scores, y)``, evaluated at another margin.
+
+    For a margin Delta > 0, ``max(0, s_j - s_y + Delta) = Delta * max(0, s_j / Delta - s_y / Delta + 1)``:
+    the loss scales by Delta and the gradient is the one at ``scores / Delta``. A graded release runs
+    your own hinge loss through this for :func:`svm_loss` and :func:`svm_loss_naive`.
+    """
+    if margin == 1.0:
+        return hinge_loss(scores, y)
+    if margin <= 0:
+        raise ValueError(f"margin: expected a margin > 0 where the hinge loss is your own, got {margin}")
+    loss, dscores = hinge_loss(scores / margin, y)
+    return margin * loss, np.asarray(dscores, dtype=float)
 
 
 def softmax(scores):
@@ -88,9 +111,11 @@ def softmax(scores):
     probs : ndarray, same shape as ``scores``; each row is non-negative and sums to 1.
     """
     scores = as_float_array(scores, "scores", ndim=(1, 2))
+    ### BEGIN REFERENCE softmax_probs -> answer(scores[None])[0] if scores.ndim == 1 else answer(scores)
     shifted = scores - scores.max(axis=-1, keepdims=True)
     exp = np.exp(shifted)
     return exp / exp.sum(axis=-1, keepdims=True)
+    ### END REFERENCE
 
 
 def softmax_loss_naive(scores, y):
@@ -110,6 +135,7 @@ def softmax_loss_naive(scores, y):
     dscores : ndarray, shape (N, C)
     """
     scores, y = as_scores_and_labels(scores, y)
+    ### BEGIN REFERENCE softmax_loop
     n, c = scores.shape
     loss = 0.0
     dscores = np.zeros_like(scores)
@@ -121,6 +147,7 @@ def softmax_loss_naive(scores, y):
         for j in range(c):
             dscores[i, j] = exps[j] / total - (1.0 if j == y[i] else 0.0)
     return loss / n, dscores / n
+    ### END REFERENCE
 
 
 def softmax_loss(scores, y):
@@ -131,6 +158,7 @@ def softmax_loss(scores, y):
 
 def _softmax_loss(scores, y):
     """:func:`softmax_loss` on inputs already validated (float64 (N, C) scores, int labels)."""
+    ### BEGIN REFERENCE softmax_vectorized
     n = scores.shape[0]
     rows = np.arange(n)
     shifted = scores - scores.max(axis=1, keepdims=True)
@@ -140,6 +168,7 @@ def _softmax_loss(scores, y):
     dscores = exp / total
     dscores[rows, y] -= 1.0
     return loss / n, dscores / n
+    ### END REFERENCE
 
 
 def _regression_pair(pred, target):
@@ -165,9 +194,11 @@ def l2_loss(pred, target):
     dpred : ndarray, shape of ``pred``
     """
     pred, target = _regression_pair(pred, target)
+    ### BEGIN REFERENCE squared_error
     diff = pred - target
     n = pred.shape[0]
     return float((diff**2).sum() / n), 2.0 * diff / n
+    ### END REFERENCE
 
 
 def l1_loss(pred, target):
@@ -176,6 +207,8 @@ def l1_loss(pred, target):
     Same shapes as :func:`l2_loss`. The gradient uses ``sign(0) = 0``.
     """
     pred, target = _regression_pair(pred, target)
+    ### BEGIN REFERENCE absolute_error
     diff = pred - target
     n = pred.shape[0]
     return float(np.abs(diff).sum() / n), np.sign(diff) / n
+    ### END REFERENCE

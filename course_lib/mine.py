@@ -1,23 +1,67 @@
 """Your own answers from earlier notebooks: ``cl.mine("svm_vectorized")``.
 
 Later notebooks, widgets and the capstone run on functions that an earlier exercise
-built. ``mine(exercise_id)`` gives the function to use:
+built. ``mine(exercise_id)`` gives the function to use, depending on which course_lib this is
+(:func:`release_mode`, read from the ``_release.json`` a release writes into the package):
 
-- in the instructor's checkout and in an ``--open`` release: the exercise's reference
-  implementation (from the bank);
-- in a graded student release: the student's own answer, loaded from their earlier
-  notebook once it passes its public check (see :mod:`course_lib.grading.release`).
+- ``"instructor"`` (the course repository, no ``_release.json``): the exercise's reference
+  implementation, from the bank;
+- ``"open"`` (``release --open``, self-study): the reference library's function where one
+  implements the exercise, else the student's own answer as below;
+- ``"graded"`` (``release --out DIR``, the default): the student's own answer. ``mine`` finds the
+  exercise's notebook (``<notebook stem>.ipynb``) in the release's ``notebooks/`` folder (looked for
+  from the current directory upwards, or in ``$COURSE_LIB_NOTEBOOKS``), takes the answer cell (by
+  nbgrader ``grade_id`` or ``course_lib`` metadata, else the last cell defining the answer's name),
+  executes it in a fresh namespace together with the notebook's code cells that define names it
+  uses (in notebook order, transitively; a cell that fails is skipped; output, warnings and figures
+  are swallowed), runs the exercise's public check quietly, and returns the function only if every
+  public case passes. The result is cached per (notebook path, modification time).
 
-When no usable answer exists, it returns a :class:`Missing` stand-in: falsy, and calling
-it raises :class:`AnswerMissing` with a one-line message naming the exercise to solve
-first. Cells guard on it (``if loss_fn: ...``) so that "Run All" never stops.
+When no usable answer exists, it returns a :class:`Missing` stand-in: falsy, and calling it
+raises :class:`AnswerMissing` with a one-line message naming the exercise, its notebook and the
+name to define. Cells guard on it (``if loss_fn: ...``) so that "Run All" never stops.
+
+In a graded release the reference functions of course_lib (``cl.svm_loss`` and the like) are
+stubs that call :func:`reference_answer`: the student's answer, or ``AnswerMissing``. With the
+environment variable ``COURSE_LIB_SANDBOX=1`` (set by the grader's sandbox) nothing is loaded:
+``mine`` returns ``Missing("... not available while grading ...")`` and the stubs raise
+:class:`ReferenceUnavailable`, so that the grader can report "uses the reference implementation".
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
+import os
+import symtable
+import warnings
+from functools import lru_cache
+from pathlib import Path
+
+SANDBOX_VARIABLE = "COURSE_LIB_SANDBOX"
+NOTEBOOKS_VARIABLE = "COURSE_LIB_NOTEBOOKS"
+RELEASE_FILE = "_release.json"  # written into the package by the release: {"mode": "graded" | "open"}
+MODES = ("instructor", "open", "graded")
+
 
 class AnswerMissing(RuntimeError):
     """An earlier exercise's answer is needed but not available (not solved yet)."""
+
+
+class ReferenceUnavailable(AnswerMissing):
+    """A graded release's reference stub was called where no answer may be loaded (the grader's sandbox).
+
+    Attributes
+    ----------
+    exercise_id : str
+        The exercise whose reference implementation was asked for.
+    """
+
+    def __init__(self, exercise_id: str):
+        self.exercise_id = exercise_id
+        super().__init__(f"course_lib's implementation of {exercise_id!r} is not available while grading: "
+                         f"write the code yourself")
 
 
 class Missing:
@@ -37,6 +81,70 @@ class Missing:
         return f"<missing answer {self.exercise_id!r}: {self.reason}>"
 
 
+@lru_cache(maxsize=1)
+def release_mode() -> str:
+    """``"instructor"``, ``"open"`` or ``"graded"``: which course_lib this is (see the module docstring)."""
+    path = Path(__file__).with_name(RELEASE_FILE)
+    if not path.is_file():
+        return "instructor"
+    mode = json.loads(path.read_text(encoding="utf-8")).get("mode")
+    if mode not in MODES[1:]:
+        raise ValueError(f"{path}: expected mode 'open' or 'graded', got {mode!r}")
+    return mode
+
+
+def in_sandbox() -> bool:
+    """Whether this process runs student code for the grader (``COURSE_LIB_SANDBOX=1``)."""
+    return os.environ.get(SANDBOX_VARIABLE) == "1"
+
+
+def _exercise(exercise_id):
+    from .grading import bank
+
+    if not isinstance(exercise_id, str):
+        raise ValueError(f"exercise_id: expected a string, got {type(exercise_id).__name__}")
+    try:
+        exercise = bank.get(exercise_id)
+    except KeyError as exc:
+        raise ValueError(str(exc.args[0])) from None
+    if exercise.kind != "function":
+        raise ValueError(f"exercise_id: {exercise_id!r} is not a function exercise")
+    return exercise
+
+
+def _library_function(exercise):
+    """The open reference library's function for an exercise (``library`` in the data bank), or None."""
+    import importlib
+
+    target = getattr(exercise, "library", None) or _LIBRARY.get(exercise.id)
+    if not target:
+        return None
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+# exercises whose answer the open library implements with the same signature (the data bank does not
+# carry code, so the open release looks them up here)
+_LIBRARY = {
+    "class_scores": "course_lib.linear:linear_scores",
+    "squared_error": "course_lib.losses:l2_loss",
+    "absolute_error": "course_lib.losses:l1_loss",
+    "svm_loop": "course_lib.losses:svm_loss_naive",
+    "svm_vectorized": "course_lib.losses:svm_loss",
+    "l2_reg": "course_lib.regularization:l2_penalty",
+    "l1_reg": "course_lib.regularization:l1_penalty",
+    "elastic_net_reg": "course_lib.regularization:elastic_net_penalty",
+    "softmax_probs": "course_lib.losses:softmax",
+    "softmax_loop": "course_lib.losses:softmax_loss_naive",
+    "softmax_vectorized": "course_lib.losses:softmax_loss",
+    "random_search_best": "course_lib.optim:random_search",
+    "numerical_gradient_centred": "course_lib.gradcheck:numerical_gradient",
+    "momentum_step": "course_lib.optim:_momentum_step",
+    "rmsprop_step": "course_lib.optim:_rmsprop_step",
+    "adam_step": "course_lib.optim:_adam_step",
+}
+
+
 def mine(exercise_id: str):
     """The function an earlier exercise built (see the module docstring).
 
@@ -49,14 +157,272 @@ def mine(exercise_id: str):
     -------
     callable or Missing
     """
-    from .grading import bank
+    exercise = _exercise(exercise_id)
+    mode = release_mode()
+    if mode == "instructor":
+        return exercise.reference
+    if mode == "open":
+        library = _library_function(exercise)
+        if library is not None:
+            return library
+    if in_sandbox():
+        return Missing(exercise.id, f"{exercise.id}: earlier answers are not available while grading "
+                                    f"(each notebook is graded on its own)")
+    return _students_answer(exercise)
 
-    if not isinstance(exercise_id, str):
-        raise ValueError(f"exercise_id: expected a string, got {type(exercise_id).__name__}")
+
+def reference_answer(exercise_id: str):
+    """What a graded release's reference stub calls: the student's passing answer.
+
+    Raises
+    ------
+    ReferenceUnavailable
+        In the grader's sandbox (``COURSE_LIB_SANDBOX=1``).
+    AnswerMissing
+        When the student has no passing answer yet (the message says what to solve).
+    """
+    if in_sandbox() or _checking:
+        raise ReferenceUnavailable(exercise_id)
+    answer = mine(exercise_id)
+    if isinstance(answer, Missing):
+        raise AnswerMissing(answer.reason)
+    return answer
+
+
+# --- the graded side: the student's answer from their notebook -------------------------------
+
+def _solve_first(exercise, why: str) -> str:
+    return (f"solve exercise '{exercise.id}' in {exercise.notebook}.ipynb first "
+            f"(define {exercise.answer}; {why})")
+
+
+def _search_roots():
+    override = os.environ.get(NOTEBOOKS_VARIABLE)
+    if override:
+        yield Path(override)
+        return
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        yield folder
+        yield folder / "notebooks"
+    package_parent = Path(__file__).resolve().parents[1]
+    yield package_parent / "notebooks"
+
+
+def find_notebook(stem: str):
+    """The student's ``<stem>.ipynb``: in ``$COURSE_LIB_NOTEBOOKS``, else from the current folder up."""
+    for folder in _search_roots():
+        candidate = folder / f"{stem}.ipynb"
+        if candidate.is_file():
+            return candidate.resolve()
+    return None
+
+
+def _global_names(source: str):
+    """(names the code defines at top level, global names it reads), or None if it does not parse."""
     try:
-        exercise = bank.get(exercise_id)
-    except KeyError as exc:
-        raise ValueError(str(exc.args[0])) from None
-    if exercise.kind != "function" or exercise.reference is None:
-        raise ValueError(f"exercise_id: {exercise_id!r} is not a function exercise")
-    return exercise.reference
+        table = symtable.symtable(source, "<cell>", "exec")
+    except (SyntaxError, ValueError):
+        return None
+    defined, used = set(), set()
+    for symbol in table.get_symbols():
+        if symbol.is_assigned() or symbol.is_imported():
+            defined.add(symbol.get_name())
+        if symbol.is_referenced():
+            used.add(symbol.get_name())
+    stack = list(table.get_children())
+    while stack:
+        child = stack.pop()
+        stack.extend(child.get_children())
+        for symbol in child.get_symbols():
+            if symbol.is_global() and symbol.is_referenced():
+                used.add(symbol.get_name())
+    return defined, used - defined
+
+
+def _python_source(source: str) -> str:
+    """A cell's source as Python: IPython's transformations (magics) where IPython is installed."""
+    try:
+        from IPython.core.inputtransformer2 import TransformerManager
+    except ImportError:
+        return source
+    return TransformerManager().transform_cell(source)
+
+
+def _cell_source(cell) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
+
+
+def _answer_cell(cells, exercise):
+    """Index of the exercise's answer cell: by metadata, else the last one defining the answer's name."""
+    for k, cell in enumerate(cells):
+        meta = cell.get("metadata", {})
+        if (meta.get("nbgrader", {}).get("grade_id") == exercise.id
+                or meta.get("course_lib", {}).get("exercise") == exercise.id
+                and meta.get("course_lib", {}).get("role") == "answer"):
+            return k
+    found = None
+    for k, cell in enumerate(cells):
+        names = _global_names(_python_source(_cell_source(cell)))
+        if names and exercise.answer in names[0]:
+            found = k
+    return found
+
+
+def _is_check_cell(cell) -> bool:
+    meta = cell.get("metadata", {})
+    return bool(meta.get("nbgrader", {}).get("grade")) or meta.get("course_lib", {}).get("role") == "check"
+
+
+def needed_cells(sources: list, answer_index: int) -> list:
+    """Indices of the cells to run before the answer: those defining names it uses, transitively, in order.
+
+    A stand-in for ``course_lib.grading.slicing.needed_statements`` (whole cells, not statements).
+    """
+    parsed = [_global_names(s) for s in sources]
+    wanted = set(parsed[answer_index][1]) if parsed[answer_index] else set()
+    chosen = set()
+    changed = True
+    while changed:
+        changed = False
+        for k, names in enumerate(parsed):
+            if k == answer_index or k in chosen or names is None:
+                continue
+            if names[0] & wanted:
+                chosen.add(k)
+                wanted |= names[1]
+                changed = True
+    return sorted(chosen)
+
+
+@contextlib.contextmanager
+def _quietly():
+    """No output, warnings or new figures escape while the student's earlier cells run."""
+    import sys
+
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    before = set(pyplot.get_fignums()) if pyplot else set()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), \
+            warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            yield
+        finally:
+            pyplot = sys.modules.get("matplotlib.pyplot")
+            if pyplot:
+                for number in set(pyplot.get_fignums()) - before:
+                    pyplot.close(number)
+
+
+def _compiled(source: str, filename: str):
+    """Compile a cell, its lines registered so that tracebacks and the loop check can read them."""
+    import linecache
+
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    return compile(source, filename, "exec")
+
+
+def _run_leniently(source: str, filename: str, namespace: dict) -> None:
+    """Run an earlier cell; if it fails, run its top-level statements one by one, skipping those that fail.
+
+    (A cell that sets up ``np`` may also hold a magic that only a kernel can run.)
+    """
+    import ast
+
+    try:
+        exec(_compiled(source, filename), namespace)
+        return
+    except Exception:
+        pass
+    try:
+        statements = ast.parse(source).body
+    except SyntaxError:
+        return
+    for statement in statements:
+        try:
+            exec(compile(ast.Module([statement], type_ignores=[]), filename, "exec"), namespace)
+        except Exception:
+            continue
+
+
+_CACHE: dict = {}
+_LOADING: set = set()
+
+
+def _students_answer(exercise):
+    path = find_notebook(exercise.notebook)
+    if path is None:
+        return Missing(exercise.id, _solve_first(exercise, f"no {exercise.notebook}.ipynb was found "
+                                                           f"in the notebooks folder"))
+    key = (exercise.id, str(path), path.stat().st_mtime_ns)
+    if key in _CACHE:
+        return _CACHE[key]
+    if exercise.id in _LOADING:  # the answer calls course_lib's stub of itself
+        return Missing(exercise.id, _solve_first(exercise, "your answer calls course_lib's version of itself"))
+    _LOADING.add(exercise.id)
+    try:
+        result = _load(exercise, path)
+    finally:
+        _LOADING.discard(exercise.id)
+    _CACHE[key] = result
+    return result
+
+
+def _load(exercise, path: Path):
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError, AttributeError):
+        return Missing(exercise.id, _solve_first(exercise, f"{path.name} could not be read as a notebook"))
+    cells = [c for c in cells if isinstance(c, dict) and c.get("cell_type") == "code"]
+    index = _answer_cell(cells, exercise)
+    if index is None:
+        return Missing(exercise.id, _solve_first(exercise, "its answer cell was not found"))
+    sources = [_python_source(_cell_source(c)) for c in cells]
+    namespace = {"__name__": f"__{exercise.notebook}__"}
+    with _quietly():
+        for k in needed_cells(sources, index):
+            if _is_check_cell(cells[k]):
+                continue
+            _run_leniently(sources[k], f"<{exercise.notebook} cell {k + 1}>", namespace)
+        try:
+            exec(_compiled(sources[index], f"<{exercise.notebook}: {exercise.id}>"), namespace)
+        except NotImplementedError:
+            return Missing(exercise.id, _solve_first(exercise, "it is not written yet"))
+        except Exception as exc:
+            return Missing(exercise.id, _solve_first(exercise, f"its cell raised {type(exc).__name__}"))
+        answer = namespace.get(exercise.answer)
+        if not callable(answer):
+            return Missing(exercise.id, _solve_first(exercise, f"{exercise.answer} is not defined as a function"))
+        from .grading.check import check
+
+        try:
+            result = check(exercise.id, answer)
+        except Exception:
+            result = None
+    if result is None or not result.attempted:
+        return Missing(exercise.id, _solve_first(exercise, "it is not written yet"))
+    if not result.all_passed:
+        return Missing(exercise.id, _solve_first(exercise, f"its check passes {result.passed} of "
+                                                           f"{result.total} public tests"))
+    return answer
+
+
+_checking: list = []  # exercise ids whose answer ``check`` is running right now (innermost last)
+
+
+class checking:
+    """``with checking(exercise_id):`` while ``check`` runs an answer: reference stubs of a graded release
+    then raise :class:`ReferenceUnavailable` instead of calling the student's earlier answers, as in the
+    grader's sandbox, so that ``check`` and the grader agree on what an answer may call."""
+
+    def __init__(self, exercise_id: str):
+        self.exercise_id = exercise_id
+
+    def __enter__(self):
+        _checking.append(self.exercise_id)
+        return self
+
+    def __exit__(self, *exc):
+        _checking.pop()
+        return False

@@ -6,6 +6,10 @@ Every rule has the signature ``update(w, dw, config=None) -> (next_w, config)``:
 - ``config``: a dict of hyperparameters and state (velocity, moment estimates, step
   count). Missing keys get the usual defaults; the returned dict carries the state to
   pass to the next call. ``w`` itself is never modified.
+
+The steps and the random search are graded exercises (notebooks 07 and 10): their bodies sit
+between ``### BEGIN REFERENCE <exercise id>`` / ``### END REFERENCE``, which a graded release
+replaces by calls to the student's own answers (see :mod:`course_lib.mine`).
 """
 
 from __future__ import annotations
@@ -79,17 +83,16 @@ def _sgd(w, dw, config):
 def _sgd_momentum(w, dw, config):
     v = config.get("velocity")
     v = np.zeros_like(w) if v is None else v
-    v = config["momentum"] * v - config["learning_rate"] * dw
-    config["velocity"] = v
-    return w + v, config
+    next_w, config["velocity"] = _momentum_step(w, dw, v, config["learning_rate"], config["momentum"])
+    return next_w, config
 
 
 def _rmsprop(w, dw, config):
     cache = config.get("cache")
     cache = np.zeros_like(w) if cache is None else cache
-    cache = config["decay_rate"] * cache + (1 - config["decay_rate"]) * dw**2
-    config["cache"] = cache
-    return w - config["learning_rate"] * dw / (np.sqrt(cache) + config["epsilon"]), config
+    next_w, config["cache"] = _rmsprop_step(w, dw, cache, config["learning_rate"], config["decay_rate"],
+                                            config["epsilon"])
+    return next_w, config
 
 
 def _adam(w, dw, config):
@@ -98,13 +101,37 @@ def _adam(w, dw, config):
     m = np.zeros_like(w) if m is None else m
     v = np.zeros_like(w) if v is None else v
     t = config.get("t", 0) + 1
-    b1, b2 = config["beta1"], config["beta2"]
-    m = b1 * m + (1 - b1) * dw
-    v = b2 * v + (1 - b2) * dw**2
-    m_hat = m / (1 - b1**t)
-    v_hat = v / (1 - b2**t)
+    next_w, m, v = _adam_step(w, dw, m, v, t, config["learning_rate"], config["beta1"], config["beta2"],
+                              config["epsilon"])
     config.update(m=m, v=v, t=t)
-    return w - config["learning_rate"] * m_hat / (np.sqrt(v_hat) + config["epsilon"]), config
+    return next_w, config
+
+
+# One step of each rule on plain arrays, with the signature of notebook 10's exercises:
+# ``(w, dw, state..., hyperparameters...) -> (next_w, next_state...)``.
+
+def _momentum_step(w, dw, velocity, learning_rate, momentum):
+    ### BEGIN REFERENCE momentum_step
+    v = momentum * velocity - learning_rate * dw
+    return w + v, v
+    ### END REFERENCE
+
+
+def _rmsprop_step(w, dw, cache, learning_rate, decay_rate, epsilon):
+    ### BEGIN REFERENCE rmsprop_step
+    cache = decay_rate * cache + (1 - decay_rate) * dw**2
+    return w - learning_rate * dw / (np.sqrt(cache) + epsilon), cache
+    ### END REFERENCE
+
+
+def _adam_step(w, dw, m, v, t, learning_rate, beta1, beta2, epsilon):
+    ### BEGIN REFERENCE adam_step
+    m = beta1 * m + (1 - beta1) * dw
+    v = beta2 * v + (1 - beta2) * dw**2
+    m_hat = m / (1 - beta1**t)
+    v_hat = v / (1 - beta2**t)
+    return w - learning_rate * m_hat / (np.sqrt(v_hat) + epsilon), m, v
+    ### END REFERENCE
 
 
 UPDATE_RULES = {"sgd": sgd, "sgd_momentum": sgd_momentum, "rmsprop": rmsprop, "adam": adam}
@@ -134,6 +161,7 @@ def random_search(loss_fn, shape, num_tries=1000, scale=1e-3, seed=0):
     """
     num_tries = check_number(num_tries, "num_tries", low=1, integer=True)
     scale = check_number(scale, "scale", low=0, low_inclusive=False)
+    ### BEGIN REFERENCE random_search_best
     rng = np.random.default_rng(seed)
     best_w, best_loss = None, np.inf
     losses = np.empty(num_tries)
@@ -146,3 +174,4 @@ def random_search(loss_fn, shape, num_tries=1000, scale=1e-3, seed=0):
     if best_w is None:
         raise ValueError("loss_fn: every try returned NaN; expected finite losses")
     return best_w, best_loss, losses
+    ### END REFERENCE

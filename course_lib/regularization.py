@@ -2,7 +2,9 @@
 
 The full objective is ``data_loss + reg * R(W)``: each function here returns ``R(W)`` and
 ``dR/dW`` *without* the strength ``reg``, which the caller multiplies in once. Biases are
-not penalized.
+not penalized. The penalties' bodies are graded exercises of notebook 04, marked
+``### BEGIN REFERENCE <exercise id>`` / ``### END REFERENCE`` (a graded release calls the
+student's own answers there, see :mod:`course_lib.mine`).
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ def l2_penalty(W):
 
 
 def _l2(W):
+    ### BEGIN REFERENCE l2_reg
     return float((W * W).sum()), 2.0 * W
+    ### END REFERENCE
 
 
 def l1_penalty(W):
@@ -37,7 +41,9 @@ def l1_penalty(W):
 
 
 def _l1(W):
+    ### BEGIN REFERENCE l1_reg
     return float(np.abs(W).sum()), np.sign(W)
+    ### END REFERENCE
 
 
 def elastic_net_penalty(W, beta=0.5):
@@ -53,7 +59,9 @@ def elastic_net_penalty(W, beta=0.5):
 
 
 def _elastic_net(W, beta=0.5):
+    ### BEGIN REFERENCE elastic_net_reg
     return float(beta * (W * W).sum() + np.abs(W).sum()), 2.0 * beta * W + np.sign(W)
+    ### END REFERENCE
 
 
 PENALTIES = {"l2": l2_penalty, "l1": l1_penalty, "elastic_net": elastic_net_penalty}

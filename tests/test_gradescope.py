@@ -65,7 +65,7 @@ def test_bundle_layout(bundle):
     with zipfile.ZipFile(bundle) as archive:
         names = set(archive.namelist())
         assert {"setup.sh", "run_autograder", "requirements.txt", "course_lib/__init__.py",
-                "course_lib/grading/grade.py", "course_lib/grading/_worker.py"} <= names
+                "course_lib/grading/grade.py", "course_lib/grading/worker.py"} <= names
         assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
         assert (archive.getinfo("run_autograder").external_attr >> 16) & stat.S_IXUSR
         assert "numpy" in archive.read("requirements.txt").decode()

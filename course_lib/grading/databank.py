@@ -12,21 +12,43 @@ Arrays are stored with the grader's wire encoding (``.npy`` in base64, never pic
 a :class:`~course_lib.grading.spec.Fixture` argument is stored as ``{"f": target}``.
 Custom ``judge`` s are code, so a released exercise compares with its stored expected
 value instead.
+
+**Value answers are not stored in plain text.** A value exercise ("predict the loss") would
+otherwise hand out its answer in ``public_bank.json``. Its expected value is stored as salted
+SHA-256 fingerprints of the value *rounded to the exercise's tolerance* (:func:`fingerprints`):
+
+- a number: with ``rtol > 0``, its ``d = round(-log10(rtol)) + 1`` significant digits (mantissa and
+  decimal exponent); with ``rtol == 0``, ``round(x / atol)``; a number within ``atol`` of 0 is "zero";
+- a string: stripped and lower-cased; a tuple: one fingerprint per item.
+
+The check rounds the student's value the same way and accepts it if the stored fingerprint is
+among those of its rounding and of the neighbouring grid points (one unit either side, and the
+neighbouring exponents), i.e. within about 1.5 units of the last kept digit, close to (not exactly)
+the tolerance of :func:`course_lib.grading.spec.compare`. The salt is public (it is derived from
+the exercise id): it only rules out a precomputed table. **Limit:** this hides the answer from
+reading, not from search. A small value space is brute-forced in a moment (one of four words, a
+whole number, a value with three decimals), and even seven significant digits are 10**7 hashes
+per exponent, seconds on a laptop. Grades come from the autograder, which compares with the
+instructor's bank, never with this file. A value exercise's mistaken values are fingerprinted too
+(a wrong tuple may hold the right value in part), and its judge names the matching mistake's hint.
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
+import math
 import warnings
 from pathlib import Path
 
 import numpy as np
 
 from . import spec
-from ._worker import decode_plain, encode_plain
+from .wire import decode as decode_plain
+from .wire import encode as encode_plain
 
-FORMAT = 1
+FORMAT = 2
 _FIELDS = ("id", "notebook", "answer", "kind", "points", "title", "rtol", "atol", "loop_free")
 _TUPLE_FIELDS = ("output_names", "forbidden")
 
@@ -51,6 +73,111 @@ def decode_args(obj):
     return decode_plain(obj)
 
 
+# --- value answers as fingerprints ----------------------------------------------------------
+
+def _digits(rtol: float) -> int:
+    return max(1, min(15, round(-math.log10(rtol)) + 1))
+
+
+def _number_tokens(x: float, rtol: float, atol: float, spread: bool) -> set:
+    """Grid tokens of a number (see the module docstring); with ``spread``, its neighbours' too."""
+    if not math.isfinite(x):
+        return {f"nonfinite:{x}"}
+    if abs(x) <= atol or x == 0:
+        tokens = {"zero"}
+        if not spread:
+            return tokens
+    else:
+        tokens = set()
+    steps = (-1, 0, 1) if spread else (0,)
+    if rtol > 0:
+        digits = _digits(rtol)
+        if x != 0:
+            exponent = math.floor(math.log10(abs(x)))
+            for e in ({exponent - 1, exponent, exponent + 1} if spread else {exponent}):
+                k = round(x / 10.0 ** (e - digits + 1))
+                tokens |= {f"r{digits}:{k + d}e{e}" for d in steps}
+    elif atol > 0:
+        k = round(x / atol)
+        tokens |= {f"a{atol!r}:{k + d}" for d in steps}
+    else:
+        tokens.add(f"exact:{x!r}")
+    return tokens
+
+
+def _tokens(value, rtol: float, atol: float, spread: bool) -> set:
+    if isinstance(value, str):
+        return {"s:" + value.strip().lower()}
+    if isinstance(value, (bool, int, float, np.integer, np.floating)):
+        return _number_tokens(float(value), rtol, atol, spread)
+    raise TypeError(f"value: expected a number or a string, got {type(value).__name__}")
+
+
+def _hash(salt: str, token: str) -> str:
+    return hashlib.sha256(f"{salt}\0{token}".encode()).hexdigest()[:32]
+
+
+def fingerprints(value, salt: str, rtol: float, atol: float):
+    """The stored form of a value answer: a fingerprint per item (a list for a tuple, else one string)."""
+    if isinstance(value, tuple):
+        return [fingerprints(v, salt, rtol, atol) for v in value]
+    return min(_hash(salt, t) for t in _tokens(value, rtol, atol, spread=False))
+
+
+def matches(stored, value, salt: str, rtol: float, atol: float) -> bool:
+    """Whether ``value`` (plain data) rounds to the stored fingerprint (of a number or string)."""
+    try:
+        return stored in {_hash(salt, t) for t in _tokens(value, rtol, atol, spread=True)}
+    except TypeError:
+        return False
+
+
+def _salt(exercise_id: str) -> str:
+    return hashlib.sha256(f"course_lib value answer:{exercise_id}".encode()).hexdigest()[:16]
+
+
+def hashed_judge(record: dict):
+    """The judge of a released value exercise: compares fingerprints, names the part that is off."""
+    stored = record["fingerprints"]
+    salt, rtol, atol = _salt(record["id"]), record["rtol"], record["atol"]
+    names = tuple(record.get("output_names") or ())
+    known = [(m["hint"], m["fingerprints"]) for m in record.get("mistakes", []) if m.get("fingerprints") is not None]
+
+    def same(fingerprint, actual) -> bool:
+        if isinstance(fingerprint, list):
+            return (isinstance(actual, tuple) and len(actual) == len(fingerprint)
+                    and all(matches(f, a, salt, rtol, atol) for f, a in zip(fingerprint, actual)))
+        return not isinstance(actual, tuple) and matches(fingerprint, actual, salt, rtol, atol)
+
+    def judge(case, actual):
+        verdict = _judge(case, actual)
+        if not verdict.passed:
+            hint = next((hint for hint, fingerprint in known if same(fingerprint, actual)), None)
+            if hint:
+                return spec.Verdict(False, f"{verdict.message}. Hint: {hint}")
+        return verdict
+
+    def _judge(case, actual):
+        if isinstance(stored, list):
+            if not isinstance(actual, tuple) or len(actual) != len(stored):
+                return spec.Verdict(False, f"expected {len(stored)} values"
+                                           + (f" ({', '.join(names)})" if names else "")
+                                           + f", e.g. `answer = ({', '.join('...' for _ in stored)})`")
+            for k, (fingerprint, value) in enumerate(zip(stored, actual)):
+                if not matches(fingerprint, value, salt, rtol, atol):
+                    name = names[k] if k < len(names) else f"item {k + 1}"
+                    return spec.Verdict(False, f"{name}: {value!r} is not the expected value")
+            return spec.Verdict(True)
+        if isinstance(actual, tuple):
+            return spec.Verdict(False, "expected a single value, not a tuple")
+        if matches(stored, actual, salt, rtol, atol):
+            return spec.Verdict(True)
+        return spec.Verdict(False, f"{actual!r} is not the expected value")
+
+    judge.__name__ = judge.__qualname__ = f"{record['id']}_judge"
+    return judge
+
+
 # --- release side: run the trusted code once ------------------------------------------
 
 def _run_quietly(function, args: tuple):
@@ -72,12 +199,26 @@ def exercise_record(exercise: spec.Exercise) -> dict:
     """One exercise as JSON-able data: its fields, public cases, expected and mistaken outputs."""
     record = {name: getattr(exercise, name) for name in _FIELDS}
     record.update({name: list(getattr(exercise, name)) for name in _TUPLE_FIELDS})
-    record["cases"] = [{"label": case.label, "args": encode_args(tuple(case.args)),
-                        "expected": encode_plain(spec.expected_output(exercise, case))}
-                       for case in exercise.public]
-    record["mistakes"] = [{"name": m.name, "hint": m.hint,
-                           "outputs": [encode_plain(_mistake_output(exercise, m, c)) for c in exercise.public]}
-                          for m in exercise.mistakes]
+    if exercise.kind == "value":  # the answer as fingerprints, never in plain text
+        if len(exercise.public) != 1:
+            raise ValueError(f"{exercise.id}: a value exercise has one public case, got {len(exercise.public)}")
+        record["fingerprints"] = fingerprints(spec.expected_output(exercise, exercise.public[0]),
+                                              _salt(exercise.id), exercise.rtol, exercise.atol)
+        record["cases"] = [{"label": case.label, "args": encode_args(())} for case in exercise.public]
+    else:
+        record["cases"] = [{"label": case.label, "args": encode_args(tuple(case.args)),
+                            "expected": encode_plain(spec.expected_output(exercise, case))}
+                           for case in exercise.public]
+    if exercise.kind == "value":  # a mistaken value may hold the right one in part: fingerprints too
+        record["mistakes"] = []
+        for m in exercise.mistakes:
+            output = _mistake_output(exercise, m, exercise.public[0])
+            record["mistakes"].append({"name": m.name, "hint": m.hint, "fingerprints": None if output is None else
+                                       fingerprints(output, _salt(exercise.id), exercise.rtol, exercise.atol)})
+    else:
+        record["mistakes"] = [{"name": m.name, "hint": m.hint,
+                               "outputs": [encode_plain(_mistake_output(exercise, m, c)) for c in exercise.public]}
+                              for m in exercise.mistakes]
     return record
 
 
@@ -122,14 +263,27 @@ def stored_outputs(cases: tuple, outputs: list, what: str):
 def exercise_from_record(record: dict) -> spec.Exercise:
     """The :class:`~course_lib.grading.spec.Exercise` of one stored record (public cases only)."""
     cases = tuple(spec.Case(decode_args(c["args"]), c["label"]) for c in record["cases"])
-    expected = [decode_plain(c["expected"]) for c in record["cases"]]
-    mistakes = tuple(spec.Mistake(m["name"], m["hint"],
-                                  stored_outputs(cases, [decode_plain(o) for o in m["outputs"]], m["name"]))
-                     for m in record["mistakes"])
+    if "fingerprints" in record:  # a value exercise: judged by fingerprint, no expected value to show
+        reference, judge = _no_value(record["id"]), hashed_judge(record)
+        # the judge names a known mistake itself; its stand-in has no value to give spec.diagnose
+        mistakes = tuple(spec.Mistake(m["name"], m["hint"], _no_value(m["name"])) for m in record["mistakes"])
+    else:
+        mistakes = tuple(spec.Mistake(m["name"], m["hint"],
+                                      stored_outputs(cases, [decode_plain(o) for o in m["outputs"]], m["name"]))
+                         for m in record["mistakes"])
+        expected = [decode_plain(c["expected"]) for c in record["cases"]]
+        reference, judge = stored_outputs(cases, expected, f"{record['id']}_expected"), None
     return spec.Exercise(**{name: record[name] for name in _FIELDS},
                          **{name: tuple(record[name]) for name in _TUPLE_FIELDS},
-                         reference=stored_outputs(cases, expected, f"{record['id']}_expected"),
-                         public=cases, hidden=(), mistakes=mistakes)
+                         reference=reference, judge=judge, public=cases, hidden=(), mistakes=mistakes)
+
+
+def _no_value(exercise_id: str):
+    def reference():
+        raise LookupError(f"{exercise_id}: the release stores this answer as a fingerprint, not as a value")
+
+    reference.__name__ = reference.__qualname__ = f"{exercise_id}_expected"
+    return reference
 
 
 class DataBank:

@@ -7,15 +7,16 @@ accuracy". The exercise bank names them as :class:`course_lib.grading.spec.Fixtu
 (``"course_lib.grading.fixtures:wavy"``), so that the sandboxed grader can import them by name.
 
 They are test helpers, not answers, and live here in the open so that the student release,
-which carries no exercise bank code, still has them.
+which carries no exercise bank code, still has them. They are self-contained (numpy only): in a
+graded release course_lib's losses run the student's own answers, and in the grader's sandbox
+they are not available at all. None of them is an exercise's answer: no fixture has the
+signature of an answer, and none computes a loss's gradient that an exercise asks for (the test
+``tests/test_release.py`` runs every released function on every exercise's public cases).
 """
 
 from __future__ import annotations
 
 import numpy as np
-
-from ..linear import LinearClassifier
-from ..losses import l2_loss, softmax_loss, svm_loss
 
 # --- per-example losses (dataset_loss, notebook 02) -----------------------------------------
 
@@ -51,8 +52,8 @@ def one_misclassified(scores, label):
     return float(np.argmax(scores) != label)
 
 
-def one_hinge(scores, label):
-    """Multiclass hinge loss of one example, margin 1.
+def one_squared_hinge(scores, label):
+    """Squared hinge loss of one example (the "L2-SVM"), margin 1: ``sum_{j != y} max(0, s_j - s_y + 1)^2``.
 
     Parameters
     ----------
@@ -63,9 +64,9 @@ def one_hinge(scores, label):
     -------
     float
     """
-    scores = np.asarray(scores, dtype=float)
-    margins = np.maximum(0.0, scores - scores[label] + 1.0)
-    return float(margins.sum() - 1.0)  # the j = y_i term is max(0, 1) = 1
+    row = np.asarray(scores, dtype=float)
+    others = np.delete(row, label)
+    return float(np.square(np.clip(others - row[label] + 1.0, 0.0, None)).sum())
 
 
 # --- losses to minimise by random search (notebook 07) --------------------------------------
@@ -96,8 +97,17 @@ def _toy_classification():
     return X, y
 
 
+def _toy_scores(W):
+    """Scores of the toy examples, and each one's correct score as a column."""
+    X, y = _toy_classification()
+    scores = X @ np.asarray(W, dtype=float)
+    return scores, np.take_along_axis(scores, y[:, None], axis=1)
+
+
 def toy_svm_loss(W):
-    """Hinge loss of a (3, 3) weight matrix on twelve fixed examples of three classes.
+    """Hinge loss (margin 1, mean over examples) of a (3, 3) weight matrix on twelve fixed examples.
+
+    A loss value only, no gradient: what random search and the numerical gradient need.
 
     Parameters
     ----------
@@ -107,12 +117,15 @@ def toy_svm_loss(W):
     -------
     float
     """
-    X, y = _toy_classification()
-    return svm_loss(X @ W, y)[0]
+    scores, correct = _toy_scores(W)
+    # the correct class's own term is max(0, 1) = 1 for each of the 12 examples: take it off
+    return float((np.clip(scores - correct + 1.0, 0.0, None).sum() - len(scores)) / len(scores))
 
 
 def toy_softmax_loss(W):
-    """Softmax loss of a (3, 3) weight matrix on twelve fixed examples of three classes.
+    """Softmax loss (natural log, mean over examples) of a (3, 3) weight matrix on twelve fixed examples.
+
+    A loss value only, no gradient.
 
     Parameters
     ----------
@@ -122,8 +135,10 @@ def toy_softmax_loss(W):
     -------
     float
     """
-    X, y = _toy_classification()
-    return softmax_loss(X @ W, y)[0]
+    scores, correct = _toy_scores(W)
+    top = scores.max(axis=1, keepdims=True)
+    log_partition = top + np.log(np.exp(scores - top).sum(axis=1, keepdims=True))
+    return float(np.mean(log_partition - correct))
 
 
 # --- functions to differentiate numerically (notebook 08) -----------------------------------
@@ -195,7 +210,8 @@ def log_cosh_grad(w):
 def softmax_objective_small_reg(W, X, y):
     """Softmax objective of a linear classifier without bias, ``reg = 1e-3``, and its gradient.
 
-    The open :meth:`course_lib.linear.LinearClassifier.objective`, with ``b = 0``.
+    What :meth:`course_lib.linear.LinearClassifier.objective` computes with ``b = 0``, written
+    out here so that it needs no course_lib loss.
 
     Parameters
     ----------
@@ -209,9 +225,14 @@ def softmax_objective_small_reg(W, X, y):
         Mean softmax loss of ``X @ W`` plus ``1e-3 * sum(W^2)``.
     dW : ndarray, shape (D, C)
     """
-    model = LinearClassifier(loss="softmax", reg=1e-3, regularization="l2")
-    loss, dW, _ = model.objective(X, y, W, np.zeros(W.shape[1]))
-    return loss, dW
+    W, X = np.asarray(W, dtype=float), np.asarray(X, dtype=float)
+    scores = X @ W
+    log_probs = scores - scores.max(axis=1, keepdims=True)
+    log_probs -= np.log(np.exp(log_probs).sum(axis=1, keepdims=True))
+    one_hot = np.eye(W.shape[1])[np.asarray(y)]
+    n = X.shape[0]
+    loss = -float(np.sum(log_probs * one_hot)) / n + 1e-3 * float(np.sum(W * W))
+    return loss, X.T @ (np.exp(log_probs) - one_hot) / n + 2e-3 * W
 
 
 def squared_error_objective(w, X, t):
@@ -228,8 +249,9 @@ def squared_error_objective(w, X, t):
     loss : float
     dw : ndarray, shape (D,)
     """
-    loss, dpred = l2_loss(X @ w, t)
-    return loss, X.T @ dpred
+    residual = np.asarray(X, dtype=float) @ np.asarray(w, dtype=float) - np.asarray(t, dtype=float)
+    n = residual.shape[0]
+    return float(residual @ residual) / n, 2.0 * (np.asarray(X, dtype=float).T @ residual) / n
 
 
 # --- stand-ins for "train a model, return its validation accuracy" (notebook 11) ------------

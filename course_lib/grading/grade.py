@@ -2,39 +2,41 @@
 
 For each submitted notebook (a file, or every ``*.ipynb`` under a folder):
 
-1. read its bytes (read-only, never modified) and parse it (:mod:`.matching`): a bad
-   file gets a status (empty, not a notebook, wrong nbformat version, wrong notebook...)
-   and 0;
-2. find each exercise's answer cell by id, else by the name it defines;
-3. run only those cells, then call each answer on the bank's cases, in a sandboxed
-   worker process (:mod:`.sandbox`): plain data comes back, nothing else;
-4. judge every output here, in the grader's process, against the trusted bank
-   (:func:`course_lib.grading.spec.judge`); an exercise scores its points only if every
-   case, public and hidden, passes (as the notebook's own check cell requires);
-5. write ``DIR/grades.csv``, ``DIR/feedback/<name>.md`` and ``DIR/results/<name>.json``
-   (Gradescope's format), each atomically.
+1. read its bytes (read-only, never modified) and parse it (:mod:`.matching`): a bad file
+   gets a status and 0; tell which workbook notebook it is;
+2. put its code cells in the order the student ran them, the instructor's locked cells
+   taken from the trusted source notebook and check cells left out
+   (:func:`matching.run_order`), and keep the statements the answers need
+   (:meth:`program.Program.slice`: helpers, constants, imports in any cell count; plots,
+   prints and experiments are skipped);
+3. run them, then call each answer on its cases one at a time (every public case of every
+   exercise before any hidden one), in a fresh sandbox (:mod:`.sandbox`): plain data
+   comes back, nothing else;
+4. judge every reply here, with the one judge ``check`` uses (:func:`judge.judge`); an
+   exercise scores its points only if every case passes; a cell that failed costs only the
+   answers that depend on it, and their feedback says which cell and why;
+5. write ``DIR/grades.csv`` (one row per file), ``DIR/exercises.csv`` (one row per graded
+   exercise: status, mistakes, failed cases), ``DIR/feedback/<name>.md``,
+   ``DIR/results/<name>.json`` (Gradescope's format, with the diagnosis in ``extra_data``) and
+   ``DIR/written/<name>.md`` (answers to written questions, for the instructor to mark), each
+   atomically. A file that cannot be written costs that submission a status, never the batch.
 
-Finished submissions are cached in ``DIR/.cache`` by content hash (and grader version):
-a rerun after an interruption reuses them unless ``--force``. Submissions are graded in
-parallel (``--jobs``, default: the number of cores) with a progress bar.
-
-Defaults: 10 s per cell (or per exercise's cases), 60 s per submission, 1024 MB.
-
-Statuses of a submission: ``ok``, ``empty``, ``not a notebook``, ``wrong nbformat
-version``, ``wrong notebook``, ``too large``, ``unreadable``, ``grader error`` (all but
-``ok`` score 0). Of an exercise: ``passed``, ``failed``, ``not attempted``, ``timeout``,
-``crashed``, ``memory limit``, ``error``, ``uses the reference implementation``,
-``forbidden code``, ``missing`` (all but ``passed`` score 0).
+Finished submissions are cached in ``DIR/.cache`` under a key covering everything that can
+change a grade (the submission, all of course_lib, the source notebooks, numpy's version,
+the limits, the isolation), each entry signed with a secret kept in ``DIR/.cache`` (HMAC):
+an entry the grader did not write is ignored.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import hmac
 import json
 import os
 import queue
 import re
+import secrets
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -43,16 +45,17 @@ from pathlib import Path
 
 import numpy as np
 
-from . import _worker, matching, report, sandbox, spec
+from . import judge, matching, program, report, sandbox, spec, statuses, wire
 from .bank import all_exercises, for_notebook
 from .report import CaseResult, ExerciseResult, SubmissionResult
 
 MARKER = ".course_lib_grades"  # marks an output folder as the grader's own
-GRADER_ERROR = "grader error"  # submission status when the grader itself failed on a file
-_SOURCES = ("_worker.py", "sandbox.py", "matching.py", "grade.py", "spec.py", "report.py")
+GRADER_ERROR = statuses.GRADER_ERROR
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+SOURCE_DIR = PACKAGE_DIR.parent / "notebooks"  # the instructor's source notebooks (also in the Gradescope bundle)
 
 
-# --- the bank, prepared once --------------------------------------------------------------------
+# --- the bank and the sources, prepared once ---------------------------------------------------------
 
 def _exercises_by_notebook() -> dict:
     out = {}
@@ -66,20 +69,14 @@ def _cases(ex) -> list:
     return ex.cases(include_hidden=True) or [(spec.Case(), False)]
 
 
-def _encode_arg(arg):
-    if isinstance(arg, spec.Fixture):
-        return {"f": arg.target}
-    return _worker.encode_plain(spec.to_plain(arg))
-
-
 @lru_cache(maxsize=None)
-def _encoded_cases(exercise_id: str) -> tuple:
+def _encoded_args(exercise_id: str, index: int) -> list:
     from .bank import get
 
     ex = get(exercise_id)
-    if ex.kind == "value":
-        return tuple([] for _ in _cases(ex))
-    return tuple([_encode_arg(a) for a in case.args] for case, _ in _cases(ex))
+    case = _cases(ex)[index][0]
+    return [] if ex.kind == "value" else [wire.encode(a if isinstance(a, spec.Fixture) else spec.to_plain(a))
+                                          for a in case.args]
 
 
 @lru_cache(maxsize=None)
@@ -92,200 +89,182 @@ def _expected(exercise_id: str, index: int):
         return spec.expected_output(ex, _cases(ex)[index][0])
 
 
-def _verdict(ex, index: int, case, actual) -> spec.Verdict:
-    """:func:`spec.judge`, with the expected output cached (the reference may be slow)."""
-    if ex.judge is not None:
-        return spec.judge(ex, case, actual)
-    return spec.judge(ex, case, actual, expected=_expected(ex.id, index))
-
-
-def _fixtures(exercises) -> tuple:
-    targets = {a.target for ex in exercises for case, _ in _cases(ex) for a in case.args
-               if isinstance(a, spec.Fixture)}
-    return tuple(sorted(targets))
+@lru_cache(maxsize=None)
+def source_cells(stem: str):
+    """The trusted source notebook's cells for ``stem`` (None if there is no such source)."""
+    path = SOURCE_DIR / f"{stem}.ipynb"
+    try:
+        notebook = matching.read_notebook(path.read_bytes())
+    except OSError:
+        return None
+    return notebook.cells if notebook.status == statuses.OK else None
 
 
 def grader_version(limits: sandbox.Limits) -> str:
-    """A hash of the bank, the grader's code and the limits: a cached grade is valid only under it."""
-    digest = hashlib.sha256(repr(limits).encode())
-    here = Path(__file__).resolve().parent
-    for path in sorted((here / "bank").glob("*.py")) + [here / name for name in _SOURCES]:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
+    """A hash of everything that can change a grade: course_lib, the sources, numpy, limits, isolation."""
+    digest = hashlib.sha256(repr(limits).encode() + np.__version__.encode() + sandbox.isolation().encode())
+    files = sorted(p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    files += sorted(SOURCE_DIR.glob("*.ipynb")) if SOURCE_DIR.is_dir() else []
+    for path in files:
+        digest.update(str(path.relative_to(PACKAGE_DIR.parent)).encode() + b"\0" + path.read_bytes())
+    for ex in all_exercises():  # exercises registered at run time (tests) count too
+        digest.update(repr((ex.id, ex.notebook, ex.answer, ex.points, len(ex.public), len(ex.hidden))).encode())
+    return digest.hexdigest()[:24]
 
 
-# --- judging one exercise -----------------------------------------------------------------------
+# --- one submission ------------------------------------------------------------------------------------
 
-_KILLED = {"timeout": report.TIMEOUT, "crashed": report.CRASHED, "skipped": report.CRASHED}
-
-
-def _error_status(error: dict) -> str:
-    kind = error.get("type", "")
-    if kind == "NotImplementedError":
-        return report.NOT_ATTEMPTED
-    if kind in ("MemoryError", "_ArrayMemoryError"):
-        return report.MEMORY
-    return report.ERROR
-
-
-def _error_text(error: dict) -> str:
-    if error.get("type") == "SystemExit":
-        return "the code called sys.exit()"
-    message = error.get("message", "")
-    return f"{error.get('type', 'Error')}: {message}" if message else error.get("type", "Error")
+def _plan(cells: list, exercises: list):
+    """The program, the statements to run grouped by cell, each exercise's slice and findings."""
+    prog = program.Program(cells)
+    slices = {ex.id: _with_cell_prefixes(prog, prog.slice([ex.answer])) for ex in exercises}
+    kept = {id(s) for statements in slices.values() for s in statements}
+    groups: dict[int, list] = {}
+    for statement in prog.statements:
+        if id(statement) in kept:
+            groups.setdefault(statement.cell, []).append(statement)
+    findings = {ex.id: prog.answer_findings(ex.answer, ex.forbidden) if ex.kind == "function" else None
+                for ex in exercises}
+    return prog, groups, slices, findings
 
 
-def _explain_cell_failure(result: ExerciseResult, name: str, exec_outcome) -> bool:
-    """Set status and message from the defining cell's own failure; False if it did not fail."""
-    if exec_outcome is None:
-        return False
-    if exec_outcome.status in _KILLED:
-        result.status = _KILLED[exec_outcome.status]
-        result.message = f"the cell defining {name} did not finish: {exec_outcome.detail}"
-        return True
-    if exec_outcome.error:
-        result.status = _error_status(exec_outcome.error)
-        result.message = (f"{name} is still the stub" if result.status == report.NOT_ATTEMPTED else
-                          f"the cell defining {name} raised {_error_text(exec_outcome.error)}")
-        return True
-    return False
+def _with_cell_prefixes(prog, statements: list) -> list:
+    """``statements`` plus, in the student's own cells, every statement above a kept one: in the
+    student's kernel a statement that raised stopped its cell, so what follows it was never defined."""
+    last = {}
+    for statement in statements:
+        last[statement.cell] = max(last.get(statement.cell, 0), statement.line)
+    kept = {id(s) for s in statements}
+    return [s for s in prog.statements if id(s) in kept or (
+        s.cell in last and s.line <= last[s.cell] and not prog.cells[s.cell].label.startswith("the provided"))]
 
 
-def judge_exercise(ex, cell, exec_outcome, eval_outcome, defined: frozenset = frozenset()) -> ExerciseResult:
-    """The grade of one exercise from what its defining cell and its evaluation did.
+def _cell_problem(prog, ex, statements: list, exec_replies: dict) -> str:
+    """Why the cells ``ex``'s answer depends on did not all run, or ''."""
+    for statement in statements:
+        reply = exec_replies.get(statement.cell)
+        label = prog.cells[statement.cell].label
+        if reply is None:
+            continue
+        cut = reply.get("killed")
+        error = reply.get("error")
+        ran = reply.get("_ran", [])
+        if cut and statement in reply.get("_statements", []):
+            return f"{label}, which `{ex.answer}` needs, did not finish ({reply.get('detail', cut)})"
+        if error and statement not in ran:
+            names = ", ".join(f"`{n}`" for n in sorted(statement.binds)[:3]) or "what follows"
+            return (f"{label}, which `{ex.answer}` needs, raised {judge._error_text(error)} at line "
+                    f"{reply.get('_line', '?')}, so {names} was not defined as it should be")
+    for statement in statements:
+        if prog.cells[statement.cell].problem:
+            return f"{prog.cells[statement.cell].label} was not run: {prog.cells[statement.cell].problem}"
+    return ""
 
-    Parameters
-    ----------
-    ex : Exercise
-    cell : matching.SubmissionCell or None
-        The cell that defines the answer (None: missing).
-    exec_outcome, eval_outcome : sandbox.StepOutcome or None
-        What executing that cell, and calling the answer on every case, did (None: not run).
-    defined : frozenset of str
-        Names the submission's answer cells define (a forbidden name among them is the
-        student's own function, not course_lib's).
-    """
-    result = ExerciseResult(ex.id, ex.title, float(ex.points), 0.0, report.FAILED)
-    name = f"`{ex.answer}`"
-    if cell is None:
-        result.status, result.message = report.MISSING, f"no cell defines {name}"
-    elif cell.finding:
-        result.status = cell.finding
-        result.message = f"the cell defining {name} {cell.finding_detail}: it was not run"
-    elif set(ex.forbidden) & cell.uses - defined:
-        result.status = report.USES_REFERENCE
-        names = ", ".join(sorted(set(ex.forbidden) & cell.uses - defined))
-        result.message = f"{name} calls {names}, course_lib's reference, which is not available when grading"
-    elif cell.syntax_error:
-        result.status, result.message = report.ERROR, f"the cell defining {name} does not parse: {cell.syntax_error}"
-    elif ex.loop_free and spec.python_loop(cell.source):
-        result.message = (f"the cell defining {name} uses {spec.python_loop(cell.source)}: this exercise asks "
-                          f"for whole-array operations, without Python loops")
-    elif (exec_outcome.blocked if exec_outcome else 0) + (eval_outcome.blocked if eval_outcome else 0):
-        result.status = report.USES_REFERENCE
-        result.message = f"{name} tried to import course_lib or read its source"
-    elif eval_outcome is None or eval_outcome.status in _KILLED:
-        detail = eval_outcome.detail if eval_outcome else "not run"
-        result.status = _KILLED.get(eval_outcome.status if eval_outcome else "", report.CRASHED)
-        result.message = f"while testing {name}: {detail}"
-        _fill_unreached(result, ex, eval_outcome.cases if eval_outcome else [])
-    elif eval_outcome.missing:
-        if not _explain_cell_failure(result, name, exec_outcome):
-            result.status, result.message = report.MISSING, f"the cell ran but did not define {name}"
-    else:
-        _judge_cases(result, ex, eval_outcome.cases)
-        if result.status != report.PASSED:
-            # a wrong answer left behind by a cell that did not finish: report why the cell failed
-            _explain_cell_failure(result, name, exec_outcome)
-    return result
-
-
-def _fill_unreached(result: ExerciseResult, ex, replies: list) -> None:
-    for index, (case, hidden) in enumerate(_cases(ex)):
-        state = "" if index < len(replies) else "did not finish" if index == len(replies) else "not run"
-        result.cases.append(CaseResult("" if hidden else case.label, hidden, False, "" if hidden else state))
-
-
-def _judge_cases(result: ExerciseResult, ex, replies: list) -> ExerciseResult:
-    statuses, hint = set(), ""
-    for index, (case, hidden) in enumerate(_cases(ex)):
-        reply = replies[index] if index < len(replies) else {"error": {"type": "Error", "message": "no result"}}
-        passed, message = False, ""
-        if "error" in reply:
-            statuses.add(_error_status(reply["error"]))
-            message = f"raised {_error_text(reply['error'])}"
-        elif "not_plain" in reply:
-            statuses.add(report.FAILED)
-            message = f"returned {reply['not_plain']}"
-        elif ex.kind == "value" and reply.get("value") is None:  # still the `name = None` of the blank
-            statuses.add(report.NOT_ATTEMPTED)
-            message = "still None"
-        else:
-            try:
-                with np.errstate(all="ignore"):
-                    verdict = _verdict(ex, index, case, reply["value"])
-            except Exception as exc:  # a trusted judge failing on odd output is a failed case
-                verdict = spec.Verdict(False, f"the output could not be compared ({type(exc).__name__})")
-            passed, message = verdict.passed, verdict.message
-            if not passed:
-                statuses.add(report.FAILED)
-                if not hint:
-                    with np.errstate(all="ignore"):
-                        mistake = spec.diagnose(ex, case, reply["value"])
-                    hint = mistake.hint if mistake else ""
-        result.cases.append(CaseResult("" if hidden else case.label, hidden, passed, "" if passed or hidden
-                                       else message))
-    for status in (report.NOT_ATTEMPTED, report.MEMORY, report.ERROR, report.FAILED):
-        if status in statuses:
-            result.status = status
-            break
-    else:
-        result.status, result.score = report.PASSED, float(ex.points)
-    if result.status == report.NOT_ATTEMPTED:
-        result.message = (f"`{ex.answer}` is still the stub (it is None)" if ex.kind == "value" else
-                          f"`{ex.answer}` is still the stub (it raises NotImplementedError)")
-    elif result.status == report.MEMORY:
-        result.message = f"`{ex.answer}` ran out of memory (the grader caps each submission's memory)"
-    result.hint = hint if result.status != report.PASSED else ""
-    return result
-
-
-# --- one submission -----------------------------------------------------------------------------
 
 def grade_bytes(data: bytes, filename: str, limits: sandbox.Limits, slot: int = 0) -> SubmissionResult:
     """Grade one submission's bytes (``filename`` only helps to tell which notebook it is)."""
-    notebook = matching.read_notebook(data, {ex.answer for ex in all_exercises()})
-    if notebook.status != matching.OK:
+    notebook = matching.read_notebook(data)
+    if notebook.status != statuses.OK:
         return SubmissionResult("", notebook.status, notebook.message)
-    by_notebook = _exercises_by_notebook()
-    stem = matching.identify_notebook(notebook.cells, filename, by_notebook)
+    stem = matching.identify_notebook(notebook.cells, filename, _exercises_by_notebook())
     if stem is None:
-        return SubmissionResult("", matching.WRONG_NOTEBOOK,
+        return SubmissionResult("", statuses.WRONG_NOTEBOOK,
                                 "none of this workbook's exercises was found in it (another assignment?)")
     exercises = for_notebook(stem)
     max_score = float(sum(ex.points for ex in exercises))
-    chosen = matching.plan(notebook.cells, exercises)
-    defined = frozenset().union(*(cell.defines for cell in chosen.run))
-    steps, exec_index, eval_index = [], {}, {}
-    for cell in chosen.run:
-        exec_index[cell.index] = len(steps)
-        steps.append(sandbox.ExecStep(cell.source, f"<cell {cell.index}>"))
-    for ex in exercises:
-        cell = chosen.defining[ex.id]
-        if cell is not None and not cell.finding and not cell.syntax_error:
-            eval_index[ex.id] = len(steps)
-            steps.append(sandbox.EvalStep(ex.answer, ex.kind, _encoded_cases(ex.id)))
-    outcomes = sandbox.run_steps(steps, limits, slot, _fixtures(exercises)) if eval_index else []
-    results = []
-    for ex in exercises:
-        cell = chosen.defining[ex.id]
-        exec_outcome = outcomes[exec_index[cell.index]] if cell is not None and cell.index in exec_index else None
-        eval_outcome = outcomes[eval_index[ex.id]] if ex.id in eval_index else None
-        results.append(judge_exercise(ex, cell, exec_outcome, eval_outcome, defined))
-    status, message = matching.OK, ""
-    if any(o.detail == "the submission's time limit" for o in outcomes):
+    cells = matching.run_order(notebook.cells, source_cells(stem))
+    prog, groups, slices, findings = _plan(cells, exercises)
+    steps, exec_at, case_at = [], {}, {}
+    for cell, statements in sorted(groups.items()):
+        exec_at[cell] = len(steps)
+        steps.append(sandbox.Step({"op": "exec", "statements": [s.source for s in statements],
+                                   "filename": f"<{prog.cells[cell].label}>"}, replay=True))
+    defined = {ex.id: prog.defining_statement(ex.answer) is not None for ex in exercises}
+    for hidden in (False, True):  # every public case before any hidden input enters the sandbox
+        for ex in exercises:
+            if not defined[ex.id]:
+                continue
+            for index, (_, is_hidden) in enumerate(_cases(ex)):
+                if is_hidden == hidden:
+                    case_at[(ex.id, index)] = len(steps)
+                    steps.append(sandbox.Step({"op": "case", "name": ex.answer, "kind": ex.kind,
+                                               "args": _encoded_args(ex.id, index)}))
+    replies = sandbox.run_steps(steps, limits) if steps else []
+    exec_replies = {}
+    for cell, position in exec_at.items():
+        reply = dict(replies[position])
+        statements = groups[cell]
+        failed_at = reply.get("statement") if "error" in reply else None
+        reply["_statements"] = statements
+        reply["_ran"] = statements if failed_at is None and "killed" not in reply else statements[:failed_at or 0]
+        if failed_at is not None and failed_at < len(statements):
+            reply["_line"] = statements[failed_at].line
+        exec_replies[cell] = reply
+    results = [_judge_exercise(ex, prog, slices[ex.id], findings[ex.id], defined[ex.id], exec_replies,
+                               [_decoded(replies[case_at[(ex.id, i)]]) if (ex.id, i) in case_at else
+                                {"killed": "not run", "detail": "not run"} for i in range(len(_cases(ex)))])
+               for ex in exercises]
+    message = ""
+    if any(r.get("detail") == "the submission's time limit" for r in replies if r):
         message = f"The submission's time limit ({limits.timeout:g} s) was reached."
-    return SubmissionResult(stem, status, message, results, max_score)
+    result = SubmissionResult(stem, statuses.OK, message, results, max_score, sandbox.isolation())
+    result.written = _written_answers(notebook.cells)
+    return result
+
+
+def _decoded(reply: dict) -> dict:
+    if "value" not in reply:
+        return reply
+    try:
+        return {**reply, "value": wire.decode(reply["value"])}
+    except wire.WireError as exc:
+        return {"not_plain": str(exc)[:200]}
+
+
+def _judge_exercise(ex, prog, statements, findings, defined, exec_replies, replies) -> ExerciseResult:
+    result = ExerciseResult(ex.id, ex.title, float(ex.points), 0.0, statuses.FAILED)
+    problem = _cell_problem(prog, ex, statements, exec_replies)
+    if not defined:
+        broken = next((c for c in prog.cells if c.problem and ex.answer in
+                       matching.NotebookCell(0, "code", c.source).defines), None)
+        if broken is not None:
+            result.status, result.message = statuses.ERROR, f"{broken.label} defines `{ex.answer}` but {broken.problem}"
+        else:
+            result.status, result.message = statuses.MISSING, f"no cell defines `{ex.answer}`"
+        return result
+    if all(r.get("missing") for r in replies):
+        cut = next((exec_replies[s.cell] for s in statements if s.cell in exec_replies and (
+            "killed" in exec_replies[s.cell] or "error" in exec_replies[s.cell])), None)
+        if cut is None:
+            result.status = statuses.MISSING
+        elif "killed" in cut:
+            result.status = judge._KILLED.get(cut["killed"], statuses.CRASHED)
+        else:
+            result.status = judge._error_status(cut["error"])
+        result.message = problem or f"the cells ran but did not define `{ex.answer}`"
+        return result
+    cases = _cases(ex)
+    verdict = judge.judge(ex, cases, replies, findings, expected=lambda index: _expected(ex.id, index))
+    result.status, result.score, result.message, result.hint = (verdict.status, verdict.score, verdict.message,
+                                                                verdict.hint)
+    result.mistakes = list(verdict.mistakes)
+    result.hints = {m.name: m.hint for m in ex.mistakes if m.name in result.mistakes}
+    for case in verdict.cases:
+        result.cases.append(CaseResult(case.label, case.hidden, case.passed, case.message,
+                                       case.outcome if not case.passed else statuses.CASE_PASSED))
+    if result.status != statuses.PASSED and problem:
+        result.message = f"{problem}. {result.message}".strip() if result.message else problem
+    return result
+
+
+def _written_answers(cells: list) -> dict:
+    """The student's answers to written questions (markdown cells marked ``course_lib.role: written``)."""
+    found = {}
+    for cell in cells:
+        ours = cell.metadata.get("course_lib")
+        if cell.cell_type == "markdown" and isinstance(ours, dict) and ours.get("role") == "written":
+            found[str(ours.get("exercise", f"cell {cell.index}"))[:80]] = cell.source[:20_000]
+    return found
 
 
 def read_submission(path: Path) -> tuple[bytes | None, str]:
@@ -310,17 +289,18 @@ def grade_file(path: Path, limits: sandbox.Limits, slot: int = 0) -> SubmissionR
     """Grade one submitted file (never modified)."""
     data, problem = read_submission(path)
     if data is None:
-        return SubmissionResult("", matching.UNREADABLE, problem)
+        return SubmissionResult("", statuses.UNREADABLE, problem)
     return grade_bytes(data, path.name, limits, slot)
 
 
-# --- the batch ----------------------------------------------------------------------------------
+# --- the batch ---------------------------------------------------------------------------------------------
 
-def collect(paths: list, out_dir: Path) -> list[tuple[str, Path]]:
-    """``(name, path)`` of every submission: files as given, ``*.ipynb`` found under folders.
+def collect(paths: list, out_dir: Path) -> list[tuple[str, str, Path]]:
+    """``(name, file, path)`` of every submission: files as given, ``*.ipynb`` found under folders.
 
-    Names are the path below the folder given, with ``/`` as ``__`` and without
-    ``.ipynb``, made unique; the output folder and checkpoints are skipped.
+    ``file`` is the path below the folder given (or the file's name); ``name`` is it with ``/``
+    as ``__``, without ``.ipynb``, other characters than letters, digits, ``.``, ``_`` and ``-``
+    replaced, made unique. The output folder, checkpoints and backups are skipped.
     """
     found = []
     out_resolved = out_dir.resolve()
@@ -332,28 +312,88 @@ def collect(paths: list, out_dir: Path) -> list[tuple[str, Path]]:
                 if ".ipynb_checkpoints" in parts or out_resolved in path.resolve().parents:
                     continue
                 if path.is_file():
-                    found.append(("__".join(parts), path))
+                    found.append(("/".join(parts), path))
         else:
             found.append((given.name, given))
     names, out = set(), []
     for raw, path in found:
-        base = re.sub(r"[^A-Za-z0-9._-]+", "_", raw[:-6] if raw.endswith(".ipynb") else raw) or "submission"
+        stem = (raw[:-6] if raw.endswith(".ipynb") else raw).replace("/", "__")
+        base = re.sub(r"[^A-Za-z0-9._-]+", "_", stem)
+        base = base.lstrip("-.") or "submission"
         name, k = base, 1
         while name in names:
             k += 1
             name = f"{base}-{k}"
         names.add(name)
-        out.append((name, path))
+        out.append((name, raw, path))
     return out
 
 
 def _prepare_out(out_dir: Path) -> None:
+    for candidate in (out_dir, *out_dir.resolve().parents):
+        if candidate.exists() and not candidate.is_dir():
+            raise ValueError(f"--out: expected a folder for the grades, but {candidate} is a file")
     if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
         raise ValueError(f"--out: {out_dir} exists and is not a grading folder (no {MARKER} in it); "
                          "choose a new or empty folder, nothing is overwritten")
-    for sub in ("feedback", "results", ".cache"):
-        (out_dir / sub).mkdir(parents=True, exist_ok=True)
-    report.atomic_write(str(out_dir / MARKER), "written by python -m course_lib grade\n")
+    try:
+        for sub in ("feedback", "results", "written", ".cache"):
+            (out_dir / sub).mkdir(parents=True, exist_ok=True)
+        report.atomic_write(str(out_dir / MARKER), "written by python -m course_lib grade\n")
+    except OSError as exc:
+        raise ValueError(f"--out: cannot write to {out_dir} ({exc.strerror or exc})") from None
+
+
+def _secret(out_dir: Path) -> bytes:
+    """The key that signs cache entries: made once per output folder, readable by the grader only."""
+    path = out_dir / ".cache" / "secret"
+    try:
+        return bytes.fromhex(path.read_text().strip())
+    except (OSError, ValueError):
+        key = secrets.token_bytes(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key.hex())
+        return key
+
+
+def _cached_or_graded(path: Path, out_dir: Path, version: str, key: bytes, limits, slot: int, force: bool):
+    data, problem = read_submission(path)
+    if data is None:
+        return SubmissionResult("", statuses.UNREADABLE, problem)
+    digest = hashlib.sha256(data + version.encode()).hexdigest()
+    cache = out_dir / ".cache" / f"{digest}.json"
+    if not force and cache.exists():
+        try:
+            entry = json.loads(cache.read_text(encoding="utf-8"))
+            body = json.dumps(entry["result"], sort_keys=True)
+            if hmac.compare_digest(entry["mac"], hmac.new(key, body.encode(), "sha256").hexdigest()):
+                return SubmissionResult.from_json(entry["result"])
+        except (ValueError, KeyError, TypeError, OSError):
+            pass  # a damaged or forged entry is simply regraded
+    result = grade_bytes(data, path.name, limits, slot)
+    body = json.dumps(result.to_json(), sort_keys=True)
+    try:
+        report.atomic_write(str(cache), json.dumps({"mac": hmac.new(key, body.encode(), "sha256").hexdigest(),
+                                                    "result": json.loads(body)}))
+    except OSError:
+        pass  # a cache that cannot be written only costs a regrade next time
+    return result
+
+
+def _write_outputs(out_dir: Path, name: str, file: str, result: SubmissionResult) -> SubmissionResult:
+    try:
+        report.atomic_write(str(out_dir / "feedback" / f"{name}.md"), report.feedback_markdown(name, result))
+        report.atomic_write(str(out_dir / "results" / f"{name}.json"),
+                            report.gradescope_json_text(report.gradescope_results(result, name, file)))
+        if result.written:
+            text = "\n\n".join(f"## {qid}\n\n{answer}" for qid, answer in result.written.items())
+            report.atomic_write(str(out_dir / "written" / f"{name}.md"), f"# Written answers: {name}\n\n{text}\n")
+    except OSError as exc:
+        return SubmissionResult(result.notebook, GRADER_ERROR, f"its feedback could not be written "
+                                f"({exc.strerror or exc}); its grade is not recorded", [], result.max_score,
+                                result.isolation)
+    return result
 
 
 def grade_batch(paths: list, out_dir, limits: sandbox.Limits | None = None, jobs: int | None = None,
@@ -364,24 +404,22 @@ def grade_batch(paths: list, out_dir, limits: sandbox.Limits | None = None, jobs
     submissions = collect(paths, out_dir)
     _prepare_out(out_dir)
     version = grader_version(limits)
+    key = _secret(out_dir)
     jobs = max(1, jobs or os.cpu_count() or 1)
     slots = queue.Queue()
     for slot in range(jobs):
         slots.put(slot)
 
     def one(item):
-        name, path = item
+        name, file, path = item
         slot = slots.get()
         try:
-            _, result = _cached_or_graded(path, out_dir, version, limits, slot, force)
+            result = _cached_or_graded(path, out_dir, version, key, limits, slot, force)
         except Exception as exc:  # a grader bug on one odd file must not stop the batch (not cached)
             result = SubmissionResult("", GRADER_ERROR, f"{type(exc).__name__}: {exc}"[:300])
         finally:
             slots.put(slot)
-        report.atomic_write(str(out_dir / "feedback" / f"{name}.md"), report.feedback_markdown(name, result))
-        report.atomic_write(str(out_dir / "results" / f"{name}.json"),
-                            report.gradescope_json_text(report.gradescope_results(result, name)))
-        return name, result
+        return name, file, _write_outputs(out_dir, name, file, result)
 
     from tqdm.auto import tqdm
 
@@ -392,28 +430,16 @@ def grade_batch(paths: list, out_dir, limits: sandbox.Limits | None = None, jobs
         for row in pool.map(one, submissions):
             rows.append(row)
             bar.update(1)
-    columns = [ex.id for ex in all_exercises() if any(ex.id in {e.id for e in r.exercises} for _, r in rows)]
+    columns = [ex.id for ex in all_exercises() if any(ex.id in {e.id for e in r.exercises} for _, _, r in rows)]
     report.atomic_write(str(out_dir / "grades.csv"), report.grades_csv(rows, columns))
-    return rows
+    report.atomic_write(str(out_dir / "exercises.csv"), report.exercises_csv(rows))
+    report.atomic_write(str(out_dir / "grading.json"), json.dumps(
+        {"isolation": sandbox.isolation(), "grader_version": version, "limits": repr(limits),
+         "submissions": len(rows)}, indent=1) + "\n")
+    return [(name, result) for name, _, result in rows]
 
 
-def _cached_or_graded(path: Path, out_dir: Path, version: str, limits, slot: int, force: bool):
-    data, problem = read_submission(path)
-    if data is None:
-        return "", SubmissionResult("", matching.UNREADABLE, problem)
-    digest = hashlib.sha256(data).hexdigest()
-    cache = out_dir / ".cache" / f"{digest}-{version}.json"
-    if not force and cache.exists():
-        try:
-            return digest, SubmissionResult.from_json(json.loads(cache.read_text(encoding="utf-8")))
-        except (ValueError, KeyError, TypeError):
-            pass  # a damaged cache entry is simply regraded
-    result = grade_bytes(data, path.name, limits, slot)
-    report.atomic_write(str(cache), json.dumps(result.to_json()))
-    return digest, result
-
-
-# --- the command line ---------------------------------------------------------------------------
+# --- the command line ------------------------------------------------------------------------------------
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("submissions", nargs="+", type=Path, metavar="SUBMISSION_OR_FOLDER",
@@ -422,7 +448,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", type=int, default=None, help="submissions graded in parallel (default: cores)")
     parser.add_argument("--force", action="store_true", help="regrade even submissions found in the cache")
     parser.add_argument("--cell-timeout", type=float, default=sandbox.Limits.cell_timeout,
-                        help="seconds per cell or per exercise's tests (default %(default)g)")
+                        help="seconds per cell or per test case (default %(default)g)")
     parser.add_argument("--timeout", type=float, default=sandbox.Limits.timeout,
                         help="seconds per submission (default %(default)g)")
     parser.add_argument("--memory", type=int, default=sandbox.Limits.memory_mb,
@@ -434,12 +460,26 @@ def run(args) -> int:
         limits = sandbox.Limits(cell_timeout=args.cell_timeout, timeout=args.timeout, memory_mb=args.memory)
         if args.jobs is not None and args.jobs < 1:
             raise ValueError(f"--jobs: expected a positive integer, got {args.jobs}")
+        for candidate in (Path(args.out), *Path(args.out).resolve().parents):
+            if candidate.exists() and not candidate.is_dir():
+                raise ValueError(f"--out: expected a folder for the grades, but {candidate} is a file")
+        missing = [str(p) for p in args.submissions if not Path(p).exists()]
+        if missing:
+            raise ValueError(f"submissions: no such file or folder: {', '.join(missing)}")
+        if not collect(args.submissions, Path(args.out)):
+            raise ValueError(f"submissions: no *.ipynb found in {', '.join(map(str, args.submissions))}")
         start = time.monotonic()
         rows = grade_batch(args.submissions, args.out, limits, args.jobs, args.force)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    ok = sum(1 for _, r in rows if r.status == matching.OK)
+    except OSError as exc:
+        print(f"error: cannot use {exc.filename or args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    ok = sum(1 for _, r in rows if r.status == statuses.OK)
+    isolation = sandbox.isolation()
+    if isolation != "bubblewrap":
+        print(f"warning: isolation is {isolation}", file=sys.stderr)
     print(f"graded {len(rows)} submission(s) ({ok} gradable) in {time.monotonic() - start:.1f} s: "
           f"{Path(args.out) / 'grades.csv'}")
     return 0

@@ -43,16 +43,18 @@ ROOT="${AUTOGRADER_ROOT:-/autograder}"
 PYTHON="${AUTOGRADER_PYTHON:-python3}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 cd "$HERE"
+# Gradescope's containers cannot start bubblewrap (no user namespaces): student code then runs as an
+# unprivileged uid, and nothing of the autograder (hidden tests, sources, the submission) may be readable by it.
+if [ "$(id -u)" = 0 ]; then chmod -R go-rwx "$ROOT" "$HERE" 2>/dev/null || true; fi
 export PYTHONPATH="$HERE${PYTHONPATH:+:$PYTHONPATH}"
 exec "$PYTHON" -m course_lib.grading.gradescope --autograde "$ROOT"
 """
 
 
 def _requirements() -> str:
-    import tomllib  # Python 3.11+, needed only where the bundle is built
+    from .release import project_metadata  # tomllib / tomli, or importlib.metadata on Python 3.10
 
-    with open(PROJECT_DIR / "pyproject.toml", "rb") as handle:
-        dependencies = tomllib.load(handle)["project"]["dependencies"]
+    dependencies = project_metadata(PROJECT_DIR)["dependencies"]
     return "# course_lib's runtime dependencies (from pyproject.toml)\n" + "\n".join(dependencies) + "\n"
 
 
@@ -66,6 +68,13 @@ def _package_files():
 def build_bundle(out_zip, force: bool = False) -> Path:
     """Write the autograder zip to ``out_zip`` (an existing file is kept unless ``force``)."""
     out_zip = Path(out_zip)
+    if out_zip.is_dir():
+        raise ValueError(f"--out: expected the path of a .zip file, but {out_zip} is a folder")
+    for parent in out_zip.resolve().parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise ValueError(f"--out: expected a folder above the bundle, but {parent} is a file")
+            break
     if out_zip.exists() and not force:
         raise ValueError(f"--out: {out_zip} exists; pass --force to replace it")
     out_zip.parent.mkdir(parents=True, exist_ok=True)
@@ -87,9 +96,27 @@ def build_bundle(out_zip, force: bool = False) -> Path:
     return out_zip
 
 
+def one_per_notebook(rows: list) -> list:
+    """``rows`` of ``(name, result)`` with at most one graded file per notebook: the others get the status
+    ``duplicate`` and 0 (a submission cannot score a notebook twice)."""
+    from . import statuses
+
+    seen, out = {}, []
+    for name, result in sorted(rows, key=lambda row: (row[1].notebook not in row[0], row[0])):
+        if result.status == statuses.OK and result.notebook in seen:
+            result = report.SubmissionResult(result.notebook, statuses.DUPLICATE,
+                                             f"another file of this submission ({seen[result.notebook]}) is "
+                                             f"already graded as {result.notebook}; this one is not counted",
+                                             [], result.max_score, result.isolation)
+        elif result.status == statuses.OK:
+            seen[result.notebook] = name
+        out.append((name, result))
+    return sorted(out, key=lambda row: row[0])
+
+
 def autograde(root) -> dict:
     """Grade ``root/submission`` into ``root/results/results.json``; returns the results."""
-    from . import grade
+    from . import grade, sandbox
 
     root = Path(root)
     notebooks = sorted(p for p in (root / "submission").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
@@ -98,8 +125,11 @@ def autograde(root) -> dict:
                    "output_format": "text", "visibility": "visible", "tests": []}
     else:
         with tempfile.TemporaryDirectory(prefix="course_lib_gradescope_") as out:
-            rows = grade.grade_batch(notebooks, Path(out) / "grading", progress=False)
+            rows = one_per_notebook(grade.grade_batch(notebooks, Path(out) / "grading", progress=False))
         results = report.merge_gradescope([report.gradescope_results(result, name) for name, result in rows])
+        isolation = sandbox.isolation()
+        if isolation != "bubblewrap":
+            results["output"] += f"\n(isolation: {isolation})"
     report.atomic_write(str(root / "results" / "results.json"), report.gradescope_json_text(results))
     return results
 
@@ -125,6 +155,9 @@ def run(args) -> int:
         path = build_bundle(args.out, args.force)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: --out: cannot write {exc.filename or args.out}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     print(f"wrote {path}: upload it as the Gradescope autograder (Ubuntu image, Python 3.10+)")
     return 0

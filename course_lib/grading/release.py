@@ -1,4 +1,27 @@
-"""The student release: ``python -m course_lib release --out DIR [--force]``.
+"""The student release: ``python -m course_lib release --out DIR [--open] [--force]``.
+
+Two modes:
+
+- **graded** (the default, for a course that grades): the released ``course_lib`` holds no
+  readable implementation of any graded exercise. In the source, each body that implements an
+  exercise sits between ``### BEGIN REFERENCE <exercise id>`` and ``### END REFERENCE`` lines
+  (optionally ``### BEGIN REFERENCE <id> -> <expression>``); the release replaces the region by a
+  stub, at the region's indentation::
+
+      from course_lib.mine import reference_answer
+      answer = reference_answer("<exercise id>")
+      return <expression>            # default: answer(<the enclosing function's parameters>)
+
+  so that ``cl.svm_loss`` in a graded release runs the student's own hinge loss from notebook 03
+  (see :mod:`course_lib.mine`), raises ``AnswerMissing`` with a one-line message while it is not
+  solved, and ``ReferenceUnavailable`` inside the grader's sandbox. The data bank stores value
+  answers hashed (see :mod:`course_lib.grading.databank`). ``course_lib/_release.json`` records
+  the mode.
+- **open** (``--open``, self-study): the full reference library, markers left as comments, and
+  ``cl.mine`` returns the library's implementation.
+
+:func:`package_files` gives the released package alone, as ``(relative path, bytes)``: the
+grader's sandbox builds its answer-free course_lib from it.
 
 Writes, under DIR:
 
@@ -11,12 +34,14 @@ Writes, under DIR:
   ``bank/public_bank.json`` (the public cases with the outputs of the reference and of each
   mistake on them, see :mod:`course_lib.grading.databank`) and a loader ``bank/__init__.py``
   with the same API, so that ``check`` works unchanged;
-- ``assets/``, ``README.md``, ``pyproject.toml`` and ``requirements.txt`` (so that
-  ``pip install -r requirements.txt`` works in DIR).
+- ``assets/``, ``README.md``, ``pyproject.toml`` (generated from the source's project metadata:
+  the runtime dependencies, the bank JSON as package data, the ``course-lib`` console script) and
+  ``requirements.txt`` (``.[lab]``: course_lib installed non-editable from DIR, with JupyterLab).
 
 Nothing a student may have edited is overwritten: a file that differs from what the last
 release wrote there (``.release-manifest.json`` keeps their hashes) is left as it is and
-reported; with ``force`` it is first moved to a timestamped backup. A file the student
+reported; with ``force`` it is first moved to ``.release-backups/<timestamp>/<path>.backup`` (outside
+``notebooks/``, so that ``grade`` never takes a backup for a submission). A file the student
 never touched is updated to the new release, or removed if the new release no longer has it.
 """
 
@@ -27,6 +52,8 @@ import datetime as _dt
 import hashlib
 import json
 import re
+import sys
+import textwrap
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -37,7 +64,67 @@ ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_PATTERN = "[0-9][0-9]_*.ipynb"
 MANIFEST = ".release-manifest.json"  # what the last release wrote, so that untouched files can be updated
 BANK = "course_lib/grading/bank"  # code that never ships: replaced by a data bank
-_TEST_ONLY = {"pytest", "pytest-xdist", "hypothesis", "nbval", "nbgrader", "playwright", "ruff"}
+BACKUPS = ".release-backups"  # where --force moves the student's versions (grade never looks there)
+MODES = ("graded", "open")
+BEGIN_REFERENCE = "### BEGIN REFERENCE"
+END_REFERENCE = "### END REFERENCE"
+
+
+# --- reference regions ----------------------------------------------------------------------
+
+_BEGIN = re.compile(r"^(?P<indent>[ \t]*)### BEGIN REFERENCE (?P<id>[A-Za-z0-9_-]+)(?:\s*->\s*(?P<expr>.+?))?\s*$")
+
+
+def reference_regions(text: str):
+    """The reference regions of a module's source: list of ``(exercise id, first line, last line)``.
+
+    Lines are 0-based indices of the BEGIN and END marker lines. Raises ``ValueError`` for an
+    unclosed or nested region.
+    """
+    regions, open_at = [], None
+    for k, line in enumerate(text.splitlines()):
+        if line.lstrip().startswith(BEGIN_REFERENCE):
+            if open_at is not None or not _BEGIN.match(line):
+                raise ValueError(f"line {k + 1}: a nested or malformed {BEGIN_REFERENCE!r} marker")
+            open_at = (k, _BEGIN.match(line).group("id"))
+        elif line.strip() == END_REFERENCE:
+            if open_at is None:
+                raise ValueError(f"line {k + 1}: {END_REFERENCE!r} without a {BEGIN_REFERENCE!r}")
+            regions.append((open_at[1], open_at[0], k))
+            open_at = None
+    if open_at is not None:
+        raise ValueError(f"line {open_at[0] + 1}: {BEGIN_REFERENCE!r} is never closed")
+    return regions
+
+
+def _enclosing_parameters(lines: list, at: int) -> str:
+    """The parameter names of the ``def`` enclosing line ``at``, as a call's argument list."""
+    import ast
+
+    for k in range(at, -1, -1):
+        if lines[k].lstrip().startswith("def "):
+            header = "".join(lines[k:at])
+            header = header[:header.index(":", header.index(")")) + 1] + " pass"
+            args = ast.parse(textwrap.dedent(header)).body[0].args
+            return ", ".join(a.arg for a in [*args.posonlyargs, *args.args])
+    raise ValueError(f"line {at + 1}: a reference region outside a function")
+
+
+def strip_references(text: str) -> str:
+    """A module's source with every reference region replaced by the stub that calls the student's answer."""
+    lines = text.splitlines(keepends=True)
+    out, k = [], 0
+    for exercise_id, first, last in reference_regions(text):
+        match = _BEGIN.match(lines[first].rstrip("\n"))
+        indent = match.group("indent")
+        expression = match.group("expr") or f"answer({_enclosing_parameters(lines, first)})"
+        out += lines[k:first]
+        out += [f"{indent}# graded release: your own answer to {exercise_id!r} (course_lib.mine)\n",
+                f"{indent}from course_lib.mine import reference_answer\n",
+                f"{indent}answer = reference_answer({exercise_id!r})\n",
+                f"{indent}return {expression}\n"]
+        k = last + 1
+    return "".join(out + lines[k:])
 
 
 # --- one notebook --------------------------------------------------------------------------
@@ -101,11 +188,12 @@ class ReleaseReport:
         return "\n".join(lines)
 
 
-def _backup_path(path: Path, stamp: str) -> Path:
-    candidate = path.with_name(f"{path.stem}.backup-{stamp}{path.suffix}")
+def _backup_path(out: Path, relative: str, stamp: str) -> Path:
+    """Where ``--force`` keeps the student's version of ``relative``: under ``.release-backups/<stamp>/``."""
+    candidate = out / BACKUPS / stamp / f"{relative}.backup"  # not *.ipynb: grade never takes it
     k = 1
     while candidate.exists():
-        candidate = path.with_name(f"{path.stem}.backup-{stamp}-{k}{path.suffix}")
+        candidate = out / BACKUPS / f"{stamp}-{k}" / f"{relative}.backup"
         k += 1
     return candidate
 
@@ -144,7 +232,8 @@ def _write(report: ReleaseReport, relative: str, content: bytes, force: bool, st
             report.kept.append(relative)
             return
         else:
-            backup = _backup_path(path, stamp)
+            backup = _backup_path(report.out_dir, relative, stamp)
+            backup.parent.mkdir(parents=True, exist_ok=True)
             path.replace(backup)
             report.backups.append((relative, str(backup.relative_to(report.out_dir))))
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -202,25 +291,48 @@ def _bank_files():
     yield f"{BANK}/public_bank.json", _bank_data().encode()
 
 
-def _package_files(root: Path):
-    """course_lib's files as released: hidden-test blocks removed, the bank replaced by data.
+def _check_mode(mode: str) -> str:
+    if mode not in MODES:
+        raise ValueError(f"mode: expected one of {', '.join(map(repr, MODES))}, got {mode!r}")
+    return mode
 
-    The data bank is computed by the running course_lib (the source's bank must be the same).
+
+def package_files(mode: str = "graded", *, root: Path = ROOT):
+    """The released ``course_lib`` package: yields ``(relative path, bytes)``, paths like ``course_lib/losses.py``.
+
+    Hidden-test blocks are removed, the exercise bank is replaced by data, ``_release.json``
+    records the mode, and in ``"graded"`` mode every reference region is replaced by its stub (no
+    implementation of a graded exercise remains). The data bank is computed by the running
+    course_lib (the source's bank must be the same).
+
+    Parameters
+    ----------
+    mode : {"graded", "open"}
+    root : Path
+        The source repository (holding ``course_lib/``).
     """
+    _check_mode(mode)
+    root = Path(root)
     package = root / "course_lib"
     for path in sorted(package.rglob("*")):
         if not path.is_file() or "__pycache__" in path.parts or path.suffix in (".pyc", ".pyo"):
             continue
         relative = path.relative_to(root).as_posix()
-        if relative.startswith(f"{BANK}/"):
+        if relative.startswith(f"{BANK}/") or path.name == "_release.json":
             continue
         data = path.read_bytes()
         if path.suffix == ".py":
             text = cells.strip_hidden_tests(data.decode("utf-8"))
-            compile(text, relative, "exec")  # a module must stay valid Python without its hidden-test blocks
+            if mode == "graded":
+                try:
+                    text = strip_references(text)
+                except ValueError as exc:
+                    raise ValueError(f"{relative}: {exc}") from None
+            compile(text, relative, "exec")  # a module must stay valid Python once stripped
             data = text.encode("utf-8")
         yield relative, data
     yield from _bank_files()
+    yield "course_lib/_release.json", (json.dumps({"mode": mode}) + "\n").encode()
 
 
 def _asset_files(root: Path):
@@ -229,31 +341,102 @@ def _asset_files(root: Path):
             yield path.relative_to(root).as_posix(), path.read_bytes()
 
 
+# the optional dependencies a student adds to the runtime: JupyterLab, and scikit-learn for notebook 11's
+# comparison (drop "compare" once notebook 11 runs without it: the install is then about 200 MB smaller)
+STUDENT_EXTRAS = ("lab", "compare")
+
+
+def _metadata_from_distribution() -> dict:
+    """The installed course_lib's project metadata (Python 3.10 without tomli): ``importlib.metadata``."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    meta = metadata.metadata("course_lib")
+    extras = list(meta.get_all("Provides-Extra") or [])
+    project = {"name": meta["Name"], "version": meta["Version"], "description": meta.get("Summary", ""),
+               "requires-python": meta.get("Requires-Python", ">=3.10"), "dependencies": [],
+               "optional-dependencies": {extra: [] for extra in extras}}
+    for line in meta.get_all("Requires-Dist") or []:
+        requirement = Requirement(line)
+        marker, requirement.marker = requirement.marker, None
+        if marker is None:
+            project["dependencies"].append(str(requirement))
+            continue
+        for extra in extras:
+            if marker.evaluate({"extra": extra}):
+                project["optional-dependencies"][extra].append(str(requirement))
+    return project
+
+
+def project_metadata(root: Path = ROOT) -> dict:
+    """The ``[project]`` table of the source's pyproject.toml (name, version, dependencies, extras).
+
+    Read with ``tomllib`` (Python 3.11+) or ``tomli``; on Python 3.10 without tomli, from the
+    installed distribution's metadata (``importlib.metadata``, parsed with ``packaging``), which
+    is the same as long as course_lib was installed from this pyproject.toml.
+    """
+    try:
+        import tomllib
+    except ImportError:
+        try:
+            import tomli as tomllib
+        except ImportError:
+            tomllib = None
+    path = Path(root) / "pyproject.toml"
+    if tomllib is not None and path.is_file():
+        project = dict(tomllib.loads(path.read_text(encoding="utf-8"))["project"])
+        project.setdefault("optional-dependencies", {})
+        return project
+    return _metadata_from_distribution()
+
+
 def _requirements(root: Path) -> str:
-    keep = ["# What the workbook needs (installs course_lib from this folder, editable).", "-e ."]
-    for line in (root / "requirements.txt").read_text().splitlines():
-        requirement = re.split(r"\s+#", line, maxsplit=1)[0].strip()  # pip's inline comments
-        name = re.split(r"[<>=!~\[ ;]", requirement, maxsplit=1)[0].lower()
-        if name and not requirement.startswith(("#", "-")) and name not in _TEST_ONLY:
-            keep.append(requirement)
-    return "\n".join(keep) + "\n"
+    """The release's requirements.txt: course_lib from this folder (non-editable) with JupyterLab."""
+    return ("# What the workbook needs: course_lib from this folder (installed, not editable), its\n"
+            "# runtime dependencies, JupyterLab and scikit-learn for notebook 11 (see pyproject.toml).\n"
+            f".[{','.join(STUDENT_EXTRAS)}]\n")
+
+
+def _toml_list(values) -> str:
+    return "[" + ", ".join(json.dumps(v) for v in values) + "]"
 
 
 def _pyproject(root: Path) -> str:
-    """The repository's pyproject.toml without its tool sections for tests and linting.
+    """The release's pyproject.toml, generated from the source's project metadata.
 
-    Line-based (a table lasts until the next ``[header]``), so that it needs no TOML parser
-    on Python 3.10.
+    Runtime dependencies and the student's extra only (no instructor or test tools), the data
+    bank and ``_release.json`` as package data, and the ``course-lib`` console script.
     """
-    keep, out = True, []
-    for line in (root / "pyproject.toml").read_text().splitlines():
-        header = re.match(r"^\[([^\[\]]+)\]\s*$", line.strip())
-        if header:
-            name = header.group(1).strip()
-            keep = name in ("build-system", "project") or name.startswith(("project.", "tool.setuptools"))
-        if keep:
-            out.append(line)
-    return "\n".join(out).strip() + "\n"
+    project = project_metadata(root)
+    extras = [f"{extra} = {_toml_list(project['optional-dependencies'].get(extra, []))}" for extra in STUDENT_EXTRAS]
+    return "\n".join([
+        "[build-system]",
+        'requires = ["setuptools>=61"]',
+        'build-backend = "setuptools.build_meta"',
+        "",
+        "[project]",
+        f"name = {json.dumps(project['name'])}",
+        f"version = {json.dumps(project['version'])}",
+        f"description = {json.dumps(project.get('description', ''))}",
+        'readme = "README.md"',
+        f"requires-python = {json.dumps(project.get('requires-python', '>=3.10'))}",
+        f"dependencies = {_toml_list(project['dependencies'])}",
+        "",
+        "[project.optional-dependencies]",
+        *extras,
+        "",
+        "[project.scripts]",
+        'course-lib = "course_lib.__main__:main"',
+        "",
+        "[tool.setuptools.packages.find]",
+        'include = ["course_lib*"]',
+        "",
+        "[tool.setuptools.package-data]",
+        'course_lib = ["_release.json", "_datasets/*.npz"]',
+        '"course_lib.grading.bank" = ["public_bank.json"]',
+        "",
+    ])
 
 
 STUDENT_README = """\
@@ -290,15 +473,29 @@ Hand in the notebooks in `notebooks/` as your instructor tells you (the `.ipynb`
 """
 
 
-def release(out_dir, force: bool = False, *, root: Path = ROOT) -> ReleaseReport:
+def check_folder(path, what: str = "--out") -> Path:
+    """``path`` resolved, or ``ValueError`` naming it when it cannot be a folder (a file, or under one)."""
+    path = Path(path).expanduser().resolve()
+    for candidate in (path, *path.parents):
+        if candidate.exists():
+            if not candidate.is_dir():
+                where = "is a file" if candidate == path else f"is under the file {candidate}"
+                raise ValueError(f"{what}: expected a folder, but {path} {where}")
+            break
+    return path
+
+
+def release(out_dir, force: bool = False, *, mode: str = "graded", root: Path = ROOT) -> ReleaseReport:
     """Write the student release into ``out_dir`` (created if needed).
 
     Parameters
     ----------
     out_dir : str or Path
         Target folder. Files already there with different content are left alone and
-        reported in ``kept`` (or, with ``force``, moved to a timestamped backup first).
+        reported in ``kept`` (or, with ``force``, moved to ``.release-backups/`` first).
     force : bool
+    mode : {"graded", "open"}
+        See the module docstring.
     root : Path
         The source repository (the one holding ``notebooks/`` and ``course_lib/``).
 
@@ -306,15 +503,16 @@ def release(out_dir, force: bool = False, *, root: Path = ROOT) -> ReleaseReport
     -------
     ReleaseReport
     """
-    out = Path(out_dir).resolve()
+    _check_mode(mode)
+    out = check_folder(out_dir)
     source = Path(root).resolve()
     if out == source or out in source.parents:
-        raise ValueError(f"out_dir: must not be the source repository or a folder above it, got {out}")
-    if out.exists() and not out.is_dir():
-        raise ValueError(f"out_dir: expected a folder, got the file {out}")
+        raise ValueError(f"--out: must not be the source repository or a folder above it, got {out}")
+    if source in out.parents and out.relative_to(source).parts[0] in ("course_lib", "notebooks", "tests"):
+        raise ValueError(f"--out: must not be inside the source's own course_lib/, notebooks/ or tests/, got {out}")
     report = ReleaseReport(out)
     stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    files = [*_notebook_files(source), *_package_files(source), *_asset_files(source),
+    files = [*_notebook_files(source), *package_files(mode, root=source), *_asset_files(source),
              ("README.md", STUDENT_README.encode()),
              ("pyproject.toml", _pyproject(source).encode()),
              ("requirements.txt", _requirements(source).encode())]
@@ -336,15 +534,22 @@ def release(out_dir, force: bool = False, *, root: Path = ROOT) -> ReleaseReport
 
 def add_arguments(parser) -> None:
     parser.add_argument("--out", required=True, type=Path, help="folder to write the student release into")
+    parser.add_argument("--open", action="store_true",
+                        help="self-study release: ship the full reference library (default: graded, no "
+                             "implementation of any exercise; later notebooks use the student's own answers)")
     parser.add_argument("--force", action="store_true",
-                        help="replace files that differ from the release, keeping a timestamped backup of each")
+                        help="replace files that differ from the release, keeping a backup of each in "
+                             f"{BACKUPS}/")
 
 
 def run(args) -> int:
     try:
-        report = release(args.out, force=args.force)
+        report = release(args.out, force=args.force, mode="open" if args.open else "graded")
     except ValueError as exc:
-        print(f"release: {exc}")
+        print(f"release: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"release: cannot write {exc.filename or args.out}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     print(report.summary())
     return 0

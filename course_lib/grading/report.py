@@ -22,19 +22,20 @@ import os
 import tempfile
 from dataclasses import asdict, dataclass, field
 
-# exercise statuses
-PASSED = "passed"
-FAILED = "failed"
-NOT_ATTEMPTED = "not attempted"
-TIMEOUT = "timeout"
-CRASHED = "crashed"
-MEMORY = "memory limit"
-ERROR = "error"
-USES_REFERENCE = "uses the reference implementation"
-FORBIDDEN = "forbidden code"
-MISSING = "missing"
-EXERCISE_STATUSES = (PASSED, FAILED, NOT_ATTEMPTED, TIMEOUT, CRASHED, MEMORY, ERROR, USES_REFERENCE, FORBIDDEN,
-                     MISSING)
+from .statuses import (  # noqa: F401 (re-exported: the statuses live in one module)
+    CASE_PASSED,
+    CRASHED,
+    ERROR,
+    EXERCISE_STATUSES,
+    FAILED,
+    FORBIDDEN,
+    MEMORY,
+    MISSING,
+    NOT_ATTEMPTED,
+    PASSED,
+    TIMEOUT,
+    USES_REFERENCE,
+)
 
 
 @dataclass
@@ -45,6 +46,7 @@ class CaseResult:
     hidden: bool
     passed: bool
     message: str = ""
+    outcome: str = ""  # a statuses.CASE_* category: all a hidden case shows
 
 
 @dataclass
@@ -59,6 +61,24 @@ class ExerciseResult:
     message: str = ""
     hint: str = ""
     cases: list = field(default_factory=list)
+    mistakes: list = field(default_factory=list)  # Mistake.name ids recognised, public and hidden cases
+    hints: dict = field(default_factory=dict)  # mistake id -> its hint text
+
+    @property
+    def failed_cases(self) -> list:
+        """``"public k"`` / ``"hidden k"`` (1-based within each kind) of every case that did not pass."""
+        out, counts = [], {True: 0, False: 0}
+        for case in self.cases:
+            counts[case.hidden] += 1
+            if not case.passed:
+                out.append(f"{'hidden' if case.hidden else 'public'} {counts[case.hidden]}")
+        return out
+
+    @property
+    def example(self) -> str:
+        """The first failing public case's label and message (no code, no name), or ''."""
+        case = next((c for c in self.cases if not c.hidden and not c.passed and c.message), None)
+        return f"{case.label}: {case.message}" if case else ""
 
 
 @dataclass
@@ -70,6 +90,8 @@ class SubmissionResult:
     message: str = ""
     exercises: list = field(default_factory=list)
     max_score: float = 0.0
+    isolation: str = ""
+    written: dict = field(default_factory=dict)  # written-question id -> the student's answer text
 
     @property
     def score(self) -> float:
@@ -82,7 +104,8 @@ class SubmissionResult:
     def from_json(cls, data: dict) -> SubmissionResult:
         exercises = [ExerciseResult(**{**ex, "cases": [CaseResult(**c) for c in ex["cases"]]})
                      for ex in data["exercises"]]
-        return cls(data["notebook"], data["status"], data["message"], exercises, data["max_score"])
+        return cls(data["notebook"], data["status"], data["message"], exercises, data["max_score"],
+                   data.get("isolation", ""), data.get("written", {}))
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -126,7 +149,8 @@ def feedback_markdown(name: str, result: SubmissionResult) -> str:
         for case in ex.cases:
             if case.hidden:
                 hidden_number += 1
-                lines.append(f"- hidden test {hidden_number}: {'passed' if case.passed else 'failed'}")
+                lines.append(f"- hidden test {hidden_number}: " + ("passed" if case.passed else
+                                                                  f"failed ({case.outcome or 'wrong value'})"))
             elif case.passed:
                 lines.append(f"- {case.label or 'public test'}: passed")
             else:
@@ -139,7 +163,7 @@ def feedback_markdown(name: str, result: SubmissionResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def gradescope_results(result: SubmissionResult, name: str = "") -> dict:
+def gradescope_results(result: SubmissionResult, name: str = "", file: str = "") -> dict:
     """Gradescope's ``results.json`` for one submission: one visible test per exercise."""
     tests = []
     for number, ex in enumerate(result.exercises, start=1):
@@ -148,7 +172,8 @@ def gradescope_results(result: SubmissionResult, name: str = "") -> dict:
         for case in ex.cases:
             if case.hidden:
                 hidden_number += 1
-                text.append(f"hidden test {hidden_number}: {'passed' if case.passed else 'failed'}")
+                text.append(f"hidden test {hidden_number}: " + ("passed" if case.passed else
+                                                                f"failed ({case.outcome or 'wrong value'})"))
             else:
                 text.append(f"{case.label or 'public test'}: " + ("passed" if case.passed else
                                                                   f"failed: {case.message}"))
@@ -157,14 +182,24 @@ def gradescope_results(result: SubmissionResult, name: str = "") -> dict:
         tests.append({"name": ex.title or ex.id, "number": str(number), "score": ex.score,
                       "max_score": ex.points, "status": "passed" if ex.status == PASSED else "failed",
                       "output": "\n".join(text), "output_format": "text", "visibility": "visible",
-                      "tags": [ex.id, ex.status]})
+                      "tags": [ex.id, ex.status],
+                      "extra_data": {"exercise": ex.id, "notebook": result.notebook, "status": ex.status,
+                                     "mistakes": list(ex.mistakes), "hints": dict(ex.hints),
+                                     "failed_cases": ex.failed_cases,
+                                     "cases": {"public": sum(not c.hidden for c in ex.cases),
+                                               "hidden": sum(c.hidden for c in ex.cases)},
+                                     "example": ex.example}})
     output = f"{name}: " if name else ""
     if result.status == "ok":
         output += f"notebook {result.notebook}, {_number(result.score)} / {_number(result.max_score)}"
     else:
         output += f"not graded: {result.status}. {result.message}"
     return {"score": result.score, "output": output, "output_format": "text", "visibility": "visible",
-            "stdout_visibility": "hidden", "tests": tests}
+            "stdout_visibility": "hidden", "tests": tests,
+            "extra_data": {"course_lib": {"format": 1, "submission": name, "file": file, "notebook": result.notebook,
+                                          "status": result.status, "message": result.message,
+                                          "score": result.score, "max_score": result.max_score,
+                                          "isolation": result.isolation}}}
 
 
 def merge_gradescope(results: list) -> dict:
@@ -175,18 +210,40 @@ def merge_gradescope(results: list) -> dict:
     for number, test in enumerate(tests, start=1):
         test["number"] = str(number)
     return {"score": sum(r["score"] for r in results), "output": "\n".join(r["output"] for r in results),
-            "output_format": "text", "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
+            "output_format": "text", "visibility": "visible", "stdout_visibility": "hidden", "tests": tests,
+            "extra_data": {"course_lib": [r.get("extra_data", {}).get("course_lib", {}) for r in results]}}
+
+
+def spreadsheet_safe(value) -> str:
+    """A CSV cell a spreadsheet shows as text: a leading ``= + - @``, tab or CR gets a ``'`` in front."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def grades_csv(rows: list, exercise_ids: list) -> str:
-    """``rows`` is a list of (name, SubmissionResult); one column of points per exercise id."""
+    """``rows`` is a list of (name, file, SubmissionResult); one column of points per exercise id."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["submission", "notebook", "score", "max_score", "status", *exercise_ids])
-    for name, result in rows:
+    writer.writerow(["submission", "file", "notebook", "score", "max_score", "status", *exercise_ids])
+    for name, file, result in rows:
         scores = {ex.id: _number(ex.score) for ex in result.exercises}
-        writer.writerow([name, result.notebook, _number(result.score), _number(result.max_score), result.status,
-                         *(scores.get(eid, "") for eid in exercise_ids)])
+        writer.writerow([spreadsheet_safe(v) for v in (name, file, result.notebook, _number(result.score),
+                                                       _number(result.max_score), result.status)]
+                        + [scores.get(eid, "") for eid in exercise_ids])
+    return buffer.getvalue()
+
+
+def exercises_csv(rows: list) -> str:
+    """Long format, one row per graded exercise: submission, notebook, exercise, status, points, mistakes,
+    failed_cases (lists joined by ``;``)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["submission", "notebook", "exercise", "status", "points", "max_points", "mistakes",
+                     "failed_cases"])
+    for name, _, result in rows:
+        for ex in result.exercises:
+            writer.writerow([spreadsheet_safe(name), result.notebook, ex.id, ex.status, _number(ex.score),
+                             _number(ex.points), ";".join(ex.mistakes), ";".join(ex.failed_cases)])
     return buffer.getvalue()
 
 

@@ -150,22 +150,36 @@ def resolve_args(args: tuple) -> tuple:
     return tuple(a.resolve() if isinstance(a, Fixture) else copy.deepcopy(a) for a in args)
 
 
+class PlainList(tuple):
+    """A list in an answer's output, kept apart from a tuple so that messages can say which it was."""
+
+
 def to_plain(value):
     """Convert an answer's output to plain data, or raise ``TypeError`` saying why not.
 
-    Plain data is a float/int/bool/str, a numeric ndarray, or a tuple/list of those.
-    Anything else (an object with a custom ``__eq__``, a generator) is refused.
+    Plain data is a float/int/bool/str, a real numeric (or boolean) ndarray, or a tuple of
+    those; a list becomes a :class:`PlainList`. Anything else (complex numbers, an object with a
+    custom ``__eq__``, an ndarray subclass, a generator) is refused.
     """
-    if value is None or isinstance(value, (bool, str)):
+    if value is None or type(value) in (bool, str):
         return value
-    if isinstance(value, (int, float, np.integer, np.floating, np.bool_)):
-        return value.item() if isinstance(value, np.generic) else value
-    if isinstance(value, np.ndarray):
-        if value.dtype == object or not (np.issubdtype(value.dtype, np.number) or value.dtype == bool):
+    if type(value) in (int, float) or isinstance(value, (np.integer, np.floating, np.bool_)):
+        return value.item() if isinstance(value, np.generic) else type(value)(value)
+    if isinstance(value, (complex, np.complexfloating)):
+        raise TypeError("a complex number (expected a real one)")
+    if type(value) is np.ndarray:
+        if np.issubdtype(value.dtype, np.complexfloating):
+            raise TypeError(f"an array of complex numbers (dtype {value.dtype}; expected real numbers)")
+        if not (np.issubdtype(value.dtype, np.integer) or np.issubdtype(value.dtype, np.floating)
+                or value.dtype == bool):
             raise TypeError(f"an array of dtype {value.dtype} (expected numbers)")
         return np.array(value, copy=True)
-    if isinstance(value, (tuple, list)):
-        return tuple(to_plain(v) for v in value)
+    if isinstance(value, np.ndarray):
+        raise TypeError(f"an array of type {type(value).__name__} (expected a plain numpy ndarray)")
+    if type(value) is tuple or type(value) is PlainList:
+        return type(value)(to_plain(v) for v in value)
+    if type(value) is list:
+        return PlainList(to_plain(v) for v in value)
     raise TypeError(f"a value of type {type(value).__name__} (expected numbers, arrays or a tuple of them)")
 
 
@@ -176,9 +190,20 @@ def _describe(x) -> str:
         return f"an array of shape {x.shape}"
     if isinstance(x, float):
         return f"{x:.6g}"
+    if isinstance(x, PlainList):
+        return f"a list of {len(x)} values"
     if isinstance(x, tuple):
         return f"a tuple of {len(x)} values"
     return repr(x)
+
+
+def distinct(e: float, a: float) -> tuple[str, str]:
+    """``e`` and ``a`` printed with the fewest significant digits (at least 4) that tell them apart."""
+    for digits in range(4, 18):
+        left, right = f"{e:.{digits}g}", f"{a:.{digits}g}"
+        if left != right:
+            return left, right
+    return repr(e), repr(a)
 
 
 def compare(expected, actual, *, rtol=1e-6, atol=1e-8, names=(), where="", equal_nan=False) -> Verdict:
@@ -190,8 +215,10 @@ def compare(expected, actual, *, rtol=1e-6, atol=1e-8, names=(), where="", equal
     """
     label = where or "the result"
     if isinstance(expected, tuple):
-        if not isinstance(actual, tuple) or len(actual) != len(expected):
-            return Verdict(False, f"{label}: expected a tuple of {len(expected)} values, got {_describe(actual)}")
+        what = "list" if isinstance(expected, PlainList) else "tuple"
+        if not isinstance(actual, tuple) or len(actual) != len(expected) or (
+                isinstance(actual, PlainList) != isinstance(expected, PlainList)):
+            return Verdict(False, f"{label}: expected a {what} of {len(expected)} values, got {_describe(actual)}")
         for i, (e, a) in enumerate(zip(expected, actual)):
             part = names[i] if i < len(names) else f"item {i}"
             v = compare(e, a, rtol=rtol, atol=atol, where=part, equal_nan=equal_nan)
@@ -222,11 +249,14 @@ def compare(expected, actual, *, rtol=1e-6, atol=1e-8, names=(), where="", equal
         return Verdict(False, f"{label}: got NaN or inf where finite numbers were expected")
     if not np.allclose(a, e, rtol=rtol, atol=atol):
         if e.shape == ():
-            return Verdict(False, f"{label}: expected {float(e):.4g}, got {float(a):.4g}")
-        k = int(np.argmax(np.abs(a - e)))
-        idx = np.unravel_index(k, e.shape)
-        return Verdict(False, f"{label}: differs at index {tuple(int(i) for i in idx)}: "
-                              f"expected {e[idx]:.4g}, got {a[idx]:.4g}")
+            left, right = distinct(float(e), float(a))
+            return Verdict(False, f"{label}: expected {left}, got {right}")
+        close = np.isclose(a, e, rtol=rtol, atol=atol)
+        idx = tuple(int(i) for i in np.argwhere(~close)[0])
+        left, right = distinct(float(e[idx]), float(a[idx]))
+        count = int((~close).sum())
+        return Verdict(False, f"{label}: {count} of {e.size} entries differ; the first at index {idx}: "
+                              f"expected {left}, got {right}")
     return Verdict(True)
 
 

@@ -1,30 +1,69 @@
 """``python -m course_lib start [--dir student] [--no-browser]``: open your copy of the workbook.
 
-Makes the student copy (the release, see :mod:`course_lib.grading.release`) in ``student/``
-at the repository root if that folder does not exist yet (an existing copy is never
-touched), then runs JupyterLab there, opened at ``notebooks/00_start_here.ipynb``.
+Makes the student copy (a graded release, see :mod:`course_lib.grading.release`) in ``student/``
+at the repository root if that folder does not exist yet (an existing copy is never touched),
+then runs JupyterLab there, opened at ``notebooks/00_start_here.ipynb``.
+
+- **Which course_lib the notebooks use**: the copy's own (``student/course_lib``, answer-free, with
+  the data bank), put first on the kernel's path with ``PYTHONPATH``. The clone's virtual
+  environment already has every dependency, so a second environment would cost minutes and
+  hundreds of MB for nothing; ``PYTHONPATH`` comes before site-packages (and before the editable
+  install of the instructor's course_lib), so ``import course_lib`` in a student notebook is the
+  student's. (A release handed out on its own installs its course_lib with ``pip install .``.)
+- **From inside a copy** (the running course_lib is a release, or the folder given or the current
+  folder is one), ``start`` reopens that copy instead of creating ``student/student/``.
+- **Ctrl+C**: JupyterLab runs in its own session with no terminal input, so the terminal's Ctrl+C
+  reaches ``start`` only. ``start`` then asks JupyterLab once to stop and waits for its own
+  shutdown ("received signal 15, stopping", extensions and kernels shut down, its
+  ``jpserver-*.json`` / ``-open.html`` runtime files removed). The signal is SIGTERM: Jupyter
+  answers SIGINT with a y/n prompt on a terminal, and without a terminal with a bare
+  ``KeyboardInterrupt`` that skips that cleanup (tried: its runtime files stay behind). A second
+  Ctrl+C while it shuts down kills it.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
-from .release import ROOT, release
+from .release import MANIFEST, ROOT, check_folder, release
 
 FIRST_NOTEBOOK = "notebooks/00_start_here.ipynb"
 
 
+def is_copy(directory: Path) -> bool:
+    """Whether ``directory`` is a student copy (a release wrote its manifest there)."""
+    return (Path(directory) / MANIFEST).is_file()
+
+
+def _enclosing_copy(path: Path):
+    for folder in (path, *path.parents):
+        if is_copy(folder):
+            return folder
+    return None
+
+
 def student_dir(name) -> Path:
-    """The student copy's folder: ``name`` itself if absolute, else relative to the repository root."""
-    path = Path(name)
-    return path if path.is_absolute() else ROOT / path
+    """The student copy's folder.
+
+    ``name`` itself if absolute; else, when running inside a copy (this course_lib is a release's,
+    or the current folder is in one), that copy; else ``name`` relative to the repository root.
+    """
+    path = Path(name).expanduser()
+    if path.is_absolute():
+        return path
+    inside = _enclosing_copy(ROOT) or _enclosing_copy(Path.cwd())
+    if inside is not None:
+        return inside
+    return ROOT / path
 
 
 def prepare(directory: Path) -> str:
     """Create the student copy in ``directory`` if it does not exist; say what happened."""
+    directory = check_folder(directory, "--dir")
     if directory.exists():
         message = f"using your existing copy in {directory} (left as it is)"
         if not (directory / FIRST_NOTEBOOK).exists():
@@ -47,6 +86,31 @@ def jupyter_command(directory: Path, open_browser: bool = True) -> list:
     return command
 
 
+def kernel_environment(directory: Path) -> dict:
+    """The environment for JupyterLab and its kernels: the copy's own course_lib first on the path."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(directory), *filter(None, [env.get("PYTHONPATH")])])
+    env["COURSE_LIB_NOTEBOOKS"] = str(directory / "notebooks")
+    return env
+
+
+def run_jupyter(command: list, directory: Path) -> int:
+    """Run JupyterLab until it exits; Ctrl+C asks it once (SIGTERM) to shut down, and waits for that."""
+    process = subprocess.Popen(command, cwd=directory, env=kernel_environment(directory),
+                               stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        print("\nstopping JupyterLab (its kernels are shut down first) ...", flush=True)
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait()
+        except KeyboardInterrupt:
+            process.kill()
+            process.wait()
+        return 0
+
+
 def add_arguments(parser) -> None:
     parser.add_argument("--dir", default="student",
                         help="folder of your copy (default: student/ at the repository root, git-ignored)")
@@ -58,11 +122,12 @@ def run(args) -> int:
     try:
         print(prepare(directory))
     except ValueError as exc:
-        print(f"start: {exc}")
+        print(f"start: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        print(f"start: cannot write {exc.filename or directory}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    directory = check_folder(directory, "--dir")
     command = jupyter_command(directory, open_browser=not args.no_browser)
     print("starting JupyterLab (stop it with Ctrl+C) ...", flush=True)
-    try:
-        return subprocess.call(command, cwd=directory)
-    except KeyboardInterrupt:
-        return 0
+    return run_jupyter(command, directory)

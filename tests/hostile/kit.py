@@ -127,7 +127,8 @@ def hostile_submissions(out_dir: str, submissions_dir: str, classmate: str = "/n
     out_file = os.path.join(out_dir, "grades.csv")
     victim = os.path.join(submissions_dir, "aaa_good.ipynb")
     cases = {
-        "infinite_loop_in_cell": (_replace("double_it", "while True:\n    pass\n"), {"double_it": "timeout"}),
+        # a cell that defines no answer is not needed by any: skipped, the answer is missing
+        "infinite_loop_in_cell": (_replace("double_it", "while True:\n    pass\n"), {"double_it": "missing"}),
         "infinite_loop_in_function": (_replace("double_it", "def double_it(x):\n    while True:\n        x = x + 1\n"),
                                       {"double_it": "timeout"}),
         "sys_exit": (_replace("double_it", "import sys\ndef double_it(x):\n    sys.exit(3)\n"),
@@ -136,13 +137,18 @@ def hostile_submissions(out_dir: str, submissions_dir: str, classmate: str = "/n
                              {"double_it": "error"}),
         "os_exit": (_replace("double_it", "import os\ndef double_it(x):\n    os._exit(0)\n"),
                     {"double_it": "crashed"}),
-        "os_exit_in_cell": (_replace("double_it", "import os\nos._exit(1)\n"), {"double_it": "crashed"}),
+        "os_exit_in_cell": (_replace("double_it", "import os\nos._exit(1)\n"), {"double_it": "missing"}),
+        "os_exit_before_the_answer": (_replace("double_it", "import os\nos._exit(1)\ndef double_it(x):\n"
+                                                            "    return 2 * x\n"), {"double_it": "crashed"}),
         "segfault": (_replace("double_it", "import ctypes\ndef double_it(x):\n    return ctypes.string_at(0)\n"),
                      {"double_it": "crashed"}),
         "memory_numpy": (_replace("double_it", "def double_it(x):\n    return np.ones((1 << 40,))\n"),
                          {"double_it": "memory limit"}),
         "memory_list": (_replace("double_it", "big = []\nwhile True:\n    big.append(np.empty(1 << 22))\n"),
-                        {"double_it": "memory limit"}),
+                        {"double_it": "missing"}),
+        "memory_before_the_answer": (_replace("double_it", "big = []\nwhile True:\n    big.append(np.ones(1 << 22))\n"
+                                                           "def double_it(x):\n    return 2 * x\n"),
+                                     {"double_it": "memory limit"}),
         "output_flood": (_replace("double_it", "import os, sys\ndef double_it(x):\n"
                                   "    for _ in range(300):\n        print('spam' * 5000)\n"
                                   "        sys.stderr.write('warn' * 5000)\n        os.write(1, b'z' * 20000)\n"
@@ -196,15 +202,16 @@ def hostile_submissions(out_dir: str, submissions_dir: str, classmate: str = "/n
                                         f"sys.path.insert(0, {str(Path(COURSE_LIB_DIR).parent)!r})\n"
                                         "from regularization import l2_penalty\n"
                                         "def l2_of(W):\n    return l2_penalty(W)[0]\n"),
-                               {"l2_of": "uses the reference implementation"}),
+                               {"l2_of": "error"}),  # the host's files are not in the sandbox
+        # eval is no reference: an answer computed with it is the student's own
         "eval_answer": (_replace("add_them", "def add_them(a, b):\n    return eval('a + b')\n"),
-                        {"add_them": "forbidden code"}),
+                        {"add_them": "passed"}),
         "reference_by_path": (_replace("l2_of", "def l2_of(W):\n"
                                        f"    src = open({COURSE_LIB_DIR!r} + '/regularization.py').read()\n"
-                                       "    return 0.0\n"), {"l2_of": "uses the reference implementation"}),
+                                       "    return 0.0\n"), {"l2_of": "error"}),  # not in the sandbox
         "reference_by_fixture_globals": (_replace("apply_softmax", "def apply_softmax(f, s):\n"
                                                   "    return f.__globals__['softmax'](s)\n"),
-                                         {"apply_softmax": "forbidden code"}),
+                                         {"apply_softmax": "uses the reference implementation"}),
         "kill_parent": (_replace("double_it", "import os, signal\ndef double_it(x):\n"
                                  "    for sig in (signal.SIGKILL, signal.SIGTERM):\n"
                                  "        try:\n            os.kill(os.getppid(), sig)\n        except OSError:\n"

@@ -137,8 +137,8 @@ EXERCISES = (
         points=1,
         reference=dataset_loss_reference,
         public=(
-            Case((Fixture(f"{FIXTURES}:one_hinge"), _LECTURE_SCORES, _LECTURE_Y),
-                 "the lecture's cat/car/frog example with the hinge loss (5.27)"),
+            Case((Fixture(f"{FIXTURES}:one_squared_hinge"), _LECTURE_SCORES, _LECTURE_Y),
+                 "the lecture's cat/car/frog example with the squared hinge loss (30.55)"),
             Case((Fixture(f"{FIXTURES}:one_squared_error"), np.array([1.0, 2.0, 4.0, 0.5]),
                   np.array([1.5, 2.0, 1.0, 0.0])), "squared error of 4 numbers"),
         ),
@@ -148,10 +148,10 @@ EXERCISES = (
                  "0-1 loss on the lecture's example"),
             Case((Fixture(f"{FIXTURES}:one_squared_error"), *_random_pair((6, 3), seed=21)),
                  "squared error, 6 examples with 3 outputs each"),
-            Case((Fixture(f"{FIXTURES}:one_hinge"), np.array([[0.5, -1.0, 2.0, 0.1]]),
+            Case((Fixture(f"{FIXTURES}:one_squared_hinge"), np.array([[0.5, -1.0, 2.0, 0.1]]),
                   np.array([2])), "a single example (N = 1)"),
-            Case((Fixture(f"{FIXTURES}:one_hinge"), *_random_scores(9, 4, seed=22)),
-                 "hinge loss, 9 random examples"),
+            Case((Fixture(f"{FIXTURES}:one_squared_hinge"), *_random_scores(9, 4, seed=22)),
+                 "squared hinge loss, 9 random examples"),
             ### END HIDDEN TESTS
         ),
         mistakes=(

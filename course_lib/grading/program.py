@@ -1,0 +1,481 @@
+"""A notebook's code as a program: its top-level statements, what each needs, and what an answer runs.
+
+Nothing here runs code: cells are parsed (``ast``) and read. Both the autograder (on a
+submission) and ``check`` (on the kernel's input history) build a :class:`Program` from
+the cells in the order they ran, then ask it two questions:
+
+- :meth:`Program.slice`: which top-level statements must run so that some names (the
+  answers) end up as the notebook left them. A statement is kept if it binds or may
+  mutate a needed name (an assignment, ``def``, ``import``, ``x[i] = ...``, ``x.append()``,
+  a call of a notebook function that changes globals, a use of ``np.random``), or if it
+  is opaque (``exec``, ``globals()``, ``from m import *``...), and then what it reads is
+  needed too. Names read inside function bodies are resolved when the answer is called,
+  after every cell ran: they are needed at the end (a fixed point). The rest (plots,
+  prints, self-tests, experiments) is skipped: it cannot change what the answers compute.
+- :meth:`Program.answer_findings`: what an answer's function runs, statically: the
+  function, the notebook functions and classes it calls (from any cell), recursively.
+  It reports Python loops (``for``/``while``, comprehensions, recursion, ``map``/``filter``,
+  ``np.apply_along_axis``, ``np.vectorize``, ``np.frompyfunc``, ``functools.reduce``...)
+  and names of course_lib it reaches (``cl.svm_loss``, ``from course_lib.losses import
+  svm_loss``). Top-level test code around the function never counts.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+
+MAX_CELL_CHARS = 200_000  # a longer cell is not parsed (its statements never run)
+MAX_PROGRAM_CHARS = 2_000_000  # all cells together
+
+# calls that run Python code once per element: a loop in disguise
+LOOP_CALLS = {"apply_along_axis": "np.apply_along_axis (a Python call per row)",
+              "apply_over_axes": "np.apply_over_axes (a Python call per axis)",
+              "vectorize": "np.vectorize (a Python loop inside)",
+              "frompyfunc": "np.frompyfunc (a Python call per element)",
+              "fromiter": "np.fromiter (a Python iteration)",
+              "piecewise": "np.piecewise with Python functions",
+              "map": "map (a Python call per item)", "filter": "filter (a Python call per item)",
+              "reduce": "functools.reduce (a Python loop)", "starmap": "itertools.starmap (a Python loop)",
+              "accumulate": "itertools.accumulate (a Python loop)"}
+_LOOP_NODES = {ast.For: "a for loop", ast.AsyncFor: "a for loop", ast.While: "a while loop",
+               ast.ListComp: "a list comprehension", ast.SetComp: "a set comprehension",
+               ast.DictComp: "a dict comprehension", ast.GeneratorExp: "a generator expression"}
+# uses that can bind or change any name: a statement with one is always kept
+_OPAQUE_NAMES = {"exec", "eval", "globals", "locals", "vars", "__import__", "setattr", "delattr", "__builtins__",
+                 "get_ipython", "__dict__"}
+_STATEFUL_MODULE_ATTRIBUTES = {"random", "seed", "set_state", "setrecursionlimit", "set_printoptions"}
+_PURE_RANDOM = {"default_rng", "Generator", "RandomState", "PCG64", "SeedSequence", "BitGenerator", "MT19937"}
+
+
+def _stateful(func) -> bool:
+    """Whether a call of module function ``func`` (``np.random.seed``) may change global state."""
+    chain = _attribute_chain(func)
+    return bool(set(chain) & _STATEFUL_MODULE_ATTRIBUTES) and not (chain and chain[0] in _PURE_RANDOM)
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def python_source(source: str) -> str:
+    """Cell source with IPython syntax made inert: ``%magic`` and ``!shell`` lines become ``pass``.
+
+    A cell magic other than ``%%time`` / ``%%timeit`` / ``%%capture`` makes the whole cell non-Python
+    (empty).
+    """
+    lines = source.split("\n")
+    if lines and lines[0].lstrip().startswith("%%"):
+        if lines[0].split()[0] not in ("%%time", "%%timeit", "%%capture"):
+            return ""
+        lines = ["pass"] + lines[1:]
+    out = []
+    for line in lines:
+        stripped = line.lstrip()
+        if stripped.startswith(("%", "!")) or re.match(r"^[A-Za-z_]\w*\s*=\s*[%!]", stripped):
+            out.append(line[: len(line) - len(stripped)] + "pass")
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _root(node):
+    """The Name at the root of ``a.b[c].d``, or None."""
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Starred)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _attribute_chain(node) -> list:
+    chain = []
+    while isinstance(node, ast.Attribute):
+        chain.append(node.attr)
+        node = node.value
+    return chain
+
+
+# --- names: what a piece of code binds, reads now, reads later -------------------------------------
+
+class _Names(ast.NodeVisitor):
+    """Names a statement binds at top level, reads when it runs, and reads later (in function bodies)."""
+
+    def __init__(self):
+        self.binds, self.reads, self.reads_later = set(), set(), set()
+        self.stores_into, self.calls, self.opaque = set(), [], False
+
+    # top-level code runs now
+    def visit_Name(self, node):
+        if node.id in _OPAQUE_NAMES:
+            self.opaque = True
+        if isinstance(node.ctx, ast.Load):
+            self.reads.add(node.id)
+        else:
+            self.binds.add(node.id)
+
+    def visit_Attribute(self, node):
+        if node.attr in _OPAQUE_NAMES:
+            self.opaque = True
+        if not isinstance(node.ctx, ast.Load) and _root(node):
+            self.stores_into.add(_root(node))
+        self.generic_visit(node)
+
+    def visit_Subscript(self, node):
+        if not isinstance(node.ctx, ast.Load) and _root(node):
+            self.stores_into.add(_root(node))
+        self.generic_visit(node)
+
+    def visit_Call(self, node):
+        self.calls.append(node)
+        self.generic_visit(node)
+
+    def visit_Import(self, node):
+        for alias in node.names:
+            self.binds.add((alias.asname or alias.name).split(".")[0])
+
+    def visit_ImportFrom(self, node):
+        for alias in node.names:
+            if alias.name == "*":
+                self.opaque = True
+            else:
+                self.binds.add(alias.asname or alias.name)
+
+    def visit_Global(self, node):
+        self.opaque = True  # only legal in functions; at top level it is odd enough to keep
+
+    def _function(self, node):
+        for decorator in getattr(node, "decorator_list", []):
+            self.visit(decorator)
+        arguments = node.args
+        for default in arguments.defaults + [d for d in arguments.kw_defaults if d is not None]:
+            self.visit(default)
+        if not isinstance(node, ast.Lambda):
+            self.binds.add(node.name)
+        self.reads_later |= free_names(node)
+
+    visit_FunctionDef = visit_AsyncFunctionDef = visit_Lambda = _function
+
+    def visit_ClassDef(self, node):
+        self.binds.add(node.name)
+        for child in node.decorator_list + node.bases + [k.value for k in node.keywords]:
+            self.visit(child)
+        for statement in node.body:  # a class body runs now, its methods later
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for decorator in statement.decorator_list:
+                    self.visit(decorator)
+                self.reads_later |= free_names(statement)
+            else:
+                self.visit(statement)
+        self.binds.discard(node.name)
+        self.binds.add(node.name)
+
+
+def free_names(function) -> set:
+    """Names a function (or lambda) body reads but does not bind locally: globals it resolves when called."""
+    local = {a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)}
+    declared_global = set()
+    body = function.body if isinstance(function.body, list) else [function.body]
+    reads = set()
+    stack = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            declared_global.update(node.names)
+        elif isinstance(node, ast.Name):
+            (reads if isinstance(node.ctx, ast.Load) else local).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            local.add(node.name)
+            if not isinstance(node, ast.ClassDef):
+                reads |= free_names(node)
+                stack.extend(node.decorator_list)
+                continue
+        elif isinstance(node, ast.Lambda):
+            reads |= free_names(node)
+            continue
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            local.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            local.add(node.name)
+        stack.extend(ast.iter_child_nodes(node))
+    return (reads - local) | (declared_global & reads) | declared_global
+
+
+def _global_effects(function, modules: set) -> set:
+    """Globals a function may change when called: ``global`` names, and non-local names it stores into
+    (``x[i] = ...``, ``x.a = ...``) or calls methods on (``x.append(...)``; for a module only the
+    stateful ones such as ``np.random``)."""
+    local = {a.arg for a in ast.walk(function) if isinstance(a, ast.arg)}
+    effects, stores, declared = set(), set(), set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Global):
+            declared.update(node.names)
+        elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            stores.add(node.id)
+    local |= stores - declared
+    for node in ast.walk(function):
+        if isinstance(node, (ast.Attribute, ast.Subscript)) and not isinstance(node.ctx, ast.Load):
+            root = _root(node)
+            if root and root not in local:
+                effects.add(root)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            root = _root(node.func)
+            if root and root not in local and (root not in modules or _stateful(node.func)):
+                effects.add(root)
+    return effects | declared
+
+
+# --- statements and the program ---------------------------------------------------------------------
+
+@dataclass
+class Statement:
+    """One top-level statement of a cell.
+
+    Attributes
+    ----------
+    cell : int
+        Index of its cell in the program (the order cells ran in).
+    line : int
+        Its first line within the cell (1-based).
+    source : str
+        Its source text, with ``line - 1`` newlines in front so that line numbers stay those of the cell.
+    node : ast.stmt
+    binds, reads, reads_later, mutates : set of str
+    opaque : bool
+    """
+
+    cell: int
+    line: int
+    source: str
+    node: ast.stmt
+    binds: set = field(default_factory=set)
+    reads: set = field(default_factory=set)
+    reads_later: set = field(default_factory=set)
+    mutates: set = field(default_factory=set)
+    opaque: bool = False
+
+
+@dataclass
+class Cell:
+    """A cell as the program sees it: its label for messages, and why it cannot run (if so)."""
+
+    label: str
+    problem: str = ""
+    source: str = ""
+
+
+@dataclass
+class Findings:
+    """What an answer's function runs, statically.
+
+    ``loop`` is where it loops in Python ("a for loop at line 4 of cell 7 (in `_rows`)"), or "";
+    ``course_lib`` lists the course_lib names it reaches (``svm_loss``...); ``defined`` says
+    whether the program defines the name at all.
+    """
+
+    defined: bool = False
+    loop: str = ""
+    course_lib: tuple = ()
+
+
+class Program:
+    """The top-level statements of cells in the order they ran.
+
+    Parameters
+    ----------
+    cells : list of (label, source)
+        Each cell's label for messages ("cell 7") and its raw source (IPython magics allowed).
+    """
+
+    def __init__(self, cells):
+        self.cells: list[Cell] = []
+        self.statements: list[Statement] = []
+        budget = MAX_PROGRAM_CHARS
+        for index, (label, raw) in enumerate(cells):
+            cell = Cell(label, source=raw if len(raw) <= MAX_CELL_CHARS else "")
+            self.cells.append(cell)
+            if len(raw) > MAX_CELL_CHARS or len(raw) > budget:
+                cell.problem = (f"it is too long to grade ({len(raw):,} characters; at most "
+                                f"{min(MAX_CELL_CHARS, budget):,})")
+                continue
+            budget -= len(raw)
+            source = python_source(raw)
+            try:
+                tree = ast.parse(source)
+            except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+                where = f" at line {exc.lineno}" if getattr(exc, "lineno", None) else ""
+                cell.problem = f"it does not parse: {type(exc).__name__}{where}: {getattr(exc, 'msg', '') or exc}"
+                continue
+            lines = source.split("\n")
+            for node in tree.body:
+                text = "\n".join(lines[node.lineno - 1:node.end_lineno])
+                self.statements.append(self._statement(index, node, "\n" * (node.lineno - 1) + text))
+        self._effects = self._function_effects()
+        for statement in self.statements:
+            self._add_call_effects(statement)
+
+    @staticmethod
+    def _statement(cell: int, node: ast.stmt, source: str) -> Statement:
+        names = _Names()
+        names.visit(node)
+        statement = Statement(cell, node.lineno, source, node, names.binds, names.reads, names.reads_later,
+                              set(names.stores_into) | set(names.binds), names.opaque)
+        statement._calls = names.calls
+        return statement
+
+    def _module_names(self) -> set:
+        """Names bound only by ``import`` statements (modules and what is imported from them)."""
+        imported, other = set(), set()
+        for statement in self.statements:
+            if isinstance(statement.node, (ast.Import, ast.ImportFrom)):
+                imported |= statement.binds
+            else:
+                other |= statement.binds
+        return imported - other
+
+    def _function_effects(self) -> dict:
+        effects: dict[str, set] = {}
+        modules = self._module_names()
+        for statement in self.statements:
+            for node in ast.walk(statement.node):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    effects.setdefault(node.name, set()).update(_global_effects(node, modules))
+        # a function calling another inherits its effects (to a fixed point)
+        calls = {name: set() for name in effects}
+        for statement in self.statements:
+            for node in ast.walk(statement.node):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    calls[node.name] |= free_names(node) & set(effects)
+        changed = True
+        while changed:
+            changed = False
+            for name, callees in calls.items():
+                for callee in callees:
+                    if not effects[callee] <= effects[name]:
+                        effects[name] |= effects[callee]
+                        changed = True
+        return effects
+
+    def _add_call_effects(self, statement: Statement) -> None:
+        modules = self._module_names()
+        for call in statement._calls:
+            root = _root(call.func)
+            if root is None:
+                continue
+            if isinstance(call.func, ast.Name):
+                statement.mutates |= self._effects.get(root, set())
+            elif root in modules:  # module functions are pure but for global state such as np.random
+                if _stateful(call.func):
+                    statement.mutates.add(root)
+            else:  # a method call may change its object
+                statement.mutates.add(root)
+                statement.mutates |= self._effects.get(root, set())
+
+    # --- slicing ------------------------------------------------------------------------------------
+
+    def slice(self, names) -> list[Statement]:
+        """The statements that must run, in order, for ``names`` to be what the whole program leaves."""
+        needed_at_end = set(names)
+        while True:
+            needed, kept, grown = set(needed_at_end), [], False
+            for statement in reversed(self.statements):
+                if statement.opaque or statement.binds & needed or statement.mutates & needed:
+                    kept.append(statement)
+                    needed |= statement.reads
+                    if not statement.reads_later <= needed_at_end:
+                        needed_at_end |= statement.reads_later
+                        grown = True
+            if not grown:
+                return kept[::-1]
+
+    # --- what an answer runs -------------------------------------------------------------------------
+
+    def _definitions(self) -> dict:
+        """name -> the last top-level node binding it (a def, a class, a lambda or an alias)."""
+        found = {}
+        for statement in self.statements:
+            node = statement.node
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                found[node.name] = (statement, node)
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                found[node.targets[0].id] = (statement, node.value)
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+                found[node.target.id] = (statement, node.value)
+            else:
+                for name in statement.binds:
+                    found[name] = (statement, None)
+        return found
+
+    def _course_lib_imports(self) -> tuple[set, set]:
+        """(names bound to a course_lib module, names bound to an object imported from course_lib)."""
+        modules, objects = set(), set()
+        for statement in self.statements:
+            for node in ast.walk(statement.node):
+                if isinstance(node, ast.Import):
+                    for alias in node.names:
+                        if alias.name.split(".")[0] == "course_lib":
+                            modules.add((alias.asname or alias.name).split(".")[0])
+                elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "course_lib":
+                    for alias in node.names:
+                        objects.add(alias.asname or alias.name)
+        return modules, objects
+
+    def answer_findings(self, name: str, forbidden=()) -> Findings:
+        """Loops and course_lib names in what ``name``'s function runs (see the module docstring)."""
+        definitions = self._definitions()
+        if name not in definitions:
+            return Findings(defined=False)
+        modules, objects = self._course_lib_imports()
+        loop, reached, seen = "", set(), set()
+        queue = [(name, name)]
+        while queue:
+            current, via = queue.pop(0)
+            if current in seen or current not in definitions:
+                continue
+            seen.add(current)
+            statement, node = definitions[current]
+            if node is None:
+                continue
+            if isinstance(node, ast.Name):  # an alias: f = g
+                queue.append((node.id, via))
+                continue
+            if not isinstance(node, (*_SCOPES,)):
+                continue
+            where = self.cells[statement.cell].label
+            own = "" if current == name else f" (in `{current}`, which `{name}` calls)"
+            for inner in ast.walk(node):
+                kind = _LOOP_NODES.get(type(inner))
+                if kind is None and isinstance(inner, ast.Call):
+                    called = inner.func.attr if isinstance(inner.func, ast.Attribute) else (
+                        inner.func.id if isinstance(inner.func, ast.Name) else "")
+                    kind = LOOP_CALLS.get(called)
+                    if isinstance(inner.func, ast.Name) and inner.func.id == current and isinstance(
+                            node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        kind = "recursion"
+                if kind and not loop:
+                    loop = f"{kind} at line {inner.lineno} of {where}{own}"
+                if isinstance(inner, ast.Attribute) and _root(inner) in modules:
+                    reached.add(inner.attr)
+                elif isinstance(inner, ast.Name) and inner.id in objects and isinstance(inner.ctx, ast.Load):
+                    reached.add(inner.id)
+            body_names = free_names(node) if isinstance(node, _FUNCTIONS) else {
+                n for method in node.body if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef))
+                for n in free_names(method)} if isinstance(node, ast.ClassDef) else set()
+            if isinstance(node, ast.ClassDef):
+                for method in node.body:
+                    if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        for inner in ast.walk(method):
+                            kind = _LOOP_NODES.get(type(inner))
+                            if kind and not loop:
+                                loop = f"{kind} at line {inner.lineno} of {where}{own}"
+            for free in sorted(body_names):
+                if free in objects or free not in definitions:  # imported from course_lib, or never defined
+                    reached.add(free)
+                queue.append((free, name))
+        hits = tuple(sorted(reached & set(forbidden))) if forbidden else tuple(sorted(reached))
+        return Findings(defined=True, loop=loop, course_lib=hits)
+
+    def defining_statement(self, name: str):
+        """The last statement binding ``name``, or None."""
+        found = None
+        for statement in self.statements:
+            if name in statement.binds:
+                found = statement
+        return found

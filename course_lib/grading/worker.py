@@ -1,0 +1,192 @@
+"""The process that runs a submission's code, inside the sandbox (:mod:`course_lib.grading.sandbox`).
+
+Started as a plain script by bubblewrap (``python -I -S worker.py CMD_FD RESULT_FD LIMITS``),
+it sees only what the sandbox binds: the Python runtime, numpy and the answer-free
+course_lib. Before reading any command it lowers its own resource limits (hard limits:
+student code cannot raise them again). Then it answers each command with exactly one
+frame (:mod:`course_lib.grading.wire`) on ``RESULT_FD``:
+
+- ``{"op": "exec", "statements": [source, ...], "filename": ...}`` runs one cell's kept
+  statements in the submission's namespace, stopping at the first that raises:
+  ``{"ok": true}`` or ``{"error": {...}, "statement": i}``;
+- ``{"op": "case", "name": ..., "kind": "function" | "value", "args": [...]}`` calls the
+  answer on one case (:func:`course_lib.grading.running.run_case`): its reply, or
+  ``{"missing": true}`` if the name is not defined;
+- ``{"op": "quit"}``.
+
+Cases arrive one at a time, so the process never holds a case it has not been given.
+Student output goes to /dev/null (the sandbox's stdout and stderr).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+
+def _limit(resource, which: str, value: int) -> None:
+    kind = getattr(resource, which)
+    soft, hard = resource.getrlimit(kind)
+    value = value if hard == resource.RLIM_INFINITY else min(value, hard)
+    resource.setrlimit(kind, (value, value))
+
+
+# modules that notebooks use for display and experiments, not in the sandbox: an import of one binds a
+# no-op stand-in (graded answers use numpy only)
+DISPLAY_MODULES = {"matplotlib", "IPython", "ipywidgets", "tqdm", "sklearn", "scipy", "threadpoolctl", "pandas",
+                   "seaborn", "PIL", "time", "timeit"}
+
+
+class _Unavailable:
+    """Stands for a module the sandbox does not have (matplotlib, ipywidgets...): every use is a no-op.
+
+    Graded answers use numpy only; display code around them (a plot in a helper's cell) then
+    runs as in the student's kernel without drawing anything.
+    """
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def __getattr__(self, attribute):
+        if attribute.startswith("__"):
+            raise AttributeError(attribute)
+        return _Unavailable(f"{self._name}.{attribute}")
+
+    def __call__(self, *args, **kwargs):
+        return self
+
+    def __iter__(self):
+        return iter(())
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def __getitem__(self, key):
+        return self
+
+    def __setitem__(self, key, value):
+        pass
+
+    def __repr__(self):
+        return f"<{self._name}: not available while grading>"
+
+
+def _stub_imports(source: str, namespace: dict) -> None:
+    """Bind the names an import statement that failed would have bound to :class:`_Unavailable`."""
+    import ast
+
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                namespace[alias.asname or alias.name.split(".")[0]] = _Unavailable(alias.name)
+        elif isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                if alias.name != "*":
+                    namespace[alias.asname or alias.name] = _Unavailable(f"{node.module}.{alias.name}")
+
+
+def _serve(cmd_fd: int, result_fd: int) -> None:
+    import builtins
+
+    import numpy as np
+
+    from course_lib.grading import running, wire
+
+    def fixture(target: str):
+        import importlib
+
+        module, _, name = target.partition(":")
+        return getattr(importlib.import_module(module), name)
+
+    def check(*args, **kwargs):  # the notebook's advisory check: silent here
+        return None
+
+    namespace = {"__name__": "__main__", "__builtins__": builtins, "check": check}
+    np.random.seed(0)  # noqa: NPY002 (an answer using the legacy global generator gets the same numbers every run)
+    buffer = bytearray()
+    while True:
+        command = wire.read_frame(cmd_fd, buffer)
+        if command is None or command.get("op") == "quit":
+            return
+        op = command.get("op")
+        if op == "exec":
+            reply = {"ok": True}
+            for number, source in enumerate(command.get("statements", [])):
+                try:
+                    exec(compile(source, command.get("filename", "<cell>"), "exec"), namespace)
+                except ImportError as exc:
+                    if (getattr(exc, "name", "") or "").split(".")[0] not in DISPLAY_MODULES:
+                        reply = {"error": running.describe_error(exc), "statement": number}
+                        break
+                    # a display module the sandbox does not have: a stand-in, as the student's kernel had it
+                    reply.setdefault("unavailable", []).append(str(exc)[:200])
+                    try:
+                        _stub_imports(source, namespace)
+                    except SyntaxError:
+                        pass
+                except BaseException as exc:  # the student's code may raise anything, SystemExit included
+                    reply = {"error": running.describe_error(exc), "statement": number}
+                    break
+        elif op == "case":
+            name = command.get("name")
+            if name not in namespace:
+                reply = {"missing": True}
+            else:
+                try:
+                    args = tuple(wire.decode(a, fixture=fixture) for a in command.get("args", []))
+                    raw = running.run_case(namespace[name], args, command.get("kind", "function"))
+                    raw.pop("_exception", None)
+                    reply = {key: (wire.encode(value) if key == "value" else value) for key, value in raw.items()}
+                except wire.WireError as exc:
+                    reply = {"not_plain": str(exc)[:200]}
+                except BaseException as exc:  # a fixture failing, a hostile object: the case's error
+                    reply = {"error": running.describe_error(exc)}
+        else:
+            reply = {"error": {"type": "ProtocolError", "message": f"unknown command {op!r}"}}
+        try:
+            wire.write_frame(result_fd, reply)
+        except wire.WireError:
+            wire.write_frame(result_fd, {"not_plain": "an output that cannot be sent"})
+
+
+# imported before the drop to an unprivileged uid in the fallback mode: the interpreter may live where that
+# uid cannot read (a pyenv under /root), so later imports of these would fail
+_PRELOAD = ("math", "cmath", "random", "itertools", "functools", "collections", "operator", "statistics", "re",
+            "string", "copy", "heapq", "bisect", "typing", "dataclasses", "fractions", "decimal", "warnings",
+            "time", "ctypes", "zlib", "struct", "hashlib", "datetime", "numbers", "enum", "textwrap", "abc",
+            "contextlib", "threading", "pathlib", "io", "ast", "inspect", "numpy", "numpy.random", "numpy.linalg",
+            "numpy.fft", "numpy.polynomial", "numpy.testing", "course_lib", "course_lib.grading",
+            "course_lib.grading.running", "course_lib.grading.wire")
+
+
+def main(argv) -> None:
+    import importlib
+    import resource
+
+    cmd_fd, result_fd, settings = int(argv[0]), int(argv[1]), json.loads(argv[2])
+    sys.path[:0] = settings["path"]
+    os.environ["COURSE_LIB_SANDBOX"] = "1"
+    for which, value in settings["limits"].items():  # lowered for good before any student code
+        _limit(resource, which, int(value))
+    uid = settings.get("uid")
+    if uid is not None:  # the fallback mode as root: preload, then become an unprivileged uid for good
+        for module in _PRELOAD:
+            try:
+                importlib.import_module(module)
+            except ImportError:
+                pass
+        os.setgroups([])
+        os.setgid(uid)
+        os.setuid(uid)
+    try:
+        _serve(cmd_fd, result_fd)
+    finally:
+        os._exit(0)  # skip interpreter teardown (and any atexit hook a student registered)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
