@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from IPython.core.formatters import DisplayFormatter
 
-from course_lib.grading import bank, check, spec
+from course_lib.grading import bank, check, program, spec
 from course_lib.grading.check import CheckResult, generic_hint, hint_for, run_answer
 
 EXERCISES = bank.all_exercises()
@@ -359,9 +359,20 @@ def test_a_python_loop_fails_a_loop_free_exercise(tmp_path, capsys, monkeypatch)
         check("softmax_vectorized", softmax_loss_vectorized, hidden=True)
 
 
-def test_python_loop_finds_every_kind_of_loop():
-    assert spec.python_loop("x = [i for i in range(3)]") == "a list comprehension at line 1"
-    assert spec.python_loop("while True:\n    pass") == "a while loop at line 1"
-    assert spec.python_loop("y = sum(v * v for v in x)") == "a generator expression at line 1"
-    assert spec.python_loop("y = (x ** 2).sum(axis=1)") == ""
-    assert spec.python_loop("def f(:") == ""  # unparsable: the grader reports the syntax error itself
+def _loop(*cells, name="f"):
+    return program.Program([(f"cell {k}", c) for k, c in enumerate(cells)]).answer_findings(name).loop
+
+
+def test_the_loop_rule_reads_what_the_function_runs():
+    assert _loop("def f(x):\n    return [i for i in x]") == "a list comprehension at line 2 of cell 0"
+    assert _loop("def f(x):\n    while True:\n        pass") == "a while loop at line 2 of cell 0"
+    assert _loop("def f(x):\n    return sum(v * v for v in x)").startswith("a generator expression")
+    assert _loop("def f(x):\n    return np.apply_along_axis(np.sum, 1, x)").startswith("np.apply_along_axis")
+    assert _loop("def f(x):\n    return np.vectorize(abs)(x)").startswith("np.vectorize")
+    assert _loop("def f(x):\n    return list(map(abs, x))").startswith("map")
+    assert _loop("def f(x):\n    return f(x[1:]) if len(x) else 0").startswith("recursion")
+    # a loop in a helper of another cell counts; a self-test loop at top level does not
+    assert "in `_rows`" in _loop("def f(x):\n    return _rows(x)", "def _rows(x):\n    for r in x:\n        pass")
+    assert _loop("def f(x):\n    return (x ** 2).sum(axis=1)\nfor k in range(3):\n    print(f(k))") == ""
+    assert _loop("def f(x):\n    return g(x)", "g = lambda x: [v for v in x]").startswith("a list comprehension")
+    assert _loop("def f(:") == ""  # unparsable: the grader reports the cell that does not parse

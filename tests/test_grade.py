@@ -109,7 +109,7 @@ def test_a_helper_in_another_cell_counts_as_in_the_students_kernel(test_bank, tm
     elsewhere.append(kit.code("OFFSET = 0.0\n"))  # below the answer: resolved when the answer is called
     assert statuses(grade_cells(elsewhere, tmp_path / "b"))["add_them"] == "passed"
     broken = kit.good_cells({"add_them": "def add_them(a, b):\n    return _plus(a, b)\n"})
-    broken.insert(1, kit.code("import nonexistent_module_xyz\n1 / 0\ndef _plus(a, b):\n    return a + b\n"))
+    broken.insert(1, kit.code("import matplotlib.pyplot as plt\n1 / 0\ndef _plus(a, b):\n    return a + b\n"))
     result = grade_cells(broken, tmp_path / "c")
     assert statuses(result)["add_them"] == "error"
     assert "cell 1" in result.exercises[1].message and "ZeroDivisionError" in result.exercises[1].message

@@ -117,14 +117,22 @@ _PACKAGE_LOCK = threading.Lock()
 
 
 @lru_cache(maxsize=1)
+def _package_digest() -> tuple:
+    files = _package_tree()
+    digest = hashlib.sha256()
+    for relative, data in files:
+        digest.update(relative.encode() + b"\0" + hashlib.sha256(data).digest())
+    return digest.hexdigest()[:16], files
+
+
 def answer_free_package() -> str:
-    """A folder holding the answer-free ``course_lib/`` (built once per grader process, content-addressed)."""
+    """A folder holding the answer-free ``course_lib/`` (built once per grader process, content-addressed,
+    rebuilt if something removed it)."""
+    digest, files = _package_digest()
+    folder = Path(tempfile.gettempdir()) / f"course_lib_sandbox_{os.getuid()}_{digest}"
+    if (folder / ".complete").exists():
+        return str(folder)
     with _PACKAGE_LOCK:
-        files = _package_tree()
-        digest = hashlib.sha256()
-        for relative, data in files:
-            digest.update(relative.encode() + b"\0" + hashlib.sha256(data).digest())
-        folder = Path(tempfile.gettempdir()) / f"course_lib_sandbox_{os.getuid()}_{digest.hexdigest()[:16]}"
         if not (folder / ".complete").exists():
             staging = Path(tempfile.mkdtemp(prefix=".course_lib_sandbox_", dir=tempfile.gettempdir()))
             for relative, data in files:
@@ -138,7 +146,7 @@ def answer_free_package() -> str:
                 staging.rename(folder)
             except OSError:  # another grader made it first
                 shutil.rmtree(staging, ignore_errors=True)
-        return str(folder)
+    return str(folder)
 
 
 def _numpy_dirs() -> list:

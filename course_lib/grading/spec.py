@@ -12,7 +12,6 @@ one comparison, in the judging process, on plain data.
 
 from __future__ import annotations
 
-import ast
 import copy
 from dataclasses import dataclass, field
 from typing import Callable
@@ -110,8 +109,8 @@ class Exercise:
     forbidden : tuple of str
         course_lib names that an answer may not call (the reference it must not reuse).
     loop_free : bool
-        The answer must not use a Python loop (a "vectorized" exercise): see
-        :func:`python_loop`.
+        The answer must not loop in Python (a "vectorized" exercise): what its function runs
+        is read by :meth:`course_lib.grading.program.Program.answer_findings`.
     judge : callable, optional
         ``judge(case, actual) -> Verdict`` replacing the comparison with the reference:
         for answers with more than one right output, or to give directional feedback on
@@ -297,25 +296,3 @@ def diagnose(exercise: Exercise, case: Case, actual) -> Mistake | None:
         if compare(wrong, actual, rtol=exercise.rtol, atol=exercise.atol, equal_nan=True).passed:
             return mistake
     return None
-
-
-_LOOPS = {ast.For: "a for loop", ast.AsyncFor: "a for loop", ast.While: "a while loop",
-          ast.ListComp: "a list comprehension", ast.SetComp: "a set comprehension",
-          ast.DictComp: "a dict comprehension", ast.GeneratorExp: "a generator expression"}
-
-
-def python_loop(source: str) -> str:
-    """Where ``source`` loops in Python ("a for loop at line 7"), or '' if it does not.
-
-    Used for exercises that ask for a vectorized answer: any ``for``/``while`` or
-    comprehension in the answer's code counts. Source that does not parse gives ''.
-    """
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return ""
-    for node in ast.walk(tree):
-        kind = _LOOPS.get(type(node))
-        if kind:
-            return f"{kind} at line {node.lineno}"
-    return ""

