@@ -20,9 +20,9 @@ import linecache
 import textwrap
 import traceback
 import types
+from dataclasses import dataclass
 
 import numpy as np
-from dataclasses import dataclass
 
 from . import judge, program, running, spec, statuses
 from .hints import generic_hint, hint_for  # noqa: F401 (part of check's public interface)
@@ -136,10 +136,9 @@ def _reachable_functions(answer) -> list:
 
 def _filled(cell) -> bool:
     try:
-        cell.cell_contents
-    except ValueError:
+        return cell.cell_contents is not None or True
+    except ValueError:  # an empty closure cell
         return False
-    return True
 
 
 def findings_for(exercise: spec.Exercise, answer):

@@ -366,7 +366,7 @@ def _cached_or_graded(path: Path, out_dir: Path, version: str, key: bytes, limit
     if not force and cache.exists():
         try:
             entry = json.loads(cache.read_text(encoding="utf-8"))
-            body = json.dumps(entry["result"], sort_keys=True)
+            body = digest + json.dumps(entry["result"], sort_keys=True)  # signed with the key it was stored under
             if hmac.compare_digest(entry["mac"], hmac.new(key, body.encode(), "sha256").hexdigest()):
                 return SubmissionResult.from_json(entry["result"])
         except (ValueError, KeyError, TypeError, OSError):
@@ -374,8 +374,8 @@ def _cached_or_graded(path: Path, out_dir: Path, version: str, key: bytes, limit
     result = grade_bytes(data, path.name, limits, slot)
     body = json.dumps(result.to_json(), sort_keys=True)
     try:
-        report.atomic_write(str(cache), json.dumps({"mac": hmac.new(key, body.encode(), "sha256").hexdigest(),
-                                                    "result": json.loads(body)}))
+        mac = hmac.new(key, (digest + body).encode(), "sha256").hexdigest()
+        report.atomic_write(str(cache), json.dumps({"mac": mac, "result": json.loads(body)}))
     except OSError:
         pass  # a cache that cannot be written only costs a regrade next time
     return result

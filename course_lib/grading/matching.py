@@ -49,10 +49,11 @@ class NotebookCell:
     @property
     def defines(self) -> frozenset:
         """Names it appears to define at top level (a cheap look, for identifying the notebook)."""
-        if self.cell_type != "code" or len(self.source) > 200_000:
+        if self.cell_type != "code":
             return frozenset()
-        names = {a or b for a, b in _DEFINITION.findall(self.source)}
-        for line in self.source.split("\n"):  # chained assignments: a = b = None
+        text = self.source[:200_000]  # a look at the start is enough (and cheap) for a cell too long to grade
+        names = {a or b for a, b in _DEFINITION.findall(text)}
+        for line in text.split("\n"):  # chained assignments: a = b = None
             if _DEFINITION.match(line) and line.count("=") > 1:
                 names.update(re.findall(r"([A-Za-z_]\w*)\s*=(?!=)", line.split("(")[0]))
         return frozenset(names)
@@ -153,6 +154,11 @@ def _same_source(a: str, b: str) -> bool:
     return a.strip() == b.strip()
 
 
+def _role(cell) -> str:
+    ours = cell.metadata.get("course_lib")
+    return ours.get("role", "") if isinstance(ours, dict) else ""
+
+
 def run_order(submission: list, source: list | None) -> list:
     """``(label, source)`` of the code cells to run, in order (see the module docstring).
 
@@ -162,27 +168,45 @@ def run_order(submission: list, source: list | None) -> list:
         The submission's cells.
     source : list of NotebookCell or None
         The trusted source notebook's cells (None: no source, every code cell runs as submitted).
+
+    A locked source cell runs as the source has it, where the student left it (or, deleted,
+    after the cells before it). Another provided cell (not an answer) runs as the student
+    left it, and, deleted, is put back from the source after the cells before it. Check
+    cells never run.
     """
-    locked = [c for c in (source or []) if c.cell_type == "code" and c.is_locked]
-    checks = [c for c in (source or []) if c.cell_type == "code" and c.is_check]
-    emitted, order = set(), []
+    code = [c for c in (source or []) if c.cell_type == "code"]
+    locked = [c for c in code if c.is_locked]
+    checks = [c for c in code if c.is_check]
+    provided = [c for c in code if not c.is_locked and not c.is_check and not c.ids and _role(c) != "answer"]
 
-    def emit_locked_up_to(position: int) -> None:
-        for k, cell in enumerate(locked[:position + 1]):
-            if k not in emitted:
-                emitted.add(k)
-                order.append((f"the provided cell {cell.index} (as the instructor wrote it)", cell.source))
+    def match(cell, candidates):
+        return next((c for c in candidates if (cell.id and c.id == cell.id) or _same_source(c.source, cell.source)),
+                    None)
 
+    order, seen = [], set()  # order: (label, source, index of the source cell it stands for, or None)
     for cell in submission:
         if cell.cell_type != "code":
             continue
-        match = next((k for k, c in enumerate(locked) if (cell.id and c.id == cell.id)
-                      or _same_source(c.source, cell.source)), None)
-        if match is not None:
-            emit_locked_up_to(match)
+        mine = match(cell, locked)
+        if mine is not None:
+            if mine.index not in seen:
+                seen.add(mine.index)
+                order.append((f"the provided cell {mine.index} (as the instructor wrote it)", mine.source,
+                              mine.index))
             continue
-        if cell.is_check or any((cell.id and c.id == cell.id) or _same_source(c.source, cell.source) for c in checks):
+        if cell.is_check or match(cell, checks) is not None:
             continue
-        order.append((f"cell {cell.index}", cell.source))
-    emit_locked_up_to(len(locked) - 1)
-    return order
+        theirs = match(cell, provided)
+        if theirs is not None:
+            seen.add(theirs.index)
+        order.append((f"cell {cell.index}", cell.source, theirs.index if theirs is not None else None))
+    for cell in locked + provided:  # deleted by the student: put back after the source cells before it
+        if cell.index in seen:
+            continue
+        before = [k for k, entry in enumerate(order) if entry[2] is not None and entry[2] < cell.index]
+        at = before[-1] + 1 if before else 0
+        label = (f"the provided cell {cell.index} (as the instructor wrote it)" if cell.is_locked else
+                 f"the provided cell {cell.index} (put back: it is missing from the submission)")
+        order.insert(at, (label, cell.source, cell.index))
+        seen.add(cell.index)
+    return [(label, text) for label, text, _ in order]

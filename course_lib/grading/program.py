@@ -289,7 +289,7 @@ class Program:
         self.statements: list[Statement] = []
         budget = MAX_PROGRAM_CHARS
         for index, (label, raw) in enumerate(cells):
-            cell = Cell(label, source=raw if len(raw) <= MAX_CELL_CHARS else "")
+            cell = Cell(label, source=raw[:MAX_CELL_CHARS])
             self.cells.append(cell)
             if len(raw) > MAX_CELL_CHARS or len(raw) > budget:
                 cell.problem = (f"it is too long to grade ({len(raw):,} characters; at most "
@@ -436,10 +436,28 @@ class Program:
             if isinstance(node, ast.Name):  # an alias: f = g
                 queue.append((node.id, via))
                 continue
-            if not isinstance(node, (*_SCOPES,)):
-                continue
             where = self.cells[statement.cell].label
             own = "" if current == name else f" (in `{current}`, which `{name}` calls)"
+            if not isinstance(node, (*_SCOPES,)):  # an expression: f = np.vectorize(g), f = make(...)
+                if not isinstance(node, ast.expr):
+                    continue
+                for inner in ast.walk(node):
+                    kind = _LOOP_NODES.get(type(inner))
+                    if kind is None and isinstance(inner, ast.Call):
+                        called = inner.func.attr if isinstance(inner.func, ast.Attribute) else (
+                            inner.func.id if isinstance(inner.func, ast.Name) else "")
+                        kind = LOOP_CALLS.get(called)
+                    if kind and not loop:
+                        loop = f"{kind} at line {inner.lineno} of {where}{own}"
+                    if isinstance(inner, ast.Attribute) and _root(inner) in modules:
+                        reached.add(inner.attr)
+                    elif isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Load):
+                        if inner.id in objects:
+                            reached.add(inner.id)
+                        queue.append((inner.id, name))
+                    elif isinstance(inner, ast.Lambda):
+                        queue.extend((n, name) for n in free_names(inner))
+                continue
             for inner in ast.walk(node):
                 kind = _LOOP_NODES.get(type(inner))
                 if kind is None and isinstance(inner, ast.Call):

@@ -163,7 +163,7 @@ def _numpy_dirs() -> list:
 def _site_dirs() -> set:
     dirs = set(site.getsitepackages()) | {site.getusersitepackages()}
     dirs |= {p for p in sys.path if p.rstrip("/").endswith(("site-packages", "dist-packages"))}
-    for pattern in ("/usr/lib/python3*/site-packages", "/usr/lib/python3*/dist-packages", "/usr/lib/python3/dist-packages",
+    for pattern in ("/usr/lib/python3*/site-packages", "/usr/lib/python3*/dist-packages",
                     "/usr/local/lib/python3*/site-packages", "/usr/local/lib/python3*/dist-packages"):
         dirs.update(glob.glob(pattern))
     return {os.path.realpath(d) for d in dirs if os.path.isdir(d)}
@@ -401,7 +401,7 @@ class Worker:
             return Died("crashed", what)
         if self.cgroup is not None and self.cgroup.oom_killed():
             return Died("memory", "the sandbox ran out of memory")
-        signum = -code if code < 0 else code - 128 if code > 128 else 0
+        signum = -code if code < 0 else code - 128 if 128 < code < 128 + 65 else 0
         if signum == signal.SIGXCPU:
             return Died("timeout", "CPU time limit")
         if signum > 0:

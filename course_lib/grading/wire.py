@@ -32,7 +32,7 @@ class WireError(ValueError):
 def _real_numeric(dtype) -> bool:
     import numpy as np
 
-    return dtype == bool or np.issubdtype(dtype, np.integer) or np.issubdtype(dtype, np.floating)
+    return dtype.kind == "b" or np.issubdtype(dtype, np.integer) or np.issubdtype(dtype, np.floating)
 
 
 def encode(value, depth: int = 0):

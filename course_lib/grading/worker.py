@@ -119,7 +119,8 @@ def _serve(cmd_fd: int, result_fd: int) -> None:
                 try:
                     exec(compile(source, command.get("filename", "<cell>"), "exec"), namespace)
                 except ImportError as exc:
-                    if (getattr(exc, "name", "") or "").split(".")[0] not in DISPLAY_MODULES:
+                    if ((getattr(exc, "name", "") or "").split(".")[0] not in DISPLAY_MODULES
+                            or not source.lstrip().startswith(("import ", "from "))):
                         reply = {"error": running.describe_error(exc), "statement": number}
                         break
                     # a display module the sandbox does not have: a stand-in, as the student's kernel had it
