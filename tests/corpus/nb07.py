@@ -1,3 +1,4 @@
+# ruff: noqa: E501 (answer sources and their edits are kept on one line each)
 """Wrong and unusual-but-correct answers for notebook 07's exercises (hint corpus, issue 12).
 
 ``CORRECT[exercise_id]``: answer-cell sources that must pass; ``WRONG[exercise_id]``: pairs of

@@ -264,13 +264,13 @@ def _local_keeps_worse(loss_fn, w0, num_tries, step_size, seed):
 def _local_in_place(loss_fn, w0, num_tries, step_size, seed):
     rng = np.random.default_rng(seed)
     w = np.array(w0, dtype=float)
-    best, best_w, out = loss_fn(w), w.copy(), np.empty(num_tries)
+    best, out = loss_fn(w), np.empty(num_tries)
     for k in range(num_tries):
         candidate = w
         candidate += rng.normal(0.0, step_size, size=w.shape)  # moves w too, kept or not
         loss = loss_fn(candidate)
         if loss < best:
-            best_w, best = candidate.copy(), loss
+            best = loss
         out[k] = best
     return w, out
 
