@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from . import statuses
 
@@ -25,7 +26,7 @@ MAX_BYTES = 20 * 1024 * 1024  # a bigger file is refused unread
 _DEFINITION = re.compile(r"^(?:(?:async\s+)?def|class)\s+([A-Za-z_]\w*)|^([A-Za-z_]\w*)\s*(?::[^=]*)?=(?!=)", re.M)
 
 
-@dataclass(frozen=True)
+@dataclass
 class NotebookCell:
     """One cell of a notebook: its position, type, source, metadata and nbformat id."""
 
@@ -46,7 +47,7 @@ class NotebookCell:
             found.add(theirs["grade_id"])
         return frozenset(found)
 
-    @property
+    @cached_property
     def defines(self) -> frozenset:
         """Names it appears to define at top level (a cheap look, for identifying the notebook)."""
         if self.cell_type != "code":

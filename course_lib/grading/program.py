@@ -307,9 +307,12 @@ class Program:
             for node in tree.body:
                 text = "\n".join(lines[node.lineno - 1:node.end_lineno])
                 self.statements.append(self._statement(index, node, "\n" * (node.lineno - 1) + text))
+        self._modules = self._module_names()
         self._effects = self._function_effects()
         for statement in self.statements:
             self._add_call_effects(statement)
+        self._defs = self._definitions()
+        self._imports = self._course_lib_imports()
 
     @staticmethod
     def _statement(cell: int, node: ast.stmt, source: str) -> Statement:
@@ -332,7 +335,7 @@ class Program:
 
     def _function_effects(self) -> dict:
         effects: dict[str, set] = {}
-        modules = self._module_names()
+        modules = self._modules
         for statement in self.statements:
             for node in ast.walk(statement.node):
                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -354,7 +357,7 @@ class Program:
         return effects
 
     def _add_call_effects(self, statement: Statement) -> None:
-        modules = self._module_names()
+        modules = self._modules
         for call in statement._calls:
             root = _root(call.func)
             if root is None:
@@ -419,10 +422,10 @@ class Program:
 
     def answer_findings(self, name: str, forbidden=()) -> Findings:
         """Loops and course_lib names in what ``name``'s function runs (see the module docstring)."""
-        definitions = self._definitions()
+        definitions = self._defs
         if name not in definitions:
             return Findings(defined=False)
-        modules, objects = self._course_lib_imports()
+        modules, objects = self._imports
         loop, reached, seen = "", set(), set()
         queue = [(name, name)]
         while queue:
