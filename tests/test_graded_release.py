@@ -554,11 +554,6 @@ STOPS_WITHOUT_ANSWERS = {
     "04_regularization": (5, "svm_vectorized"),
     "05_softmax_cross_entropy": (7, "softmax_probs"),
     "06_hinge_vs_softmax": (10, "svm_vectorized"),
-    "07_finding_the_best_w": (5, "svm_vectorized"),
-    "08_gradients": (17, "svm_vectorized"),
-    "09_gradient_descent": (10, "softmax_vectorized"),
-    "10_update_rules": (9, "momentum_step"),
-    "11_capstone_digits": (6, "softmax_vectorized"),
 }
 
 
