@@ -134,14 +134,9 @@ def _library_function(exercise):
 # exercises whose answer the open library implements with the same signature (the data bank does not
 # carry code, so the open release looks them up here)
 _LIBRARY = {
-    "class_scores": "course_lib.linear:linear_scores",
     "squared_error": "course_lib.losses:l2_loss",
-    "absolute_error": "course_lib.losses:l1_loss",
     "svm_loop": "course_lib.losses:svm_loss_naive",
     "svm_vectorized": "course_lib.losses:svm_loss",
-    "l2_reg": "course_lib.regularization:l2_penalty",
-    "l1_reg": "course_lib.regularization:l1_penalty",
-    "elastic_net_reg": "course_lib.regularization:elastic_net_penalty",
     "softmax_probs": "course_lib.losses:softmax",
     "softmax_loop": "course_lib.losses:softmax_loss_naive",
     "softmax_vectorized": "course_lib.losses:softmax_loss",

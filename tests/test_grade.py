@@ -368,3 +368,15 @@ def test_a_loop_in_a_vectorized_answer_earns_nothing(tmp_path):
     assert by_id["svm_vectorized"].score == 0 and by_id["svm_vectorized"].status == "forbidden code"
     assert "list comprehension" in by_id["svm_vectorized"].message
     assert by_id["svm_loop"].score == by_id["svm_loop"].points  # the loop version may loop
+
+
+def test_the_command_line_writes_the_class_report(test_bank, tmp_path, capsys):
+    (tmp_path / "subs").mkdir()
+    (tmp_path / "subs" / f"alice__{kit.STEM}.ipynb").write_bytes(kit.notebook(kit.good_cells()))
+    (tmp_path / "subs" / f"bob__{kit.STEM}.ipynb").write_bytes(
+        kit.notebook(kit.good_cells({"double_it": "def double_it(x):\n    return 3 * x\n"})))
+    assert grade.main([str(tmp_path / "subs"), "--out", str(tmp_path / "out"), "--jobs", "2"]) == 0
+    out = capsys.readouterr().out
+    page = tmp_path / "out" / "report" / "class_report.html"
+    assert f"class report: {page}" in out and page.exists()
+    assert "tripled" in (tmp_path / "out" / "exercises.csv").read_text()  # bob's mistake, recorded by id

@@ -62,39 +62,26 @@ def check_metadata(exercise_id: str, points: float) -> dict:
     }
 
 
-def written_metadata(exercise_id: str, points: float) -> dict:
-    """Cell metadata of a written answer (an nbgrader manually graded answer, a markdown cell).
+WRITTEN_PREFIX = "written_"
 
-    Written questions are not in the exercise bank: an instructor marks them. Their ids
-    start with ``written_``.
+
+def written_metadata(exercise_id: str, points: float) -> dict:
+    """Cell metadata of a written question's answer cell (markdown, nbgrader "manually graded answer").
+
+    Written questions are marked by an instructor, not by the bank; their ids start with
+    ``written_``. The cell holds nbgrader's stub text (``YOUR ANSWER HERE``) in the source
+    notebook too, so that the release has nothing to hide.
     """
     _check_id(exercise_id)
-    if not exercise_id.startswith("written_"):
-        raise ValueError(f"exercise_id: a written question's id starts with 'written_', got {exercise_id!r}")
+    if not exercise_id.startswith(WRITTEN_PREFIX):
+        raise ValueError(f"exercise_id: a written question's id starts with {WRITTEN_PREFIX!r}, got {exercise_id!r}")
     if isinstance(points, bool) or not isinstance(points, (int, float)) or not points > 0:
         raise ValueError(f"points: expected a positive number, got {points!r}")
     return {
-        "nbgrader": {"grade": True, "solution": True, "locked": False, "task": False, "grade_id": exercise_id,
-                     "points": points, "schema_version": 3},
+        "nbgrader": {"grade": True, "solution": True, "locked": False, "task": False, "points": points,
+                     "grade_id": exercise_id, "schema_version": 3},
         "course_lib": {"exercise": exercise_id, "role": "written"},
     }
-
-
-def written_problems(index: int, cell) -> list[str]:
-    """What is wrong with a written-answer cell (empty if nothing)."""
-    meta = cell.get("metadata", {})
-    eid = meta.get("course_lib", {}).get("exercise", "")
-    try:
-        want = written_metadata(eid, meta.get("nbgrader", {}).get("points", 0))
-    except ValueError as exc:
-        return [f"cell {index}: written answer: {exc}"]
-    problems = []
-    if cell.get("cell_type") != "markdown":
-        problems.append(f"cell {index}: written answer {eid!r} must be a markdown cell")
-    if meta.get("nbgrader") != want["nbgrader"]:
-        problems.append(f"cell {index}: nbgrader metadata of written answer {eid!r} is {meta.get('nbgrader')}, "
-                        f"expected {want['nbgrader']}")
-    return problems
 
 
 def check_source(exercise_id: str, answer_name: str) -> str:
@@ -153,8 +140,17 @@ def exercise_cell_problems(nb, exercises) -> list[str]:
         source = "".join(cell.get("source", ""))
         has_solution = BEGIN_SOLUTION in source
         has_hidden = BEGIN_HIDDEN in source
-        if cell.get("metadata", {}).get("course_lib", {}).get("role") == "written":
-            problems += written_problems(index, cell)
+        written = cell.get("metadata", {}).get("course_lib", {})
+        if isinstance(written, dict) and written.get("role") == "written":
+            eid, meta = written.get("exercise", ""), cell["metadata"].get("nbgrader", {})
+            try:
+                ok = (cell.get("cell_type") == "markdown" and not has_solution and not has_hidden
+                      and meta == written_metadata(eid, meta.get("points"))["nbgrader"])
+            except ValueError:
+                ok = False
+            if not ok:
+                problems.append(f"cell {index}: written question {eid!r} must be a markdown cell with "
+                                f"written_metadata({eid!r}, points) and no markers")
             continue
         if role is None:
             if "nbgrader" in cell.get("metadata", {}) or has_solution or has_hidden:

@@ -69,6 +69,42 @@ def one_squared_hinge(scores, label):
     return float(np.square(np.clip(others - row[label] + 1.0, 0.0, None)).sum())
 
 
+# --- data losses of a batch, with their gradient (regularized_objective, notebook 04) ----------
+# Deliberately neither the hinge nor the softmax loss (those are exercises): any (loss, dscores)
+# of the scores will do to test how an answer adds the penalty and carries dscores back to W.
+
+
+def smooth_hinge_loss(scores, y):
+    """A smoothed hinge: mean over examples of ``sum_{j != y_i} ln(1 + exp(s_j - s_{y_i} + 1))``, and its gradient.
+
+    Parameters
+    ----------
+    scores : ndarray, shape (N, C)
+    y : ndarray of int, shape (N,)
+
+    Returns
+    -------
+    loss : float
+    dscores : ndarray, shape (N, C)
+    """
+    s = np.asarray(scores, dtype=float)
+    picked = (np.arange(len(s)), y)
+    gaps = s - s[picked].reshape(-1, 1) + 1.0
+    softplus = np.logaddexp(0.0, gaps)
+    softplus[picked] = 0.0
+    sigmoid = 0.5 * (1.0 + np.tanh(0.5 * gaps))          # the logistic function, without overflow
+    sigmoid[picked] = 0.0
+    sigmoid[picked] = -sigmoid.sum(axis=1)
+    return float(softplus.sum() / len(s)), sigmoid / len(s)
+
+
+def onehot_squared_loss(scores, y):
+    """Mean over examples of ``sum_c (s_c - [c == y_i])^2``, and its gradient; shapes as :func:`smooth_hinge_loss`."""
+    s = np.asarray(scores, dtype=float)
+    residual = s - np.eye(s.shape[1])[y]
+    return float(np.einsum("ic,ic->", residual, residual) / len(s)), residual * (2.0 / len(s))
+
+
 # --- losses to minimise by random search (notebook 07) --------------------------------------
 
 

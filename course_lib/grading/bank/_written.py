@@ -1,0 +1,41 @@
+"""Marking guides of the written questions (instructors only: the release does not ship the bank folder).
+
+Written questions are markdown answer cells with nbgrader "manually graded answer" metadata
+(:func:`course_lib.grading.cells.written_metadata`) and ids starting with ``written_``; they
+are not exercises of the bank (nothing here is graded automatically). Each guide lists what
+a full answer contains, one point per item unless said otherwise.
+"""
+
+from __future__ import annotations
+
+WRITTEN = {
+    "written_linear_limits": {
+        "notebook": "01_linear_classifier_recap",
+        "points": 2,
+        "question": "Why can no linear classifier beat the majority rule on the ring, while one straight "
+                    "border gets to about 0.7 on the opposite quadrants?",
+        "guide": (
+            "Each class region of a linear classifier is an intersection of half-planes: convex, in one "
+            "piece. The ring class is not convex (its inside belongs to the other class), so any straight "
+            "border that captures part of the ring also captures inside or outside points, and predicting "
+            "'outside' everywhere (the majority) is already as good as it gets.",
+            "On the opposite quadrants one half-plane can contain one of the two class-1 quadrants plus "
+            "little else, so a line classifies about one quadrant's worth better than the majority rule "
+            "(0.71 against 0.53), but it cannot take in both quadrants at once.",
+        ),
+    },
+    "written_margin_lambda": {
+        "notebook": "04_regularization",
+        "points": 2,
+        "question": "Why does training with margin 1 and lambda, or with margin Delta and some other lambda', "
+                    "give the same predictions? Which lambda' for the L2 penalty?",
+        "guide": (
+            "With W' = Delta W the hinge loss with margin Delta of W' equals Delta times the hinge loss with "
+            "margin 1 of W, and R(W') = Delta^2 R(W) for L2; so the objective for W' is Delta times the "
+            "objective for W when lambda' = lambda / Delta (Delta L1(W) + lambda' Delta^2 R(W)).",
+            "Multiplying an objective by a positive constant does not move its minimiser, so the best W' is "
+            "Delta times the best W: every score is scaled by Delta, the argmax (the prediction) is "
+            "unchanged. The margin only fixes the units of W; lambda is the knob that matters.",
+        ),
+    },
+}
