@@ -40,7 +40,7 @@ def test_a_written_cell_passes_the_format_check_and_a_code_one_does_not():
     assert "must be a markdown cell" in "\n".join(cells.exercise_cell_problems(bad, []))
     tampered = nbformat.v4.new_notebook(cells=[written_cell()])
     tampered.cells[0].metadata["nbgrader"]["solution"] = False
-    assert "nbgrader metadata of written answer" in "\n".join(cells.exercise_cell_problems(tampered, []))
+    assert "written question" in "\n".join(cells.exercise_cell_problems(tampered, []))
 
 
 @pytest.mark.parametrize("stem", ["08_gradients", "11_capstone_digits"])

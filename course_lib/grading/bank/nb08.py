@@ -510,19 +510,3 @@ GRADIENT_CHECK = Exercise(
 )
 
 EXERCISES = (NUMERICAL, SVM, SOFTMAX, GRADIENT_CHECK)
-
-
-# --- written question (marked by an instructor; not an Exercise, never shipped in a release) ---------
-WRITTEN = {
-    "written_gradient_check_kink": {
-        "points": 2,
-        "guide": (
-            "1 point for two explanations: (a) a real bug that touches only that weight or its class (e.g. a "
-            "term of one class or one pixel handled differently); (b) no bug: a margin of that weight's example "
-            "lies within h of 0, so w - h and w + h fall on both sides of the hinge's kink and the centred "
-            "difference averages two slopes (any value between them is a valid subgradient). 1 point for a "
-            "test that separates them: repeat the check with a much smaller h (the kink case agrees again, a bug "
-            "does not), or a nearby random W / check whether any margin changes sign between w - h and w + h."
-        ),
-    },
-}

@@ -297,20 +297,3 @@ GRID_SEARCH = Exercise(
 
 
 EXERCISES = (TRAIN_EPOCHS, GRID_SEARCH)
-
-
-# --- written question (marked by an instructor; not an Exercise, never shipped in a release) ---------
-WRITTEN = {
-    "written_lambda_on_digits": {
-        "points": 2,
-        "guide": (
-            "1 point for why: 650 weights against 1,077 training images (and fairly clean, low-dimensional data) "
-            "leave the model little room to overfit; the train/validation gap is only 2-3 points, so a penalty "
-            "has little to fix (and large lambda only pulls weights away from the data). 1 point for a change "
-            "and its signature: far fewer training images (say 50), many more features (e.g. pixel products or "
-            "a bigger image), or label noise; then without lambda the training accuracy climbs towards 100 % "
-            "while the validation accuracy peaks and falls (a growing gap), and a suitable lambda narrows the gap "
-            "and raises the validation curve."
-        ),
-    },
-}
