@@ -547,12 +547,6 @@ def _execute(path: Path, out: Path, timeout=180):
 # list and a new stop fails. Each needs `cl.mine(...)` and a guard where it uses an earlier answer, or
 # to stop using a graded function before its own exercise.
 STOPS_WITHOUT_ANSWERS = {
-    "01_linear_classifier_recap": (13, "softmax_vectorized"),
-    "02_loss_functions": (20, "squared_error"),
-    "03_multiclass_svm": (9, "svm_vectorized"),
-    "04_regularization": (5, "svm_vectorized"),
-    "05_softmax_cross_entropy": (7, "softmax_probs"),
-    "06_hinge_vs_softmax": (10, "svm_vectorized"),
 }
 
 
