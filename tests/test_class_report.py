@@ -13,11 +13,12 @@ import pytest
 from synthetic_results import outcome, results_json, synthetic_class, write_results
 
 from course_lib.__main__ import main
-from course_lib.grading import class_report
+from course_lib.grading import bank, class_report
 from course_lib.grading.class_report import build_report, long_table, read_results, student_of, summarise
 from course_lib.grading.report import CaseResult, ExerciseResult, SubmissionResult, gradescope_results
 
 NB03, NB05 = "03_multiclass_svm", "05_softmax_cross_entropy"
+MAX = {nb: float(sum(ex.points for ex in bank.for_notebook(nb))) for nb in (NB03, NB05)}  # the bank decides
 EXAMPLE = "the lecture's cat/car/frog example: loss: expected 5.27, got 6.27"
 
 
@@ -199,12 +200,12 @@ def test_students_are_the_name_before_the_double_underscore_and_progress_spans_n
     page, summary = build_report(tmp_path)
     assert summary.students == ["alice", "bob", "carol", "dave"]
     progress = {r["student"]: r for r in read_csv(page.parent / "progress.csv")}
-    assert progress["alice"][NB03] == "5 / 5" and progress["alice"][NB05] == "1 / 5"
+    assert progress["alice"][NB03] == f"5 / {MAX[NB03]:g}" and progress["alice"][NB05] == f"1 / {MAX[NB05]:g}"
     assert progress["alice"]["notebooks_graded"] == "2" and progress["alice"]["total_score"] == "6"
-    assert progress["bob"][NB03] == "1 / 5" and progress["bob"][NB05] == ""
+    assert progress["bob"][NB03] == f"1 / {MAX[NB03]:g}" and progress["bob"][NB05] == ""
     assert progress["carol"][NB05] == "empty"   # the notebook is read off the name when the file had none
     shown = {r["student"]: r for r in rows_as_dicts(Tables(page.read_text("utf-8")).tables["progress-table"])}
-    assert shown["alice"]["total"] == "6 / 10" and shown["carol"][NB05] == "empty"
+    assert shown["alice"]["total"] == f"6 / {MAX[NB03] + MAX[NB05]:g}" and shown["carol"][NB05] == "empty"
 
 
 def test_problems_are_counted_and_listed(tmp_path):
@@ -260,7 +261,7 @@ def test_a_gradescope_file_merging_several_notebooks_gives_one_submission_per_no
     (tmp_path / "ann" / "results.json").write_text(json.dumps(merged))
     subs = {s.notebook: s for s in read_results(tmp_path).submissions}
     assert set(subs) == {NB03, NB05}
-    assert (subs[NB03].name, subs[NB03].score, subs[NB03].max_score) == ("ann", 1.0, 5.0)
+    assert (subs[NB03].name, subs[NB03].score, subs[NB03].max_score) == ("ann", 1.0, MAX[NB03])
     assert [e.exercise for e in subs[NB03].exercises] == ["hinge_one", "svm_loop"]
     assert (subs[NB05].score, [e.exercise for e in subs[NB05].exercises]) == (1.0, ["softmax_probs"])
     del merged["extra_data"]   # without metadata: scored from each notebook's tests, named after the folder
@@ -432,5 +433,7 @@ def test_grading_a_folder_then_reporting_counts_the_mistake_the_grader_recognise
     assert all(r["count"] == "4" for r in mistakes.values())   # nothing else was wrong
     assert read_csv(page.parent / "exercises.csv") == read_csv(tmp_path / "grades" / "exercises.csv")
     progress = {r["student"]: r[NB03] for r in read_csv(page.parent / "progress.csv")}
-    assert progress == {**{f"student{k}": "4 / 5" for k in range(4)}, **{f"student{k}": "5 / 5" for k in (4, 5, 6)},
+    full = MAX[NB03]
+    assert progress == {**{f"student{k}": f"{full - 1:g} / {full:g}" for k in range(4)},
+                        **{f"student{k}": f"{full:g} / {full:g}" for k in (4, 5, 6)},
                         "student7": "empty"}

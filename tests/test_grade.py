@@ -132,12 +132,12 @@ def test_identify_notebook_by_metadata_names_or_filename(test_bank):
 
 
 def test_calling_a_forbidden_reference_without_defining_it(test_bank, tmp_path):
-    # l2_penalty would come from the notebook's `from course_lib import ...` cell, which never runs
-    sneaky = grade_cells(kit.good_cells({"l2_of": "def l2_of(W):\n    return l2_penalty(W)[0]\n"}), tmp_path / "a")
+    # softmax is a name no cell defines: a call of course_lib's reference, not a NameError
+    sneaky = grade_cells(kit.good_cells({"l2_of": "def l2_of(W):\n    return softmax(W)\n"}), tmp_path / "a")
     assert statuses(sneaky)["l2_of"] == "uses the reference implementation"
-    assert "l2_penalty" in sneaky.exercises[3].message
-    own = kit.good_cells({"l2_of": "def l2_penalty(W):\n    return float((W ** 2).sum()), 2 * W\n"
-                                   "def l2_of(W):\n    return l2_penalty(W)[0]\n"})
+    assert "softmax" in sneaky.exercises[3].message
+    own = kit.good_cells({"l2_of": "def softmax(W):\n    e = np.exp(W)\n    return e / e.sum(axis=1, keepdims=True)\n"
+                                   "def l2_of(W):\n    return softmax(W)\n"})
     assert statuses(grade_cells(own, tmp_path / "b"))["l2_of"] == "passed"  # the student's own function
 
 

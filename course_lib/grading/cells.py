@@ -62,6 +62,24 @@ def check_metadata(exercise_id: str, points: float) -> dict:
     }
 
 
+SETUP_ID = "setup"
+
+
+def setup_metadata() -> dict:
+    """Cell metadata of a notebook's setup cell (its imports): an nbgrader read-only cell.
+
+    The autograder runs a locked cell as the source notebook has it, wherever the student left
+    it (or put back if deleted), so that editing it changes nothing; JupyterLab and Notebook 7
+    keep it from being edited or deleted (``editable`` / ``deletable``).
+    """
+    return {
+        "nbgrader": {"grade": False, "solution": False, "locked": True, "grade_id": SETUP_ID, "schema_version": 3},
+        "course_lib": {"role": "setup"},
+        "editable": False,
+        "deletable": False,
+    }
+
+
 WRITTEN_PREFIX = "written_"
 
 
@@ -151,6 +169,13 @@ def exercise_cell_problems(nb, exercises) -> list[str]:
             if not ok:
                 problems.append(f"cell {index}: written question {eid!r} must be a markdown cell with "
                                 f"written_metadata({eid!r}, points) and no markers")
+            continue
+        if isinstance(written, dict) and written.get("role") == "setup":
+            meta = cell.get("metadata", {})
+            want = setup_metadata()
+            if cell.get("cell_type") != "code" or has_solution or has_hidden or any(
+                    meta.get(key) != value for key, value in want.items()):
+                problems.append(f"cell {index}: the setup cell must be a code cell with setup_metadata() and no markers")
             continue
         if role is None:
             if "nbgrader" in cell.get("metadata", {}) or has_solution or has_hidden:
