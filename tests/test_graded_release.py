@@ -547,11 +547,6 @@ def _execute(path: Path, out: Path, timeout=180):
 # list and a new stop fails. Each needs `cl.mine(...)` and a guard where it uses an earlier answer, or
 # to stop using a graded function before its own exercise.
 STOPS_WITHOUT_ANSWERS = {
-    "07_finding_the_best_w": (5, "svm_vectorized"),
-    "08_gradients": (17, "svm_vectorized"),
-    "09_gradient_descent": (10, "softmax_vectorized"),
-    "10_update_rules": (9, "momentum_step"),
-    "11_capstone_digits": (6, "softmax_vectorized"),
 }
 
 

@@ -38,4 +38,36 @@ WRITTEN = {
             "unchanged. The margin only fixes the units of W; lambda is the knob that matters.",
         ),
     },
+    "written_gradient_check_kink": {
+        "notebook": "08_gradients",
+        "points": 2,
+        "question": "A gradient check of a hinge loss on 200 images reports relative errors below 1e-8 at 649 of 650 "
+                    "weights and 0.2 at one. Give an explanation that means the gradient is wrong and one that "
+                    "does not, and one experiment that tells them apart.",
+        "guide": (
+            "Two explanations: a real bug that touches only that weight (a term of one class or pixel handled "
+            "differently), and no bug at all: a margin of some example lies within h of 0 at that weight, so "
+            "w - h and w + h fall on both sides of the hinge's kink and the centred difference averages two "
+            "slopes (any value between them is a valid subgradient).",
+            "A test that separates them: repeat the check with a much smaller h, or at a slightly moved W (the "
+            "kink case agrees again, a bug does not), or check whether any margin changes sign between w - h "
+            "and w + h.",
+        ),
+    },
+    "written_lambda_on_digits": {
+        "notebook": "11_capstone_digits",
+        "points": 2,
+        "question": "Lambda between 0 and 1e-3 changed the digits validation accuracy by a few images at most. Why "
+                    "does regularization matter so little here, and what change would make it matter a lot "
+                    "(with what you would expect in the train and validation accuracy curves)?",
+        "guide": (
+            "Why: 650 weights against 1,077 training images leave a linear model little room to overfit; the "
+            "train/validation gap is only 2-3 points, so a penalty has little to fix, and a large lambda only "
+            "pulls the weights away from the data.",
+            "A change and its signature: far fewer training images (say 50), many more features, or noisy "
+            "labels; then without lambda the training accuracy climbs towards 100 % while the validation "
+            "accuracy peaks and falls (a growing gap), and a suitable lambda narrows the gap and raises the "
+            "validation curve.",
+        ),
+    },
 }
