@@ -207,8 +207,5 @@ def l1_loss(pred, target):
     Same shapes as :func:`l2_loss`. The gradient uses ``sign(0) = 0``.
     """
     pred, target = _regression_pair(pred, target)
-    ### BEGIN REFERENCE absolute_error
-    diff = pred - target
-    n = pred.shape[0]
-    return float(np.abs(diff).sum() / n), np.sign(diff) / n
-    ### END REFERENCE
+    error = pred - target
+    return float(np.abs(error).sum() / len(error)), np.sign(error) / len(error)

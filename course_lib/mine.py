@@ -10,10 +10,11 @@ built. ``mine(exercise_id)`` gives the function to use, depending on which cours
   implements the exercise, else the student's own answer as below;
 - ``"graded"`` (``release --out DIR``, the default): the student's own answer. ``mine`` finds the
   exercise's notebook (``<notebook stem>.ipynb``) in the release's ``notebooks/`` folder (looked for
-  from the current directory upwards, or in ``$COURSE_LIB_NOTEBOOKS``), takes the answer cell (by
-  nbgrader ``grade_id`` or ``course_lib`` metadata, else the last cell defining the answer's name),
-  executes it in a fresh namespace together with the notebook's code cells that define names it
-  uses (in notebook order, transitively; a cell that fails is skipped; output, warnings and figures
+  from the current directory upwards, or in ``$COURSE_LIB_NOTEBOOKS``), checks that it has the
+  answer cell (by nbgrader ``grade_id`` or ``course_lib`` metadata, else a cell defining the
+  answer's name), executes in a fresh namespace the top-level statements the answer needs, as the
+  grader slices them (:meth:`course_lib.grading.program.Program.slice` over the notebook's code
+  cells, check cells left out; a statement that fails is skipped; output, warnings and new figures
   are swallowed), runs the exercise's public check quietly, and returns the function only if every
   public case passes. The result is cached per (notebook path, modification time).
 
@@ -99,6 +100,13 @@ def in_sandbox() -> bool:
 
 
 def _exercise(exercise_id):
+    if not isinstance(exercise_id, str):
+        raise ValueError(f"exercise_id: expected a string, got {type(exercise_id).__name__}")
+    return _function_exercise(exercise_id)
+
+
+@lru_cache(maxsize=None)
+def _function_exercise(exercise_id: str):
     from .grading import bank
 
     if not isinstance(exercise_id, str):
@@ -126,14 +134,9 @@ def _library_function(exercise):
 # exercises whose answer the open library implements with the same signature (the data bank does not
 # carry code, so the open release looks them up here)
 _LIBRARY = {
-    "class_scores": "course_lib.linear:linear_scores",
     "squared_error": "course_lib.losses:l2_loss",
-    "absolute_error": "course_lib.losses:l1_loss",
     "svm_loop": "course_lib.losses:svm_loss_naive",
     "svm_vectorized": "course_lib.losses:svm_loss",
-    "l2_reg": "course_lib.regularization:l2_penalty",
-    "l1_reg": "course_lib.regularization:l1_penalty",
-    "elastic_net_reg": "course_lib.regularization:elastic_net_penalty",
     "softmax_probs": "course_lib.losses:softmax",
     "softmax_loop": "course_lib.losses:softmax_loss_naive",
     "softmax_vectorized": "course_lib.losses:softmax_loss",
@@ -275,27 +278,6 @@ def _is_check_cell(cell) -> bool:
     return bool(meta.get("nbgrader", {}).get("grade")) or meta.get("course_lib", {}).get("role") == "check"
 
 
-def needed_cells(sources: list, answer_index: int) -> list:
-    """Indices of the cells to run before the answer: those defining names it uses, transitively, in order.
-
-    A stand-in for ``course_lib.grading.slicing.needed_statements`` (whole cells, not statements).
-    """
-    parsed = [_global_names(s) for s in sources]
-    wanted = set(parsed[answer_index][1]) if parsed[answer_index] else set()
-    chosen = set()
-    changed = True
-    while changed:
-        changed = False
-        for k, names in enumerate(parsed):
-            if k == answer_index or k in chosen or names is None:
-                continue
-            if names[0] & wanted:
-                chosen.add(k)
-                wanted |= names[1]
-                changed = True
-    return sorted(chosen)
-
-
 @contextlib.contextmanager
 def _quietly():
     """No output, warnings or new figures escape while the student's earlier cells run."""
@@ -323,34 +305,30 @@ def _compiled(source: str, filename: str):
     return compile(source, filename, "exec")
 
 
-def _run_leniently(source: str, filename: str, namespace: dict) -> None:
-    """Run an earlier cell; if it fails, run its top-level statements one by one, skipping those that fail.
-
-    (A cell that sets up ``np`` may also hold a magic that only a kernel can run.)
-    """
-    import ast
-
-    try:
-        exec(_compiled(source, filename), namespace)
-        return
-    except Exception:
-        pass
-    try:
-        statements = ast.parse(source).body
-    except SyntaxError:
-        return
-    for statement in statements:
-        try:
-            exec(compile(ast.Module([statement], type_ignores=[]), filename, "exec"), namespace)
-        except Exception:
-            continue
-
-
 _CACHE: dict = {}
 _LOADING: set = set()
 
 
+_FAST: dict = {}  # (exercise id, cwd, $COURSE_LIB_NOTEBOOKS) -> (path, mtime_ns, result): one stat per call
+
+
 def _students_answer(exercise):
+    where = (exercise.id, os.getcwd(), os.environ.get(NOTEBOOKS_VARIABLE))
+    hit = _FAST.get(where)
+    if hit is not None:
+        try:
+            if os.stat(hit[0]).st_mtime_ns == hit[1]:
+                return hit[2]
+        except OSError:
+            pass
+    result = _find_and_load(exercise)
+    path = find_notebook(exercise.notebook)
+    if path is not None and exercise.id not in _LOADING:
+        _FAST[where] = (str(path), path.stat().st_mtime_ns, result)
+    return result
+
+
+def _find_and_load(exercise):
     path = find_notebook(exercise.notebook)
     if path is None:
         return Missing(exercise.id, _solve_first(exercise, f"no {exercise.notebook}.ipynb was found "
@@ -370,27 +348,26 @@ def _students_answer(exercise):
 
 
 def _load(exercise, path: Path):
+    from .grading.program import Program
+
     try:
         cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
     except (OSError, ValueError, AttributeError):
         return Missing(exercise.id, _solve_first(exercise, f"{path.name} could not be read as a notebook"))
-    cells = [c for c in cells if isinstance(c, dict) and c.get("cell_type") == "code"]
-    index = _answer_cell(cells, exercise)
-    if index is None:
+    cells = [c for c in cells if isinstance(c, dict) and c.get("cell_type") == "code" and not _is_check_cell(c)]
+    if _answer_cell(cells, exercise) is None:
         return Missing(exercise.id, _solve_first(exercise, "its answer cell was not found"))
-    sources = [_python_source(_cell_source(c)) for c in cells]
+    # the statements the answer needs, as the grader takes them (course_lib.grading.program)
+    program = Program([(f"cell {k + 1}", _cell_source(c)) for k, c in enumerate(cells)])
+    statements = program.slice([exercise.answer])
     namespace = {"__name__": f"__{exercise.notebook}__"}
     with _quietly():
-        for k in needed_cells(sources, index):
-            if _is_check_cell(cells[k]):
+        for statement in statements:
+            filename = f"<{exercise.notebook} cell {statement.cell + 1}>"
+            try:
+                exec(_compiled(statement.source, filename), namespace)
+            except Exception:  # a statement that fails is skipped, as the cell would have been
                 continue
-            _run_leniently(sources[k], f"<{exercise.notebook} cell {k + 1}>", namespace)
-        try:
-            exec(_compiled(sources[index], f"<{exercise.notebook}: {exercise.id}>"), namespace)
-        except NotImplementedError:
-            return Missing(exercise.id, _solve_first(exercise, "it is not written yet"))
-        except Exception as exc:
-            return Missing(exercise.id, _solve_first(exercise, f"its cell raised {type(exc).__name__}"))
         answer = namespace.get(exercise.answer)
         if not callable(answer):
             return Missing(exercise.id, _solve_first(exercise, f"{exercise.answer} is not defined as a function"))

@@ -5,7 +5,12 @@ Every rule has the signature ``update(w, dw, config=None) -> (next_w, config)``:
 - ``w``: current parameters (any shape); ``dw``: the gradient of the loss there.
 - ``config``: a dict of hyperparameters and state (velocity, moment estimates, step
   count). Missing keys get the usual defaults; the returned dict carries the state to
-  pass to the next call. ``w`` itself is never modified.
+  pass to the next call. Neither ``w`` nor the arrays in the ``config`` passed in are
+  modified.
+
+``resolve_update`` turns what a training loop is given (a rule's name, a rule of this
+signature, or a one-step function of notebook 10) into a rule of this signature, checked
+once, so that the loop itself never re-validates.
 
 The steps and the random search are graded exercises (notebooks 07 and 10): their bodies sit
 between ``### BEGIN REFERENCE <exercise id>`` / ``### END REFERENCE``, which a graded release
@@ -14,9 +19,16 @@ replaces by calls to the student's own answers (see :mod:`course_lib.mine`).
 
 from __future__ import annotations
 
+import inspect
+from dataclasses import dataclass
+
 import numpy as np
 
 from ._validation import as_float_array, check_number
+
+# the state a rule keeps between calls; the public rules copy it, so that the trusted
+# steps below may update it in place
+_STATE_KEYS = ("velocity", "cache", "m", "v")
 
 
 def _prepare(w, dw, config, defaults):
@@ -28,7 +40,19 @@ def _prepare(w, dw, config, defaults):
     for key, value in defaults.items():
         config.setdefault(key, value)
     check_number(config["learning_rate"], "config['learning_rate']", low=0)
+    for key in _STATE_KEYS:
+        if config.get(key) is not None:
+            config[key] = _own_state(config[key], key, w.shape)
     return w, dw, config
+
+
+def _own_state(state, key, shape):
+    """A float64 copy of a state array, broadcast to the parameters' shape."""
+    state = np.asarray(state, dtype=np.float64)
+    try:
+        return np.broadcast_to(state, shape).copy()
+    except ValueError:
+        raise ValueError(f"config[{key!r}]: expected the shape of w {shape}, got shape {state.shape}") from None
 
 
 DEFAULTS = {
@@ -74,7 +98,8 @@ def adam(w, dw, config=None):
 
 
 # The steps themselves, on validated arrays and a config holding every default. They
-# update ``config`` in place: the public rules above hand them a copy.
+# update ``config`` and its state arrays in place (the public rules above hand them a
+# copy) and return a new ``w``; the arithmetic is written out as in the docstrings.
 
 def _sgd(w, dw, config):
     return w - config["learning_rate"] * dw, config
@@ -136,6 +161,131 @@ def _adam_step(w, dw, m, v, t, learning_rate, beta1, beta2, epsilon):
 
 UPDATE_RULES = {"sgd": sgd, "sgd_momentum": sgd_momentum, "rmsprop": rmsprop, "adam": adam}
 _TRUSTED_RULES = {"sgd": _sgd, "sgd_momentum": _sgd_momentum, "rmsprop": _rmsprop, "adam": _adam}
+
+
+# --- a rule for a training loop, from a name or the student's own function --------------
+
+@dataclass(frozen=True)
+class StepFunction:
+    """How one of notebook 10's one-step functions is called: ``step(w, dw, *state, [t,] learning_rate, *hyper)``.
+
+    It returns ``(next_w, *next_state)``.
+    """
+
+    rule: str                 # the rule of this module it implements (its hyperparameter defaults)
+    state: tuple              # config keys of the state it takes and returns, in order
+    hyper: tuple              # config keys of the hyperparameters after learning_rate, in order
+    counts_steps: bool = False  # takes the step number t (1 for the first) after the state
+
+
+# told apart by their number of parameters
+STEP_FUNCTIONS = {
+    5: StepFunction("sgd_momentum", ("velocity",), ("momentum",)),
+    6: StepFunction("rmsprop", ("cache",), ("decay_rate", "epsilon")),
+    9: StepFunction("adam", ("m", "v"), ("beta1", "beta2", "epsilon"), counts_steps=True),
+}
+
+
+def _step_arguments(spec, w, dw, config):
+    """The arguments of one call of a step function; advances ``config['t']`` if it counts steps."""
+    args = [w, dw]
+    for key in spec.state:
+        value = config.get(key)
+        args.append(np.zeros_like(w) if value is None else value)
+    if spec.counts_steps:
+        config["t"] = config.get("t", 0) + 1
+        args.append(config["t"])
+    args.append(config["learning_rate"])
+    args.extend(config[key] for key in spec.hyper)
+    return args
+
+
+def rule_from_step(step, spec):
+    """A rule ``(w, dw, config) -> (next_w, config)`` that keeps the state a step function passes around."""
+    def rule(w, dw, config):
+        next_w, *state = step(*_step_arguments(spec, w, dw, config))
+        config.update(zip(spec.state, state))
+        return next_w, config
+    rule.__name__ = getattr(step, "__name__", "step")
+    return rule
+
+
+def _positional_count(fn, name):
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}: expected a Python function whose parameters can be read, got {fn!r}") from None
+    kinds = [p.kind for p in params]
+    if inspect.Parameter.VAR_POSITIONAL in kinds:
+        raise ValueError(f"{name}: expected a function with named parameters, got one taking *args ({fn!r})")
+    return sum(k in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD) for k in kinds)
+
+
+def resolve_update(update, learning_rate, w, name="update"):
+    """The rule and starting config a training loop uses, validated once here.
+
+    Parameters
+    ----------
+    update : str or callable
+        A name in ``UPDATE_RULES``; a rule ``update(w, dw, config) -> (next_w, config)``
+        (three parameters, like the rules of this module); or one of notebook 10's
+        one-step functions, told apart by their number of parameters:
+        ``momentum_step(w, dw, velocity, learning_rate, momentum)`` (5),
+        ``rmsprop_step(w, dw, cache, learning_rate, decay_rate, epsilon)`` (6) or
+        ``adam_step(w, dw, m, v, t, learning_rate, beta1, beta2, epsilon)`` (9); these get
+        the other hyperparameters of their rule from ``DEFAULTS``.
+    learning_rate : float
+    w : ndarray
+        The parameters to be trained: a callable is run once on a copy of them and a zero
+        gradient, and what it returns is checked (names and shapes).
+    name : str
+        The argument's name, for error messages.
+
+    Returns
+    -------
+    rule : callable
+        ``rule(w, dw, config) -> (next_w, config)``; it may update ``config`` and its
+        arrays in place, so give it a config of its own.
+    config : dict
+        Hyperparameters with ``learning_rate`` set, and no state yet.
+    """
+    choices = sorted(UPDATE_RULES)
+    if isinstance(update, str):
+        if update not in UPDATE_RULES:
+            raise ValueError(f"{name}: expected one of {choices} or a function, got {update!r}")
+        return _TRUSTED_RULES[update], {**DEFAULTS[update], "learning_rate": learning_rate}
+    if not callable(update):
+        raise ValueError(f"{name}: expected one of {choices} or a function, got {type(update).__name__}")
+    count = _positional_count(update, name)
+    label = f"{name} ({getattr(update, '__name__', 'your function')})"
+    if count == 3:
+        config = {"learning_rate": learning_rate}
+        result = update(w.copy(), np.zeros_like(w), dict(config))
+        _check_returned(result, ("next_w", "config"), w.shape, label)
+        if not isinstance(result[1], dict):
+            raise ValueError(f"{label}: expected config (the second value returned) to be a dict, "
+                             f"got {type(result[1]).__name__}")
+        return update, config
+    if count not in STEP_FUNCTIONS:
+        raise ValueError(
+            f"{label}: expected a rule update(w, dw, config) (3 parameters) or one of notebook 10's step "
+            f"functions (momentum_step: 5, rmsprop_step: 6, adam_step: 9 parameters), got {count} parameters")
+    spec = STEP_FUNCTIONS[count]
+    config = {**DEFAULTS[spec.rule], "learning_rate": learning_rate}
+    result = update(*_step_arguments(spec, w.copy(), np.zeros_like(w), dict(config)))
+    _check_returned(result, ("next_w",) + tuple(f"next_{key}" for key in spec.state), w.shape, label)
+    return rule_from_step(update, spec), config
+
+
+def _check_returned(result, names, shape, label):
+    want = f"({', '.join(names)})"
+    if not isinstance(result, tuple) or len(result) != len(names):
+        got = f"a tuple of {len(result)} values" if isinstance(result, tuple) else type(result).__name__
+        raise ValueError(f"{label}: expected it to return {want}, got {got}")
+    arrays = [value for key, value in zip(names, result) if key != "config"]
+    for key, value in zip(names, arrays):
+        if np.shape(value) != shape:
+            raise ValueError(f"{label}: expected {key} of shape {shape} (the shape of w), got shape {np.shape(value)}")
 
 
 def random_search(loss_fn, shape, num_tries=1000, scale=1e-3, seed=0):

@@ -1,10 +1,10 @@
 """Weight penalties R(W) and their gradients.
 
 The full objective is ``data_loss + reg * R(W)``: each function here returns ``R(W)`` and
-``dR/dW`` *without* the strength ``reg``, which the caller multiplies in once. Biases are
-not penalized. The penalties' bodies are graded exercises of notebook 04, marked
-``### BEGIN REFERENCE <exercise id>`` / ``### END REFERENCE`` (a graded release calls the
-student's own answers there, see :mod:`course_lib.mine`).
+``dR/dW`` *without* the strength ``reg``, which the caller multiplies in once; they penalize
+whatever array they are given (with the bias trick, the bias row too). Notebook 04's exercise is
+the whole objective (``regularized_objective``, data loss + reg * R(W) and its gradient), not a
+penalty alone, so these stay the open library's own in every release.
 """
 
 from __future__ import annotations
@@ -30,9 +30,7 @@ def l2_penalty(W):
 
 
 def _l2(W):
-    ### BEGIN REFERENCE l2_reg
     return float((W * W).sum()), 2.0 * W
-    ### END REFERENCE
 
 
 def l1_penalty(W):
@@ -41,9 +39,7 @@ def l1_penalty(W):
 
 
 def _l1(W):
-    ### BEGIN REFERENCE l1_reg
     return float(np.abs(W).sum()), np.sign(W)
-    ### END REFERENCE
 
 
 def elastic_net_penalty(W, beta=0.5):
@@ -59,9 +55,7 @@ def elastic_net_penalty(W, beta=0.5):
 
 
 def _elastic_net(W, beta=0.5):
-    ### BEGIN REFERENCE elastic_net_reg
     return float(beta * (W * W).sum() + np.abs(W).sum()), 2.0 * beta * W + np.sign(W)
-    ### END REFERENCE
 
 
 PENALTIES = {"l2": l2_penalty, "l1": l1_penalty, "elastic_net": elastic_net_penalty}

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import course_lib as cl
+from course_lib import linear, losses, optim, regularization
 
 
 def test_lecture_examples_have_examples_in_rows():
@@ -128,3 +129,223 @@ def test_progress_bar_goes_to_stderr(capsys):
     X, y = cl.make_blobs(seed=0)
     cl.LinearClassifier(num_iters=20).fit(X, y, progress=True)
     assert "training" in capsys.readouterr().err
+
+
+# --- the training loop: explicit schedules keep their numbers, the default one is quick -----
+
+def _textbook_fit(X, y, loss_fn, update, learning_rate, num_iters, batch_size=200, reg=1e-4, seed=0,
+                  weight_scale=1e-3):
+    """Minibatch gradient descent as the lecture writes it, on course_lib's public functions."""
+    rng = np.random.default_rng(seed)
+    n, d = X.shape
+    c = int(y.max()) + 1
+    W, b = weight_scale * rng.standard_normal((d, c)), np.zeros(c)
+    config_W, config_b = {"learning_rate": learning_rate}, {"learning_rate": learning_rate}
+    losses = []
+    for _ in range(num_iters):
+        idx = rng.integers(0, n, size=batch_size) if batch_size < n else slice(None)
+        data_loss, dscores = loss_fn(X[idx] @ W + b, y[idx])
+        penalty, dpenalty = cl.l2_penalty(W)
+        losses.append(data_loss + reg * penalty)
+        W, config_W = update(W, X[idx].T @ dscores + reg * dpenalty, config_W)
+        b, config_b = update(b, dscores.sum(axis=0), config_b)
+    return W, b, losses
+
+
+@pytest.mark.parametrize("loss, loss_fn, rule, update, lr, batch, steps", [
+    ("softmax", cl.softmax_loss, "adam", cl.adam, 1e-2, 200, 300),   # more steps than one block of draws
+    ("svm", cl.svm_loss, "adam", cl.adam, 1e-2, 64, 120),
+    ("softmax", cl.softmax_loss, "sgd", cl.sgd, 3.0, 10_000, 40),    # full batch, as in notebook 09
+    ("svm", cl.svm_loss, "sgd_momentum", cl.sgd_momentum, 1e-2, 50, 100),
+    ("softmax", cl.softmax_loss, "rmsprop", cl.rmsprop, 1e-2, 64, 100),
+])
+def test_an_explicit_schedule_is_the_textbook_loop(loss, loss_fn, rule, update, lr, batch, steps):
+    d = cl.load_digits()
+    clf = cl.LinearClassifier(loss=loss, optimizer=rule, learning_rate=lr, batch_size=batch, num_iters=steps,
+                              seed=3).fit(d.X_train, d.y_train)
+    assert clf.lr_schedule == "constant"
+    W, b, losses = _textbook_fit(d.X_train, d.y_train, loss_fn, update, lr, steps, batch, seed=3)
+    np.testing.assert_allclose(clf.W_, W, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(clf.b_, b, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(clf.history["loss"], losses, rtol=0, atol=1e-10)
+
+
+def test_cosine_learning_rates_anneal_from_the_start_value_towards_zero():
+    rates = linear.cosine_learning_rates(0.2, 100)
+    assert rates.shape == (100,) and rates[0] == 0.2
+    assert np.all(np.diff(rates) < 0) and 0 < rates[-1] < 1e-3
+    np.testing.assert_allclose(rates[50], 0.1)
+
+
+def test_the_default_schedule_and_the_explicit_one_are_told_apart():
+    default = cl.LinearClassifier()
+    assert default.lr_schedule == "cosine"
+    schedule = linear.DEFAULT_SCHEDULE["softmax"]
+    assert (default.num_iters, default.batch_size, default.learning_rate, default.reg) == (
+        schedule["num_iters"], schedule["batch_size"], schedule["learning_rate"], schedule["reg"])
+    explicit = cl.LinearClassifier(num_iters=500)  # the settings every notebook's call relies on
+    assert (explicit.lr_schedule, explicit.learning_rate, explicit.batch_size, explicit.reg) == (
+        "constant", 1e-2, 200, 1e-4)
+    assert cl.LinearClassifier(loss="svm", num_iters=500).reg == 1e-4
+    assert cl.LinearClassifier(num_iters=500, lr_schedule="cosine").learning_rate == 0.2
+    assert cl.LinearClassifier(loss="svm").reg == linear.DEFAULT_SCHEDULE["svm"]["reg"]
+    assert cl.LinearClassifier(learning_rate=0.05).lr_schedule == "cosine"
+
+
+@pytest.mark.parametrize("loss", ["softmax", "svm"])
+def test_the_default_schedule_matches_logistic_regression_on_digits(loss):
+    import warnings
+
+    from sklearn.linear_model import LogisticRegression
+
+    d = cl.load_digits()
+    clf = cl.LinearClassifier(loss=loss).fit(d.X_train, d.y_train, d.X_val, d.y_val)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        reference = LogisticRegression(max_iter=1000).fit(d.X_train, d.y_train)
+    assert clf.score(d.X_test, d.y_test) >= reference.score(d.X_test, d.y_test)
+    assert len(clf.history["loss"]) == clf.num_iters and clf.history["diverged_at"] is None
+    assert clf.history["val_iter"][-1] == clf.num_iters and clf.history["val_acc"][-1] >= 0.95
+
+
+# --- the student's own functions train the same model -----------------------------------
+
+def _student_svm(scores, y):
+    """A notebook-03 style answer: hinge loss and its gradient, vectorized."""
+    n = scores.shape[0]
+    correct = scores[np.arange(n), y][:, None]
+    margins = np.maximum(0, scores - correct + 1)
+    margins[np.arange(n), y] = 0
+    grad = (margins > 0).astype(float)
+    grad[np.arange(n), y] = -grad.sum(axis=1)
+    return margins.sum() / n, grad / n
+
+
+def _student_softmax(scores, y):
+    """A notebook-05 style answer."""
+    n = scores.shape[0]
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    probs = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
+    loss = -np.log(probs[np.arange(n), y]).mean()
+    probs[np.arange(n), y] -= 1
+    return loss, probs / n
+
+
+def _student_momentum(w, dw, velocity, learning_rate, momentum):
+    velocity = momentum * velocity - learning_rate * dw
+    return w + velocity, velocity
+
+
+def _student_rmsprop(w, dw, cache, learning_rate, decay_rate, epsilon):
+    cache = decay_rate * cache + (1 - decay_rate) * dw**2
+    return w - learning_rate * dw / (np.sqrt(cache) + epsilon), cache
+
+
+def _student_adam(w, dw, m, v, t, learning_rate, beta1, beta2, epsilon):
+    m = beta1 * m + (1 - beta1) * dw
+    v = beta2 * v + (1 - beta2) * dw**2
+    m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+    return w - learning_rate * m_hat / (np.sqrt(v_hat) + epsilon), m, v
+
+
+@pytest.mark.parametrize("name, student", [("svm", _student_svm), ("softmax", _student_softmax)])
+def test_a_student_loss_trains_the_same_model_as_the_built_in_one(name, student):
+    d = cl.load_digits()
+    built_in = cl.LinearClassifier(loss=name).fit(d.X_train, d.y_train)
+    # a callable gets the softmax defaults: spell out the loss's own schedule
+    schedule = dict(linear.DEFAULT_SCHEDULE[name], lr_schedule="cosine")
+    theirs = cl.LinearClassifier(loss=student, **schedule).fit(d.X_train, d.y_train)
+    np.testing.assert_allclose(theirs.W_, built_in.W_, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(theirs.history["loss"], built_in.history["loss"], rtol=0, atol=1e-10)
+    # the bank's reference, which is what cl.mine gives in the instructor checkout
+    mine = cl.LinearClassifier(loss=cl.mine(f"{name}_vectorized"), **schedule).fit(d.X_train, d.y_train)
+    np.testing.assert_allclose(mine.W_, built_in.W_, rtol=0, atol=1e-10)
+
+
+@pytest.mark.parametrize("name, student, exercise", [
+    ("sgd_momentum", _student_momentum, "momentum_step"),
+    ("rmsprop", _student_rmsprop, "rmsprop_step"),
+    ("adam", _student_adam, "adam_step"),
+])
+def test_a_student_update_rule_trains_the_same_model_as_the_built_in_one(name, student, exercise):
+    d = cl.load_digits()
+    kw = dict(loss="softmax", learning_rate=1e-2, num_iters=120, batch_size=64)
+    built_in = cl.LinearClassifier(optimizer=name, **kw).fit(d.X_train, d.y_train)
+    for update in (student, cl.mine(exercise)):
+        theirs = cl.LinearClassifier(update=update, **kw).fit(d.X_train, d.y_train)
+        assert theirs.update is update
+        np.testing.assert_allclose(theirs.W_, built_in.W_, rtol=0, atol=1e-10)
+        np.testing.assert_allclose(theirs.b_, built_in.b_, rtol=0, atol=1e-10)
+    with_defaults = cl.LinearClassifier(update=student).fit(d.X_train, d.y_train)  # the default schedule too
+    np.testing.assert_allclose(with_defaults.W_, cl.LinearClassifier(update=name).fit(d.X_train, d.y_train).W_,
+                               rtol=0, atol=1e-10)
+
+
+def test_a_config_style_rule_is_called_with_its_own_config():
+    d = cl.load_digits()
+    seen = []
+
+    def my_sgd(w, dw, config):
+        seen.append(config["learning_rate"])
+        return w - config["learning_rate"] * dw, config
+
+    kw = dict(num_iters=30, learning_rate=0.05, lr_schedule="cosine")
+    theirs = cl.LinearClassifier(update=my_sgd, **kw).fit(d.X_train, d.y_train)
+    built_in = cl.LinearClassifier(update="sgd", **kw).fit(d.X_train, d.y_train)
+    np.testing.assert_allclose(theirs.W_, built_in.W_, rtol=0, atol=1e-12)
+    # one probe call at the boundary, then one call per step at the scheduled rate
+    np.testing.assert_allclose(seen[1:], linear.cosine_learning_rates(0.05, 30))
+
+
+def test_a_wrong_student_function_is_refused_before_training_with_a_clear_message():
+    X, y = cl.make_blobs(seed=0)
+
+    def fit(**kw):
+        return cl.LinearClassifier(num_iters=5, **kw).fit(X, y)
+
+    with pytest.raises(ValueError, match=r"loss \(only_loss\): expected it to return \(loss, dscores\), got float"):
+        fit(loss=_named("only_loss", lambda s, t: 1.0))
+    with pytest.raises(ValueError, match=r"loss \(flat\): expected dscores of shape \(4, 3\) \(the shape of "
+                                         r"scores\), got shape \(12,\)"):
+        fit(loss=_named("flat", lambda s, t: (1.0, s.ravel())))
+    with pytest.raises(ValueError, match=r"update \(two\): expected a rule update\(w, dw, config\) \(3 parameters\) "
+                                         r"or one of notebook 10's step functions .* got 2 parameters"):
+        fit(update=_named("two", lambda w, dw: w))
+    with pytest.raises(ValueError, match=r"update \(_student_adam_short\): expected it to return "
+                                         r"\(next_w, next_m, next_v\), got a tuple of 2 values"):
+        fit(update=_student_adam_short)
+    with pytest.raises(ValueError, match=r"update \(half\): expected next_velocity of shape \(9,\)"):
+        fit(update=_named("half", lambda w, dw, velocity, learning_rate, momentum: (w, velocity[:3])))
+    with pytest.raises(ValueError, match=r"update: expected one of \['adam', 'rmsprop', 'sgd', 'sgd_momentum'\]"):
+        cl.LinearClassifier(update="nesterov")
+    with pytest.raises(ValueError, match="optimizer, update: expected one of the two"):
+        cl.LinearClassifier(optimizer="sgd", update="adam")
+    with pytest.raises(ValueError, match=r"lr_schedule: expected one of \['constant', 'cosine'\], got 'step'"):
+        cl.LinearClassifier(lr_schedule="step")
+
+
+def _student_adam_short(w, dw, m, v, t, learning_rate, beta1, beta2, epsilon):
+    return w - learning_rate * dw, m
+
+
+def _named(name, fn):
+    fn.__name__ = name
+    return fn
+
+
+def test_fit_validates_once_not_at_every_step(monkeypatch):
+    import course_lib._validation as validation
+
+    calls = []
+    for module in (linear, losses, optim, regularization):
+        for name in ("as_float_array", "as_labels", "as_scores_and_labels", "check_number"):
+            if hasattr(module, name):
+                original = getattr(validation, name)
+                monkeypatch.setattr(module, name, lambda *a, _f=original, **k: calls.append(1) or _f(*a, **k))
+    X, y = cl.make_blobs(seed=0)
+    counts = []
+    for steps in (5, 50):
+        calls.clear()
+        cl.LinearClassifier(num_iters=steps).fit(X, y)
+        counts.append(len(calls))
+    assert counts[0] == counts[1] > 0

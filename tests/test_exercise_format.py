@@ -64,6 +64,8 @@ def test_the_first_code_cell_imports_check(path):
         pytest.skip("no exercises in this notebook")
     first = next(c for c in nb.cells if c.cell_type == "code")
     assert "from course_lib.grading import check" in first.source
+    # the locked setup cell: the grader runs the source's version of it, JupyterLab keeps it read-only
+    assert {key: first.metadata.get(key) for key in cells.setup_metadata()} == cells.setup_metadata()
 
 
 def test_every_bank_exercise_has_its_notebook():

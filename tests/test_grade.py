@@ -132,12 +132,12 @@ def test_identify_notebook_by_metadata_names_or_filename(test_bank):
 
 
 def test_calling_a_forbidden_reference_without_defining_it(test_bank, tmp_path):
-    # l2_penalty would come from the notebook's `from course_lib import ...` cell, which never runs
-    sneaky = grade_cells(kit.good_cells({"l2_of": "def l2_of(W):\n    return l2_penalty(W)[0]\n"}), tmp_path / "a")
+    # softmax is a name no cell defines: a call of course_lib's reference, not a NameError
+    sneaky = grade_cells(kit.good_cells({"l2_of": "def l2_of(W):\n    return softmax(W)\n"}), tmp_path / "a")
     assert statuses(sneaky)["l2_of"] == "uses the reference implementation"
-    assert "l2_penalty" in sneaky.exercises[3].message
-    own = kit.good_cells({"l2_of": "def l2_penalty(W):\n    return float((W ** 2).sum()), 2 * W\n"
-                                   "def l2_of(W):\n    return l2_penalty(W)[0]\n"})
+    assert "softmax" in sneaky.exercises[3].message
+    own = kit.good_cells({"l2_of": "def softmax(W):\n    e = np.exp(W)\n    return e / e.sum(axis=1, keepdims=True)\n"
+                                   "def l2_of(W):\n    return softmax(W)\n"})
     assert statuses(grade_cells(own, tmp_path / "b"))["l2_of"] == "passed"  # the student's own function
 
 
@@ -368,3 +368,15 @@ def test_a_loop_in_a_vectorized_answer_earns_nothing(tmp_path):
     assert by_id["svm_vectorized"].score == 0 and by_id["svm_vectorized"].status == "forbidden code"
     assert "list comprehension" in by_id["svm_vectorized"].message
     assert by_id["svm_loop"].score == by_id["svm_loop"].points  # the loop version may loop
+
+
+def test_the_command_line_writes_the_class_report(test_bank, tmp_path, capsys):
+    (tmp_path / "subs").mkdir()
+    (tmp_path / "subs" / f"alice__{kit.STEM}.ipynb").write_bytes(kit.notebook(kit.good_cells()))
+    (tmp_path / "subs" / f"bob__{kit.STEM}.ipynb").write_bytes(
+        kit.notebook(kit.good_cells({"double_it": "def double_it(x):\n    return 3 * x\n"})))
+    assert grade.main([str(tmp_path / "subs"), "--out", str(tmp_path / "out"), "--jobs", "2"]) == 0
+    out = capsys.readouterr().out
+    page = tmp_path / "out" / "report" / "class_report.html"
+    assert f"class report: {page}" in out and page.exists()
+    assert "tripled" in (tmp_path / "out" / "exercises.csv").read_text()  # bob's mistake, recorded by id

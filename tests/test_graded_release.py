@@ -7,10 +7,10 @@ Code that must import the *released* course_lib runs in a subprocess with the re
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -137,7 +137,7 @@ def test_every_reference_region_is_stubbed_and_the_open_release_keeps_them(grade
         for exercise_id, _, _ in release.reference_regions(path.read_text()):
             regions.setdefault(exercise_id, []).append(path.relative_to(ROOT).as_posix())
     assert {"svm_vectorized", "softmax_vectorized", "numerical_gradient_centred", "adam_step",
-            "l2_reg", "class_scores", "random_search_best"} <= set(regions)
+            "random_search_best"} <= set(regions)
     for exercise_id, paths in regions.items():
         for relative in paths:
             graded_text = (graded / relative).read_text()
@@ -191,7 +191,7 @@ from course_lib.grading.check import run_answer, NotAttempted
 # infrastructure that takes paths or starts processes: not an answer of a numeric exercise
 SKIP = {"course_lib.__main__", "course_lib.notebooks", "course_lib.grading.grade", "course_lib.grading.sandbox",
         "course_lib.grading._worker", "course_lib.grading.release", "course_lib.grading.start",
-        "course_lib.grading.gradescope"}
+        "course_lib.grading.gradescope", "course_lib.grading.worker"}
 functions = {}
 for info in pkgutil.walk_packages(course_lib.__path__, "course_lib."):
     if info.name in SKIP or info.name.startswith("course_lib.grading.bank"):
@@ -241,8 +241,7 @@ def test_the_same_audit_finds_the_references_in_the_open_release(opened):
     done = run_released(opened, AUDIT, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     found = {exercise for exercise, _ in json.loads(done.stdout.strip().splitlines()[-1])["passing"]}
-    assert {"svm_vectorized", "softmax_vectorized", "l2_reg", "numerical_gradient_centred",
-            "squared_error"} <= found
+    assert {"svm_vectorized", "softmax_vectorized", "numerical_gradient_centred", "squared_error"} <= found
 
 
 def test_fixtures_need_no_course_lib_code():
@@ -338,7 +337,8 @@ def test_a_wrong_or_self_referencing_answer_is_not_used(tmp_path):
     fill_in(out, "03_multiclass_svm", answers)
     done = run_released(out, WRONG)
     assert "its check passes 0 of 3 public tests" in done.stdout, done.stdout + done.stderr
-    answers["svm_vectorized"] = "import course_lib as cl\ndef svm_loss_vectorized(scores, y):\n    return cl.svm_loss(scores, y)\n"
+    answers["svm_vectorized"] = ("import course_lib as cl\n"
+                                 "def svm_loss_vectorized(scores, y):\n    return cl.svm_loss(scores, y)\n")
     fill_in(out, "03_multiclass_svm", answers)
     done = run_released(out, WRONG)
     assert done.returncode == 0 and "solve exercise 'svm_vectorized'" in done.stdout, done.stdout + done.stderr
@@ -477,8 +477,7 @@ sys.exit(start.run_jupyter(start.jupyter_command(directory, open_browser=False) 
 """
 
 
-@pytest.mark.skipif(shutil.which("jupyter", path=str(Path(sys.executable).parent)) is None,
-                    reason="JupyterLab is not installed")
+@pytest.mark.skipif(importlib.util.find_spec("jupyterlab") is None, reason="JupyterLab is not installed")
 def test_ctrl_c_shuts_jupyterlab_down_cleanly(graded, tmp_path):
     import signal
     import time
@@ -496,6 +495,20 @@ def test_ctrl_c_shuts_jupyterlab_down_cleanly(graded, tmp_path):
     assert process.returncode == 0, output
     assert "received signal 15, stopping" in output and "Traceback" not in output
     assert not list(runtime.glob("jpserver-*")), "JupyterLab left its runtime files behind"
+    assert "nbgrader" not in output.lower()  # no instructor extension in the student's JupyterLab
+
+
+def test_the_students_jupyterlab_hides_nbgrader(graded):
+    folder = start.write_jupyter_config(graded)
+    env = start.kernel_environment(graded)
+    assert env["JUPYTER_CONFIG_PATH"].split(os.pathsep)[0] == str(folder)
+    pages = json.loads((folder / "labconfig" / "page_config.json").read_text())
+    assert pages["disabledExtensions"] == {"@jupyter/nbgrader": True}
+    if importlib.util.find_spec("nbgrader") is not None:
+        listed = subprocess.run([sys.executable, "-m", "jupyter", "labextension", "list"], env=env,
+                                capture_output=True, text=True)
+        line = next(line for line in (listed.stdout + listed.stderr).splitlines() if "@jupyter/nbgrader v" in line)
+        assert "disabled" in line, line
 
 
 def test_force_backups_are_not_notebooks_grade_would_take(tmp_path, capsys):
@@ -505,3 +518,45 @@ def test_force_backups_are_not_notebooks_grade_would_take(tmp_path, capsys):
     assert main(["release", "--out", str(out), "--force"]) == 0
     assert "your version is in .release-backups/" in capsys.readouterr().out
     assert not [p for p in out.rglob("*.ipynb") if release.BACKUPS in p.parts]
+
+
+# --- the graded release's notebooks run to the end with no answer at all ---------------------------
+
+def _execute(path: Path, out: Path, timeout=180):
+    """Execute a release notebook in a kernel that imports the release's own course_lib; the error or None."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=False,
+                            resources={"metadata": {"path": str(path.parent)}})
+    try:
+        client.execute(env={**os.environ, "PYTHONPATH": str(out), "COURSE_LIB_NOTEBOOKS": str(out / "notebooks")})
+    except CellExecutionError:
+        for k, cell in enumerate(nb.cells):
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error":
+                    return f"cell {k}: {output['ename']}: {output['evalue'].splitlines()[0][:100]}"
+        raise
+    return None
+
+
+# Notebooks (the content's, not the release's) that still stop in a graded release with no answers:
+# the first cell that calls a course_lib function whose implementation is now the student's, unguarded
+# (code cell index, the exercise it asks for). Listed exactly, so that a fixed notebook must leave this
+# list and a new stop fails. Each needs `cl.mine(...)` and a guard where it uses an earlier answer, or
+# to stop using a graded function before its own exercise.
+STOPS_WITHOUT_ANSWERS = {
+}
+
+
+@pytest.mark.parametrize("stem", [p.stem for p in SOURCES])
+def test_a_blank_graded_notebook_runs_to_the_end(graded, stem):
+    error = _execute(graded / "notebooks" / f"{stem}.ipynb", graded)
+    if stem not in STOPS_WITHOUT_ANSWERS:
+        assert error is None, error
+    else:
+        cell, exercise_id = STOPS_WITHOUT_ANSWERS[stem]
+        assert error is not None and error.startswith(f"cell {cell}: AnswerMissing: solve exercise '{exercise_id}'"), \
+            error
+        assert "\n" not in error  # one line, naming what to solve

@@ -278,3 +278,28 @@ def test_without_bubblewrap_the_fallback_grades_and_says_so(tmp_path, monkeypatc
     assert "weaker" in rows[0][1].isolation
     assert "weaker" in (tmp_path / "out" / "grading.json").read_text()
     assert uid == (sandbox.FALLBACK_UID if ROOT else os.getuid())
+
+
+def test_a_full_disk_while_writing_one_submission_costs_only_that_row(tmp_path, monkeypatch):
+    """ENOSPC on one submission's feedback: that row says so, the others and grades.csv are written."""
+    import errno
+
+    from course_lib.grading import report
+
+    real = report.atomic_write
+
+    def full_for_bob(path, text):
+        if "bob" in os.path.basename(path) and "feedback" in path:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(path, text)
+
+    monkeypatch.setattr(report, "atomic_write", full_for_bob)
+    for name in ("alice", "bob"):
+        (tmp_path / f"{name}.ipynb").write_bytes(kit.notebook(kit.good_cells()))
+    with kit.registered():
+        rows = dict(grade.grade_batch([tmp_path / "alice.ipynb", tmp_path / "bob.ipynb"], tmp_path / "out", LIMITS,
+                                      jobs=2, progress=False))
+    assert rows["alice"].score == kit.TOTAL
+    assert rows["bob"].status == "grader error" and "No space left" in rows["bob"].message
+    table = (tmp_path / "out" / "grades.csv").read_text()
+    assert "alice" in table and "bob" in table and "grader error" in table

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import course_lib as cl
+from course_lib import optim
 
 # An ill-conditioned convex quadratic f(w) = 1/2 w^T A w - b^T w with minimiser A^-1 b.
 A = np.array([[3.0, 0.5], [0.5, 1.0]])
@@ -45,6 +46,77 @@ def test_rules_do_not_modify_their_input_and_keep_state():
     _, config = cl.sgd_momentum(w, dw, {"learning_rate": 0.1})
     np.testing.assert_allclose(config["velocity"], -0.1 * dw)
 
+
+
+@pytest.mark.parametrize("rule, key", [(cl.sgd_momentum, "velocity"), (cl.rmsprop, "cache"), (cl.adam, "m"),
+                                       (cl.adam, "v")])
+def test_rules_leave_the_state_they_are_given_untouched(rule, key):
+    # the steps update their state in place, on a copy the public rule makes
+    state = np.array([0.3, 0.2, 0.1])
+    config = {"learning_rate": 0.1, key: state}
+    _, new_config = rule(np.ones(3), np.array([1.0, -2.0, 0.5]), config)
+    np.testing.assert_array_equal(state, [0.3, 0.2, 0.1])
+    assert config[key] is state and new_config[key] is not state
+    assert not np.array_equal(new_config[key], state)
+
+
+def test_a_scalar_state_is_broadcast_and_a_wrong_shape_is_refused():
+    w, dw = np.ones(3), np.array([1.0, -2.0, 0.5])
+    _, config = cl.sgd_momentum(w, dw, {"learning_rate": 0.1, "velocity": 0.0})
+    np.testing.assert_allclose(config["velocity"], -0.1 * dw)
+    with pytest.raises(ValueError, match=r"config\['velocity'\]: expected the shape of w \(3,\), got shape \(2,\)"):
+        cl.sgd_momentum(w, dw, {"velocity": np.zeros(2)})
+
+
+def _momentum_step(w, dw, velocity, learning_rate, momentum):
+    velocity = momentum * velocity - learning_rate * dw
+    return w + velocity, velocity
+
+
+def _rmsprop_step(w, dw, cache, learning_rate, decay_rate, epsilon):
+    cache = decay_rate * cache + (1 - decay_rate) * dw**2
+    return w - learning_rate * dw / (np.sqrt(cache) + epsilon), cache
+
+
+def _adam_step(w, dw, m, v, t, learning_rate, beta1, beta2, epsilon):
+    m = beta1 * m + (1 - beta1) * dw
+    v = beta2 * v + (1 - beta2) * dw**2
+    return w - learning_rate * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + epsilon), m, v
+
+
+@pytest.mark.parametrize("step, name", [(_momentum_step, "sgd_momentum"), (_rmsprop_step, "rmsprop"),
+                                        (_adam_step, "adam")])
+def test_a_notebook_10_step_function_becomes_the_rule_it_implements(step, name):
+    rng = np.random.default_rng(0)
+    w0 = rng.standard_normal(5)
+    theirs, config = optim.resolve_update(step, 0.05, w0)
+    ours, ours_config = optim.resolve_update(name, 0.05, w0)
+    assert config == ours_config == {**optim.DEFAULTS[name], "learning_rate": 0.05}
+    w_theirs, w_ours = w0.copy(), w0.copy()
+    public, public_config = w0.copy(), {"learning_rate": 0.05}
+    for _ in range(20):
+        dw = rng.standard_normal(5)
+        w_theirs, config = theirs(w_theirs, dw, config)
+        w_ours, ours_config = ours(w_ours, dw, ours_config)
+        public, public_config = optim.UPDATE_RULES[name](public, dw, public_config)
+    np.testing.assert_allclose(w_theirs, w_ours, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(w_ours, public)  # the trusted step is the public rule, bit for bit
+
+
+def test_resolve_update_refuses_what_it_cannot_call():
+    w = np.zeros(4)
+    with pytest.raises(ValueError, match=r"update: expected one of \['adam', 'rmsprop', 'sgd', 'sgd_momentum'\] "
+                                         r"or a function, got 'nesterov'"):
+        optim.resolve_update("nesterov", 0.1, w)
+    with pytest.raises(ValueError, match="update: expected one of .* or a function, got int"):
+        optim.resolve_update(3, 0.1, w)
+    with pytest.raises(ValueError, match=r"update: expected a function with named parameters, got one taking \*args"):
+        optim.resolve_update(lambda *args: args, 0.1, w)
+    with pytest.raises(ValueError, match=r"update \(<lambda>\): expected config \(the second value returned\) "
+                                         r"to be a dict, got float"):
+        optim.resolve_update(lambda w, dw, config: (w, 0.5), 0.1, w)
+    with pytest.raises(ValueError, match=r"update \(<lambda>\): expected next_w of shape \(4,\)"):
+        optim.resolve_update(lambda w, dw, config: (w[:2], config), 0.1, w)
 
 def test_sgd_is_exactly_one_step():
     w, config = cl.sgd(np.array([1.0, 2.0]), np.array([10.0, -10.0]), {"learning_rate": 0.1})

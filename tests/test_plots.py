@@ -5,9 +5,10 @@ import pytest
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
-from course_lib import make_blobs, softmax
+from course_lib import make_blobs, plots, softmax
 from course_lib.plots import (
     CLASS_COLORS,
+    border_points,
     moving_average,
     plot_decision_regions,
     plot_loss_curve,
@@ -25,7 +26,7 @@ def axes():
 
 
 def pixel_class(regions, x, y):
-    """The class whose tinted colour sits at the image pixel nearest to (x, y)."""
+    """The class whose tinted color sits at the image pixel nearest to (x, y)."""
     ext, n = regions.extent, regions.resolution
     col = int(round((x - ext[0]) / (ext[1] - ext[0]) * (n - 1)))
     row = int(round((y - ext[2]) / (ext[3] - ext[2]) * (n - 1)))
@@ -49,7 +50,7 @@ def test_region_colours_are_tinted_class_colours():
 
 def test_update_moves_regions_and_zero_lines_without_new_artists():
     ax = axes()
-    regions = plot_decision_regions(ax, W3, B3, *make_blobs(n_per_class=5))
+    regions = plot_decision_regions(ax, W3, B3, *make_blobs(n_per_class=5), zero_lines=True)
     n_artists = len(ax.get_children())
     regions.update(-W3, B3 + 0.5)
     assert len(ax.get_children()) == n_artists
@@ -142,3 +143,58 @@ def test_probability_bars_refuse_non_distributions():
         plot_probabilities(axes(), [0.5, 0.6], ["a", "b"])
     with pytest.raises(ValueError, match=r"correct: expected a value <= 1"):
         plot_probabilities(axes(), [0.5, 0.5], ["a", "b"], correct=2)
+
+
+def test_borders_are_where_two_scores_tie_and_are_highest():
+    regions = plot_decision_regions(axes(), W3, B3, resolution=31)
+    assert len(regions.border_lines) == 3                       # one per pair of 3 classes
+    for (j, k), line in zip([(0, 1), (0, 2), (1, 2)], regions.border_lines):
+        xs, ys = line.get_data()
+        keep = ~np.isnan(xs)
+        assert keep.sum() > 10, f"border {j}-{k} should be visible"
+        scores = np.column_stack([xs[keep], ys[keep]]) @ W3 + B3
+        np.testing.assert_allclose(scores[:, j], scores[:, k], atol=1e-9)
+        top_two = np.sort(np.argsort(scores, axis=1)[:, -2:], axis=1)
+        assert (top_two == [j, k]).all()
+
+
+def test_border_of_regions_that_do_not_touch_is_empty():
+    # three parallel bands: classes 0 and 2 never meet
+    W = np.array([[-2.0, 0.0, 2.0], [0.0, 0.0, 0.0]])
+    xs, _ = border_points(W, np.array([0.0, 1.0, 0.0]), 0, 2, (-3, 3, -3, 3))
+    assert np.isnan(xs).all()
+    xs, _ = border_points(W, np.array([0.0, 1.0, 0.0]), 0, 1, (-3, 3, -3, 3))
+    assert (~np.isnan(xs)).any()
+
+
+def test_style_uses_the_palette_and_legible_fonts_at_any_dpi():
+    for dpi in (100, 80, 60):
+        with plots.style(dpi=dpi):
+            fig = Figure()
+            ax = fig.subplots()
+            (line,) = ax.plot([0, 1], [0, 1], label="a line")
+            ax.set(title="title", xlabel="x", ylabel="y")
+            ax.legend()
+        assert fig.dpi == dpi
+        assert line.get_color() == plots.PALETTE[0]
+        assert plots.small_texts(fig) == [], dpi
+        assert plots.unlabelled_lines(fig) == []
+
+
+def test_small_texts_and_unlabelled_lines_find_what_is_wrong_and_restyle_fixes_the_fonts():
+    fig = Figure(dpi=80)
+    ax = fig.subplots()
+    ax.plot([0, 1], [1, 0])
+    ax.set_title("tiny", fontsize=6)
+    ax.legend(handles=ax.plot([0, 1], [0, 1], label="labeled"), fontsize=6)
+    assert ("tiny", 6.7) in plots.small_texts(fig)
+    assert len(plots.unlabelled_lines(fig)) == 1
+    plots.restyle(fig)
+    assert plots.small_texts(fig) == []
+
+
+def test_palette_is_okabe_ito_and_rc_rejects_a_bad_dpi():
+    assert plots.PALETTE[:3] == ("#0072B2", "#D55E00", "#009E73")
+    assert len(set(CLASS_COLORS)) == len(CLASS_COLORS) == 10
+    with pytest.raises(ValueError, match="dpi"):
+        plots.rc_params(0)

@@ -236,7 +236,7 @@ def test_force_keeps_a_timestamped_backup(tmp_path):
     assert backup.endswith("00_start_here.ipynb.backup") and (out / backup).read_text() == "my edits"
     from course_lib.grading.grade import collect  # grade never takes a backup for a submission
 
-    assert [p.name for _, p in collect([out], tmp_path / "grades")] == ["00_start_here.ipynb"]
+    assert [row[-1].name for row in collect([out], tmp_path / "grades")] == ["00_start_here.ipynb"]
     assert "my edits" not in mine.read_text() and report.written == [path]
 
 

@@ -381,3 +381,33 @@ def test_redrawing_one_rescaled_axes_matches_a_full_redraw():
     full = np.asarray(demo.view.snapshot(), dtype=int)
     assert demo.view.full_renders == 2
     np.testing.assert_array_equal(partial, full)
+
+
+@pytest.mark.parametrize("make", [loss_explorer, playground, regression_outliers, regularization_preferences],
+                         ids=lambda f: f.__name__)
+def test_widget_text_is_legible_at_100_percent(make):
+    from course_lib.plots import small_texts
+
+    demo = make()
+    assert small_texts(demo.view.figure) == []
+
+
+def test_loss_explorer_hatches_each_wrong_class_hinge_term_and_never_the_correct_class():
+    demo = loss_explorer()                        # the cat image: cat 3.2 (correct), car 5.1, frog -1.7
+    heights = [bar.get_height() for bar in demo.term_bars]
+    np.testing.assert_allclose(heights, [0.0, 2.9, 0.0], atol=1e-12)
+    assert demo.term_bars[1].get_y() == pytest.approx(3.2 - 1.0)
+    assert sum(heights) == pytest.approx(demo.numbers["hinge"])
+    demo.score_sliders[0].value = 9.0             # the correct class far ahead: no term anywhere
+    assert all(bar.get_height() == 0.0 for bar in demo.term_bars)
+
+
+def test_playground_draws_region_borders_where_two_scores_tie():
+    demo = playground()
+    W, b = demo.W, demo.b
+    for line in demo.regions.border_lines:
+        xs, ys = line.get_data()
+        keep = ~np.isnan(xs)
+        scores = np.column_stack([xs[keep], ys[keep]]) @ W + b
+        top_two = np.sort(scores, axis=1)[:, -2:]
+        np.testing.assert_allclose(top_two[:, 0], top_two[:, 1], atol=1e-9)

@@ -62,6 +62,46 @@ def check_metadata(exercise_id: str, points: float) -> dict:
     }
 
 
+SETUP_ID = "setup"
+
+
+def setup_metadata() -> dict:
+    """Cell metadata of a notebook's setup cell (its imports): an nbgrader read-only cell.
+
+    The autograder runs a locked cell as the source notebook has it, wherever the student left
+    it (or put back if deleted), so that editing it changes nothing; JupyterLab and Notebook 7
+    keep it from being edited or deleted (``editable`` / ``deletable``).
+    """
+    return {
+        "nbgrader": {"grade": False, "solution": False, "locked": True, "grade_id": SETUP_ID, "schema_version": 3},
+        "course_lib": {"role": "setup"},
+        "editable": False,
+        "deletable": False,
+    }
+
+
+WRITTEN_PREFIX = "written_"
+
+
+def written_metadata(exercise_id: str, points: float) -> dict:
+    """Cell metadata of a written question's answer cell (markdown, nbgrader "manually graded answer").
+
+    Written questions are marked by an instructor, not by the bank; their ids start with
+    ``written_``. The cell holds nbgrader's stub text (``YOUR ANSWER HERE``) in the source
+    notebook too, so that the release has nothing to hide.
+    """
+    _check_id(exercise_id)
+    if not exercise_id.startswith(WRITTEN_PREFIX):
+        raise ValueError(f"exercise_id: a written question's id starts with {WRITTEN_PREFIX!r}, got {exercise_id!r}")
+    if isinstance(points, bool) or not isinstance(points, (int, float)) or not points > 0:
+        raise ValueError(f"points: expected a positive number, got {points!r}")
+    return {
+        "nbgrader": {"grade": True, "solution": True, "locked": False, "task": False, "points": points,
+                     "grade_id": exercise_id, "schema_version": 3},
+        "course_lib": {"exercise": exercise_id, "role": "written"},
+    }
+
+
 def check_source(exercise_id: str, answer_name: str) -> str:
     """Source of a check cell: the public check, then the hidden one inside its markers."""
     _check_id(exercise_id)
@@ -118,6 +158,25 @@ def exercise_cell_problems(nb, exercises) -> list[str]:
         source = "".join(cell.get("source", ""))
         has_solution = BEGIN_SOLUTION in source
         has_hidden = BEGIN_HIDDEN in source
+        written = cell.get("metadata", {}).get("course_lib", {})
+        if isinstance(written, dict) and written.get("role") == "written":
+            eid, meta = written.get("exercise", ""), cell["metadata"].get("nbgrader", {})
+            try:
+                ok = (cell.get("cell_type") == "markdown" and not has_solution and not has_hidden
+                      and meta == written_metadata(eid, meta.get("points"))["nbgrader"])
+            except ValueError:
+                ok = False
+            if not ok:
+                problems.append(f"cell {index}: written question {eid!r} must be a markdown cell with "
+                                f"written_metadata({eid!r}, points) and no markers")
+            continue
+        if isinstance(written, dict) and written.get("role") == "setup":
+            meta = cell.get("metadata", {})
+            want = setup_metadata()
+            if cell.get("cell_type") != "code" or has_solution or has_hidden or any(
+                    meta.get(key) != value for key, value in want.items()):
+                problems.append(f"cell {index}: the setup cell must be a code cell with setup_metadata() and no markers")
+            continue
         if role is None:
             if "nbgrader" in cell.get("metadata", {}) or has_solution or has_hidden:
                 problems.append(f"cell {index}: nbgrader metadata or markers but no course_lib exercise role")

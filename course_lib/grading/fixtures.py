@@ -69,6 +69,42 @@ def one_squared_hinge(scores, label):
     return float(np.square(np.clip(others - row[label] + 1.0, 0.0, None)).sum())
 
 
+# --- data losses of a batch, with their gradient (regularized_objective, notebook 04) ----------
+# Deliberately neither the hinge nor the softmax loss (those are exercises): any (loss, dscores)
+# of the scores will do to test how an answer adds the penalty and carries dscores back to W.
+
+
+def smooth_hinge_loss(scores, y):
+    """A smoothed hinge: mean over examples of ``sum_{j != y_i} ln(1 + exp(s_j - s_{y_i} + 1))``, and its gradient.
+
+    Parameters
+    ----------
+    scores : ndarray, shape (N, C)
+    y : ndarray of int, shape (N,)
+
+    Returns
+    -------
+    loss : float
+    dscores : ndarray, shape (N, C)
+    """
+    s = np.asarray(scores, dtype=float)
+    picked = (np.arange(len(s)), y)
+    gaps = s - s[picked].reshape(-1, 1) + 1.0
+    softplus = np.logaddexp(0.0, gaps)
+    softplus[picked] = 0.0
+    sigmoid = 0.5 * (1.0 + np.tanh(0.5 * gaps))          # the logistic function, without overflow
+    sigmoid[picked] = 0.0
+    sigmoid[picked] = -sigmoid.sum(axis=1)
+    return float(softplus.sum() / len(s)), sigmoid / len(s)
+
+
+def onehot_squared_loss(scores, y):
+    """Mean over examples of ``sum_c (s_c - [c == y_i])^2``, and its gradient; shapes as :func:`smooth_hinge_loss`."""
+    s = np.asarray(scores, dtype=float)
+    residual = s - np.eye(s.shape[1])[y]
+    return float(np.einsum("ic,ic->", residual, residual) / len(s)), residual * (2.0 / len(s))
+
+
 # --- losses to minimise by random search (notebook 07) --------------------------------------
 
 
@@ -299,3 +335,111 @@ def skewed_validation_accuracy(learning_rate, reg):
     float
     """
     return float(0.6 + 0.1 * np.log10(reg) - 0.05 * np.log10(learning_rate) + 0.001 * learning_rate)
+
+
+# --- functions with an analytic gradient, some with a planted bug (notebook 08: gradient_check) --
+# Each returns ``(value, gradient)``; none is an exercise's answer (smooth test functions only).
+
+
+def _wavy_gradient(x):
+    return 3.0 * np.cos(3.0 * x) + x**2 + np.sum(x)
+
+
+def wavy_with_gradient(x):
+    """:func:`wavy` and its exact gradient.
+
+    Parameters
+    ----------
+    x : ndarray, any shape
+
+    Returns
+    -------
+    value : float
+    grad : ndarray, shape of ``x``
+    """
+    x = np.asarray(x, dtype=float)
+    return wavy(x), _wavy_gradient(x)
+
+
+def wavy_with_planted_bug(x):
+    """:func:`wavy` and a gradient that is wrong in one coordinate (flat index 1: the
+    coupling term ``sum(x)`` is missing there).
+
+    Parameters
+    ----------
+    x : ndarray, any shape, at least 2 entries
+
+    Returns
+    -------
+    value : float
+    grad : ndarray, shape of ``x``
+    """
+    x = np.asarray(x, dtype=float)
+    grad = _wavy_gradient(x)
+    grad.flat[1] -= np.sum(x)
+    return wavy(x), grad
+
+
+def quartic_with_gradient(x):
+    """``sum((x - 1)^4) / 4 + sum(x^2) / 2`` and its exact gradient ``(x - 1)^3 + x``.
+
+    Parameters
+    ----------
+    x : ndarray, any shape
+
+    Returns
+    -------
+    value : float
+    grad : ndarray, shape of ``x``
+    """
+    x = np.asarray(x, dtype=float)
+    return float(np.sum((x - 1.0) ** 4) / 4.0 + np.sum(x**2) / 2.0), (x - 1.0) ** 3 + x
+
+
+def quartic_with_halved_column(x):
+    """:func:`quartic_with_gradient` with the last column's gradient halved (a planted bug).
+
+    Parameters
+    ----------
+    x : ndarray, shape (R, K)
+
+    Returns
+    -------
+    value : float
+    grad : ndarray, shape of ``x``
+    """
+    value, grad = quartic_with_gradient(x)
+    grad[..., -1] *= 0.5
+    return value, grad
+
+
+# --- update steps handed to a training loop (notebook 11: train_epochs) ---------------------
+# ``step(w, dw) -> next_w``; plain steps with a fixed learning rate (no exercise's answer).
+
+
+def plain_step_half(w, dw):
+    """``w - 0.5 * dw``.
+
+    Parameters
+    ----------
+    w, dw : ndarray of the same shape
+
+    Returns
+    -------
+    ndarray, shape of ``w``
+    """
+    return np.asarray(w, dtype=float) - 0.5 * np.asarray(dw, dtype=float)
+
+
+def plain_step_two(w, dw):
+    """``w - 2.0 * dw`` (a large step).
+
+    Parameters
+    ----------
+    w, dw : ndarray of the same shape
+
+    Returns
+    -------
+    ndarray, shape of ``w``
+    """
+    return np.asarray(w, dtype=float) - 2.0 * np.asarray(dw, dtype=float)

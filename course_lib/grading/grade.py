@@ -19,7 +19,8 @@ For each submitted notebook (a file, or every ``*.ipynb`` under a folder):
    exercise: status, mistakes, failed cases), ``DIR/feedback/<name>.md``,
    ``DIR/results/<name>.json`` (Gradescope's format, with the diagnosis in ``extra_data``) and
    ``DIR/written/<name>.md`` (answers to written questions, for the instructor to mark), each
-   atomically. A file that cannot be written costs that submission a status, never the batch.
+   atomically. A file that cannot be written costs that submission a status, never the batch;
+   then the class report (``DIR/report/``, :mod:`.class_report`).
 
 Finished submissions are cached in ``DIR/.cache`` under a key covering everything that can
 change a grade (the submission, all of course_lib, the source notebooks, numpy's version,
@@ -397,8 +398,13 @@ def _write_outputs(out_dir: Path, name: str, file: str, result: SubmissionResult
 
 
 def grade_batch(paths: list, out_dir, limits: sandbox.Limits | None = None, jobs: int | None = None,
-                force: bool = False, progress: bool = True) -> list[tuple[str, SubmissionResult]]:
-    """Grade every submission under ``paths`` into ``out_dir``; ``(name, result)`` per submission."""
+                force: bool = False, progress: bool = True,
+                class_report: bool = False) -> list[tuple[str, SubmissionResult]]:
+    """Grade every submission under ``paths`` into ``out_dir``; ``(name, result)`` per submission.
+
+    With ``class_report``, also write ``out_dir/report/class_report.html`` and its tables
+    (:mod:`.class_report`); the command line always does.
+    """
     limits = limits or sandbox.Limits()
     out_dir = Path(out_dir)
     submissions = collect(paths, out_dir)
@@ -436,6 +442,13 @@ def grade_batch(paths: list, out_dir, limits: sandbox.Limits | None = None, jobs
     report.atomic_write(str(out_dir / "grading.json"), json.dumps(
         {"isolation": sandbox.isolation(), "grader_version": version, "limits": repr(limits),
          "submissions": len(rows)}, indent=1) + "\n")
+    if class_report:
+        from .class_report import ReportError, build_report
+
+        try:
+            build_report(out_dir)
+        except (ReportError, OSError) as exc:  # the grades stand without the report
+            print(f"warning: no class report: {exc}", file=sys.stderr)
     return [(name, result) for name, _, result in rows]
 
 
@@ -469,7 +482,7 @@ def run(args) -> int:
         if not collect(args.submissions, Path(args.out)):
             raise ValueError(f"submissions: no *.ipynb found in {', '.join(map(str, args.submissions))}")
         start = time.monotonic()
-        rows = grade_batch(args.submissions, args.out, limits, args.jobs, args.force)
+        rows = grade_batch(args.submissions, args.out, limits, args.jobs, args.force, class_report=True)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -482,6 +495,9 @@ def run(args) -> int:
         print(f"warning: isolation is {isolation}", file=sys.stderr)
     print(f"graded {len(rows)} submission(s) ({ok} gradable) in {time.monotonic() - start:.1f} s: "
           f"{Path(args.out) / 'grades.csv'}")
+    page = Path(args.out) / "report" / "class_report.html"
+    if page.exists():
+        print(f"class report: {page}")
     return 0
 
 

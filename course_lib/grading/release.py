@@ -55,7 +55,6 @@ import re
 import sys
 import textwrap
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from . import cells, databank
@@ -277,12 +276,18 @@ all_exercises, get, for_notebook = _BANK.all_exercises, _BANK.get, _BANK.for_not
 '''
 
 
-@lru_cache(maxsize=1)
 def _bank_data() -> str:
-    """The data bank of the running course_lib's exercises (computed once per process)."""
+    """The data bank of the running course_lib's exercises (computed once per set of exercises)."""
     from . import bank
 
-    return databank.bank_data(bank.all_exercises())
+    exercises = bank.all_exercises()
+    key = tuple(id(ex) for ex in exercises)
+    if key not in _BANK_DATA:
+        _BANK_DATA[key] = databank.bank_data(exercises)
+    return _BANK_DATA[key]
+
+
+_BANK_DATA: dict = {}  # identities of the exercises -> their data bank
 
 
 def _bank_files():
@@ -449,8 +454,12 @@ overwrites a notebook you have changed.
 
 ```bash
 python3 -m venv .venv && .venv/bin/pip install -q -r requirements.txt
-.venv/bin/jupyter lab notebooks/00_start_here.ipynb
+.venv/bin/course-lib start
 ```
+
+(`course-lib start`, or `.venv/bin/python -m course_lib start`, opens JupyterLab at notebook 00;
+`.venv/bin/jupyter lab notebooks/00_start_here.ipynb` works too. `requirements.txt` installs this
+folder's course_lib into `.venv`: after editing a file in `course_lib/`, run the install again.)
 
 (If you made this copy with `python -m course_lib start` from the course repository, that command set up
 and opened everything already; run it again to reopen.) VS Code, Notebook 7 and Colab work too: open the
@@ -463,8 +472,7 @@ notebooks in `notebooks/` with a Python kernel where `requirements.txt` is insta
   with your code, and a check cell right below it, `check("exercise_id", your_answer)`, which runs public
   tests and gives hints. The check is advisory: grades come only from the autograder, which runs hidden
   tests too. Do not delete, copy or move exercise cells: the autograder finds them by their metadata.
-- `course_lib/` is the workbook's open reference library: read it, compare with it, use it in experiments.
-  An exercise answer that merely calls its reference implementation gets no credit.
+{library}
 - Everything runs offline.
 
 ## Handing in
@@ -483,6 +491,21 @@ def check_folder(path, what: str = "--out") -> Path:
                 raise ValueError(f"{what}: expected a folder, but {path} {where}")
             break
     return path
+
+
+LIBRARY_TEXT = {
+    "graded": """- Your own code drives the later notebooks: once an exercise's check passes, `course_lib` uses your
+  answer wherever a later notebook, widget or the capstone needs it (`cl.svm_loss` is your hinge loss
+  from notebook 03, `cl.mine("svm_vectorized")` your function itself). Until then such a cell says in one
+  line which exercise to solve first. Each graded answer still has to stand on its own.""",
+    "open": """- `course_lib/` is the workbook's open reference library: read it, compare with it, use it in
+  experiments. An exercise answer that merely calls its reference implementation gets no credit.""",
+}
+
+
+def student_readme(mode: str) -> str:
+    """The release's README for ``mode`` ("graded" or "open")."""
+    return STUDENT_README.replace("{library}", LIBRARY_TEXT[_check_mode(mode)])
 
 
 def release(out_dir, force: bool = False, *, mode: str = "graded", root: Path = ROOT) -> ReleaseReport:
@@ -513,7 +536,7 @@ def release(out_dir, force: bool = False, *, mode: str = "graded", root: Path = 
     report = ReleaseReport(out)
     stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     files = [*_notebook_files(source), *package_files(mode, root=source), *_asset_files(source),
-             ("README.md", STUDENT_README.encode()),
+             ("README.md", student_readme(mode).encode()),
              ("pyproject.toml", _pyproject(source).encode()),
              ("requirements.txt", _requirements(source).encode())]
     out.mkdir(parents=True, exist_ok=True)

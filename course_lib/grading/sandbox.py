@@ -116,8 +116,14 @@ def _package_tree() -> list:
 _PACKAGE_LOCK = threading.Lock()
 
 
-@lru_cache(maxsize=1)
 def _package_digest() -> tuple:
+    from .bank import all_exercises
+
+    return _package_digest_of(tuple(ex.id for ex in all_exercises()))
+
+
+@lru_cache(maxsize=4)
+def _package_digest_of(exercise_ids: tuple) -> tuple:
     files = _package_tree()
     digest = hashlib.sha256()
     for relative, data in files:

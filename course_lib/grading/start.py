@@ -10,6 +10,9 @@ then runs JupyterLab there, opened at ``notebooks/00_start_here.ipynb``.
   hundreds of MB for nothing; ``PYTHONPATH`` comes before site-packages (and before the editable
   install of the instructor's course_lib), so ``import course_lib`` in a student notebook is the
   student's. (A release handed out on its own installs its course_lib with ``pip install .``.)
+- **No instructor UI**: the clone's environment has nbgrader (the tests validate the format with it);
+  ``start`` hides its JupyterLab extension and server extensions from the student's JupyterLab with a
+  small Jupyter config folder in the copy (``.jupyter-config/``, first on ``JUPYTER_CONFIG_PATH``).
 - **From inside a copy** (the running course_lib is a release, or the folder given or the current
   folder is one), ``start`` reopens that copy instead of creating ``student/student/``.
 - **Ctrl+C**: JupyterLab runs in its own session with no terminal input, so the terminal's Ctrl+C
@@ -23,6 +26,7 @@ then runs JupyterLab there, opened at ``notebooks/00_start_here.ipynb``.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -32,6 +36,10 @@ from pathlib import Path
 from .release import MANIFEST, ROOT, check_folder, release
 
 FIRST_NOTEBOOK = "notebooks/00_start_here.ipynb"
+JUPYTER_CONFIG = ".jupyter-config"  # in the copy: what the student's JupyterLab leaves out
+HIDDEN_LAB_EXTENSIONS = ("@jupyter/nbgrader",)
+HIDDEN_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.validate_assignment",
+                            "nbgrader.server_extensions.assignment_list", "nbgrader.server_extensions.course_list")
 
 
 def is_copy(directory: Path) -> bool:
@@ -70,6 +78,9 @@ def prepare(directory: Path) -> str:
             message += (f"; it has no {FIRST_NOTEBOOK}: `python -m course_lib release --out {directory}` "
                         f"adds missing files without touching yours")
         return message
+    if not (ROOT / "notebooks").is_dir():  # an installed release: nothing to make a copy from
+        raise ValueError(f"--dir: no copy of the workbook in {directory}; run start from inside your copy "
+                         f"(the folder with notebooks/ and {MANIFEST})")
     report = release(directory)
     return f"created your copy of the workbook in {directory} ({len(report.written)} files)"
 
@@ -86,16 +97,30 @@ def jupyter_command(directory: Path, open_browser: bool = True) -> list:
     return command
 
 
+def write_jupyter_config(directory: Path) -> Path:
+    """The copy's Jupyter config folder: nbgrader's lab and server extensions disabled."""
+    folder = Path(directory) / JUPYTER_CONFIG
+    (folder / "labconfig").mkdir(parents=True, exist_ok=True)
+    (folder / "labconfig" / "page_config.json").write_text(
+        json.dumps({"disabledExtensions": {name: True for name in HIDDEN_LAB_EXTENSIONS}}, indent=1) + "\n")
+    (folder / "jupyter_server_config.json").write_text(json.dumps(
+        {"ServerApp": {"jpserver_extensions": {name: False for name in HIDDEN_SERVER_EXTENSIONS}}}, indent=1) + "\n")
+    return folder
+
+
 def kernel_environment(directory: Path) -> dict:
     """The environment for JupyterLab and its kernels: the copy's own course_lib first on the path."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(directory), *filter(None, [env.get("PYTHONPATH")])])
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join([str(Path(directory) / JUPYTER_CONFIG),
+                                                  *filter(None, [env.get("JUPYTER_CONFIG_PATH")])])
     env["COURSE_LIB_NOTEBOOKS"] = str(directory / "notebooks")
     return env
 
 
 def run_jupyter(command: list, directory: Path) -> int:
     """Run JupyterLab until it exits; Ctrl+C asks it once (SIGTERM) to shut down, and waits for that."""
+    write_jupyter_config(directory)
     process = subprocess.Popen(command, cwd=directory, env=kernel_environment(directory),
                                stdin=subprocess.DEVNULL, start_new_session=True)
     try:

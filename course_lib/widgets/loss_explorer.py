@@ -2,7 +2,8 @@
 
 The lecture's question "what happens to the loss if the car score changes a bit?": the
 hinge loss is flat once the correct class wins by the margin, the softmax loss never is.
-Three panels: the scores with the margin line, the softmax probabilities, and both losses
+Three panels: the scores with the margin line (correct score - 1) and each wrong class's
+hinge term hatched above it, the softmax probabilities, and both losses
 as the last-moved score sweeps its whole range (a dot marks where it is now).
 """
 
@@ -14,7 +15,7 @@ import numpy as np
 from .._validation import as_float_array, as_labels
 from ..data import lecture_example
 from ..losses import softmax, softmax_loss, svm_loss
-from ..plots import CLASS_COLORS, _class_names, plot_probabilities
+from ..plots import CLASS_COLORS, COLORS, _class_names, plot_probabilities, restyle
 from ._common import Demo, check_callable, checked_loss, fmt, per_row_losses, set_limits, slider, stable_top
 
 SCORE_LIMIT = 10.0
@@ -52,23 +53,28 @@ class LossExplorer(Demo):
         self.ax_scores, self.ax_probs, self.ax_sweep = ax_scores, ax_probs, ax_sweep
         self.score_bars = ax_scores.bar(np.arange(num_classes), np.zeros(num_classes), edgecolor="black",
                                         color=[CLASS_COLORS[c % len(CLASS_COLORS)] for c in range(num_classes)])
-        self.margin_line = ax_scores.axhline(0, color="black", ls="--", lw=1, label="correct score − 1")
-        ax_scores.axhline(0, color="grey", lw=0.5)
+        self.margin_line = ax_scores.axhline(0, color="black", ls="--", lw=1.2, label="correct score − 1")
+        # a wrong class's hinge term, max(0, s_j - (s_y - 1)), as a hatched bar from the dashed line up
+        self.term_bars = ax_scores.bar(np.arange(num_classes), np.zeros(num_classes), width=0.45,
+                                       color="white", alpha=0.8, edgecolor="black", hatch="///", lw=1.2,
+                                       label="hinge term (wrong class)")
+        ax_scores.axhline(0, color="gray", lw=0.5)
         ax_scores.set_xticks(np.arange(num_classes), class_names)
         ax_scores.set_ylim(-SCORE_LIMIT, SCORE_LIMIT)
         ax_scores.set_ylabel("score")
-        ax_scores.set_title("Scores (bars above the dashed line add hinge loss)", fontsize=9)
-        ax_scores.legend(loc="lower right", fontsize=8)
+        ax_scores.set_title("Scores and the margin line")
+        ax_scores.legend(loc="lower right")
         self.probs = plot_probabilities(ax_probs, np.full(num_classes, 1 / num_classes), class_names)
-        (self.sweep_hinge,) = ax_sweep.plot(SWEEP, np.zeros_like(SWEEP), color="#4477AA", label="hinge")
-        (self.sweep_softmax,) = ax_sweep.plot(SWEEP, np.zeros_like(SWEEP), color="#EE6677", label="softmax")
-        (self.now_hinge,) = ax_sweep.plot([0], [0], "o", color="#4477AA")
-        (self.now_softmax,) = ax_sweep.plot([0], [0], "o", color="#EE6677")
+        (self.sweep_hinge,) = ax_sweep.plot(SWEEP, np.zeros_like(SWEEP), color=COLORS["blue"], label="hinge")
+        (self.sweep_softmax,) = ax_sweep.plot(SWEEP, np.zeros_like(SWEEP), color=COLORS["vermillion"], label="softmax")
+        (self.now_hinge,) = ax_sweep.plot([0], [0], "o", color=COLORS["blue"], label="_now")
+        (self.now_softmax,) = ax_sweep.plot([0], [0], "o", color=COLORS["vermillion"], label="_now")
         ax_sweep.set_xlim(-SCORE_LIMIT, SCORE_LIMIT)
         ax_sweep.set_ylim(0, 2)
         ax_sweep.set_ylabel("loss of this example")
-        ax_sweep.legend(loc="upper right", fontsize=8)
-        self.view.animate(*self.score_bars, self.margin_line, *self.probs.bars, *self.probs.labels,
+        ax_sweep.legend(loc="upper right")
+        restyle(self.figure)
+        self.view.animate(*self.score_bars, *self.term_bars, self.margin_line, *self.probs.bars, *self.probs.labels,
                           self.sweep_hinge, self.sweep_softmax, self.now_hinge, self.now_softmax)
 
         for c, s in enumerate(self.score_sliders):
@@ -129,6 +135,9 @@ class LossExplorer(Demo):
         for bar, value in zip(self.score_bars, self.scores):
             bar.set_height(value)
         self.margin_line.set_ydata([self.scores[y] - 1.0] * 2)
+        for j, bar in enumerate(self.term_bars):
+            bar.set_y(self.scores[y] - 1.0)
+            bar.set_height(0.0 if j == y else max(0.0, self.scores[j] - self.scores[y] + 1.0))
         self.probs.update(n["probs"])
         self.sweep_hinge.set_ydata(n["sweep_hinge"])
         self.sweep_softmax.set_ydata(n["sweep_softmax"])
@@ -139,7 +148,7 @@ class LossExplorer(Demo):
         set_limits(self.view, self.ax_sweep, ylim=(0, top))
         title = f"Loss as the {self.class_names[c]} score moves"
         if self.ax_sweep.get_title() != title:
-            self.ax_sweep.set_title(title, fontsize=9)
+            self.ax_sweep.set_title(title, fontsize=self.ax_scores.title.get_fontsize())
             self.ax_sweep.set_xlabel(f"score of {self.class_names[c]}")
             self.view.invalidate()
         self.view.render()

@@ -30,7 +30,7 @@ class Surface:
     loss : callable
         ``loss(w (2,)) -> (value, gradient (2,))``.
     values : callable
-        ``values(w0 (...), w1 (...)) -> (...)``: the loss on a grid, for the contours.
+        ``values(w1 (...), w2 (...)) -> (...)``: the loss on a grid, for the contours.
     extent : tuple (xmin, xmax, ymin, ymax)
     start : tuple of 2 floats
     learning_rates : dict
@@ -54,30 +54,30 @@ def _quadratic(w):
     return 0.5 * float(w @ g), g
 
 
-def _quadratic_grid(w0, w1):
+def _quadratic_grid(w1, w2):
     a, b, c = _QUADRATIC[0, 0], _QUADRATIC[0, 1], _QUADRATIC[1, 1]
-    return 0.5 * (a * w0**2 + 2 * b * w0 * w1 + c * w1**2)
+    return 0.5 * (a * w1**2 + 2 * b * w1 * w2 + c * w2**2)
 
 
 def _kinked(w):
-    """``|w0 - 1| + 2 |w1| + 0.1 ||w||^2``: hinge-like kinks, minimum 0.1 at (1, 0)."""
+    """``|w1 - 1| + 2 |w2| + 0.1 ||w||^2``: hinge-like kinks, minimum 0.1 at (1, 0)."""
     value = abs(w[0] - 1) + 2 * abs(w[1]) + 0.1 * float(w @ w)
     return value, np.array([np.sign(w[0] - 1), 2 * np.sign(w[1])]) + 0.2 * w
 
 
-def _kinked_grid(w0, w1):
-    return np.abs(w0 - 1) + 2 * np.abs(w1) + 0.1 * (w0**2 + w1**2)
+def _kinked_grid(w1, w2):
+    return np.abs(w1 - 1) + 2 * np.abs(w2) + 0.1 * (w1**2 + w2**2)
 
 
 def _rosenbrock(w):
-    """``(1 - w0)^2 + 100 (w1 - w0^2)^2``: a curved valley, minimum 0 at (1, 1)."""
+    """``(1 - w1)^2 + 100 (w2 - w1^2)^2``: a curved valley, minimum 0 at (1, 1)."""
     x, y = w
     return (1 - x) ** 2 + 100 * (y - x * x) ** 2, np.array([-2 * (1 - x) - 400 * x * (y - x * x),
                                                             200 * (y - x * x)])
 
 
-def _rosenbrock_grid(w0, w1):
-    return (1 - w0) ** 2 + 100 * (w1 - w0**2) ** 2
+def _rosenbrock_grid(w1, w2):
+    return (1 - w1) ** 2 + 100 * (w2 - w1**2) ** 2
 
 
 SURFACES = {
@@ -148,9 +148,9 @@ class OptimizerRace(Demo):
             (self.heads[name],) = self.ax_surface.plot([], [], "o", color=color, mec="black", ms=6, zorder=4)
             (self.loss_lines[name],) = self.ax_loss.plot([], [], color=color, label=name, **style)
         (self.minimum,) = self.ax_surface.plot([], [], "*", color="white", mec="black", ms=14, zorder=2)
-        self.ax_surface.set_xlabel("$w_0$")
-        self.ax_surface.set_ylabel("$w_1$")
-        self.ax_surface.legend(loc="lower right", fontsize=7, ncols=2)
+        self.ax_surface.set_xlabel("$w_1$")
+        self.ax_surface.set_ylabel("$w_2$")
+        self.ax_surface.legend(loc="lower right", ncols=2)
         self.ax_loss.set_yscale("log")
         self.ax_loss.set_xlim(0, MAX_STEPS)
         self.ax_loss.set_ylim(1e-4, 1e2)
@@ -200,7 +200,7 @@ class OptimizerRace(Demo):
         set_limits(self.view, self.ax_loss, ylim=(top * 1e-8, top))
         self.ax_surface.set_xlim(x0, x1)
         self.ax_surface.set_ylim(y0, y1)
-        self.ax_surface.set_title(f"Trajectories on the {name} surface", fontsize=10)
+        self.ax_surface.set_title(f"Trajectories on the {name} surface")
         self.view.freeze_layout()
         self.view.invalidate()
         self.restart()
@@ -324,9 +324,9 @@ def optimizer_race(*, update_rules=None, loss_fn=None, extent=(-3, 3, -3, 3), st
         if not (extent[0] < extent[1] and extent[2] < extent[3]):
             raise ValueError(f"extent: expected xmin < xmax and ymin < ymax, got {extent}")
 
-        def grid_values(w0, w1):
+        def grid_values(w1, w2):
             return np.array([checked_loss(loss_fn(np.array([a, b])), "loss_fn", (2,))[0]
-                             for a, b in zip(w0.ravel(), w1.ravel())]).reshape(w0.shape)
+                             for a, b in zip(w1.ravel(), w2.ravel())]).reshape(w1.shape)
 
         surfaces = {"your loss": Surface(loss_fn, grid_values, extent, start,
                                          {name: 0.01 for name in OPTIMIZERS}), **surfaces}

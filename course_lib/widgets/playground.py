@@ -1,10 +1,10 @@
 """Linear classifier playground: drag the weights of a 2D linear classifier, watch regions and losses.
 
 ``scores = X @ W + b`` with ``X`` (N, 2), ``W`` (2, C), ``b`` (C,). A slider per entry of W
-and b; the plane is coloured by the predicted class, each class's zero-score line is
-dashed; the hinge and softmax losses of every point sit side by side; a gradient step
-(or a run of them) moves the sliders. The hard sets (ring, three modes, opposite
-quadrants) show what no line can separate.
+and b; the plane is colored by the predicted class, with the borders between regions drawn
+where two class scores are equal; the hinge and softmax losses of every point sit side by
+side; a gradient step (or a run of them) moves the sliders. The hard sets (ring, three
+modes, opposite quadrants) show what no line can separate.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import numpy as np
 from .. import data
 from ..losses import softmax_loss, svm_loss
 from ..optim import sgd
-from ..plots import CLASS_COLORS, plot_decision_regions
+from ..plots import CLASS_COLORS, COLORS, plot_decision_regions, restyle
 from ..regularization import penalty
 from ._common import (
     Demo,
@@ -91,15 +91,17 @@ class Playground(Demo):
 
         ax_regions, ax_points, ax_history = self.figure.subplots(1, 3, width_ratios=[1.1, 1.3, 1])
         self.ax_regions, self.ax_points, self.ax_history = ax_regions, ax_points, ax_history
-        (self.hinge_points,) = ax_points.plot([], [], "o", ms=4, color="#4477AA", label="hinge $L_i$")
-        (self.softmax_points,) = ax_points.plot([], [], "^", ms=4, color="#EE6677", label="softmax $L_i$")
-        self.hinge_mean = ax_points.axhline(0, color="#4477AA", lw=1, ls=":")
-        self.softmax_mean = ax_points.axhline(0, color="#EE6677", lw=1, ls=":")
+        (self.hinge_points,) = ax_points.plot([], [], "o", ms=4, color=COLORS["blue"], label="hinge $L_i$")
+        (self.softmax_points,) = ax_points.plot([], [], "^", ms=4, color=COLORS["vermillion"],
+                                            label="softmax $L_i$")
+        self.hinge_mean = ax_points.axhline(0, color=COLORS["blue"], lw=1.2, ls=":", label="hinge mean")
+        self.softmax_mean = ax_points.axhline(0, color=COLORS["vermillion"], lw=1.2, ls=":",
+                                              label="softmax mean")
         ax_points.set_xlabel("point index i")
         ax_points.set_ylabel("loss of point i")
         ax_points.set_title("Per-point loss (dotted: mean)")
-        ax_points.legend(loc="upper right", fontsize=8)
-        (self.history_line,) = ax_history.plot([], [], ".-", lw=1.5, ms=3, color="black")
+        ax_points.legend(loc="upper right", ncols=2)
+        (self.history_line,) = ax_history.plot([], [], ".-", lw=1.5, ms=3, color="black", label="objective")
         ax_history.set_xlim(0, 10)
         ax_history.set_xlabel("gradient step")
         ax_history.set_ylabel("training objective")
@@ -139,12 +141,14 @@ class Playground(Demo):
         angles = 2 * np.pi * np.arange(num_classes) / num_classes + np.pi / 2
         W = 0.5 * np.vstack([np.cos(angles), np.sin(angles)])
         if self.regions is not None:
-            self.view.forget(self.regions.image, *self.regions.zero_lines, *self.regions.points)
+            self.view.forget(self.regions.image, *self.regions.border_lines, *self.regions.points)
         self.ax_regions.clear()
         self.regions = plot_decision_regions(self.ax_regions, W, np.zeros(num_classes), self.X, self.y,
                                              resolution=90, class_names=self.class_names)
-        self.view.animate(self.regions.image, *self.regions.zero_lines, *self.regions.points)
-        self.ax_regions.set_title("Regions and zero-score lines")
+        self.view.animate(self.regions.image, *self.regions.border_lines, *self.regions.points)
+        # the regions image is animated (drawn over the static background), so a legend would hide under it
+        self.ax_regions.set_title("Regions (black: borders)")
+        restyle(self.figure)
         self.ax_points.set_xlim(-1, len(self.y))
         self.view.invalidate()
         self.config = {}

@@ -12,6 +12,7 @@ import numpy as np
 
 from .._validation import as_float_array
 from ..losses import l1_loss, l2_loss
+from ..plots import COLORS, restyle
 from ._common import (
     Demo,
     check_callable,
@@ -110,26 +111,27 @@ class RegressionOutliers(Demo):
         ax_fit, ax_pen = self.figure.subplots(1, 2, width_ratios=[1.3, 1])
         self.ax_fit, self.ax_pen = ax_fit, ax_pen
         (self.dots,) = ax_fit.plot(x, t, "o", color="#BBBBBB", mec="black", ms=6, label="points")
-        (self.dragged,) = ax_fit.plot([], [], "o", color="#CCBB44", mec="black", ms=10, label="dragged point")
+        (self.dragged,) = ax_fit.plot([], [], "o", color=COLORS["orange"], mec="black", ms=10, label="dragged point")
         line_x = np.array([-X_LIMIT, X_LIMIT])
         self.line_x = line_x
-        (self.l2_line,) = ax_fit.plot(line_x, line_x, color="#4477AA", lw=2, label="L2 fit")
-        (self.l1_line,) = ax_fit.plot(line_x, line_x, color="#EE6677", lw=2, ls="--", label="L1 fit")
+        (self.l2_line,) = ax_fit.plot(line_x, line_x, color=COLORS["blue"], lw=2, label="L2 fit")
+        (self.l1_line,) = ax_fit.plot(line_x, line_x, color=COLORS["vermillion"], lw=2, ls="--", label="L1 fit")
         ax_fit.set_xlim(-X_LIMIT, X_LIMIT)
         ax_fit.set_ylim(-Y_LIMIT, Y_LIMIT)
         ax_fit.set_xlabel("x")
         ax_fit.set_ylabel("y")
-        ax_fit.set_title("Line fits: squared (L2) vs absolute (L1) error")
-        ax_fit.legend(loc="upper left", fontsize=8)
+        ax_fit.set_title("Line fits: squared (L2) vs absolute (L1)")
+        ax_fit.legend(loc="upper left")
         r = np.linspace(-2 * Y_LIMIT, 2 * Y_LIMIT, 201)
-        ax_pen.plot(r, r**2, color="#4477AA", lw=1, label="$r^2$ (L2)")
-        ax_pen.plot(r, np.abs(r), color="#EE6677", lw=1, ls="--", label="$|r|$ (L1)")
-        (self.l2_residuals,) = ax_pen.plot([], [], "o", color="#4477AA", ms=5)
-        (self.l1_residuals,) = ax_pen.plot([], [], "s", color="#EE6677", ms=5)
+        ax_pen.plot(r, r**2, color=COLORS["blue"], lw=1.5, label="$r^2$ (L2)")
+        ax_pen.plot(r, np.abs(r), color=COLORS["vermillion"], lw=1.5, ls="--", label="$|r|$ (L1)")
+        (self.l2_residuals,) = ax_pen.plot([], [], "o", color=COLORS["blue"], ms=5, label="points, L2 fit")
+        (self.l1_residuals,) = ax_pen.plot([], [], "s", color=COLORS["vermillion"], ms=5, label="points, L1 fit")
         ax_pen.set_xlabel("residual r = y − prediction")
         ax_pen.set_ylabel("penalty of the point")
         ax_pen.set_title("Each point's share of the loss")
-        ax_pen.legend(loc="upper center", fontsize=8)
+        ax_pen.legend(loc="upper center")
+        restyle(self.figure)
         ax_pen.set_xlim(-10, 10)
         ax_pen.set_ylim(0, 100)
         self.view.animate(self.l2_line, self.l1_line, self.dots, self.dragged, self.l2_residuals, self.l1_residuals)

@@ -14,6 +14,7 @@ import ipywidgets as widgets
 import numpy as np
 from numpy.polynomial import legendre
 
+from ..plots import COLORS, restyle
 from ..regularization import penalty
 from ._common import Demo, check_callable, checked_loss, fmt, set_limits, slider, stable_top
 
@@ -21,7 +22,7 @@ W1 = np.array([1.0, 0.0, 0.0, 0.0])
 W2 = np.array([0.25, 0.25, 0.25, 0.25])
 PATH = np.linspace(0.0, 1.0, 41)
 KINDS = (("L2", "l2"), ("L1", "l1"), ("elastic net", "elastic_net"))
-KIND_COLORS = {"l2": "#4477AA", "l1": "#EE6677", "elastic_net": "#228833"}
+KIND_COLORS = {"l2": COLORS["blue"], "l1": COLORS["vermillion"], "elastic_net": COLORS["green"]}
 CURVE_X = np.linspace(-1, 1, 200)
 
 
@@ -41,7 +42,7 @@ def make_curve_data(n_train=12, n_val=60, noise=0.25, seed=0):
 
 
 def ridge_polynomial(x, t, degree, reg) -> np.ndarray:
-    """Legendre coefficients (degree + 1,) minimising ``mean (p(x) - t)^2 + reg * sum_{k>=1} c_k^2``.
+    """Legendre coefficients (degree + 1,) minimizing ``mean (p(x) - t)^2 + reg * sum_{k>=1} c_k^2``.
 
     The constant term is not penalized (like a bias). Legendre polynomials keep the
     normal equations well conditioned on [-1, 1].
@@ -77,35 +78,36 @@ class RegularizationPreferences(Demo):
 
         ax_fit, ax_bars, ax_path = self.figure.subplots(1, 3, width_ratios=[1.3, 1, 1])
         self.ax_fit, self.ax_bars, self.ax_path = ax_fit, ax_bars, ax_path
-        ax_fit.plot(self.x_val, self.t_val, ".", color="#BBBBBB", label="validation points")
+        ax_fit.plot(self.x_val, self.t_val, ".", color="#999999", label="validation points")
         ax_fit.plot(self.x_train, self.t_train, "o", color="black", ms=5, label="training points")
-        (self.fit_line,) = ax_fit.plot(CURVE_X, np.zeros_like(CURVE_X), color="#4477AA", lw=2, label="fit")
+        (self.fit_line,) = ax_fit.plot(CURVE_X, np.zeros_like(CURVE_X), color=COLORS["blue"], lw=2, label="fit")
         ax_fit.set_xlim(-1.05, 1.05)
         ax_fit.set_ylim(-2.5, 2.5)
         ax_fit.set_xlabel("x")
         ax_fit.set_ylabel("y")
-        ax_fit.set_title("Polynomial fit with an L2 penalty λ·R(w)", fontsize=10)
-        ax_fit.legend(loc="lower right", fontsize=7)
+        ax_fit.set_title("Polynomial fit, L2 penalty λ·R(w)")
+        ax_fit.legend(loc="lower right")
         offsets = np.arange(len(KINDS))
-        self.bars_w1 = ax_bars.bar(offsets - 0.2, np.zeros(3), width=0.38, color="#CCBB44", edgecolor="black",
+        self.bars_w1 = ax_bars.bar(offsets - 0.2, np.zeros(3), width=0.38, color=COLORS["orange"], edgecolor="black",
                                    label="w1 = [1, 0, 0, 0]")
-        self.bars_w2 = ax_bars.bar(offsets + 0.2, np.zeros(3), width=0.38, color="#66CCEE", edgecolor="black",
-                                   label="w2 = [.25, .25, .25, .25]")
+        self.bars_w2 = ax_bars.bar(offsets + 0.2, np.zeros(3), width=0.38, color=COLORS["sky"], edgecolor="black",
+                                   hatch="..", label="w2 = [.25, .25, .25, .25]")
         ax_bars.set_xticks(offsets, [label for label, _ in KINDS])
         ax_bars.set_ylim(0, 2.0)
         ax_bars.set_ylabel("penalty R(w)")
-        ax_bars.set_title("Same score w·x = 1, different penalties", fontsize=10)
-        ax_bars.legend(loc="upper right", fontsize=7)
+        ax_bars.set_title("Same score w·x = 1: penalties")
+        ax_bars.legend(loc="upper right")
         self.path_lines, self.path_dots = {}, {}
         for label, kind in KINDS:
             (self.path_lines[kind],) = ax_path.plot(PATH, np.zeros_like(PATH), color=KIND_COLORS[kind], label=label)
-            (self.path_dots[kind],) = ax_path.plot([0], [0], "o", color=KIND_COLORS[kind])
+            (self.path_dots[kind],) = ax_path.plot([0], [0], "o", color=KIND_COLORS[kind], label="_now")
         ax_path.set_xlim(0, 1)
         ax_path.set_ylim(0, 2.0)
         ax_path.set_xlabel("a (0: w1, 1: w2)")
         ax_path.set_ylabel("penalty R(w)")
-        ax_path.set_title("Along w = (1−a)·w1 + a·w2", fontsize=10)
-        ax_path.legend(loc="upper right", fontsize=7)
+        ax_path.set_title("Along w = (1−a)·w1 + a·w2")
+        ax_path.legend(loc="upper right")
+        restyle(self.figure)
         self.view.animate(self.fit_line, *self.bars_w1, *self.bars_w2, *self.path_lines.values(),
                           *self.path_dots.values())
 

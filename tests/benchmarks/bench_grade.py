@@ -28,6 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from _machine import load_report  # noqa: E402  (the script's own folder is on sys.path)
+
 
 def cpu_seconds() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF)
@@ -88,4 +90,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with load_report():
+        main()

@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _machine import load_report
 
 from course_lib.widgets import (
     loss_explorer,
@@ -159,9 +160,8 @@ def main() -> None:
     for demo_name, demo in seen.items():
         blit, full = blit_render_ms(demo), full_redraw_ms(demo)
         print(f"{demo_name:28} {blit:15.1f} {full:12.1f} {full / blit:6.1f}")
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"\n1-minute load average during the run: {load:.2f} on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":
-    main()
+    with load_report():
+        main()

@@ -1085,9 +1085,9 @@ AGREEMENT_GRADIENTS = {
     "svm_loss_grad_W": _answers(
         "svm_loss_grad_W",
         ("solution", "correct", [reference_solution(GRADIENTS, "svm_loss_grad_W")]),
-        # cl.linear_scores is notebook 01's reference: a graded release and the grader's sandbox hold only its
-        # stub, so every exercise forbids it (one rule for check() and the grader)
-        ("constant_and_cl_helper", "reference", ["MARGIN = 1.0\n", SVM_GRAD_WITH_CL_HELPER]),
+        # cl.linear_scores is no exercise's reference any more (notebook 01 dropped class_scores): a helper
+        # like any other (were it a reference, every exercise would forbid it)
+        ("constant_and_cl_helper", "unusual", ["MARGIN = 1.0\n", SVM_GRAD_WITH_CL_HELPER]),
         ("no_reg_gradient", "wrong", [SVM_GRAD_NO_REG_GRAD]),
         ("not_divided", "wrong", [SVM_GRAD_NOT_DIVIDED]),
         ("mutates_W", "wrong", [SVM_GRAD_MUTATES_W]),

@@ -38,10 +38,10 @@ EXERCISES = (
              public=(Case((1.0, 2.0), "1 + 2"),), hidden=(Case((-4.0, 0.5), SECRET_LABEL),)),
     Exercise(id="magic_number", notebook=STEM, answer="magic_number", points=1, kind="value",
              title="The magic number", reference=lambda: 42.0, public=(Case((), "the number"),)),
-    Exercise(id="l2_of", notebook=STEM, answer="l2_of", points=1, title="L2 penalty",
-             reference=lambda W: course_lib.l2_penalty(W)[0],
+    Exercise(id="l2_of", notebook=STEM, answer="l2_of", points=1, title="Softmax of each row",
+             reference=lambda W: course_lib.softmax(W),
              public=(Case((np.array([[1.0, -2.0]]),), "a 1 x 2 matrix"),),
-             hidden=(Case((np.array([3.0, 4.0]),), SECRET_LABEL),), forbidden=("l2_penalty",)),
+             hidden=(Case((np.array([3.0, 4.0]),), SECRET_LABEL),), forbidden=("softmax",)),
     Exercise(id="apply_softmax", notebook=STEM, answer="apply_softmax", points=1, title="Apply a function",
              reference=lambda f, s: f(s), public=(Case((Fixture("course_lib.grading.fixtures:shifted_bowl"),
                                                          np.array([[1.0, 2.0, 3.0]])), "a bowl at a point"),)),
@@ -53,7 +53,7 @@ GOOD_ANSWERS = {
     "double_it": "def double_it(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION\n",
     "add_them": "def add_them(a, b):\n    return a + b\n",
     "magic_number": "magic_number = 6 * 7\n",
-    "l2_of": "def l2_of(W):\n    return float(np.sum(W ** 2))\n",
+    "l2_of": "def l2_of(W):\n    e = np.exp(W - W.max(axis=-1, keepdims=True))\n    return e / e.sum(axis=-1, keepdims=True)\n",
     "apply_softmax": "def apply_softmax(f, s):\n    return f(s)\n",
 }
 
@@ -187,27 +187,27 @@ def hostile_submissions(out_dir: str, submissions_dir: str, classmate: str = "/n
         "ndarray_subclass": (_replace("double_it", "class A(np.ndarray):\n    def __eq__(self, o):\n"
                                       "        return True\ndef double_it(x):\n    return np.zeros(3).view(A)\n"),
                              {"double_it": "failed"}),
-        "calls_reference": (_replace("l2_of", "from course_lib import l2_penalty\n"
-                                     "def l2_of(W):\n    return l2_penalty(W)[0]\n"),
+        "calls_reference": (_replace("l2_of", "from course_lib import softmax\n"
+                                     "def l2_of(W):\n    return softmax(W)\n"),
                             {"l2_of": "uses the reference implementation"}),
-        "calls_reference_inside": (_replace("l2_of", "def l2_of(W):\n    import course_lib.regularization as r\n"
-                                            "    return r.l2_penalty(W)[0]\n"),
+        "calls_reference_inside": (_replace("l2_of", "def l2_of(W):\n    import course_lib.losses as r\n"
+                                            "    return r.softmax(W)\n"),
                                    {"l2_of": "uses the reference implementation"}),
         "import_by_importlib": (_replace("l2_of", "import importlib\ndef l2_of(W):\n"
                                          "    m = importlib.import_module('course_' + 'lib')\n"
-                                         "    return m.l2_penalty(W)[0]\n"), {"l2_of": REUSE}),
+                                         "    return m.softmax(W)\n"), {"l2_of": REUSE}),
         "import_by_dunder": (_replace("l2_of", "def l2_of(W):\n    m = __import__('course_lib')\n"
-                                      "    return m.l2_penalty(W)[0]\n"), {"l2_of": REUSE}),
+                                      "    return m.softmax(W)\n"), {"l2_of": REUSE}),
         "import_by_sys_path": (_replace("l2_of", "import sys\n"
                                         f"sys.path.insert(0, {str(Path(COURSE_LIB_DIR).parent)!r})\n"
-                                        "from regularization import l2_penalty\n"
-                                        "def l2_of(W):\n    return l2_penalty(W)[0]\n"),
+                                        "from losses import softmax\n"
+                                        "def l2_of(W):\n    return softmax(W)\n"),
                                {"l2_of": "error"}),  # the host's files are not in the sandbox
         # eval is no reference: an answer computed with it is the student's own
         "eval_answer": (_replace("add_them", "def add_them(a, b):\n    return eval('a + b')\n"),
                         {"add_them": "passed"}),
         "reference_by_path": (_replace("l2_of", "def l2_of(W):\n"
-                                       f"    src = open({COURSE_LIB_DIR!r} + '/regularization.py').read()\n"
+                                       f"    src = open({COURSE_LIB_DIR!r} + '/losses.py').read()\n"
                                        "    return 0.0\n"), {"l2_of": "error"}),  # not in the sandbox
         "reference_by_fixture_globals": (_replace("apply_softmax", "def apply_softmax(f, s):\n"
                                                   "    return f.__globals__['softmax'](s)\n"),

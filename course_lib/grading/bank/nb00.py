@@ -28,6 +28,18 @@ def _row_maxima(scores, y):
     return scores.max(axis=1)
 
 
+def _labels_off_by_one(scores, y):
+    return scores[np.arange(len(y)), y - 1]
+
+
+def _first_row_only(scores, y):
+    return scores[0, y]
+
+
+def _as_column(scores, y):
+    return _correct_class_scores(scores, y)[:, None]
+
+
 def _lecture_cat_loss():
     loss, _ = svm_loss(_LECTURE_SCORES[:1], np.array([0]))
     return loss
@@ -57,8 +69,19 @@ EXERCISES = (
         mistakes=(
             Mistake("whole_columns",
                     "scores[:, y] takes whole columns, one per label, so N examples give an (N, N) array. "
-                    "Pair each row with its own label: scores[np.arange(N), y].",
+                    "Each row needs only its own entry: index rows and columns together, so that row i "
+                    "is paired with label y[i].",
                     _whole_columns),
+            Mistake("labels_off_by_one",
+                    "each entry is one column to the left of the correct class: the labels y are already "
+                    "0-based column indexes, use them as they are.",
+                    _labels_off_by_one),
+            Mistake("first_row_only",
+                    "every entry comes from the first example's row: each example i needs its own row.",
+                    _first_row_only),
+            Mistake("column_not_vector",
+                    "the numbers are right but the shape is (N, 1): return a flat array of shape (N,).",
+                    _as_column),
             Mistake("row_maxima",
                     "these are each row's highest scores; the exercise asks for the score of the correct "
                     "class y[i], which need not be the highest.",
@@ -81,13 +104,13 @@ EXERCISES = (
                     lambda: 2.9 + 1.0),
             Mistake("squared_hinge",
                     "that is the squared hinge, max(0, .)^2; the lecture's loss is the plain hinge max(0, .).",
-                    lambda: 1.9 ** 2),
+                    lambda: 2.9 ** 2),
             Mistake("averaged_over_classes",
                     "the hinge terms are summed over the wrong classes, not averaged.",
                     lambda: 2.9 / 2),
             Mistake("forgot_clamp",
                     "max(0, .) clamps each term at zero: the frog term -1.7 - 3.2 + 1 = -3.9 counts as 0.",
-                    lambda: 1.9 - 3.9),
+                    lambda: 2.9 - 3.9),
         ),
         forbidden=("svm_loss", "svm_loss_naive"),
     ),

@@ -1,10 +1,9 @@
-"""Exercises of ``01_linear_classifier_recap``: scores, the bias trick, accuracy.
+"""Exercise of ``01_linear_classifier_recap``: accuracy.
 
-- ``class_scores``: ``scores = X @ W + b`` for N examples in the rows of X;
-- ``bias_trick``: append a 1 to every example and the bias as the last row of W;
 - ``accuracy``: the fraction of examples whose highest score is the correct class.
 
-Shapes: X (N, D), W (D, C), b (C,), scores (N, C), labels (N,).
+Shapes: scores (N, C), labels (N,). (The notebook's written question ``written_linear_limits``
+is marked by hand and is not in the bank.)
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ import numpy as np
 
 from course_lib.data import cifar10_scores_example
 from course_lib.grading.spec import Case, Exercise, Mistake
-from course_lib.linear import add_bias_column, fold_bias, linear_scores
 
 
 def _random_model(n, d, c, seed):
@@ -40,38 +38,6 @@ HAND_B = np.array([0.1, -1.0, 0.3])
 _CIFAR = cifar10_scores_example()
 
 
-# --- scores --------------------------------------------------------------------------------
-
-def _scores_no_bias(X, W, b):
-    return np.asarray(X, dtype=float) @ np.asarray(W, dtype=float)
-
-
-def _scores_minus_bias(X, W, b):
-    return _scores_no_bias(X, W, b) - np.asarray(b, dtype=float)
-
-
-def _scores_elementwise_bias_sum(X, W, b):
-    return _scores_no_bias(X, W, b) + np.sum(b)
-
-
-# --- bias trick ----------------------------------------------------------------------------
-
-def bias_trick_reference(X, W, b):
-    """``(X with a column of ones appended, W with b appended as its last row)``."""
-    return add_bias_column(X), fold_bias(W, b)
-
-
-def _bias_prepended(X, W, b):
-    X_ext, W_ext = bias_trick_reference(X, W, b)
-    return np.roll(X_ext, 1, axis=1), np.roll(W_ext, 1, axis=0)
-
-
-def _bias_zeros(X, W, b):
-    X_ext, W_ext = bias_trick_reference(X, W, b)
-    X_ext[:, -1] = 0.0
-    return X_ext, W_ext
-
-
 # --- accuracy ------------------------------------------------------------------------------
 
 def accuracy_reference(scores, y):
@@ -79,8 +45,15 @@ def accuracy_reference(scores, y):
     return float(np.mean(np.argmax(scores, axis=1) == y))
 
 
+def _unambiguous(value, *others):
+    """``value``, unless another mistake gives the same number on this case (then it proves neither)."""
+    if any(value == other for other in others):
+        raise ValueError("two mistakes give this value on this case")
+    return value
+
+
 def _accuracy_argmin(scores, y):
-    return float(np.mean(np.argmin(scores, axis=1) == y))
+    return _unambiguous(float(np.mean(np.argmin(scores, axis=1) == y)), float(np.mean(np.argmax(scores) == y)))
 
 
 def _accuracy_count(scores, y):
@@ -91,62 +64,19 @@ def _accuracy_error_rate(scores, y):
     return 1.0 - accuracy_reference(scores, y)
 
 
+def _accuracy_flat_argmax(scores, y):
+    return _unambiguous(float(np.mean(np.argmax(scores) == y)), float(np.mean(np.argmin(scores, axis=1) == y)))
+
+
+def _accuracy_percent(scores, y):
+    return 100.0 * accuracy_reference(scores, y)
+
+
+def _accuracy_per_example(scores, y):
+    return np.argmax(scores, axis=1) == y
+
+
 EXERCISES = (
-    Exercise(
-        id="class_scores",
-        title="Class scores f(x, W) = Wx + b for a batch",
-        notebook="01_linear_classifier_recap",
-        answer="class_scores",
-        points=1,
-        reference=linear_scores,
-        public=(
-            Case((HAND_X, HAND_W, HAND_B), "the hand-made example: 2 images, 4 pixels, 3 classes"),
-            Case(_random_model(5, 3, 4, seed=10), "5 examples, 3 features, 4 classes"),
-        ),
-        hidden=(
-            ### BEGIN HIDDEN TESTS
-            Case(_random_model(1, 6, 2, seed=11), "a single example, two classes"),
-            Case(_random_model(20, 64, 10, seed=12), "20 digit-sized examples, 10 classes"),
-            Case(_random_model(7, 1, 3, seed=13), "one feature per example"),
-            ### END HIDDEN TESTS
-        ),
-        mistakes=(
-            Mistake("bias_missing", "The bias b is missing: add it to every row of X @ W.", _scores_no_bias),
-            Mistake("bias_subtracted", "Add the bias, do not subtract it.", _scores_minus_bias),
-            Mistake("bias_summed", "You added the sum of b to every score: class c gets its own b[c].",
-                    _scores_elementwise_bias_sum),
-        ),
-        output_names=("scores",),
-        forbidden=("linear_scores", "LinearClassifier"),
-    ),
-    Exercise(
-        id="bias_trick",
-        title="The bias trick",
-        notebook="01_linear_classifier_recap",
-        answer="bias_trick",
-        points=1,
-        reference=bias_trick_reference,
-        public=(
-            Case((HAND_X, HAND_W, HAND_B), "the hand-made example"),
-            Case(_random_model(5, 3, 4, seed=14), "5 examples, 3 features, 4 classes"),
-        ),
-        hidden=(
-            ### BEGIN HIDDEN TESTS
-            Case(_random_model(1, 2, 2, seed=15), "a single example, two classes"),
-            Case(_random_model(9, 64, 10, seed=16), "9 digit-sized examples, 10 classes"),
-            Case(_random_model(4, 1, 3, seed=17), "one feature per example"),
-            ### END HIDDEN TESTS
-        ),
-        mistakes=(
-            Mistake("prepended", "Put the constant 1 in the LAST column of X and b in the LAST row of W, "
-                                 "as in the lecture (prepending gives the same scores but other arrays).",
-                    _bias_prepended),
-            Mistake("zeros_not_ones", "The extra feature must be the constant 1 (a 0 would switch the bias off).",
-                    _bias_zeros),
-        ),
-        output_names=("X_ext", "W_ext"),
-        forbidden=("add_bias_column", "fold_bias"),
-    ),
     Exercise(
         id="accuracy",
         title="Accuracy: how often the highest score is the right class",
@@ -172,6 +102,11 @@ EXERCISES = (
                     _accuracy_count),
             Mistake("error_rate", "That is the error rate: accuracy counts the examples that are right.",
                     _accuracy_error_rate),
+            Mistake("flat_argmax", "np.argmax without an axis finds one position in the whole flattened "
+                                   "array: each row (example) needs its own highest score.", _accuracy_flat_argmax),
+            Mistake("percentage", "That is a percentage: return the fraction in [0, 1].", _accuracy_percent),
+            Mistake("per_example_not_averaged", "You returned one True/False per example: the accuracy is "
+                                                "their average, a single number.", _accuracy_per_example),
         ),
         output_names=("accuracy",),
         forbidden=("LinearClassifier",),

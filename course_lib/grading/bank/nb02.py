@@ -1,8 +1,7 @@
-"""Exercises of ``02_loss_functions``: the dataset loss, squared error and absolute error.
+"""Exercises of ``02_loss_functions``: the dataset loss and the squared error.
 
 - ``dataset_loss``: ``L = 1/N sum_i L_i(f_i, y_i)`` for a given per-example loss;
-- ``squared_error``: ``1/N sum_i sum_k (p_ik - t_ik)^2`` and its gradient;
-- ``absolute_error``: ``1/N sum_i sum_k |p_ik - t_ik|`` and its gradient (``sign(0) = 0``).
+- ``squared_error``: ``1/N sum_i sum_k (p_ik - t_ik)^2`` and its gradient.
 
 Predictions and targets are (N,) or (N, K) arrays: examples in rows.
 """
@@ -12,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from course_lib.grading.spec import Case, Exercise, Fixture, Mistake
-from course_lib.losses import l1_loss, l2_loss
+from course_lib.losses import l2_loss
 
 FIXTURES = "course_lib.grading.fixtures"  # the per-example losses passed to dataset_loss
 
@@ -45,6 +44,15 @@ def _dataset_n_minus_1(per_example_loss, outputs, targets):
 
 def _dataset_max(per_example_loss, outputs, targets):
     return float(max(per_example_loss(o, t) for o, t in zip(outputs, targets)))
+
+
+def _dataset_first_only(per_example_loss, outputs, targets):
+    return float(per_example_loss(outputs[0], targets[0]))
+
+
+def _dataset_last_skipped(per_example_loss, outputs, targets):
+    n = len(outputs)
+    return float(sum(per_example_loss(outputs[i], targets[i]) for i in range(n - 1)) / n)
 
 
 _LECTURE_SCORES = np.array([[3.2, 5.1, -1.7], [1.3, 4.9, 2.0], [2.2, 2.5, -3.1]])
@@ -89,38 +97,6 @@ def _l2_root(pred, target):
     return float(np.sqrt(loss)), grad
 
 
-def _l1_mean_all(pred, target):
-    loss, grad = l1_loss(pred, target)
-    k = np.size(pred) // _examples(pred)
-    return loss / k, grad / k
-
-
-def _l1_sign(pred, target):
-    loss, grad = l1_loss(pred, target)
-    return loss, -grad
-
-
-def _l1_not_averaged(pred, target):
-    loss, grad = l1_loss(pred, target)
-    n = _examples(pred)
-    return loss * n, grad * n
-
-
-def _l1_grad_not_averaged(pred, target):
-    loss, grad = l1_loss(pred, target)
-    return loss, grad * _examples(pred)
-
-
-def _l1_zero_as_minus_one(pred, target):
-    loss, _ = l1_loss(pred, target)
-    diff = np.asarray(pred, dtype=float) - np.asarray(target, dtype=float)
-    return loss, np.where(diff > 0, 1.0, -1.0) / _examples(pred)
-
-
-def _l1_squared(pred, target):
-    return l2_loss(pred, target)
-
-
 _SHARED_HINTS = {
     "mean_all": "You divided by N*K (np.mean over every entry): sum over the K outputs, average over the N examples.",
     "sign": "The gradient has the wrong sign: it is taken with respect to pred, so it grows when pred is too large.",
@@ -160,6 +136,10 @@ EXERCISES = (
             Mistake("divided_by_n_minus_1", "Divide by N, the number of examples, not N - 1.", _dataset_n_minus_1),
             Mistake("max_not_mean", "You took the worst example: the dataset loss averages all of them.",
                     _dataset_max),
+            Mistake("first_example_only", "That is the first example's loss alone: average over all N examples.",
+                    _dataset_first_only),
+            Mistake("last_example_skipped", "The last example is missing from the sum (check the loop's range: "
+                                            "it must visit all N examples).", _dataset_last_skipped),
         ),
         output_names=("loss",),
     ),
@@ -195,41 +175,5 @@ EXERCISES = (
         ),
         output_names=("loss", "dpred"),
         forbidden=("l2_loss",),
-    ),
-    Exercise(
-        id="absolute_error",
-        title="Absolute error (L1) and its gradient",
-        notebook="02_loss_functions",
-        answer="absolute_error_loss",
-        points=2,
-        reference=l1_loss,
-        public=(
-            Case((np.array([1.0, 2.0, 3.0]), np.array([1.5, 0.0, 4.0])), "three numbers (loss 7/6)"),
-            Case(_random_pair((5, 2), seed=14), "5 examples with 2 outputs each"),
-            Case((np.array([2.0, -1.0, 0.5, 3.0]), np.array([2.0, 1.0, 0.5, 1.0])),
-                 "two predictions exactly right (no gradient there)"),
-        ),
-        hidden=(
-            ### BEGIN HIDDEN TESTS
-            Case(_random_pair((1,), seed=15), "a single example"),
-            Case((np.array([0.0, 1.0, -2.0, 100.0]), np.array([0.0, 1.0, -2.0, 0.0])),
-                 "exact predictions (gradient 0 there) and one outlier"),
-            Case(_random_pair((12, 4), seed=16, scale=50.0), "large errors, 12 examples with 4 outputs"),
-            Case(_random_pair((30,), seed=17, scale=0.1), "30 small errors"),
-            ### END HIDDEN TESTS
-        ),
-        mistakes=(
-            Mistake("mean_over_all_entries", _SHARED_HINTS["mean_all"], _l1_mean_all),
-            Mistake("gradient_sign", _SHARED_HINTS["sign"], _l1_sign),
-            Mistake("not_averaged", _SHARED_HINTS["not_averaged"], _l1_not_averaged),
-            Mistake("gradient_not_averaged", _SHARED_HINTS["grad_not_averaged"], _l1_grad_not_averaged),
-            Mistake("zero_error_gradient",
-                    "Where the error is exactly 0 the gradient should be 0 (np.sign(0) is 0), not -1 or +1.",
-                    _l1_zero_as_minus_one),
-            Mistake("squared_not_absolute", "That is the squared error: use the absolute value |p - t|.",
-                    _l1_squared),
-        ),
-        output_names=("loss", "dpred"),
-        forbidden=("l1_loss",),
     ),
 )

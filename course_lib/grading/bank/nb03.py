@@ -1,6 +1,7 @@
-"""Exercises of ``03_multiclass_svm``: the hinge loss of one example, then of a batch.
+"""Exercises of ``03_multiclass_svm``: predict the slide's answers, then write the loss.
 
 - ``hinge_one``: ``L_i = sum_{j != y_i} max(0, s_j - s_{y_i} + 1)`` for one score vector;
+- ``svm_predictions``: the slide's seven questions, answered before the experiments;
 - ``svm_loop``: the mean hinge loss of N examples and its gradient, written with loops;
 - ``svm_vectorized``: the same numbers without a Python loop.
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from course_lib.grading.bank._predict import Question, prediction_exercise
 from course_lib.grading.spec import Case, Exercise, Mistake
 from course_lib.losses import svm_loss, svm_loss_naive
 
@@ -146,6 +148,27 @@ def _batch_boundary_counted(scores, y):
     return loss, active / n
 
 
+def _margin_loss(scores, y, delta):
+    scores = np.asarray(scores, dtype=float)
+    n = scores.shape[0]
+    rows = np.arange(n)
+    m = np.maximum(0.0, scores - scores[rows, y][:, None] + delta)
+    m[rows, y] = 0.0
+    active = (m > 0).astype(float)
+    active[rows, y] = -active.sum(axis=1)
+    return float(m.sum() / n), active / n
+
+
+def _batch_no_margin(scores, y):
+    return _margin_loss(scores, y, 0.0)
+
+
+def _batch_divided_by_classes(scores, y):
+    loss, dscores = svm_loss(scores, y)
+    n, c = np.shape(scores)
+    return loss * n / c, dscores * n / c
+
+
 _BATCH_MISTAKES = (
     Mistake("includes_correct_class",
             "Your loss is 1 too large: skip j = y_i in the sum (that term is always max(0, 1) = 1).",
@@ -168,6 +191,13 @@ _BATCH_MISTAKES = (
     Mistake("correct_class_gradient_missing",
             "The gradient of the correct class is missing: each violation also subtracts 1/N from dscores[i, y_i].",
             _batch_grad_correct_missing),
+    Mistake("no_margin",
+            "The safety margin is missing: each term compares s_j with s_{y_i} - 1, not with s_{y_i} "
+            "(the + 1 inside the max).",
+            _batch_no_margin),
+    Mistake("divided_by_classes",
+            "You divided by the number of classes C: the dataset loss averages over the N examples.",
+            _batch_divided_by_classes),
     Mistake("boundary_counted",
             "A margin of exactly 0 counts as satisfied: use > 0, not >= 0, when deciding which terms are active.",
             _batch_boundary_counted),
@@ -191,6 +221,54 @@ _BATCH_HIDDEN = (
     Case(_random_scores(30, 6, seed=34, scale=0.5), "30 examples, 6 classes, small scores"),
     ### END HIDDEN TESTS
 )
+
+# --- the slide's questions, predicted before the experiments ----------------------------------
+
+def _lecture_mean_with_correct_class() -> float:
+    """Mean over the three images when the sum also runs over j = y_i (each L_i grows by 1)."""
+    return float(svm_loss(LECTURE_SCORES, LECTURE_Y)[0]) + 1.0
+
+
+_WORKED_MEAN = float(svm_loss(LECTURE_SCORES, LECTURE_Y)[0])          # 5.27
+SVM_QUESTIONS = (
+    Question("Q1", "the car image after nudges of up to ±0.5: the largest loss", 0.0, (
+        ("gap_closes", 1.0, "a nudge only costs once a wrong score comes within the margin (1) of the "
+                            "correct one: how far below car (4.9) is its closest rival, and how much can "
+                            "nudges of ±0.5 close that gap?"),
+        ("nudge_size", 0.5, "the loss stays exactly 0 while every wrong class stays more than 1 below the "
+                            "correct score: can nudges of ±0.5 bring frog (2.0) that close to car (4.9)?"),
+    )),
+    Question("Q2", "the smallest possible L_i", 0.0, (
+        ("includes_correct_class", 1.0, "1 would be the floor if the sum included j = y_i; it skips the "
+                                        "correct class, so a perfect example costs nothing"),
+    )),
+    Question("Q3", "L_i has a largest possible value (True/False)", False, (
+        ("bounded", True, "lower the correct score further and further: every term max(0, s_j - s_y + 1) "
+                          "keeps growing with it, without limit"),
+    )),
+    Question("Q4", "the mean loss of the three images if the sum also ran over j = y_i",
+             _lecture_mean_with_correct_class(), (
+        ("unchanged", _WORKED_MEAN, "the j = y_i term is max(0, s_y - s_y + 1) = 1, never 0: every L_i grows"),
+        ("one_per_class", _WORKED_MEAN + 3.0, "each image gets one extra term of 1, so the mean over the "
+                                              "three images grows by 1, not 3"),
+    )),
+    Question("Q5", "averaging over the C - 1 classes instead of summing keeps the ranking of W (True/False)",
+             True, (
+        ("ranking_changes", False, "averaging divides every L_i by the same C - 1: does dividing by a "
+                                   "constant change which W has the smaller loss?"),
+    )),
+    Question("Q6", "squaring each term keeps the ranking of W (True/False)", False, (
+        ("ranking_kept", True, "squaring is not a rescaling: a violation of 0.5 costs 0.25 but one of 3 "
+                               "costs 9, so two W can swap places"),
+    )),
+    Question("Q7", "the loss at initialization (all scores about equal), C = 10", 9.0, (
+        ("includes_correct_class", 10.0, "the sum skips the correct class: C - 1 terms, not C"),
+        ("averaged", 1.0, "the terms are summed over the wrong classes, not averaged"),
+        ("softmax_value", float(np.log(10.0)), "ln 10 is the softmax loss at initialization; the hinge "
+                                               "loss counts a margin violation of 1 per wrong class"),
+    )),
+)
+
 
 EXERCISES = (
     Exercise(
@@ -216,6 +294,15 @@ EXERCISES = (
         ),
         mistakes=_ONE_MISTAKES,
         output_names=("loss",),
+        forbidden=("svm_loss", "svm_loss_naive"),
+    ),
+    prediction_exercise(
+        id="svm_predictions",
+        title="Predict the answers to the slide's questions about the hinge loss",
+        notebook="03_multiclass_svm",
+        answer="svm_predictions",
+        points=2,
+        questions=SVM_QUESTIONS,
         forbidden=("svm_loss", "svm_loss_naive"),
     ),
     Exercise(

@@ -1,5 +1,8 @@
-"""Exercises of ``05_softmax_cross_entropy``: softmax probabilities, then the loss.
+"""Exercises of ``05_softmax_cross_entropy``: predict the slide's answers, then write the loss.
 
+- ``softmax_predictions``: the slide's questions (smallest and largest loss, the loss at
+  initialization) and the scale of W (scores times 10, times 0.01), answered before the
+  experiments;
 - ``softmax_probs``: row-wise ``p_k = exp(s_k) / sum_j exp(s_j)``, stable for any scores;
 - ``softmax_loop``: the mean cross-entropy loss ``L_i = -ln p_{y_i}`` and its gradient
   ``dL/ds = (p - onehot(y)) / N``, written with loops;
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from course_lib.grading.bank._predict import Question, prediction_exercise
 from course_lib.grading.spec import Case, Exercise, Mistake
 from course_lib.losses import softmax, softmax_loss, softmax_loss_naive
 
@@ -27,7 +31,8 @@ LECTURE_SCORES = np.array([[3.2, 5.1, -1.7],
                            [1.3, 4.9, 2.0],
                            [2.2, 2.5, -3.1]])
 LECTURE_Y = np.array([0, 1, 2])
-# A confidently wrong example: p(correct) = e^-1000 underflows to 0, yet L = 1000 exactly.
+# Confidently wrong examples: p(correct) = e^-2000 and e^-1000 underflow to 0, yet the losses are
+# exactly 2000 and 1000 (mean 1500).
 HUGE_SCORES = np.array([[1000.0, 0.0, -1000.0], [0.0, 1000.0, 500.0]])
 HUGE_Y = np.array([2, 0])
 
@@ -82,13 +87,13 @@ PROBS_MISTAKES = (
             "maximum before exponentiating; it changes no probability.",
             _probs_unshifted),
     Mistake("wrong_axis",
-            "You normalised each column: every row (one example) must sum to 1. Use axis=1 with keepdims=True.",
+            "You normalized each column: every row (one example) must sum to 1. Use axis=1 with keepdims=True.",
             _probs_wrong_axis),
     Mistake("not_normalised",
             "Each row must be divided by its sum so that the probabilities add up to 1.",
             _probs_not_normalised),
     Mistake("one_sum_for_all_rows",
-            "You divided by one sum over the whole array: normalise each row by its own sum.",
+            "You divided by one sum over the whole array: normalize each row by its own sum.",
             _probs_global_sum),
     Mistake("no_exp",
             "Scores must go through exp first: dividing raw scores by their sum can give negative 'probabilities'.",
@@ -167,6 +172,19 @@ def _loss_mean_over_classes(scores, y):
     return loss / c, d / c
 
 
+def _loss_epsilon_in_log(scores, y):
+    scores = _as_array(scores)
+    n = scores.shape[0]
+    p = np.exp(_log_probs_stable(scores))
+    loss = float(-np.log(p[np.arange(n), y] + 1e-12).sum() / n)
+    return loss, softmax_loss(scores, y)[1]
+
+
+def _loss_all_log_probabilities(scores, y):
+    scores = _as_array(scores)
+    return float(-_log_probs_stable(scores).mean()), softmax_loss(scores, y)[1]
+
+
 LOSS_MISTAKES = (
     Mistake("no_max_subtraction",
             "exp overflows for large scores (np.exp(1000) is inf): subtract each row's maximum score first; "
@@ -176,6 +194,15 @@ LOSS_MISTAKES = (
             "A probability of e^-1000 underflows to 0 and -ln(0) is inf, yet the loss is simply 1000. "
             "Take logs before exponentiating: ln p_y = (s_y - max) - ln(sum_j exp(s_j - max)).",
             _loss_log_of_probability),
+    Mistake("epsilon_in_log",
+            "A small epsilon inside the log hides the underflow but caps every loss at about 27.6 "
+            "(-ln 1e-12), so a confidently wrong example no longer costs what it should (1000 or more). "
+            "Take the log before exponentiating instead (the log-sum-exp form above the exercise).",
+            _loss_epsilon_in_log),
+    Mistake("mean_of_all_log_probabilities",
+            "You averaged -ln p over every class of every example: the loss of example i is -ln p of its "
+            "correct class y_i only, then the mean over the N examples.",
+            _loss_all_log_probabilities),
     Mistake("log_base_10",
             "The loss is ln(10) = 2.30 times too small: np.log is the natural log (the workbook's), "
             "np.log10 is base 10 (the slide's 0.89).",
@@ -207,7 +234,7 @@ _LOSS_PUBLIC = (
     Case((CAT_SCORES, CAT_Y), "the lecture's cat image (loss 2.04)"),
     Case((LECTURE_SCORES, LECTURE_Y), "the lecture's three images"),
     Case(_random_scores(70, 5, 4), "5 examples, 4 classes, random scores"),
-    Case((HUGE_SCORES, HUGE_Y), "scores of 1000: no overflow, and a confidently wrong example (loss 1000)"),
+    Case((HUGE_SCORES, HUGE_Y), "scores of 1000: no overflow, two confidently wrong examples (mean loss 1500)"),
 )
 
 _LOSS_HIDDEN = (
@@ -220,7 +247,51 @@ _LOSS_HIDDEN = (
     ### END HIDDEN TESTS
 )
 
+# --- the slide's questions and the scale of W, predicted before the experiments ---------------
+
+def _cat_loss(scale: float) -> float:
+    """Softmax loss of the lecture's cat image with every score multiplied by ``scale``."""
+    return float(softmax_loss(scale * CAT_SCORES, CAT_Y)[0])
+
+
+SOFTMAX_QUESTIONS = (
+    Question("Q1", "the smallest possible L_i (is it reached?)", 0.0, (
+        ("one", 1.0, "L_i = -ln p(correct), and p can come as close to 1 as you like: -ln 1 = 0"),
+    )),
+    Question("Q2", "L_i has a largest possible value (True/False)", False, (
+        ("bounded", True, "p(correct) can come as close to 0 as you like (push the correct score down), "
+                          "and -ln p then grows without limit"),
+    )),
+    Question("Q3", "the loss at initialization (all scores equal), C = 10", float(np.log(10.0)), (
+        ("log_base_10", 1.0, "log10(10) = 1 is base 10; the workbook uses the natural log"),
+        ("hinge_value", 9.0, "9 = C - 1 is the hinge loss at initialization; here every probability is 1/C"),
+        ("probability", 0.1, "0.1 = 1/C is the probability of the correct class; the loss is -ln of it"),
+    )),
+    Question("Q4", "the cat image's loss with every score times 10 (W scaled by 10)", _cat_loss(10.0), (
+        ("unchanged", _cat_loss(1.0), "softmax does not ignore the scale: times 10, every gap between scores "
+                                      "is 10 times larger, so the probabilities get much more peaked"),
+        ("ten_times", 10 * _cat_loss(1.0), "close, but not 10 x 2.04: once one score dominates, the loss is "
+                                           "about (top score - correct score)"),
+    )),
+    Question("Q5", "the cat image's loss with every score times 0.01 (W scaled by 0.01)", _cat_loss(0.01), (
+        ("unchanged", _cat_loss(1.0), "softmax does not ignore the scale: tiny scores give almost equal "
+                                      "probabilities"),
+        ("hundredth", _cat_loss(1.0) / 100, "the loss is not proportional to the scale: with scores near 0 "
+                                            "every probability is near 1/C"),
+    )),
+)
+
+
 EXERCISES = (
+    prediction_exercise(
+        id="softmax_predictions",
+        title="Predict the softmax loss: its range, at initialization, and as W is scaled",
+        notebook="05_softmax_cross_entropy",
+        answer="softmax_predictions",
+        points=2,
+        questions=SOFTMAX_QUESTIONS,
+        forbidden=FORBIDDEN,
+    ),
     Exercise(
         id="softmax_probs",
         title="Softmax probabilities, stable",

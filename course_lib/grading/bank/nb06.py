@@ -2,8 +2,6 @@
 
 - ``growth_losses``: the slide's example (scores -2.85, 0.86, 0.28; the third class is
   correct) after the correct score rises to 2.0: ``(hinge loss, softmax loss)``;
-- ``init_losses``: both losses for 10 classes when every score is equal (a fresh,
-  small W): ``(hinge, softmax)`` = ``(C - 1, ln C)``;
 - ``which_loss_moves``: the lecture's car image already beats every other class by more
   than the margin; its car score rises from 4.9 to 6.0. Which loss changes:
   ``"hinge"``, ``"softmax"``, ``"both"`` or ``"neither"``?
@@ -39,11 +37,6 @@ def growth_losses():
     grown = SLIDE_SCORES.copy()
     grown[0, 2] = 2.0
     return _both_losses(grown, SLIDE_Y)
-
-
-def init_losses(num_classes=10):
-    """(hinge, softmax) when all ``num_classes`` scores are equal: (C - 1, ln C)."""
-    return _both_losses(np.zeros((1, num_classes)), np.array([0]))
 
 
 def which_loss_moves():
@@ -119,36 +112,6 @@ EXERCISES = (
         atol=THREE_DECIMALS,
         forbidden=FORBIDDEN,
         judge=_numbers_judge(growth_losses, ("hinge loss", "softmax loss")),
-    ),
-    Exercise(
-        id="init_losses",
-        title="Predict: both losses at initialisation, 10 classes",
-        notebook="06_hinge_vs_softmax",
-        answer="losses_at_init",
-        points=1,
-        kind="value",
-        reference=init_losses,
-        public=(Case((), "10 classes, every score equal"),),
-        mistakes=(
-            Mistake("includes_correct_class",
-                    "With equal scores each wrong class adds max(0, 0 + 1) = 1, and there are C - 1 = 9 of them "
-                    "(the sum skips the correct class).",
-                    lambda: (10.0, float(np.log(10.0)))),
-            Mistake("log_base_10",
-                    "The softmax loss is -ln(1/10) = ln 10 with the natural log; log10(10) = 1 is base 10.",
-                    lambda: (9.0, 1.0)),
-            Mistake("hinge_zero",
-                    "Equal scores violate every margin (s_j - s_y + 1 = 1 > 0): the hinge loss is C - 1, not 0.",
-                    lambda: (0.0, float(np.log(10.0)))),
-            Mistake("hinge_averaged",
-                    "The hinge loss sums over the C - 1 wrong classes: 9 terms of 1 each.",
-                    lambda: (1.0, float(np.log(10.0)))),
-        ),
-        output_names=("hinge loss", "softmax loss"),
-        rtol=0.0,
-        atol=THREE_DECIMALS,
-        forbidden=FORBIDDEN,
-        judge=_numbers_judge(init_losses, ("hinge loss", "softmax loss")),
     ),
     Exercise(
         id="which_loss_moves",

@@ -1,5 +1,6 @@
-"""Exercises of ``08_gradients.ipynb``: the numerical gradient, then the analytic gradients
-of the hinge and softmax losses of a linear classifier with respect to its weights.
+"""Exercises of ``08_gradients.ipynb``: the numerical gradient, the analytic gradients
+of the hinge and softmax losses of a linear classifier with respect to its weights, and the
+gradient check that compares the two at every coordinate (and finds a planted bug).
 
 Model of the analytic exercises: ``scores = X @ W`` with ``X`` (N, D) and ``W`` (D, C);
 objective ``data_loss(scores, y) + reg * sum(W ** 2)``, the data loss averaged over the N
@@ -49,6 +50,10 @@ def _divided_by_h(f, x, h):
     return 2.0 * numerical_gradient(f, x, h)
 
 
+def _step_too_small(f, x, h):
+    return numerical_gradient(f, x, 1e-20)
+
+
 _rng = np.random.default_rng(80)
 _W_33 = _rng.normal(size=(3, 3))
 _W_33b = _rng.normal(size=(3, 3))
@@ -79,6 +84,8 @@ NUMERICAL = Exercise(
         Mistake("not_restored", "Put each coordinate back to its old value after evaluating f(x - h): otherwise "
                 "every later coordinate is measured at a shifted point.", _not_restored),
         Mistake("divided_by_h", "The two evaluation points are 2h apart: divide by 2 * h, not h.", _divided_by_h),
+        Mistake("step_too_small", "Your gradient is (almost) zero: with a step that tiny, x + h rounds to x in "
+                "floating point and f(x + h) - f(x - h) cancels. Use the h you are given.", _step_too_small),
     ),
     output_names=("grad",),
     rtol=1e-6,
@@ -114,6 +121,15 @@ def _hinge_margins(W, X, y):
 def _svm_includes_correct_class(W, X, y, reg):
     loss, dW = svm_objective(W, X, y, reg)
     return loss + 1.0, dW  # the j = y_i term is max(0, 1) = 1 for every example; its gradient cancels
+
+
+def _svm_includes_correct_class_everywhere(W, X, y, reg):
+    scores = X @ W
+    rows, n = np.arange(len(y)), len(y)
+    margins = np.maximum(scores - scores[rows, y][:, None] + 1.0, 0.0)  # the j = y_i term (= 1) stays in
+    dscores = (margins > 0).astype(float)
+    dscores[rows, y] = -dscores.sum(axis=1)
+    return margins.sum() / n + reg * np.sum(W * W), X.T @ dscores / n + 2 * reg * W
 
 
 def _svm_mean_over_classes(W, X, y, reg):
@@ -152,6 +168,24 @@ def _svm_at_least_zero(W, X, y, reg):
     active[rows, y] = -active.sum(axis=1)
     loss = svm_objective(W, X, y, reg)[0]
     return loss, X.T @ active / len(y) + 2 * reg * W
+
+
+def _svm_no_margin(W, X, y, reg):
+    scores = X @ W
+    rows, n = np.arange(len(y)), len(y)
+    margins = scores - scores[rows, y][:, None]
+    margins[rows, y] = 0.0
+    margins = np.maximum(margins, 0.0)
+    dscores = (margins > 0).astype(float)
+    dscores[rows, y] = -dscores.sum(axis=1)
+    return margins.sum() / n + reg * np.sum(W * W), X.T @ dscores / n + 2 * reg * W
+
+
+def _svm_divided_by_c(W, X, y, reg):
+    loss, dW = svm_objective(W, X, y, reg)
+    penalty = reg * np.sum(W * W)
+    n, c = len(y), W.shape[1]
+    return (loss - penalty) * n / c + penalty, (dW - 2 * reg * W) * n / c + 2 * reg * W
 
 
 def _reg_without_2(objective):
@@ -219,6 +253,9 @@ SVM = Exercise(
         Mistake("includes_correct_class", "Your loss is 1 too large per example (6.27 instead of 5.27 on the "
                 "lecture's example): the sum runs over j != y_i, skip the correct class.",
                 _svm_includes_correct_class),
+        Mistake("includes_correct_class_in_grad", "Your loss is 1 too large per example and column y_i of dW "
+                "is off: the sum runs over j != y_i, so skip the correct class in the margins (set its margin "
+                "to 0) before the loss and the gradient.", _svm_includes_correct_class_everywhere),
         Mistake("mean_over_classes", "Sum the margins over the classes j != y_i; only the average over the N "
                 "examples is a mean.", _svm_mean_over_classes),
         Mistake("squared_hinge", "That is the squared hinge loss: use max(0, margin) itself, not its square.",
@@ -229,6 +266,9 @@ SVM = Exercise(
                 "-x_i once per active margin.", _svm_no_correct_column),
         Mistake("margin_at_least_zero", "A margin of exactly 0 contributes nothing (max(0, 0) = 0): count a "
                 "margin as active only when it is > 0.", _svm_at_least_zero),
+        Mistake("no_margin", "The margin is s_j - s_{y_i} + 1: without the + 1 a correct class that is only just "
+                "ahead costs nothing (the lecture's example gives 5.27 with it).", _svm_no_margin),
+        Mistake("divided_by_C", "Average over the N examples (rows of X), not over the C classes.", _svm_divided_by_c),
         Mistake("reg_grad_without_2", "The gradient of reg * sum(W^2) is 2 * reg * W.", _reg_without_2(svm_objective)),
         Mistake("reg_grad_forgotten", "Add the regularization gradient 2 * reg * W to dW.",
                 _reg_forgotten_in_grad(svm_objective)),
@@ -244,6 +284,17 @@ def _softmax_no_shift(W, X, y, reg):
     exp = np.exp(scores)
     probs = exp / exp.sum(axis=1, keepdims=True)
     loss = -np.log(probs[np.arange(n), y]).mean() + reg * np.sum(W * W)
+    dscores = probs.copy()
+    dscores[np.arange(n), y] -= 1.0
+    return loss, X.T @ dscores / n + 2 * reg * W
+
+
+def _softmax_log_p_plus_eps(W, X, y, reg):
+    scores = X @ W
+    n = len(y)
+    exp = np.exp(scores - scores.max(axis=1, keepdims=True))
+    probs = exp / exp.sum(axis=1, keepdims=True)
+    loss = -np.log(probs[np.arange(n), y] + 1e-12).mean() + reg * np.sum(W * W)
     dscores = probs.copy()
     dscores[np.arange(n), y] -= 1.0
     return loss, X.T @ dscores / n + 2 * reg * W
@@ -303,6 +354,8 @@ SOFTMAX = Exercise(
         Case((*_S1, 0.1), "5 examples, 4 features, 3 classes, reg = 0.1"),
         Case((*_S2, 0.0), "9 examples, 3 features, 5 classes, no regularization"),
         Case((*_S3, 0.0), "large scores (all near 1000)"),
+        Case((np.array([[0.0, 500.0, 0.0]]), np.array([[1.0]]), np.array([0]), 0.0),
+             "the correct class 500 behind: loss 500"),
     ),
     hidden=(
         ### BEGIN HIDDEN TESTS
@@ -319,6 +372,9 @@ SOFTMAX = Exercise(
     mistakes=(
         Mistake("no_max_shift", "np.exp overflowed: subtract each row's largest score before exponentiating "
                 "(the probabilities do not change).", _softmax_no_shift),
+        Mistake("log_of_p_plus_eps", "A constant added inside the log caps the loss near -ln(1e-12) = 27.6: "
+                "a correct class 500 behind must cost 500. Take the log of the shifted probabilities directly "
+                "(log p = shifted score - log of the sum of exps).", _softmax_log_p_plus_eps),
         Mistake("log10", "Use the natural log np.log (the slide's 0.452 is -log10(0.353); in natural logs it "
                 "is 1.04).", _softmax_log10),
         Mistake("grad_not_divided", "The loss is a mean over the N examples, so its gradient is divided by N too.",
@@ -336,4 +392,121 @@ SOFTMAX = Exercise(
     forbidden=("softmax_loss", "softmax_loss_naive", "softmax", "LinearClassifier", "l2_penalty", "penalty"),
 )
 
-EXERCISES = (NUMERICAL, SVM, SOFTMAX)
+
+
+# --- exercise 4: the gradient check at every coordinate ------------------------------------
+
+def gradient_check_reference(f_and_grad, x, h):
+    """Relative error of ``f_and_grad``'s analytic gradient at every coordinate of ``x``.
+
+    Parameters
+    ----------
+    f_and_grad : callable
+        ``f_and_grad(x) -> (value, grad)``.
+    x : ndarray, any shape
+    h : float > 0
+        Step of the centred differences.
+
+    Returns
+    -------
+    errors : ndarray, shape of ``x``
+        ``|a - n| / (|a| + |n|)`` with ``a`` the analytic and ``n`` the numerical partial
+        derivative (0 where both are 0).
+    """
+    x = np.array(x, dtype=float)
+    analytic = np.array(f_and_grad(x)[1], dtype=float)
+    numeric = numerical_gradient(lambda z: f_and_grad(z)[0], x, h)
+    denominator = np.abs(analytic) + np.abs(numeric)
+    return np.abs(analytic - numeric) / np.maximum(denominator, 1e-300)
+
+
+def _check_with(numeric_of, error_of):
+    """A gradient check with one part done wrong: how the numerical gradient or the error is computed."""
+    def wrong(f_and_grad, x, h):
+        x = np.array(x, dtype=float)
+        analytic = np.array(f_and_grad(x)[1], dtype=float)
+        numeric = numeric_of(lambda z: f_and_grad(z)[0], x, h)
+        return error_of(analytic, numeric)
+    return wrong
+
+
+def _relative(a, n):
+    return np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), 1e-300)
+
+
+_check_forward = _check_with(_forward_difference, _relative)
+_check_divided_by_h = _check_with(_divided_by_h, _relative)
+_check_not_restored = _check_with(_not_restored, _relative)
+_check_absolute = _check_with(numerical_gradient, lambda a, n: np.abs(a - n))
+_check_max_denominator = _check_with(
+    numerical_gradient, lambda a, n: np.abs(a - n) / np.maximum(np.maximum(np.abs(a), np.abs(n)), 1e-300))
+_check_signed = _check_with(numerical_gradient, lambda a, n: (a - n) / np.maximum(np.abs(a) + np.abs(n), 1e-300))
+_check_tiny_h = _check_with(lambda f, x, h: numerical_gradient(f, x, 1e-20), _relative)
+
+
+def _check_analytic_at_shifted_point(f_and_grad, x, h):
+    x = np.array(x, dtype=float)
+    errors = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old + h
+        plus = f_and_grad(x)[0]
+        x[idx] = old - h
+        minus, analytic = f_and_grad(x)
+        x[idx] = old
+        errors[idx] = _relative(analytic[idx], (plus - minus) / (2 * h))
+    return errors
+
+
+_X_3 = np.array([0.5, -1.0, 2.0])
+_X_23 = np.array([[0.3, -0.7, 1.1], [0.0, 0.9, -0.4]])
+
+GRADIENT_CHECK = Exercise(
+    id="gradient_check",
+    notebook="08_gradients",
+    answer="gradient_check",
+    points=3,
+    title="The gradient check: a relative error at every coordinate",
+    reference=gradient_check_reference,
+    public=(
+        Case((Fixture(f"{FIXTURES}:wavy_with_gradient"), _X_3, 1e-4), "a right gradient: every error tiny"),
+        Case((Fixture(f"{FIXTURES}:wavy_with_planted_bug"), _X_3, 1e-4), "a planted bug in coordinate 1"),
+        Case((Fixture(f"{FIXTURES}:quartic_with_halved_column"), _X_23, 1e-3),
+             "a 2 x 3 input, last column's gradient halved"),
+    ),
+    hidden=(
+        ### BEGIN HIDDEN TESTS
+        Case((Fixture(f"{FIXTURES}:quartic_with_gradient"), _X_23, 1e-5), "a right gradient, 2 x 3"),
+        Case((Fixture(f"{FIXTURES}:wavy_with_planted_bug"), np.array([[1.0, 2.0], [-0.5, 0.25]]), 1e-5),
+             "a planted bug in a 2 x 2 input"),
+        Case((Fixture(f"{FIXTURES}:quartic_with_gradient"), np.array([1.0, 0.0]), 1e-4),
+             "a coordinate where the gradient is exactly 1 and one where it is -1"),
+        Case((Fixture(f"{FIXTURES}:quartic_with_halved_column"), _rng.normal(size=(4, 2)), 1e-4), "4 x 2"),
+        ### END HIDDEN TESTS
+    ),
+    mistakes=(
+        Mistake("forward_difference", "Compute the numerical gradient with centred differences, "
+                "(f(x + h) - f(x - h)) / (2h): the one-sided quotient alone gives errors around h.", _check_forward),
+        Mistake("divided_by_h", "The two evaluation points are 2h apart: divide by 2 * h, not h.",
+                _check_divided_by_h),
+        Mistake("not_restored", "Put each coordinate back after evaluating at x - h: otherwise every later "
+                "coordinate is measured at a shifted point.", _check_not_restored),
+        Mistake("signed_error", "Take the absolute value of the difference: an error is never negative.",
+                _check_signed),
+        Mistake("absolute_error", "Divide by |a| + |n|: an absolute difference depends on how large the "
+                "gradient is, a relative error does not.", _check_absolute),
+        Mistake("max_denominator", "This workbook's relative error divides by the sum |a| + |n| "
+                "(some texts use the max; the bands 1e-7 and 1e-2 are for the sum).", _check_max_denominator),
+        Mistake("step_too_small", "Your numerical gradient is zero: with a step that tiny x + h rounds to x. "
+                "Use the h you are given.", _check_tiny_h),
+        Mistake("analytic_at_shifted_point", "Take the analytic gradient once, at x itself, before any "
+                "coordinate is moved; the one returned at x - h belongs to another point.",
+                _check_analytic_at_shifted_point),
+    ),
+    output_names=("errors",),
+    rtol=1e-4,
+    atol=1e-7,
+    forbidden=("numerical_gradient", "grad_check_sparse", "relative_error"),
+)
+
+EXERCISES = (NUMERICAL, SVM, SOFTMAX, GRADIENT_CHECK)

@@ -53,6 +53,10 @@ def _gd_one_step_too_many(grad_fn, w0, learning_rate, num_steps):
     return gradient_descent_reference(grad_fn, w0, learning_rate, num_steps + 1)[1:]
 
 
+def _gd_extra_step(grad_fn, w0, learning_rate, num_steps):
+    return gradient_descent_reference(grad_fn, w0, learning_rate, num_steps + 1)
+
+
 GRADIENT_DESCENT = Exercise(
     id="gradient_descent_path",
     notebook="09_gradient_descent",
@@ -82,6 +86,8 @@ GRADIENT_DESCENT = Exercise(
         Mistake("aliased_rows", "`w -= ...` changes the array already stored in the path: write "
                 "w = w - learning_rate * grad (a new array), or store a copy.", _gd_aliased),
         Mistake("one_step_too_many", "Take exactly num_steps steps and keep w0 as row 0.", _gd_one_step_too_many),
+        Mistake("extra_step", "Your path has one row too many: num_steps steps give num_steps + 1 rows (w0 and "
+                "one row after each step).", _gd_extra_step),
     ),
     output_names=("path",),
     forbidden=("LinearClassifier",),
@@ -149,6 +155,34 @@ def _sgd_same_batch(loss_grad, w0, X, y, learning_rate, batch_size, num_iters, s
     return w, np.array(losses)
 
 
+def _sgd_fixed_slice(loss_grad, w0, X, y, learning_rate, batch_size, num_iters, seed):
+    w, losses = np.array(w0, dtype=float), []
+    for _ in range(num_iters):
+        loss, dw = loss_grad(w, X[:batch_size], y[:batch_size])
+        losses.append(loss)
+        w = w - learning_rate * dw
+    return w, np.array(losses)
+
+
+def _sgd_permutation_per_batch(loss_grad, w0, X, y, learning_rate, batch_size, num_iters, seed):
+    rng = np.random.default_rng(seed)
+    w, losses = np.array(w0, dtype=float), []
+    for _ in range(num_iters):
+        idx = rng.permutation(X.shape[0])[:batch_size]
+        loss, dw = loss_grad(w, X[idx], y[idx])
+        losses.append(loss)
+        w = w - learning_rate * dw
+    return w, np.array(losses)
+
+
+def _sgd_one_too_many(loss_grad, w0, X, y, learning_rate, batch_size, num_iters, seed):
+    return minibatch_sgd_reference(loss_grad, w0, X, y, learning_rate, batch_size, num_iters + 1, seed)
+
+
+def _sgd_one_too_few(loss_grad, w0, X, y, learning_rate, batch_size, num_iters, seed):
+    return minibatch_sgd_reference(loss_grad, w0, X, y, learning_rate, batch_size, num_iters - 1, seed)
+
+
 def _sgd_ascent(loss_grad, w0, X, y, learning_rate, batch_size, num_iters, seed):
     return minibatch_sgd_reference(loss_grad, w0, X, y, -learning_rate, batch_size, num_iters, seed)
 
@@ -200,6 +234,15 @@ MINIBATCH_SGD = Exercise(
         Mistake("same_batch_every_step", "Create the generator once, before the loop: a new default_rng(seed) "
                 "each step draws the same batch every time.", _sgd_same_batch),
         Mistake("ascent", "Step against the gradient: w = w - learning_rate * dw.", _sgd_ascent),
+        Mistake("fixed_slice", "X[:batch_size] is the same first examples every step: draw a random batch "
+                "each iteration with rng.integers.", _sgd_fixed_slice),
+        Mistake("permutation_per_batch", "A fresh permutation for every batch draws without replacement and "
+                "uses the generator differently: sample idx = rng.integers(0, N, size=batch_size).",
+                _sgd_permutation_per_batch),
+        Mistake("one_iteration_too_many", "Take exactly num_iters steps: `losses` has one entry per step "
+                "(num_iters of them).", _sgd_one_too_many),
+        Mistake("one_iteration_too_few", "Take exactly num_iters steps: `losses` has one entry per step "
+                "(num_iters of them).", _sgd_one_too_few),
     ),
     output_names=("w", "losses"),
     forbidden=("LinearClassifier",),

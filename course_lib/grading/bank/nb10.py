@@ -79,6 +79,11 @@ def _momentum_ignores_velocity(w, dw, velocity, learning_rate, momentum):
     return w + v, v
 
 
+def _momentum_state_not_returned(w, dw, velocity, learning_rate, momentum):
+    v = momentum * velocity - learning_rate * dw
+    return w + v, velocity
+
+
 MOMENTUM = Exercise(
     id="momentum_step",
     notebook="10_update_rules",
@@ -116,6 +121,8 @@ MOMENTUM = Exercise(
                 _momentum_damped),
         Mistake("no_velocity", "The old velocity counts: multiply it by momentum and add the new step.",
                 _momentum_ignores_velocity),
+        Mistake("state_not_returned", "Return the *new* velocity as the second value: the next step starts "
+                "from it (returning the one you were given loses the state).", _momentum_state_not_returned),
     ),
     output_names=("next_w", "next_velocity"),
     forbidden=FORBIDDEN,
@@ -136,6 +143,11 @@ def rmsprop_reference(w, dw, cache, learning_rate, decay_rate, epsilon):
               "cache": np.asarray(cache, float)}
     next_w, config = rmsprop(w, dw, config)
     return next_w, config["cache"]
+
+
+def _rmsprop_state_not_returned(w, dw, cache, learning_rate, decay_rate, epsilon):
+    next_cache = decay_rate * cache + (1 - decay_rate) * dw**2
+    return w - learning_rate * dw / (np.sqrt(next_cache) + epsilon), cache
 
 
 def _rmsprop_no_sqrt(w, dw, cache, learning_rate, decay_rate, epsilon):
@@ -196,6 +208,8 @@ RMSPROP = Exercise(
         Mistake("old_cache", "Update the cache with this step's gradient first, then divide by its root.",
                 _rmsprop_old_cache),
         Mistake("not_squared", "The cache averages the *squared* gradient, dw ** 2.", _rmsprop_unsquared),
+        Mistake("state_not_returned", "Return the *updated* cache as the second value: the next step starts "
+                "from it (returning the one you were given loses the state).", _rmsprop_state_not_returned),
     ),
     output_names=("next_w", "next_cache"),
     forbidden=FORBIDDEN,
@@ -230,6 +244,17 @@ def _adam_step_off_by_one(w, dw, m, v, t, learning_rate, beta1, beta2, epsilon):
     m, v = _adam_parts(dw, m, v, beta1, beta2)
     m_hat, v_hat = m / (1 - beta1 ** (t + 1)), v / (1 - beta2 ** (t + 1))
     return w - learning_rate * m_hat / (np.sqrt(v_hat) + epsilon), m, v
+
+
+def _adam_t_minus_one(w, dw, m, v, t, learning_rate, beta1, beta2, epsilon):
+    m, v = _adam_parts(dw, m, v, beta1, beta2)
+    m_hat, v_hat = m / (1 - beta1 ** (t - 1)), v / (1 - beta2 ** (t - 1))
+    return w - learning_rate * m_hat / (np.sqrt(v_hat) + epsilon), m, v
+
+
+def _adam_state_not_returned(w, dw, m, v, t, learning_rate, beta1, beta2, epsilon):
+    next_w = adam_reference(w, dw, m, v, t, learning_rate, beta1, beta2, epsilon)[0]
+    return next_w, m, v
 
 
 def _adam_returns_corrected(w, dw, m, v, t, learning_rate, beta1, beta2, epsilon):
@@ -291,6 +316,10 @@ ADAM = Exercise(
                 _adam_no_bias_correction),
         Mistake("step_off_by_one", "t is already the number of this step (1 for the first): use beta ** t, "
                 "not beta ** (t + 1).", _adam_step_off_by_one),
+        Mistake("t_minus_one", "t is already the number of this step (1 for the first): with beta ** (t - 1) "
+                "the first step divides by 1 - beta ** 0 = 0.", _adam_t_minus_one),
+        Mistake("state_not_returned", "Return the *updated* moments m and v: the next step starts from them "
+                "(returning the ones you were given loses the state).", _adam_state_not_returned),
         Mistake("returns_corrected", "Return the raw moments m and v as the state; the bias-corrected ones "
                 "are only used for this step.", _adam_returns_corrected),
         Mistake("eps_inside_sqrt", "epsilon is added after the square root: np.sqrt(v_hat) + epsilon.",

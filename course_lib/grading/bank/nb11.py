@@ -1,14 +1,16 @@
-"""Exercises of ``11_capstone_digits.ipynb``: the hyperparameter grid search, the learned
-weights as class templates, and the confusion matrix.
+"""Exercises of ``11_capstone_digits.ipynb``: the training loop, then the learning-rate x
+lambda search.
 
+- ``train_epochs(loss_grad, step, w0, X, y, X_val, y_val, batch_size, num_epochs, seed)``: one
+  generator ``np.random.default_rng(seed)``; each epoch draws one permutation of the N training
+  examples, ``order = rng.permutation(N)``, and walks through it in consecutive batches
+  ``order[k:k + batch_size]`` (the last one may be smaller), stepping ``w = step(w, dw)`` after
+  each. After every epoch it records the plain mean of that epoch's minibatch losses and the
+  accuracies ``mean(argmax(X @ w, axis=1) == y)`` on the training and validation sets.
 - ``grid_search(train_fn, learning_rates, regs)`` calls ``train_fn(lr, reg)`` (which trains a
   model and returns its validation accuracy) for every pair, learning rates in the outer loop;
   it returns the (L, R) grid of accuracies and the best pair. Ties go to the first pair in
   that loop order (what ``np.argmax`` on the grid gives).
-- ``class_templates(W, image_shape)`` turns the (D, C) weights into C images of
-  ``image_shape``, each rescaled by its own minimum and maximum to [0, 1].
-- ``confusion_matrix(y_true, y_pred, num_classes)`` counts, in entry [i, j], the examples of
-  true class i predicted as class j.
 """
 
 from __future__ import annotations
@@ -20,7 +22,183 @@ from ..spec import Case, Exercise, Fixture, Mistake
 FIXTURES = "course_lib.grading.fixtures"  # the trusted callables passed to answers
 
 
-# --- exercise 1: grid search -------------------------------------------------------------
+# --- exercise 1: the training loop -------------------------------------------------------
+
+def _accuracy(w, X, y):
+    return float(np.mean(np.argmax(X @ w, axis=1) == y))
+
+
+def _train(loss_grad, step, w0, X, y, X_val, y_val, batch_size, num_epochs, seed, *, order_of=None,
+           batches_of=None, epoch_loss_of=None, val_first=False, val_on_train=False, rng_per_epoch=False):
+    """The reference loop, with hooks that plant one classic mistake at a time."""
+    rng = np.random.default_rng(seed)
+    w = np.array(w0, dtype=float)
+    n = X.shape[0]
+    losses, train_acc, val_acc = np.empty(num_epochs), np.empty(num_epochs), np.empty(num_epochs)
+    fixed_order = order_of(rng, n, None) if order_of is not None and order_of.__name__ == "once" else None
+    for epoch in range(num_epochs):
+        if rng_per_epoch:
+            rng = np.random.default_rng(seed)
+        if val_first:
+            val_acc[epoch] = _accuracy(w, X_val, y_val)
+        order = fixed_order if fixed_order is not None else (
+            order_of(rng, n, epoch) if order_of is not None else rng.permutation(n))
+        batches = batches_of(rng, order, batch_size) if batches_of is not None else [
+            order[k:k + batch_size] for k in range(0, n, batch_size)]
+        batch_losses, sizes = [], []
+        for idx in batches:
+            loss, dw = loss_grad(w, X[idx], y[idx])
+            batch_losses.append(loss)
+            sizes.append(len(idx))
+            w = step(w, dw)
+        losses[epoch] = (epoch_loss_of or (lambda b, s: np.mean(b)))(np.array(batch_losses), np.array(sizes))
+        train_acc[epoch] = _accuracy(w, X, y)
+        if not val_first:
+            val_acc[epoch] = _accuracy(w, X if val_on_train else X_val, y if val_on_train else y_val)
+    return w, losses, train_acc, val_acc
+
+
+def train_epochs_reference(loss_grad, step, w0, X, y, X_val, y_val, batch_size, num_epochs, seed):
+    """Minibatch training by epochs, shuffling once per epoch, with validation tracking.
+
+    Parameters
+    ----------
+    loss_grad : callable
+        ``loss_grad(w, X_batch, y_batch) -> (loss, dw)``.
+    step : callable
+        ``step(w, dw) -> next_w``, the update rule.
+    w0 : ndarray, shape (D, C)
+        Starting weights (left unchanged).
+    X, y : ndarray, shapes (N, D) and (N,)
+        Training set.
+    X_val, y_val : ndarray, shapes (M, D) and (M,)
+        Validation set.
+    batch_size : int >= 1
+    num_epochs : int >= 1
+    seed : int
+
+    Returns
+    -------
+    w : ndarray, shape (D, C)
+    epoch_loss, train_acc, val_acc : ndarray, shape (num_epochs,)
+    """
+    return _train(loss_grad, step, w0, X, y, X_val, y_val, batch_size, num_epochs, seed)
+
+
+def _mistake(**hooks):
+    def wrong(loss_grad, step, w0, X, y, X_val, y_val, batch_size, num_epochs, seed):
+        return _train(loss_grad, step, w0, X, y, X_val, y_val, batch_size, num_epochs, seed, **hooks)
+    return wrong
+
+
+def _no_shuffle(rng, n, epoch):
+    return np.arange(n)
+
+
+def once(rng, n, epoch):  # named "once": the order is drawn before the first epoch only
+    return rng.permutation(n)
+
+
+def _permutation_per_batch(rng, order, batch_size):
+    n = len(order)
+    return [rng.permutation(n)[:min(batch_size, n - k)] for k in range(0, n, batch_size)]
+
+
+def _with_replacement(rng, order, batch_size):
+    n = len(order)
+    return [rng.integers(0, n, size=batch_size) for _ in range(0, n, batch_size)]
+
+
+def _drop_last(rng, order, batch_size):
+    n = len(order)
+    return [order[k:k + batch_size] for k in range(0, n - batch_size + 1, batch_size)]
+
+
+def _fixed_first_batch(rng, order, batch_size):
+    n = len(order)
+    return [order[:batch_size] for _ in range(0, n, batch_size)]
+
+
+def _last_batch_loss(batch_losses, sizes):
+    return batch_losses[-1]
+
+
+def _weighted_loss(batch_losses, sizes):
+    return float(np.sum(batch_losses * sizes) / np.sum(sizes))
+
+
+def _summed_loss(batch_losses, sizes):
+    return float(np.sum(batch_losses))
+
+
+def _classification(n, d, c, seed, n_val=15):
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, c, size=n + n_val)
+    X = rng.normal(size=(n + n_val, d))
+    X[np.arange(n + n_val), y % d] += 2.5
+    return np.zeros((d, c)), X[:n], y[:n], X[n:], y[n:]
+
+
+SOFTMAX = Fixture(f"{FIXTURES}:softmax_objective_small_reg")
+HALF = Fixture(f"{FIXTURES}:plain_step_half")
+TWO = Fixture(f"{FIXTURES}:plain_step_two")
+
+TRAIN_EPOCHS = Exercise(
+    id="train_epochs",
+    notebook="11_capstone_digits",
+    answer="train_epochs",
+    points=4,
+    title="The training loop: epochs, one shuffle per epoch, validation tracking",
+    reference=train_epochs_reference,
+    public=(
+        Case((SOFTMAX, HALF, *_classification(40, 4, 3, 1), 8, 3, 0), "40 examples in batches of 8, 3 epochs"),
+        Case((SOFTMAX, HALF, *_classification(45, 5, 4, 2), 10, 4, 7),
+             "45 examples in batches of 10: the last batch of each epoch has 5"),
+        Case((SOFTMAX, TWO, *_classification(30, 3, 3, 3, n_val=12), 7, 2, 11), "a large step, batches of 7"),
+    ),
+    hidden=(
+        ### BEGIN HIDDEN TESTS
+        Case((SOFTMAX, HALF, *_classification(20, 3, 2, 4), 20, 3, 5), "one batch per epoch (batch = N)"),
+        Case((SOFTMAX, HALF, *_classification(12, 3, 3, 5), 1, 2, 8), "batches of one example"),
+        Case((SOFTMAX, TWO, *_classification(50, 6, 5, 6), 16, 1, 9), "a single epoch, last batch of 2"),
+        Case((SOFTMAX, HALF, *_classification(33, 4, 3, 7, n_val=20), 5, 5, 42), "5 epochs, batches of 5"),
+        ### END HIDDEN TESTS
+    ),
+    mistakes=(
+        Mistake("no_shuffle", "Shuffle the examples at the start of every epoch (rng.permutation(N)): walking "
+                "through them in their stored order gives every epoch the same batches.",
+                _mistake(order_of=_no_shuffle)),
+        Mistake("same_order_every_epoch", "Every epoch walks through the examples in the same order: draw a new "
+                "permutation at the start of *every* epoch, from one generator created before the epochs.",
+                _mistake(order_of=once)),
+        Mistake("permutation_per_batch", "One permutation per epoch, cut into consecutive batches: a fresh "
+                "permutation for every batch can repeat some examples and skip others within an epoch.",
+                _mistake(batches_of=_permutation_per_batch)),
+        Mistake("with_replacement", "An epoch visits every example exactly once: take consecutive slices of "
+                "one permutation instead of sampling with replacement.", _mistake(batches_of=_with_replacement)),
+        Mistake("drops_last_batch", "Keep the last, smaller batch of each epoch (when batch_size does not divide "
+                "N): an epoch must visit every example.", _mistake(batches_of=_drop_last)),
+        Mistake("same_batch", "Move on through the permutation: batch k is order[k * batch_size:(k + 1) * "
+                "batch_size], not always the first slice.", _mistake(batches_of=_fixed_first_batch)),
+        Mistake("last_batch_loss", "Record the mean of all the epoch's minibatch losses, not only the last one.",
+                _mistake(epoch_loss_of=_last_batch_loss)),
+        Mistake("weighted_epoch_loss", "Record the plain mean of the epoch's minibatch losses (one number per "
+                "batch), as the exercise asks.", _mistake(epoch_loss_of=_weighted_loss)),
+        Mistake("summed_epoch_loss", "Average the epoch's minibatch losses: their sum grows with the number of "
+                "batches.", _mistake(epoch_loss_of=_summed_loss)),
+        Mistake("val_before_epoch", "Measure the accuracies after each epoch's steps, so that entry k describes "
+                "the weights after k + 1 epochs.", _mistake(val_first=True)),
+        Mistake("val_on_training_set", "Validation accuracy is measured on X_val, y_val: data the steps never "
+                "saw.", _mistake(val_on_train=True)),
+    ),
+    output_names=("w", "epoch_loss", "train_acc", "val_acc"),
+    rtol=1e-6,
+    atol=1e-8,
+    forbidden=("LinearClassifier",),
+)
+
+
+# --- exercise 2: grid search -------------------------------------------------------------
 
 def grid_search_reference(train_fn, learning_rates, regs):
     """Validation accuracy over the grid, and the best pair.
@@ -66,6 +244,12 @@ def _grid_index_pair(train_fn, learning_rates, regs):
     return val_acc, float(i), float(j)
 
 
+def _grid_swapped_arguments(train_fn, learning_rates, regs):
+    val_acc = np.array([[train_fn(reg, lr) for reg in regs] for lr in learning_rates], dtype=float)
+    i, j = np.unravel_index(np.argmax(val_acc), val_acc.shape)
+    return val_acc, float(learning_rates[i]), float(regs[j])
+
+
 SMOOTH = Fixture(f"{FIXTURES}:smooth_validation_accuracy")
 PLATEAU = Fixture(f"{FIXTURES}:plateau_validation_accuracy")
 SKEWED = Fixture(f"{FIXTURES}:skewed_validation_accuracy")
@@ -102,6 +286,8 @@ GRID_SEARCH = Exercise(
                 _grid_swapped_pair),
         Mistake("last_tie", "On a tie keep the first best pair (learning rates in the outer loop): use a strict "
                 "> when comparing, or np.argmax.", _grid_last_tie),
+        Mistake("swapped_arguments", "Call train_fn(learning_rate, reg), in that order: the learning rate is "
+                "the first argument.", _grid_swapped_arguments),
         Mistake("indices", "Return the best values themselves, learning_rates[i] and regs[j], not their "
                 "positions.", _grid_index_pair),
     ),
@@ -110,143 +296,4 @@ GRID_SEARCH = Exercise(
 )
 
 
-# --- exercise 2: class templates ---------------------------------------------------------
-
-def class_templates_reference(W, image_shape):
-    """Columns of ``W`` as images rescaled to [0, 1], shape (C, *image_shape)."""
-    templates = W.T.reshape(W.shape[1], *image_shape)
-    axes = tuple(range(1, templates.ndim))
-    low = templates.min(axis=axes, keepdims=True)
-    high = templates.max(axis=axes, keepdims=True)
-    return (templates - low) / (high - low)
-
-
-def _templates_no_transpose(W, image_shape):
-    return class_templates_reference(W.reshape(W.shape[1], -1).T, image_shape)
-
-
-def _templates_global_scale(W, image_shape):
-    templates = W.T.reshape(W.shape[1], *image_shape)
-    return (templates - templates.min()) / (templates.max() - templates.min())
-
-
-def _templates_raw(W, image_shape):
-    return W.T.reshape(W.shape[1], *image_shape)
-
-
-def _templates_divide_by_max(W, image_shape):
-    templates = W.T.reshape(W.shape[1], *image_shape)
-    axes = tuple(range(1, templates.ndim))
-    return (templates - templates.min(axis=axes, keepdims=True)) / templates.max(axis=axes, keepdims=True)
-
-
-def _weights(seed, d, c):
-    return np.random.default_rng(seed).normal(size=(d, c))
-
-
-TEMPLATES = Exercise(
-    id="class_templates",
-    notebook="11_capstone_digits",
-    answer="class_templates",
-    points=2,
-    title="The learned weights as class templates",
-    reference=class_templates_reference,
-    public=(
-        Case((np.array([[1.0, -2.0], [3.0, 0.0], [-1.0, 2.0], [0.0, 4.0]]), (2, 2)),
-             "two classes of 2 x 2 images, by hand"),
-        Case((_weights(1, 64, 10), (8, 8)), "10 classes of 8 x 8 digits"),
-        Case((_weights(2, 12, 3), (3, 4)), "3 classes of 3 x 4 images"),
-    ),
-    hidden=(
-        ### BEGIN HIDDEN TESTS
-        Case((_weights(3, 48, 4), (4, 4, 3)), "colour images (4 x 4 x 3)"),
-        Case((_weights(4, 6, 1), (2, 3)), "a single class"),
-        Case((_weights(5, 20, 5) * 100 + 7, (5, 4)), "large weights with an offset"),
-        Case((_weights(6, 4, 2), (4,)), "1-D 'images'"),
-        ### END HIDDEN TESTS
-    ),
-    mistakes=(
-        Mistake("no_transpose", "Class c's template is *column* c of W (shape (D,)): take W.T before reshaping "
-                "to (C, *image_shape).", _templates_no_transpose),
-        Mistake("global_scale", "Rescale each template with its own minimum and maximum, so that every class "
-                "uses the full range [0, 1].", _templates_global_scale),
-        Mistake("not_rescaled", "Rescale each template to [0, 1]: (t - t.min()) / (t.max() - t.min()).",
-                _templates_raw),
-        Mistake("divide_by_max", "Divide by the range max - min, not by the maximum.", _templates_divide_by_max),
-    ),
-    output_names=("templates",),
-    forbidden=("LinearClassifier",),
-)
-
-
-# --- exercise 3: confusion matrix ----------------------------------------------------------
-
-def confusion_matrix_reference(y_true, y_pred, num_classes):
-    """Counts, shape (C, C): entry [i, j] is how many examples of class i were predicted as j."""
-    counts = np.zeros((num_classes, num_classes), dtype=np.int64)
-    np.add.at(counts, (y_true, y_pred), 1)
-    return counts
-
-
-def _confusion_transposed(y_true, y_pred, num_classes):
-    return confusion_matrix_reference(y_true, y_pred, num_classes).T
-
-
-def _confusion_normalised(y_true, y_pred, num_classes):
-    counts = confusion_matrix_reference(y_true, y_pred, num_classes).astype(float)
-    return counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
-
-
-def _confusion_from_labels(y_true, y_pred, num_classes):
-    c = int(max(y_true.max(), y_pred.max())) + 1
-    return confusion_matrix_reference(y_true, y_pred, c)
-
-
-def _confusion_fancy_index(y_true, y_pred, num_classes):
-    counts = np.zeros((num_classes, num_classes), dtype=np.int64)
-    counts[y_true, y_pred] += 1  # repeated pairs are counted once
-    return counts
-
-
-def _labels(seed, n, c, accuracy=0.7):
-    rng = np.random.default_rng(seed)
-    y_true = rng.integers(0, c, size=n)
-    wrong = rng.random(n) > accuracy
-    y_pred = np.where(wrong, rng.integers(0, c, size=n), y_true)
-    return y_true, y_pred
-
-
-CONFUSION = Exercise(
-    id="confusion_matrix",
-    notebook="11_capstone_digits",
-    answer="confusion_matrix",
-    points=2,
-    title="The confusion matrix",
-    reference=confusion_matrix_reference,
-    public=(
-        Case((np.array([0, 0, 1, 2, 2, 2]), np.array([0, 1, 1, 2, 0, 2]), 3), "six examples, by hand"),
-        Case((*_labels(1, 50, 4), 5), "50 examples, 5 classes, class 4 never seen"),
-        Case((*_labels(2, 200, 10, accuracy=0.9), 10), "200 examples, 10 classes"),
-    ),
-    hidden=(
-        ### BEGIN HIDDEN TESTS
-        Case((np.array([2]), np.array([0]), 3), "a single example"),
-        Case((np.array([0, 1, 0, 1]), np.array([0, 0, 0, 0]), 4), "classes that never occur"),
-        Case((*_labels(3, 30, 2, accuracy=0.5), 2), "two classes"),
-        Case((*_labels(4, 300, 6, accuracy=0.3), 6), "300 examples, mostly wrong"),
-        ### END HIDDEN TESTS
-    ),
-    mistakes=(
-        Mistake("transposed", "Rows are the true classes and columns the predicted ones: entry [i, j] counts "
-                "examples of class i predicted as j.", _confusion_transposed),
-        Mistake("normalised", "Return counts (integers), not fractions.", _confusion_normalised),
-        Mistake("size_from_labels", "The matrix is num_classes x num_classes even when some class never appears.",
-                _confusion_from_labels),
-        Mistake("fancy_index_once", "counts[y_true, y_pred] += 1 adds 1 only once per distinct pair: loop over "
-                "the examples, or use np.add.at.", _confusion_fancy_index),
-    ),
-    output_names=("counts",),
-    forbidden=("LinearClassifier",),
-)
-
-EXERCISES = (GRID_SEARCH, TEMPLATES, CONFUSION)
+EXERCISES = (TRAIN_EPOCHS, GRID_SEARCH)

@@ -1,0 +1,73 @@
+"""Marking guides of the written questions (instructors only: the release does not ship the bank folder).
+
+Written questions are markdown answer cells with nbgrader "manually graded answer" metadata
+(:func:`course_lib.grading.cells.written_metadata`) and ids starting with ``written_``; they
+are not exercises of the bank (nothing here is graded automatically). Each guide lists what
+a full answer contains, one point per item unless said otherwise.
+"""
+
+from __future__ import annotations
+
+WRITTEN = {
+    "written_linear_limits": {
+        "notebook": "01_linear_classifier_recap",
+        "points": 2,
+        "question": "Why can no linear classifier beat the majority rule on the ring, while one straight "
+                    "border gets to about 0.7 on the opposite quadrants?",
+        "guide": (
+            "Each class region of a linear classifier is an intersection of half-planes: convex, in one "
+            "piece. The ring class is not convex (its inside belongs to the other class), so any straight "
+            "border that captures part of the ring also captures inside or outside points, and predicting "
+            "'outside' everywhere (the majority) is already as good as it gets.",
+            "On the opposite quadrants one half-plane can contain one of the two class-1 quadrants plus "
+            "little else, so a line classifies about one quadrant's worth better than the majority rule "
+            "(0.71 against 0.53), but it cannot take in both quadrants at once.",
+        ),
+    },
+    "written_margin_lambda": {
+        "notebook": "04_regularization",
+        "points": 2,
+        "question": "Why does training with margin 1 and lambda, or with margin Delta and some other lambda', "
+                    "give the same predictions? Which lambda' for the L2 penalty?",
+        "guide": (
+            "With W' = Delta W the hinge loss with margin Delta of W' equals Delta times the hinge loss with "
+            "margin 1 of W, and R(W') = Delta^2 R(W) for L2; so the objective for W' is Delta times the "
+            "objective for W when lambda' = lambda / Delta (Delta L1(W) + lambda' Delta^2 R(W)).",
+            "Multiplying an objective by a positive constant does not move its minimiser, so the best W' is "
+            "Delta times the best W: every score is scaled by Delta, the argmax (the prediction) is "
+            "unchanged. The margin only fixes the units of W; lambda is the knob that matters.",
+        ),
+    },
+    "written_gradient_check_kink": {
+        "notebook": "08_gradients",
+        "points": 2,
+        "question": "A gradient check of a hinge loss on 200 images reports relative errors below 1e-8 at 649 of 650 "
+                    "weights and 0.2 at one. Give an explanation that means the gradient is wrong and one that "
+                    "does not, and one experiment that tells them apart.",
+        "guide": (
+            "Two explanations: a real bug that touches only that weight (a term of one class or pixel handled "
+            "differently), and no bug at all: a margin of some example lies within h of 0 at that weight, so "
+            "w - h and w + h fall on both sides of the hinge's kink and the centred difference averages two "
+            "slopes (any value between them is a valid subgradient).",
+            "A test that separates them: repeat the check with a much smaller h, or at a slightly moved W (the "
+            "kink case agrees again, a bug does not), or check whether any margin changes sign between w - h "
+            "and w + h.",
+        ),
+    },
+    "written_lambda_on_digits": {
+        "notebook": "11_capstone_digits",
+        "points": 2,
+        "question": "Lambda between 0 and 1e-3 changed the digits validation accuracy by a few images at most. Why "
+                    "does regularization matter so little here, and what change would make it matter a lot "
+                    "(with what you would expect in the train and validation accuracy curves)?",
+        "guide": (
+            "Why: 650 weights against 1,077 training images leave a linear model little room to overfit; the "
+            "train/validation gap is only 2-3 points, so a penalty has little to fix, and a large lambda only "
+            "pulls the weights away from the data.",
+            "A change and its signature: far fewer training images (say 50), many more features, or noisy "
+            "labels; then without lambda the training accuracy climbs towards 100 % while the validation "
+            "accuracy peaks and falls (a growing gap), and a suitable lambda narrows the gap and raises the "
+            "validation curve.",
+        ),
+    },
+}
