@@ -383,3 +383,17 @@ def test_the_hints_command_checks_and_writes(tmp_path, capsys):
     assert main(["hints", "--out", str(out), "--check"]) == 1
     assert main(["hints", "--out", str(out)]) == 0 and out.read_text(encoding="utf-8") == hint_table.generate()
     assert main(["hints", "--out", str(out), "--check"]) == 0
+
+
+def test_an_inference_needs_every_wrong_case_a_fact_does_not():
+    exercise = spec.Exercise(id="demo", notebook="x", answer="f", points=1,
+                             reference=lambda x: np.array([x, x + 1.0]),
+                             public=(spec.Case((2.0,), "x = 2"), spec.Case((3.0,), "x = 3")))
+    cases = exercise.cases(False)
+    coincidence = [{"value": np.array([-2.0, -3.0])}, {"value": np.array([3.0, 5.0])}]  # a sign flip on one case only
+    verdict = judge.judge(exercise, cases, coincidence)
+    assert verdict.mistakes == [] and verdict.hint == ""
+    flipped = [{"value": np.array([-2.0, -3.0])}, {"value": np.array([-3.0, -4.0])}]
+    assert judge.judge(exercise, cases, flipped).mistakes == ["generic:sign"]
+    one_nan = [{"value": np.array([np.nan, 3.0])}, {"value": np.array([3.0, 5.0])}]
+    assert judge.judge(exercise, cases, one_nan).mistakes == ["generic:nan"]

@@ -81,64 +81,98 @@ MUTATES_INPUT = "generic:mutates_input"
 
 
 def _consistent_mistake(exercise: spec.Exercise, failing: list, values: list):
-    """The known mistake that explains the answer best, or None.
+    """The known mistake that explains the answer best, or None; and the matches per failing case.
 
-    Candidates match the answer's output on some failing public case; the one whose output
-    matches the answer's on the most public cases (passed ones included) wins, the bank's
-    order breaking ties, so that two mistakes that coincide on one case are told apart by
-    the others.
+    Candidates match the answer's output on some wrong public case; the one whose output
+    matches the answer's on the most public cases (right outputs included) wins, the bank's
+    order breaking ties, so that two mistakes that coincide on one case are told apart by the
+    others. (A candidate need not match everywhere: a student's variant of a mistake, or a
+    case the bank's version cannot run on, still earns its hint.)
     """
     matches = {}
     for verdict, case, actual, _, wrong in failing:
         if not verdict.hidden and wrong:
             with np.errstate(all="ignore"):
                 matches[id(verdict)] = spec.matching_mistakes(exercise, case, actual)
-    candidates = []
-    for found in matches.values():
-        candidates += [m for m in found if m not in candidates]
+    candidates = [m for m in exercise.mistakes if any(m in found for found in matches.values())]
     if not candidates:
         return None, matches
-    def score(mistake):
+
+    def score(mistake) -> int:
         total = sum(mistake in found for found in matches.values())
-        for case, actual, passed in values:  # the public cases the answer passed
-            if passed:
-                with np.errstate(all="ignore"):
-                    total += spec.mistake_matches(exercise, mistake, case, actual)
+        with np.errstate(all="ignore"):
+            total += sum(spec.mistake_matches(exercise, mistake, case, actual) for case, actual, right in values
+                         if right)
         return total
 
-    best = max(candidates, key=lambda m: (score(m), -exercise.mistakes.index(m)))
-    return best, matches
+    return max(candidates, key=lambda m: (score(m), -exercise.mistakes.index(m))), matches
 
 
-def _give_hints(exercise: spec.Exercise, result: Judgement, failing: list, values: list) -> None:
+_WILDCARDS = {"generic:factor_n_or_c": {"generic:factor_n", "generic:factor_c"}}
+
+
+def _consensus(found: list) -> str:
+    """The generic signature every wrong public case shows ('' if they disagree).
+
+    ``generic:factor_n_or_c`` (a case where N = C) agrees with ``factor_n`` and ``factor_c``,
+    and the more specific name is the consensus.
+    """
+    names = {name for name, _ in found}
+    if len(names) == 1:
+        return names.pop()
+    for wide, narrow in _WILDCARDS.items():
+        rest = names - {wide}
+        if wide in names and len(rest) == 1 and rest <= narrow:
+            return rest.pop()
+    return ""
+
+
+def _give_hints(exercise: spec.Exercise, result: Judgement, failing: list, values: list) -> str:
     """Give each wrong public case its hint and record in ``result.mistakes`` the names behind them.
 
-    One known mistake, the most consistent (:func:`_consistent_mistake`), is told on every case
-    it explains; without one, each case gets the generic signature of its difference
-    (:func:`course_lib.grading.hints.generic_diagnosis`); an answer that modifies its input is
-    told so where no known mistake explains it. Hidden cases get no hint, but a known mistake
-    seen only there is recorded (for the instructor's report).
+    The known mistake that explains the answer best (:func:`_consistent_mistake`) is told;
+    without one, the generic signature of each case's difference
+    (:func:`course_lib.grading.hints.generic_diagnosis`): a fact about the case (NaN, a shape,
+    a list) where it is seen, an inference from a ratio (a sign, a factor N) only if every wrong
+    public case shows it (a sign flip on one case and something else on another is no sign
+    flip); an answer that modifies its input is told so. Hidden cases get no hint, but a known mistake
+    seen only there is recorded (for the instructor's report). Returns the hint to lead with.
     """
     chosen, matches = _consistent_mistake(exercise, failing, values)
+    public = [item for item in failing if not item[0].hidden]
+    generic = {}
+    if chosen is None and exercise.judge is None and exercise.kind == "function":
+        for verdict, case, actual, want, wrong in public:
+            if wrong:
+                try:
+                    with np.errstate(all="ignore"):
+                        found = hints.generic_diagnosis(exercise, case, want, actual)
+                except Exception:  # a hint must never break the verdict
+                    found = None
+                generic[id(verdict)] = found
+    # A fact about one case (NaN, a shape, a list, None) is told where it is seen; an inference
+    # from a ratio (a sign, a factor N) only if every wrong case shows it.
+    agreed = _consensus([f for f in generic.values() if f]) if all(generic.values()) else ""
+    for key, found in generic.items():
+        if found and found[0] in hints.INFERRED and not (
+                agreed and (found[0] == agreed or agreed in _WILDCARDS.get(found[0], ()))):
+            generic[key] = None
     names = []
-    for verdict, case, actual, want, _ in failing:
-        if verdict.hidden:
-            continue
+    for verdict, case, actual, want, wrong in public:
+        found = generic.get(id(verdict))
         if chosen is not None and chosen in matches.get(id(verdict), ()):
             verdict.hint, name = chosen.hint, chosen.name
         elif verdict.outcome == statuses.CASE_MUTATED:
             name = MUTATES_INPUT  # its hint is set already
-        elif chosen is None and exercise.judge is None and exercise.kind == "function":
-            try:
-                with np.errstate(all="ignore"):
-                    found = hints.generic_diagnosis(exercise, case, want, actual)
-            except Exception:  # a hint must never break the verdict
-                found = None
-            verdict.hint, name = (found[1], found[0]) if found else ("", "")
+        elif found:
+            verdict.hint, name = found[1], (agreed if agreed in _WILDCARDS.get(found[0], ()) else found[0])
         else:
             verdict.hint, name = "", ""
         if name and name not in names:
             names.append(name)
+    if agreed in names:  # the specific name first, and the hint of a case that shows it
+        names.remove(agreed)
+        names.insert(0 if chosen is None else len(names), agreed)
     if not names:
         for verdict, case, actual, _, wrong in failing:
             if verdict.hidden and wrong:
@@ -147,6 +181,12 @@ def _give_hints(exercise: spec.Exercise, result: Judgement, failing: list, value
                 if mistake is not None and mistake.name not in names:
                     names.append(mistake.name)
     result.mistakes.extend(n for n in names if n not in result.mistakes)
+    if chosen is not None:
+        return chosen.hint
+    if names and names[0] == MUTATES_INPUT:
+        return ""
+    told = [found for found in generic.values() if found]
+    return next((f[1] for f in told if f[0] == agreed), told[0][1] if told else "")
 
 
 def judge(exercise: spec.Exercise, cases: list, replies: list, findings=None, expected=None) -> Judgement:
@@ -174,7 +214,7 @@ def judge(exercise: spec.Exercise, cases: list, replies: list, findings=None, ex
     reference_names = tuple(sorted(set(getattr(findings, "course_lib", ()) or ()) & set(exercise.forbidden)))
     seen = set()
     hidden_number = 0
-    failing, values = [], []  # (verdict, case, actual, expected, wrong) of failed cases; (case, actual, passed)
+    failing, values = [], []  # (verdict, case, actual, expected, wrong) of failed cases; (case, actual, right)
     for index, (case, hidden) in enumerate(cases):
         reply = replies[index] if index < len(replies) else {"killed": "not run", "detail": "not run"}
         label = "" if hidden else (case.label or f"test {index + 1}")
@@ -232,10 +272,10 @@ def judge(exercise: spec.Exercise, cases: list, replies: list, findings=None, ex
             if not verdict.passed:
                 failing.append((verdict, case, actual, want, not check.passed))
             if not hidden:
-                values.append((case, actual, verdict.passed))
+                values.append((case, actual, check.passed))
                 verdict.expected, verdict.actual = want, actual
         result.cases.append(verdict)
-    _give_hints(exercise, result, failing, values)
+    preferred = _give_hints(exercise, result, failing, values)
     loop = getattr(findings, "loop", "") if exercise.loop_free else ""
     order = (statuses.USES_REFERENCE, statuses.NOT_ATTEMPTED, statuses.FORBIDDEN, statuses.TIMEOUT,
              statuses.MEMORY, statuses.CRASHED, statuses.ERROR, statuses.FAILED)
@@ -259,5 +299,5 @@ def judge(exercise: spec.Exercise, cases: list, replies: list, findings=None, ex
     elif result.status == statuses.MEMORY:
         result.message = f"{name} ran out of memory (the grader caps each submission's memory)"
     public_hints = [c.hint for c in result.cases if not c.hidden and c.hint]
-    result.hint = public_hints[0] if public_hints and result.status != statuses.PASSED else ""
+    result.hint = (preferred or public_hints[0]) if public_hints and result.status != statuses.PASSED else ""
     return result
