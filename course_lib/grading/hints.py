@@ -368,6 +368,8 @@ def _diagnosis(exercise, case, expected, actual, family):
         if swapped is not None:
             return swapped
     index, part, e, a = _failing_part(exercise, expected, actual)
+    if not part and not isinstance(expected, tuple) and len(exercise.output_names) == 1:
+        part = exercise.output_names[0]  # a single output with a name: "`path` is a list"
     what = f"`{part}`" if part else "your result"
     state = family == "optimizer" and bool(index)  # a later part of an update rule's output: the new state
     if a is None:
