@@ -186,7 +186,8 @@ def figures() -> dict:
 def _report(found: dict) -> str:
     total = max(found["wrong answers"], 1)
     lines = [f"hint corpus ({', '.join(found['files'])}): {found['wrong answers']} wrong answers",
-             f"  fail a public test:      {found['fail a public test']} ({100 * found['fail a public test'] / total:.1f}%)",
+             f"  fail a public test:      {found['fail a public test']} "
+             f"({100 * found['fail a public test'] / total:.1f}%)",
              f"  hint names the mistake:  {found['hint names the mistake']} "
              f"({100 * found['hint names the mistake'] / total:.1f}%, goal >= 90%)",
              f"  misleading hints:        {found['misleading hints']} (goal 0)"]

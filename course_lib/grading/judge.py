@@ -158,7 +158,7 @@ def _give_hints(exercise: spec.Exercise, result: Judgement, failing: list, value
                 agreed and (found[0] == agreed or agreed in _WILDCARDS.get(found[0], ()))):
             generic[key] = None
     names = []
-    for verdict, case, actual, want, wrong in public:
+    for verdict, *_ in public:
         found = generic.get(id(verdict))
         if chosen is not None and chosen in matches.get(id(verdict), ()):
             verdict.hint, name = chosen.hint, chosen.name
