@@ -397,3 +397,17 @@ def test_an_inference_needs_every_wrong_case_a_fact_does_not():
     assert judge.judge(exercise, cases, flipped).mistakes == ["generic:sign"]
     one_nan = [{"value": np.array([np.nan, 3.0])}, {"value": np.array([3.0, 5.0])}]
     assert judge.judge(exercise, cases, one_nan).mistakes == ["generic:nan"]
+
+
+def test_dividing_by_c_instead_of_n_is_named():
+    source = _fill(SVM, RETURN="margins.sum() / scores.shape[1], mask / n")
+    name, hint = _told(_bare("svm_vectorized"), source)
+    assert name == "generic:c_for_n" and "divide by C where N was meant" in hint
+
+
+def test_an_overflow_hint_also_names_the_log_of_an_underflowed_probability():
+    source = ("def softmax_loss_vectorized(scores, y):\n    n = scores.shape[0]\n"
+              "    z = scores - scores.max(axis=1, keepdims=True)\n    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)\n"
+              "    d = p.copy()\n    d[np.arange(n), y] -= 1\n    return -np.log(p[np.arange(n), y]).mean(), d / n\n")
+    name, hint = _told(_bare("softmax_vectorized"), source)
+    assert name == "generic:overflow" and "underflows to 0" in hint

@@ -96,6 +96,7 @@ GENERICS = {g.name: g for g in (
     Generic("generic:factor_c", _ALL, "actual = expected / C (or C - 1), or C (or C - 1) times it, C the number "
                                       "of classes"),
     Generic("generic:factor_n_or_c", _ALL, "a factor that is both N and C on this case (N = C)"),
+    Generic("generic:c_for_n", _ALL, "actual = expected * N / C: divided by C (classes) where N (examples) was meant"),
     Generic("generic:log_base", EXPONENTIAL, "actual = expected / ln 10 or / ln 2: np.log10 or np.log2 for np.log"),
     Generic("generic:factor_two", _ALL, "actual = 2 * expected or expected / 2"),
     Generic("generic:factor", _ALL, "an array proportional to the expected one by another constant"),
@@ -105,7 +106,7 @@ GENERICS = {g.name: g for g in (
 # Signatures inferred from a ratio, which one case can show by coincidence: the judge tells them
 # only when every wrong public case shows the same one (the others are facts about a case).
 INFERRED = frozenset({"generic:sign", "generic:hinge_plus_one", "generic:plus_one", "generic:factor_n",
-                      "generic:factor_c", "generic:factor_n_or_c", "generic:log_base", "generic:factor_two",
+                      "generic:factor_c", "generic:factor_n_or_c", "generic:c_for_n", "generic:log_base", "generic:factor_two",
                       "generic:factor"})
 
 
@@ -319,6 +320,10 @@ def _factor_signature(what: str, r: float, proportional: bool, n, c, family: str
     if small_n:
         return ("generic:factor_n", f"{what} is N = {n} times too small: did you divide by N twice, or average "
                                     f"where you should sum?")
+    if n_ok and c_ok and n != c and (_near(r, n / c) or _near(r, c / n)):
+        used, meant = ("C", "N") if _near(r, n / c) else ("N", "C")
+        return ("generic:c_for_n", f"{what} is off by a factor {meant}/{used} (N = {n} examples, C = {c} classes "
+                                   f"here): did you divide by {used} where {meant} was meant?")
     if exponential and _near(r, 1 / math.log(10)):
         return ("generic:log_base", f"{what} is off by a factor ln(10): np.log is the natural log; np.log10 is "
                                     f"base 10.")
@@ -390,8 +395,10 @@ def _diagnosis(exercise, case, expected, actual, family):
     if not np.isfinite(a).all() and np.isfinite(e).all():
         exponential = not family or family in EXPONENTIAL
         if exponential and _largest_input(case.args) > OVERFLOW_INPUT:
-            return ("generic:overflow", f"{what} contains NaN or inf. np.exp overflows for scores above ~709: "
-                    f"subtract each row's maximum score before exponentiating (it leaves softmax unchanged).")
+            return ("generic:overflow", f"{what} contains NaN or inf on scores this large. np.exp overflows "
+                    f"above ~709: subtract each row's maximum score before exponentiating (it leaves softmax "
+                    f"unchanged); and a probability that underflows to 0 has log -inf: take the log-probability "
+                    f"as z - log(sum(exp(z))) rather than the log of a probability.")
         if np.isnan(a).any():
             return ("generic:nan", f"{what} contains NaN (not a number), which comes from 0/0 or inf - inf: is "
                     f"something you divide by zero on this case (a count, a norm, 1 - beta**t)?")
