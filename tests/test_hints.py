@@ -407,7 +407,8 @@ def test_dividing_by_c_instead_of_n_is_named():
 
 def test_an_overflow_hint_also_names_the_log_of_an_underflowed_probability():
     source = ("def softmax_loss_vectorized(scores, y):\n    n = scores.shape[0]\n"
-              "    z = scores - scores.max(axis=1, keepdims=True)\n    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)\n"
+              "    z = scores - scores.max(axis=1, keepdims=True)\n"
+              "    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)\n"
               "    d = p.copy()\n    d[np.arange(n), y] -= 1\n    return -np.log(p[np.arange(n), y]).mean(), d / n\n")
     name, hint = _told(_bare("softmax_vectorized"), source)
     assert name == "generic:overflow" and "underflows to 0" in hint

@@ -106,8 +106,8 @@ GENERICS = {g.name: g for g in (
 # Signatures inferred from a ratio, which one case can show by coincidence: the judge tells them
 # only when every wrong public case shows the same one (the others are facts about a case).
 INFERRED = frozenset({"generic:sign", "generic:hinge_plus_one", "generic:plus_one", "generic:factor_n",
-                      "generic:factor_c", "generic:factor_n_or_c", "generic:c_for_n", "generic:log_base", "generic:factor_two",
-                      "generic:factor"})
+                      "generic:factor_c", "generic:factor_n_or_c", "generic:c_for_n", "generic:log_base",
+                      "generic:factor_two", "generic:factor"})
 
 
 def applies(name: str, family: str) -> bool:
