@@ -412,3 +412,17 @@ def test_an_overflow_hint_also_names_the_log_of_an_underflowed_probability():
               "    d = p.copy()\n    d[np.arange(n), y] -= 1\n    return -np.log(p[np.arange(n), y]).mean(), d / n\n")
     name, hint = _told(_bare("softmax_vectorized"), source)
     assert name == "generic:overflow" and "underflows to 0" in hint
+
+
+def test_an_update_rule_stepping_uphill_is_told_so():
+    source = _fill(ADAM, TSTEP="t", MOUT="next_m").replace("return w - learning_rate", "return w + learning_rate")
+    name, hint = _told(_bare("adam_step"), source)
+    assert name == "generic:step_sign" and "wrong way" in hint
+
+
+def test_a_mistake_whose_output_is_zero_does_not_match_an_answer_that_is_merely_tiny():
+    exercise = spec.Exercise(id="demo", notebook="x", answer="f", points=1, reference=lambda x: x,
+                             mistakes=(spec.Mistake("zero", "is zero", lambda x: 0 * x),), atol=1e-7)
+    case = spec.Case((np.array([1.0, 2.0]),))
+    assert spec.diagnose(exercise, case, np.zeros(2)) is not None
+    assert spec.diagnose(exercise, case, np.array([1e-9, 2e-9])) is None

@@ -89,6 +89,7 @@ GENERICS = {g.name: g for g in (
     Generic("generic:zero", _ALL, "zero everywhere where the expected value is not"),
     Generic("generic:returns_input", _ALL, "a part of the output equals one of the arguments, unchanged"),
     Generic("generic:sign", _ALL, "actual = -expected"),
+    Generic("generic:step_sign", frozenset({"optimizer"}), "an update rule's step next_w - w is minus the expected one"),
     Generic("generic:hinge_plus_one", frozenset({"hinge"}),
             "actual = expected + 1: the sum over classes includes the j = y_i term, max(0, 1) = 1"),
     Generic("generic:plus_one", frozenset(FAMILIES) - {"hinge"}, "actual = expected + 1 (an extra term of 1)"),
@@ -105,7 +106,7 @@ GENERICS = {g.name: g for g in (
 
 # Signatures inferred from a ratio, which one case can show by coincidence: the judge tells them
 # only when every wrong public case shows the same one (the others are facts about a case).
-INFERRED = frozenset({"generic:sign", "generic:hinge_plus_one", "generic:plus_one", "generic:factor_n",
+INFERRED = frozenset({"generic:sign", "generic:step_sign", "generic:hinge_plus_one", "generic:plus_one", "generic:factor_n",
                       "generic:factor_c", "generic:factor_n_or_c", "generic:c_for_n", "generic:log_base",
                       "generic:factor_two", "generic:factor"})
 
@@ -425,6 +426,12 @@ def _diagnosis(exercise, case, expected, actual, family):
             return ("generic:returns_input", f"{what} is the {given} you were given, unchanged: is it computed "
                                              f"and returned?")
     r = _scale_factor(e, a)
+    start = case.args[0] if family == "optimizer" and not index and case.args else None
+    if isinstance(start, np.ndarray) and start.shape == e.shape and r is None:
+        step = _scale_factor(e - start, a - start)  # an update rule's step, next_w - w
+        if step is not None and _near(step, -1.0):
+            return ("generic:step_sign", f"{what} moves the wrong way: the step next_w - w has the right size but "
+                                         f"the wrong sign (a descent step goes against the gradient).")
     if r is not None and _near(r, -1.0):
         return ("generic:sign", f"{what} has the right size but the wrong sign: check the direction of each term "
                                 f"(or the minus).")

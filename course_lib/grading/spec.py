@@ -288,6 +288,9 @@ def judge(exercise: Exercise, case: Case, actual, expected=_UNSET) -> Verdict:
     return compare(expected, actual, rtol=exercise.rtol, atol=exercise.atol, names=exercise.output_names)
 
 
+MISTAKE_ATOL_SHARE = 1e-3  # of the exercise's atol, when matching a mistake's output
+
+
 def mistake_output(exercise: Exercise, mistake: Mistake, case: Case):
     """A mistake's output on a case as plain data, or ``_UNSET`` when it cannot run there."""
     try:
@@ -305,7 +308,11 @@ def mistake_matches(exercise: Exercise, mistake: Mistake, case: Case, actual) ->
     if wrong is _UNSET:
         return False
     try:
-        return compare(wrong, actual, rtol=exercise.rtol, atol=exercise.atol, equal_nan=True).passed
+        # atol is for values that should be 0: near 0, a function's mistake matches only what is 0 to
+        # far more digits (an answer ~1e-10 times too small is not the mistake whose output is 0);
+        # a predicted value (typed by hand, rounded) keeps the exercise's tolerance
+        atol = exercise.atol * (MISTAKE_ATOL_SHARE if exercise.kind == "function" else 1.0)
+        return compare(wrong, actual, rtol=exercise.rtol, atol=atol, equal_nan=True).passed
     except Exception:  # odd output never matches
         return False
 
