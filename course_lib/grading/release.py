@@ -348,7 +348,7 @@ def _asset_files(root: Path):
 
 # the optional dependencies a student adds to the runtime: JupyterLab, and scikit-learn for notebook 11's
 # comparison (drop "compare" once notebook 11 runs without it: the install is then about 200 MB smaller)
-STUDENT_EXTRAS = ("lab", "compare")
+STUDENT_EXTRAS = ("lab",)  # scikit-learn (the "compare" extra) is optional: notebook 11 skips its comparison without it
 
 
 def _metadata_from_distribution() -> dict:
