@@ -136,7 +136,7 @@ def test_calling_a_forbidden_reference_without_defining_it(test_bank, tmp_path):
     sneaky = grade_cells(kit.good_cells({"l2_of": "def l2_of(W):\n    return softmax(W)\n"}), tmp_path / "a")
     assert statuses(sneaky)["l2_of"] == "uses the reference implementation"
     assert "softmax" in sneaky.exercises[3].message
-    own = kit.good_cells({"l2_of": "def softmax(W):\n    e = np.exp(W)\n    return e / e.sum(axis=1, keepdims=True)\n"
+    own = kit.good_cells({"l2_of": "def softmax(W):\n    e = np.exp(W)\n    return e / e.sum(axis=-1, keepdims=True)\n"
                                    "def l2_of(W):\n    return softmax(W)\n"})
     assert statuses(grade_cells(own, tmp_path / "b"))["l2_of"] == "passed"  # the student's own function
 

@@ -168,7 +168,7 @@ def _toml(text: str) -> dict:
 def test_requirements_install_the_released_package(released):
     out, _ = released
     lines = [line.strip() for line in (out / "requirements.txt").read_text().splitlines()]
-    assert [line for line in lines if line and not line.startswith("#")] == [".[lab,compare]"]  # non-editable
+    assert [line for line in lines if line and not line.startswith("#")] == [".[lab]"]  # non-editable
     source = release.project_metadata(ROOT)
     project = _toml((out / "pyproject.toml").read_text())
     assert project["project"]["name"] == "course_lib"

@@ -175,7 +175,8 @@ def exercise_cell_problems(nb, exercises) -> list[str]:
             want = setup_metadata()
             if cell.get("cell_type") != "code" or has_solution or has_hidden or any(
                     meta.get(key) != value for key, value in want.items()):
-                problems.append(f"cell {index}: the setup cell must be a code cell with setup_metadata() and no markers")
+                problems.append(f"cell {index}: the setup cell must be a code cell with setup_metadata() "
+                                "and no markers")
             continue
         if role is None:
             if "nbgrader" in cell.get("metadata", {}) or has_solution or has_hidden:

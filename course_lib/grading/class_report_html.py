@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from string import Template
 
+from ..plots import PALETTE, rc_params
 from .class_report import (
     FLAG_MIN_FAILURES,
     FLAG_MIN_RATE,
@@ -40,13 +41,10 @@ from .statuses import FAILED, MISSING, NOT_ATTEMPTED, OK
 SHORT_HEADERS_FROM = 4   # with more notebooks than this, progress columns are headed by their number
 GLANCE_MIN_SHARE = 0.15   # "At a glance" lists exercises' top mistakes made by at least this share...
 GLANCE_MISTAKES = 6       # ...at most this many
-#: Okabe & Ito's colour-blind-safe palette.
-OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
-#: The report's matplotlib style (course_lib.plots has no style helper): text >= 9 pt.
-PLOT_RC = {"font.size": 10, "axes.titlesize": 11, "axes.labelsize": 10, "xtick.labelsize": 9,
-           "ytick.labelsize": 9, "legend.fontsize": 9, "axes.spines.top": False, "axes.spines.right": False,
-           "axes.edgecolor": "#333333", "axes.labelcolor": "#1a1a1a", "xtick.color": "#333333",
-           "ytick.color": "#333333", "text.color": "#1a1a1a"}
+#: The workbook's colour-blind-safe palette (Okabe & Ito), from course_lib.plots.
+OKABE_ITO = PALETTE
+#: The workbook's matplotlib style (course_lib.plots), laid out by hand here (one draw per figure).
+PLOT_RC = {**rc_params(100), "figure.constrained_layout.use": False, "axes.grid": False}
 FIG_PX = (576, 230)   # the histogram's size on the page (drawn at twice that for sharp screens)
 _TEMPLATE = Path(__file__).with_name("_class_report.html")
 

@@ -346,9 +346,9 @@ def _asset_files(root: Path):
             yield path.relative_to(root).as_posix(), path.read_bytes()
 
 
-# the optional dependencies a student adds to the runtime: JupyterLab, and scikit-learn for notebook 11's
-# comparison (drop "compare" once notebook 11 runs without it: the install is then about 200 MB smaller)
-STUDENT_EXTRAS = ("lab", "compare")
+# the optional dependencies a student adds to the runtime: JupyterLab. scikit-learn (the "compare" extra,
+# about 200 MB with scipy) stays optional: notebook 11 compares with it when it is installed
+STUDENT_EXTRAS = ("lab",)
 
 
 def _metadata_from_distribution() -> dict:
@@ -399,7 +399,8 @@ def project_metadata(root: Path = ROOT) -> dict:
 def _requirements(root: Path) -> str:
     """The release's requirements.txt: course_lib from this folder (non-editable) with JupyterLab."""
     return ("# What the workbook needs: course_lib from this folder (installed, not editable), its\n"
-            "# runtime dependencies, JupyterLab and scikit-learn for notebook 11 (see pyproject.toml).\n"
+            "# runtime dependencies and JupyterLab (see pyproject.toml). Optional: `pip install scikit-learn`\n"
+            "# for notebook 11's comparison with LogisticRegression.\n"
             f".[{','.join(STUDENT_EXTRAS)}]\n")
 
 

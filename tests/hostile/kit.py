@@ -53,7 +53,8 @@ GOOD_ANSWERS = {
     "double_it": "def double_it(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION\n",
     "add_them": "def add_them(a, b):\n    return a + b\n",
     "magic_number": "magic_number = 6 * 7\n",
-    "l2_of": "def l2_of(W):\n    e = np.exp(W - W.max(axis=-1, keepdims=True))\n    return e / e.sum(axis=-1, keepdims=True)\n",
+    "l2_of": ("def l2_of(W):\n    e = np.exp(W - W.max(axis=-1, keepdims=True))\n"
+              "    return e / e.sum(axis=-1, keepdims=True)\n"),
     "apply_softmax": "def apply_softmax(f, s):\n    return f(s)\n",
 }
 
