@@ -89,7 +89,8 @@ GENERICS = {g.name: g for g in (
     Generic("generic:zero", _ALL, "zero everywhere where the expected value is not"),
     Generic("generic:returns_input", _ALL, "a part of the output equals one of the arguments, unchanged"),
     Generic("generic:sign", _ALL, "actual = -expected"),
-    Generic("generic:step_sign", frozenset({"optimizer"}), "an update rule's step next_w - w is minus the expected one"),
+    Generic("generic:step_sign", frozenset({"optimizer"}),
+            "an update rule's step next_w - w is minus the expected one"),
     Generic("generic:hinge_plus_one", frozenset({"hinge"}),
             "actual = expected + 1: the sum over classes includes the j = y_i term, max(0, 1) = 1"),
     Generic("generic:plus_one", frozenset(FAMILIES) - {"hinge"}, "actual = expected + 1 (an extra term of 1)"),
@@ -106,7 +107,8 @@ GENERICS = {g.name: g for g in (
 
 # Signatures inferred from a ratio, which one case can show by coincidence: the judge tells them
 # only when every wrong public case shows the same one (the others are facts about a case).
-INFERRED = frozenset({"generic:sign", "generic:step_sign", "generic:hinge_plus_one", "generic:plus_one", "generic:factor_n",
+INFERRED = frozenset({"generic:sign", "generic:step_sign", "generic:hinge_plus_one", "generic:plus_one",
+                      "generic:factor_n",
                       "generic:factor_c", "generic:factor_n_or_c", "generic:c_for_n", "generic:log_base",
                       "generic:factor_two", "generic:factor"})
 
