@@ -426,3 +426,37 @@ def test_a_mistake_whose_output_is_zero_does_not_match_an_answer_that_is_merely_
     case = spec.Case((np.array([1.0, 2.0]),))
     assert spec.diagnose(exercise, case, np.zeros(2)) is not None
     assert spec.diagnose(exercise, case, np.array([1e-9, 2e-9])) is None
+
+
+def test_the_released_bank_gives_the_same_hints_as_the_instructors():
+    """A student's check (on the data bank) names the same generic mistake as the grader (on the bank)."""
+    import json
+
+    from course_lib.grading import bank, databank, judge
+
+    exercises = [ex for ex in bank.all_exercises() if ex.kind == "function" and ex.judge is None]
+    document = json.loads(databank.bank_data(exercises))
+    released = {r["id"]: databank.exercise_from_record(r) for r in document["exercises"]}
+    compared = 0
+    for ex in exercises:
+        case = ex.public[0]
+        expected = spec.expected_output(ex, case)
+        for wrong in _wrong_versions(expected):
+            here = judge.judge(ex, [(case, False)], [{"value": wrong}])
+            there = judge.judge(released[ex.id], [(case, False)], [{"value": wrong}])
+            assert (here.hint, here.mistakes) == (there.hint, there.mistakes), ex.id
+            compared += 1
+    assert compared > 20
+
+
+def _wrong_versions(expected):
+    """The expected output scaled by 3, negated and shifted by one (plain data, tuples kept)."""
+    def apply(value, f):
+        if isinstance(value, tuple):
+            return type(value)(apply(v, f) for v in value)
+        if isinstance(value, (float, int)) and not isinstance(value, bool):
+            return f(float(value))
+        if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+            return f(value)
+        return value
+    return [apply(expected, lambda v: 3 * v), apply(expected, lambda v: -v), apply(expected, lambda v: v + 1)]

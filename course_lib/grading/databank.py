@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import inspect
 import json
 import math
 import warnings
@@ -197,8 +198,13 @@ def _mistake_output(exercise: spec.Exercise, mistake: spec.Mistake, case: spec.C
 
 def exercise_record(exercise: spec.Exercise) -> dict:
     """One exercise as JSON-able data: its fields, public cases, expected and mistaken outputs."""
+    from .hints import family_of
+
     record = {name: getattr(exercise, name) for name in _FIELDS}
     record.update({name: list(getattr(exercise, name)) for name in _TUPLE_FIELDS})
+    # what the hints read off the instructor's exercise: its family and the reference's parameter names
+    record["family"] = family_of(exercise)
+    record["parameters"] = _parameters(exercise.reference) if exercise.kind == "function" else []
     if exercise.kind == "value":  # the answer as fingerprints, never in plain text
         if len(exercise.public) != 1:
             raise ValueError(f"{exercise.id}: a value exercise has one public case, got {len(exercise.public)}")
@@ -273,9 +279,21 @@ def exercise_from_record(record: dict) -> spec.Exercise:
                          for m in record["mistakes"])
         expected = [decode_plain(c["expected"]) for c in record["cases"]]
         reference, judge = stored_outputs(cases, expected, f"{record['id']}_expected"), None
+        if record.get("parameters"):  # the hints read N and C off the parameter names, as in the bank
+            reference.__signature__ = inspect.Signature(
+                [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD) for n in record["parameters"]])
     return spec.Exercise(**{name: record[name] for name in _FIELDS},
                          **{name: tuple(record[name]) for name in _TUPLE_FIELDS},
+                         family=record.get("family", ""),
                          reference=reference, judge=judge, public=cases, hidden=(), mistakes=mistakes)
+
+
+def _parameters(function) -> list:
+    try:
+        return [p.name for p in inspect.signature(function).parameters.values()
+                if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        return []
 
 
 def _no_value(exercise_id: str):
