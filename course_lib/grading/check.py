@@ -24,8 +24,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import judge, program, running, spec, statuses
-from .hints import generic_hint, hint_for  # noqa: F401 (part of check's public interface)
+from . import running, spec, statuses
+
+# judge, program and hints load on the first check: the grader's sandbox imports this package for
+# `running` and `wire` only, and each millisecond there is paid by every submission
+
+
+def __getattr__(name):
+    if name in ("generic_hint", "hint_for"):  # part of check's public interface, from hints
+        from . import hints
+
+        return getattr(hints, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 ADVISORY = "advisory only: grades come from the autograder"
 
@@ -77,6 +87,8 @@ def run_answer(exercise: spec.Exercise, case: spec.Case, answer) -> Outcome:
     if "error" in reply:
         if reply["error"]["type"] == "NotImplementedError":
             raise NotAttempted
+        from . import judge
+
         return Outcome(error=judge._error_text(reply["error"]), where=_student_line(reply.get("_exception"), answer))
     if "not_plain" in reply:
         return Outcome(error=f"your answer returned {reply['not_plain']}")
@@ -143,6 +155,8 @@ def _filled(cell) -> bool:
 
 def findings_for(exercise: spec.Exercise, answer):
     """Static findings (loops, course_lib names) about the answer, from the kernel's history or its source."""
+    from . import program
+
     if exercise.kind != "function" or not callable(answer):
         return None
     name = getattr(answer, "__name__", exercise.answer)
@@ -252,6 +266,8 @@ def _replies(exercise: spec.Exercise, cases: list, answer) -> list:
 
 def _judged(exercise: spec.Exercise, cases: list, answer):
     """The replies on ``cases`` and the judge's verdict."""
+    from . import judge
+
     if exercise.kind == "function" and not callable(answer):
         replies = [{"error": {"type": "TypeError", "message": f"expected a function named {exercise.answer}, "
                                                                f"got {type(answer).__name__}"}} for _ in cases]

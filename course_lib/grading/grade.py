@@ -162,8 +162,11 @@ def _cell_problem(prog, ex, statements: list, exec_replies: dict) -> str:
     return ""
 
 
-def grade_bytes(data: bytes, filename: str, limits: sandbox.Limits, slot: int = 0) -> SubmissionResult:
-    """Grade one submission's bytes (``filename`` only helps to tell which notebook it is)."""
+def grade_bytes(data: bytes, filename: str, limits: sandbox.Limits, slot: int | None = None) -> SubmissionResult:
+    """Grade one submission's bytes (``filename`` only helps to tell which notebook it is).
+
+    ``slot``: the batch's parallel lane, whose next sandbox starts ahead (None: no sandbox is left running).
+    """
     notebook = matching.read_notebook(data)
     if notebook.status != statuses.OK:
         return SubmissionResult("", notebook.status, notebook.message)
@@ -190,7 +193,7 @@ def grade_bytes(data: bytes, filename: str, limits: sandbox.Limits, slot: int = 
                     case_at[(ex.id, index)] = len(steps)
                     steps.append(sandbox.Step({"op": "case", "name": ex.answer, "kind": ex.kind,
                                                "args": _encoded_args(ex.id, index)}))
-    replies = sandbox.run_steps(steps, limits) if steps else []
+    replies = sandbox.run_steps(steps, limits, slot) if steps else []
     exec_replies = {}
     for cell, position in exec_at.items():
         reply = dict(replies[position])
@@ -286,7 +289,7 @@ def read_submission(path: Path) -> tuple[bytes | None, str]:
             return None, f"{type(exc).__name__}: {exc.strerror or exc}"
 
 
-def grade_file(path: Path, limits: sandbox.Limits, slot: int = 0) -> SubmissionResult:
+def grade_file(path: Path, limits: sandbox.Limits, slot: int | None = None) -> SubmissionResult:
     """Grade one submitted file (never modified)."""
     data, problem = read_submission(path)
     if data is None:
@@ -436,6 +439,7 @@ def grade_batch(paths: list, out_dir, limits: sandbox.Limits | None = None, jobs
         for row in pool.map(one, submissions):
             rows.append(row)
             bar.update(1)
+    sandbox.close_spares()
     columns = [ex.id for ex in all_exercises() if any(ex.id in {e.id for e in r.exercises} for _, _, r in rows)]
     report.atomic_write(str(out_dir / "grades.csv"), report.grades_csv(rows, columns))
     report.atomic_write(str(out_dir / "exercises.csv"), report.exercises_csv(rows))

@@ -30,6 +30,7 @@ cgroup, so memory is capped per process (``RLIMIT_AS``) and the tmpfs sizes.
 
 from __future__ import annotations
 
+import atexit
 import glob
 import hashlib
 import json
@@ -478,8 +479,61 @@ class Step:
     replay: bool = False  # re-run in a fresh sandbox after a crash (cells: yes; cases: no)
 
 
-def run_steps(steps: list, limits: Limits) -> list:
+_SPARES: dict = {}  # (slot, limits, isolation, package) -> a fresh worker started ahead for the slot
+_SPARES_LOCK = threading.Lock()
+
+
+def _spare_key(limits: Limits, slot) -> tuple:
+    return slot, limits, isolation(), answer_free_package()
+
+
+def _fresh_worker(limits: Limits, slot) -> Worker:
+    """A new sandbox for a submission: the slot's spare (started while the last one was judged), or a new one."""
+    if slot is not None:
+        with _SPARES_LOCK:
+            spare = _SPARES.pop(_spare_key(limits, slot), None)
+        if spare is not None and spare.process.poll() is None:
+            return spare
+        if spare is not None:
+            spare.close()
+    return Worker(limits)
+
+
+def _start_spare(limits: Limits, slot) -> None:
+    """Start the slot's next sandbox now, so that Python and numpy load while this submission is judged.
+
+    It is as fresh as any: nothing of a submission enters it before it is used, and it is used once.
+    """
+    if slot is None:
+        return
+    try:
+        worker = Worker(limits)
+    except (OSError, Died):
+        return
+    with _SPARES_LOCK:
+        old = _SPARES.pop(_spare_key(limits, slot), None)
+        _SPARES[_spare_key(limits, slot)] = worker
+    if old is not None:
+        old.close()
+
+
+def close_spares() -> None:
+    """End the sandboxes started ahead (at the end of a batch; also at exit)."""
+    with _SPARES_LOCK:
+        spares = list(_SPARES.values())
+        _SPARES.clear()
+    for worker in spares:
+        worker.close()
+
+
+atexit.register(close_spares)
+
+
+def run_steps(steps: list, limits: Limits, slot=None) -> list:
     """Run ``steps`` for one submission; one reply per step.
+
+    With a ``slot`` (the grader's parallel lane), the first sandbox is the one started ahead for
+    that slot, and the slot's next one starts as soon as this submission's steps are done.
 
     A step that times out or kills the worker gets ``{"killed": status, "detail": why}``; a
     fresh sandbox replays the ``replay`` steps that completed before it and goes on with the
@@ -497,7 +551,7 @@ def run_steps(steps: list, limits: Limits) -> list:
                 break
             try:
                 if worker is None:
-                    worker = Worker(limits)
+                    worker = _fresh_worker(limits, slot) if position == 0 and restarts == 0 else Worker(limits)
                     for k in range(position):  # replay the cells that ran before the failure
                         if steps[k].replay and "killed" not in replies[k]:
                             worker.request(steps[k].command, min(deadline, time.monotonic() + limits.cell_timeout))
@@ -527,4 +581,5 @@ def run_steps(steps: list, limits: Limits) -> list:
             except Died:
                 pass
             worker.close()
+        _start_spare(limits, slot)
     return replies

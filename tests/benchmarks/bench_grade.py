@@ -52,7 +52,8 @@ def bench_grader(notebook: Path, n: int, jobs: int, folder: Path) -> tuple[float
     wall = time.perf_counter() - t0
     cpu = cpu_seconds() - cpu0
     scores = {r.score for _, r in rows}
-    assert len(rows) == n and all(r.status == "ok" for _, r in rows), "every copy must be gradable"
+    bad = [(name, r.status, r.message) for name, r in rows if r.status != "ok"]
+    assert len(rows) == n and not bad, f"every copy must be gradable: {bad[:3]}"
     return wall, cpu, max(scores)
 
 
