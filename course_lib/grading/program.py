@@ -23,8 +23,10 @@ the cells in the order they ran, then ask it two questions:
 from __future__ import annotations
 
 import ast
+import copy
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 MAX_CELL_CHARS = 200_000  # a longer cell is not parsed (its statements never run)
 MAX_PROGRAM_CHARS = 2_000_000  # all cells together
@@ -55,6 +57,21 @@ def _stateful(func) -> bool:
     return bool(set(chain) & _STATEFUL_MODULE_ATTRIBUTES) and not (chain and chain[0] in _PURE_RANDOM)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+@lru_cache(maxsize=4096)
+def _parsed_cell(raw: str):
+    """A cell's top-level statements (cell index 0), or why it does not parse. Cached: most cells of a
+    class's submissions are the same provided cells."""
+    source = python_source(raw)
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        where = f" at line {exc.lineno}" if getattr(exc, "lineno", None) else ""
+        return f"it does not parse: {type(exc).__name__}{where}: {getattr(exc, 'msg', '') or exc}"
+    lines = source.split("\n")
+    return tuple(Program._statement(0, node, "\n" * (node.lineno - 1) + "\n".join(
+        lines[node.lineno - 1:node.end_lineno])) for node in tree.body)
 
 
 def python_source(source: str) -> str:
@@ -202,15 +219,16 @@ def _global_effects(function, modules: set) -> set:
     """Globals a function may change when called: ``global`` names, and non-local names it stores into
     (``x[i] = ...``, ``x.a = ...``) or calls methods on (``x.append(...)``; for a module only the
     stateful ones such as ``np.random``)."""
-    local = {a.arg for a in ast.walk(function) if isinstance(a, ast.arg)}
+    nodes = list(ast.walk(function))
+    local = {a.arg for a in nodes if isinstance(a, ast.arg)}
     effects, stores, declared = set(), set(), set()
-    for node in ast.walk(function):
+    for node in nodes:
         if isinstance(node, ast.Global):
             declared.update(node.names)
         elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             stores.add(node.id)
     local |= stores - declared
-    for node in ast.walk(function):
+    for node in nodes:
         if isinstance(node, (ast.Attribute, ast.Subscript)) and not isinstance(node.ctx, ast.Load):
             root = _root(node)
             if root and root not in local:
@@ -296,17 +314,14 @@ class Program:
                                 f"{min(MAX_CELL_CHARS, budget):,})")
                 continue
             budget -= len(raw)
-            source = python_source(raw)
-            try:
-                tree = ast.parse(source)
-            except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-                where = f" at line {exc.lineno}" if getattr(exc, "lineno", None) else ""
-                cell.problem = f"it does not parse: {type(exc).__name__}{where}: {getattr(exc, 'msg', '') or exc}"
+            parsed = _parsed_cell(raw)
+            if isinstance(parsed, str):
+                cell.problem = parsed
                 continue
-            lines = source.split("\n")
-            for node in tree.body:
-                text = "\n".join(lines[node.lineno - 1:node.end_lineno])
-                self.statements.append(self._statement(index, node, "\n" * (node.lineno - 1) + text))
+            for template in parsed:  # a fresh copy: the program adds call effects to its statements
+                statement = copy.copy(template)
+                statement.cell, statement.mutates = index, set(template.mutates)
+                self.statements.append(statement)
         self._modules = self._module_names()
         self._effects = self._function_effects()
         for statement in self.statements:
@@ -321,6 +336,12 @@ class Program:
         statement = Statement(cell, node.lineno, source, node, names.binds, names.reads, names.reads_later,
                               set(names.stores_into) | set(names.binds), names.opaque)
         statement._calls = names.calls
+        statement._functions, statement._imports = [], []  # one walk, for the tables below
+        for inner in ast.walk(node):
+            if isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                statement._functions.append(inner)
+            elif isinstance(inner, (ast.Import, ast.ImportFrom)):
+                statement._imports.append(inner)
         return statement
 
     def _module_names(self) -> set:
@@ -336,16 +357,13 @@ class Program:
     def _function_effects(self) -> dict:
         effects: dict[str, set] = {}
         modules = self._modules
-        for statement in self.statements:
-            for node in ast.walk(statement.node):
-                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    effects.setdefault(node.name, set()).update(_global_effects(node, modules))
+        functions = [node for statement in self.statements for node in statement._functions]
+        for node in functions:
+            effects.setdefault(node.name, set()).update(_global_effects(node, modules))
         # a function calling another inherits its effects (to a fixed point)
         calls = {name: set() for name in effects}
-        for statement in self.statements:
-            for node in ast.walk(statement.node):
-                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    calls[node.name] |= free_names(node) & set(effects)
+        for node in functions:
+            calls[node.name] |= free_names(node) & set(effects)
         changed = True
         while changed:
             changed = False
@@ -410,7 +428,7 @@ class Program:
         """(names bound to a course_lib module, names bound to an object imported from course_lib)."""
         modules, objects = set(), set()
         for statement in self.statements:
-            for node in ast.walk(statement.node):
+            for node in statement._imports:
                 if isinstance(node, ast.Import):
                     for alias in node.names:
                         if alias.name.split(".")[0] == "course_lib":
