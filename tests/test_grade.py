@@ -380,3 +380,32 @@ def test_the_command_line_writes_the_class_report(test_bank, tmp_path, capsys):
     page = tmp_path / "out" / "report" / "class_report.html"
     assert f"class report: {page}" in out and page.exists()
     assert "tripled" in (tmp_path / "out" / "exercises.csv").read_text()  # bob's mistake, recorded by id
+
+
+def test_a_changed_reference_misses_the_cache(test_bank, tmp_path, monkeypatch):
+    """The cache key covers every file of course_lib (a corrected reference regrades), numpy and the limits."""
+    import shutil
+
+    copy = tmp_path / "course_lib"
+    shutil.copytree(grade.PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(grade, "PACKAGE_DIR", copy)
+    before = grade.grader_version(LIMITS)
+    (copy / "losses.py").write_text((copy / "losses.py").read_text().replace("margins", "margins_", 1))
+    changed = grade.grader_version(LIMITS)
+    assert changed != before
+    assert grade.grader_version(sandbox.Limits(cell_timeout=6, timeout=30)) != changed
+    monkeypatch.setattr(grade.np, "__version__", "0.0.1")
+    assert grade.grader_version(LIMITS) != changed
+    # end to end: graded once, then course_lib changes: the second batch grades again instead of reusing
+    monkeypatch.undo()
+    path = tmp_path / "sub.ipynb"
+    path.write_bytes(kit.notebook(kit.good_cells()))
+    grade.grade_batch([path], tmp_path / "out", LIMITS, jobs=1, progress=False)
+    calls = []
+    real = grade.grade_bytes
+    monkeypatch.setattr(grade, "grade_bytes", lambda *a, **k: calls.append(1) or real(*a, **k))
+    grade.grade_batch([path], tmp_path / "out", LIMITS, jobs=1, progress=False)
+    assert calls == []  # nothing changed: the cache answers
+    monkeypatch.setattr(grade, "grader_version", lambda limits: "a-corrected-reference")
+    grade.grade_batch([path], tmp_path / "out", LIMITS, jobs=1, progress=False)
+    assert calls == [1]

@@ -104,10 +104,11 @@ def source_cells(stem: str):
 def grader_version(limits: sandbox.Limits) -> str:
     """A hash of everything that can change a grade: course_lib, the sources, numpy, limits, isolation."""
     digest = hashlib.sha256(repr(limits).encode() + np.__version__.encode() + sandbox.isolation().encode())
-    files = sorted(p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    files += sorted(SOURCE_DIR.glob("*.ipynb")) if SOURCE_DIR.is_dir() else []
-    for path in files:
-        digest.update(str(path.relative_to(PACKAGE_DIR.parent)).encode() + b"\0" + path.read_bytes())
+    files = [(p.relative_to(PACKAGE_DIR).as_posix(), p) for p in sorted(PACKAGE_DIR.rglob("*"))
+             if p.is_file() and "__pycache__" not in p.parts]
+    files += [(f"notebooks/{p.name}", p) for p in sorted(SOURCE_DIR.glob("*.ipynb"))] if SOURCE_DIR.is_dir() else []
+    for name, path in files:
+        digest.update(name.encode() + b"\0" + path.read_bytes())
     for ex in all_exercises():  # exercises registered at run time (tests) count too
         digest.update(repr((ex.id, ex.notebook, ex.answer, ex.points, len(ex.public), len(ex.hidden))).encode())
     return digest.hexdigest()[:24]
