@@ -35,7 +35,6 @@ import contextlib
 import io
 import json
 import os
-import symtable
 import warnings
 from functools import lru_cache
 from pathlib import Path
@@ -221,63 +220,6 @@ def find_notebook(stem: str):
     return None
 
 
-def _global_names(source: str):
-    """(names the code defines at top level, global names it reads), or None if it does not parse."""
-    try:
-        table = symtable.symtable(source, "<cell>", "exec")
-    except (SyntaxError, ValueError):
-        return None
-    defined, used = set(), set()
-    for symbol in table.get_symbols():
-        if symbol.is_assigned() or symbol.is_imported():
-            defined.add(symbol.get_name())
-        if symbol.is_referenced():
-            used.add(symbol.get_name())
-    stack = list(table.get_children())
-    while stack:
-        child = stack.pop()
-        stack.extend(child.get_children())
-        for symbol in child.get_symbols():
-            if symbol.is_global() and symbol.is_referenced():
-                used.add(symbol.get_name())
-    return defined, used - defined
-
-
-def _python_source(source: str) -> str:
-    """A cell's source as Python: IPython's transformations (magics) where IPython is installed."""
-    try:
-        from IPython.core.inputtransformer2 import TransformerManager
-    except ImportError:
-        return source
-    return TransformerManager().transform_cell(source)
-
-
-def _cell_source(cell) -> str:
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else source
-
-
-def _answer_cell(cells, exercise):
-    """Index of the exercise's answer cell: by metadata, else the last one defining the answer's name."""
-    for k, cell in enumerate(cells):
-        meta = cell.get("metadata", {})
-        if (meta.get("nbgrader", {}).get("grade_id") == exercise.id
-                or meta.get("course_lib", {}).get("exercise") == exercise.id
-                and meta.get("course_lib", {}).get("role") == "answer"):
-            return k
-    found = None
-    for k, cell in enumerate(cells):
-        names = _global_names(_python_source(_cell_source(cell)))
-        if names and exercise.answer in names[0]:
-            found = k
-    return found
-
-
-def _is_check_cell(cell) -> bool:
-    meta = cell.get("metadata", {})
-    return bool(meta.get("nbgrader", {}).get("grade")) or meta.get("course_lib", {}).get("role") == "check"
-
-
 @contextlib.contextmanager
 def _quietly():
     """No output, warnings or new figures escape while the student's earlier cells run."""
@@ -348,17 +290,20 @@ def _find_and_load(exercise):
 
 
 def _load(exercise, path: Path):
+    from .grading.matching import read_notebook
     from .grading.program import Program
 
     try:
-        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
-    except (OSError, ValueError, AttributeError):
+        notebook = read_notebook(path.read_bytes())
+    except OSError:
+        notebook = None
+    if notebook is None or notebook.status != "ok":
         return Missing(exercise.id, _solve_first(exercise, f"{path.name} could not be read as a notebook"))
-    cells = [c for c in cells if isinstance(c, dict) and c.get("cell_type") == "code" and not _is_check_cell(c)]
-    if _answer_cell(cells, exercise) is None:
+    cells = [c for c in notebook.code_cells if not c.is_check]
+    if not any(exercise.id in c.ids or exercise.answer in c.defines for c in cells):
         return Missing(exercise.id, _solve_first(exercise, "its answer cell was not found"))
     # the statements the answer needs, as the grader takes them (course_lib.grading.program)
-    program = Program([(f"cell {k + 1}", _cell_source(c)) for k, c in enumerate(cells)])
+    program = Program([(f"cell {k + 1}", c.source) for k, c in enumerate(cells)])
     statements = program.slice([exercise.answer])
     namespace = {"__name__": f"__{exercise.notebook}__"}
     with _quietly():

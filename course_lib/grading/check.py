@@ -133,8 +133,7 @@ def _reachable_functions(answer) -> list:
         if not isinstance(function, types.FunctionType) or function in found:
             continue
         found.append(function)
-        code, stack_codes = function.__code__, [function.__code__]
-        names = set()
+        stack_codes, names = [function.__code__], set()
         while stack_codes:
             current = stack_codes.pop()
             names.update(current.co_names)
@@ -142,15 +141,16 @@ def _reachable_functions(answer) -> list:
         cells = [c.cell_contents for c in (function.__closure__ or ()) if _filled(c)]
         stack.extend(function.__globals__.get(n) for n in names)
         stack.extend(cells)
-        del code
     return found
 
 
 def _filled(cell) -> bool:
+    """Whether a closure cell holds a value (reading an empty one raises ValueError)."""
     try:
-        return cell.cell_contents is not None or True
-    except ValueError:  # an empty closure cell
+        cell.cell_contents  # noqa: B018
+    except ValueError:
         return False
+    return True
 
 
 def findings_for(exercise: spec.Exercise, answer):

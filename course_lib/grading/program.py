@@ -457,59 +457,47 @@ class Program:
             if isinstance(node, ast.Name):  # an alias: f = g
                 queue.append((node.id, via))
                 continue
-            where = self.cells[statement.cell].label
-            own = "" if current == name else f" (in `{current}`, which `{name}` calls)"
-            if not isinstance(node, (*_SCOPES,)):  # an expression: f = np.vectorize(g), f = make(...)
-                if not isinstance(node, ast.expr):
-                    continue
-                for inner in ast.walk(node):
-                    kind = _LOOP_NODES.get(type(inner))
-                    if kind is None and isinstance(inner, ast.Call):
-                        called = inner.func.attr if isinstance(inner.func, ast.Attribute) else (
-                            inner.func.id if isinstance(inner.func, ast.Name) else "")
-                        kind = LOOP_CALLS.get(called)
-                    if kind and not loop:
-                        loop = f"{kind} at line {inner.lineno} of {where}{own}"
-                    if isinstance(inner, ast.Attribute) and _root(inner) in modules:
-                        reached.add(inner.attr)
-                    elif isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Load):
-                        if inner.id in objects:
-                            reached.add(inner.id)
-                        queue.append((inner.id, name))
-                    elif isinstance(inner, ast.Lambda):
-                        queue.extend((n, name) for n in free_names(inner))
+            if not isinstance(node, (*_SCOPES, ast.expr)):
                 continue
-            for inner in ast.walk(node):
-                kind = _LOOP_NODES.get(type(inner))
-                if kind is None and isinstance(inner, ast.Call):
-                    called = inner.func.attr if isinstance(inner.func, ast.Attribute) else (
-                        inner.func.id if isinstance(inner.func, ast.Name) else "")
-                    kind = LOOP_CALLS.get(called)
-                    if isinstance(inner.func, ast.Name) and inner.func.id == current and isinstance(
-                            node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                        kind = "recursion"
-                if kind and not loop:
-                    loop = f"{kind} at line {inner.lineno} of {where}{own}"
-                if isinstance(inner, ast.Attribute) and _root(inner) in modules:
-                    reached.add(inner.attr)
-                elif isinstance(inner, ast.Name) and inner.id in objects and isinstance(inner.ctx, ast.Load):
-                    reached.add(inner.id)
+            found, names = self._scan(node, current, modules, objects)
+            reached |= names
+            if found and not loop:
+                where = self.cells[statement.cell].label
+                own = "" if current == name else f" (in `{current}`, which `{name}` calls)"
+                loop = f"{found[0]} at line {found[1]} of {where}{own}"
+            if isinstance(node, ast.expr):  # f = np.vectorize(g), f = make(...): follow every name it reads
+                queue.extend((n.id, name) for n in ast.walk(node)
+                             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
+                continue
             body_names = free_names(node) if isinstance(node, _FUNCTIONS) else {
                 n for method in node.body if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef))
-                for n in free_names(method)} if isinstance(node, ast.ClassDef) else set()
-            if isinstance(node, ast.ClassDef):
-                for method in node.body:
-                    if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                        for inner in ast.walk(method):
-                            kind = _LOOP_NODES.get(type(inner))
-                            if kind and not loop:
-                                loop = f"{kind} at line {inner.lineno} of {where}{own}"
+                for n in free_names(method)}
             for free in sorted(body_names):
                 if free in objects or free not in definitions:  # imported from course_lib, or never defined
                     reached.add(free)
                 queue.append((free, name))
         hits = tuple(sorted(reached & set(forbidden))) if forbidden else tuple(sorted(reached))
         return Findings(defined=True, loop=loop, course_lib=hits)
+
+    @staticmethod
+    def _scan(node, current: str, modules: set, objects: set):
+        """((kind, line) of the first Python loop in ``node``'s code or None, course_lib names it reaches)."""
+        recursive = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        loop, reached = None, set()
+        for inner in ast.walk(node):
+            kind = _LOOP_NODES.get(type(inner))
+            if kind is None and isinstance(inner, ast.Call):
+                func = inner.func
+                called = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+                recursion = recursive and isinstance(func, ast.Name) and called == current
+                kind = "recursion" if recursion else LOOP_CALLS.get(called)
+            if kind and loop is None:
+                loop = (kind, inner.lineno)
+            if isinstance(inner, ast.Attribute) and _root(inner) in modules:
+                reached.add(inner.attr)
+            elif isinstance(inner, ast.Name) and inner.id in objects and isinstance(inner.ctx, ast.Load):
+                reached.add(inner.id)
+        return loop, reached
 
     def defining_statement(self, name: str):
         """The last statement binding ``name``, or None."""
