@@ -15,8 +15,8 @@ Names are loaded on first use (``cl.svm_loss`` imports ``course_lib.losses`` the
 
 import importlib
 
-# light (no numpy), and imported eagerly so that ``course_lib.mine`` is the function, not its module
-from .mine import AnswerMissing, ReferenceUnavailable, mine
+# light (no numpy), and imported eagerly so that ``course_lib.answers`` is the function, not its module
+from course_lib.answers import AnswerMissing, ReferenceUnavailable, mine
 
 _EXPORTS = {
     "data": ("CIFAR10_CLASSES", "ScoreExample", "Splits", "cifar10_scores_example", "hinge_vs_softmax_example",

@@ -11,12 +11,12 @@ import importlib
 import sys
 
 COMMANDS = {
-    "start": ("course_lib.grading.start", "make your student copy (if absent) and open it in JupyterLab"),
-    "release": ("course_lib.grading.release", "write the student version of the workbook"),
-    "grade": ("course_lib.grading.grade", "grade submitted notebooks"),
-    "gradescope": ("course_lib.grading.gradescope", "build a Gradescope autograder bundle"),
-    "report": ("course_lib.grading.class_report", "the class report (HTML and CSV) from a folder of grading results"),
-    "hints": ("course_lib.grading.hint_table", "write the instructors' table of hints per exercise (docs/hints.md)"),
+    "start": ("course_lib.grading.release.start", "make your student copy (if absent) and open it in JupyterLab"),
+    "release": ("course_lib.grading.release.build", "write the student version of the workbook"),
+    "grade": ("course_lib.grading.autograde.grade", "grade submitted notebooks"),
+    "gradescope": ("course_lib.grading.autograde.gradescope", "build a Gradescope autograder bundle"),
+    "report": ("course_lib.grading.reports.class_report", "the class report (HTML and CSV) from a folder of grading results"),
+    "hints": ("course_lib.grading.reports.hint_table", "write the instructors' table of hints per exercise (docs/hints.md)"),
     "execute": ("course_lib.notebooks", "re-run source notebooks and store their outputs (maintainers)"),
 }
 

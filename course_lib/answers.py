@@ -13,7 +13,7 @@ built. ``mine(exercise_id)`` gives the function to use, depending on which cours
   from the current directory upwards, or in ``$COURSE_LIB_NOTEBOOKS``), checks that it has the
   answer cell (by nbgrader ``grade_id`` or ``course_lib`` metadata, else a cell defining the
   answer's name), executes in a fresh namespace the top-level statements the answer needs, as the
-  grader slices them (:meth:`course_lib.grading.program.Program.slice` over the notebook's code
+  grader slices them (:meth:`course_lib.grading.judging.program.Program.slice` over the notebook's code
   cells, check cells left out; a statement that fails is skipped; output, warnings and new figures
   are swallowed), runs the exercise's public check quietly, and returns the function only if every
   public case passes. The result is cached per (notebook path, modification time).
@@ -106,7 +106,7 @@ def _exercise(exercise_id):
 
 @lru_cache(maxsize=None)
 def _function_exercise(exercise_id: str):
-    from .grading import bank
+    from course_lib.grading.exercises import bank
 
     if not isinstance(exercise_id, str):
         raise ValueError(f"exercise_id: expected a string, got {type(exercise_id).__name__}")
@@ -290,8 +290,8 @@ def _find_and_load(exercise):
 
 
 def _load(exercise, path: Path):
-    from .grading.matching import read_notebook
-    from .grading.program import Program
+    from course_lib.grading.autograde.submission import read_notebook
+    from course_lib.grading.judging.program import Program
 
     try:
         notebook = read_notebook(path.read_bytes())
@@ -302,7 +302,7 @@ def _load(exercise, path: Path):
     cells = [c for c in notebook.code_cells if not c.is_check]
     if not any(exercise.id in c.ids or exercise.answer in c.defines for c in cells):
         return Missing(exercise.id, _solve_first(exercise, "its answer cell was not found"))
-    # the statements the answer needs, as the grader takes them (course_lib.grading.program)
+    # the statements the answer needs, as the grader takes them (course_lib.grading.judging.program)
     program = Program([(f"cell {k + 1}", c.source) for k, c in enumerate(cells)])
     statements = program.slice([exercise.answer])
     namespace = {"__name__": f"__{exercise.notebook}__"}
@@ -316,7 +316,7 @@ def _load(exercise, path: Path):
         answer = namespace.get(exercise.answer)
         if not callable(answer):
             return Missing(exercise.id, _solve_first(exercise, f"{exercise.answer} is not defined as a function"))
-        from .grading.check import check
+        from course_lib.grading.check import check
 
         try:
             result = check(exercise.id, answer)

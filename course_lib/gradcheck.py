@@ -11,14 +11,14 @@ makes the numerical gradient unreliable).
 
 The centred difference is notebook 08's exercise: its bodies sit between
 ``### BEGIN REFERENCE numerical_gradient_centred`` / ``### END REFERENCE``, which a graded
-release replaces by calls to the student's own answer (see :mod:`course_lib.mine`).
+release replaces by calls to the student's own answer (see :mod:`course_lib.answers`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, check_number
+from course_lib._validation import as_float_array, check_number
 
 
 def relative_error(a, b):

@@ -7,7 +7,7 @@ and ``b`` of shape (C,): row i of ``scores`` is ``W_lecture @ x_i + b``. Column 
 
 :func:`linear_scores` is the open library's own (notebook 01 has no scores exercise any more); in a
 graded release the classifier's losses and update rules are the student's own (see
-:mod:`course_lib.mine`).
+:mod:`course_lib.answers`).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import math
 
 import numpy as np
 
-from . import losses, optim
-from ._validation import as_float_array, as_labels, check_choice, check_number
-from .regularization import _TRUSTED_PENALTIES, PENALTIES
+from course_lib import losses, optim
+from course_lib._validation import as_float_array, as_labels, check_choice, check_number
+from course_lib.regularization import _TRUSTED_PENALTIES, PENALTIES
 
 # A built-in loss is the function of ``course_lib.losses`` that the public one runs after
 # validating: fit validates X and y once, so the scores it builds need no re-check. Looked

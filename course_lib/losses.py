@@ -13,14 +13,14 @@ the vectorized ones give the same numbers with no Python loop.
 
 Each body that implements a graded exercise sits between ``### BEGIN REFERENCE <exercise id>``
 and ``### END REFERENCE``: a graded student release replaces it by a call to the student's own
-answer (see :mod:`course_lib.grading.release` and :mod:`course_lib.mine`).
+answer (see :mod:`course_lib.grading.release.build` and :mod:`course_lib.answers`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, as_scores_and_labels, check_number
+from course_lib._validation import as_float_array, as_scores_and_labels, check_number
 
 
 def svm_loss_naive(scores, y, margin=1.0):

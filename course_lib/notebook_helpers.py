@@ -10,7 +10,7 @@ body instead::
         print(loss)
 
 In a graded release, course_lib's own losses and update rules run the student's answers too
-(:mod:`course_lib.mine`), so experiments that call them are wrapped the same way, without ids:
+(:mod:`course_lib.answers`), so experiments that call them are wrapped the same way, without ids:
 ``with needs_answer(): ...``.
 
 When the answer is not there yet, the block stops at the first call and prints one line
@@ -22,7 +22,7 @@ Once the answer is written, the same cell runs normally.
 
 from __future__ import annotations
 
-from .mine import AnswerMissing
+from course_lib.answers import AnswerMissing
 
 #: What an answer that is not written yet raises: the release's stub, or ``mine()``'s stand-in.
 NOT_YET = (NotImplementedError, AnswerMissing)

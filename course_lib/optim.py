@@ -14,7 +14,7 @@ once, so that the loop itself never re-validates.
 
 The steps and the random search are graded exercises (notebooks 07 and 10): their bodies sit
 between ``### BEGIN REFERENCE <exercise id>`` / ``### END REFERENCE``, which a graded release
-replaces by calls to the student's own answers (see :mod:`course_lib.mine`).
+replaces by calls to the student's own answers (see :mod:`course_lib.answers`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_float_array, check_number
+from course_lib._validation import as_float_array, check_number
 
 # the state a rule keeps between calls; the public rules copy it, so that the trusted
 # steps below may update it in place

@@ -32,7 +32,7 @@ from cycler import cycler
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
-from ._validation import as_float_array, as_labels, check_number
+from course_lib._validation import as_float_array, as_labels, check_number
 
 #: Okabe–Ito, ordered for lines: blue, vermillion, bluish green, orange, reddish purple, sky blue,
 #: yellow (light: for fills, not thin lines), black.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, check_choice, check_number
+from course_lib._validation import as_float_array, check_choice, check_number
 
 
 def l2_penalty(W):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from course_lib.grading.bank import all_exercises
+from course_lib.grading.exercises.bank import all_exercises
 
 EXERCISES = {ex.id: ex for ex in all_exercises()}
 

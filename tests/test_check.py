@@ -13,8 +13,11 @@ import numpy as np
 import pytest
 from IPython.core.formatters import DisplayFormatter
 
-from course_lib.grading import bank, check, hints, program, spec
+from course_lib.grading import check
 from course_lib.grading.check import CheckResult, generic_hint, hint_for, run_answer
+from course_lib.grading.exercises import bank
+from course_lib.grading.exercises import model as spec
+from course_lib.grading.judging import hints, program
 
 EXERCISES = bank.all_exercises()
 FUNCTION_EXERCISES = [ex for ex in EXERCISES if ex.kind == "function" and ex.judge is None]

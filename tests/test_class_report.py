@@ -13,9 +13,10 @@ import pytest
 from synthetic_results import outcome, results_json, synthetic_class, write_results
 
 from course_lib.__main__ import main
-from course_lib.grading import bank, class_report
-from course_lib.grading.class_report import build_report, long_table, read_results, student_of, summarise
-from course_lib.grading.report import CaseResult, ExerciseResult, SubmissionResult, gradescope_results
+from course_lib.grading.exercises import bank
+from course_lib.grading.judging.results import CaseResult, ExerciseResult, SubmissionResult, gradescope_results
+from course_lib.grading.reports import class_report
+from course_lib.grading.reports.class_report import build_report, long_table, read_results, student_of, summarise
 
 NB03, NB05 = "03_multiclass_svm", "05_softmax_cross_entropy"
 MAX = {nb: float(sum(ex.points for ex in bank.for_notebook(nb))) for nb in (NB03, NB05)}  # the bank decides
@@ -278,7 +279,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_stay_text(tmp_path):
 
 
 def test_the_marker_is_the_graders():
-    from course_lib.grading import grade
+    from course_lib.grading.autograde import grade
 
     assert class_report.GRADES_MARKER == grade.MARKER
 
@@ -400,7 +401,7 @@ def test_score_bins():
 
 
 def test_notebooks_whose_names_look_alike_get_distinct_ids():
-    from course_lib.grading.class_report_html import _slugs
+    from course_lib.grading.reports.class_report_html import _slugs
 
     assert _slugs(["03 svm", "03-svm", "03_SVM"]) == {"03 svm": "03-svm", "03-svm": "03-svm-2", "03_SVM": "03-svm-3"}
 
@@ -409,7 +410,7 @@ def test_grading_a_folder_then_reporting_counts_the_mistake_the_grader_recognise
     """End to end with the real grader: 4 students include j = y_i in hinge_one, 3 are right, 1 file is empty."""
     import nbformat
 
-    from course_lib.grading import grade, sandbox
+    from course_lib.grading.autograde import grade, sandbox
 
     source = nbformat.read(Path(__file__).resolve().parents[1] / "notebooks" / f"{NB03}.ipynb", as_version=4)
     subs = tmp_path / "subs"

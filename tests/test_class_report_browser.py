@@ -21,7 +21,7 @@ import pytest
 from synthetic_results import synthetic_class, write_results
 from test_browser import CHROMIUM, CHROMIUM_FLAGS, require_browser
 
-from course_lib.grading.class_report import build_report
+from course_lib.grading.reports.class_report import build_report
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOT = ROOT / "assets" / "screenshots" / "class_report.png"

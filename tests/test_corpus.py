@@ -3,9 +3,9 @@
 A corpus file (``tests/corpus/nbNN.py``, and ``main_smoke.py``) holds
 ``CORRECT = {exercise_id: [answer_cell_source, ...]}`` and
 ``WRONG = {exercise_id: [(answer_cell_source, "mistake_name"), ...]}``, where a name
-``"generic:<signature>"`` is one of :data:`course_lib.grading.hints.GENERICS`. Each answer cell
+``"generic:<signature>"`` is one of :data:`course_lib.grading.judging.hints.GENERICS`. Each answer cell
 is run in a namespace holding ``np`` and ``cl`` (course_lib), its public cases are run the way
-``check()`` runs them (:func:`course_lib.grading.running.run_case`) and judged by the one judge.
+``check()`` runs them (:func:`course_lib.grading.judging.running.run_case`) and judged by the one judge.
 
 - a correct answer passes every case, hidden ones included;
 - a wrong answer fails a public case, and the judge's first mistake (and so its hint) is the
@@ -27,8 +27,10 @@ import numpy as np
 import pytest
 
 import course_lib
-from course_lib.grading import bank, hints, judge, running, spec, statuses
-from course_lib.mine import checking
+from course_lib.answers import checking
+from course_lib.grading.exercises import bank
+from course_lib.grading.exercises import model as spec
+from course_lib.grading.judging import hints, judge, running, statuses
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 FILES = sorted(CORPUS.glob("nb[0-9][0-9].py")) + sorted(CORPUS.glob("main_smoke.py"))

@@ -18,7 +18,8 @@ import nbformat
 import numpy as np
 import pytest
 
-from course_lib.grading import bank, cells, check
+from course_lib.grading import check
+from course_lib.grading.exercises import bank, cells
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))

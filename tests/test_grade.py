@@ -10,8 +10,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course_lib.grading import bank, grade, matching, sandbox
-from course_lib.grading.release import student_notebook
+from course_lib.grading.autograde import grade, sandbox
+from course_lib.grading.autograde import submission as matching
+from course_lib.grading.exercises import bank
+from course_lib.grading.release.build import student_notebook
 
 sys.path.insert(0, str(Path(__file__).parent))
 from hostile import kit  # noqa: E402

@@ -20,8 +20,10 @@ import nbformat
 import pytest
 
 from course_lib.__main__ import main
-from course_lib.grading import cells, release, start
-from course_lib.grading.release import release as make_release
+from course_lib.grading.exercises import cells
+from course_lib.grading.release import build as release
+from course_lib.grading.release import start
+from course_lib.grading.release.build import release as make_release
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -150,7 +152,7 @@ def test_every_reference_region_is_stubbed_and_the_open_release_keeps_them(grade
 
 def test_package_files_is_the_released_package(graded):
     files = dict(release.package_files("graded"))
-    assert "course_lib/_release.json" in files and "course_lib/grading/bank/public_bank.json" in files
+    assert "course_lib/_release.json" in files and "course_lib/grading/exercises/bank/public_bank.json" in files
     assert all(path.startswith("course_lib/") for path in files)
     for path, data in files.items():
         assert (graded / path).read_bytes() == data, path
@@ -186,15 +188,15 @@ AUDIT = r"""
 import importlib, inspect, json, pkgutil, signal, sys, warnings
 import numpy as np
 import course_lib
-from course_lib.grading import bank, spec
+from course_lib.grading.exercises import bank, model as spec
 from course_lib.grading.check import run_answer, NotAttempted
 # infrastructure that takes paths or starts processes: not an answer of a numeric exercise
-SKIP = {"course_lib.__main__", "course_lib.notebooks", "course_lib.grading.grade", "course_lib.grading.sandbox",
-        "course_lib.grading._worker", "course_lib.grading.release", "course_lib.grading.start",
-        "course_lib.grading.gradescope", "course_lib.grading.worker"}
+SKIP = {"course_lib.__main__", "course_lib.notebooks", "course_lib.grading.autograde.grade", "course_lib.grading.autograde.sandbox",
+        "course_lib.grading._worker", "course_lib.grading.release.build", "course_lib.grading.release.start",
+        "course_lib.grading.autograde.gradescope", "course_lib.grading.autograde.worker"}
 functions = {}
 for info in pkgutil.walk_packages(course_lib.__path__, "course_lib."):
-    if info.name in SKIP or info.name.startswith("course_lib.grading.bank"):
+    if info.name in SKIP or info.name.startswith("course_lib.grading.exercises.bank"):
         continue
     module = importlib.import_module(info.name)
     for name, obj in vars(module).items():
@@ -247,7 +249,7 @@ def test_the_same_audit_finds_the_references_in_the_open_release(opened):
 def test_fixtures_need_no_course_lib_code():
     import ast
 
-    tree = ast.parse((ROOT / "course_lib" / "grading" / "fixtures.py").read_text())
+    tree = ast.parse((ROOT / "course_lib" / "grading" / "exercises" / "fixtures.py").read_text())
     imports = [n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))]
     assert all(isinstance(n, ast.Import) and [a.name for a in n.names] == ["numpy"] or
                isinstance(n, ast.ImportFrom) and n.module == "__future__" for n in imports)
@@ -279,7 +281,7 @@ def test_mine_without_an_answer_says_what_to_solve_first(graded):
 SANDBOXED = r"""
 import numpy as np
 import course_lib as cl
-from course_lib.mine import ReferenceUnavailable
+from course_lib.answers import ReferenceUnavailable
 missing = cl.mine("svm_vectorized")
 assert not missing and "not available while grading" in missing.reason, missing
 try:
@@ -381,8 +383,8 @@ def test_the_open_release_gives_the_reference_library(opened):
 
 def test_the_instructor_checkout_gives_the_banks_references():
     import course_lib as cl
-    from course_lib.grading import bank
-    from course_lib.mine import release_mode
+    from course_lib.answers import release_mode
+    from course_lib.grading.exercises import bank
 
     assert release_mode() == "instructor"
     assert cl.mine("svm_vectorized") is bank.get("svm_vectorized").reference
@@ -393,7 +395,8 @@ def test_the_instructor_checkout_gives_the_banks_references():
 # --- the data bank holds no value answer ---------------------------------------------------------
 
 def test_value_answers_are_fingerprints_not_values(graded):
-    from course_lib.grading import bank, databank, spec
+    from course_lib.grading.exercises import bank, databank
+    from course_lib.grading.exercises import model as spec
 
     document = json.loads((graded / release.BANK / "public_bank.json").read_text())
     records = {r["id"]: r for r in document["exercises"]}
@@ -450,7 +453,7 @@ def test_path_mistakes_are_one_line_naming_the_path(tmp_path):
 # --- start ----------------------------------------------------------------------------------------
 
 def test_start_from_inside_a_copy_reopens_it(graded):
-    code = "from course_lib.grading import start; print(start.student_dir('student'))"
+    code = "from course_lib.grading.release import start; print(start.student_dir('student'))"
     done = run_released(graded, code, cwd=graded)  # the copy's own course_lib
     assert done.returncode == 0 and Path(done.stdout.strip()) == graded, done.stderr
     done = subprocess.run([sys.executable, "-c", code], cwd=graded / "notebooks", capture_output=True, text=True,
@@ -461,7 +464,7 @@ def test_start_from_inside_a_copy_reopens_it(graded):
 def test_start_puts_the_copys_course_lib_first_for_the_kernels(graded):
     env = start.kernel_environment(graded)
     assert env["PYTHONPATH"].split(os.pathsep)[0] == str(graded)
-    done = subprocess.run([sys.executable, "-c", "import course_lib; from course_lib.mine import release_mode; "
+    done = subprocess.run([sys.executable, "-c", "import course_lib; from course_lib.answers import release_mode; "
                            "print(course_lib.__file__, release_mode())"],
                           cwd=graded / "notebooks", env=env, capture_output=True, text=True)
     path, mode = done.stdout.split()
@@ -471,7 +474,7 @@ def test_start_puts_the_copys_course_lib_first_for_the_kernels(graded):
 STOP = r"""
 import sys
 from pathlib import Path
-from course_lib.grading import start
+from course_lib.grading.release import start
 directory = Path(sys.argv[1])
 sys.exit(start.run_jupyter(start.jupyter_command(directory, open_browser=False) + ["--port=0"], directory))
 """

@@ -14,8 +14,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course_lib.grading import bank, gradescope
-from course_lib.grading.release import student_notebook
+from course_lib.grading.autograde import gradescope
+from course_lib.grading.exercises import bank
+from course_lib.grading.release.build import student_notebook
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "00_start_here.ipynb"
 
@@ -65,12 +66,12 @@ def test_bundle_layout(bundle):
     with zipfile.ZipFile(bundle) as archive:
         names = set(archive.namelist())
         assert {"setup.sh", "run_autograder", "requirements.txt", "course_lib/__init__.py",
-                "course_lib/grading/grade.py", "course_lib/grading/worker.py"} <= names
+                "course_lib/grading/autograde/grade.py", "course_lib/grading/autograde/worker.py"} <= names
         assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
         assert (archive.getinfo("run_autograder").external_attr >> 16) & stat.S_IXUSR
         assert "numpy" in archive.read("requirements.txt").decode()
         # the instructor's bank, hidden tests included
-        assert b"### BEGIN HIDDEN TESTS" in archive.read("course_lib/grading/bank/nb00.py")
+        assert b"### BEGIN HIDDEN TESTS" in archive.read("course_lib/grading/exercises/bank/nb00.py")
 
 
 def test_an_existing_bundle_is_not_overwritten(bundle):

@@ -24,8 +24,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from course_lib.grading import bank, grade, sandbox
+from course_lib.grading.autograde import grade, sandbox
 from course_lib.grading.check import check
+from course_lib.grading.exercises import bank
 
 sys.path.insert(0, str(Path(__file__).parent))
 from corpus import students  # noqa: E402

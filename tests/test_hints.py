@@ -17,8 +17,11 @@ import numpy as np
 import pytest
 
 import course_lib
-from course_lib.grading import bank, hint_table, hints, judge, running, spec
 from course_lib.grading.check import _short, check
+from course_lib.grading.exercises import bank
+from course_lib.grading.exercises import model as spec
+from course_lib.grading.judging import hints, judge, running
+from course_lib.grading.reports import hint_table
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -432,7 +435,8 @@ def test_the_released_bank_gives_the_same_hints_as_the_instructors():
     """A student's check (on the data bank) names the same generic mistake as the grader (on the bank)."""
     import json
 
-    from course_lib.grading import bank, databank, judge
+    from course_lib.grading.exercises import bank, databank
+    from course_lib.grading.judging import judge
 
     exercises = [ex for ex in bank.all_exercises() if ex.kind == "function" and ex.judge is None]
     document = json.loads(databank.bank_data(exercises))

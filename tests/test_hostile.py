@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from course_lib.grading import grade, sandbox
-from course_lib.grading.report import SubmissionResult
+from course_lib.grading.autograde import grade, sandbox
+from course_lib.grading.judging.results import SubmissionResult
 
 sys.path.insert(0, str(Path(__file__).parent))
 from hostile import kit  # noqa: E402
@@ -168,7 +168,7 @@ def _sandbox_processes() -> list:
                 cmdline = handle.read()
         except OSError:
             continue
-        if b"course_lib/grading/worker.py" not in cmdline:
+        if b"course_lib/grading/autograde/worker.py" not in cmdline:
             continue
         pid, ancestor = int(entry), int(entry)
         while ancestor > 1 and ancestor != os.getpid():
@@ -204,11 +204,11 @@ def test_a_needed_hostile_cell_cannot_touch_the_host(tmp_path):
 
 
 def test_grading_from_the_command_line_survives_the_attacks(batch, tmp_path):
-    """The same batch through ``python -m course_lib.grading.grade`` in a separate process."""
+    """The same batch through ``python -m course_lib.grading.autograde.grade`` in a separate process."""
     _, submissions, _, _, _, _ = batch
     some = [submissions / f"{n}.ipynb" for n in ("binary_file", "segfault", "os_exit", "memory_numpy")]
     program = ("import sys; sys.path.insert(0, sys.argv[1]); from hostile import kit\n"
-               "from course_lib.grading import grade\n"
+               "from course_lib.grading.autograde import grade\n"
                "with kit.registered():\n    sys.exit(grade.main(sys.argv[2:]))\n")
     done = subprocess.run([sys.executable, "-c", program, str(Path(__file__).parent), *map(str, some),
                            "--out", str(tmp_path / "out"), "--jobs", "2", "--cell-timeout", "2", "--timeout", "20",
@@ -284,7 +284,7 @@ def test_a_full_disk_while_writing_one_submission_costs_only_that_row(tmp_path, 
     """ENOSPC on one submission's feedback: that row says so, the others and grades.csv are written."""
     import errno
 
-    from course_lib.grading import report
+    from course_lib.grading.judging import results as report
 
     real = report.atomic_write
 

@@ -41,7 +41,8 @@ from pathlib import Path
 
 import pytest
 
-from course_lib.grading import bank, grade, gradescope, sandbox
+from course_lib.grading.autograde import grade, gradescope, sandbox
+from course_lib.grading.exercises import bank
 
 sys.path.insert(0, str(Path(__file__).parent))
 from hostile import attacks, kit  # noqa: E402
@@ -139,7 +140,7 @@ def _make_readable(top: Path) -> None:
 _CLOSURE = """
 import json, sys
 sys.path.insert(0, sys.argv[1]); sys.path.insert(0, sys.argv[1] + '/tests')
-import course_lib, course_lib.grading.grade, course_lib.grading.sandbox, course_lib.grading.gradescope
+import course_lib, course_lib.grading.autograde.grade, course_lib.grading.autograde.sandbox, course_lib.grading.autograde.gradescope
 import tqdm.auto
 from hostile import kit
 site = sys.argv[2]

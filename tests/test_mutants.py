@@ -25,8 +25,9 @@ import nbformat
 import numpy as np
 import pytest
 
-from course_lib.grading import bank, cells, spec
 from course_lib.grading.check import run_answer
+from course_lib.grading.exercises import bank, cells
+from course_lib.grading.exercises import model as spec
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))

@@ -18,9 +18,11 @@ import pytest
 from packaging.requirements import Requirement
 
 from course_lib.__main__ import main
-from course_lib.grading import cells, release, start
-from course_lib.grading.release import release as make_release
-from course_lib.grading.release import student_notebook
+from course_lib.grading.exercises import cells
+from course_lib.grading.release import build as release
+from course_lib.grading.release import start
+from course_lib.grading.release.build import release as make_release
+from course_lib.grading.release.build import student_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -135,14 +137,14 @@ def test_the_released_bank_has_public_cases_only(released):
     out, _ = released
     done = _run_in(out, (
         "import course_lib, pathlib\n"
-        "from course_lib.grading import bank\n"
+        "from course_lib.grading.exercises import bank\n"
         f"assert pathlib.Path(course_lib.__file__).resolve().is_relative_to({str(out.resolve())!r})\n"
         "exercises = bank.all_exercises()\n"
         "assert exercises and all(ex.hidden == () for ex in exercises)\n"
         "assert all(ex.public for ex in exercises)\n"
         "print(len(exercises))\n"))
     assert done.returncode == 0, done.stderr
-    assert int(done.stdout) == len(__import__("course_lib.grading.bank").grading.bank.all_exercises())
+    assert int(done.stdout) == len(__import__("course_lib.grading.exercises.bank").grading.exercises.bank.all_exercises())
 
 
 def test_a_blank_answer_is_not_attempted_with_the_released_library(released):
@@ -177,7 +179,7 @@ def test_requirements_install_the_released_package(released):
         extra: source["optional-dependencies"][extra] for extra in release.STUDENT_EXTRAS}
     assert project["project"]["scripts"] == {"course-lib": "course_lib.__main__:main"}
     assert project["tool"]["setuptools"]["packages"]["find"]["include"] == ["course_lib*"]
-    assert project["tool"]["setuptools"]["package-data"]["course_lib.grading.bank"] == ["public_bank.json"]
+    assert project["tool"]["setuptools"]["package-data"]["course_lib.grading.exercises.bank"] == ["public_bank.json"]
     tools = {"pytest", "nbval", "nbgrader", "playwright", "hypothesis", "ruff", "nbformat", "nbclient", "notebook"}
     for line in project["project"]["dependencies"] + sum(project["project"]["optional-dependencies"].values(), []):
         requirement = Requirement(line)
@@ -234,7 +236,7 @@ def test_force_keeps_a_timestamped_backup(tmp_path):
     [(path, backup)] = report.backups
     assert path == "notebooks/00_start_here.ipynb" and backup.startswith(f"{release.BACKUPS}/")
     assert backup.endswith("00_start_here.ipynb.backup") and (out / backup).read_text() == "my edits"
-    from course_lib.grading.grade import collect  # grade never takes a backup for a submission
+    from course_lib.grading.autograde.grade import collect  # grade never takes a backup for a submission
 
     assert [row[-1].name for row in collect([out], tmp_path / "grades")] == ["00_start_here.ipynb"]
     assert "my edits" not in mine.read_text() and report.written == [path]
@@ -324,7 +326,7 @@ def test_the_repository_installs_every_extra_editable():
 
 # --- the released exercise bank is data: no reference code, no mistake, no hidden case ------------
 
-BANK_MODULES = sorted((ROOT / "course_lib" / "grading" / "bank").glob("nb*.py"))
+BANK_MODULES = sorted((ROOT / "course_lib" / "grading" / "exercises" / "bank").glob("nb*.py"))
 
 
 def _released_texts(out: Path) -> dict:
@@ -355,7 +357,7 @@ def _open_library_functions() -> set:
 
 def test_the_released_bank_is_a_loader_and_data(released):
     out, _ = released
-    folder = out / "course_lib" / "grading" / "bank"
+    folder = out / "course_lib" / "grading" / "exercises" / "bank"
     assert sorted(p.name for p in folder.iterdir()) == ["__init__.py", "public_bank.json"]
     assert not [p for p in out.rglob("*.py") if p.parent == folder and p.name != "__init__.py"]
 
@@ -401,7 +403,7 @@ def _arrays(value):
 
 
 def test_no_hidden_case_in_the_release(released):
-    from course_lib.grading import bank, databank
+    from course_lib.grading.exercises import bank, databank
 
     out, _ = released
     stored = databank.DataBank(out / release.BANK / "public_bank.json").all_exercises()
@@ -424,7 +426,8 @@ def test_no_hidden_case_in_the_release(released):
 
 
 def test_the_data_bank_keeps_every_public_case_and_output(released):
-    from course_lib.grading import bank, databank, spec
+    from course_lib.grading.exercises import bank, databank
+    from course_lib.grading.exercises import model as spec
 
     out, _ = released
     stored = {ex.id: ex for ex in databank.DataBank(out / release.BANK / "public_bank.json").all_exercises()}
@@ -461,7 +464,8 @@ CHECK_IN_RELEASE = r"""
 import pathlib, sys
 import numpy as np
 import course_lib
-from course_lib.grading import bank, check, spec
+from course_lib.grading.exercises import bank, model as spec
+from course_lib.grading import check
 assert pathlib.Path(course_lib.__file__).resolve().is_relative_to(pathlib.Path(sys.argv[1]).resolve())
 for ex in bank.all_exercises():
     if ex.kind == "value":  # the released bank holds no value answer to pass back

@@ -22,8 +22,8 @@ import nbformat
 import pytest
 from test_graded_release import SOURCES, fill_in
 
-from course_lib.grading import bank
-from course_lib.grading.release import release as make_release
+from course_lib.grading.exercises import bank
+from course_lib.grading.release.build import release as make_release
 
 EXECUTE = r"""
 import json, pathlib, sys
@@ -38,8 +38,8 @@ print(json.dumps({"printed": printed}))
 
 WHERE = r"""
 import json, course_lib
-from course_lib.mine import release_mode
-from course_lib.grading import bank
+from course_lib.answers import release_mode
+from course_lib.grading.exercises import bank
 import course_lib as cl
 print(json.dumps({"file": course_lib.__file__, "mode": release_mode(), "exercises": len(bank.all_exercises()),
                   "digits": cl.load_digits().X_train.shape[0]}))

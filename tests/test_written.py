@@ -5,8 +5,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course_lib.grading import cells
-from course_lib.grading.bank._written import WRITTEN
+from course_lib.grading.exercises import cells
+from course_lib.grading.exercises.bank._written import WRITTEN
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))

@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course_lib.grading import bank, cells
+from course_lib.grading.exercises import bank, cells
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -12,6 +12,6 @@
   ``cells``: the exercise cells' metadata and markers.
 """
 
-from .check import check
+from course_lib.grading.check import check
 
 __all__ = ["check"]

@@ -3,9 +3,9 @@
 It runs the exercise's public cases in the notebook's own process and prints a short
 plain-text report: a tick per passed case, and for a failure what was expected, what came
 back and a hint. The verdict comes from the one judge the autograder uses
-(:mod:`course_lib.grading.judge`), on the same plain data: the answer's replies
-(:mod:`course_lib.grading.running`) and what its function runs, read from the kernel's
-input history as a :class:`~course_lib.grading.program.Program` (so helpers in other cells
+(:mod:`course_lib.grading.judging.judge`), on the same plain data: the answer's replies
+(:mod:`course_lib.grading.judging.running`) and what its function runs, read from the kernel's
+input history as a :class:`~course_lib.grading.judging.program.Program` (so helpers in other cells
 count, and top-level test code does not).
 
 The check is advisory: grades come only from the autograder. With ``hidden=True`` (used
@@ -24,7 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import running, spec, statuses
+from course_lib.grading.exercises import model as spec
+from course_lib.grading.judging import running, statuses
 
 # judge, program and hints load on the first check: the grader's sandbox imports this package for
 # `running` and `wire` only, and each millisecond there is paid by every submission
@@ -32,7 +33,7 @@ from . import running, spec, statuses
 
 def __getattr__(name):
     if name in ("generic_hint", "hint_for"):  # part of check's public interface, from hints
-        from . import hints
+        from course_lib.grading.judging import hints
 
         return getattr(hints, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -87,7 +88,7 @@ def run_answer(exercise: spec.Exercise, case: spec.Case, answer) -> Outcome:
     if "error" in reply:
         if reply["error"]["type"] == "NotImplementedError":
             raise NotAttempted
-        from . import judge
+        from course_lib.grading.judging import judge
 
         return Outcome(error=judge._error_text(reply["error"]), where=_student_line(reply.get("_exception"), answer))
     if "not_plain" in reply:
@@ -155,7 +156,7 @@ def _filled(cell) -> bool:
 
 def findings_for(exercise: spec.Exercise, answer):
     """Static findings (loops, course_lib names) about the answer, from the kernel's history or its source."""
-    from . import program
+    from course_lib.grading.judging import program
 
     if exercise.kind != "function" or not callable(answer):
         return None
@@ -254,7 +255,7 @@ def _value_shape_hint(expected, actual) -> str:
 
 
 def _replies(exercise: spec.Exercise, cases: list, answer) -> list:
-    from ..mine import checking
+    from course_lib.answers import checking
 
     replies = []
     with checking(exercise.id):
@@ -266,7 +267,7 @@ def _replies(exercise: spec.Exercise, cases: list, answer) -> list:
 
 def _judged(exercise: spec.Exercise, cases: list, answer):
     """The replies on ``cases`` and the judge's verdict."""
-    from . import judge
+    from course_lib.grading.judging import judge
 
     if exercise.kind == "function" and not callable(answer):
         replies = [{"error": {"type": "TypeError", "message": f"expected a function named {exercise.answer}, "
@@ -365,7 +366,7 @@ def check(exercise_id: str, answer, hidden: bool = False) -> CheckResult:
     CheckResult
         ``passed``, ``total``, ``all_passed``; shows nothing when it is a cell's last value.
     """
-    from .bank import get
+    from course_lib.grading.exercises.bank import get
 
     if not isinstance(exercise_id, str):
         raise ValueError(f"exercise_id: expected a string, got {type(exercise_id).__name__}")

@@ -12,10 +12,10 @@ clear message in the widget, not a traceback, when a value is bad. Figures are r
 to an image (JPEG frames, PNG for saved screenshots) in an ``ipywidgets.Image``, so any matplotlib backend works.
 """
 
-from .loss_explorer import loss_explorer
-from .optimizer_race import optimizer_race
-from .playground import playground
-from .regression import regression_outliers
-from .regularization import regularization_preferences
+from course_lib.widgets.loss_explorer import loss_explorer
+from course_lib.widgets.optimizer_race import optimizer_race
+from course_lib.widgets.playground import playground
+from course_lib.widgets.regression import regression_outliers
+from course_lib.widgets.regularization import regularization_preferences
 
 __all__ = ["loss_explorer", "optimizer_race", "playground", "regression_outliers", "regularization_preferences"]

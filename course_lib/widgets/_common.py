@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.transforms import Bbox, IdentityTransform
 
-from ..losses import softmax_loss, svm_loss
+from course_lib.losses import softmax_loss, svm_loss
 
 
 class DemoError(ValueError):

@@ -12,11 +12,20 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from .._validation import as_float_array, as_labels
-from ..data import lecture_example
-from ..losses import softmax, softmax_loss, svm_loss
-from ..plots import CLASS_COLORS, COLORS, _class_names, plot_probabilities, restyle
-from ._common import Demo, check_callable, checked_loss, fmt, per_row_losses, set_limits, slider, stable_top
+from course_lib._validation import as_float_array, as_labels
+from course_lib.data import lecture_example
+from course_lib.losses import softmax, softmax_loss, svm_loss
+from course_lib.plots import CLASS_COLORS, COLORS, _class_names, plot_probabilities, restyle
+from course_lib.widgets._common import (
+    Demo,
+    check_callable,
+    checked_loss,
+    fmt,
+    per_row_losses,
+    set_limits,
+    slider,
+    stable_top,
+)
 
 SCORE_LIMIT = 10.0
 SWEEP = np.linspace(-SCORE_LIMIT, SCORE_LIMIT, 81)   # values the swept score takes in the right panel

@@ -14,8 +14,17 @@ from dataclasses import dataclass, field
 import ipywidgets as widgets
 import numpy as np
 
-from ..optim import adam, rmsprop, sgd, sgd_momentum
-from ._common import Demo, DemoError, check_callable, checked_array, checked_loss, fmt, set_limits, slider
+from course_lib.optim import adam, rmsprop, sgd, sgd_momentum
+from course_lib.widgets._common import (
+    Demo,
+    DemoError,
+    check_callable,
+    checked_array,
+    checked_loss,
+    fmt,
+    set_limits,
+    slider,
+)
 
 MAX_STEPS = 200
 DIVERGED = 1e6          # a coordinate beyond this counts as diverged

@@ -12,12 +12,12 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from .. import data
-from ..losses import softmax_loss, svm_loss
-from ..optim import sgd
-from ..plots import CLASS_COLORS, COLORS, plot_decision_regions, restyle
-from ..regularization import penalty
-from ._common import (
+from course_lib import data
+from course_lib.losses import softmax_loss, svm_loss
+from course_lib.optim import sgd
+from course_lib.plots import CLASS_COLORS, COLORS, plot_decision_regions, restyle
+from course_lib.regularization import penalty
+from course_lib.widgets._common import (
     Demo,
     DemoError,
     check_callable,

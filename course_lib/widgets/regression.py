@@ -10,10 +10,10 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from .._validation import as_float_array
-from ..losses import l1_loss, l2_loss
-from ..plots import COLORS, restyle
-from ._common import (
+from course_lib._validation import as_float_array
+from course_lib.losses import l1_loss, l2_loss
+from course_lib.plots import COLORS, restyle
+from course_lib.widgets._common import (
     Demo,
     check_callable,
     checked_array,

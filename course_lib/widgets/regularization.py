@@ -14,9 +14,9 @@ import ipywidgets as widgets
 import numpy as np
 from numpy.polynomial import legendre
 
-from ..plots import COLORS, restyle
-from ..regularization import penalty
-from ._common import Demo, check_callable, checked_loss, fmt, set_limits, slider, stable_top
+from course_lib.plots import COLORS, restyle
+from course_lib.regularization import penalty
+from course_lib.widgets._common import Demo, check_callable, checked_loss, fmt, set_limits, slider, stable_top
 
 W1 = np.array([1.0, 0.0, 0.0, 0.0])
 W2 = np.array([0.25, 0.25, 0.25, 0.25])

@@ -38,7 +38,7 @@ def cpu_seconds() -> float:
 
 
 def bench_grader(notebook: Path, n: int, jobs: int, folder: Path) -> tuple[float, float, float]:
-    from course_lib.grading import grade
+    from course_lib.grading.autograde import grade
 
     source = json.loads(notebook.read_text())
     subs = folder / "submissions"

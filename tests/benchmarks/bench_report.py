@@ -53,7 +53,7 @@ def main() -> None:
     matplotlib.use("Agg")
     from synthetic_results import synthetic_class, write_results
 
-    from course_lib.grading import class_report
+    from course_lib.grading.reports import class_report
 
     with tempfile.TemporaryDirectory() as tmp:
         grades = Path(tmp) / "grades"

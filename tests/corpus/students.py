@@ -1,7 +1,7 @@
 """Student-style submissions of the workbook's real notebooks, for the grading tests of issue 10.
 
 A submission starts from the student release of a source notebook (``notebooks/NN_x.ipynb``
-through :func:`course_lib.grading.release.student_notebook`) and is then edited the way
+through :func:`course_lib.grading.release.build.student_notebook`) and is then edited the way
 students edit notebooks: answers written in, helper and constant cells added above (or below)
 an answer, answers redefined further down, experiments that raise or never end, provided cells
 deleted or tampered with, metadata stripped by an editor, check cells deleted.
@@ -21,9 +21,9 @@ from pathlib import Path
 
 import nbformat
 
-from course_lib.grading import bank
-from course_lib.grading.cells import cell_role, solution_code
-from course_lib.grading.release import student_notebook
+from course_lib.grading.exercises import bank
+from course_lib.grading.exercises.cells import cell_role, solution_code
+from course_lib.grading.release.build import student_notebook
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 SVM = "03_multiclass_svm"

@@ -19,7 +19,7 @@ import json
 import os
 from dataclasses import dataclass, field
 
-from . import kit
+from tests.hostile import kit
 
 #: exercise statuses meaning "the attack gained nothing on this exercise" (score 0)
 NOT_PASSED = frozenset({"failed", "error", "crashed", "timeout", "memory limit", "forbidden code",
@@ -58,7 +58,7 @@ class Context:
     @property
     def secret_files(self) -> list:
         """Files holding hidden tests or solutions: the bank, the test notebook's exercises, a solved notebook."""
-        return [os.path.join(self.course_lib_dir, "grading", "bank", "nb00.py"),
+        return [os.path.join(self.course_lib_dir, "grading", "exercises", "bank", "nb00.py"),
                 os.path.join(self.repo_dir, "tests", "hostile", "kit.py"),
                 os.path.join(self.repo_dir, "notebooks", "00_start_here.ipynb")]
 
@@ -222,7 +222,7 @@ def _disk_reads(ctx: Context) -> dict:
         "            continue\n"
         "        folder = os.path.dirname(arg)\n"
         "        for _ in range(4):\n"
-        "            for rel in ('bank/nb00.py', 'grading/bank/nb00.py', 'course_lib/grading/bank/nb00.py',\n"
+        "            for rel in ('bank/nb00.py', 'grading/bank/nb00.py', 'course_lib/grading/exercises/bank/nb00.py',\n"
         "                        'tests/hostile/kit.py'):\n"
         "                data = _read(os.path.join(folder, rel))\n"
         "                if data:\n"

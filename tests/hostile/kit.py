@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 
 import course_lib
-from course_lib.grading import bank
-from course_lib.grading.spec import Case, Exercise, Fixture, Mistake
+from course_lib.grading.exercises import bank
+from course_lib.grading.exercises.model import Case, Exercise, Fixture, Mistake
 
 STEM = "zz_grader_test"
 SECRET_LABEL = "secret-hidden-label-7731"
@@ -43,7 +43,7 @@ EXERCISES = (
              public=(Case((np.array([[1.0, -2.0]]),), "a 1 x 2 matrix"),),
              hidden=(Case((np.array([3.0, 4.0]),), SECRET_LABEL),), forbidden=("softmax",)),
     Exercise(id="apply_softmax", notebook=STEM, answer="apply_softmax", points=1, title="Apply a function",
-             reference=lambda f, s: f(s), public=(Case((Fixture("course_lib.grading.fixtures:shifted_bowl"),
+             reference=lambda f, s: f(s), public=(Case((Fixture("course_lib.grading.exercises.fixtures:shifted_bowl"),
                                                          np.array([[1.0, 2.0, 3.0]])), "a bowl at a point"),)),
 )
 POINTS = {ex.id: float(ex.points) for ex in EXERCISES}

@@ -45,7 +45,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     import course_lib
-    from course_lib.grading import grade, sandbox
+    from course_lib.grading.autograde import grade, sandbox
     from hostile import kit
 
     report = {"course_lib": os.path.dirname(os.path.abspath(course_lib.__file__)), "uid": os.getuid(),

@@ -46,13 +46,17 @@ from pathlib import Path
 
 import numpy as np
 
-from . import judge, matching, program, report, sandbox, spec, statuses, wire
-from .bank import all_exercises, for_notebook
-from .report import CaseResult, ExerciseResult, SubmissionResult
+from course_lib.grading.autograde import sandbox, wire
+from course_lib.grading.autograde import submission as matching
+from course_lib.grading.exercises import model as spec
+from course_lib.grading.exercises.bank import all_exercises, for_notebook
+from course_lib.grading.judging import judge, program, statuses
+from course_lib.grading.judging import results as report
+from course_lib.grading.judging.results import CaseResult, ExerciseResult, SubmissionResult
 
 MARKER = ".course_lib_grades"  # marks an output folder as the grader's own
 GRADER_ERROR = statuses.GRADER_ERROR
-PACKAGE_DIR = Path(__file__).resolve().parents[1]
+PACKAGE_DIR = Path(__file__).resolve().parents[2]
 SOURCE_DIR = PACKAGE_DIR.parent / "notebooks"  # the instructor's source notebooks (also in the Gradescope bundle)
 
 
@@ -72,7 +76,7 @@ def _cases(ex) -> list:
 
 @lru_cache(maxsize=None)
 def _encoded_args(exercise_id: str, index: int) -> list:
-    from .bank import get
+    from course_lib.grading.exercises.bank import get
 
     ex = get(exercise_id)
     case = _cases(ex)[index][0]
@@ -83,7 +87,7 @@ def _encoded_args(exercise_id: str, index: int) -> list:
 @lru_cache(maxsize=None)
 def _expected(exercise_id: str, index: int):
     """The reference's output on case ``index``, computed once per grader process."""
-    from .bank import get
+    from course_lib.grading.exercises.bank import get
 
     ex = get(exercise_id)
     with np.errstate(all="ignore"):
@@ -448,7 +452,7 @@ def grade_batch(paths: list, out_dir, limits: sandbox.Limits | None = None, jobs
         {"isolation": sandbox.isolation(), "grader_version": version, "limits": repr(limits),
          "submissions": len(rows)}, indent=1) + "\n")
     if class_report:
-        from .class_report import ReportError, build_report
+        from course_lib.grading.reports.class_report import ReportError, build_report
 
         try:
             build_report(out_dir)
@@ -507,7 +511,7 @@ def run(args) -> int:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m course_lib.grading.grade", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m course_lib.grading.autograde.grade", description=__doc__.splitlines()[0])
     add_arguments(parser)
     return run(parser.parse_args(argv))
 

@@ -23,9 +23,9 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from . import report
+from course_lib.grading.judging import results as report
 
-PACKAGE_DIR = Path(__file__).resolve().parents[1]
+PACKAGE_DIR = Path(__file__).resolve().parents[2]
 PROJECT_DIR = PACKAGE_DIR.parent
 
 SETUP_SH = """#!/usr/bin/env bash
@@ -47,12 +47,14 @@ cd "$HERE"
 # unprivileged uid, and nothing of the autograder (hidden tests, sources, the submission) may be readable by it.
 if [ "$(id -u)" = 0 ]; then chmod -R go-rwx "$ROOT" "$HERE" 2>/dev/null || true; fi
 export PYTHONPATH="$HERE${PYTHONPATH:+:$PYTHONPATH}"
-exec "$PYTHON" -m course_lib.grading.gradescope --autograde "$ROOT"
+exec "$PYTHON" -m course_lib.grading.autograde.gradescope --autograde "$ROOT"
 """
 
 
 def _requirements() -> str:
-    from .release import project_metadata  # tomllib / tomli, or importlib.metadata on Python 3.10
+    from course_lib.grading.release.build import (
+        project_metadata,  # tomllib / tomli, or importlib.metadata on Python 3.10
+    )
 
     dependencies = project_metadata(PROJECT_DIR)["dependencies"]
     return "# course_lib's runtime dependencies (from pyproject.toml)\n" + "\n".join(dependencies) + "\n"
@@ -99,7 +101,7 @@ def build_bundle(out_zip, force: bool = False) -> Path:
 def one_per_notebook(rows: list) -> list:
     """``rows`` of ``(name, result)`` with at most one graded file per notebook: the others get the status
     ``duplicate`` and 0 (a submission cannot score a notebook twice)."""
-    from . import statuses
+    from course_lib.grading.judging import statuses
 
     seen, out = {}, []
     for name, result in sorted(rows, key=lambda row: (row[1].notebook not in row[0], row[0])):
@@ -116,7 +118,7 @@ def one_per_notebook(rows: list) -> list:
 
 def autograde(root) -> dict:
     """Grade ``root/submission`` into ``root/results/results.json``; returns the results."""
-    from . import grade, sandbox
+    from course_lib.grading.autograde import grade, sandbox
 
     root = Path(root)
     notebooks = sorted(p for p in (root / "submission").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
@@ -166,7 +168,7 @@ def run(args) -> int:
 if __name__ == "__main__":
     import argparse
 
-    _parser = argparse.ArgumentParser(prog="python -m course_lib.grading.gradescope",
+    _parser = argparse.ArgumentParser(prog="python -m course_lib.grading.autograde.gradescope",
                                       description=__doc__.splitlines()[0])
     add_arguments(_parser)
     sys.exit(run(_parser.parse_args()))

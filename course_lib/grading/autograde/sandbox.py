@@ -23,7 +23,7 @@ ends the worker as "crashed").
 Where bubblewrap cannot start (no ``bwrap``, or a container without user namespaces, as on
 Gradescope), :func:`isolation` says so and the worker runs as a plain subprocess with the
 same rlimits, as an unprivileged uid when the grader is root; see
-:mod:`course_lib.grading.gradescope`. Not covered: kernel exploits; CPU time spread over
+:mod:`course_lib.grading.autograde.gradescope`. Not covered: kernel exploits; CPU time spread over
 many processes is bounded only by the wall-clock limit; as an ordinary user there is no
 cgroup, so memory is capped per process (``RLIMIT_AS``) and the tmpfs sizes.
 """
@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from . import wire
+from course_lib.grading.autograde import wire
 
 BWRAP = shutil.which("bwrap") or "/usr/bin/bwrap"
 CGROUP_ROOT = "/sys/fs/cgroup"
@@ -107,7 +107,7 @@ class Died(Exception):
 
 def _package_tree() -> list:
     """``(relative path, bytes)`` of the answer-free course_lib (the graded student release's)."""
-    from . import release
+    from course_lib.grading.release import build as release
 
     if hasattr(release, "package_files"):
         return list(release.package_files(mode="graded"))
@@ -118,7 +118,7 @@ _PACKAGE_LOCK = threading.Lock()
 
 
 def _package_digest() -> tuple:
-    from .bank import all_exercises
+    from course_lib.grading.exercises.bank import all_exercises
 
     return _package_digest_of(tuple(ex.id for ex in all_exercises()))
 
@@ -336,8 +336,8 @@ class Worker:
         sandboxed = isolation() == "bubblewrap"
         settings = {"limits": _worker_limits(limits),
                     "path": ["/opt/site", "/opt/course"] if sandboxed else [_local_site(), answer_free_package()]}
-        script = ("/opt/course/course_lib/grading/worker.py" if sandboxed
-                  else os.path.join(answer_free_package(), "course_lib", "grading", "worker.py"))
+        script = ("/opt/course/course_lib/grading/autograde/worker.py" if sandboxed
+                  else os.path.join(answer_free_package(), "course_lib", "grading", "autograde", "worker.py"))
         python_args = ["-I", "-S", "-B", script, str(cmd_read), str(result_write), json.dumps(settings)]
         try:
             if sandboxed:

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from . import statuses
+from course_lib.grading.judging import statuses
 
 MAX_BYTES = 20 * 1024 * 1024  # a bigger file is refused unread
 _DEFINITION = re.compile(r"^(?:(?:async\s+)?def|class)\s+([A-Za-z_]\w*)|^([A-Za-z_]\w*)\s*(?::[^=]*)?=(?!=)", re.M)

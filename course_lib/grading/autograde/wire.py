@@ -89,7 +89,7 @@ def decode(obj, depth: int = 0, fixture=None):
         if type(obj.get("t")) is list:
             return tuple(decode(v, depth + 1, fixture) for v in obj["t"])
         if type(obj.get("l")) is list:
-            from .spec import PlainList
+            from course_lib.grading.exercises.model import PlainList
 
             return PlainList(decode(v, depth + 1, fixture) for v in obj["l"])
         if type(obj.get("f")) is str and fixture is not None:

@@ -1,16 +1,16 @@
-"""The process that runs a submission's code, inside the sandbox (:mod:`course_lib.grading.sandbox`).
+"""The process that runs a submission's code, inside the sandbox (:mod:`course_lib.grading.autograde.sandbox`).
 
 Started as a plain script by bubblewrap (``python -I -S worker.py CMD_FD RESULT_FD LIMITS``),
 it sees only what the sandbox binds: the Python runtime, numpy and the answer-free
 course_lib. Before reading any command it lowers its own resource limits (hard limits:
 student code cannot raise them again). Then it answers each command with exactly one
-frame (:mod:`course_lib.grading.wire`) on ``RESULT_FD``:
+frame (:mod:`course_lib.grading.autograde.wire`) on ``RESULT_FD``:
 
 - ``{"op": "exec", "statements": [source, ...], "filename": ...}`` runs one cell's kept
   statements in the submission's namespace, stopping at the first that raises:
   ``{"ok": true}`` or ``{"error": {...}, "statement": i}``;
 - ``{"op": "case", "name": ..., "kind": "function" | "value", "args": [...]}`` calls the
-  answer on one case (:func:`course_lib.grading.running.run_case`): its reply, or
+  answer on one case (:func:`course_lib.grading.judging.running.run_case`): its reply, or
   ``{"missing": true}`` if the name is not defined;
 - ``{"op": "quit"}``.
 
@@ -94,7 +94,8 @@ def _serve(cmd_fd: int, result_fd: int) -> None:
 
     import numpy as np
 
-    from course_lib.grading import running, wire
+    from course_lib.grading.autograde import wire
+    from course_lib.grading.judging import running
 
     def fixture(target: str):
         import importlib
@@ -161,7 +162,7 @@ _PRELOAD = ("math", "cmath", "random", "itertools", "functools", "collections", 
             "time", "ctypes", "zlib", "struct", "hashlib", "datetime", "numbers", "enum", "textwrap", "abc",
             "contextlib", "threading", "pathlib", "io", "ast", "inspect", "numpy", "numpy.random", "numpy.linalg",
             "numpy.fft", "numpy.polynomial", "numpy.testing", "course_lib", "course_lib.grading",
-            "course_lib.grading.running", "course_lib.grading.wire")
+            "course_lib.grading.judging.running", "course_lib.grading.autograde.wire")
 
 
 def main(argv) -> None:

@@ -1,15 +1,15 @@
 """The exercise bank as data: what the student release carries instead of the bank's code.
 
-The bank modules (``course_lib/grading/bank/``) hold trusted references, near-solution
-:class:`~course_lib.grading.spec.Mistake` s and hidden cases: none of them may reach a
+The bank modules (``course_lib/grading/exercises/bank/``) hold trusted references, near-solution
+:class:`~course_lib.grading.exercises.model.Mistake` s and hidden cases: none of them may reach a
 student. At release time :func:`bank_data` runs them once on the *public* cases and keeps
 only their outputs; in the release, :class:`DataBank` turns that data back into
-:class:`~course_lib.grading.spec.Exercise` s whose ``reference`` and mistake
+:class:`~course_lib.grading.exercises.model.Exercise` s whose ``reference`` and mistake
 ``implementation`` s look the stored outputs up by the case's arguments, so that
 ``check`` works there unchanged.
 
 Arrays are stored with the grader's wire encoding (``.npy`` in base64, never pickle);
-a :class:`~course_lib.grading.spec.Fixture` argument is stored as ``{"f": target}``.
+a :class:`~course_lib.grading.exercises.model.Fixture` argument is stored as ``{"f": target}``.
 Custom ``judge`` s are code, so a released exercise compares with its stored expected
 value instead.
 
@@ -24,7 +24,7 @@ SHA-256 fingerprints of the value *rounded to the exercise's tolerance* (:func:`
 The check rounds the student's value the same way and accepts it if the stored fingerprint is
 among those of its rounding and of the neighbouring grid points (one unit either side, and the
 neighbouring exponents), i.e. within about 1.5 units of the last kept digit, close to (not exactly)
-the tolerance of :func:`course_lib.grading.spec.compare`. The salt is public (it is derived from
+the tolerance of :func:`course_lib.grading.exercises.model.compare`. The salt is public (it is derived from
 the exercise id): it only rules out a precomputed table. **Limit:** this hides the answer from
 reading, not from search. A small value space is brute-forced in a moment (one of four words, a
 whole number, a value with three decimals), and even seven significant digits are 10**7 hashes
@@ -45,9 +45,9 @@ from pathlib import Path
 
 import numpy as np
 
-from . import spec
-from .wire import decode as decode_plain
-from .wire import encode as encode_plain
+from course_lib.grading.autograde.wire import decode as decode_plain
+from course_lib.grading.autograde.wire import encode as encode_plain
+from course_lib.grading.exercises import model as spec
 
 FORMAT = 2
 _FIELDS = ("id", "notebook", "answer", "kind", "points", "title", "rtol", "atol", "loop_free")
@@ -198,7 +198,7 @@ def _mistake_output(exercise: spec.Exercise, mistake: spec.Mistake, case: spec.C
 
 def exercise_record(exercise: spec.Exercise) -> dict:
     """One exercise as JSON-able data: its fields, public cases, expected and mistaken outputs."""
-    from .hints import family_of
+    from course_lib.grading.judging.hints import family_of
 
     record = {name: getattr(exercise, name) for name in _FIELDS}
     record.update({name: list(getattr(exercise, name)) for name in _TUPLE_FIELDS})
@@ -267,7 +267,7 @@ def stored_outputs(cases: tuple, outputs: list, what: str):
 
 
 def exercise_from_record(record: dict) -> spec.Exercise:
-    """The :class:`~course_lib.grading.spec.Exercise` of one stored record (public cases only)."""
+    """The :class:`~course_lib.grading.exercises.model.Exercise` of one stored record (public cases only)."""
     cases = tuple(spec.Case(decode_args(c["args"]), c["label"]) for c in record["cases"])
     if "fingerprints" in record:  # a value exercise: judged by fingerprint, no expected value to show
         reference, judge = _no_value(record["id"]), hashed_judge(record)

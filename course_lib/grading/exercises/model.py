@@ -1,6 +1,6 @@
 """What an exercise is, and how one answer is judged against it.
 
-An :class:`Exercise` is defined once, in a bank module (``course_lib/grading/bank/``),
+An :class:`Exercise` is defined once, in a bank module (``course_lib/grading/exercises/bank/``),
 and names everything needed to judge it: the name the student defines, its points, the
 public and hidden test :class:`Case` s (plain data only, so that they can cross to a
 sandboxed process), how the expected output is obtained (a trusted reference), and the
@@ -112,10 +112,10 @@ class Exercise:
         What kind of exercise it is, for the generic hints ("hinge", "softmax", "regression",
         "penalty", "gradient", "optimizer", "search", "data"): a hint is only told where it can be
         true (no overflow hint without an exponential). Empty: inferred from the id and notebook
-        (:func:`course_lib.grading.hints.family_of`).
+        (:func:`course_lib.grading.judging.hints.family_of`).
     loop_free : bool
         The answer must not loop in Python (a "vectorized" exercise): what its function runs
-        is read by :meth:`course_lib.grading.program.Program.answer_findings`.
+        is read by :meth:`course_lib.grading.judging.program.Program.answer_findings`.
     judge : callable, optional
         ``judge(case, actual) -> Verdict`` replacing the comparison with the reference:
         for answers with more than one right output, or to give directional feedback on

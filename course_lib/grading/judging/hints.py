@@ -1,7 +1,7 @@
 """Generic hints: what the shape of a wrong output suggests, told only where it can be true.
 
-The judge (:mod:`course_lib.grading.judge`) first looks for one of the exercise's own
-:class:`~course_lib.grading.spec.Mistake` s; when none matches it asks :func:`generic_diagnosis`
+The judge (:mod:`course_lib.grading.judging.judge`) first looks for one of the exercise's own
+:class:`~course_lib.grading.exercises.model.Mistake` s; when none matches it asks :func:`generic_diagnosis`
 for a *signature* of the difference between the expected and the actual output (a sign, a
 factor N, a log base, swapped outputs, a list for an array, NaN...). Each signature has a stable
 name (``generic:sign``, ``generic:factor_n``...), listed with where it applies in :data:`GENERICS`,
@@ -11,7 +11,7 @@ A signature is only claimed where it can be the mistake: the overflow hint only 
 with an exponential, the hinge's j = y_i term only in a hinge exercise, "N times" only when the
 input has N examples (a single example's scores have length C, not N), a log base only where a
 log is taken. Where a family is unknown (an exercise built outside the bank), every signature
-applies. The family of an exercise is :attr:`Exercise.family <course_lib.grading.spec.Exercise>`,
+applies. The family of an exercise is :attr:`Exercise.family <course_lib.grading.exercises.model.Exercise>`,
 or else inferred from its id and notebook by :func:`family_of`.
 """
 
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import spec
+from course_lib.grading.exercises import model as spec
 
 _RTOL = 1e-6  # tolerance for recognising a signature (relative, on top of the exercise's)
 

@@ -3,13 +3,13 @@
 ``check`` (in the notebook) and the grader (on the worker's replies) both call
 :func:`judge` with the same plain data:
 
-- ``replies``: one dict per case, as :func:`course_lib.grading.running.run_case` makes it,
+- ``replies``: one dict per case, as :func:`course_lib.grading.judging.running.run_case` makes it,
   or ``{"killed": status, "detail": why}`` for a case the sandbox cut short (timeout,
   crash, memory) or never ran;
 - ``findings``: what the answer's function runs, from the program the notebook is
-  (:class:`course_lib.grading.program.Findings`: Python loops, course_lib names).
+  (:class:`course_lib.grading.judging.program.Findings`: Python loops, course_lib names).
 
-Statuses come from :mod:`course_lib.grading.statuses`, in this order of precedence:
+Statuses come from :mod:`course_lib.grading.judging.statuses`, in this order of precedence:
 uses the reference implementation, not attempted, forbidden code (a Python loop in a
 loop-free exercise), timeout / crashed / memory limit, error, failed, passed. Hidden cases
 are judged like public ones but report only their outcome category, never a message.
@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import hints, spec, statuses
+from course_lib.grading.exercises import model as spec
+from course_lib.grading.judging import hints, statuses
 
 _KILLED = {"timeout": statuses.TIMEOUT, "crashed": statuses.CRASHED, "memory": statuses.MEMORY,
            "not run": statuses.CRASHED}
@@ -132,7 +133,7 @@ def _give_hints(exercise: spec.Exercise, result: Judgement, failing: list, value
 
     The known mistake that explains the answer best (:func:`_consistent_mistake`) is told;
     without one, the generic signature of each case's difference
-    (:func:`course_lib.grading.hints.generic_diagnosis`): a fact about the case (NaN, a shape,
+    (:func:`course_lib.grading.judging.hints.generic_diagnosis`): a fact about the case (NaN, a shape,
     a list) where it is seen, an inference from a ratio (a sign, a factor N) only if every wrong
     public case shows it (a sign flip on one case and something else on another is no sign
     flip); an answer that modifies its input is told so. Hidden cases get no hint, but a known mistake

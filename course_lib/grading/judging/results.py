@@ -22,7 +22,7 @@ import os
 import tempfile
 from dataclasses import asdict, dataclass, field
 
-from .statuses import (  # noqa: F401 (re-exported: the statuses live in one module)
+from course_lib.grading.judging.statuses import (  # noqa: F401
     CASE_PASSED,
     CRASHED,
     ERROR,

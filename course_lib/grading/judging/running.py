@@ -1,7 +1,7 @@
 """Calling an answer on one case, the same way in the notebook (``check``) and in the grader's worker.
 
 :func:`run_case` gives a *reply*, plain data that the judge reads
-(:mod:`course_lib.grading.judge`):
+(:mod:`course_lib.grading.judging.judge`):
 
 - ``{"value": plain}``: what the answer returned, as plain data;
 - ``{"error": {"type": ..., "message": ...}}``: what it raised;
@@ -19,7 +19,7 @@ import warnings
 
 import numpy as np
 
-from . import spec
+from course_lib.grading.exercises import model as spec
 
 
 def describe_error(exc: BaseException) -> dict:

@@ -8,14 +8,14 @@ Two modes:
   (optionally ``### BEGIN REFERENCE <id> -> <expression>``); the release replaces the region by a
   stub, at the region's indentation::
 
-      from course_lib.mine import reference_answer
+      from course_lib.answers import reference_answer
       answer = reference_answer("<exercise id>")
       return <expression>            # default: answer(<the enclosing function's parameters>)
 
   so that ``cl.svm_loss`` in a graded release runs the student's own hinge loss from notebook 03
-  (see :mod:`course_lib.mine`), raises ``AnswerMissing`` with a one-line message while it is not
+  (see :mod:`course_lib.answers`), raises ``AnswerMissing`` with a one-line message while it is not
   solved, and ``ReferenceUnavailable`` inside the grader's sandbox. The data bank stores value
-  answers hashed (see :mod:`course_lib.grading.databank`). ``course_lib/_release.json`` records
+  answers hashed (see :mod:`course_lib.grading.exercises.databank`). ``course_lib/_release.json`` records
   the mode.
 - **open** (``--open``, self-study): the full reference library, markers left as comments, and
   ``cl.mine`` returns the library's implementation.
@@ -29,10 +29,10 @@ Writes, under DIR:
   regions replaced by the ``# YOUR CODE HERE`` stub, hidden-test blocks removed, outputs,
   execution counts and widget state cleared, nbgrader metadata kept;
 - ``course_lib/``: a copy of the package, course_lib staying the open reference library,
-  except for the exercise bank (``course_lib/grading/bank/``), whose modules hold trusted
+  except for the exercise bank (``course_lib/grading/exercises/bank/``), whose modules hold trusted
   references, near-solution mistakes and hidden cases: it is replaced by a *data* bank,
   ``bank/public_bank.json`` (the public cases with the outputs of the reference and of each
-  mistake on them, see :mod:`course_lib.grading.databank`) and a loader ``bank/__init__.py``
+  mistake on them, see :mod:`course_lib.grading.exercises.databank`) and a loader ``bank/__init__.py``
   with the same API, so that ``check`` works unchanged;
 - ``assets/``, ``README.md``, ``pyproject.toml`` (generated from the source's project metadata:
   the runtime dependencies, the bank JSON as package data, the ``course-lib`` console script) and
@@ -57,12 +57,12 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cells, databank
+from course_lib.grading.exercises import cells, databank
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 NOTEBOOK_PATTERN = "[0-9][0-9]_*.ipynb"
 MANIFEST = ".release-manifest.json"  # what the last release wrote, so that untouched files can be updated
-BANK = "course_lib/grading/bank"  # code that never ships: replaced by a data bank
+BANK = "course_lib/grading/exercises/bank"  # code that never ships: replaced by a data bank
 BACKUPS = ".release-backups"  # where --force moves the student's versions (grade never looks there)
 MODES = ("graded", "open")
 BEGIN_REFERENCE = "### BEGIN REFERENCE"
@@ -118,8 +118,8 @@ def strip_references(text: str) -> str:
         indent = match.group("indent")
         expression = match.group("expr") or f"answer({_enclosing_parameters(lines, first)})"
         out += lines[k:first]
-        out += [f"{indent}# graded release: your own answer to {exercise_id!r} (course_lib.mine)\n",
-                f"{indent}from course_lib.mine import reference_answer\n",
+        out += [f"{indent}# graded release: your own answer to {exercise_id!r} (course_lib.answers)\n",
+                f"{indent}from course_lib.answers import reference_answer\n",
                 f"{indent}answer = reference_answer({exercise_id!r})\n",
                 f"{indent}return {expression}\n"]
         k = last + 1
@@ -263,13 +263,13 @@ def _notebook_files(root: Path):
 
 RELEASED_BANK = '''"""The exercise bank of this workbook, as data: the public cases and their expected outputs.
 
-Written by the release (see ``course_lib.grading.databank``); the instructors' bank, with
+Written by the release (see ``course_lib.grading.exercises.databank``); the instructors' bank, with
 its reference code and hidden cases, is not part of the student copy.
 """
 
 from pathlib import Path
 
-from ..databank import DataBank
+from course_lib.grading.exercises.databank import DataBank
 
 _BANK = DataBank(Path(__file__).with_name("public_bank.json"))
 all_exercises, get, for_notebook = _BANK.all_exercises, _BANK.get, _BANK.for_notebook
@@ -278,7 +278,7 @@ all_exercises, get, for_notebook = _BANK.all_exercises, _BANK.get, _BANK.for_not
 
 def _bank_data() -> str:
     """The data bank of the running course_lib's exercises (computed once per set of exercises)."""
-    from . import bank
+    from course_lib.grading.exercises import bank
 
     exercises = bank.all_exercises()
     key = tuple(id(ex) for ex in exercises)
@@ -440,7 +440,7 @@ def _pyproject(root: Path) -> str:
         "",
         "[tool.setuptools.package-data]",
         'course_lib = ["_release.json", "_datasets/*.npz"]',
-        '"course_lib.grading.bank" = ["public_bank.json"]',
+        '"course_lib.grading.exercises.bank" = ["public_bank.json"]',
         "",
     ])
 

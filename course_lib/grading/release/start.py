@@ -1,6 +1,6 @@
 """``python -m course_lib start [--dir student] [--no-browser]``: open your copy of the workbook.
 
-Makes the student copy (a graded release, see :mod:`course_lib.grading.release`) in ``student/``
+Makes the student copy (a graded release, see :mod:`course_lib.grading.release.build`) in ``student/``
 at the repository root if that folder does not exist yet (an existing copy is never touched),
 then runs JupyterLab there, opened at ``notebooks/00_start_here.ipynb``.
 
@@ -33,7 +33,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .release import MANIFEST, ROOT, check_folder, release
+from course_lib.grading.release.build import MANIFEST, ROOT, check_folder, release
 
 FIRST_NOTEBOOK = "notebooks/00_start_here.ipynb"
 JUPYTER_CONFIG = ".jupyter-config"  # in the copy: what the student's JupyterLab leaves out

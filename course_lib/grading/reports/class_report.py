@@ -64,8 +64,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .report import atomic_write, spreadsheet_safe
-from .statuses import (
+from course_lib.grading.judging.results import atomic_write, spreadsheet_safe
+from course_lib.grading.judging.statuses import (
     CRASHED,
     ERROR,
     EXERCISE_STATUSES,
@@ -646,7 +646,7 @@ def build_report(grades_dir, out_dir=None, show_examples: bool = False) -> tuple
         path, reason = results.damaged[0]
         raise ReportError(f"GRADES_DIR: none of the {len(results.damaged)} results files in {grades_dir} could be "
                           f"read (first: {path}: {reason})")
-    from .class_report_html import render_html
+    from course_lib.grading.reports.class_report_html import render_html
 
     summary = summarise(results)
     out.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,6 @@
 """The class report as one self-contained HTML page: figures as embedded PNG, sortable tables.
 
-The page is built from a :class:`~course_lib.grading.class_report.ClassSummary`; the
+The page is built from a :class:`~course_lib.grading.reports.class_report.ClassSummary`; the
 skeleton (style sheet, the few lines of JavaScript that sort a table when its header is
 clicked) is ``_class_report.html`` next to this file. Accessible by construction: a
 ``lang`` attribute, every table with a caption and ``scope`` on its headers, sort buttons
@@ -19,8 +19,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from string import Template
 
-from ..plots import PALETTE, rc_params
-from .class_report import (
+from course_lib.grading.judging.statuses import FAILED, MISSING, NOT_ATTEMPTED, OK
+from course_lib.grading.reports.class_report import (
     FLAG_MIN_FAILURES,
     FLAG_MIN_RATE,
     FLAG_RATIO,
@@ -36,7 +36,7 @@ from .class_report import (
     progress_rows,
     score_bins,
 )
-from .statuses import FAILED, MISSING, NOT_ATTEMPTED, OK
+from course_lib.plots import PALETTE, rc_params
 
 SHORT_HEADERS_FROM = 4   # with more notebooks than this, progress columns are headed by their number
 GLANCE_MIN_SHARE = 0.15   # "At a glance" lists exercises' top mistakes made by at least this share...

@@ -2,11 +2,11 @@
 
 ``python -m course_lib hints [--out docs/hints.md] [--check]`` writes (or, with ``--check``,
 compares) a Markdown page generated from the exercise bank: per exercise, each
-:class:`~course_lib.grading.spec.Mistake` with its *signature* (the first public case that
+:class:`~course_lib.grading.exercises.model.Mistake` with its *signature* (the first public case that
 shows it and what the wrong output looks like there, e.g. "loss: expected 5.27, got 6.27"),
 what ``check`` tells an answer that makes it (its own hint, or another mistake's when the two
 give the same output on every public case), and the hint; then the generic hints
-(:data:`course_lib.grading.hints.GENERICS`) with the families they are told in.
+(:data:`course_lib.grading.judging.hints.GENERICS`) with the families they are told in.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
-from . import hints, judge, running, spec
+from course_lib.grading.exercises import model as spec
+from course_lib.grading.judging import hints, judge, running
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_OUT = ROOT / "docs" / "hints.md"
 _MAX_CELL = 400  # characters of one table cell before it is cut
 
@@ -93,15 +94,15 @@ def _exercise_section(exercise: spec.Exercise) -> list:
 
 def generate(exercises=None) -> str:
     """The Markdown page for ``exercises`` (default: the whole bank)."""
-    from . import bank
+    from course_lib.grading.exercises import bank
 
     exercises = bank.all_exercises() if exercises is None else list(exercises)
     lines = ["# Hints per exercise", "",
              "Generated from the exercise bank by `python -m course_lib hints`: do not edit by hand (the tests "
              "compare this page with a fresh one). To add a hint, add a `Mistake` to the exercise in "
-             "`course_lib/grading/bank/nbNN.py`, and a wrong answer making it to `tests/corpus/nbNN.py`; then "
+             "`course_lib/grading/exercises/bank/nbNN.py`, and a wrong answer making it to `tests/corpus/nbNN.py`; then "
              "regenerate.", "",
-             "How a hint is chosen (`course_lib/grading/judge.py`): on the public cases an answer fails, the "
+             "How a hint is chosen (`course_lib/grading/judging/judge.py`): on the public cases an answer fails, the "
              "exercise's own mistakes whose output equals the answer's are candidates; the one matching the "
              "answer on the most public cases (the bank's order breaking ties) is told. Without one, a *generic* "
              "hint names the signature of the difference, and only in the families where it can be true "

@@ -1,7 +1,7 @@
 """The exercise bank: every graded exercise of the workbook, defined once.
 
 One module per notebook (``nb03.py`` for ``03_multiclass_svm.ipynb``), each with a tuple
-``EXERCISES`` of :class:`course_lib.grading.spec.Exercise`. Hidden cases sit between
+``EXERCISES`` of :class:`course_lib.grading.exercises.model.Exercise`. Hidden cases sit between
 ``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS`` lines, which the student release
 removes (so the released course_lib has the public cases only).
 
@@ -19,7 +19,7 @@ import pkgutil
 from functools import lru_cache
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parents[2]
+PACKAGE = Path(__file__).resolve().parents[3]
 
 
 @lru_cache(maxsize=1)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from course_lib.grading.spec import Case, Exercise, Mistake, Verdict
+from course_lib.grading.exercises.model import Case, Exercise, Mistake, Verdict
 
 THREE_DECIMALS = 6e-4
 

@@ -1,7 +1,7 @@
 """Marking guides of the written questions (instructors only: the release does not ship the bank folder).
 
 Written questions are markdown answer cells with nbgrader "manually graded answer" metadata
-(:func:`course_lib.grading.cells.written_metadata`) and ids starting with ``written_``; they
+(:func:`course_lib.grading.exercises.cells.written_metadata`) and ids starting with ``written_``; they
 are not exercises of the bank (nothing here is graded automatically). Each guide lists what
 a full answer contains, one point per item unless said otherwise.
 """

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...losses import svm_loss
-from ..spec import Case, Exercise, Mistake
+from course_lib.grading.exercises.model import Case, Exercise, Mistake
+from course_lib.losses import svm_loss
 
 _LECTURE_SCORES = np.array([[3.2, 5.1, -1.7], [1.3, 4.9, 2.0], [2.2, 2.5, -3.1]])
 _rng = np.random.default_rng(0)

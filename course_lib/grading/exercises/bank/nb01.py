@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from course_lib.data import cifar10_scores_example
-from course_lib.grading.spec import Case, Exercise, Mistake
+from course_lib.grading.exercises.model import Case, Exercise, Mistake
 
 
 def _random_model(n, d, c, seed):

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_lib.grading.spec import Case, Exercise, Fixture, Mistake
+from course_lib.grading.exercises.model import Case, Exercise, Fixture, Mistake
 from course_lib.losses import l2_loss
 
-FIXTURES = "course_lib.grading.fixtures"  # the per-example losses passed to dataset_loss
+FIXTURES = "course_lib.grading.exercises.fixtures"  # the per-example losses passed to dataset_loss
 
 
 def _random_pair(shape, seed, scale=2.0):

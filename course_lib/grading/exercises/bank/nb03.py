@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_lib.grading.bank._predict import Question, prediction_exercise
-from course_lib.grading.spec import Case, Exercise, Mistake
+from course_lib.grading.exercises.bank._predict import Question, prediction_exercise
+from course_lib.grading.exercises.model import Case, Exercise, Mistake
 from course_lib.losses import svm_loss, svm_loss_naive
 
 # The lecture's worked example: one row per image (cat, car, frog), one column per class.

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_lib.grading.spec import Case, Exercise, Fixture, Mistake
+from course_lib.grading.exercises.model import Case, Exercise, Fixture, Mistake
 from course_lib.linear import add_bias_column
 
 FORBIDDEN = ("l2_penalty", "l1_penalty", "elastic_net_penalty", "penalty", "LinearClassifier")
 # the data losses passed in: trusted fixtures that are not themselves exercises (see fixtures.py)
-HINGE = Fixture("course_lib.grading.fixtures:smooth_hinge_loss")
-SOFTMAX = Fixture("course_lib.grading.fixtures:onehot_squared_loss")
+HINGE = Fixture("course_lib.grading.exercises.fixtures:smooth_hinge_loss")
+SOFTMAX = Fixture("course_lib.grading.exercises.fixtures:onehot_squared_loss")
 
 
 def _problem(seed, n, d, c, zeros=False, scale=1.0):

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_lib.grading.bank._predict import Question, prediction_exercise
-from course_lib.grading.spec import Case, Exercise, Mistake
+from course_lib.grading.exercises.bank._predict import Question, prediction_exercise
+from course_lib.grading.exercises.model import Case, Exercise, Mistake
 from course_lib.losses import softmax, softmax_loss, softmax_loss_naive
 
 FORBIDDEN = ("softmax", "softmax_loss", "softmax_loss_naive")

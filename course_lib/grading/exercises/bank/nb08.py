@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...gradcheck import numerical_gradient
-from ...losses import softmax_loss, svm_loss
-from ...regularization import l2_penalty
-from ..spec import Case, Exercise, Fixture, Mistake
+from course_lib.gradcheck import numerical_gradient
+from course_lib.grading.exercises.model import Case, Exercise, Fixture, Mistake
+from course_lib.losses import softmax_loss, svm_loss
+from course_lib.regularization import l2_penalty
 
-FIXTURES = "course_lib.grading.fixtures"  # the trusted callables passed to answers
+FIXTURES = "course_lib.grading.exercises.fixtures"  # the trusted callables passed to answers
 
 
 # --- exercise 1: centred differences ----------------------------------------------------

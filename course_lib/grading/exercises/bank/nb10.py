@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...optim import adam, rmsprop, sgd_momentum
-from ..spec import Case, Exercise, Mistake
+from course_lib.grading.exercises.model import Case, Exercise, Mistake
+from course_lib.optim import adam, rmsprop, sgd_momentum
 
 FORBIDDEN = ("sgd", "sgd_momentum", "rmsprop", "adam", "UPDATE_RULES", "LinearClassifier")
 

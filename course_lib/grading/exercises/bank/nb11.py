@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..spec import Case, Exercise, Fixture, Mistake
+from course_lib.grading.exercises.model import Case, Exercise, Fixture, Mistake
 
-FIXTURES = "course_lib.grading.fixtures"  # the trusted callables passed to answers
+FIXTURES = "course_lib.grading.exercises.fixtures"  # the trusted callables passed to answers
 
 
 # --- exercise 1: the training loop -------------------------------------------------------

@@ -1,0 +1,12 @@
+"""Judging one answer: the statuses, running an answer on a case, the one judge, hints, results.
+
+- ``statuses``: the one set of statuses (enums) of a submission, an exercise and a case;
+- ``running``: calling an answer on one case, the same way in a notebook and in the sandbox;
+- ``program``: what a notebook's cells define and what an answer's functions run;
+- ``mistakes`` and ``hints``: the exercise's own classic mistakes, and generic signatures;
+- ``judge``: from an answer's replies to an :class:`~.results.ExerciseResult`, used by the
+  notebook's ``check()`` and by the autograder alike;
+- ``results``: the one result model (a case, an exercise, a submission), plain data.
+
+May import: ``course_lib.grading.exercises`` and numpy.
+"""
