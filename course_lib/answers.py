@@ -121,13 +121,10 @@ def _function_exercise(exercise_id: str):
 
 def _library_function(exercise):
     """The open reference library's function for an exercise (``library`` in the data bank), or None."""
-    import importlib
+    from course_lib.grading.exercises.plain import resolve_target
 
     target = getattr(exercise, "library", None) or _LIBRARY.get(exercise.id)
-    if not target:
-        return None
-    module, _, name = target.partition(":")
-    return getattr(importlib.import_module(module), name)
+    return resolve_target(target) if target else None
 
 
 # exercises whose answer the open library implements with the same signature (the data bank does not
@@ -290,7 +287,7 @@ def _find_and_load(exercise):
 
 
 def _load(exercise, path: Path):
-    from course_lib.grading.autograde.submission import read_notebook
+    from course_lib.grading.exercises.notebook import read_notebook
     from course_lib.grading.judging.program import Program
 
     try:
@@ -316,17 +313,23 @@ def _load(exercise, path: Path):
         answer = namespace.get(exercise.answer)
         if not callable(answer):
             return Missing(exercise.id, _solve_first(exercise, f"{exercise.answer} is not defined as a function"))
-        from course_lib.grading.check import check
+        from course_lib.grading.judging import judge
+        from course_lib.grading.statuses import Status
 
+        cases = [(case, False) for case in exercise.public]
         try:
-            result = check(exercise.id, answer)
+            with checking(exercise.id):
+                _, verdict = judge.judge_answer(exercise, answer, cases,
+                                                program.answer_findings(exercise.answer, exercise.forbidden))
         except Exception:
-            result = None
-    if result is None or not result.attempted:
+            verdict = None
+    if verdict is None or verdict.status == Status.NOT_ATTEMPTED:
         return Missing(exercise.id, _solve_first(exercise, "it is not written yet"))
-    if not result.all_passed:
-        return Missing(exercise.id, _solve_first(exercise, f"its check passes {result.passed} of "
-                                                           f"{result.total} public tests"))
+    if verdict.status != Status.PASSED:
+        passed = sum(case.passed for case in verdict.cases)
+        why = (f"its check passes {passed} of {len(cases)} public tests" if passed < len(cases)
+               else f"its check fails: {verdict.message}")
+        return Missing(exercise.id, _solve_first(exercise, why))
     return answer
 
 

@@ -14,10 +14,9 @@ import pytest
 from IPython.core.formatters import DisplayFormatter
 
 from course_lib.grading import check
-from course_lib.grading.check import CheckResult, generic_hint, hint_for, run_answer
-from course_lib.grading.exercises import bank
-from course_lib.grading.exercises import model as spec
-from course_lib.grading.judging import hints, program
+from course_lib.grading.check import CheckResult, generic_hint, hint_for
+from course_lib.grading.exercises import bank, model, plain
+from course_lib.grading.judging import hints, judge, mistakes, program
 
 EXERCISES = bank.all_exercises()
 FUNCTION_EXERCISES = [ex for ex in EXERCISES if ex.kind == "function" and ex.judge is None]
@@ -204,11 +203,11 @@ def _cases_for(exercise):
 @pytest.mark.parametrize("exercise", FUNCTION_EXERCISES, ids=lambda ex: ex.id)
 def test_generic_hint_recognises_its_signature(exercise, signature):
     make, words = SIGNATURES[signature]
-    if signature == "log10" and not hints.applies("generic:log_base", hints.family_of(exercise)):
+    if signature == "log10" and not hints.applies("generic:log_base", model.family_of(exercise)):
         pytest.skip(f"{exercise.id} takes no log: no log-base hint there")
     tried = 0
     for case in _cases_for(exercise):
-        expected = spec.expected_output(exercise, case)
+        expected = model.expected_output(exercise, case)
         index = _nonzero_part(expected)
         n = hints.dimensions(exercise, case)[0] or 1  # N only where the case has examples
         if index is None or (signature == "not_divided_by_n" and n < 2):
@@ -222,7 +221,7 @@ def test_generic_hint_recognises_its_signature(exercise, signature):
             continue  # also exactly 1 too large: ambiguous
         wrong_part = float(wrong_part) if np.ndim(part) == 0 else wrong_part
         actual = _replace(expected, index, wrong_part)
-        if spec.judge(exercise, case, actual).passed:
+        if judge.judge_output(exercise, case, actual).passed:
             continue  # e.g. a sign flip of an output that is zero within tolerance
         tried += 1
         assert words in generic_hint(exercise, case, expected, actual), (case.label, signature)
@@ -233,7 +232,7 @@ def test_generic_hint_recognises_its_signature(exercise, signature):
 @pytest.mark.parametrize("exercise", FUNCTION_EXERCISES, ids=lambda ex: ex.id)
 def test_generic_hint_recognises_a_missing_return_and_a_column_shape(exercise):
     for case in _cases_for(exercise):
-        expected = spec.expected_output(exercise, case)
+        expected = model.expected_output(exercise, case)
         assert "forget the `return`" in generic_hint(exercise, case, expected, None)
         for i, part in enumerate(_parts(expected)):
             if isinstance(part, np.ndarray) and part.ndim == 1 and part.size > 1:
@@ -242,8 +241,8 @@ def test_generic_hint_recognises_a_missing_return_and_a_column_shape(exercise):
 
 
 def test_generic_hints_on_scalars_without_a_bank():
-    exercise = spec.Exercise(id="demo", notebook="x", answer="f", points=1, reference=lambda s: float(s.sum()))
-    case = spec.Case((np.ones((4, 3)),))
+    exercise = model.Exercise(id="demo", notebook="x", answer="f", points=1, reference=lambda s: float(s.sum()))
+    case = model.Case((np.ones((4, 3)),))
     assert "wrong sign" in generic_hint(exercise, case, 12.0, -12.0)
     assert "exactly 1 too large" in generic_hint(exercise, case, 5.27, 6.27)
     assert "N = 4 times too large" in generic_hint(exercise, case, 3.0, 12.0)
@@ -263,8 +262,8 @@ def test_generic_hints_on_scalars_without_a_bank():
 
 
 def test_an_unrelated_difference_gets_no_misleading_generic_hint():
-    exercise = spec.Exercise(id="demo", notebook="x", answer="f", points=1, reference=lambda s: s)
-    case = spec.Case((np.ones((3, 2)),))
+    exercise = model.Exercise(id="demo", notebook="x", answer="f", points=1, reference=lambda s: s)
+    case = model.Case((np.ones((3, 2)),))
     assert generic_hint(exercise, case, np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0, 4.0])) == ""
 
 
@@ -278,11 +277,8 @@ def _mistaken_answer(exercise, mistake):
 
 
 def _fails_public(exercise, answer) -> bool:
-    for case in exercise.public:
-        outcome = run_answer(exercise, case, answer)
-        if outcome.error or not spec.judge(exercise, case, outcome.output).passed:
-            return True
-    return False
+    _, verdict = judge.judge_answer(exercise, answer, exercise.cases(include_hidden=False))
+    return not all(case.passed for case in verdict.cases)
 
 
 @pytest.mark.parametrize("exercise, mistake", MISTAKES, ids=[f"{ex.id}-{m.name}" for ex, m in MISTAKES])
@@ -307,14 +303,14 @@ def test_every_bank_mistake_seen_in_public_cases_gets_its_hint(exercise, mistake
 def test_hint_for_prefers_the_bank_mistake(exercise):
     for mistake in exercise.mistakes:
         for case in exercise.public:
-            expected = spec.expected_output(exercise, case)
+            expected = model.expected_output(exercise, case)
             try:
                 with np.errstate(all="ignore"):
-                    actual = spec.to_plain(mistake.implementation(*spec.resolve_args(case.args)))
+                    actual = plain.to_plain(mistake.implementation(*model.resolve_args(case.args)))
             except Exception:
                 continue
-            found = spec.diagnose(exercise, case, actual)
-            if found is not None and not spec.judge(exercise, case, actual).passed:
+            found = mistakes.diagnose(exercise, case, actual)
+            if found is not None and not judge.judge_output(exercise, case, actual).passed:
                 assert hint_for(exercise, case, expected, actual) == found.hint
 
 
@@ -323,7 +319,7 @@ VALUE_EXERCISES = [ex for ex in bank.all_exercises() if ex.kind == "value" and e
 
 @pytest.mark.parametrize("exercise", VALUE_EXERCISES, ids=lambda ex: ex.id)
 def test_a_wrong_prediction_is_not_told_the_answer(exercise, capsys):
-    expected = spec.expected_output(exercise, exercise.public[0])
+    expected = model.expected_output(exercise, exercise.public[0])
     if not isinstance(expected, float):
         pytest.skip("a non-scalar value exercise")
     result = check(exercise.id, expected + 0.123)

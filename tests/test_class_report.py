@@ -14,9 +14,11 @@ from synthetic_results import outcome, results_json, synthetic_class, write_resu
 
 from course_lib.__main__ import main
 from course_lib.grading.exercises import bank
-from course_lib.grading.judging.results import CaseResult, ExerciseResult, SubmissionResult, gradescope_results
-from course_lib.grading.reports import class_report
-from course_lib.grading.reports.class_report import build_report, long_table, read_results, student_of, summarise
+from course_lib.grading.judging.results import CaseResult, ExerciseResult, SubmissionResult
+from course_lib.grading.reports import class_summary, outputs
+from course_lib.grading.reports.class_report import build_report
+from course_lib.grading.reports.class_summary import long_table, read_results, student_of, summarise
+from course_lib.grading.reports.outputs import gradescope_results
 
 NB03, NB05 = "03_multiclass_svm", "05_softmax_cross_entropy"
 MAX = {nb: float(sum(ex.points for ex in bank.for_notebook(nb))) for nb in (NB03, NB05)}  # the bank decides
@@ -240,7 +242,7 @@ def test_a_folder_merged_from_several_runs_and_gradescope_exports(tmp_path):
     (grades / ".cache").mkdir()
     (grades / ".cache" / "x.json").write_text("{}")   # the grader's cache is not a result
     for run in ("run1", "run2"):   # folders written by grade: only their results/ count
-        (grades / run / class_report.GRADES_MARKER).write_text("written by python -m course_lib grade\n")
+        (grades / run / outputs.MARKER).write_text("written by python -m course_lib grade\n")
         (grades / run / "grading.json").write_text('{"isolation": "bubblewrap"}')
     results = read_results(grades)
     assert sorted(s.name for s in results.submissions) == ["a", "b", "c", "submission_123"]
@@ -276,12 +278,6 @@ def test_csv_cells_that_a_spreadsheet_would_run_stay_text(tmp_path):
     page, _ = build_report(tmp_path)
     (row,) = read_csv(page.parent / "problems.csv")
     assert row["submission"] == "'=HYPERLINK(1)"
-
-
-def test_the_marker_is_the_graders():
-    from course_lib.grading.autograde import grade
-
-    assert class_report.GRADES_MARKER == grade.MARKER
 
 
 def test_the_graders_own_results_files_are_read_back(tmp_path):
@@ -374,7 +370,7 @@ def test_the_page_is_self_contained_and_describes_its_figures(tmp_path):
 
 
 def test_long_table_rows():
-    (sub,) = class_report.parse_results(results_json("a__x", NB03, [outcome(
+    (sub,) = class_summary.parse_results(results_json("a__x", NB03, [outcome(
         "svm_loop", "failed", ["includes_correct_class", "not_averaged"], ["public 1", "hidden 3"])]), Path("a.json"))
     assert long_table([sub]) == [{"submission": "a__x", "notebook": NB03, "exercise": "svm_loop", "status": "failed",
                                   "points": "0", "max_points": "2", "mistakes": "includes_correct_class;not_averaged",
@@ -382,8 +378,8 @@ def test_long_table_rows():
 
 
 def test_summary_of_a_generated_class_is_consistent():
-    subs = [s for r in synthetic_class(40, [NB03], seed=1) for s in class_report.parse_results(r, Path("x.json"))]
-    summary = summarise(class_report.Results(subs, [], [], len(subs)))
+    subs = [s for r in synthetic_class(40, [NB03], seed=1) for s in class_summary.parse_results(r, Path("x.json"))]
+    summary = summarise(class_summary.Results(subs, [], [], len(subs)))
     nb = next(nb for nb in summary.notebooks if nb.notebook == NB03)
     assert len(nb.graded) == sum(s.status == "ok" for s in subs) > 30
     for ex in nb.exercises:
@@ -393,10 +389,10 @@ def test_summary_of_a_generated_class_is_consistent():
 
 
 def test_score_bins():
-    assert class_report.score_bins([0, 2, 2, 5], 5.0) == [(0, 0, 1), (1, 1, 0), (2, 2, 2), (3, 3, 0), (4, 4, 0),
+    assert class_summary.score_bins([0, 2, 2, 5], 5.0) == [(0, 0, 1), (1, 1, 0), (2, 2, 2), (3, 3, 0), (4, 4, 0),
                                                           (5, 5, 1)]
-    assert class_report.score_bins([6], 5.0)[-1] == (6, 6, 1)   # a score above the usual maximum still counts
-    halves = class_report.score_bins([0.5, 2.5, 5.0], 5.0)
+    assert class_summary.score_bins([6], 5.0)[-1] == (6, 6, 1)   # a score above the usual maximum still counts
+    halves = class_summary.score_bins([0.5, 2.5, 5.0], 5.0)
     assert len(halves) == 10 and sum(n for _, _, n in halves) == 3 and halves[-1] == (4.5, 5.0, 1)
 
 

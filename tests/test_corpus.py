@@ -28,9 +28,9 @@ import pytest
 
 import course_lib
 from course_lib.answers import checking
-from course_lib.grading.exercises import bank
-from course_lib.grading.exercises import model as spec
-from course_lib.grading.judging import hints, judge, running, statuses
+from course_lib.grading.exercises import bank, model
+from course_lib.grading.judging import hints, judge, running
+from course_lib.grading.statuses import Status
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 FILES = sorted(CORPUS.glob("nb[0-9][0-9].py")) + sorted(CORPUS.glob("main_smoke.py"))
@@ -51,7 +51,7 @@ WRONG = [(stem, eid, name, src) for stem, m in MODULES.items() for eid, items in
          for src, name in items]
 
 
-def answer_from(source: str, exercise: spec.Exercise):
+def answer_from(source: str, exercise: model.Exercise):
     """What the answer cell defines under the exercise's answer name."""
     namespace = {"np": np, "cl": course_lib, "__name__": "__main__"}
     with warnings.catch_warnings(), np.errstate(all="ignore"):
@@ -60,14 +60,14 @@ def answer_from(source: str, exercise: spec.Exercise):
     return namespace.get(exercise.answer)
 
 
-def judged(exercise: spec.Exercise, source: str, include_hidden: bool = False) -> judge.Judgement:
+def judged(exercise: model.Exercise, source: str, include_hidden: bool = False) -> judge.Judgement:
     """The judge's verdict on an answer cell, from replies made as ``check()`` makes them."""
     answer = answer_from(source, exercise)
-    cases = exercise.cases(include_hidden) or [(spec.Case(), False)]
+    cases = exercise.cases(include_hidden) or [(model.Case(), False)]
     replies = []
     with checking(exercise.id):
         for case, _ in cases:
-            args = () if exercise.kind == "value" else spec.resolve_args(case.args)
+            args = () if exercise.kind == "value" else model.resolve_args(case.args)
             replies.append(running.run_case(answer, args, exercise.kind))
     return judge.judge(exercise, cases, replies)
 
@@ -76,12 +76,12 @@ def fails_public(verdict: judge.Judgement) -> bool:
     return any(not c.passed for c in verdict.cases if not c.hidden)
 
 
-def hint_of(exercise: spec.Exercise, name: str):
+def hint_of(exercise: model.Exercise, name: str):
     """The bank hint of a mistake name, or None for a generic name."""
     return next((m.hint for m in exercise.mistakes if m.name == name), None)
 
 
-def outcome(exercise: spec.Exercise, name: str, verdict: judge.Judgement) -> str:
+def outcome(exercise: model.Exercise, name: str, verdict: judge.Judgement) -> str:
     """'named' (the hint names the mistake), 'misleading' (it names another) or 'none'."""
     if not verdict.hint:
         return "none"
@@ -101,7 +101,7 @@ def test_an_unusual_correct_answer_passes_every_case(item):
         pytest.skip(f"{exercise_id} is not in this bank")
     exercise = bank.get(exercise_id)
     verdict = judged(exercise, source, include_hidden=True)
-    assert verdict.status == statuses.PASSED, [(c.label, c.message) for c in verdict.cases if not c.passed]
+    assert verdict.status == Status.PASSED, [(c.label, c.message) for c in verdict.cases if not c.passed]
 
 
 @pytest.mark.parametrize("item", WRONG, ids=[_id(i) for i in WRONG])
@@ -133,8 +133,8 @@ def _family_markers():
     }
 
 
-def _foreign_words(exercise: spec.Exercise, hint: str) -> list:
-    family = hints.family_of(exercise)
+def _foreign_words(exercise: model.Exercise, hint: str) -> list:
+    family = model.family_of(exercise)
     if not family:
         return []
     return [word for other, words in _family_markers().items() if other != family
@@ -148,7 +148,7 @@ def test_no_hint_of_one_family_is_told_in_another(item):
         pytest.skip(f"{exercise_id} is not in this bank")
     exercise = bank.get(exercise_id)
     verdict = judged(exercise, source)
-    family = hints.family_of(exercise)
+    family = model.family_of(exercise)
     for name in verdict.mistakes:
         if name in hints.GENERICS:
             assert hints.applies(name, family), (name, family)
@@ -162,7 +162,7 @@ def test_no_hint_of_one_family_is_told_in_another(item):
 def test_no_bank_hint_speaks_of_another_family(exercise):
     # value exercises (predictions) compare the two losses on purpose: only function exercises here
     for mistake in exercise.mistakes:
-        assert _foreign_words(exercise, mistake.hint) == [], (mistake.name, hints.family_of(exercise), mistake.hint)
+        assert _foreign_words(exercise, mistake.hint) == [], (mistake.name, model.family_of(exercise), mistake.hint)
 
 
 def figures() -> dict:

@@ -10,9 +10,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course_lib.grading.autograde import grade, sandbox
-from course_lib.grading.autograde import submission as matching
+from course_lib.grading.autograde import grade, sandbox, submission
 from course_lib.grading.exercises import bank
+from course_lib.grading.exercises import notebook as notebook_io
 from course_lib.grading.release.build import student_notebook
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -121,16 +121,16 @@ def test_identify_notebook_by_metadata_names_or_filename(test_bank):
     by_notebook = grade._exercises_by_notebook()
 
     def cell(source, metadata=None):
-        return matching.NotebookCell(0, "code", source, metadata or {})
+        return notebook_io.NotebookCell(0, "code", source, metadata or {})
 
     with_ids = [cell("x = 1", {"course_lib": {"exercise": "double_it", "role": "answer"}})]
-    assert matching.identify_notebook(with_ids, "whatever.ipynb", by_notebook) == kit.STEM
+    assert submission.identify_notebook(with_ids, "whatever.ipynb", by_notebook) == kit.STEM
     by_name = [cell("def add_them(a, b):\n    pass\ndouble_it = magic_number = None")]
-    assert matching.identify_notebook(by_name, "whatever.ipynb", by_notebook) == kit.STEM
-    assert matching.identify_notebook([cell("y = 2")], f"alice_{kit.STEM}.ipynb", by_notebook) is None  # name alone
-    assert matching.identify_notebook([cell("y = 2")], "hw.ipynb", by_notebook) is None
+    assert submission.identify_notebook(by_name, "whatever.ipynb", by_notebook) == kit.STEM
+    assert submission.identify_notebook([cell("y = 2")], f"alice_{kit.STEM}.ipynb", by_notebook) is None  # name alone
+    assert submission.identify_notebook([cell("y = 2")], "hw.ipynb", by_notebook) is None
     one_of_five = [cell("def magic_number():\n    pass")]
-    assert matching.identify_notebook(one_of_five, "hw.ipynb", by_notebook) is None  # too little to tell
+    assert submission.identify_notebook(one_of_five, "hw.ipynb", by_notebook) is None  # too little to tell
 
 
 def test_calling_a_forbidden_reference_without_defining_it(test_bank, tmp_path):

@@ -188,8 +188,8 @@ AUDIT = r"""
 import importlib, inspect, json, pkgutil, signal, sys, warnings
 import numpy as np
 import course_lib
-from course_lib.grading.exercises import bank, model as spec
-from course_lib.grading.check import run_answer, NotAttempted
+from course_lib.grading.exercises import bank
+from course_lib.grading.judging import judge
 # infrastructure that takes paths or starts processes: not an answer of a numeric exercise
 SKIP = {"course_lib.__main__", "course_lib.notebooks", "course_lib.grading.autograde.grade", "course_lib.grading.autograde.sandbox",
         "course_lib.grading._worker", "course_lib.grading.release.build", "course_lib.grading.release.start",
@@ -216,8 +216,8 @@ for ex in bank.all_exercises():
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    outcome = run_answer(ex, case, fn)
-                ok = not outcome.error and spec.judge(ex, case, outcome.output).passed
+                    _, verdict = judge.judge_answer(ex, fn, [(case, False)])
+                ok = verdict.cases[0].passed
             except BaseException:
                 ok = False
             finally:
@@ -395,15 +395,13 @@ def test_the_instructor_checkout_gives_the_banks_references():
 # --- the data bank holds no value answer ---------------------------------------------------------
 
 def test_value_answers_are_fingerprints_not_values(graded):
-    from course_lib.grading.exercises import bank, databank
-    from course_lib.grading.exercises import model as spec
-
+    from course_lib.grading.exercises import bank, databank, model
     document = json.loads((graded / release.BANK / "public_bank.json").read_text())
     records = {r["id"]: r for r in document["exercises"]}
     for exercise in bank.all_exercises():
         if exercise.kind != "value":
             continue
-        value = spec.expected_output(exercise, exercise.public[0])
+        value = model.expected_output(exercise, exercise.public[0])
         record = json.dumps(records[exercise.id])
         for item in value if isinstance(value, tuple) else (value,):
             # a number with decimals (not 0.0 or 9.0, nor a one-word answer: names that occur anyway)

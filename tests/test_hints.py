@@ -18,31 +18,30 @@ import pytest
 
 import course_lib
 from course_lib.grading.check import _short, check
-from course_lib.grading.exercises import bank
-from course_lib.grading.exercises import model as spec
-from course_lib.grading.judging import hints, judge, running
+from course_lib.grading.exercises import bank, model
+from course_lib.grading.judging import hints, judge, mistakes, running
 from course_lib.grading.reports import hint_table
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _bare(exercise_id: str) -> spec.Exercise:
+def _bare(exercise_id: str) -> model.Exercise:
     """The bank's exercise without its own mistakes: only generic hints are left."""
     return dataclasses.replace(bank.get(exercise_id), mistakes=())
 
 
-def _verdict(exercise: spec.Exercise, source: str) -> judge.Judgement:
+def _verdict(exercise: model.Exercise, source: str) -> judge.Judgement:
     namespace = {"np": np, "cl": course_lib}
     exec(compile(source, "<answer cell>", "exec"), namespace)
     answer = namespace[exercise.answer]
     cases = exercise.cases(include_hidden=False)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
-        replies = [running.run_case(answer, spec.resolve_args(c.args)) for c, _ in cases]
+        replies = [running.run_case(answer, model.resolve_args(c.args)) for c, _ in cases]
     return judge.judge(exercise, cases, replies)
 
 
-def _told(exercise: spec.Exercise, source: str) -> tuple:
+def _told(exercise: model.Exercise, source: str) -> tuple:
     verdict = _verdict(exercise, source)
     assert any(not c.passed for c in verdict.cases), "the answer passes every public case"
     return (verdict.mistakes[0] if verdict.mistakes else ""), verdict.hint
@@ -196,13 +195,13 @@ def test_a_plus_one_in_the_hinge_family_names_the_j_equals_y_term():
 def test_overflow_only_where_there_is_an_exponential():
     softmax = _bare("softmax_vectorized")
     big = next(c for c in softmax.public if np.abs(c.args[0]).max() > hints.OVERFLOW_INPUT)
-    expected = spec.expected_output(softmax, big)
+    expected = model.expected_output(softmax, big)
     nan = (float("nan"), expected[1])
     assert hints.generic_diagnosis(softmax, big, expected, nan)[0] == "generic:overflow"
     for exercise_id in ("adam_step", "momentum_step", "correct_class_scores", "squared_error"):
         exercise = _bare(exercise_id)
         for case in exercise.public:
-            expected = spec.expected_output(exercise, case)
+            expected = model.expected_output(exercise, case)
             first = expected[0] if isinstance(expected, tuple) else expected
             broken = np.full(np.shape(first), np.nan) if np.ndim(first) else float("nan")
             actual = (broken, *expected[1:]) if isinstance(expected, tuple) else broken
@@ -226,7 +225,7 @@ def test_one_iteration_too_many_says_how_many_entries():
 def test_zero_everywhere_is_never_a_0_times_factor():
     exercise = _bare("correct_class_scores")
     case = exercise.public[0]
-    expected = spec.expected_output(exercise, case)
+    expected = model.expected_output(exercise, case)
     name, hint = hints.generic_diagnosis(exercise, case, expected, np.zeros_like(expected))
     assert name == "generic:zero" and "zero everywhere" in hint and "times" not in hint
 
@@ -252,23 +251,23 @@ def test_n_and_c_without_parameter_names_as_in_a_release():
 
 
 def test_when_n_equals_c_the_hint_names_both():
-    exercise = spec.Exercise(id="demo", notebook="03_x", answer="f", points=1, reference=lambda scores, y: 1.0,
+    exercise = model.Exercise(id="demo", notebook="03_x", answer="f", points=1, reference=lambda scores, y: 1.0,
                              family="hinge")
-    case = spec.Case((np.ones((3, 3)), np.array([0, 1, 2])))
+    case = model.Case((np.ones((3, 3)), np.array([0, 1, 2])))
     name, hint = hints.generic_diagnosis(exercise, case, 2.0, 6.0)
     assert name == "generic:factor_n_or_c" and "number of examples" in hint and "classes" in hint
 
 
 def test_every_generic_name_is_declared_and_every_exercise_has_a_family():
-    assert set(hints.FAMILIES) >= {"hinge", "softmax", "optimizer", "gradient"}
+    assert set(model.FAMILIES) >= {"hinge", "softmax", "optimizer", "gradient"}
     for exercise in bank.all_exercises():
-        family = hints.family_of(exercise)
-        assert family in hints.FAMILIES or (family == "" and exercise.kind == "value"), (exercise.id, family)
+        family = model.family_of(exercise)
+        assert family in model.FAMILIES or (family == "" and exercise.kind == "value"), (exercise.id, family)
     for name in hints.GENERICS:
         assert name.startswith("generic:")
-    assert hints.family_of(bank.get("svm_loss_grad_W")) == "hinge"
-    assert hints.family_of(bank.get("softmax_loss_grad_W")) == "softmax"
-    assert hints.family_of(bank.get("adam_step")) == "optimizer"
+    assert model.family_of(bank.get("svm_loss_grad_W")) == "hinge"
+    assert model.family_of(bank.get("softmax_loss_grad_W")) == "softmax"
+    assert model.family_of(bank.get("adam_step")) == "optimizer"
 
 
 # --- no family's generic hint in another family's exercise ---------------------------------------
@@ -284,11 +283,11 @@ SIGNATURES = {  # how to break one numeric part of the expected output
 @pytest.mark.parametrize("exercise", [ex for ex in bank.all_exercises() if ex.kind == "function" and ex.judge is None],
                          ids=lambda ex: ex.id)
 def test_generic_hints_stay_in_their_families(exercise):
-    family = hints.family_of(exercise)
+    family = model.family_of(exercise)
     markers = {"hinge": ("j = y_i",), "softmax": ("np.exp", "maximum score"), "gradient": ("x + h",),
                "optimizer": ("new state",)}
     for case in exercise.public + exercise.hidden:
-        expected = spec.expected_output(exercise, case)
+        expected = model.expected_output(exercise, case)
         parts = list(expected) if isinstance(expected, tuple) else [expected]
         for index, part in enumerate(parts):
             if isinstance(part, (tuple, str, bool)) or part is None:
@@ -322,11 +321,11 @@ def _plus_two(x):
 
 
 def test_the_judge_tells_the_mistake_that_explains_every_public_case():
-    exercise = spec.Exercise(
+    exercise = model.Exercise(
         id="demo", notebook="x", answer="f", points=1, reference=lambda x: x + 1.0,
-        public=(spec.Case((2.0,), "x = 2"), spec.Case((3.0,), "x = 3")),
-        mistakes=(spec.Mistake("doubles", "you doubled", _double), spec.Mistake("squares", "you squared", _square),
-                  spec.Mistake("adds_two", "you added 2", _plus_two)))
+        public=(model.Case((2.0,), "x = 2"), model.Case((3.0,), "x = 3")),
+        mistakes=(model.Mistake("doubles", "you doubled", _double), model.Mistake("squares", "you squared", _square),
+                  model.Mistake("adds_two", "you added 2", _plus_two)))
     cases = exercise.cases(False)
     verdict = judge.judge(exercise, cases, [{"value": 4.0}, {"value": 9.0}])  # 2*2 = 2**2, but 3**2 = 9
     assert verdict.mistakes[:1] == ["squares"] and verdict.hint == "you squared"
@@ -338,9 +337,9 @@ def test_the_judge_tells_the_mistake_that_explains_every_public_case():
 def test_the_judge_records_generic_names_and_input_mutation():
     exercise = _bare("correct_class_scores")
     cases = exercise.cases(False)
-    replies = [{"value": -spec.expected_output(exercise, c)} for c, _ in cases]
+    replies = [{"value": -model.expected_output(exercise, c)} for c, _ in cases]
     assert judge.judge(exercise, cases, replies).mistakes == ["generic:sign"]
-    replies = [{"value": spec.expected_output(exercise, c), "mutated": ["scores"]} for c, _ in cases]
+    replies = [{"value": model.expected_output(exercise, c), "mutated": ["scores"]} for c, _ in cases]
     verdict = judge.judge(exercise, cases, replies)
     assert verdict.mistakes == [judge.MUTATES_INPUT] and "modifies its input" in verdict.hint
 
@@ -389,9 +388,9 @@ def test_the_hints_command_checks_and_writes(tmp_path, capsys):
 
 
 def test_an_inference_needs_every_wrong_case_a_fact_does_not():
-    exercise = spec.Exercise(id="demo", notebook="x", answer="f", points=1,
+    exercise = model.Exercise(id="demo", notebook="x", answer="f", points=1,
                              reference=lambda x: np.array([x, x + 1.0]),
-                             public=(spec.Case((2.0,), "x = 2"), spec.Case((3.0,), "x = 3")))
+                             public=(model.Case((2.0,), "x = 2"), model.Case((3.0,), "x = 3")))
     cases = exercise.cases(False)
     coincidence = [{"value": np.array([-2.0, -3.0])}, {"value": np.array([3.0, 5.0])}]  # a sign flip on one case only
     verdict = judge.judge(exercise, cases, coincidence)
@@ -424,11 +423,11 @@ def test_an_update_rule_stepping_uphill_is_told_so():
 
 
 def test_a_mistake_whose_output_is_zero_does_not_match_an_answer_that_is_merely_tiny():
-    exercise = spec.Exercise(id="demo", notebook="x", answer="f", points=1, reference=lambda x: x,
-                             mistakes=(spec.Mistake("zero", "is zero", lambda x: 0 * x),), atol=1e-7)
-    case = spec.Case((np.array([1.0, 2.0]),))
-    assert spec.diagnose(exercise, case, np.zeros(2)) is not None
-    assert spec.diagnose(exercise, case, np.array([1e-9, 2e-9])) is None
+    exercise = model.Exercise(id="demo", notebook="x", answer="f", points=1, reference=lambda x: x,
+                             mistakes=(model.Mistake("zero", "is zero", lambda x: 0 * x),), atol=1e-7)
+    case = model.Case((np.array([1.0, 2.0]),))
+    assert mistakes.diagnose(exercise, case, np.zeros(2)) is not None
+    assert mistakes.diagnose(exercise, case, np.array([1e-9, 2e-9])) is None
 
 
 def test_the_released_bank_gives_the_same_hints_as_the_instructors():
@@ -444,7 +443,7 @@ def test_the_released_bank_gives_the_same_hints_as_the_instructors():
     compared = 0
     for ex in exercises:
         case = ex.public[0]
-        expected = spec.expected_output(ex, case)
+        expected = model.expected_output(ex, case)
         for wrong in _wrong_versions(expected):
             here = judge.judge(ex, [(case, False)], [{"value": wrong}])
             there = judge.judge(released[ex.id], [(case, False)], [{"value": wrong}])

@@ -284,7 +284,7 @@ def test_a_full_disk_while_writing_one_submission_costs_only_that_row(tmp_path, 
     """ENOSPC on one submission's feedback: that row says so, the others and grades.csv are written."""
     import errno
 
-    from course_lib.grading.judging import results as report
+    from course_lib.grading.reports import outputs as report
 
     real = report.atomic_write
 

@@ -25,9 +25,8 @@ import nbformat
 import numpy as np
 import pytest
 
-from course_lib.grading.check import run_answer
-from course_lib.grading.exercises import bank, cells
-from course_lib.grading.exercises import model as spec
+from course_lib.grading.exercises import bank, cells, model, plain
+from course_lib.grading.judging import judge
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -199,11 +198,10 @@ def survives(exercise, module_source: str, include_hidden: bool) -> bool:
             warnings.simplefilter("ignore")
             exec(compile(module_source, "<mutant>", "exec"), namespace)
             answer = namespace.get(exercise.answer)
-            for case, _ in exercise.cases(include_hidden):
-                outcome = run_answer(exercise, case, answer)
-                if outcome.error or not spec.judge(exercise, case, outcome.output).passed:
-                    return False
-    except Exception:  # NotAttempted included: an error, a stub, a timeout: the mutant is caught
+            _, verdict = judge.judge_answer(exercise, answer, exercise.cases(include_hidden))
+            if not all(case.passed for case in verdict.cases):
+                return False
+    except Exception:  # an error or a timeout: the mutant is caught
         return False
     return True
 
@@ -235,7 +233,7 @@ def _value_of(exercise, module_source: str):
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
             exec(compile(module_source, "<mutant>", "exec"), namespace)
-        return spec.to_plain(namespace.get(exercise.answer))
+        return plain.to_plain(namespace.get(exercise.answer))
     except Exception:
         return None
 
@@ -245,7 +243,7 @@ def provably_equivalent(exercise, solution: str, mutant_source: str) -> bool:
     if exercise.kind != "value":
         return False
     original, mutated = _value_of(exercise, solution), _value_of(exercise, mutant_source)
-    return original is not None and spec.compare(original, mutated, rtol=0.0, atol=0.0).passed
+    return original is not None and plain.compare(original, mutated, rtol=0.0, atol=0.0).passed
 
 
 def mutate_notebook(path: Path):
@@ -295,7 +293,7 @@ def test_mutants_of_the_solutions_fail_the_tests(path):
 def test_the_mutation_operators_fire():
     source = ("def f(x, y):\n    ### BEGIN SOLUTION\n    z = np.log(x.T).sum(keepdims=True) / 2 - np.max(y, -1) * 3\n"
               "    return z if z > 0 else -z\n    ### END SOLUTION")
-    exercise = spec.Exercise(id="f", notebook="x", answer="f", points=1)
+    exercise = model.Exercise(id="f", notebook="x", answer="f", points=1)
     operators = {m.operator for m, _ in mutants(exercise, source)}
     assert operators == {"flip_sign", "drop_division", "log10_for_log", "mean_for_sum", "max_for_min",
                          "nudge_constant", "flip_comparison", "drop_transpose", "flip_bool", "mult_for_div"}
@@ -303,7 +301,7 @@ def test_the_mutation_operators_fire():
 
 def test_only_the_solution_region_is_mutated():
     source = "def f(x):\n    y = x - 1\n    ### BEGIN SOLUTION\n    return y\n    ### END SOLUTION"
-    exercise = spec.Exercise(id="f", notebook="x", answer="f", points=1)
+    exercise = model.Exercise(id="f", notebook="x", answer="f", points=1)
     assert mutants(exercise, source) == []
 
 

@@ -426,9 +426,8 @@ def test_no_hidden_case_in_the_release(released):
 
 
 def test_the_data_bank_keeps_every_public_case_and_output(released):
-    from course_lib.grading.exercises import bank, databank
-    from course_lib.grading.exercises import model as spec
-
+    from course_lib.grading.exercises import bank, databank, model, plain
+    from course_lib.grading.judging import judge
     out, _ = released
     stored = {ex.id: ex for ex in databank.DataBank(out / release.BANK / "public_bank.json").all_exercises()}
     assert list(stored) == [ex.id for ex in bank.all_exercises()]
@@ -441,30 +440,31 @@ def test_the_data_bank_keeps_every_public_case_and_output(released):
         assert [m.name for m in copy.mistakes] == [m.name for m in ex.mistakes]
         for case, original in zip(copy.public, ex.public):
             assert case.label == original.label
-            expected = spec.expected_output(ex, original)
+            expected = model.expected_output(ex, original)
             if ex.kind == "value":  # judged by fingerprint: the right value passes, no value is stored
-                assert spec.judge(copy, case, expected).passed
+                assert judge.judge_output(copy, case, expected).passed
                 with pytest.raises(LookupError):
-                    spec.expected_output(copy, case)
+                    model.expected_output(copy, case)
             else:
-                assert spec.compare(expected, spec.expected_output(copy, case), rtol=0, atol=0).passed
+                assert plain.compare(expected, model.expected_output(copy, case), rtol=0, atol=0).passed
             for mistake, real in zip(copy.mistakes, ex.mistakes):
                 if ex.kind == "value":  # fingerprinted: the judge names the mistake
                     wrong = databank._mistake_output(ex, real, original)
-                    verdict = spec.judge(copy, case, wrong)
-                    assert wrong is None or spec.judge(ex, original, wrong).passed or real.hint in verdict.message
+                    verdict = judge.judge_output(copy, case, wrong)
+                    assert wrong is None or judge.judge_output(ex, original, wrong).passed or real.hint in verdict.message
                     continue
                 mine = databank._mistake_output(copy, mistake, case)
                 theirs = databank._mistake_output(ex, real, original)
                 assert mistake.hint == real.hint and (mine is None) == (theirs is None)
-                assert mine is None or spec.compare(theirs, mine, rtol=0, atol=0, equal_nan=True).passed
+                assert mine is None or plain.compare(theirs, mine, rtol=0, atol=0, equal_nan=True).passed
 
 
 CHECK_IN_RELEASE = r"""
 import pathlib, sys
 import numpy as np
 import course_lib
-from course_lib.grading.exercises import bank, model as spec
+from course_lib.grading.exercises import bank, model, plain
+from course_lib.grading.judging import judge, mistakes
 from course_lib.grading import check
 assert pathlib.Path(course_lib.__file__).resolve().is_relative_to(pathlib.Path(sys.argv[1]).resolve())
 for ex in bank.all_exercises():
@@ -475,13 +475,13 @@ for ex in bank.all_exercises():
     assert result.passed == result.total == len(ex.public), ex.id
     for mistake in ex.mistakes:
         for case in ex.public:
-            args = () if ex.kind == "value" else spec.resolve_args(case.args)
+            args = () if ex.kind == "value" else model.resolve_args(case.args)
             try:
-                wrong = spec.to_plain(mistake.implementation(*args))
+                wrong = plain.to_plain(mistake.implementation(*args))
             except Exception:
                 continue
-            if not spec.judge(ex, case, wrong).passed:
-                assert spec.diagnose(ex, case, wrong) is not None, (ex.id, mistake.name)
+            if not judge.judge_output(ex, case, wrong).passed:
+                assert mistakes.diagnose(ex, case, wrong) is not None, (ex.id, mistake.name)
 def correct_class_scores(scores, y):
     return scores[np.arange(len(y)), y]
 def row_maxima(scores, y):

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course_lib.grading.exercises import model as spec
-from course_lib.grading.judging import running, statuses
+from course_lib.grading.exercises import model, plain
+from course_lib.grading.statuses import CaseOutcome, Status
 
 # judge, program and hints load on the first check: the grader's sandbox imports this package for
 # `running` and `wire` only, and each millisecond there is paid by every submission
@@ -65,35 +65,6 @@ class CheckResult:
 
     def _ipython_display_(self) -> None:  # the printed report says it all
         return None
-
-
-class NotAttempted(Exception):
-    """The answer is still the stub (it raised ``NotImplementedError``, or a value is None)."""
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What the answer gave on one case: ``output`` (plain data), or an ``error`` line."""
-
-    output: object = None
-    error: str = ""
-    where: str = ""
-
-
-def run_answer(exercise: spec.Exercise, case: spec.Case, answer) -> Outcome:
-    """Call the answer on one case (or take the value), quietly; ``NotAttempted`` for a stub."""
-    if exercise.kind == "value" and answer is None:
-        raise NotAttempted
-    reply = running.run_case(answer, spec.resolve_args(case.args), exercise.kind)
-    if "error" in reply:
-        if reply["error"]["type"] == "NotImplementedError":
-            raise NotAttempted
-        from course_lib.grading.judging import judge
-
-        return Outcome(error=judge._error_text(reply["error"]), where=_student_line(reply.get("_exception"), answer))
-    if "not_plain" in reply:
-        return Outcome(error=f"your answer returned {reply['not_plain']}")
-    return Outcome(output=reply["value"])
 
 
 def _student_line(exc, answer) -> str:
@@ -154,7 +125,7 @@ def _filled(cell) -> bool:
     return True
 
 
-def findings_for(exercise: spec.Exercise, answer):
+def findings_for(exercise: model.Exercise, answer):
     """Static findings (loops, course_lib names) about the answer, from the kernel's history or its source."""
     from course_lib.grading.judging import program
 
@@ -199,7 +170,7 @@ def _digits(x, other) -> int:
     if a.shape != b.shape:
         return 4
     differ = np.flatnonzero(~((a == b) | (np.isnan(a) & np.isnan(b))))[:64]
-    needed = [len(spec.distinct(float(a.flat[i]), float(b.flat[i]))[0].lstrip("-").replace(".", "")
+    needed = [len(plain.distinct(float(a.flat[i]), float(b.flat[i]))[0].lstrip("-").replace(".", "")
                   .split("e")[0].lstrip("0")) for i in differ]
     return min(max([4, *needed]), 17)
 
@@ -208,12 +179,12 @@ def _short(x, other=None) -> str:
     """A one-line description of plain data, at most about 90 characters.
 
     With ``other`` (the value it is shown next to), numbers get the digits that tell them apart
-    from ``other``'s (the rule of :func:`spec.distinct`), so "expected 1.51, got 1.51" cannot happen.
+    from ``other``'s (the rule of :func:`plain.distinct`), so "expected 1.51, got 1.51" cannot happen.
     """
     if x is None:
         return "None"
     if isinstance(x, tuple):
-        kind = "list" if isinstance(x, spec.PlainList) else "tuple"
+        kind = "list" if isinstance(x, plain.PlainList) else "tuple"
         if len(x) > 3:
             return f"a {kind} of {len(x)} values"
         pairs = other if isinstance(other, tuple) and len(other) == len(x) else (None,) * len(x)
@@ -229,12 +200,12 @@ def _short(x, other=None) -> str:
         return f"array of shape {x.shape}, starting {first[:-1]}, ...]"
     if isinstance(x, float):
         if isinstance(other, (int, float)) and not isinstance(other, bool) and other != x:
-            return spec.distinct(x, float(other))[0] if _digits(x, other) > 6 else f"{x:.6g}"
+            return plain.distinct(x, float(other))[0] if _digits(x, other) > 6 else f"{x:.6g}"
         return f"{x:.6g}"
     return repr(x)
 
 
-def _case_label(case: spec.Case, k: int) -> str:
+def _case_label(case: model.Case, k: int) -> str:
     return case.label or f"test {k}"
 
 
@@ -254,34 +225,21 @@ def _value_shape_hint(expected, actual) -> str:
     return ""
 
 
-def _replies(exercise: spec.Exercise, cases: list, answer) -> list:
+def _judged(exercise: model.Exercise, cases: list, answer):
+    """The replies on ``cases`` and the judge's verdict; reference stubs closed while the answer runs."""
     from course_lib.answers import checking
-
-    replies = []
-    with checking(exercise.id):
-        for case, _ in cases:
-            args = () if exercise.kind == "value" else spec.resolve_args(case.args)
-            replies.append(running.run_case(answer, args, exercise.kind))
-    return replies
-
-
-def _judged(exercise: spec.Exercise, cases: list, answer):
-    """The replies on ``cases`` and the judge's verdict."""
     from course_lib.grading.judging import judge
 
-    if exercise.kind == "function" and not callable(answer):
-        replies = [{"error": {"type": "TypeError", "message": f"expected a function named {exercise.answer}, "
-                                                               f"got {type(answer).__name__}"}} for _ in cases]
-        return replies, judge.judge(exercise, cases, replies)
-    replies = _replies(exercise, cases, answer)
-    return replies, judge.judge(exercise, cases, replies, findings_for(exercise, answer))
+    with checking(exercise.id):
+        return judge.judge_answer(exercise, answer, cases, findings_for(exercise, answer) if callable(answer)
+                                  else None)
 
 
-def _report(exercise: spec.Exercise, answer) -> CheckResult:
-    cases = [(case, False) for case in exercise.public] or [(spec.Case(), False)]
+def _report(exercise: model.Exercise, answer) -> CheckResult:
+    cases = [(case, False) for case in exercise.public] or [(model.Case(), False)]
     replies, verdict = _judged(exercise, cases, answer)
     total = len(cases)
-    if verdict.status == statuses.NOT_ATTEMPTED:
+    if verdict.status == Status.NOT_ATTEMPTED:
         print(f"{exercise.id}: not attempted yet. Write your answer in the cell above, run it, "
               f"then run this cell again. ({ADVISORY})")
         return CheckResult(exercise.id, 0, total, attempted=False, status=verdict.status)
@@ -302,10 +260,10 @@ def _report(exercise: spec.Exercise, answer) -> CheckResult:
         if exercise.kind == "value" and exercise.judge is None:
             # a value to predict: say that it is off (and why, if a known mistake matches), never the answer
             lines += _wrap("problem:", f"{_short(case_verdict.actual)} is not the expected value")
-            hint = case_verdict.hint or _value_shape_hint(spec.expected_output(exercise, case), case_verdict.actual)
+            hint = case_verdict.hint or _value_shape_hint(model.expected_output(exercise, case), case_verdict.actual)
         elif exercise.judge is None:
             lines += _wrap("problem:", case_verdict.message)
-            if case_verdict.outcome != statuses.CASE_NOT_PLAIN:
+            if case_verdict.outcome != CaseOutcome.NOT_PLAIN:
                 lines += _wrap("expected:", _short(case_verdict.expected, case_verdict.actual))
                 lines += _wrap("got:", _short(case_verdict.actual, case_verdict.expected))
             hint = case_verdict.hint
@@ -316,14 +274,14 @@ def _report(exercise: spec.Exercise, answer) -> CheckResult:
         if hint:
             lines += _wrap("hint:", "same as above" if hint == last_hint else hint)
             last_hint = hint
-    loop = verdict.status == statuses.FORBIDDEN
+    loop = verdict.status == Status.FORBIDDEN
     if loop:
         lines += ["  ✗ no Python loops"] + _wrap("problem:", f"{verdict.message}: the autograder gives no points "
                                                  "to an answer that loops in Python (a for/while loop, a "
                                                  "comprehension, apply_along_axis, vectorize, map, recursion).")
-    mark = "✓" if verdict.status == statuses.PASSED else "✗"
+    mark = "✓" if verdict.status == Status.PASSED else "✗"
     print(f"{mark} {exercise.id}: {passed} of {total} public tests passed ({ADVISORY})")
-    if verdict.status == statuses.USES_REFERENCE:
+    if verdict.status == Status.USES_REFERENCE:
         lines += textwrap.wrap(f"note: {verdict.message}. Fine for experiments, but the autograder gives no "
                                f"credit to an answer that calls the reference.", width=100, initial_indent="  ",
                                subsequent_indent=" " * 8)
@@ -331,17 +289,17 @@ def _report(exercise: spec.Exercise, answer) -> CheckResult:
     return CheckResult(exercise.id, passed, total, loop_free=not loop, status=verdict.status)
 
 
-def _run_all(exercise: spec.Exercise, answer) -> CheckResult:
-    cases = exercise.cases(include_hidden=True) or [(spec.Case(), False)]
+def _run_all(exercise: model.Exercise, answer) -> CheckResult:
+    cases = exercise.cases(include_hidden=True) or [(model.Case(), False)]
     _, verdict = _judged(exercise, cases, answer)
     total = len(cases)
-    if verdict.status == statuses.NOT_ATTEMPTED:
+    if verdict.status == Status.NOT_ATTEMPTED:
         raise AssertionError(f"{exercise.id}: not attempted (NotImplementedError)")
     failed = [("a hidden test" if c.hidden else f"public test '{c.label}'") for c in verdict.cases if not c.passed]
     if failed:
         raise AssertionError(f"{exercise.id}: {len(failed)} of {total} tests failed: " + ", ".join(failed[:3])
                              + (", ..." if len(failed) > 3 else ""))
-    if verdict.status != statuses.PASSED:
+    if verdict.status != Status.PASSED:
         raise AssertionError(f"{exercise.id}: {verdict.status}: {verdict.message}")
     print(f"✓ {exercise.id}: {total} of {total} tests passed, hidden ones included")
     return CheckResult(exercise.id, total, total, status=verdict.status)

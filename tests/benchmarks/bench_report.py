@@ -53,7 +53,7 @@ def main() -> None:
     matplotlib.use("Agg")
     from synthetic_results import synthetic_class, write_results
 
-    from course_lib.grading.reports import class_report
+    from course_lib.grading.reports import class_report, class_summary
 
     with tempfile.TemporaryDirectory() as tmp:
         grades = Path(tmp) / "grades"
@@ -63,9 +63,9 @@ def main() -> None:
         class_report.build_report(grades, Path(tmp) / "warm")   # imports, font cache
 
         floor, _ = timed(lambda: [json.loads(p.read_text(encoding="utf-8")) for p in paths], args.repeat)
-        reading, results = timed(lambda: class_report.read_results(grades), args.repeat)
-        summarising, summary = timed(lambda: class_report.summarise(results), args.repeat)
-        tabling, _ = timed(lambda: class_report.tables(summary), args.repeat)
+        reading, results = timed(lambda: class_summary.read_results(grades), args.repeat)
+        summarising, summary = timed(lambda: class_summary.summarise(results), args.repeat)
+        tabling, _ = timed(lambda: class_summary.tables(summary), args.repeat)
         whole, _ = timed(lambda: class_report.build_report(grades, Path(tmp) / "report"), args.repeat)
         html_size = (Path(tmp) / "report" / "class_report.html").stat().st_size
 

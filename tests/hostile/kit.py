@@ -17,7 +17,8 @@ import numpy as np
 
 import course_lib
 from course_lib.grading.exercises import bank
-from course_lib.grading.exercises.model import Case, Exercise, Fixture, Mistake
+from course_lib.grading.exercises.model import Case, Exercise, Mistake
+from course_lib.grading.exercises.plain import Fixture
 
 STEM = "zz_grader_test"
 SECRET_LABEL = "secret-hidden-label-7731"

@@ -6,7 +6,7 @@ For each submitted notebook (a file, or every ``*.ipynb`` under a folder):
    gets a status and 0; tell which workbook notebook it is;
 2. put its code cells in the order the student ran them, the instructor's locked cells
    taken from the trusted source notebook and check cells left out
-   (:func:`matching.run_order`), and keep the statements the answers need
+   (:func:`submission.run_order`), and keep the statements the answers need
    (:meth:`program.Program.slice`: helpers, constants, imports in any cell count; plots,
    prints and experiments are skipped);
 3. run them, then call each answer on its cases one at a time (every public case of every
@@ -46,16 +46,16 @@ from pathlib import Path
 
 import numpy as np
 
-from course_lib.grading.autograde import sandbox, wire
-from course_lib.grading.autograde import submission as matching
-from course_lib.grading.exercises import model as spec
+from course_lib.grading.autograde import sandbox, submission
+from course_lib.grading.exercises import model, plain
+from course_lib.grading.exercises import notebook as notebook_io
 from course_lib.grading.exercises.bank import all_exercises, for_notebook
-from course_lib.grading.judging import judge, program, statuses
-from course_lib.grading.judging import results as report
+from course_lib.grading.judging import judge, program
 from course_lib.grading.judging.results import CaseResult, ExerciseResult, SubmissionResult
+from course_lib.grading.reports import outputs
+from course_lib.grading.statuses import CaseOutcome, Status, SubmissionStatus
 
-MARKER = ".course_lib_grades"  # marks an output folder as the grader's own
-GRADER_ERROR = statuses.GRADER_ERROR
+GRADER_ERROR = SubmissionStatus.GRADER_ERROR
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
 SOURCE_DIR = PACKAGE_DIR.parent / "notebooks"  # the instructor's source notebooks (also in the Gradescope bundle)
 
@@ -71,7 +71,7 @@ def _exercises_by_notebook() -> dict:
 
 def _cases(ex) -> list:
     """``(case, hidden)`` pairs; a value exercise without cases is judged once."""
-    return ex.cases(include_hidden=True) or [(spec.Case(), False)]
+    return ex.cases(include_hidden=True) or [(model.Case(), False)]
 
 
 @lru_cache(maxsize=None)
@@ -80,7 +80,7 @@ def _encoded_args(exercise_id: str, index: int) -> list:
 
     ex = get(exercise_id)
     case = _cases(ex)[index][0]
-    return [] if ex.kind == "value" else [wire.encode(a if isinstance(a, spec.Fixture) else spec.to_plain(a))
+    return [] if ex.kind == "value" else [plain.encode(a if isinstance(a, plain.Fixture) else plain.to_plain(a))
                                           for a in case.args]
 
 
@@ -91,7 +91,7 @@ def _expected(exercise_id: str, index: int):
 
     ex = get(exercise_id)
     with np.errstate(all="ignore"):
-        return spec.expected_output(ex, _cases(ex)[index][0])
+        return model.expected_output(ex, _cases(ex)[index][0])
 
 
 @lru_cache(maxsize=None)
@@ -99,10 +99,10 @@ def source_cells(stem: str):
     """The trusted source notebook's cells for ``stem`` (None if there is no such source)."""
     path = SOURCE_DIR / f"{stem}.ipynb"
     try:
-        notebook = matching.read_notebook(path.read_bytes())
+        notebook = notebook_io.read_notebook(path.read_bytes())
     except OSError:
         return None
-    return notebook.cells if notebook.status == statuses.OK else None
+    return notebook.cells if notebook.status == SubmissionStatus.OK else None
 
 
 def grader_version(limits: sandbox.Limits) -> str:
@@ -172,16 +172,16 @@ def grade_bytes(data: bytes, filename: str, limits: sandbox.Limits, slot: int | 
 
     ``slot``: the batch's parallel lane, whose next sandbox starts ahead (None: no sandbox is left running).
     """
-    notebook = matching.read_notebook(data)
-    if notebook.status != statuses.OK:
+    notebook = notebook_io.read_notebook(data)
+    if notebook.status != SubmissionStatus.OK:
         return SubmissionResult("", notebook.status, notebook.message)
-    stem = matching.identify_notebook(notebook.cells, filename, _exercises_by_notebook())
+    stem = submission.identify_notebook(notebook.cells, filename, _exercises_by_notebook())
     if stem is None:
-        return SubmissionResult("", statuses.WRONG_NOTEBOOK,
+        return SubmissionResult("", SubmissionStatus.WRONG_NOTEBOOK,
                                 "none of this workbook's exercises was found in it (another assignment?)")
     exercises = for_notebook(stem)
     max_score = float(sum(ex.points for ex in exercises))
-    cells = matching.run_order(notebook.cells, source_cells(stem))
+    cells = submission.run_order(notebook.cells, source_cells(stem))
     prog, groups, slices, findings = _plan(cells, exercises)
     steps, exec_at, case_at = [], {}, {}
     for cell, statements in sorted(groups.items()):
@@ -216,7 +216,7 @@ def grade_bytes(data: bytes, filename: str, limits: sandbox.Limits, slot: int | 
     message = ""
     if any(r.get("detail") == "the submission's time limit" for r in replies if r):
         message = f"The submission's time limit ({limits.timeout:g} s) was reached."
-    result = SubmissionResult(stem, statuses.OK, message, results, max_score, sandbox.isolation())
+    result = SubmissionResult(stem, SubmissionStatus.OK, message, results, max_score, sandbox.isolation())
     result.written = _written_answers(notebook.cells)
     return result
 
@@ -225,29 +225,29 @@ def _decoded(reply: dict) -> dict:
     if "value" not in reply:
         return reply
     try:
-        return {**reply, "value": wire.decode(reply["value"])}
-    except wire.WireError as exc:
+        return {**reply, "value": plain.decode(reply["value"])}
+    except plain.PlainDataError as exc:
         return {"not_plain": str(exc)[:200]}
 
 
 def _judge_exercise(ex, prog, statements, findings, defined, exec_replies, replies) -> ExerciseResult:
-    result = ExerciseResult(ex.id, ex.title, float(ex.points), 0.0, statuses.FAILED)
+    result = ExerciseResult(ex.id, ex.title, float(ex.points), 0.0, Status.FAILED)
     problem = _cell_problem(prog, ex, statements, exec_replies)
     if not defined:
         broken = next((c for c in prog.cells if c.problem and ex.answer in
-                       matching.NotebookCell(0, "code", c.source).defines), None)
+                       notebook_io.NotebookCell(0, "code", c.source).defines), None)
         if broken is not None:
-            result.status, result.message = statuses.ERROR, f"{broken.label} defines `{ex.answer}` but {broken.problem}"
+            result.status, result.message = Status.ERROR, f"{broken.label} defines `{ex.answer}` but {broken.problem}"
         else:
-            result.status, result.message = statuses.MISSING, f"no cell defines `{ex.answer}`"
+            result.status, result.message = Status.MISSING, f"no cell defines `{ex.answer}`"
         return result
     if all(r.get("missing") for r in replies):
         cut = next((exec_replies[s.cell] for s in statements if s.cell in exec_replies and (
             "killed" in exec_replies[s.cell] or "error" in exec_replies[s.cell])), None)
         if cut is None:
-            result.status = statuses.MISSING
+            result.status = Status.MISSING
         elif "killed" in cut:
-            result.status = judge._KILLED.get(cut["killed"], statuses.CRASHED)
+            result.status = judge._KILLED.get(cut["killed"], Status.CRASHED)
         else:
             result.status = judge._error_status(cut["error"])
         result.message = problem or f"the cells ran but did not define `{ex.answer}`"
@@ -260,8 +260,8 @@ def _judge_exercise(ex, prog, statements, findings, defined, exec_replies, repli
     result.hints = {m.name: m.hint for m in ex.mistakes if m.name in result.mistakes}
     for case in verdict.cases:
         result.cases.append(CaseResult(case.label, case.hidden, case.passed, case.message,
-                                       case.outcome if not case.passed else statuses.CASE_PASSED))
-    if result.status != statuses.PASSED and problem:
+                                       case.outcome if not case.passed else CaseOutcome.PASSED))
+    if result.status != Status.PASSED and problem:
         result.message = f"{problem}. {result.message}".strip() if result.message else problem
     return result
 
@@ -289,7 +289,7 @@ def read_submission(path: Path) -> tuple[bytes | None, str]:
         return None, f"{type(exc).__name__}: {exc.strerror or exc}"
     with os.fdopen(fd, "rb") as handle:
         try:
-            return handle.read(matching.MAX_BYTES + 1), ""
+            return handle.read(notebook_io.MAX_BYTES + 1), ""
         except OSError as exc:  # a folder, or a file that cannot be read
             return None, f"{type(exc).__name__}: {exc.strerror or exc}"
 
@@ -298,7 +298,7 @@ def grade_file(path: Path, limits: sandbox.Limits, slot: int | None = None) -> S
     """Grade one submitted file (never modified)."""
     data, problem = read_submission(path)
     if data is None:
-        return SubmissionResult("", statuses.UNREADABLE, problem)
+        return SubmissionResult("", SubmissionStatus.UNREADABLE, problem)
     return grade_bytes(data, path.name, limits, slot)
 
 
@@ -342,13 +342,13 @@ def _prepare_out(out_dir: Path) -> None:
     for candidate in (out_dir, *out_dir.resolve().parents):
         if candidate.exists() and not candidate.is_dir():
             raise ValueError(f"--out: expected a folder for the grades, but {candidate} is a file")
-    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
-        raise ValueError(f"--out: {out_dir} exists and is not a grading folder (no {MARKER} in it); "
+    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / outputs.MARKER).exists():
+        raise ValueError(f"--out: {out_dir} exists and is not a grading folder (no {outputs.MARKER} in it); "
                          "choose a new or empty folder, nothing is overwritten")
     try:
         for sub in ("feedback", "results", "written", ".cache"):
             (out_dir / sub).mkdir(parents=True, exist_ok=True)
-        report.atomic_write(str(out_dir / MARKER), "written by python -m course_lib grade\n")
+        outputs.atomic_write(str(out_dir / outputs.MARKER), "written by python -m course_lib grade\n")
     except OSError as exc:
         raise ValueError(f"--out: cannot write to {out_dir} ({exc.strerror or exc})") from None
 
@@ -369,7 +369,7 @@ def _secret(out_dir: Path) -> bytes:
 def _cached_or_graded(path: Path, out_dir: Path, version: str, key: bytes, limits, slot: int, force: bool):
     data, problem = read_submission(path)
     if data is None:
-        return SubmissionResult("", statuses.UNREADABLE, problem)
+        return SubmissionResult("", SubmissionStatus.UNREADABLE, problem)
     digest = hashlib.sha256(data + version.encode()).hexdigest()
     cache = out_dir / ".cache" / f"{digest}.json"
     if not force and cache.exists():
@@ -384,7 +384,7 @@ def _cached_or_graded(path: Path, out_dir: Path, version: str, key: bytes, limit
     body = json.dumps(result.to_json(), sort_keys=True)
     try:
         mac = hmac.new(key, (digest + body).encode(), "sha256").hexdigest()
-        report.atomic_write(str(cache), json.dumps({"mac": mac, "result": json.loads(body)}))
+        outputs.atomic_write(str(cache), json.dumps({"mac": mac, "result": json.loads(body)}))
     except OSError:
         pass  # a cache that cannot be written only costs a regrade next time
     return result
@@ -392,12 +392,12 @@ def _cached_or_graded(path: Path, out_dir: Path, version: str, key: bytes, limit
 
 def _write_outputs(out_dir: Path, name: str, file: str, result: SubmissionResult) -> SubmissionResult:
     try:
-        report.atomic_write(str(out_dir / "feedback" / f"{name}.md"), report.feedback_markdown(name, result))
-        report.atomic_write(str(out_dir / "results" / f"{name}.json"),
-                            report.gradescope_json_text(report.gradescope_results(result, name, file)))
+        outputs.atomic_write(str(out_dir / "feedback" / f"{name}.md"), outputs.feedback_markdown(name, result))
+        outputs.atomic_write(str(out_dir / "results" / f"{name}.json"),
+                            outputs.gradescope_json_text(outputs.gradescope_results(result, name, file)))
         if result.written:
             text = "\n\n".join(f"## {qid}\n\n{answer}" for qid, answer in result.written.items())
-            report.atomic_write(str(out_dir / "written" / f"{name}.md"), f"# Written answers: {name}\n\n{text}\n")
+            outputs.atomic_write(str(out_dir / "written" / f"{name}.md"), f"# Written answers: {name}\n\n{text}\n")
     except OSError as exc:
         return SubmissionResult(result.notebook, GRADER_ERROR, f"its feedback could not be written "
                                 f"({exc.strerror or exc}); its grade is not recorded", [], result.max_score,
@@ -446,9 +446,9 @@ def grade_batch(paths: list, out_dir, limits: sandbox.Limits | None = None, jobs
             bar.update(1)
     sandbox.close_spares()
     columns = [ex.id for ex in all_exercises() if any(ex.id in {e.id for e in r.exercises} for _, _, r in rows)]
-    report.atomic_write(str(out_dir / "grades.csv"), report.grades_csv(rows, columns))
-    report.atomic_write(str(out_dir / "exercises.csv"), report.exercises_csv(rows))
-    report.atomic_write(str(out_dir / "grading.json"), json.dumps(
+    outputs.atomic_write(str(out_dir / "grades.csv"), outputs.grades_csv(rows, columns))
+    outputs.atomic_write(str(out_dir / "exercises.csv"), outputs.exercises_csv(rows))
+    outputs.atomic_write(str(out_dir / "grading.json"), json.dumps(
         {"isolation": sandbox.isolation(), "grader_version": version, "limits": repr(limits),
          "submissions": len(rows)}, indent=1) + "\n")
     if class_report:
@@ -498,7 +498,7 @@ def run(args) -> int:
     except OSError as exc:
         print(f"error: cannot use {exc.filename or args.out}: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    ok = sum(1 for _, r in rows if r.status == statuses.OK)
+    ok = sum(1 for _, r in rows if r.status == SubmissionStatus.OK)
     isolation = sandbox.isolation()
     if isolation != "bubblewrap":
         print(f"warning: isolation is {isolation}", file=sys.stderr)

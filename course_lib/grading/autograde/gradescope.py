@@ -23,7 +23,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from course_lib.grading.judging import results as report
+from course_lib.grading.judging.results import SubmissionResult
+from course_lib.grading.reports import outputs
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
 PROJECT_DIR = PACKAGE_DIR.parent
@@ -101,16 +102,15 @@ def build_bundle(out_zip, force: bool = False) -> Path:
 def one_per_notebook(rows: list) -> list:
     """``rows`` of ``(name, result)`` with at most one graded file per notebook: the others get the status
     ``duplicate`` and 0 (a submission cannot score a notebook twice)."""
-    from course_lib.grading.judging import statuses
-
+    from course_lib.grading.statuses import SubmissionStatus
     seen, out = {}, []
     for name, result in sorted(rows, key=lambda row: (row[1].notebook not in row[0], row[0])):
-        if result.status == statuses.OK and result.notebook in seen:
-            result = report.SubmissionResult(result.notebook, statuses.DUPLICATE,
+        if result.status == SubmissionStatus.OK and result.notebook in seen:
+            result = SubmissionResult(result.notebook, SubmissionStatus.DUPLICATE,
                                              f"another file of this submission ({seen[result.notebook]}) is "
                                              f"already graded as {result.notebook}; this one is not counted",
                                              [], result.max_score, result.isolation)
-        elif result.status == statuses.OK:
+        elif result.status == SubmissionStatus.OK:
             seen[result.notebook] = name
         out.append((name, result))
     return sorted(out, key=lambda row: row[0])
@@ -128,11 +128,11 @@ def autograde(root) -> dict:
     else:
         with tempfile.TemporaryDirectory(prefix="course_lib_gradescope_") as out:
             rows = one_per_notebook(grade.grade_batch(notebooks, Path(out) / "grading", progress=False))
-        results = report.merge_gradescope([report.gradescope_results(result, name) for name, result in rows])
+        results = outputs.merge_gradescope([outputs.gradescope_results(result, name) for name, result in rows])
         isolation = sandbox.isolation()
         if isolation != "bubblewrap":
             results["output"] += f"\n(isolation: {isolation})"
-    report.atomic_write(str(root / "results" / "results.json"), report.gradescope_json_text(results))
+    outputs.atomic_write(str(root / "results" / "results.json"), outputs.gradescope_json_text(results))
     return results
 
 

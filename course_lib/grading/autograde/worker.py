@@ -95,13 +95,8 @@ def _serve(cmd_fd: int, result_fd: int) -> None:
     import numpy as np
 
     from course_lib.grading.autograde import wire
+    from course_lib.grading.exercises import plain
     from course_lib.grading.judging import running
-
-    def fixture(target: str):
-        import importlib
-
-        module, _, name = target.partition(":")
-        return getattr(importlib.import_module(module), name)
 
     def check(*args, **kwargs):  # the notebook's advisory check: silent here
         return None
@@ -139,11 +134,11 @@ def _serve(cmd_fd: int, result_fd: int) -> None:
                 reply = {"missing": True}
             else:
                 try:
-                    args = tuple(wire.decode(a, fixture=fixture) for a in command.get("args", []))
+                    args = tuple(plain.decode(a, fixture=plain.resolve_target) for a in command.get("args", []))
                     raw = running.run_case(namespace[name], args, command.get("kind", "function"))
                     raw.pop("_exception", None)
-                    reply = {key: (wire.encode(value) if key == "value" else value) for key, value in raw.items()}
-                except wire.WireError as exc:
+                    reply = {key: (plain.encode(value) if key == "value" else value) for key, value in raw.items()}
+                except plain.PlainDataError as exc:
                     reply = {"not_plain": str(exc)[:200]}
                 except BaseException as exc:  # a fixture failing, a hostile object: the case's error
                     reply = {"error": running.describe_error(exc)}
@@ -151,7 +146,7 @@ def _serve(cmd_fd: int, result_fd: int) -> None:
             reply = {"error": {"type": "ProtocolError", "message": f"unknown command {op!r}"}}
         try:
             wire.write_frame(result_fd, reply)
-        except wire.WireError:
+        except (ValueError, TypeError):  # an output JSON cannot hold
             wire.write_frame(result_fd, {"not_plain": "an output that cannot be sent"})
 
 

@@ -45,9 +45,9 @@ from pathlib import Path
 
 import numpy as np
 
-from course_lib.grading.autograde.wire import decode as decode_plain
-from course_lib.grading.autograde.wire import encode as encode_plain
-from course_lib.grading.exercises import model as spec
+from course_lib.grading.exercises import model, plain
+from course_lib.grading.exercises.plain import decode as decode_plain
+from course_lib.grading.exercises.plain import encode as encode_plain
 
 FORMAT = 2
 _FIELDS = ("id", "notebook", "answer", "kind", "points", "title", "rtol", "atol", "loop_free")
@@ -58,7 +58,7 @@ _TUPLE_FIELDS = ("output_names", "forbidden")
 
 def encode_args(value):
     """A case's arguments (plain data and fixtures, in tuples) to JSON-able data."""
-    if isinstance(value, spec.Fixture):
+    if isinstance(value, plain.Fixture):
         return {"f": value.target}
     if type(value) is tuple:
         return {"t": [encode_args(v) for v in value]}
@@ -68,7 +68,7 @@ def encode_args(value):
 def decode_args(obj):
     """The inverse of :func:`encode_args`."""
     if type(obj) is dict and set(obj) == {"f"}:
-        return spec.Fixture(obj["f"])
+        return plain.Fixture(obj["f"])
     if type(obj) is dict and set(obj) == {"t"}:
         return tuple(decode_args(v) for v in obj["t"])
     return decode_plain(obj)
@@ -155,25 +155,25 @@ def hashed_judge(record: dict):
         if not verdict.passed:
             hint = next((hint for hint, fingerprint in known if same(fingerprint, actual)), None)
             if hint:
-                return spec.Verdict(False, f"{verdict.message}. Hint: {hint}")
+                return plain.Verdict(False, f"{verdict.message}. Hint: {hint}")
         return verdict
 
     def _judge(case, actual):
         if isinstance(stored, list):
             if not isinstance(actual, tuple) or len(actual) != len(stored):
-                return spec.Verdict(False, f"expected {len(stored)} values"
+                return plain.Verdict(False, f"expected {len(stored)} values"
                                            + (f" ({', '.join(names)})" if names else "")
                                            + f", e.g. `answer = ({', '.join('...' for _ in stored)})`")
             for k, (fingerprint, value) in enumerate(zip(stored, actual)):
                 if not matches(fingerprint, value, salt, rtol, atol):
                     name = names[k] if k < len(names) else f"item {k + 1}"
-                    return spec.Verdict(False, f"{name}: {value!r} is not the expected value")
-            return spec.Verdict(True)
+                    return plain.Verdict(False, f"{name}: {value!r} is not the expected value")
+            return plain.Verdict(True)
         if isinstance(actual, tuple):
-            return spec.Verdict(False, "expected a single value, not a tuple")
+            return plain.Verdict(False, "expected a single value, not a tuple")
         if matches(stored, actual, salt, rtol, atol):
-            return spec.Verdict(True)
-        return spec.Verdict(False, f"{actual!r} is not the expected value")
+            return plain.Verdict(True)
+        return plain.Verdict(False, f"{actual!r} is not the expected value")
 
     judge.__name__ = judge.__qualname__ = f"{record['id']}_judge"
     return judge
@@ -186,17 +186,17 @@ def _run_quietly(function, args: tuple):
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
-            return spec.to_plain(function(*args))
+            return plain.to_plain(function(*args))
     except Exception:  # a mistake that cannot run on a case never matches it
         return None
 
 
-def _mistake_output(exercise: spec.Exercise, mistake: spec.Mistake, case: spec.Case):
-    args = () if exercise.kind == "value" else spec.resolve_args(case.args)
+def _mistake_output(exercise: model.Exercise, mistake: model.Mistake, case: model.Case):
+    args = () if exercise.kind == "value" else model.resolve_args(case.args)
     return _run_quietly(mistake.implementation, args)
 
 
-def exercise_record(exercise: spec.Exercise) -> dict:
+def exercise_record(exercise: model.Exercise) -> dict:
     """One exercise as JSON-able data: its fields, public cases, expected and mistaken outputs."""
     from course_lib.grading.judging.hints import family_of
 
@@ -208,12 +208,12 @@ def exercise_record(exercise: spec.Exercise) -> dict:
     if exercise.kind == "value":  # the answer as fingerprints, never in plain text
         if len(exercise.public) != 1:
             raise ValueError(f"{exercise.id}: a value exercise has one public case, got {len(exercise.public)}")
-        record["fingerprints"] = fingerprints(spec.expected_output(exercise, exercise.public[0]),
+        record["fingerprints"] = fingerprints(model.expected_output(exercise, exercise.public[0]),
                                               _salt(exercise.id), exercise.rtol, exercise.atol)
         record["cases"] = [{"label": case.label, "args": encode_args(())} for case in exercise.public]
     else:
         record["cases"] = [{"label": case.label, "args": encode_args(tuple(case.args)),
-                            "expected": encode_plain(spec.expected_output(exercise, case))}
+                            "expected": encode_plain(model.expected_output(exercise, case))}
                            for case in exercise.public]
     if exercise.kind == "value":  # a mistaken value may hold the right one in part: fingerprints too
         record["mistakes"] = []
@@ -238,7 +238,7 @@ def bank_data(exercises) -> str:
 
 def _same(stored, given) -> bool:
     """Whether ``given`` (resolved arguments) is exactly the stored argument."""
-    if isinstance(stored, spec.Fixture):
+    if isinstance(stored, plain.Fixture):
         return given is stored.resolve()
     if isinstance(stored, tuple):
         return isinstance(given, tuple) and len(given) == len(stored) and all(map(_same, stored, given))
@@ -266,15 +266,15 @@ def stored_outputs(cases: tuple, outputs: list, what: str):
     return lookup
 
 
-def exercise_from_record(record: dict) -> spec.Exercise:
+def exercise_from_record(record: dict) -> model.Exercise:
     """The :class:`~course_lib.grading.exercises.model.Exercise` of one stored record (public cases only)."""
-    cases = tuple(spec.Case(decode_args(c["args"]), c["label"]) for c in record["cases"])
+    cases = tuple(model.Case(decode_args(c["args"]), c["label"]) for c in record["cases"])
     if "fingerprints" in record:  # a value exercise: judged by fingerprint, no expected value to show
         reference, judge = _no_value(record["id"]), hashed_judge(record)
-        # the judge names a known mistake itself; its stand-in has no value to give spec.diagnose
-        mistakes = tuple(spec.Mistake(m["name"], m["hint"], _no_value(m["name"])) for m in record["mistakes"])
+        # the judge names a known mistake itself; its stand-in has no value to give mistakes.diagnose
+        mistakes = tuple(model.Mistake(m["name"], m["hint"], _no_value(m["name"])) for m in record["mistakes"])
     else:
-        mistakes = tuple(spec.Mistake(m["name"], m["hint"],
+        mistakes = tuple(model.Mistake(m["name"], m["hint"],
                                       stored_outputs(cases, [decode_plain(o) for o in m["outputs"]], m["name"]))
                          for m in record["mistakes"])
         expected = [decode_plain(c["expected"]) for c in record["cases"]]
@@ -282,7 +282,7 @@ def exercise_from_record(record: dict) -> spec.Exercise:
         if record.get("parameters"):  # the hints read N and C off the parameter names, as in the bank
             reference.__signature__ = inspect.Signature(
                 [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD) for n in record["parameters"]])
-    return spec.Exercise(**{name: record[name] for name in _FIELDS},
+    return model.Exercise(**{name: record[name] for name in _FIELDS},
                          **{name: tuple(record[name]) for name in _TUPLE_FIELDS},
                          family=record.get("family", ""),
                          reference=reference, judge=judge, public=cases, hidden=(), mistakes=mistakes)

@@ -24,38 +24,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course_lib.grading.exercises import model as spec
+from course_lib.grading.exercises import model, plain
+from course_lib.grading.exercises.model import FAMILIES, family_of
+from course_lib.grading.judging import mistakes
 
-_RTOL = 1e-6  # tolerance for recognising a signature (relative, on top of the exercise's)
-
-FAMILIES = ("hinge", "softmax", "regression", "penalty", "gradient", "optimizer", "search", "data")
 EXPONENTIAL = frozenset({"softmax"})  # families whose answers exponentiate (and take logs)
 OVERFLOW_INPUT = 700.0  # np.exp overflows above ~709.8: only inputs this large can overflow
 
-# Exercises whose id names a family other than their notebook's.
-_ID_FAMILY = {
-    "cat_hinge_loss": "hinge", "svm_predictions": "hinge", "svm_loss_grad_W": "hinge",
-    "softmax_loss_grad_W": "softmax", "ridge_closed_form": "regression", "gradient_check": "gradient",
-    "train_epochs": "optimizer", "grid_search": "search", "random_search_best": "search",
-    "random_local_search": "search", "regularized_objective": "penalty",
-}
-_NOTEBOOK_FAMILY = {"00": "data", "01": "data", "02": "regression", "03": "hinge", "04": "penalty",
-                    "05": "softmax", "06": "", "07": "search", "08": "gradient", "09": "optimizer",
-                    "10": "optimizer", "11": "data"}
-
-
-def family_of(exercise: spec.Exercise) -> str:
-    """The exercise's family (one of :data:`FAMILIES`), or '' when unknown (then every hint applies)."""
-    declared = getattr(exercise, "family", "")
-    if declared:
-        return declared
-    if exercise.id in _ID_FAMILY:
-        return _ID_FAMILY[exercise.id]
-    for word, family in (("svm", "hinge"), ("hinge", "hinge"), ("softmax", "softmax")):
-        if word in exercise.id:
-            return family
-    return _NOTEBOOK_FAMILY.get(exercise.notebook[:2], "")
-
+_RTOL = 1e-6  # tolerance for recognising a signature (relative, on top of the exercise's)
 
 @dataclass(frozen=True)
 class Generic:
@@ -126,7 +102,7 @@ _N_FROM_ROWS = ("X", "scores", "s", "outputs")
 _C_NAMES = ("scores", "s")
 
 
-def _parameter_names(exercise: spec.Exercise, count: int):
+def _parameter_names(exercise: model.Exercise, count: int):
     try:
         params = list(inspect.signature(exercise.reference).parameters.values())
     except (TypeError, ValueError):
@@ -136,7 +112,7 @@ def _parameter_names(exercise: spec.Exercise, count: int):
     return [p.name for p in params[:count]]
 
 
-def dimensions(exercise: spec.Exercise, case: spec.Case) -> tuple:
+def dimensions(exercise: model.Exercise, case: model.Case) -> tuple:
     """(N, C) of a case: the number of examples and of classes, each None when the case has none.
 
     Read from the reference's parameter names (``scores`` (N, C), ``y`` (N,), ``X`` (N, D),
@@ -186,9 +162,9 @@ def _largest_input(args: tuple) -> float:
 
 # --- comparing -------------------------------------------------------------------------------
 
-def _same(exercise: spec.Exercise, e, a) -> bool:
+def _same(exercise: model.Exercise, e, a) -> bool:
     try:
-        return spec.compare(e, a, rtol=exercise.rtol, atol=exercise.atol).passed
+        return plain.compare(e, a, rtol=exercise.rtol, atol=exercise.atol).passed
     except Exception:  # odd data never matches
         return False
 
@@ -200,7 +176,7 @@ def _form(x):
     return np.shape(x)
 
 
-def _failing_part(exercise: spec.Exercise, expected, actual):
+def _failing_part(exercise: model.Exercise, expected, actual):
     """The (index, name, expected, actual) part of a tuple output that differs, else the whole.
 
     A part of the wrong form (None, another shape, a list) comes first: it says more than an
@@ -233,13 +209,13 @@ def _near(r: float, target: float) -> bool:
     return math.isclose(r, target, rel_tol=1e-5)
 
 
-def _outputs(exercise: spec.Exercise, count: int) -> str:
+def _outputs(exercise: model.Exercise, count: int) -> str:
     names = list(exercise.output_names)[:count]
     return f"({', '.join(names)})" if len(names) == count else f"a tuple of {count} values"
 
 
 def _kind(x) -> str:
-    if isinstance(x, spec.PlainList):
+    if isinstance(x, plain.PlainList):
         return f"a list of {len(x)} values"
     if isinstance(x, tuple):
         return f"a tuple of {len(x)} values"
@@ -254,9 +230,9 @@ def _tuple_signatures(exercise, expected, actual):
     count = len(expected)
     wanted = _outputs(exercise, count)
     named = f" {wanted}" if wanted.startswith("(") else ""
-    as_list = isinstance(expected, spec.PlainList)
+    as_list = isinstance(expected, plain.PlainList)
     if isinstance(actual, tuple) and len(actual) == count:
-        if isinstance(actual, spec.PlainList) != as_list and all(
+        if isinstance(actual, plain.PlainList) != as_list and all(
                 _same(exercise, e, a) for e, a in zip(expected, actual)):
             return ("generic:container", f"your function returned {_kind(actual)}; return "
                     + (f"a list of {count} values" if as_list else f"a tuple, `return {wanted[1:-1]}`") + ".")
@@ -349,7 +325,7 @@ def _factor_signature(what: str, r: float, proportional: bool, n, c, family: str
     return None
 
 
-def generic_diagnosis(exercise: spec.Exercise, case: spec.Case, expected, actual):
+def generic_diagnosis(exercise: model.Exercise, case: model.Case, expected, actual):
     """``(name, hint)`` for the signature of the difference between ``expected`` and ``actual``, or None.
 
     Signatures, in order: no return; a tuple of another length, a list for a tuple, swapped
@@ -371,7 +347,7 @@ def _diagnosis(exercise, case, expected, actual, family):
         return ("generic:missing_return", "your function returned None: did you forget the `return` statement?")
     if isinstance(expected, tuple):
         if not isinstance(actual, tuple) or len(actual) != len(expected) or (
-                isinstance(actual, spec.PlainList) != isinstance(expected, spec.PlainList)):
+                isinstance(actual, plain.PlainList) != isinstance(expected, plain.PlainList)):
             return _tuple_signatures(exercise, expected, actual)
         swapped = _tuple_signatures(exercise, expected, actual)
         if swapped is not None:
@@ -448,15 +424,15 @@ def _diagnosis(exercise, case, expected, actual, family):
     return _factor_signature(what, r, e.size > 1, n, c, family)
 
 
-def generic_hint(exercise: spec.Exercise, case: spec.Case, expected, actual) -> str:
+def generic_hint(exercise: model.Exercise, case: model.Case, expected, actual) -> str:
     """The text of :func:`generic_diagnosis`, or ''."""
     found = generic_diagnosis(exercise, case, expected, actual)
     return found[1] if found else ""
 
 
-def hint_for(exercise: spec.Exercise, case: spec.Case, expected, actual) -> str:
+def hint_for(exercise: model.Exercise, case: model.Case, expected, actual) -> str:
     """The exercise's own hint if a known mistake matches, else a generic one, else ''."""
-    mistake = spec.diagnose(exercise, case, actual)
+    mistake = mistakes.diagnose(exercise, case, actual)
     if mistake is not None:
         return mistake.hint
     try:

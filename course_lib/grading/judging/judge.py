@@ -9,7 +9,7 @@
 - ``findings``: what the answer's function runs, from the program the notebook is
   (:class:`course_lib.grading.judging.program.Findings`: Python loops, course_lib names).
 
-Statuses come from :mod:`course_lib.grading.judging.statuses`, in this order of precedence:
+Statuses come from :mod:`course_lib.grading.statuses`, in this order of precedence:
 uses the reference implementation, not attempted, forbidden code (a Python loop in a
 loop-free exercise), timeout / crashed / memory limit, error, failed, passed. Hidden cases
 are judged like public ones but report only their outcome category, never a message.
@@ -22,16 +22,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from course_lib.grading.exercises import model as spec
-from course_lib.grading.judging import hints, statuses
+from course_lib.grading.exercises import model, plain
+from course_lib.grading.judging import hints, mistakes, running
+from course_lib.grading.statuses import CaseOutcome, Status
 
-_KILLED = {"timeout": statuses.TIMEOUT, "crashed": statuses.CRASHED, "memory": statuses.MEMORY,
-           "not run": statuses.CRASHED}
+_KILLED = {"timeout": Status.TIMEOUT, "crashed": Status.CRASHED, "memory": Status.MEMORY,
+           "not run": Status.CRASHED}
 
 
 @dataclass
 class CaseJudgement:
-    """One case: ``outcome`` is a ``statuses.CASE_*`` value; ``message`` is empty for hidden cases."""
+    """One case: ``outcome`` is a ``CaseOutcome`` value; ``message`` is empty for hidden cases."""
 
     label: str
     hidden: bool
@@ -43,7 +44,7 @@ class CaseJudgement:
 
     @property
     def passed(self) -> bool:
-        return self.outcome == statuses.CASE_PASSED
+        return self.outcome == CaseOutcome.PASSED
 
 
 @dataclass
@@ -68,8 +69,8 @@ def _error_text(error: dict) -> str:
 def _error_status(error: dict) -> str:
     kind = error.get("type", "")
     if kind in ("MemoryError", "_ArrayMemoryError"):
-        return statuses.MEMORY
-    return statuses.ERROR
+        return Status.MEMORY
+    return Status.ERROR
 
 
 def _mutation_hint(names: list) -> str:
@@ -81,7 +82,7 @@ def _mutation_hint(names: list) -> str:
 MUTATES_INPUT = "generic:mutates_input"
 
 
-def _consistent_mistake(exercise: spec.Exercise, failing: list, values: list):
+def _consistent_mistake(exercise: model.Exercise, failing: list, values: list):
     """The known mistake that explains the answer best, or None; and the matches per failing case.
 
     Candidates match the answer's output on some wrong public case; the one whose output
@@ -94,7 +95,7 @@ def _consistent_mistake(exercise: spec.Exercise, failing: list, values: list):
     for verdict, case, actual, _, wrong in failing:
         if not verdict.hidden and wrong:
             with np.errstate(all="ignore"):
-                matches[id(verdict)] = spec.matching_mistakes(exercise, case, actual)
+                matches[id(verdict)] = mistakes.matching_mistakes(exercise, case, actual)
     candidates = [m for m in exercise.mistakes if any(m in found for found in matches.values())]
     if not candidates:
         return None, matches
@@ -102,7 +103,7 @@ def _consistent_mistake(exercise: spec.Exercise, failing: list, values: list):
     def score(mistake) -> int:
         total = sum(mistake in found for found in matches.values())
         with np.errstate(all="ignore"):
-            total += sum(spec.mistake_matches(exercise, mistake, case, actual) for case, actual, right in values
+            total += sum(mistakes.mistake_matches(exercise, mistake, case, actual) for case, actual, right in values
                          if right)
         return total
 
@@ -128,7 +129,7 @@ def _consensus(found: list) -> str:
     return ""
 
 
-def _give_hints(exercise: spec.Exercise, result: Judgement, failing: list, values: list) -> str:
+def _give_hints(exercise: model.Exercise, result: Judgement, failing: list, values: list) -> str:
     """Give each wrong public case its hint and record in ``result.mistakes`` the names behind them.
 
     The known mistake that explains the answer best (:func:`_consistent_mistake`) is told;
@@ -163,7 +164,7 @@ def _give_hints(exercise: spec.Exercise, result: Judgement, failing: list, value
         found = generic.get(id(verdict))
         if chosen is not None and chosen in matches.get(id(verdict), ()):
             verdict.hint, name = chosen.hint, chosen.name
-        elif verdict.outcome == statuses.CASE_MUTATED:
+        elif verdict.outcome == CaseOutcome.MUTATED:
             name = MUTATES_INPUT  # its hint is set already
         elif found:
             verdict.hint, name = found[1], (agreed if agreed in _WILDCARDS.get(found[0], ()) else found[0])
@@ -178,7 +179,7 @@ def _give_hints(exercise: spec.Exercise, result: Judgement, failing: list, value
         for verdict, case, actual, _, wrong in failing:
             if verdict.hidden and wrong:
                 with np.errstate(all="ignore"):
-                    mistake = spec.diagnose(exercise, case, actual)
+                    mistake = mistakes.diagnose(exercise, case, actual)
                 if mistake is not None and mistake.name not in names:
                     names.append(mistake.name)
     result.mistakes.extend(n for n in names if n not in result.mistakes)
@@ -190,7 +191,7 @@ def _give_hints(exercise: spec.Exercise, result: Judgement, failing: list, value
     return next((f[1] for f in told if f[0] == agreed), told[0][1] if told else "")
 
 
-def judge(exercise: spec.Exercise, cases: list, replies: list, findings=None, expected=None) -> Judgement:
+def judge(exercise: model.Exercise, cases: list, replies: list, findings=None, expected=None) -> Judgement:
     """Judge an answer from its replies.
 
     Parameters
@@ -204,14 +205,14 @@ def judge(exercise: spec.Exercise, cases: list, replies: list, findings=None, ex
         Static findings about the answer's function (loops, course_lib names).
     expected : callable, optional
         ``expected(index) -> plain`` giving the reference's output on case ``index`` (the
-        grader caches it); by default computed with :func:`spec.expected_output`.
+        grader caches it); by default computed with :func:`model.expected_output`.
 
     Returns
     -------
     Judgement
     """
     name = f"`{exercise.answer}`"
-    result = Judgement(statuses.FAILED, 0.0)
+    result = Judgement(Status.FAILED, 0.0)
     reference_names = tuple(sorted(set(getattr(findings, "course_lib", ()) or ()) & set(exercise.forbidden)))
     seen = set()
     hidden_number = 0
@@ -221,31 +222,31 @@ def judge(exercise: spec.Exercise, cases: list, replies: list, findings=None, ex
         label = "" if hidden else (case.label or f"test {index + 1}")
         if hidden:
             hidden_number += 1
-        verdict = CaseJudgement(label, hidden, statuses.CASE_WRONG)
+        verdict = CaseJudgement(label, hidden, CaseOutcome.WRONG)
         if "killed" in reply:
-            seen.add(_KILLED.get(reply["killed"], statuses.CRASHED))
-            verdict.outcome = statuses.CASE_NOT_RUN
+            seen.add(_KILLED.get(reply["killed"], Status.CRASHED))
+            verdict.outcome = CaseOutcome.NOT_RUN
             verdict.message = "" if hidden else str(reply.get("detail", "not run"))
         elif "error" in reply:
             error = reply["error"]
             kind = error.get("type", "")
             if kind == "NotImplementedError":
-                seen.add(statuses.NOT_ATTEMPTED)
+                seen.add(Status.NOT_ATTEMPTED)
             elif kind == "ReferenceUnavailable":
-                seen.add(statuses.USES_REFERENCE)
+                seen.add(Status.USES_REFERENCE)
                 called = re.search(r"'([A-Za-z0-9_-]+)'", error.get("message", ""))
                 reference_names = reference_names or (f"reference of exercise {called.group(1)}" if called
                                                       else "reference",)
             else:
                 seen.add(_error_status(error))
-            verdict.outcome = statuses.CASE_RAISED
+            verdict.outcome = CaseOutcome.RAISED
             verdict.message = "" if hidden else f"raised {_error_text(error)}"
         elif "not_plain" in reply:
-            seen.add(statuses.FAILED)
-            verdict.outcome = statuses.CASE_NOT_PLAIN
+            seen.add(Status.FAILED)
+            verdict.outcome = CaseOutcome.NOT_PLAIN
             verdict.message = "" if hidden else f"returned {reply['not_plain']}"
         elif exercise.kind == "value" and reply.get("value") is None:
-            seen.add(statuses.NOT_ATTEMPTED)
+            seen.add(Status.NOT_ATTEMPTED)
             verdict.message = "" if hidden else "still None"
         else:
             actual = reply["value"]
@@ -255,20 +256,20 @@ def judge(exercise: spec.Exercise, cases: list, replies: list, findings=None, ex
                     if exercise.judge is not None:
                         check = exercise.judge(case, actual)
                     else:
-                        want = expected(index) if expected is not None else spec.expected_output(exercise, case)
-                        check = spec.compare(want, actual, rtol=exercise.rtol, atol=exercise.atol,
+                        want = expected(index) if expected is not None else model.expected_output(exercise, case)
+                        check = plain.compare(want, actual, rtol=exercise.rtol, atol=exercise.atol,
                                              names=exercise.output_names)
             except Exception as exc:  # a trusted judge failing on odd output is a failed case
-                check = spec.Verdict(False, f"the output could not be compared ({type(exc).__name__})")
+                check = plain.Verdict(False, f"the output could not be compared ({type(exc).__name__})")
             if reply.get("mutated"):
-                seen.add(statuses.FAILED)
-                verdict.outcome = statuses.CASE_MUTATED
+                seen.add(Status.FAILED)
+                verdict.outcome = CaseOutcome.MUTATED
                 verdict.message = "" if hidden else f"modifies its input {', '.join(reply['mutated'])}"
                 verdict.hint = "" if hidden else _mutation_hint(reply["mutated"])
             elif check.passed:
-                verdict.outcome = statuses.CASE_PASSED
+                verdict.outcome = CaseOutcome.PASSED
             else:
-                seen.add(statuses.FAILED)
+                seen.add(Status.FAILED)
                 verdict.message = "" if hidden else check.message.removeprefix("the result: ")
             if not verdict.passed:
                 failing.append((verdict, case, actual, want, not check.passed))
@@ -278,27 +279,60 @@ def judge(exercise: spec.Exercise, cases: list, replies: list, findings=None, ex
         result.cases.append(verdict)
     preferred = _give_hints(exercise, result, failing, values)
     loop = getattr(findings, "loop", "") if exercise.loop_free else ""
-    order = (statuses.USES_REFERENCE, statuses.NOT_ATTEMPTED, statuses.FORBIDDEN, statuses.TIMEOUT,
-             statuses.MEMORY, statuses.CRASHED, statuses.ERROR, statuses.FAILED)
+    order = (Status.USES_REFERENCE, Status.NOT_ATTEMPTED, Status.FORBIDDEN, Status.TIMEOUT,
+             Status.MEMORY, Status.CRASHED, Status.ERROR, Status.FAILED)
     if reference_names:
-        seen.add(statuses.USES_REFERENCE)
+        seen.add(Status.USES_REFERENCE)
     if loop:
-        seen.add(statuses.FORBIDDEN)
-    result.status = next((s for s in order if s in seen), statuses.PASSED)
-    if result.status == statuses.PASSED:
+        seen.add(Status.FORBIDDEN)
+    result.status = next((s for s in order if s in seen), Status.PASSED)
+    if result.status == Status.PASSED:
         result.score = float(exercise.points)
-    elif result.status == statuses.USES_REFERENCE:
+    elif result.status == Status.USES_REFERENCE:
         listed = ", ".join(f"`{n}`" for n in reference_names if n) or "a course_lib reference"
         result.message = (f"{name} calls course_lib's {listed}, the reference implementation, which is not "
                           f"available when grading: write it yourself")
-    elif result.status == statuses.NOT_ATTEMPTED:
+    elif result.status == Status.NOT_ATTEMPTED:
         result.message = (f"{name} is still the stub (it is None)" if exercise.kind == "value" else
                           f"{name} is still the stub (it raises NotImplementedError)")
-    elif result.status == statuses.FORBIDDEN:
+    elif result.status == Status.FORBIDDEN:
         result.message = (f"{name} uses {loop}: this exercise asks for whole-array numpy operations, without "
                           f"Python loops")
-    elif result.status == statuses.MEMORY:
+    elif result.status == Status.MEMORY:
         result.message = f"{name} ran out of memory (the grader caps each submission's memory)"
     public_hints = [c.hint for c in result.cases if not c.hidden and c.hint]
-    result.hint = (preferred or public_hints[0]) if public_hints and result.status != statuses.PASSED else ""
+    result.hint = (preferred or public_hints[0]) if public_hints and result.status != Status.PASSED else ""
     return result
+
+
+def judge_answer(exercise: model.Exercise, answer, cases: list, findings=None) -> tuple[list, Judgement]:
+    """Run ``answer`` on ``cases`` in this process and judge it: the path of ``check()``, the mutation
+    test and the release audit (the grader gets the same replies from its sandbox).
+
+    Parameters
+    ----------
+    exercise : Exercise
+    answer : callable or value
+        The student's function (a function exercise) or value (a value exercise).
+    cases : list of (Case, bool)
+        The cases to run, each with whether it is hidden.
+    findings : program.Findings, optional
+
+    Returns
+    -------
+    replies : list of dict
+        One reply per case (:func:`course_lib.grading.judging.running.run_case`).
+    judgement : Judgement
+    """
+    if exercise.kind == model.Kind.FUNCTION and not callable(answer):
+        replies = [{"error": {"type": "TypeError", "message": f"expected a function named {exercise.answer}, "
+                                                               f"got {type(answer).__name__}"}} for _ in cases]
+        return replies, judge(exercise, cases, replies)
+    replies = [running.run_case(answer, () if exercise.kind == model.Kind.VALUE else model.resolve_args(case.args),
+                                exercise.kind) for case, _ in cases]
+    return replies, judge(exercise, cases, replies, findings)
+
+
+def judge_output(exercise: model.Exercise, case: model.Case, actual) -> CaseJudgement:
+    """How one plain output fares on one public case, through :func:`judge` (for tools that hold outputs)."""
+    return judge(exercise, [(case, False)], [{"value": actual}]).cases[0]

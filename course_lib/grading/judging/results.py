@@ -1,41 +1,13 @@
-"""Grading results and the files they are written to.
+"""The one result model: a case, an exercise, a submission (plain data, round-trips through JSON).
 
 A :class:`SubmissionResult` holds one submission's grade: a status, and one
-:class:`ExerciseResult` per exercise of its notebook. It is plain data (it round-trips
-through JSON, which the grader's cache relies on) and is written three ways:
-
-- ``grades.csv``: one row per submission (``submission, notebook, score, max_score,
-  status``, then one column of points per exercise);
-- ``feedback/<name>.md``: what the student reads, hidden tests reduced to their number
-  and outcome;
-- ``results/<name>.json``: Gradescope's ``results.json`` format, one test per exercise.
-
-Every file is written atomically (a temporary file in the same folder, then a rename).
+:class:`ExerciseResult` per exercise of its notebook; the grader's cache stores it as JSON, and
+:mod:`course_lib.grading.reports.outputs` writes it as feedback, CSV rows and Gradescope results.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
-
-from course_lib.grading.judging.statuses import (  # noqa: F401
-    CASE_PASSED,
-    CRASHED,
-    ERROR,
-    EXERCISE_STATUSES,
-    FAILED,
-    FORBIDDEN,
-    MEMORY,
-    MISSING,
-    NOT_ATTEMPTED,
-    PASSED,
-    TIMEOUT,
-    USES_REFERENCE,
-)
 
 
 @dataclass
@@ -46,12 +18,12 @@ class CaseResult:
     hidden: bool
     passed: bool
     message: str = ""
-    outcome: str = ""  # a statuses.CASE_* category: all a hidden case shows
+    outcome: str = ""  # a CaseOutcome category: all a hidden case shows
 
 
 @dataclass
 class ExerciseResult:
-    """One exercise of a submission: its ``status`` (one of ``EXERCISE_STATUSES``) and score."""
+    """One exercise of a submission: its ``status`` (one of ``tuple(Status)``) and score."""
 
     id: str
     title: str
@@ -109,143 +81,3 @@ class SubmissionResult:
 
 
 # --- writing ------------------------------------------------------------------------------------
-
-def atomic_write(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename."""
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp_", suffix=os.path.basename(path))
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def _number(x: float) -> str:
-    return f"{x:g}"
-
-
-def feedback_markdown(name: str, result: SubmissionResult) -> str:
-    """The student's feedback: a score line, then each exercise with its public cases."""
-    lines = [f"# Feedback: {name}", ""]
-    if result.status != "ok":
-        lines += [f"**Not graded: {result.status}.** {result.message}", "",
-                  f"Score: {_number(result.score)} / {_number(result.max_score)}", ""]
-        return "\n".join(lines)
-    lines += [f"Notebook: `{result.notebook}`  ", f"Score: **{_number(result.score)} / "
-              f"{_number(result.max_score)}**", ""]
-    if result.message:
-        lines += [result.message, ""]
-    for ex in result.exercises:
-        mark = "✓" if ex.status == PASSED else "✗"
-        lines += [f"## {mark} {ex.title or ex.id} ({_number(ex.score)} / {_number(ex.points)}): {ex.status}", ""]
-        if ex.message:
-            lines += [ex.message, ""]
-        hidden_number = 0
-        for case in ex.cases:
-            if case.hidden:
-                hidden_number += 1
-                lines.append(f"- hidden test {hidden_number}: " + ("passed" if case.passed else
-                                                                  f"failed ({case.outcome or 'wrong value'})"))
-            elif case.passed:
-                lines.append(f"- {case.label or 'public test'}: passed")
-            else:
-                lines.append(f"- {case.label or 'public test'}: failed: {case.message}")
-        if ex.cases:
-            lines.append("")
-        if ex.hint:
-            lines += [f"Hint: {ex.hint}", ""]
-    lines.append("Grades come from the autograder; hidden tests are counted but not shown.")
-    return "\n".join(lines) + "\n"
-
-
-def gradescope_results(result: SubmissionResult, name: str = "", file: str = "") -> dict:
-    """Gradescope's ``results.json`` for one submission: one visible test per exercise."""
-    tests = []
-    for number, ex in enumerate(result.exercises, start=1):
-        text = [f"{ex.status}" + (f": {ex.message}" if ex.message else "")]
-        hidden_number = 0
-        for case in ex.cases:
-            if case.hidden:
-                hidden_number += 1
-                text.append(f"hidden test {hidden_number}: " + ("passed" if case.passed else
-                                                                f"failed ({case.outcome or 'wrong value'})"))
-            else:
-                text.append(f"{case.label or 'public test'}: " + ("passed" if case.passed else
-                                                                  f"failed: {case.message}"))
-        if ex.hint:
-            text.append(f"Hint: {ex.hint}")
-        tests.append({"name": ex.title or ex.id, "number": str(number), "score": ex.score,
-                      "max_score": ex.points, "status": "passed" if ex.status == PASSED else "failed",
-                      "output": "\n".join(text), "output_format": "text", "visibility": "visible",
-                      "tags": [ex.id, ex.status],
-                      "extra_data": {"exercise": ex.id, "notebook": result.notebook, "status": ex.status,
-                                     "mistakes": list(ex.mistakes), "hints": dict(ex.hints),
-                                     "failed_cases": ex.failed_cases,
-                                     "cases": {"public": sum(not c.hidden for c in ex.cases),
-                                               "hidden": sum(c.hidden for c in ex.cases)},
-                                     "example": ex.example}})
-    output = f"{name}: " if name else ""
-    if result.status == "ok":
-        output += f"notebook {result.notebook}, {_number(result.score)} / {_number(result.max_score)}"
-    else:
-        output += f"not graded: {result.status}. {result.message}"
-    return {"score": result.score, "output": output, "output_format": "text", "visibility": "visible",
-            "stdout_visibility": "hidden", "tests": tests,
-            "extra_data": {"course_lib": {"format": 1, "submission": name, "file": file, "notebook": result.notebook,
-                                          "status": result.status, "message": result.message,
-                                          "score": result.score, "max_score": result.max_score,
-                                          "isolation": result.isolation}}}
-
-
-def merge_gradescope(results: list) -> dict:
-    """One results.json for several notebooks of one Gradescope submission."""
-    if len(results) == 1:
-        return results[0]
-    tests = [test for r in results for test in r["tests"]]
-    for number, test in enumerate(tests, start=1):
-        test["number"] = str(number)
-    return {"score": sum(r["score"] for r in results), "output": "\n".join(r["output"] for r in results),
-            "output_format": "text", "visibility": "visible", "stdout_visibility": "hidden", "tests": tests,
-            "extra_data": {"course_lib": [r.get("extra_data", {}).get("course_lib", {}) for r in results]}}
-
-
-def spreadsheet_safe(value) -> str:
-    """A CSV cell a spreadsheet shows as text: a leading ``= + - @``, tab or CR gets a ``'`` in front."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def grades_csv(rows: list, exercise_ids: list) -> str:
-    """``rows`` is a list of (name, file, SubmissionResult); one column of points per exercise id."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["submission", "file", "notebook", "score", "max_score", "status", *exercise_ids])
-    for name, file, result in rows:
-        scores = {ex.id: _number(ex.score) for ex in result.exercises}
-        writer.writerow([spreadsheet_safe(v) for v in (name, file, result.notebook, _number(result.score),
-                                                       _number(result.max_score), result.status)]
-                        + [scores.get(eid, "") for eid in exercise_ids])
-    return buffer.getvalue()
-
-
-def exercises_csv(rows: list) -> str:
-    """Long format, one row per graded exercise: submission, notebook, exercise, status, points, mistakes,
-    failed_cases (lists joined by ``;``)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["submission", "notebook", "exercise", "status", "points", "max_points", "mistakes",
-                     "failed_cases"])
-    for name, _, result in rows:
-        for ex in result.exercises:
-            writer.writerow([spreadsheet_safe(name), result.notebook, ex.id, ex.status, _number(ex.score),
-                             _number(ex.points), ";".join(ex.mistakes), ";".join(ex.failed_cases)])
-    return buffer.getvalue()
-
-
-def gradescope_json_text(data: dict) -> str:
-    return json.dumps(data, indent=2, sort_keys=True) + "\n"

@@ -19,7 +19,7 @@ import warnings
 
 import numpy as np
 
-from course_lib.grading.exercises import model as spec
+from course_lib.grading.exercises import plain
 
 
 def describe_error(exc: BaseException) -> dict:
@@ -86,7 +86,7 @@ def run_case(answer, args: tuple, kind: str = "function") -> dict:
         if mutated:
             reply["mutated"] = mutated
     try:
-        reply["value"] = spec.to_plain(raw)
+        reply["value"] = plain.to_plain(raw)
     except TypeError as exc:
         reply["not_plain"] = str(exc)[:200]
     except BaseException as exc:  # a hostile object raising from __len__, __iter__...

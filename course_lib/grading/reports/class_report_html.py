@@ -19,8 +19,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from string import Template
 
-from course_lib.grading.judging.statuses import FAILED, MISSING, NOT_ATTEMPTED, OK
-from course_lib.grading.reports.class_report import (
+from course_lib.grading.reports.class_summary import (
     FLAG_MIN_FAILURES,
     FLAG_MIN_RATE,
     FLAG_RATIO,
@@ -36,6 +35,7 @@ from course_lib.grading.reports.class_report import (
     progress_rows,
     score_bins,
 )
+from course_lib.grading.statuses import Status, SubmissionStatus
 from course_lib.plots import PALETTE, rc_params
 
 SHORT_HEADERS_FROM = 4   # with more notebooks than this, progress columns are headed by their number
@@ -143,7 +143,7 @@ def _exercise_cell(ex: ExerciseStat) -> tuple:
 
 def _notebook_section(nb: NotebookStat, sid: str, show_examples: bool) -> str:
     parts = [f'<section aria-labelledby="nb-{sid}"><h2 id="nb-{sid}">{_e(nb.notebook)}</h2>']
-    not_graded = ", ".join(f"{n} {st}" for st, n in sorted(nb.statuses.items()) if st != OK)
+    not_graded = ", ".join(f"{n} {st}" for st, n in sorted(nb.statuses.items()) if st != SubmissionStatus.OK)
     parts.append(f"<p>{len(nb.submissions)} submissions, {len(nb.graded)} graded"
                  + (f" (not graded: {_e(not_graded)})" if not_graded else "") + ".</p>")
     if nb.graded:
@@ -159,9 +159,9 @@ def _notebook_section(nb: NotebookStat, sid: str, show_examples: bool) -> str:
         parts.append(f'<div class="overview">{figure}{_key_numbers(nb, scores)}</div>')
     if nb.exercises:
         rows = [[_exercise_cell(ex), (fmt_number(ex.max_score), ex.max_score), (str(ex.graded), ex.graded),
-                 _rate_cell(ex.pass_rate, f" ({ex.passed})"), (str(ex.statuses[FAILED]), ex.statuses[FAILED]),
-                 (str(ex.statuses[NOT_ATTEMPTED] + ex.statuses[MISSING]),
-                  ex.statuses[NOT_ATTEMPTED] + ex.statuses[MISSING]),
+                 _rate_cell(ex.pass_rate, f" ({ex.passed})"), (str(ex.statuses[Status.FAILED]), ex.statuses[Status.FAILED]),
+                 (str(ex.statuses[Status.NOT_ATTEMPTED] + ex.statuses[Status.MISSING]),
+                  ex.statuses[Status.NOT_ATTEMPTED] + ex.statuses[Status.MISSING]),
                  (str(sum(ex.statuses[s] for s in PROBLEM_STATUSES)), sum(ex.statuses[s] for s in PROBLEM_STATUSES)),
                  (str(ex.unrecognised), ex.unrecognised), (fmt_number(ex.points_lost), ex.points_lost),
                  (f"{ex.points_lost / ex.graded:.2f}", ex.points_lost / ex.graded)]

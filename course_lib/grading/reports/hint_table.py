@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from course_lib.grading.exercises import model as spec
+from course_lib.grading.exercises import model, plain
 from course_lib.grading.judging import hints, judge, running
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -30,10 +30,10 @@ def _cell(text: str) -> str:
     return text if len(text) <= _MAX_CELL else text[:_MAX_CELL - 1] + "…"
 
 
-def _output(exercise: spec.Exercise, mistake: spec.Mistake, case: spec.Case):
+def _output(exercise: model.Exercise, mistake: model.Mistake, case: model.Case):
     """``("value", plain)`` or ``("error", text)`` for a mistake on a case."""
     reply = running.run_case(mistake.implementation if exercise.kind == "function" else mistake.implementation(),
-                             () if exercise.kind == "value" else spec.resolve_args(case.args), exercise.kind)
+                             () if exercise.kind == "value" else model.resolve_args(case.args), exercise.kind)
     if "error" in reply:
         return "error", judge._error_text(reply["error"])
     if "not_plain" in reply:
@@ -41,18 +41,18 @@ def _output(exercise: spec.Exercise, mistake: spec.Mistake, case: spec.Case):
     return "value", reply["value"]
 
 
-def _difference(exercise: spec.Exercise, case: spec.Case, wrong) -> str:
+def _difference(exercise: model.Exercise, case: model.Case, wrong) -> str:
     """What the wrong output looks like on ``case`` ('' if it passes there)."""
     with np.errstate(all="ignore"):
         if exercise.judge is not None:
             verdict = exercise.judge(case, wrong)
         else:
-            verdict = spec.compare(spec.expected_output(exercise, case), wrong, rtol=exercise.rtol,
+            verdict = plain.compare(model.expected_output(exercise, case), wrong, rtol=exercise.rtol,
                                    atol=exercise.atol, names=exercise.output_names)
     return "" if verdict.passed else verdict.message.removeprefix("the result: ")
 
 
-def signature(exercise: spec.Exercise, mistake: spec.Mistake) -> str:
+def signature(exercise: model.Exercise, mistake: model.Mistake) -> str:
     """The first case that shows the mistake, and what its output looks like there."""
     for hidden, cases in ((False, exercise.public), (True, exercise.hidden)):
         for k, case in enumerate(cases, start=1):
@@ -65,18 +65,18 @@ def signature(exercise: spec.Exercise, mistake: spec.Mistake) -> str:
     return "no case shows it: its output is right on every case"
 
 
-def told(exercise: spec.Exercise, mistake: spec.Mistake) -> str:
+def told(exercise: model.Exercise, mistake: model.Mistake) -> str:
     """The name of what ``check`` tells an answer making this mistake ('' for nothing)."""
-    cases = exercise.cases(include_hidden=False) or [(spec.Case(), False)]
+    cases = exercise.cases(include_hidden=False) or [(model.Case(), False)]
     answer = mistake.implementation() if exercise.kind == "value" else mistake.implementation
-    replies = [running.run_case(answer, () if exercise.kind == "value" else spec.resolve_args(c.args), exercise.kind)
+    replies = [running.run_case(answer, () if exercise.kind == "value" else model.resolve_args(c.args), exercise.kind)
                for c, _ in cases]
     verdict = judge.judge(exercise, cases, replies)
     return verdict.mistakes[0] if verdict.hint and verdict.mistakes else ""
 
 
-def _exercise_section(exercise: spec.Exercise) -> list:
-    family = hints.family_of(exercise) or "any"
+def _exercise_section(exercise: model.Exercise) -> list:
+    family = model.family_of(exercise) or "any"
     title = f" — {exercise.title}" if exercise.title else ""
     lines = [f"### `{exercise.id}`{title}", "",
              f"Answer `{exercise.answer}` ({exercise.kind}), family *{family}*, "

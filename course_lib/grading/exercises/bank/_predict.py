@@ -19,7 +19,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from course_lib.grading.exercises.model import Case, Exercise, Mistake, Verdict
+from course_lib.grading.exercises.model import Case, Exercise, Mistake
+from course_lib.grading.exercises.plain import Verdict
 
 THREE_DECIMALS = 6e-4
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_lib.grading.exercises.model import Case, Exercise, Fixture, Mistake
+from course_lib.grading.exercises.model import Case, Exercise, Mistake
+from course_lib.grading.exercises.plain import Fixture
 from course_lib.optim import random_search
 
 FIXTURES = "course_lib.grading.exercises.fixtures"  # the losses passed to random search

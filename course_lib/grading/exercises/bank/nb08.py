@@ -13,7 +13,8 @@ from __future__ import annotations
 import numpy as np
 
 from course_lib.gradcheck import numerical_gradient
-from course_lib.grading.exercises.model import Case, Exercise, Fixture, Mistake
+from course_lib.grading.exercises.model import Case, Exercise, Mistake
+from course_lib.grading.exercises.plain import Fixture
 from course_lib.losses import softmax_loss, svm_loss
 from course_lib.regularization import l2_penalty
 

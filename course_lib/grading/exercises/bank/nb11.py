@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_lib.grading.exercises.model import Case, Exercise, Fixture, Mistake
+from course_lib.grading.exercises.model import Case, Exercise, Mistake
+from course_lib.grading.exercises.plain import Fixture
 
 FIXTURES = "course_lib.grading.exercises.fixtures"  # the trusted callables passed to answers
 

@@ -1,0 +1,243 @@
+"""Plain data: what crosses between an answer and the judge, and how two values of it compare.
+
+*Plain data* is None, bool, int, float, str, a real numeric (or boolean) ndarray, a tuple of
+those, or a :class:`PlainList` (a list, kept apart from a tuple so that messages can say which it
+was). A case's arguments may also hold a :class:`Fixture`: a trusted callable, named, not sent.
+
+- :func:`to_plain` turns an answer's output into plain data, or says why it cannot;
+- :func:`compare` compares two plain values (shape and type exactly, numbers within tolerance);
+- :func:`encode` / :func:`decode`: plain data as JSON (scalars as themselves, ``{"t": [...]}`` a
+  tuple, ``{"l": [...]}`` a list, ``{"a": base64 .npy}`` an array read with ``allow_pickle=False``,
+  ``{"f": "module:function"}`` a fixture), used by the sandbox's wire and the released data bank.
+  Decoding is strict: anything unexpected raises :class:`PlainDataError`.
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import io
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+
+def resolve_target(target: str) -> Callable:
+    """The object a ``"module:function"`` string names (the one place such names are resolved)."""
+    module, sep, name = target.partition(":")
+    if not sep or not module or not name:
+        raise ValueError(f"target: expected 'module:function', got {target!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+@dataclass(frozen=True)
+class Fixture:
+    """A trusted callable passed as an argument, named as ``"module:function"``.
+
+    Callables cannot cross a process boundary as plain data; a fixture is re-imported
+    by name on the side that calls the student's function.
+    """
+
+    target: str
+
+    def resolve(self) -> Callable:
+        return resolve_target(self.target)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The result of judging one case: ``passed``, and if not, a one-line reason."""
+
+    passed: bool
+    message: str = ""
+
+
+class PlainList(tuple):
+    """A list in an answer's output, kept apart from a tuple so that messages can say which it was."""
+
+
+def to_plain(value):
+    """Convert an answer's output to plain data, or raise ``TypeError`` saying why not.
+
+    Plain data is a float/int/bool/str, a real numeric (or boolean) ndarray, or a tuple of
+    those; a list becomes a :class:`PlainList`. Anything else (complex numbers, an object with a
+    custom ``__eq__``, an ndarray subclass, a generator) is refused.
+    """
+    if value is None or type(value) in (bool, str):
+        return value
+    if type(value) in (int, float) or isinstance(value, (np.integer, np.floating, np.bool_)):
+        return value.item() if isinstance(value, np.generic) else type(value)(value)
+    if isinstance(value, (complex, np.complexfloating)):
+        raise TypeError("a complex number (expected a real one)")
+    if type(value) is np.ndarray:
+        if np.issubdtype(value.dtype, np.complexfloating):
+            raise TypeError(f"an array of complex numbers (dtype {value.dtype}; expected real numbers)")
+        if not (np.issubdtype(value.dtype, np.integer) or np.issubdtype(value.dtype, np.floating)
+                or value.dtype == bool):
+            raise TypeError(f"an array of dtype {value.dtype} (expected numbers)")
+        return np.array(value, copy=True)
+    if isinstance(value, np.ndarray):
+        raise TypeError(f"an array of type {type(value).__name__} (expected a plain numpy ndarray)")
+    if type(value) is tuple or type(value) is PlainList:
+        return type(value)(to_plain(v) for v in value)
+    if type(value) is list:
+        return PlainList(to_plain(v) for v in value)
+    raise TypeError(f"a value of type {type(value).__name__} (expected numbers, arrays or a tuple of them)")
+
+
+def _describe(x) -> str:
+    if isinstance(x, np.ndarray):
+        if x.size <= 6:
+            return f"array {np.array2string(x, precision=4, separator=', ')}"
+        return f"an array of shape {x.shape}"
+    if isinstance(x, float):
+        return f"{x:.6g}"
+    if isinstance(x, PlainList):
+        return f"a list of {len(x)} values"
+    if isinstance(x, tuple):
+        return f"a tuple of {len(x)} values"
+    return repr(x)
+
+
+def distinct(e: float, a: float) -> tuple[str, str]:
+    """``e`` and ``a`` printed with the fewest significant digits (at least 4) that tell them apart."""
+    for digits in range(4, 18):
+        left, right = f"{e:.{digits}g}", f"{a:.{digits}g}"
+        if left != right:
+            return left, right
+    return repr(e), repr(a)
+
+
+def compare(expected, actual, *, rtol=1e-6, atol=1e-8, names=(), where="", equal_nan=False) -> Verdict:
+    """Compare plain data exactly in shape and type, and numbers within tolerance.
+
+    No broadcasting: an (N,) array against an (N, 1) one is a failure that says so.
+    ``equal_nan`` lets NaN and inf match themselves (used to recognise an overflowing
+    mistake); otherwise a non-finite value where a finite one was expected fails.
+    """
+    label = where or "the result"
+    if isinstance(expected, tuple):
+        what = "list" if isinstance(expected, PlainList) else "tuple"
+        if not isinstance(actual, tuple) or len(actual) != len(expected) or (
+                isinstance(actual, PlainList) != isinstance(expected, PlainList)):
+            return Verdict(False, f"{label}: expected a {what} of {len(expected)} values, got {_describe(actual)}")
+        for i, (e, a) in enumerate(zip(expected, actual)):
+            part = names[i] if i < len(names) else f"item {i}"
+            v = compare(e, a, rtol=rtol, atol=atol, where=part, equal_nan=equal_nan)
+            if not v.passed:
+                return v
+        return Verdict(True)
+    if isinstance(expected, str) or isinstance(actual, str):
+        ok = isinstance(actual, str) and isinstance(expected, str) and expected.strip() == actual.strip()
+        return Verdict(ok, "" if ok else f"{label}: expected {expected!r}, got {actual!r}")
+    if actual is None or isinstance(actual, tuple):
+        return Verdict(False, f"{label}: expected {_describe(expected)}, got {_describe(actual)}")
+    e = np.asarray(expected, dtype=float)
+    try:
+        a = np.asarray(actual, dtype=float)
+    except (TypeError, ValueError):
+        return Verdict(False, f"{label}: expected numbers, got {_describe(actual)}")
+    if e.shape != a.shape:
+        kind = "a number" if e.shape == () else f"shape {e.shape}"
+        got = "a number" if a.shape == () else f"shape {a.shape}"
+        return Verdict(False, f"{label}: expected {kind}, got {got}")
+    if equal_nan:
+        same_nonfinite = np.array_equal(np.isnan(a), np.isnan(e)) and np.array_equal(np.isinf(a), np.isinf(e))
+        if not same_nonfinite:
+            return Verdict(False, f"{label}: NaN or inf entries differ")
+        finite = np.isfinite(e)
+        e, a = e[finite], a[finite]
+    elif not np.isfinite(a).all() and np.isfinite(e).all():
+        return Verdict(False, f"{label}: got NaN or inf where finite numbers were expected")
+    if not np.allclose(a, e, rtol=rtol, atol=atol):
+        if e.shape == ():
+            left, right = distinct(float(e), float(a))
+            return Verdict(False, f"{label}: expected {left}, got {right}")
+        close = np.isclose(a, e, rtol=rtol, atol=atol)
+        idx = tuple(int(i) for i in np.argwhere(~close)[0])
+        left, right = distinct(float(e[idx]), float(a[idx]))
+        count = int((~close).sum())
+        return Verdict(False, f"{label}: {count} of {e.size} entries differ; the first at index {idx}: "
+                              f"expected {left}, got {right}")
+    return Verdict(True)
+
+
+# --- JSON ----------------------------------------------------------------------------------
+
+MAX_STR = 10_000  # characters of a string output
+MAX_DEPTH = 8  # nesting of tuples
+
+
+class PlainDataError(ValueError):
+    """A JSON object (or an .npy payload in it) that is not valid plain data."""
+
+
+def _real_numeric(dtype) -> bool:
+    return dtype.kind == "b" or np.issubdtype(dtype, np.integer) or np.issubdtype(dtype, np.floating)
+
+
+def encode(value, depth: int = 0):
+    """Plain data (see the module docstring) to a JSON-able object."""
+    if depth > MAX_DEPTH:
+        raise PlainDataError("tuples nested too deeply")
+    if value is None or type(value) in (bool, int, float, str):
+        return value
+    if type(value) is tuple:
+        return {"t": [encode(v, depth + 1) for v in value]}
+    if type(value) is PlainList:
+        return {"l": [encode(v, depth + 1) for v in value]}
+    if type(value) is np.ndarray:
+        if not _real_numeric(value.dtype):
+            raise PlainDataError(f"an array of dtype {value.dtype} (expected real numbers)")
+        buffer = io.BytesIO()
+        np.save(buffer, value, allow_pickle=False)
+        return {"a": base64.b64encode(buffer.getvalue()).decode("ascii")}
+    if type(value) is Fixture:
+        return {"f": value.target}
+    raise PlainDataError(f"not plain data: {type(value).__name__}")
+
+
+def _check_npy_header(payload: bytes) -> None:
+    """Refuse an .npy payload whose header promises more data than it holds (before allocating)."""
+    from numpy.lib import format as npy
+
+    stream = io.BytesIO(payload)
+    version = npy.read_magic(stream)
+    shape, _, dtype = (npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0)(stream)
+    if dtype.hasobject or not all(type(n) is int and n >= 0 for n in shape):
+        raise PlainDataError("an array header that is not plain numbers")
+    if int(np.prod(shape, dtype=object)) * dtype.itemsize > len(payload):
+        raise PlainDataError("an array header larger than its data")
+
+
+def decode(obj, depth: int = 0, fixture=None):
+    """The inverse of :func:`encode`; ``fixture(target)`` turns ``{"f": target}`` into a value."""
+    if depth > MAX_DEPTH:
+        raise PlainDataError("tuples nested too deeply")
+    if obj is None or type(obj) in (bool, int, float):
+        return obj
+    if type(obj) is str:
+        if len(obj) > MAX_STR:
+            raise PlainDataError(f"a string of {len(obj)} characters (at most {MAX_STR})")
+        return obj
+    if type(obj) is dict and len(obj) == 1:
+        if type(obj.get("t")) is list:
+            return tuple(decode(v, depth + 1, fixture) for v in obj["t"])
+        if type(obj.get("l")) is list:
+            return PlainList(decode(v, depth + 1, fixture) for v in obj["l"])
+        if type(obj.get("f")) is str and fixture is not None:
+            return fixture(obj["f"])
+        if type(obj.get("a")) is str:
+            try:
+                payload = base64.b64decode(obj["a"], validate=True)
+                _check_npy_header(payload)
+                array = np.load(io.BytesIO(payload), allow_pickle=False)
+            except PlainDataError:
+                raise
+            except Exception as exc:  # any malformed payload is the sender's fault, reported as such
+                raise PlainDataError(f"an unreadable array ({type(exc).__name__})") from None
+            if type(array) is not np.ndarray or not _real_numeric(array.dtype):
+                raise PlainDataError(f"an array of dtype {getattr(array, 'dtype', '?')} (expected real numbers)")
+            return array
+    raise PlainDataError(f"not plain data: {str(obj)[:60]}")

@@ -1,0 +1,55 @@
+"""The exercise's own classic mistakes: does an answer's output match one of them?
+
+A :class:`~course_lib.grading.exercises.model.Mistake` reproduces a classic mistake; an answer
+whose output on a case is the mistake's output (NaN matching NaN) earns that mistake's hint.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course_lib.grading.exercises.model import Case, Exercise, Kind, Mistake, resolve_args
+from course_lib.grading.exercises.plain import compare, to_plain
+
+_UNSET = object()
+
+MISTAKE_ATOL_SHARE = 1e-3  # of the exercise's atol, when matching a mistake's output
+
+
+def mistake_output(exercise: Exercise, mistake: Mistake, case: Case):
+    """A mistake's output on a case as plain data, or ``_UNSET`` when it cannot run there."""
+    try:
+        if exercise.kind == Kind.VALUE:
+            return to_plain(mistake.implementation())
+        with np.errstate(all="ignore"):
+            return to_plain(mistake.implementation(*resolve_args(case.args)))
+    except Exception:  # a mistake that cannot even run on this case does not match
+        return _UNSET
+
+
+def mistake_matches(exercise: Exercise, mistake: Mistake, case: Case, actual) -> bool:
+    """Whether the answer's output ``actual`` is the mistake's output on ``case`` (NaN matches NaN)."""
+    wrong = mistake_output(exercise, mistake, case)
+    if wrong is _UNSET:
+        return False
+    try:
+        # atol is for values that should be 0: near 0, a function's mistake matches only what is 0 to
+        # far more digits (an answer ~1e-10 times too small is not the mistake whose output is 0);
+        # a predicted value (typed by hand, rounded) keeps the exercise's tolerance
+        atol = exercise.atol * (MISTAKE_ATOL_SHARE if exercise.kind == Kind.FUNCTION else 1.0)
+        return compare(wrong, actual, rtol=exercise.rtol, atol=atol, equal_nan=True).passed
+    except Exception:  # odd output never matches
+        return False
+
+
+def matching_mistakes(exercise: Exercise, case: Case, actual) -> list:
+    """Every known mistake whose output on ``case`` matches the answer's, in the bank's order."""
+    return [m for m in exercise.mistakes if mistake_matches(exercise, m, case, actual)]
+
+
+def diagnose(exercise: Exercise, case: Case, actual) -> Mistake | None:
+    """The first known mistake whose output matches the student's, or None."""
+    for mistake in exercise.mistakes:
+        if mistake_matches(exercise, mistake, case, actual):
+            return mistake
+    return None

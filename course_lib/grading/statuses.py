@@ -1,0 +1,60 @@
+"""The one set of statuses: of a submission, of an exercise, of one case. Imports nothing.
+
+A submission is ``SubmissionStatus.OK`` (graded) or one of the reasons it could not be: each of
+those scores 0. An exercise is ``Status.PASSED`` or one of the reasons it did not pass; a case is
+``CaseOutcome.PASSED`` or how it failed (the only detail a hidden case shows). Each is a ``str``
+enum, so that it is written to JSON and CSV as its value and read back with ``Status(value)``.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class SubmissionStatus(str, Enum):
+    """Whether a submitted file could be graded, and if not why."""
+
+    OK = "ok"
+    EMPTY = "empty"
+    NOT_A_NOTEBOOK = "not a notebook"
+    WRONG_VERSION = "wrong nbformat version"
+    WRONG_NOTEBOOK = "wrong notebook"
+    TOO_LARGE = "too large"
+    UNREADABLE = "unreadable"
+    DUPLICATE = "duplicate"  # a second file of the same notebook in one Gradescope submission
+    GRADER_ERROR = "grader error"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Status(str, Enum):
+    """How an exercise went; listed in the judge's order of precedence after ``PASSED``."""
+
+    PASSED = "passed"
+    USES_REFERENCE = "uses the reference implementation"
+    NOT_ATTEMPTED = "not attempted"
+    FORBIDDEN = "forbidden code"
+    TIMEOUT = "timeout"
+    MEMORY = "memory limit"
+    CRASHED = "crashed"
+    ERROR = "error"
+    FAILED = "failed"
+    MISSING = "missing"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class CaseOutcome(str, Enum):
+    """How one case went."""
+
+    PASSED = "passed"
+    WRONG = "wrong value"
+    RAISED = "raised an exception"
+    NOT_PLAIN = "not numbers"
+    MUTATED = "modified its input"
+    NOT_RUN = "not run"
+
+    def __str__(self) -> str:
+        return self.value
