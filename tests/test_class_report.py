@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from synthetic_results import outcome, results_json, synthetic_class, write_results
 
-from course_lib.__main__ import main
+from course_lib.cli import main
 from course_lib.grading.exercises import bank
 from course_lib.grading.judging.results import CaseResult, ExerciseResult, SubmissionResult
 from course_lib.grading.reports import class_summary, outputs

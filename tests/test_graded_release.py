@@ -19,7 +19,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course_lib.__main__ import main
+from course_lib.cli import main
 from course_lib.grading.exercises import cells
 from course_lib.grading.release import build as release
 from course_lib.grading.release import start

@@ -14,6 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from course_lib.cli import main
 from course_lib.grading.autograde import gradescope
 from course_lib.grading.exercises import bank
 from course_lib.grading.release.build import student_notebook
@@ -76,7 +77,7 @@ def test_bundle_layout(bundle):
 
 def test_an_existing_bundle_is_not_overwritten(bundle):
     before = bundle.read_bytes()
-    assert gradescope.run(_args(out=bundle)) == 2
+    assert main(["gradescope", "--out", str(bundle)]) == 2
     assert bundle.read_bytes() == before
 
 

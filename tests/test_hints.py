@@ -379,7 +379,7 @@ def test_the_hint_table_lists_every_mistake_and_generic_hint():
 
 
 def test_the_hints_command_checks_and_writes(tmp_path, capsys):
-    from course_lib.__main__ import main
+    from course_lib.cli import main
 
     out = tmp_path / "hints.md"
     assert main(["hints", "--out", str(out), "--check"]) == 1

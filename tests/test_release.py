@@ -17,7 +17,7 @@ import nbformat
 import pytest
 from packaging.requirements import Requirement
 
-from course_lib.__main__ import main
+from course_lib.cli import main
 from course_lib.grading.exercises import cells
 from course_lib.grading.release import build as release
 from course_lib.grading.release import start
@@ -177,7 +177,7 @@ def test_requirements_install_the_released_package(released):
     assert project["project"]["dependencies"] == source["dependencies"]
     assert project["project"]["optional-dependencies"] == {
         extra: source["optional-dependencies"][extra] for extra in release.STUDENT_EXTRAS}
-    assert project["project"]["scripts"] == {"course-lib": "course_lib.__main__:main"}
+    assert project["project"]["scripts"] == {"course-lib": "course_lib.cli:main"}
     assert project["tool"]["setuptools"]["packages"]["find"]["include"] == ["course_lib*"]
     assert project["tool"]["setuptools"]["package-data"]["course_lib.grading.exercises.bank"] == ["public_bank.json"]
     tools = {"pytest", "nbval", "nbgrader", "playwright", "hypothesis", "ruff", "nbformat", "nbclient", "notebook"}

@@ -46,6 +46,7 @@ from pathlib import Path
 
 import numpy as np
 
+from course_lib._paths import check_folder
 from course_lib.grading.autograde import sandbox, submission
 from course_lib.grading.exercises import model, plain
 from course_lib.grading.exercises import notebook as notebook_io
@@ -339,9 +340,7 @@ def collect(paths: list, out_dir: Path) -> list[tuple[str, str, Path]]:
 
 
 def _prepare_out(out_dir: Path) -> None:
-    for candidate in (out_dir, *out_dir.resolve().parents):
-        if candidate.exists() and not candidate.is_dir():
-            raise ValueError(f"--out: expected a folder for the grades, but {candidate} is a file")
+    check_folder(out_dir, "--out")
     if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / outputs.MARKER).exists():
         raise ValueError(f"--out: {out_dir} exists and is not a grading folder (no {outputs.MARKER} in it); "
                          "choose a new or empty folder, nothing is overwritten")
@@ -478,26 +477,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args) -> int:
-    try:
-        limits = sandbox.Limits(cell_timeout=args.cell_timeout, timeout=args.timeout, memory_mb=args.memory)
-        if args.jobs is not None and args.jobs < 1:
-            raise ValueError(f"--jobs: expected a positive integer, got {args.jobs}")
-        for candidate in (Path(args.out), *Path(args.out).resolve().parents):
-            if candidate.exists() and not candidate.is_dir():
-                raise ValueError(f"--out: expected a folder for the grades, but {candidate} is a file")
-        missing = [str(p) for p in args.submissions if not Path(p).exists()]
-        if missing:
-            raise ValueError(f"submissions: no such file or folder: {', '.join(missing)}")
-        if not collect(args.submissions, Path(args.out)):
-            raise ValueError(f"submissions: no *.ipynb found in {', '.join(map(str, args.submissions))}")
-        start = time.monotonic()
-        rows = grade_batch(args.submissions, args.out, limits, args.jobs, args.force, class_report=True)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"error: cannot use {exc.filename or args.out}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
+    limits = sandbox.Limits(cell_timeout=args.cell_timeout, timeout=args.timeout, memory_mb=args.memory)
+    if args.jobs is not None and args.jobs < 1:
+        raise ValueError(f"--jobs: expected a positive integer, got {args.jobs}")
+    check_folder(args.out, "--out")
+    missing = [str(p) for p in args.submissions if not Path(p).exists()]
+    if missing:
+        raise ValueError(f"submissions: no such file or folder: {', '.join(missing)}")
+    if not collect(args.submissions, Path(args.out)):
+        raise ValueError(f"submissions: no *.ipynb found in {', '.join(map(str, args.submissions))}")
+    start = time.monotonic()
+    rows = grade_batch(args.submissions, args.out, limits, args.jobs, args.force, class_report=True)
     ok = sum(1 for _, r in rows if r.status == SubmissionStatus.OK)
     isolation = sandbox.isolation()
     if isolation != "bubblewrap":
@@ -509,12 +499,3 @@ def run(args) -> int:
         print(f"class report: {page}")
     return 0
 
-
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m course_lib.grading.autograde.grade", description=__doc__.splitlines()[0])
-    add_arguments(parser)
-    return run(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    sys.exit(main())

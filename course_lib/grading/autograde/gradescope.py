@@ -18,11 +18,11 @@ Several notebooks in one submission give one test per exercise of each.
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
 import zipfile
 from pathlib import Path
 
+from course_lib._paths import check_folder
 from course_lib.grading.judging.results import SubmissionResult
 from course_lib.grading.reports import outputs
 
@@ -48,7 +48,7 @@ cd "$HERE"
 # unprivileged uid, and nothing of the autograder (hidden tests, sources, the submission) may be readable by it.
 if [ "$(id -u)" = 0 ]; then chmod -R go-rwx "$ROOT" "$HERE" 2>/dev/null || true; fi
 export PYTHONPATH="$HERE${PYTHONPATH:+:$PYTHONPATH}"
-exec "$PYTHON" -m course_lib.grading.autograde.gradescope --autograde "$ROOT"
+exec "$PYTHON" -m course_lib gradescope --autograde "$ROOT"
 """
 
 
@@ -73,11 +73,7 @@ def build_bundle(out_zip, force: bool = False) -> Path:
     out_zip = Path(out_zip)
     if out_zip.is_dir():
         raise ValueError(f"--out: expected the path of a .zip file, but {out_zip} is a folder")
-    for parent in out_zip.resolve().parents:
-        if parent.exists():
-            if not parent.is_dir():
-                raise ValueError(f"--out: expected a folder above the bundle, but {parent} is a file")
-            break
+    check_folder(out_zip.parent, "--out")
     if out_zip.exists() and not force:
         raise ValueError(f"--out: {out_zip} exists; pass --force to replace it")
     out_zip.parent.mkdir(parents=True, exist_ok=True)
@@ -151,24 +147,8 @@ def run(args) -> int:
         print(f"graded with course_lib from {Path(course_lib.__file__).parent}: score {results['score']:g}")
         return 0
     if args.out is None:
-        print("error: --out: expected the path of the bundle to write (e.g. --out autograder.zip)", file=sys.stderr)
-        return 2
-    try:
-        path = build_bundle(args.out, args.force)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"error: --out: cannot write {exc.filename or args.out}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
+        raise ValueError("--out: expected the path of the bundle to write (e.g. --out autograder.zip)")
+    path = build_bundle(args.out, args.force)
     print(f"wrote {path}: upload it as the Gradescope autograder (Ubuntu image, Python 3.10+)")
     return 0
 
-
-if __name__ == "__main__":
-    import argparse
-
-    _parser = argparse.ArgumentParser(prog="python -m course_lib.grading.autograde.gradescope",
-                                      description=__doc__.splitlines()[0])
-    add_arguments(_parser)
-    sys.exit(run(_parser.parse_args()))

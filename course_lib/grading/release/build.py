@@ -52,11 +52,11 @@ import datetime as _dt
 import hashlib
 import json
 import re
-import sys
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from course_lib._paths import check_folder
 from course_lib.grading.exercises import cells, databank
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -433,7 +433,7 @@ def _pyproject(root: Path) -> str:
         *extras,
         "",
         "[project.scripts]",
-        'course-lib = "course_lib.__main__:main"',
+        'course-lib = "course_lib.cli:main"',
         "",
         "[tool.setuptools.packages.find]",
         'include = ["course_lib*"]',
@@ -482,18 +482,6 @@ Hand in the notebooks in `notebooks/` as your instructor tells you (the `.ipynb`
 """
 
 
-def check_folder(path, what: str = "--out") -> Path:
-    """``path`` resolved, or ``ValueError`` naming it when it cannot be a folder (a file, or under one)."""
-    path = Path(path).expanduser().resolve()
-    for candidate in (path, *path.parents):
-        if candidate.exists():
-            if not candidate.is_dir():
-                where = "is a file" if candidate == path else f"is under the file {candidate}"
-                raise ValueError(f"{what}: expected a folder, but {path} {where}")
-            break
-    return path
-
-
 LIBRARY_TEXT = {
     "graded": """- Your own code drives the later notebooks: once an exercise's check passes, `course_lib` uses your
   answer wherever a later notebook, widget or the capstone needs it (`cl.svm_loss` is your hinge loss
@@ -528,7 +516,7 @@ def release(out_dir, force: bool = False, *, mode: str = "graded", root: Path = 
     ReleaseReport
     """
     _check_mode(mode)
-    out = check_folder(out_dir)
+    out = check_folder(out_dir, "--out")
     source = Path(root).resolve()
     if out == source or out in source.parents:
         raise ValueError(f"--out: must not be the source repository or a folder above it, got {out}")
@@ -567,13 +555,6 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    try:
-        report = release(args.out, force=args.force, mode="open" if args.open else "graded")
-    except ValueError as exc:
-        print(f"release: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"release: cannot write {exc.filename or args.out}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
+    report = release(args.out, force=args.force, mode="open" if args.open else "graded")
     print(report.summary())
     return 0

@@ -33,7 +33,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from course_lib.grading.release.build import MANIFEST, ROOT, check_folder, release
+from course_lib._paths import check_folder
+from course_lib.grading.release.build import MANIFEST, ROOT, release
 
 FIRST_NOTEBOOK = "notebooks/00_start_here.ipynb"
 JUPYTER_CONFIG = ".jupyter-config"  # in the copy: what the student's JupyterLab leaves out
@@ -144,14 +145,7 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     directory = student_dir(args.dir)
-    try:
-        print(prepare(directory))
-    except ValueError as exc:
-        print(f"start: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"start: cannot write {exc.filename or directory}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
+    print(prepare(directory))
     directory = check_folder(directory, "--dir")
     command = jupyter_command(directory, open_browser=not args.no_browser)
     print("starting JupyterLab (stop it with Ctrl+C) ...", flush=True)
