@@ -3,7 +3,7 @@
 One module per concept: ``data`` (the lecture's numbers, toy sets, digits, CIFAR-10),
 ``linear`` (scores and a linear classifier), ``losses`` (hinge, softmax, L1/L2),
 ``regularization`` (penalties), ``gradcheck`` (numerical gradients), ``optim`` (update
-rules, random search), ``mine`` (your own answers from earlier notebooks), ``plots``,
+rules, random search), ``answers`` (your own answers from earlier notebooks, ``cl.mine``), ``plots``,
 ``widgets`` and ``grading``.
 
 Conventions, stated once: scores are (N, C), labels (N,) integers in [0, C), natural logs,
@@ -15,10 +15,8 @@ Names are loaded on first use (``cl.svm_loss`` imports ``course_lib.losses`` the
 
 import importlib
 
-# light (no numpy), and imported eagerly so that ``course_lib.answers`` is the function, not its module
-from course_lib.answers import AnswerMissing, ReferenceUnavailable, mine
-
 _EXPORTS = {
+    "answers": ("AnswerMissing", "ReferenceUnavailable", "mine"),
     "data": ("CIFAR10_CLASSES", "ScoreExample", "Splits", "cifar10_scores_example", "hinge_vs_softmax_example",
              "lecture_example", "load_cifar10", "load_digits", "make_blobs", "make_opposite_quadrants", "make_ring",
              "make_three_modes"),
@@ -29,7 +27,7 @@ _EXPORTS = {
     "regularization": ("elastic_net_penalty", "l1_penalty", "l2_penalty", "penalty"),
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
-__all__ = sorted([*_WHERE, "AnswerMissing", "ReferenceUnavailable", "mine"])
+__all__ = sorted(_WHERE)
 __version__ = "0.1.0"
 
 

@@ -42,7 +42,7 @@ from pathlib import Path
 SANDBOX_VARIABLE = "COURSE_LIB_SANDBOX"
 NOTEBOOKS_VARIABLE = "COURSE_LIB_NOTEBOOKS"
 RELEASE_FILE = "_release.json"  # written into the package by the release: {"mode": "graded" | "open"}
-MODES = ("instructor", "open", "graded")
+RELEASE_MODES = ("graded", "open")  # what a release writes into _release.json (else: the instructor's copy)
 
 
 class AnswerMissing(RuntimeError):
@@ -88,7 +88,7 @@ def release_mode() -> str:
     if not path.is_file():
         return "instructor"
     mode = json.loads(path.read_text(encoding="utf-8")).get("mode")
-    if mode not in MODES[1:]:
+    if mode not in RELEASE_MODES:
         raise ValueError(f"{path}: expected mode 'open' or 'graded', got {mode!r}")
     return mode
 

@@ -205,10 +205,6 @@ def _short(x, other=None) -> str:
     return repr(x)
 
 
-def _case_label(case: model.Case, k: int) -> str:
-    return case.label or f"test {k}"
-
-
 def _wrap(label: str, text: str) -> list[str]:
     """``label text`` wrapped at 100 columns, continuation lines aligned under the text."""
     first = f"      {label:<10}"

@@ -295,14 +295,6 @@ def read_submission(path: Path) -> tuple[bytes | None, str]:
             return None, f"{type(exc).__name__}: {exc.strerror or exc}"
 
 
-def grade_file(path: Path, limits: sandbox.Limits, slot: int | None = None) -> SubmissionResult:
-    """Grade one submitted file (never modified)."""
-    data, problem = read_submission(path)
-    if data is None:
-        return SubmissionResult("", SubmissionStatus.UNREADABLE, problem)
-    return grade_bytes(data, path.name, limits, slot)
-
-
 # --- the batch ---------------------------------------------------------------------------------------------
 
 def collect(paths: list, out_dir: Path) -> list[tuple[str, str, Path]]:
@@ -498,4 +490,3 @@ def run(args) -> int:
     if page.exists():
         print(f"class report: {page}")
     return 0
-

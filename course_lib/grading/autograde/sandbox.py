@@ -48,7 +48,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from course_lib.answers import SANDBOX_VARIABLE
 from course_lib.grading.autograde import wire
+from course_lib.grading.judging import running
 
 BWRAP = shutil.which("bwrap") or "/usr/bin/bwrap"
 CGROUP_ROOT = "/sys/fs/cgroup"
@@ -109,9 +111,7 @@ def _package_tree() -> list:
     """``(relative path, bytes)`` of the answer-free course_lib (the graded student release's)."""
     from course_lib.grading.release import build as release
 
-    if hasattr(release, "package_files"):
-        return list(release.package_files(mode="graded"))
-    return list(release._package_files(release.ROOT))
+    return list(release.package_files(mode="graded"))
 
 
 _PACKAGE_LOCK = threading.Lock()
@@ -220,7 +220,7 @@ def bwrap_command(limits: Limits, python_args: list) -> list:
 def _environment(home: str) -> dict:
     env = {"HOME": home, "TMPDIR": "/tmp", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0",
            "PYTHONDONTWRITEBYTECODE": "1", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-           "MKL_NUM_THREADS": "1", "COURSE_LIB_SANDBOX": "1", "MPLBACKEND": "Agg"}
+           "MKL_NUM_THREADS": "1", SANDBOX_VARIABLE: "1", "MPLBACKEND": "Agg"}
     for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):  # keep the machine's numpy workarounds
         if name in os.environ:
             env[name] = os.environ[name]
@@ -557,7 +557,7 @@ def run_steps(steps: list, limits: Limits, slot=None) -> list:
                             worker.request(steps[k].command, min(deadline, time.monotonic() + limits.cell_timeout))
                 replies[position] = worker.request(steps[position].command,
                                                    min(deadline, time.monotonic() + limits.cell_timeout))
-                if (replies[position].get("error") or {}).get("type") in ("MemoryError", "_ArrayMemoryError"):
+                if (replies[position].get("error") or {}).get("type") in running.MEMORY_ERRORS:
                     worker.close()  # memory the student's code still holds would starve the next steps
                     worker = None
             except Died as died:

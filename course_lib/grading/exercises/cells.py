@@ -18,7 +18,6 @@ import), so that the autograder and the release share it cheaply.
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass
 
@@ -284,12 +283,3 @@ def strip_hidden_tests(source: str) -> str:
 def solution_code(source: str) -> str:
     """An answer cell's source with the solution markers removed (the full, runnable solution)."""
     return "\n".join(line for line in source.split("\n") if line.strip() not in (BEGIN_SOLUTION, END_SOLUTION))
-
-
-def blank_cell(cell):
-    """A copy of an exercise cell as a student receives it: solutions stubbed, hidden tests gone."""
-    cell = copy.deepcopy(cell)
-    source = "".join(cell.get("source", ""))
-    source = strip_hidden_tests(strip_solutions(source))
-    cell["source"] = source
-    return cell

@@ -68,7 +68,7 @@ def _error_text(error: dict) -> str:
 
 def _error_status(error: dict) -> str:
     kind = error.get("type", "")
-    if kind in ("MemoryError", "_ArrayMemoryError"):
+    if kind in running.MEMORY_ERRORS:
         return Status.MEMORY
     return Status.ERROR
 

@@ -21,6 +21,8 @@ import numpy as np
 
 from course_lib.grading.exercises import plain
 
+MEMORY_ERRORS = ("MemoryError", "_ArrayMemoryError")  # numpy raises the second for a huge array
+
 
 def describe_error(exc: BaseException) -> dict:
     """``{"type", "message"}`` of an exception, robust to hostile ``__str__`` s."""

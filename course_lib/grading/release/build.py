@@ -57,6 +57,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from course_lib._paths import check_folder
+from course_lib.answers import RELEASE_MODES
 from course_lib.grading.exercises import cells, databank
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -64,7 +65,6 @@ NOTEBOOK_PATTERN = "[0-9][0-9]_*.ipynb"
 MANIFEST = ".release-manifest.json"  # what the last release wrote, so that untouched files can be updated
 BANK = "course_lib/grading/exercises/bank"  # code that never ships: replaced by a data bank
 BACKUPS = ".release-backups"  # where --force moves the student's versions (grade never looks there)
-MODES = ("graded", "open")
 BEGIN_REFERENCE = "### BEGIN REFERENCE"
 END_REFERENCE = "### END REFERENCE"
 
@@ -297,8 +297,8 @@ def _bank_files():
 
 
 def _check_mode(mode: str) -> str:
-    if mode not in MODES:
-        raise ValueError(f"mode: expected one of {', '.join(map(repr, MODES))}, got {mode!r}")
+    if mode not in RELEASE_MODES:
+        raise ValueError(f"mode: expected one of {', '.join(map(repr, RELEASE_MODES))}, got {mode!r}")
     return mode
 
 
