@@ -1,6 +1,11 @@
 """Shared pytest setup (the root conftest, so it covers tests/ and notebooks/ alike)."""
 
 import os
+import sys
+from pathlib import Path
+
+# tests/ holds shared helpers (corpus, hostile, synthetic_results) that tests in its sub-folders import
+sys.path.insert(0, str(Path(__file__).resolve().parent / "tests"))
 
 # One BLAS thread per process: the suite runs notebook kernels, sandboxed graders and a
 # browser side by side on a small machine, where threaded BLAS on tiny matrices only

@@ -60,7 +60,7 @@ class ReferenceUnavailable(AnswerMissing):
 
     def __init__(self, exercise_id: str):
         self.exercise_id = exercise_id
-        super().__init__(f"course_lib's implementation of {exercise_id!r} is not available while grading: "
+        super().__init__(f"course_lib's own answer to exercise {exercise_id!r} cannot be used inside an answer: "
                          f"write the code yourself")
 
 

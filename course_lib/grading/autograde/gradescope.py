@@ -142,9 +142,7 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     if args.autograde is not None:
         results = autograde(args.autograde)
-        import course_lib
-
-        print(f"graded with course_lib from {Path(course_lib.__file__).parent}: score {results['score']:g}")
+        print(f"graded with course_lib from {PACKAGE_DIR}: score {results['score']:g}")
         return 0
     if args.out is None:
         raise ValueError("--out: expected the path of the bundle to write (e.g. --out autograder.zip)")

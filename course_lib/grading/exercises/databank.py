@@ -198,12 +198,10 @@ def _mistake_output(exercise: model.Exercise, mistake: model.Mistake, case: mode
 
 def exercise_record(exercise: model.Exercise) -> dict:
     """One exercise as JSON-able data: its fields, public cases, expected and mistaken outputs."""
-    from course_lib.grading.judging.hints import family_of
-
     record = {name: getattr(exercise, name) for name in _FIELDS}
     record.update({name: list(getattr(exercise, name)) for name in _TUPLE_FIELDS})
     # what the hints read off the instructor's exercise: its family and the reference's parameter names
-    record["family"] = family_of(exercise)
+    record["family"] = model.family_of(exercise)
     record["parameters"] = _parameters(exercise.reference) if exercise.kind == "function" else []
     if exercise.kind == "value":  # the answer as fingerprints, never in plain text
         if len(exercise.public) != 1:

@@ -235,8 +235,8 @@ def judge(exercise: model.Exercise, cases: list, replies: list, findings=None, e
             elif kind == "ReferenceUnavailable":
                 seen.add(Status.USES_REFERENCE)
                 called = re.search(r"'([A-Za-z0-9_-]+)'", error.get("message", ""))
-                reference_names = reference_names or (f"reference of exercise {called.group(1)}" if called
-                                                      else "reference",)
+                reference_names = reference_names or (f"own answer to exercise '{called.group(1)}'" if called
+                                                      else "own answer to an exercise",)
             else:
                 seen.add(_error_status(error))
             verdict.outcome = CaseOutcome.RAISED
@@ -289,9 +289,9 @@ def judge(exercise: model.Exercise, cases: list, replies: list, findings=None, e
     if result.status == Status.PASSED:
         result.score = float(exercise.points)
     elif result.status == Status.USES_REFERENCE:
-        listed = ", ".join(f"`{n}`" for n in reference_names if n) or "a course_lib reference"
-        result.message = (f"{name} calls course_lib's {listed}, the reference implementation, which is not "
-                          f"available when grading: write it yourself")
+        listed = ", ".join(n if n.startswith("own answer") else f"`{n}`" for n in reference_names if n)
+        result.message = (f"{name} calls course_lib's {listed or 'own answer to an exercise'}: this exercise asks "
+                          f"for your own code, so the grader gives no points to an answer that calls it")
     elif result.status == Status.NOT_ATTEMPTED:
         result.message = (f"{name} is still the stub (it is None)" if exercise.kind == "value" else
                           f"{name} is still the stub (it raises NotImplementedError)")

@@ -22,7 +22,7 @@ from course_lib.grading.exercises import bank, model
 from course_lib.grading.judging import hints, judge, mistakes, running
 from course_lib.grading.reports import hint_table
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _bare(exercise_id: str) -> model.Exercise:

@@ -21,7 +21,7 @@ import pytest
 from course_lib.grading import check
 from course_lib.grading.exercises import bank, cells
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 ids = [p.stem for p in NOTEBOOKS]
 

@@ -19,7 +19,7 @@ from course_lib.grading.autograde import gradescope
 from course_lib.grading.exercises import bank
 from course_lib.grading.release.build import student_notebook
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "00_start_here.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "00_start_here.ipynb"
 
 
 @pytest.fixture(scope="module")

@@ -40,14 +40,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from hostile import attacks, kit  # noqa: E402
 
 from course_lib.grading.autograde import grade, gradescope, sandbox
 from course_lib.grading.exercises import bank
 
-sys.path.insert(0, str(Path(__file__).parent))
-from hostile import attacks, kit  # noqa: E402
-
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 ROOT = os.geteuid() == 0
 TEST_USER = "cl_redteam"
 LIMITS = {"cell_timeout": 2, "timeout": 20, "memory_mb": 512, "max_restarts": 4}

@@ -19,18 +19,15 @@ import io
 import re
 import sys
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
+from corpus import students  # noqa: E402
+from corpus.students import FAILED, FORBIDDEN, GRADIENTS, PASSED, REFERENCE, SOFTMAX, SVM  # noqa: E402
 
 from course_lib.grading.autograde import grade, sandbox
 from course_lib.grading.check import check
 from course_lib.grading.exercises import bank
-
-sys.path.insert(0, str(Path(__file__).parent))
-from corpus import students  # noqa: E402
-from corpus.students import FAILED, FORBIDDEN, GRADIENTS, PASSED, REFERENCE, SOFTMAX, SVM  # noqa: E402
 
 LIMITS = sandbox.Limits(cell_timeout=2, timeout=20, memory_mb=512)
 STEMS = (SVM, GRADIENTS, SOFTMAX)

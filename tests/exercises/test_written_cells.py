@@ -9,7 +9,7 @@ import pytest
 
 from course_lib.grading.exercises import bank, cells
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def written_cell(exercise_id="written_demo", points=2, kind="markdown"):

@@ -23,7 +23,7 @@ from test_browser import CHROMIUM, CHROMIUM_FLAGS, require_browser
 
 from course_lib.grading.reports.class_report import build_report
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT = ROOT / "assets" / "screenshots" / "class_report.png"
 NOTEBOOKS = ["03_multiclass_svm", "05_softmax_cross_entropy", "08_gradients"]
 WIDTH = 1366

@@ -8,7 +8,7 @@ import pytest
 from course_lib.grading.exercises import cells
 from course_lib.grading.exercises.bank._written import WRITTEN
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 

@@ -28,7 +28,7 @@ import pytest
 from course_lib.grading.exercises import bank, cells, model, plain
 from course_lib.grading.judging import judge
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 PUBLIC_FLOOR, FULL_FLOOR = 0.80, 0.95
 SECONDS_PER_MUTANT = 2.0

@@ -408,7 +408,7 @@ def test_grading_a_folder_then_reporting_counts_the_mistake_the_grader_recognise
 
     from course_lib.grading.autograde import grade, sandbox
 
-    source = nbformat.read(Path(__file__).resolve().parents[1] / "notebooks" / f"{NB03}.ipynb", as_version=4)
+    source = nbformat.read(Path(__file__).resolve().parents[2] / "notebooks" / f"{NB03}.ipynb", as_version=4)
     subs = tmp_path / "subs"
     for k in range(7):
         nb = nbformat.from_dict(json.loads(json.dumps(source)))

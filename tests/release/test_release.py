@@ -24,7 +24,7 @@ from course_lib.grading.release import start
 from course_lib.grading.release.build import release as make_release
 from course_lib.grading.release.build import student_notebook
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 

@@ -32,7 +32,7 @@ from course_lib.grading.exercises import bank, model
 from course_lib.grading.judging import hints, judge, running
 from course_lib.grading.statuses import Status
 
-CORPUS = Path(__file__).resolve().parent / "corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 FILES = sorted(CORPUS.glob("nb[0-9][0-9].py")) + sorted(CORPUS.glob("main_smoke.py"))
 
 

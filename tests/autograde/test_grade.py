@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+from hostile import kit  # noqa: E402
 
 from course_lib.cli import main
 from course_lib.grading.autograde import grade, sandbox, submission
@@ -16,10 +16,7 @@ from course_lib.grading.exercises import bank
 from course_lib.grading.exercises import notebook as notebook_io
 from course_lib.grading.release.build import student_notebook
 
-sys.path.insert(0, str(Path(__file__).parent))
-from hostile import kit  # noqa: E402
-
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 LIMITS = sandbox.Limits(cell_timeout=5, timeout=30)
 
 

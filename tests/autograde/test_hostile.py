@@ -18,12 +18,10 @@ import time
 from pathlib import Path
 
 import pytest
+from hostile import kit  # noqa: E402
 
 from course_lib.grading.autograde import grade, sandbox
 from course_lib.grading.judging.results import SubmissionResult
-
-sys.path.insert(0, str(Path(__file__).parent))
-from hostile import kit  # noqa: E402
 
 ROOT = os.geteuid() == 0
 LIMITS = sandbox.Limits(cell_timeout=2, timeout=20, memory_mb=512, max_restarts=4)
@@ -204,13 +202,13 @@ def test_a_needed_hostile_cell_cannot_touch_the_host(tmp_path):
 
 
 def test_grading_from_the_command_line_survives_the_attacks(batch, tmp_path):
-    """The same batch through ``python -m course_lib.grading.autograde.grade`` in a separate process."""
+    """The same batch through the command line (``python -m course_lib grade``) in a separate process."""
     _, submissions, _, _, _, _ = batch
     some = [submissions / f"{n}.ipynb" for n in ("binary_file", "segfault", "os_exit", "memory_numpy")]
     program = ("import sys; sys.path.insert(0, sys.argv[1]); from hostile import kit\n"
-               "from course_lib.grading.autograde import grade\n"
-               "with kit.registered():\n    sys.exit(grade.main(sys.argv[2:]))\n")
-    done = subprocess.run([sys.executable, "-c", program, str(Path(__file__).parent), *map(str, some),
+               "from course_lib.cli import main\n"
+               "with kit.registered():\n    sys.exit(main(['grade', *sys.argv[2:]]))\n")
+    done = subprocess.run([sys.executable, "-c", program, str(Path(__file__).resolve().parents[1]), *map(str, some),
                            "--out", str(tmp_path / "out"), "--jobs", "2", "--cell-timeout", "2", "--timeout", "20",
                            "--memory", "512"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
