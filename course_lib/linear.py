@@ -113,7 +113,13 @@ class LinearClassifier(Estimator):
     Labels can be any sortable values (integers, strings): ``classes_`` holds them sorted and
     column k of ``W_`` (and of the scores) belongs to ``classes_[k]``. With the lecture's labels
     0 .. C-1 (every data set of the workbook), ``classes_`` is ``0 .. C-1`` and column c of
-    ``W_`` is the template of class c.
+    ``W_`` is the template of class c. A class absent from ``y`` gets a column only when
+    ``fit(..., classes=...)`` names it.
+
+    Where it differs from scikit-learn's classifiers, on purpose: a column ``y`` of shape (N, 1)
+    is refused instead of flattened with a warning (course_lib reshapes nothing silently), and
+    ``predict_proba`` exists with ``loss="softmax"`` only. With two classes ``W_`` still has two
+    columns (the lecture's form); ``decision_function`` gives their difference, as scikit-learn does.
 
     Parameters
     ----------
@@ -369,7 +375,7 @@ class LinearClassifier(Estimator):
         y = np.asarray(y)
         if y.shape != predicted.shape:
             raise ValueError(f"y: expected shape {predicted.shape} (one label per row of X), got shape {y.shape}")
-        return float(np.mean(predicted == y))
+        return np.count_nonzero(predicted == y) / y.size
 
 
 def _data_loss(loss):
