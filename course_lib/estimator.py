@@ -1,4 +1,4 @@
-"""The parameter side of scikit-learn's estimator protocol, with numpy alone.
+"""The parameter side of scikit-learn's estimator protocol, without scikit-learn.
 
 A scikit-learn estimator keeps its parameters as its ``__init__`` received them, under the
 same names; ``fit`` validates them and stores what it learns in attributes whose names end
