@@ -1,7 +1,8 @@
 """course_lib: the package behind the "Loss functions and optimization" workbook.
 
 One module per concept: ``data`` (the lecture's numbers, toy sets, digits, CIFAR-10),
-``linear`` (scores and a linear classifier), ``losses`` (hinge, softmax, L1/L2),
+``linear`` (scores and a linear classifier), ``estimator`` (scikit-learn's estimator protocol
+without scikit-learn: ``get_params``/``set_params``, ``NotFittedError``), ``losses`` (hinge, softmax, L1/L2),
 ``regularization`` (penalties), ``gradcheck`` (numerical gradients), ``optim`` (update
 rules, random search), ``answers`` (your own answers from earlier notebooks, ``cl.mine``), ``plots``,
 ``widgets`` and ``grading``.
@@ -20,6 +21,7 @@ _EXPORTS = {
     "data": ("CIFAR10_CLASSES", "ScoreExample", "Splits", "cifar10_scores_example", "hinge_vs_softmax_example",
              "lecture_example", "load_cifar10", "load_digits", "make_blobs", "make_opposite_quadrants", "make_ring",
              "make_three_modes"),
+    "estimator": ("NotFittedError",),
     "gradcheck": ("grad_check_sparse", "numerical_gradient", "relative_error"),
     "linear": ("LinearClassifier", "add_bias_column", "fold_bias", "linear_scores"),
     "losses": ("l1_loss", "l2_loss", "softmax", "softmax_loss", "softmax_loss_naive", "svm_loss", "svm_loss_naive"),

@@ -5,6 +5,10 @@ rows of ``X`` (N, D) the same thing reads ``scores = X @ W + b`` with ``W`` of s
 and ``b`` of shape (C,): row i of ``scores`` is ``W_lecture @ x_i + b``. Column c of ``W``
 (row c of the lecture's W) is the *template* of class c.
 
+:class:`LinearClassifier` is a scikit-learn estimator (parameters stored as given and checked by
+``fit``, ``get_params``/``set_params``, fitted attributes ending with ``_``, ``NotFittedError``)
+built on numpy alone; :mod:`course_lib.estimator` holds the protocol.
+
 :func:`linear_scores` is the open library's own (notebook 01 has no scores exercise any more); in a
 graded release the classifier's losses and update rules are the student's own (see
 :mod:`course_lib.answers`).
@@ -13,11 +17,20 @@ graded release the classifier's losses and update rules are the student's own (s
 from __future__ import annotations
 
 import math
+import numbers
 
 import numpy as np
 
 from course_lib import losses, optim
-from course_lib._validation import as_float_array, as_labels, check_choice, check_number
+from course_lib._validation import (
+    as_feature_matrix,
+    as_float_array,
+    as_labels,
+    check_choice,
+    check_number,
+    encode_labels,
+)
+from course_lib.estimator import Estimator, not_fitted
 from course_lib.regularization import _TRUSTED_PENALTIES, PENALTIES
 
 # A built-in loss is the function of ``course_lib.losses`` that the public one runs after
@@ -88,8 +101,8 @@ def cosine_learning_rates(learning_rate, num_iters):
     return learning_rate * 0.5 * (1.0 + np.cos(np.pi * np.arange(num_iters) / num_iters))
 
 
-class LinearClassifier:
-    """A linear classifier ``scores = X @ W + b`` trained with minibatch SGD.
+class LinearClassifier(Estimator):
+    """A linear classifier ``scores = X @ W + b`` trained with minibatch SGD, in scikit-learn's form.
 
     With no arguments it runs the default schedule of its loss (``DEFAULT_SCHEDULE``): a
     short run of minibatch Adam steps whose learning rate is annealed along a cosine from a
@@ -97,12 +110,31 @@ class LinearClassifier:
     to run exactly that many steps at a constant learning rate (``CONSTANT_DEFAULTS`` fill
     in what is not given), as the notebooks do.
 
+    It is a scikit-learn estimator without needing scikit-learn: the parameters are stored as
+    given (``None`` stands for the schedule's default) and checked by ``fit``, which records the
+    values it used in ``settings_``; ``get_params``/``set_params`` work as in scikit-learn (so do
+    ``clone``, ``GridSearchCV`` and ``Pipeline``); what ``fit`` learns ends with ``_``; and
+    ``predict``, ``decision_function``, ``predict_proba`` or ``score`` before ``fit`` raise
+    :class:`~course_lib.estimator.NotFittedError`.
+
+    Labels can be any sortable values (integers, strings): ``classes_`` holds them sorted and
+    column k of ``W_`` (and of the scores) belongs to ``classes_[k]``. With the lecture's labels
+    0 .. C-1 (every data set of the workbook), ``classes_`` is ``0 .. C-1`` and column c of
+    ``W_`` is the template of class c. A class absent from ``y`` gets a column only when
+    ``fit(..., classes=...)`` names it.
+
+    Where it differs from scikit-learn's classifiers, on purpose: a column ``y`` of shape (N, 1)
+    is refused instead of flattened with a warning (course_lib reshapes nothing silently), and
+    ``predict_proba`` exists with ``loss="softmax"`` only. With two classes ``W_`` still has two
+    columns (the lecture's form); ``decision_function`` gives their difference, as scikit-learn does.
+
     Parameters
     ----------
     loss : {"svm", "softmax"} or callable
-        Data loss; a callable takes ``(scores, y)`` and returns ``(loss, dscores)``, like
-        notebook 03's ``svm_loss_vectorized`` and notebook 05's ``softmax_loss_vectorized``
-        (it is checked once on a few examples, then trusted).
+        Data loss; a callable takes ``(scores, y)`` with ``y`` the class indices in [0, C)
+        and returns ``(loss, dscores)``, like notebook 03's ``svm_loss_vectorized`` and
+        notebook 05's ``softmax_loss_vectorized`` (it is checked once on a few examples, then
+        trusted).
     reg : float >= 0, optional
         Regularization strength (lambda); the objective is ``data_loss + reg * R(W)``.
         Default: the schedule's (softmax 1e-4, svm 3e-3), or 1e-4 with an explicit num_iters.
@@ -124,8 +156,11 @@ class LinearClassifier:
         checked once, on a zero gradient, before training.
     weight_scale : float >= 0
         Standard deviation of the initial weights.
-    seed : int
-        Seeds initialisation and minibatch sampling.
+    random_state : int, None or numpy.random.Generator
+        Drives every random choice (the initial weights, the minibatches) through
+        ``np.random.default_rng(random_state)``: an int gives the same model at every fit,
+        None fresh randomness, and a Generator is used as it is (and advanced, so two fits
+        with the same one differ). Nothing touches numpy's global random state.
     val_every : int >= 1
         With validation data, measure validation accuracy every ``val_every`` iterations.
     lr_schedule : {"cosine", "constant"}, optional
@@ -137,143 +172,238 @@ class LinearClassifier:
     Attributes
     ----------
     W_ : ndarray, shape (D, C)
+        The weights; column k is the template of class ``classes_[k]``.
     b_ : ndarray, shape (C,)
-    history : dict
-        ``"loss"``: the minibatch objective at every iteration; ``"val_acc"`` and
+    classes_ : ndarray, shape (C,)
+        The class labels seen by ``fit`` (or given to it), sorted.
+    n_features_in_ : int
+        D, the number of features ``fit`` saw; ``predict`` refuses any other.
+    n_iter_ : int
+        The steps taken: ``num_iters``, or fewer if training diverged.
+    history_ : dict
+        ``"loss"``: the minibatch objective at every step; ``"val_acc"`` and
         ``"val_iter"``: validation accuracy and when it was measured; ``"diverged_at"``:
-        the iteration where the loss stopped being finite, or None.
+        the step where the loss stopped being finite, or None.
+    settings_ : dict
+        What ``fit`` trained with, defaults filled in: ``loss``, ``reg``, ``regularization``,
+        ``learning_rate``, ``batch_size``, ``num_iters``, ``optimizer``, ``lr_schedule``,
+        ``weight_scale``, ``val_every``.
     """
 
     def __init__(self, loss="softmax", reg=None, regularization="l2", learning_rate=None,
                  batch_size=None, num_iters=None, optimizer=None, weight_scale=1e-3,
-                 seed=0, val_every=50, lr_schedule=None, update=None):
+                 random_state=0, val_every=50, lr_schedule=None, update=None):
+        self.loss = loss
+        self.reg = reg
+        self.regularization = regularization
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.num_iters = num_iters
+        self.optimizer = optimizer
+        self.weight_scale = weight_scale
+        self.random_state = random_state
+        self.val_every = val_every
+        self.lr_schedule = lr_schedule
+        self.update = update
+
+    def _settings(self) -> dict:
+        """The parameters checked, with the schedule's defaults filled in: what ``fit`` trains with."""
+        loss = self.loss
         if not callable(loss):
             check_choice(loss, "loss", LOSSES)
-        if optimizer is not None and update is not None:
+        if self.optimizer is not None and self.update is not None:
             raise ValueError("optimizer, update: expected one of the two (they are the same setting), got both")
-        self._rule_argument = "update" if update is not None else "optimizer"  # for error messages
-        optimizer = update if update is not None else ("adam" if optimizer is None else optimizer)
-        if not callable(optimizer):
-            check_choice(optimizer, self._rule_argument, optim.UPDATE_RULES)
-        check_choice(regularization, "regularization", PENALTIES)
-        if lr_schedule is None:
-            lr_schedule = "cosine" if num_iters is None else "constant"
+        rule_argument = "update" if self.update is not None else "optimizer"
+        rule = self.update if self.update is not None else ("adam" if self.optimizer is None else self.optimizer)
+        if not callable(rule):
+            check_choice(rule, rule_argument, optim.UPDATE_RULES)
+        check_choice(self.regularization, "regularization", PENALTIES)
+        explicit = self.num_iters is not None
+        lr_schedule = ("constant" if explicit else "cosine") if self.lr_schedule is None else self.lr_schedule
         check_choice(lr_schedule, "lr_schedule", LR_SCHEDULES)
         schedule = DEFAULT_SCHEDULE["softmax" if callable(loss) else loss]
-        defaults = schedule if num_iters is None else CONSTANT_DEFAULTS
-        self.loss = loss
-        self.reg = check_number(defaults["reg"] if reg is None else reg, "reg", low=0)
-        self.regularization = regularization
+        defaults = CONSTANT_DEFAULTS if explicit else schedule
+        learning_rate = self.learning_rate
         if learning_rate is None:  # a cosine schedule starts high; constant steps stay small
-            cosine = lr_schedule == "cosine" or num_iters is None
+            cosine = lr_schedule == "cosine" or not explicit
             learning_rate = schedule["learning_rate"] if cosine else CONSTANT_DEFAULTS["learning_rate"]
-        self.learning_rate = check_number(learning_rate, "learning_rate", low=0, low_inclusive=False)
-        self.batch_size = check_number(defaults["batch_size"] if batch_size is None else batch_size, "batch_size",
-                                       low=1, integer=True)
-        self.num_iters = check_number(schedule["num_iters"] if num_iters is None else num_iters, "num_iters",
-                                      low=1, integer=True)
-        self.optimizer = optimizer
-        self.weight_scale = check_number(weight_scale, "weight_scale", low=0)
-        self.seed = seed
-        self.val_every = check_number(val_every, "val_every", low=1, integer=True)
-        self.lr_schedule = lr_schedule
+        return {
+            "loss": loss,
+            "reg": check_number(defaults["reg"] if self.reg is None else self.reg, "reg", low=0),
+            "regularization": self.regularization,
+            "learning_rate": check_number(learning_rate, "learning_rate", low=0, low_inclusive=False),
+            "batch_size": check_number(defaults["batch_size"] if self.batch_size is None else self.batch_size,
+                                       "batch_size", low=1, integer=True),
+            "num_iters": check_number(schedule["num_iters"] if self.num_iters is None else self.num_iters,
+                                      "num_iters", low=1, integer=True),
+            "optimizer": rule,
+            "lr_schedule": lr_schedule,
+            "weight_scale": check_number(self.weight_scale, "weight_scale", low=0),
+            "val_every": check_number(self.val_every, "val_every", low=1, integer=True),
+        }
 
-    @property
-    def update(self):
-        """The update rule (the same as ``optimizer``)."""
-        return self.optimizer
+    def __sklearn_tags__(self):
+        # only scikit-learn calls this (clone, is_classifier, check_estimator), so it may import scikit-learn
+        from sklearn.utils import ClassifierTags, InputTags, Tags, TargetTags
 
-    def _data_loss(self):
-        """The loss function: a built-in one of course_lib.losses, or the callable given."""
-        return getattr(losses, LOSSES[self.loss]) if isinstance(self.loss, str) else self.loss
+        return Tags(estimator_type="classifier", target_tags=TargetTags(required=True),
+                    classifier_tags=ClassifierTags(), input_tags=InputTags())
 
     # -- the objective ------------------------------------------------------------------
     def objective(self, X, y, W, b):
-        """Full objective and its gradients on ``(X, y)`` (validated arrays).
-
-        Returns
-        -------
-        loss : float
-        dW : ndarray, shape (D, C)
-        db : ndarray, shape (C,)
-        """
-        loss, dscores = self._data_loss()(X @ W + b, y)
-        penalty, dpenalty = _TRUSTED_PENALTIES[self.regularization](W)
-        dW = X.T @ dscores + self.reg * dpenalty
-        return float(loss) + self.reg * penalty, dW, dscores.sum(axis=0)
-
-    # -- training ----------------------------------------------------------------------
-    def fit(self, X, y, X_val=None, y_val=None, progress=False, num_classes=None):
-        """Train on ``(X, y)``; return ``self``.
+        """The objective this classifier minimises, and its gradients, at ``(W, b)`` on ``(X, y)``.
 
         Parameters
         ----------
         X : array_like, shape (N, D)
         y : array_like of int, shape (N,)
+            Class indices in [0, C) (the columns of ``W``), as in the lecture.
+        W : array_like, shape (D, C)
+        b : array_like, shape (C,)
+
+        Returns
+        -------
+        loss : float
+            ``data_loss + reg * R(W)``, with ``reg`` and ``R`` of this classifier's settings.
+        dW : ndarray, shape (D, C)
+        db : ndarray, shape (C,)
+        """
+        settings = self._settings()
+        X = as_float_array(X, "X", ndim=2)
+        W = as_float_array(W, "W", shape=(X.shape[1], None))
+        b = as_float_array(b, "b", shape=(W.shape[1],))
+        y = as_labels(y, "y", n=X.shape[0], num_classes=W.shape[1])
+        loss, dscores = _data_loss(settings["loss"])(X @ W + b, y)
+        penalty, dpenalty = _TRUSTED_PENALTIES[settings["regularization"]](W)
+        dW = X.T @ dscores + settings["reg"] * dpenalty
+        return float(loss) + settings["reg"] * penalty, dW, dscores.sum(axis=0)
+
+    # -- training ----------------------------------------------------------------------
+    def fit(self, X, y, X_val=None, y_val=None, progress=False, classes=None):
+        """Train on ``(X, y)``; return ``self``.
+
+        Parameters
+        ----------
+        X : array_like, shape (N, D)
+        y : array_like, shape (N,)
+            Class labels (integers, strings...; see ``classes_``).
         X_val : array_like, shape (M, D), optional
-        y_val : array_like of int, shape (M,), optional
+        y_val : array_like, shape (M,), optional
+            Validation data, scored every ``val_every`` steps into ``history_``; its labels must
+            be among the classes.
         progress : bool
             Show a tqdm progress bar with the current loss.
-        num_classes : int, optional
-            C; by default ``max(y) + 1``.
+        classes : array_like, optional
+            All the classes, when ``y`` may miss some; by default the labels found in ``y``.
         """
-        X = as_float_array(X, "X", ndim=2)
-        y_arr = np.asarray(y)
-        if num_classes is None:
-            if not np.issubdtype(y_arr.dtype, np.integer) or y_arr.size == 0:
-                as_labels(y_arr, "y", n=X.shape[0], num_classes=1)  # raises the right message
-            num_classes = int(y_arr.max()) + 1
-        y = as_labels(y_arr, "y", n=X.shape[0], num_classes=num_classes)
+        settings = self._settings()
+        random_state = _check_random_state(self.random_state)
+        X = as_feature_matrix(X, "X")
+        classes, y = encode_labels(y, "y", n=X.shape[0], classes=classes)
+        num_classes = classes.size
         has_val = X_val is not None or y_val is not None
         if has_val:
             if X_val is None or y_val is None:
                 raise ValueError("X_val, y_val: expected both or neither, got only one")
-            X_val = as_float_array(X_val, "X_val", shape=(None, X.shape[1]))
-            y_val = as_labels(y_val, "y_val", n=X_val.shape[0], num_classes=num_classes)
+            X_val = as_feature_matrix(X_val, "X_val", n_features=X.shape[1], owner="X")
+            _, y_val = encode_labels(y_val, "y_val", n=X_val.shape[0], classes=classes)
 
-        rng = np.random.default_rng(self.seed)
+        rng = np.random.default_rng(random_state)
         n, d = X.shape
         # W and b live in one flat parameter vector (and their gradients in another), so that
         # each step is one call of the update rule; the rules are elementwise, so the numbers
         # are those of updating W and b separately
         params = np.empty(d * num_classes + num_classes)
         W, b = _split(params, d, num_classes)
-        W[...] = self.weight_scale * rng.standard_normal((d, num_classes))
+        W[...] = settings["weight_scale"] * rng.standard_normal((d, num_classes))
         b[...] = 0.0
-        data_loss = self._data_loss()
-        if callable(self.loss):
+        data_loss = _data_loss(settings["loss"])
+        if callable(settings["loss"]):
             _check_loss_output(data_loss, X[: min(n, 4)] @ W + b, y[: min(n, 4)])
-        update, config = optim.resolve_update(self.optimizer, self.learning_rate, params, name=self._rule_argument)
+        rule_argument = "update" if self.update is not None else "optimizer"  # the name the user gave
+        update, config = optim.resolve_update(settings["optimizer"], settings["learning_rate"], params,
+                                              name=rule_argument)
         val = (X_val, y_val) if has_val else None
-        params, self.history = _train(self, X, y, params, num_classes, data_loss, update, config, rng, val, progress)
+        params, history = _train(settings, X, y, params, num_classes, data_loss, update, config, rng, val, progress)
         W, b = _split(params, d, num_classes)
         self.W_, self.b_ = W.copy(), b.copy()
+        self.classes_ = classes
+        self.n_features_in_ = d
+        self.history_ = history
+        self.n_iter_ = len(history["loss"])
+        self.settings_ = settings
         return self
 
     # -- using the trained model ------------------------------------------------------------
-    def _check_fitted(self):
+    def _scores(self, X):
+        """Validated class scores ``X @ W_ + b_``, shape (N, C), of a fitted model that did not diverge."""
         if not hasattr(self, "W_"):
-            raise ValueError("this LinearClassifier is not fitted yet: call fit(X, y) first")
-        if self.history["diverged_at"] is not None:
+            raise not_fitted(self)
+        if self.history_["diverged_at"] is not None:
             raise ValueError(
-                f"training diverged at iteration {self.history['diverged_at']} (the loss stopped "
-                f"being finite): lower learning_rate={self.learning_rate}"
+                f"training diverged at iteration {self.history_['diverged_at']} (the loss stopped "
+                f"being finite): lower learning_rate={self.settings_['learning_rate']}"
             )
+        X = as_feature_matrix(X, "X", n_features=self.n_features_in_, owner=type(self).__name__)
+        return X @ self.W_ + self.b_
 
     def decision_function(self, X):
-        """Class scores, shape (N, C)."""
-        self._check_fitted()
-        return as_float_array(X, "X", shape=(None, self.W_.shape[0])) @ self.W_ + self.b_
+        """Class scores: shape (N, C), or for two classes, as in scikit-learn, ``s_1 - s_0`` of shape (N,).
+
+        With two classes a positive value means ``classes_[1]``.
+        """
+        scores = self._scores(X)
+        return scores[:, 1] - scores[:, 0] if scores.shape[1] == 2 else scores
 
     def predict(self, X):
-        """Predicted class of each row of X, shape (N,)."""
-        return np.argmax(self.decision_function(X), axis=1)
+        """Predicted label of each row of X (the class with the highest score), shape (N,)."""
+        scores = self._scores(X)
+        return self.classes_[np.argmax(scores, axis=1)]
+
+    @property
+    def predict_proba(self):
+        """Class probabilities ``softmax(X @ W_ + b_)``, shape (N, C); columns in the order of ``classes_``.
+
+        Only with ``loss="softmax"``, the loss that fits probabilities; with the hinge loss or
+        a loss of your own the scores are no probabilities, and the model has no
+        ``predict_proba`` (as scikit-learn's ``SGDClassifier(loss="hinge")``).
+        """
+        if not (isinstance(self.loss, str) and self.loss == "softmax"):
+            raise AttributeError(f"predict_proba: available with loss='softmax' only (its scores estimate "
+                                 f"probabilities), this {type(self).__name__} has loss={_named(self.loss)}")
+        return self._predict_proba
+
+    def _predict_proba(self, X):
+        return losses.softmax(self._scores(X))
 
     def score(self, X, y):
-        """Accuracy on ``(X, y)``, a float in [0, 1]."""
-        scores = self.decision_function(X)
-        y = as_labels(y, "y", n=scores.shape[0], num_classes=scores.shape[1])
-        return float(np.mean(np.argmax(scores, axis=1) == y))
+        """Accuracy on ``(X, y)``: the fraction of rows whose predicted label is ``y``'s, a float in [0, 1]."""
+        predicted = self.predict(X)
+        y = np.asarray(y)
+        if y.shape != predicted.shape:
+            raise ValueError(f"y: expected shape {predicted.shape} (one label per row of X), got shape {y.shape}")
+        return np.count_nonzero(predicted == y) / y.size
+
+
+def _data_loss(loss):
+    """The loss function: a built-in one of course_lib.losses (looked up now), or the callable given."""
+    return getattr(losses, LOSSES[loss]) if isinstance(loss, str) else loss
+
+
+def _named(value) -> str:
+    return getattr(value, "__name__", None) or repr(value)
+
+
+def _check_random_state(random_state):
+    """``random_state`` as given, if ``np.random.default_rng`` takes it as a seed: None, an int >= 0, a Generator."""
+    if random_state is None or isinstance(random_state, np.random.Generator):
+        return random_state
+    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool) and random_state >= 0:
+        return random_state
+    hint = " (the legacy generator: use np.random.default_rng(seed))" \
+        if isinstance(random_state, np.random.RandomState) else ""
+    raise ValueError(f"random_state: expected None, an int >= 0 or a numpy.random.Generator, "
+                     f"got {type(random_state).__name__} {random_state!r}{hint}")
 
 
 def _check_loss_output(data_loss, scores, y):
@@ -295,13 +425,14 @@ def _split(params, d, c):
     return params[: d * c].reshape(d, c), params[d * c:]
 
 
-def _train(model, X, y, params, num_classes, data_loss, update, config, rng, val, progress):
-    """The minibatch loop, on validated inputs. Returns the trained parameters and the history."""
+def _train(settings, X, y, params, num_classes, data_loss, update, config, rng, val, progress):
+    """The minibatch loop, on validated inputs and settings. Returns the trained parameters and the history."""
     n, d = X.shape
-    num_iters, reg = model.num_iters, model.reg
-    penalty = _TRUSTED_PENALTIES[model.regularization]
-    batch = min(model.batch_size, n)
-    rates = cosine_learning_rates(model.learning_rate, num_iters) if model.lr_schedule == "cosine" else None
+    num_iters, reg = settings["num_iters"], settings["reg"]
+    penalty = _TRUSTED_PENALTIES[settings["regularization"]]
+    batch = min(settings["batch_size"], n)
+    val_every = settings["val_every"]
+    rates = cosine_learning_rates(settings["learning_rate"], num_iters) if settings["lr_schedule"] == "cosine" else None
     loss_history = np.empty(num_iters)
     history = {"loss": None, "val_acc": [], "val_iter": [], "diverged_at": None}
     W, b = _split(params, d, num_classes)
@@ -339,7 +470,7 @@ def _train(model, X, y, params, num_classes, data_loss, update, config, rng, val
                 config["learning_rate"] = rates[it]
             params, config = update(params, grad, config)
             W, b = _split(params, d, num_classes)
-            if val is not None and ((it + 1) % model.val_every == 0 or it + 1 == num_iters):
+            if val is not None and ((it + 1) % val_every == 0 or it + 1 == num_iters):
                 history["val_iter"].append(it + 1)
                 history["val_acc"].append(float(np.mean(np.argmax(val[0] @ W + b, 1) == val[1])))
             if progress and it % 50 == 0:

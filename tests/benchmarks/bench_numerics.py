@@ -112,9 +112,9 @@ def bench_digits(rounds):
         print(f"{name}: accuracy {100 * (acc - acc_ref):+.2f} points, fit-time ratio {ratio:.2f} "
               f"({'meets' if ok else 'misses'} the target: accuracy >= LogisticRegression's, ratio <= 0.5)")
     for name in ("course_lib softmax", "course_lib svm"):
-        m = models[name]
-        print(f"{name} defaults: {m.num_iters} minibatch steps of {m.batch_size}, Adam, learning rate "
-              f"{m.learning_rate} on a {m.lr_schedule} schedule, reg {m.reg}")
+        used = models[name].settings_  # the defaults fit resolved
+        print(f"{name} defaults: {used['num_iters']} minibatch steps of {used['batch_size']}, Adam, learning rate "
+              f"{used['learning_rate']} on a {used['lr_schedule']} schedule, reg {used['reg']}")
 
 
 def describe_machine():

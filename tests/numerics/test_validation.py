@@ -62,22 +62,71 @@ def test_linear_scores_checks_the_inner_dimension():
         cl.linear_scores(np.zeros((5, 4)), np.zeros((4, 2)), np.zeros((1, 2)))
 
 
-def test_classifier_arguments_are_checked():
-    with pytest.raises(ValueError, match=r"loss: expected one of \['softmax', 'svm'\], got 'hinge'"):
-        cl.LinearClassifier(loss="hinge")
-    with pytest.raises(ValueError, match=r"learning_rate: expected a value > 0, got 0"):
-        cl.LinearClassifier(learning_rate=0)
-    with pytest.raises(ValueError, match=r"batch_size: expected an integer, got float 32.5"):
-        cl.LinearClassifier(batch_size=32.5)
+def test_classifier_arguments_are_checked_by_fit():
+    X, y = np.zeros((4, 3)), np.array([0, 1, 0, 1])
+    for params, message in [
+        (dict(loss="hinge"), r"loss: expected one of \['softmax', 'svm'\], got 'hinge'"),
+        (dict(learning_rate=0), r"learning_rate: expected a value > 0, got 0"),
+        (dict(batch_size=32.5), r"batch_size: expected an integer, got float 32.5"),
+        (dict(random_state=-1), r"random_state: expected None, an int >= 0 or a numpy.random.Generator, got int -1"),
+        (dict(random_state=np.random.RandomState(0)), r"got RandomState .* use np.random.default_rng\(seed\)"),
+    ]:
+        clf = cl.LinearClassifier(**params)  # stored as given, scikit-learn style
+        assert clf.get_params()[next(iter(params))] is next(iter(params.values()))
+        with pytest.raises(ValueError, match=message):
+            clf.fit(X, y)
     clf = cl.LinearClassifier(num_iters=5)
     with pytest.raises(ValueError, match="not fitted yet"):
         clf.predict(np.zeros((2, 3)))
     with pytest.raises(ValueError, match=r"y: expected shape \(4,\)"):
-        clf.fit(np.zeros((4, 3)), np.zeros((4, 1), dtype=int))
+        clf.fit(X, np.zeros((4, 1), dtype=int))
     with pytest.raises(ValueError, match="X_val, y_val: expected both or neither"):
-        clf.fit(np.zeros((4, 3)), np.array([0, 1, 0, 1]), X_val=np.zeros((2, 3)))
-    with pytest.raises(ValueError, match=r"X_val: expected shape \(any, 3\), got shape \(2, 4\)"):
-        clf.fit(np.zeros((4, 3)), np.array([0, 1, 0, 1]), X_val=np.zeros((2, 4)), y_val=np.array([0, 1]))
+        clf.fit(X, y, X_val=np.zeros((2, 3)))
+    with pytest.raises(ValueError, match=r"X_val has 4 features, but X is expecting 3 features"):
+        clf.fit(X, y, X_val=np.zeros((2, 4)), y_val=np.array([0, 1]))
+    with pytest.raises(ValueError, match=r"y_val: expected labels among the classes \[0, 1\], got 2"):
+        clf.fit(X, y, X_val=np.zeros((2, 3)), y_val=np.array([0, 2]))
+
+
+@pytest.mark.parametrize("X, y, error, message", [
+    (np.zeros(4), [0, 1, 0, 1], ValueError, r"X: expected a 2-D array .* got shape \(4,\)\. Reshape your data: "
+                                            r"X\.reshape\(1, -1\) if it is one example"),
+    (np.zeros((4, 0)), [0, 1, 0, 1], ValueError, r"X: found array with 0 feature\(s\) \(shape=\(4, 0\)\)"),
+    (np.zeros((4, 2)) + 1j, [0, 1, 0, 1], ValueError, r"X: Complex data not supported; expected real numbers"),
+    (np.array([[1.0, np.nan]] * 4), [0, 1, 0, 1], ValueError, r"X: expected finite values, got 4 NaN or inf"),
+    (np.array([[1, {}]] * 4, dtype=object), [0, 1, 0, 1], TypeError,
+     r"X: expected numbers, got an object array with an entry that is not one: float\(\) argument must be"),
+    (np.zeros((4, 2)), [0.5, 1, 0, 1], ValueError, r"y: expected class labels, got continuous values \(such as "
+                                                   r"0\.5\); a classifier needs discrete labels"),
+    (np.zeros((4, 2)), [0.0, np.nan, 0, 1], ValueError, r"y: expected finite class labels, got 1 NaN or inf"),
+    (np.zeros((4, 2)), [3, 3, 3, 3], ValueError, r"y: expected labels of at least 2 classes, got 1 class \(3\)"),
+    (np.zeros((4, 2)), np.array([1, "a", 1, "a"], dtype=object), ValueError,
+     r"y: Unknown label type: expected labels of one kind that can be sorted, got int, str"),
+    (np.zeros((4, 2)), None, ValueError, r"y: expected one class label per example; .* the target y is None"),
+])
+def test_classifier_refuses_bad_data_naming_it(X, y, error, message):
+    with pytest.raises(error, match=message):
+        cl.LinearClassifier(num_iters=2).fit(X, y)
+
+
+def test_a_fitted_classifier_refuses_another_number_of_features_and_sparse_input():
+    clf = cl.LinearClassifier(num_iters=2).fit(np.eye(4), [0, 1, 0, 1])
+    for method in (clf.predict, clf.decision_function, clf.predict_proba, lambda X: clf.score(X, [0, 1])):
+        with pytest.raises(ValueError, match=r"X has 3 features, but LinearClassifier is expecting 4 features as "
+                                             r"input \(got shape \(2, 3\)\)"):
+            method(np.zeros((2, 3)))
+    with pytest.raises(ValueError, match=r"y: expected shape \(2,\) \(one label per row of X\), got shape \(3,\)"):
+        clf.score(np.zeros((2, 4)), [0, 1, 1])
+
+    class FakeSparse:  # what scipy.sparse matrices have in common, without scipy
+        nnz = 0
+
+        def toarray(self):
+            return np.zeros((2, 4))
+
+    with pytest.raises(TypeError, match=r"X: sparse input is not supported, got a FakeSparse; pass a dense array "
+                                        r"\(X\.toarray\(\)\)"):
+        clf.predict(FakeSparse())
 
 
 def test_gradcheck_checks_its_inputs():
