@@ -7,6 +7,7 @@ Docker-like filter), so that both start a worker the same way the sandbox will:
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import select
@@ -69,10 +70,17 @@ def world_readable_runtime(base: Path) -> tuple[str, str]:
     return str(venv / "bin" / "python"), str(site / "numpy")
 
 
+def _wire_source() -> bytes:
+    """course_lib's wire module (frames and arrays on the worker's pipes), found where course_lib has it."""
+    spec = importlib.util.find_spec("course_lib.grading.wire")
+    return Path(spec.origin).read_bytes()
+
+
 def package_folder(confine, numpy_dir: str, parent: str | None = None) -> str:
-    """The private package folder of a batch: confine.py, the worker stand-in, ``site/numpy`` (a link)."""
+    """The private package folder of a batch: confine.py, the worker stand-in, wire.py, ``site/numpy`` (a link)."""
     return confine.private_package_folder(
-        [("confine/confine.py", CONFINE_SOURCE.read_bytes()), ("confine/confined_child.py", CHILD_SOURCE.read_bytes())],
+        [("confine/confine.py", CONFINE_SOURCE.read_bytes()), ("confine/confined_child.py", CHILD_SOURCE.read_bytes()),
+         ("confine/wire.py", _wire_source())],
         links=[("site/numpy", numpy_dir)], parent=parent)
 
 
@@ -94,6 +102,36 @@ def run_worker(confine, python: str, package: str, scratch: str, request: dict, 
     lines = done.stdout.strip().splitlines()
     assert done.returncode == 0 and lines, f"the worker failed ({done.returncode}): {done.stderr[-3000:]}"
     return json.loads(lines[-1])
+
+
+def exchange(confine, wire, python: str, package: str, scratch: str, plan, messages, identity=None, prefix=()):
+    """Start the stand-in in its ``serve`` mode on two inherited pipes; send ``messages``, return the replies."""
+    cmd_read, cmd_write = os.pipe()
+    result_read, result_write = os.pipe()
+    request = {"plan": plan, "serve": [cmd_read, result_write]}
+    try:
+        process = subprocess.Popen(worker_command(python, package, request, prefix), pass_fds=(cmd_read, result_write),
+                                   **confine.popen_kwargs(identity), cwd=scratch, env=worker_environment(scratch),
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                   start_new_session=True)
+    finally:
+        os.close(cmd_read)
+        os.close(result_write)
+    replies, buffer = [], bytearray()
+    try:
+        for message in messages:
+            wire.write_frame(cmd_write, message)
+            ready, _, _ = select.select([result_read], [], [], WORKER_TIMEOUT)
+            replies.append(wire.read_frame(result_read, buffer) if ready else None)
+    finally:
+        os.close(cmd_write)
+        os.close(result_read)
+        try:
+            process.wait(timeout=WORKER_TIMEOUT)
+        finally:
+            stop(process)
+    assert process.returncode == 0, process.stderr.read()[-3000:]
+    return replies
 
 
 def start_victim(confine, python: str, package: str, scratch: str, plan, identity=None, prefix=()):

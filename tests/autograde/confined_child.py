@@ -4,6 +4,7 @@ Run as ``python -I -S confined_child.py REQUEST`` (how the sandbox starts its wo
 private package folder, importing nothing but the standard library and ``confine``. ``REQUEST``
 is JSON: ``path`` (put first on ``sys.path``), ``plan`` (a :class:`confine.Plan` as JSON, or null
 for none), ``victim`` (then: apply, print ``{"ready": pid}``, wait for stdin to close) or
+``serve`` (two inherited descriptors: answer course_lib's wire frames on them) or
 ``attacks`` (names of :data:`ATTACKS`) and their targets. Prints one JSON line:
 ``{"applied": [...], "uid": ..., "results": {name: {"ok": bool, "value" | "errno" + "error": ...}}}``
 (the uid before the attacks: one of them may enter a user namespace).
@@ -211,12 +212,73 @@ def user_keyring(r):
     return f"keyring {key}"
 
 
+def system_v_shared_memory(r):
+    """A segment in the host's IPC namespace (removed at once if it was made)."""
+    libc = _libc()
+    segment = _check(libc.shmget(ctypes.c_int(0x5EC0FFEE), ctypes.c_size_t(4096), ctypes.c_int(0o1666)), "shmget")
+    libc.shmctl(segment, 0, None)  # IPC_RMID
+    return f"segment {segment}"
+
+
+def watch_tmp(r):
+    """An inotify watch on /tmp: the names of files others create there."""
+    libc = _libc()
+    fd = _check(libc.inotify_init1(0), "inotify_init1")
+    try:
+        return f"watch {_check(libc.inotify_add_watch(fd, b'/tmp', 0x100), 'inotify_add_watch')}"  # IN_CREATE
+    finally:
+        os.close(fd)
+
+
+def write_dev_null(r):
+    with open(os.devnull, "w") as handle:
+        return handle.write("discarded")
+
+
+def list_own_fds(r):
+    return sorted(os.listdir("/proc/self/fd"))
+
+
+def signal_self(r):
+    """A handler run by a signal the worker sends itself (kill and tgkill to its own pid)."""
+    got = []
+    signal.signal(signal.SIGUSR1, lambda signum, frame: got.append(signum))
+    os.kill(os.getpid(), 0)
+    signal.raise_signal(signal.SIGUSR1)
+    return got == [signal.SIGUSR1]
+
+
+def start_thread(r):
+    """A thread (glibc tries clone3, which the filter answers ENOSYS, then clone without CLONE_NEW*)."""
+    import threading
+
+    box = []
+    thread = threading.Thread(target=lambda: box.append(sum(range(10))))
+    thread.start()
+    thread.join()
+    return box[0]
+
+
+def route_sigio(r):
+    """fcntl(F_SETOWN) on a pipe: SIGIO would then go to the victim."""
+    import fcntl
+
+    read_end, write_end = os.pipe()
+    try:
+        fcntl.fcntl(read_end, fcntl.F_SETOWN, r["victim_pid"])
+        return "owner set"
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+
+
 ATTACKS = {f.__name__: f for f in (
     tcp_connect, udp_sendto, unix_abstract, socket_by_syscall, io_uring, read_instructor_notebook,
     read_classmate_submission, read_base_site_packages, list_home, list_tmp, list_root, read_grader_cmdline,
     read_grader_environ, read_own_status, write_outside, write_scratch, ptrace_victim, read_victim_memory,
     open_victim_mem, signal_victim, terminate_victim, numpy_computes, stdlib_imports, execute_program,
-    new_user_namespace, user_keyring)}
+    new_user_namespace, user_keyring, system_v_shared_memory, watch_tmp, write_dev_null, list_own_fds, signal_self,
+    start_thread, route_sigio)}
 
 
 def _attempt(attack, request) -> dict:
@@ -230,6 +292,16 @@ def _attempt(attack, request) -> dict:
         return {"ok": False, "errno": None, "error": f"{type(exc).__name__}: {exc}"[:300]}
 
 
+def serve(cmd_fd: int, result_fd: int) -> None:
+    """The worker's pipe protocol (course_lib's wire frames): each array received comes back as ``x @ x.T``."""
+    import wire
+
+    buffer = bytearray()
+    while (frame := wire.read_frame(cmd_fd, buffer)) is not None:
+        x = wire.decode(frame["x"])
+        wire.write_frame(result_fd, {"value": wire.encode(x @ x.T)})
+
+
 def main(argv) -> None:
     request = json.loads(argv[0])
     sys.path[:0] = request["path"]
@@ -238,6 +310,9 @@ def main(argv) -> None:
     applied, uid = [], os.getuid()
     if request["plan"] is not None:
         applied = [layer.value for layer in confine.apply(confine.Plan.from_json(request["plan"])).layers]
+    if request.get("serve"):
+        serve(*request["serve"])
+        return
     if request.get("victim"):
         print(json.dumps({"ready": os.getpid(), "applied": applied}), flush=True)
         sys.stdin.read()

@@ -51,9 +51,11 @@ def probe() -> confine.Probe:
 NETWORK = ("tcp_connect", "udp_sendto", "unix_abstract", "socket_by_syscall", "io_uring")
 FILES = ("read_instructor_notebook", "read_classmate_submission", "read_base_site_packages", "list_home", "list_tmp",
          "list_root", "read_grader_cmdline", "read_grader_environ", "write_outside", "execute_program")
-VICTIM = ("ptrace_victim", "read_victim_memory", "open_victim_mem", "signal_victim", "terminate_victim")
-WORKS = ("read_own_status", "write_scratch", "numpy_computes", "stdlib_imports")
-KERNEL = ("new_user_namespace", "user_keyring")
+VICTIM = ("ptrace_victim", "read_victim_memory", "open_victim_mem", "signal_victim", "terminate_victim",
+          "route_sigio")
+WORKS = ("read_own_status", "list_own_fds", "write_scratch", "write_dev_null", "numpy_computes", "stdlib_imports",
+         "signal_self", "start_thread")
+KERNEL = ("new_user_namespace", "user_keyring", "system_v_shared_memory", "watch_tmp")
 ATTACKS = NETWORK + FILES + VICTIM + WORKS + KERNEL
 DENIED = ("EACCES", "EPERM")
 
@@ -140,24 +142,36 @@ def _plan(layers: set, read: str, write: str, grader_uid: int) -> dict:
         namespaces="namespaces" in layers and probe().namespaces, grader_uid=grader_uid).to_json()
 
 
-def outcome(world: World, variant: str) -> dict:
-    """Run ``variant`` once (cached): the worker's report, what the listeners got, whether the victim lives."""
-    if variant in world.runs:
-        return world.runs[variant]
+@dataclasses.dataclass
+class Launch:
+    """How the grader of a variant starts its workers."""
+
+    grader_uid: int
+    prefix: list  # setpriv to the ordinary user, for the user variants
+    attacker: confine.Identity | None  # the worker's identity (root variants), None: the grader's uid
+    victim: confine.Identity | None
+
+
+def launch(world: World, variant: str) -> Launch:
     grader, layers = VARIANTS[variant]
     if grader == "root" and not ROOT:
         pytest.skip("the root variants need the tests to run as root")
     if "namespaces" in layers and not probe().namespaces:
         pytest.skip(f"no user namespaces here: {probe().notes.get('namespaces')}")
     if grader == "root":
-        attacker, victim = confine.worker_identity(0, probe()), confine.worker_identity(1, probe())
-        prefix, grader_uid = (), 0
-    else:
-        attacker = victim = None
-        uid, gid = world.user
-        prefix = ([shutil.which("setpriv"), f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--"]
-                  if ROOT else [])
-        grader_uid = uid
+        return Launch(0, [], confine.worker_identity(0, probe()), confine.worker_identity(1, probe()))
+    uid, gid = world.user
+    prefix = [shutil.which("setpriv"), f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--"] if ROOT else []
+    return Launch(uid, prefix, None, None)
+
+
+def outcome(world: World, variant: str) -> dict:
+    """Run ``variant`` once (cached): the worker's report, what the listeners got, whether the victim lives."""
+    if variant in world.runs:
+        return world.runs[variant]
+    _, layers = VARIANTS[variant]
+    how = launch(world, variant)
+    attacker, victim, prefix, grader_uid = how.attacker, how.victim, how.prefix, how.grader_uid
     owner = attacker or confine.Identity(*world.user)
     scratch = confine.scratch_folder(owner, parent=str(world.base))
     victim_scratch = confine.scratch_folder(victim or confine.Identity(*world.user), parent=str(world.base))
@@ -239,7 +253,9 @@ def test_files_outside_the_allowed_list_are_out_of_reach(world, variant):
     for name in FILES:
         _denied(result, name, ("EACCES",))  # Landlock's refusal; the modes would allow each one
     assert _worked(result, "read_own_status").startswith("Name:")  # /proc/self (its /proc/<pid>) is granted
+    assert "0" in _worked(result, "list_own_fds")
     assert _worked(result, "write_scratch") == "42"
+    assert _worked(result, "write_dev_null") == len("discarded")
     assert result["planted"] == []
 
 
@@ -264,16 +280,23 @@ def test_another_process_cannot_be_traced_read_or_signalled(world, variant):
 
 def test_seccomp_alone_stops_ptrace_and_signals(world):
     result = outcome(world, "user-seccomp-only")
-    for name in ("ptrace_victim", "read_victim_memory", "signal_victim", "terminate_victim"):
+    for name in ("ptrace_victim", "read_victim_memory", "signal_victim", "terminate_victim", "route_sigio"):
         _denied(result, name, ("EPERM",))
     assert result["victim_alive"]
 
 
 @pytest.mark.parametrize("variant", FULL + ("user-seccomp-only",))
-def test_no_namespace_and_no_keyring(world, variant):
+def test_no_namespace_keyring_ipc_or_inotify(world, variant):
     result = outcome(world, variant)
-    _denied(result, "new_user_namespace", ("EPERM",))
-    _denied(result, "user_keyring", ("EPERM",))
+    for name in KERNEL:
+        _denied(result, name, ("EPERM",))
+
+
+def test_landlock_alone_leaves_ipc_and_inotify_open(world):
+    """Why these are in the seccomp filter: Landlock does not govern System V IPC or inotify watches."""
+    result = outcome(world, "user-landlock-only")
+    assert _worked(result, "system_v_shared_memory").startswith("segment")
+    assert _worked(result, "watch_tmp").startswith("watch")
 
 
 # --- what a worker needs still works -------------------------------------------------------------------------
@@ -284,6 +307,30 @@ def test_numpy_and_the_standard_library_work(world, variant):
     x3, two, version = _worked(result, "numpy_computes")
     assert (x3, two) == (3.0, 2.0)
     assert _worked(result, "stdlib_imports") == "17/6"
+    assert _worked(result, "signal_self") is True  # signals to its own pid pass the filter
+    assert _worked(result, "start_thread") == 45
+
+
+@pytest.mark.parametrize("variant", FULL)
+def test_the_pipe_protocol_works_after_confinement(world, variant):
+    """course_lib's wire frames on two inherited pipes, arrays through numpy's npy format, as the worker does."""
+    import numpy as np
+
+    from course_lib.grading import wire
+
+    how = launch(world, variant)
+    scratch = confine.scratch_folder(how.attacker or confine.Identity(*world.user), parent=str(world.base))
+    plan = _plan(VARIANTS[variant][1], world.package, scratch, how.grader_uid)
+    arrays = [np.arange(6.0).reshape(2, 3), np.eye(3) * 0.5]
+    try:
+        replies = confine_kit.exchange(confine, wire, world.python, world.package, scratch, plan,
+                                       [{"x": wire.encode(x)} for x in arrays], how.attacker, how.prefix)
+    finally:
+        if how.attacker is not None:
+            confine.end_processes_of(how.attacker, world.python)
+    assert all(reply is not None for reply in replies), replies
+    for x, reply in zip(arrays, replies):
+        np.testing.assert_array_equal(wire.decode(reply["value"]), x @ x.T)
 
 
 @pytest.mark.parametrize("variant", list(VARIANTS))
@@ -384,6 +431,28 @@ def test_the_system_call_numbers_are_the_kernel_headers(machine):
         found = re.search(rf"#define __NR(?:3264)?_{name}\s+(\d+)\b", text)
         assert found, name
         assert int(found.group(1)) == number, name
+
+
+def test_the_runtime_is_readable_without_any_site_packages():
+    """This interpreter's standard library, its libraries and numpy, but never a site-packages folder."""
+    import numpy
+    import sysconfig
+
+    paths = confine.runtime_read_paths()
+    numpy_dir = os.path.dirname(os.path.realpath(numpy.__file__))
+    stdlib = os.path.dirname(os.path.realpath(os.__file__))
+
+    def covered(path):
+        return any(path == p or path.startswith(p.rstrip("/") + "/") for p in paths)
+
+    assert covered(os.path.join(stdlib, "os.py")) and covered(os.path.join(stdlib, "json", "__init__.py"))
+    assert covered(numpy.__file__) and numpy_dir in paths
+    hidden = {os.path.realpath(p) for p in (sysconfig.get_path("purelib", vars={"base": sys.base_prefix}),
+                                             os.path.join(stdlib, "site-packages")) if os.path.isdir(p)}
+    assert hidden, "no site-packages folder to hide here"
+    for folder in hidden:
+        assert not covered(os.path.join(folder, "anything.py")), folder
+    assert not covered(os.path.dirname(numpy_dir) + "/yaml/__init__.py")  # numpy's neighbours stay hidden
 
 
 def test_the_filter_checks_the_architecture_first():

@@ -21,13 +21,15 @@ What is enforced, and by what
   (i386 ``int 0x80``, x32, AArch32) kills the process; ``socket`` and ``socketpair`` fail
   with ``EACCES`` for every address family (TCP, UDP, raw, netlink, unix, abstract unix);
   tracing and reading other processes, new namespaces, mounts, eBPF, perf events, kernel
-  keyrings, userfaultfd, io_uring and file handles fail with ``EPERM``; signals may be sent
-  to the worker's own pid only. The list and the reasons are at :data:`_DENIED`.
+  keyrings, userfaultfd, io_uring, file handles, System V and POSIX IPC and inotify watches
+  fail with ``EPERM``; signals may be sent to the worker's own pid only. The list and the
+  reasons are at :data:`_DENIED`.
 - **Landlock** (an LSM, per process, inherited, irrevocable): reading beneath an explicit
   list only (the Python runtime without its ``site-packages``/``dist-packages``, the shared
   libraries, numpy, the package folder, the worker's own ``/proc/<pid>``), reading and
   writing beneath one private scratch folder, nothing else: no other ``/proc/<pid>``, no
-  ``/home``, ``/root``, ``/tmp``, checkout, submissions; no ``execve`` at all. With ABI 4 no
+  ``/home``, ``/root``, ``/tmp``, checkout, submissions; no ``execve`` of any file (the execute
+  right is granted nowhere). With ABI 4 no
   TCP ``bind``/``connect`` (a second wall behind seccomp); with ABI 6 no signal and no
   abstract unix socket outside the worker's own Landlock domain. Landlock also refuses
   ``ptrace`` of any process outside the domain (every ABI).
@@ -39,7 +41,11 @@ Not covered
 Kernel exploits (seccomp shrinks, but does not close, the kernel's attack surface);
 side channels (CPU caches, timing, ``/proc/self`` counters) and covert channels between
 workers through the CPU or memory pressure; the kernel's information that needs no path
-(``uname``, ``sysinfo``, the CPU model through ``cpuid``); resources (CPU, memory, file
+(``uname``, ``sysinfo``, the CPU model through ``cpuid``); the metadata of a path whose
+name the worker guesses (``stat``, ``readlink``, ``access``: Landlock governs opening,
+listing, writing and executing, not looking up; the modes still apply); a program the worker
+writes into a memfd can be executed, under the same filter and domain, which it inherits,
+so it gains nothing Python with ctypes does not have; resources (CPU, memory, file
 sizes, process counts: rlimits and the grader's deadlines, not this module); files opened
 before :func:`apply` (the worker must inherit only its two pipes and ``/dev/null``);
 processes the worker forks can signal nothing, not even themselves. Where the kernel lacks
@@ -79,7 +85,9 @@ _SYSCALLS = {
         "io_uring_register": 427, "open_by_handle_at": 304, "syslog": 103, "kill": 62, "tkill": 200,
         "tgkill": 234, "rt_sigqueueinfo": 129, "rt_tgsigqueueinfo": 297, "pidfd_send_signal": 424, "fcntl": 72,
         "prctl": 157, "seccomp": 317, "landlock_create_ruleset": 444, "landlock_add_rule": 445,
-        "landlock_restrict_self": 446,
+        "landlock_restrict_self": 446, "shmget": 29, "shmat": 30, "shmctl": 31, "semget": 64, "semop": 65,
+        "semctl": 66, "semtimedop": 220, "msgget": 68, "msgsnd": 69, "msgrcv": 70, "msgctl": 71, "mq_open": 240,
+        "mq_unlink": 241, "inotify_add_watch": 254,
     },
     "aarch64": {
         "socket": 198, "socketpair": 199, "connect": 203, "bind": 200, "listen": 201, "accept": 202,
@@ -91,7 +99,9 @@ _SYSCALLS = {
         "io_uring_register": 427, "open_by_handle_at": 265, "syslog": 116, "kill": 129, "tkill": 130,
         "tgkill": 131, "rt_sigqueueinfo": 138, "rt_tgsigqueueinfo": 240, "pidfd_send_signal": 424, "fcntl": 25,
         "prctl": 167, "seccomp": 277, "landlock_create_ruleset": 444, "landlock_add_rule": 445,
-        "landlock_restrict_self": 446,
+        "landlock_restrict_self": 446, "shmget": 194, "shmat": 196, "shmctl": 195, "semget": 190, "semop": 193,
+        "semctl": 191, "semtimedop": 192, "msgget": 186, "msgsnd": 189, "msgrcv": 188, "msgctl": 187,
+        "mq_open": 180, "mq_unlink": 181, "inotify_add_watch": 27,
     },
 }
 _AUDIT_ARCH = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}  # seccomp_data.arch of the native ABI
@@ -123,6 +133,15 @@ _DENIED = {
     "request_key": errno.EPERM, "userfaultfd": errno.EPERM, "io_uring_setup": errno.EPERM,
     "io_uring_enter": errno.EPERM, "io_uring_register": errno.EPERM, "open_by_handle_at": errno.EPERM,
     "syslog": errno.EPERM,
+    # System V and POSIX IPC: one namespace for the whole host, governed by uid and mode only (Landlock does
+    # not see them); segments and queues outlive the worker, a channel to the next submission of that uid
+    "shmget": errno.EPERM, "shmat": errno.EPERM, "shmctl": errno.EPERM, "semget": errno.EPERM,
+    "semop": errno.EPERM, "semctl": errno.EPERM, "semtimedop": errno.EPERM, "msgget": errno.EPERM,
+    "msgsnd": errno.EPERM, "msgrcv": errno.EPERM, "msgctl": errno.EPERM, "mq_open": errno.EPERM,
+    "mq_unlink": errno.EPERM,
+    # inotify watches need only DAC read rights, not Landlock's: a watch on /tmp or an output folder
+    # would show the names of the files the grader and other workers create there
+    "inotify_add_watch": errno.EPERM,
 }
 # signals go to the worker's own pid only (first argument); fcntl may not route SIGIO/SIGURG elsewhere
 _SIGNAL_SYSCALLS = ("kill", "tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo")
@@ -801,9 +820,10 @@ def assess(found: Probe) -> Verdict:
     if not missing:
         if found.landlock_abi < 4:
             single.append("no TCP rule in Landlock (ABI < 4): sockets are refused by seccomp alone")
-        if found.landlock_abi < 6 and found.euid != 0:
-            single.append("no Landlock scopes (ABI < 6): signals to other workers of the same uid and abstract "
-                          "unix sockets are refused by seccomp alone")
+        if found.landlock_abi < 6:
+            single.append("no Landlock scopes (ABI < 6): abstract unix sockets"
+                          + ("" if found.euid == 0 else " and signals to processes of the grader's uid")
+                          + " are refused by seccomp alone")
         if not found.namespaces:
             single.append("no network namespace: the network is refused by seccomp"
                           + (" and Landlock's TCP rule" if found.landlock_abi >= 4 else ""))
