@@ -435,8 +435,9 @@ def test_the_system_call_numbers_are_the_kernel_headers(machine):
 
 def test_the_runtime_is_readable_without_any_site_packages():
     """This interpreter's standard library, its libraries and numpy, but never a site-packages folder."""
-    import numpy
     import sysconfig
+
+    import numpy
 
     paths = confine.runtime_read_paths()
     numpy_dir = os.path.dirname(os.path.realpath(numpy.__file__))
