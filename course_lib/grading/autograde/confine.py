@@ -297,7 +297,7 @@ def landlock_abi() -> int:
 
 
 def _handled_fs(abi: int) -> int:
-    """Every file-system right the ABI knows: what is not granted by a rule is then denied."""
+    """Every file-system right of ABI 1-6 the kernel knows: what no rule grants is then denied."""
     return (1 << {1: 13, 2: 14, 3: 15, 4: 15}.get(abi, 16)) - 1
 
 
@@ -399,7 +399,11 @@ def _listdir(path: str) -> list:
 
 
 def _beneath_except(root: str, hidden: list) -> list:
-    """Paths whose union is everything beneath ``root`` except beneath each of ``hidden``."""
+    """Paths whose union is everything beneath ``root`` except beneath each of ``hidden``.
+
+    Symbolic links met on the way down are left out (their targets are granted or not on their
+    own), so that a link cannot widen the grant to where it points.
+    """
     root = os.path.realpath(root)
     inside = [h for h in hidden if h == root or h.startswith(root.rstrip("/") + "/")]
     if not inside:
@@ -408,7 +412,9 @@ def _beneath_except(root: str, hidden: list) -> list:
         return []
     granted = []
     for name in _listdir(root):
-        granted += _beneath_except(os.path.join(root, name), inside)
+        child = os.path.join(root, name)
+        if not os.path.islink(child):
+            granted += _beneath_except(child, inside)
     return granted
 
 
@@ -476,8 +482,11 @@ def _enter_user_and_network_namespace() -> None:
     if _libc.unshare(ctypes.c_int(_CLONE_NEWUSER | _CLONE_NEWNET)) != 0:
         raise ConfinementError(f"unshare(CLONE_NEWUSER | CLONE_NEWNET) failed: {_strerror(ctypes.get_errno())}")
     for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
-        with open(f"/proc/self/{name}", "w") as handle:
-            handle.write(text)
+        try:
+            with open(f"/proc/self/{name}", "w") as handle:
+                handle.write(text)
+        except OSError as exc:
+            raise ConfinementError(f"the new user namespace's {name} cannot be written: {exc}") from None
 
 
 # --- the worker's side: apply a plan ------------------------------------------------------------------
@@ -551,7 +560,7 @@ class Applied:
     Attributes
     ----------
     layers : tuple of Layer
-        The protections now in force (``DISTINCT_UID`` when the worker's uid is not root's).
+        The protections now in force (``DISTINCT_UID`` when the worker's uid differs from the grader's).
     landlock_abi : int
         The Landlock ABI of the domain (0: none).
     readable : tuple of str
@@ -566,7 +575,9 @@ class Applied:
     skipped: tuple = ()
 
 
-_kept_fds: list = []  # /proc/<pid> held open: its Landlock rule is on this inode, which must not be evicted
+# /proc/<pid> held open: Landlock's rule is on that inode, and an open descriptor keeps its dentry (and so the
+# inode) from being evicted and looked up afresh as a new inode that no rule names
+_kept_fds: list = []
 
 
 def _threads() -> int:
@@ -746,7 +757,7 @@ def _probe_child() -> dict:
     try:
         _enter_user_and_network_namespace()
         found["namespaces"] = "ok"
-    except (ConfinementError, OSError) as exc:
+    except ConfinementError as exc:
         found["namespaces"] = str(exc)
     try:
         apply_seccomp()
