@@ -547,10 +547,15 @@ class Plan:
                    bool(data["proc_self"]))
 
 
-def plan_for(found: Probe, read, write: str, modules=("numpy",)) -> Plan:
-    """The plan that applies every layer ``found`` offers: ``read`` (the package folder) and ``write``."""
+def plan_for(found: Probe, read, write: str, modules=("numpy",), namespaces: bool = True) -> Plan:
+    """The plan that applies every layer ``found`` offers: ``read`` (the package folder) and ``write``.
+
+    ``namespaces=False`` leaves out the user and network namespace even where the kernel allows
+    it (it is a second wall for the network only, and gives the worker capabilities inside its
+    own namespace, over kernel code that the seccomp filter mostly keeps out of reach).
+    """
     return Plan(tuple(os.path.realpath(p) for p in read), os.path.realpath(write), found.landlock_abi,
-                found.seccomp, found.namespaces, os.geteuid(), tuple(modules))
+                found.seccomp, namespaces and found.namespaces, os.geteuid(), tuple(modules))
 
 
 @dataclass(frozen=True)
