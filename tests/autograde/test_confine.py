@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 import os
 import pwd
 import re
@@ -356,8 +357,6 @@ def test_the_worker_reports_the_layers_it_applied(world, variant):
 
 @pytest.mark.skipif(not ROOT, reason="a Docker-like container is simulated as root (seccomp without no_new_privs)")
 def test_in_a_gradescope_like_container_seccomp_and_landlock_still_apply(world):
-    import json
-
     listeners = confine_kit.Listeners(secrets.token_hex(6))
     try:
         attack = {"attacks": ["tcp_connect", "unix_abstract", "read_instructor_notebook", "read_grader_cmdline",
@@ -655,3 +654,22 @@ def test_apply_refuses_a_threaded_process(world):
     done = subprocess.run([world.python, "-I", "-S", "-c", script, os.path.join(world.package, "confine")],
                           **confine.popen_kwargs(identity), capture_output=True, text=True, timeout=60, cwd="/")
     assert "needs a single-threaded process" in done.stdout and "has 2 threads" in done.stdout, done.stderr
+
+
+def test_confine_imports_nothing_but_the_standard_library():
+    """The worker imports it before anything of the package: no course_lib, no relative import, no numpy."""
+    import ast
+
+    tree = ast.parse(Path(confine.__file__).read_text())
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names}
+    imported |= {node.module.split(".")[0] for node in ast.walk(tree)
+                 if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module}
+    assert not [node for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level > 0]
+    assert imported <= set(sys.stdlib_module_names), imported - set(sys.stdlib_module_names)
+
+
+def test_a_plan_survives_its_trip_to_the_worker():
+    plan = confine.plan_for(_probe(landlock_abi=7, namespaces=True), ["/tmp"], "/tmp", namespaces=False)
+    assert plan.namespaces is False and plan.landlock_abi == 7 and plan.grader_uid == os.geteuid()
+    assert confine.Plan.from_json(json.loads(json.dumps(plan.to_json()))) == plan
