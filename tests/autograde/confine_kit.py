@@ -77,10 +77,11 @@ def _wire_source() -> bytes:
 
 
 def package_folder(confine, numpy_dir: str, parent: str | None = None) -> str:
-    """The private package folder of a batch: confine.py, the worker stand-in, wire.py, ``site/numpy`` (a link)."""
+    """The private package folder of a batch: confine.py, the worker stand-in, wire.py, a program (``true``,
+    not executable) and ``site/numpy`` (a link)."""
     return confine.private_package_folder(
         [("confine/confine.py", CONFINE_SOURCE.read_bytes()), ("confine/confined_child.py", CHILD_SOURCE.read_bytes()),
-         ("confine/wire.py", _wire_source())],
+         ("confine/wire.py", _wire_source()), ("confine/program", Path("/usr/bin/true").read_bytes())],
         links=[("site/numpy", numpy_dir)], parent=parent)
 
 

@@ -91,6 +91,11 @@ def read_classmate_submission(r):
         return handle.read()
 
 
+def stat_instructor_notebook(r):
+    """The size of a file whose path the worker guesses (Landlock does not govern lookups)."""
+    return os.stat(r["instructor_file"]).st_size
+
+
 def read_base_site_packages(r):
     return sorted(os.listdir(r["base_site"]))[:5]
 
@@ -198,6 +203,28 @@ def execute_program(r):
     return subprocess.run(["/usr/bin/id", "-u"], capture_output=True, text=True, timeout=10).stdout.strip()
 
 
+def execute_memfd(r):
+    """A program (the package folder's copy of ``true``, readable) written to a memfd and executed from there."""
+    with open(r["program"], "rb") as handle:
+        data = handle.read()
+    fd = os.memfd_create("program", 0)
+    os.write(fd, data)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.execve(fd, ["program"], {})
+        except OSError as exc:
+            os.write(write_end, str(exc.errno).encode())
+        os._exit(127)
+    os.close(write_end)
+    failure = os.read(read_end, 16)
+    os.waitpid(pid, 0)
+    if failure:
+        raise OSError(int(failure), "execve of a memfd")
+    return "executed"
+
+
 def new_user_namespace(r):
     _check(_libc().unshare(ctypes.c_int(0x10000000)), "unshare(CLONE_NEWUSER)")
     return "created"
@@ -274,11 +301,11 @@ def route_sigio(r):
 
 ATTACKS = {f.__name__: f for f in (
     tcp_connect, udp_sendto, unix_abstract, socket_by_syscall, io_uring, read_instructor_notebook,
-    read_classmate_submission, read_base_site_packages, list_home, list_tmp, list_root, read_grader_cmdline,
-    read_grader_environ, read_own_status, write_outside, write_scratch, ptrace_victim, read_victim_memory,
-    open_victim_mem, signal_victim, terminate_victim, numpy_computes, stdlib_imports, execute_program,
-    new_user_namespace, user_keyring, system_v_shared_memory, watch_tmp, write_dev_null, list_own_fds, signal_self,
-    start_thread, route_sigio)}
+    read_classmate_submission, stat_instructor_notebook, read_base_site_packages, list_home, list_tmp, list_root,
+    read_grader_cmdline, read_grader_environ, read_own_status, write_outside, write_scratch, ptrace_victim,
+    read_victim_memory, open_victim_mem, signal_victim, terminate_victim, numpy_computes, stdlib_imports,
+    execute_program, execute_memfd, new_user_namespace, user_keyring, system_v_shared_memory, watch_tmp,
+    write_dev_null, list_own_fds, signal_self, start_thread, route_sigio)}
 
 
 def _attempt(attack, request) -> dict:

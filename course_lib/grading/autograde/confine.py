@@ -28,8 +28,8 @@ What is enforced, and by what
   list only (the Python runtime without its ``site-packages``/``dist-packages``, the shared
   libraries, numpy, the package folder, the worker's own ``/proc/<pid>``), reading and
   writing beneath one private scratch folder, nothing else: no other ``/proc/<pid>``, no
-  ``/home``, ``/root``, ``/tmp``, checkout, submissions; no ``execve`` of any file (the execute
-  right is granted nowhere). With ABI 4 no
+  ``/home``, ``/root``, ``/tmp``, checkout, submissions; no ``execve`` at all (the execute
+  right is granted nowhere; a program written to a memfd is refused too). With ABI 4 no
   TCP ``bind``/``connect`` (a second wall behind seccomp); with ABI 6 no signal and no
   abstract unix socket outside the worker's own Landlock domain. Landlock also refuses
   ``ptrace`` of any process outside the domain (every ABI).
@@ -43,14 +43,13 @@ side channels (CPU caches, timing, ``/proc/self`` counters) and covert channels 
 workers through the CPU or memory pressure; the kernel's information that needs no path
 (``uname``, ``sysinfo``, the CPU model through ``cpuid``); the metadata of a path whose
 name the worker guesses (``stat``, ``readlink``, ``access``: Landlock governs opening,
-listing, writing and executing, not looking up; the modes still apply); a program the worker
-writes into a memfd can be executed, under the same filter and domain, which it inherits,
-so it gains nothing Python with ctypes does not have; resources (CPU, memory, file
-sizes, process counts: rlimits and the grader's deadlines, not this module); files opened
-before :func:`apply` (the worker must inherit only its two pipes and ``/dev/null``);
-processes the worker forks can signal nothing, not even themselves. Where the kernel lacks
-seccomp or Landlock, or the grader is root without ``CAP_SETUID``, :func:`assess` says the
-fallback is no boundary and lists what is missing, for ``--unsafe-no-sandbox``.
+listing, writing and executing, not looking up; the modes still apply); resources (CPU,
+memory, file sizes, process counts: rlimits and the grader's deadlines, not this module);
+files opened before :func:`apply` (the worker must inherit only its two pipes and
+``/dev/null``); processes the worker forks can signal nothing, not even themselves. Where
+the kernel lacks seccomp or Landlock, or the grader is root without ``CAP_SETUID``,
+:func:`assess` says the fallback is no boundary and lists what is missing, for
+``--unsafe-no-sandbox``.
 """
 
 from __future__ import annotations
