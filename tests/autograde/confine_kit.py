@@ -70,18 +70,20 @@ def world_readable_runtime(base: Path) -> tuple[str, str]:
     return str(venv / "bin" / "python"), str(site / "numpy")
 
 
-def _wire_source() -> bytes:
-    """course_lib's wire module (frames and arrays on the worker's pipes), found where course_lib has it."""
-    spec = importlib.util.find_spec("course_lib.grading.wire")
+def _module_source(name: str) -> bytes:
+    """A course_lib module's source, found where course_lib has it (wire: frames; plain: arrays in them)."""
+    spec = importlib.util.find_spec(name)
     return Path(spec.origin).read_bytes()
 
 
 def package_folder(confine, numpy_dir: str, parent: str | None = None) -> str:
-    """The private package folder of a batch: confine.py, the worker stand-in, wire.py, a program (``true``,
+    """The private package folder of a batch: confine.py, the worker stand-in, wire.py and plain.py, a program (``true``,
     not executable) and ``site/numpy`` (a link)."""
     return confine.private_package_folder(
         [("confine/confine.py", CONFINE_SOURCE.read_bytes()), ("confine/confined_child.py", CHILD_SOURCE.read_bytes()),
-         ("confine/wire.py", _wire_source()), ("confine/program", Path("/usr/bin/true").read_bytes())],
+         ("confine/wire.py", _module_source("course_lib.grading.autograde.wire")),
+         ("confine/plain.py", _module_source("course_lib.grading.exercises.plain")),
+         ("confine/program", Path("/usr/bin/true").read_bytes())],
         links=[("site/numpy", numpy_dir)], parent=parent)
 
 

@@ -321,12 +321,13 @@ def _attempt(attack, request) -> dict:
 
 def serve(cmd_fd: int, result_fd: int) -> None:
     """The worker's pipe protocol (course_lib's wire frames): each array received comes back as ``x @ x.T``."""
+    import plain
     import wire
 
     buffer = bytearray()
     while (frame := wire.read_frame(cmd_fd, buffer)) is not None:
-        x = wire.decode(frame["x"])
-        wire.write_frame(result_fd, {"value": wire.encode(x @ x.T)})
+        x = plain.decode(frame["x"])
+        wire.write_frame(result_fd, {"value": plain.encode(x @ x.T)})
 
 
 def main(argv) -> None:

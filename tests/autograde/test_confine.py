@@ -328,7 +328,8 @@ def test_the_pipe_protocol_works_after_confinement(world, variant):
     """course_lib's wire frames on two inherited pipes, arrays through numpy's npy format, as the worker does."""
     import numpy as np
 
-    from course_lib.grading import wire
+    from course_lib.grading.autograde import wire
+    from course_lib.grading.exercises import plain
 
     how = launch(world, variant)
     scratch = confine.scratch_folder(how.attacker or confine.Identity(*world.user), parent=str(world.base))
@@ -336,13 +337,13 @@ def test_the_pipe_protocol_works_after_confinement(world, variant):
     arrays = [np.arange(6.0).reshape(2, 3), np.eye(3) * 0.5]
     try:
         replies = confine_kit.exchange(confine, wire, world.python, world.package, scratch, plan,
-                                       [{"x": wire.encode(x)} for x in arrays], how.attacker, how.prefix)
+                                       [{"x": plain.encode(x)} for x in arrays], how.attacker, how.prefix)
     finally:
         if how.attacker is not None:
             confine.end_processes_of(how.attacker, world.python)
     assert all(reply is not None for reply in replies), replies
     for x, reply in zip(arrays, replies):
-        np.testing.assert_array_equal(wire.decode(reply["value"]), x @ x.T)
+        np.testing.assert_array_equal(plain.decode(reply["value"]), x @ x.T)
 
 
 @pytest.mark.parametrize("variant", list(VARIANTS))
