@@ -15,7 +15,7 @@ import sys
 COMMANDS = {
     "start": ("course_lib.grading.release.start", "make your student copy (if absent) and open it in JupyterLab"),
     "release": ("course_lib.grading.release.build", "write the student version of the workbook"),
-    "grade": ("course_lib.grading.autograde.grade", "grade submitted notebooks"),
+    "grade": ("course_lib.grading.autograde.batch", "grade submitted notebooks"),
     "gradescope": ("course_lib.grading.autograde.gradescope", "build a Gradescope autograder bundle"),
     "report": ("course_lib.grading.reports.class_report",
                "the class report (HTML and CSV) from a folder of grading results"),

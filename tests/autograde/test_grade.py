@@ -11,13 +11,14 @@ import pytest
 from hostile import kit  # noqa: E402
 
 from course_lib.cli import main
-from course_lib.grading.autograde import grade, sandbox, submission
+from course_lib.grading.autograde import batch, grade, submission
+from course_lib.grading.autograde.limits import Limits
 from course_lib.grading.exercises import bank
 from course_lib.grading.exercises import notebook as notebook_io
 from course_lib.grading.release.build import student_notebook
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-LIMITS = sandbox.Limits(cell_timeout=5, timeout=30)
+LIMITS = Limits(cell_timeout=5, timeout=30)
 
 
 @pytest.fixture
@@ -30,7 +31,7 @@ def grade_cells(cells, tmp_path, name="sub.ipynb"):
     tmp_path.mkdir(parents=True, exist_ok=True)
     path = tmp_path / name
     path.write_bytes(kit.notebook(cells))
-    rows = grade.grade_batch([path], tmp_path / "out", LIMITS, jobs=1, progress=False)
+    rows = batch.grade_batch([path], tmp_path / "out", LIMITS, jobs=1, progress=False)
     return rows[0][1]
 
 
@@ -177,7 +178,7 @@ def test_grade_bytes_statuses_for_unusable_files(test_bank):
 
 
 def test_unreadable_file_gets_a_row(test_bank, tmp_path):
-    rows = grade.grade_batch([tmp_path / "does_not_exist.ipynb"], tmp_path / "out", LIMITS, jobs=1,
+    rows = batch.grade_batch([tmp_path / "does_not_exist.ipynb"], tmp_path / "out", LIMITS, jobs=1,
                              progress=False)
     assert rows[0][1].status == "unreadable"
 
@@ -193,7 +194,7 @@ def test_a_grader_failure_on_one_file_does_not_stop_the_batch(test_bank, tmp_pat
         return real(data, filename, *args, **kwargs)
 
     monkeypatch.setattr(grade, "grade_bytes", broken_on_a)
-    rows = dict(grade.grade_batch([tmp_path / "a.ipynb", tmp_path / "b.ipynb"], tmp_path / "out", LIMITS,
+    rows = dict(batch.grade_batch([tmp_path / "a.ipynb", tmp_path / "b.ipynb"], tmp_path / "out", LIMITS,
                                   jobs=2, progress=False))
     assert (rows["a"].status, rows["a"].score) == ("grader error", 0)
     assert rows["b"].score == kit.TOTAL
@@ -204,7 +205,7 @@ def test_a_symbolic_link_is_not_followed(test_bank, tmp_path):
     subs = tmp_path / "subs"
     subs.mkdir()
     (subs / "sneaky.ipynb").symlink_to("/etc/passwd")
-    rows = dict(grade.grade_batch([subs], tmp_path / "out", LIMITS, jobs=1, progress=False))
+    rows = dict(batch.grade_batch([subs], tmp_path / "out", LIMITS, jobs=1, progress=False))
     assert (rows["sneaky"].status, rows["sneaky"].message) == ("unreadable", "a symbolic link (not followed)")
     assert "root:" not in (tmp_path / "out" / "feedback" / "sneaky.md").read_text()
 
@@ -222,7 +223,7 @@ def graded_folder(test_bank, tmp_path):
     (subs / ".ipynb_checkpoints").mkdir()
     (subs / ".ipynb_checkpoints" / "old.ipynb").write_bytes(b"{}")
     out = tmp_path / "out"
-    rows = grade.grade_batch([subs], out, LIMITS, jobs=2, progress=False)
+    rows = batch.grade_batch([subs], out, LIMITS, jobs=2, progress=False)
     return subs, out, dict(rows)
 
 
@@ -256,9 +257,9 @@ def test_rerun_reuses_the_cache_and_force_regrades(graded_folder, monkeypatch):
     calls = []
     real = grade.grade_bytes
     monkeypatch.setattr(grade, "grade_bytes", lambda *a, **k: calls.append(1) or real(*a, **k))
-    again = dict(grade.grade_batch([subs], out, LIMITS, jobs=2, progress=False))
+    again = dict(batch.grade_batch([subs], out, LIMITS, jobs=2, progress=False))
     assert calls == [] and {n: r.to_json() for n, r in again.items()} == {n: r.to_json() for n, r in first.items()}
-    grade.grade_batch([subs], out, LIMITS, jobs=2, force=True, progress=False)
+    batch.grade_batch([subs], out, LIMITS, jobs=2, force=True, progress=False)
     assert len(calls) == 2
 
 
@@ -277,18 +278,18 @@ def test_an_interrupted_batch_resumes_from_what_was_finished(test_bank, tmp_path
 
     monkeypatch.setattr(grade, "grade_bytes", dies_on_the_last)
     with pytest.raises(KeyboardInterrupt):
-        grade.grade_batch([subs], tmp_path / "out", LIMITS, jobs=1, progress=False)
+        batch.grade_batch([subs], tmp_path / "out", LIMITS, jobs=1, progress=False)
     assert graded == ["s0.ipynb", "s1.ipynb"]
     monkeypatch.setattr(grade, "grade_bytes", lambda data, filename, *a, **k: graded.append(filename)
                         or real(data, filename, *a, **k))
-    rows = grade.grade_batch([subs], tmp_path / "out", LIMITS, jobs=1, progress=False)
+    rows = batch.grade_batch([subs], tmp_path / "out", LIMITS, jobs=1, progress=False)
     assert graded == ["s0.ipynb", "s1.ipynb", "s2.ipynb"]  # only the unfinished one was graded again
     assert [r.score for _, r in rows] == [kit.TOTAL] * 3
 
 
 def test_grades_are_deterministic(graded_folder, tmp_path):
     subs, out, _ = graded_folder
-    grade.grade_batch([subs], tmp_path / "again", LIMITS, jobs=1, force=True, progress=False)
+    batch.grade_batch([subs], tmp_path / "again", LIMITS, jobs=1, force=True, progress=False)
     for relative in ["grades.csv", *(f"feedback/{p.name}" for p in (out / "feedback").iterdir()),
                      *(f"results/{p.name}" for p in (out / "results").iterdir())]:
         assert (out / relative).read_text() == (tmp_path / "again" / relative).read_text()
@@ -310,9 +311,9 @@ def test_refuses_an_output_folder_it_did_not_make(test_bank, tmp_path):
 
 def test_limits_are_validated():
     with pytest.raises(ValueError, match="cell_timeout"):
-        sandbox.Limits(cell_timeout=0)
+        Limits(cell_timeout=0)
     with pytest.raises(ValueError, match="memory_mb"):
-        sandbox.Limits(memory_mb=-1)
+        Limits(memory_mb=-1)
 
 
 # --- the workbook's own notebooks --------------------------------------------------------------------------
@@ -329,8 +330,8 @@ def workbook_grades(tmp_path_factory):
     for path in _notebooks_with_exercises():
         (base / "source" / path.name).write_bytes(path.read_bytes())
         nbformat.write(student_notebook(nbformat.read(path, as_version=4)), base / "blank" / path.name)
-    source = dict(grade.grade_batch([base / "source"], base / "out_source", jobs=2, progress=False))
-    blank = dict(grade.grade_batch([base / "blank"], base / "out_blank", jobs=2, progress=False))
+    source = dict(batch.grade_batch([base / "source"], base / "out_source", jobs=2, progress=False))
+    blank = dict(batch.grade_batch([base / "blank"], base / "out_blank", jobs=2, progress=False))
     return source, blank
 
 
@@ -362,7 +363,7 @@ def test_a_loop_in_a_vectorized_answer_earns_nothing(tmp_path):
             cell.source = looped
     path = tmp_path / "03_multiclass_svm.ipynb"
     nbformat.write(source, path)
-    result = dict(grade.grade_batch([path], tmp_path / "out", LIMITS, jobs=1, progress=False))["03_multiclass_svm"]
+    result = dict(batch.grade_batch([path], tmp_path / "out", LIMITS, jobs=1, progress=False))["03_multiclass_svm"]
     by_id = {ex.id: ex for ex in result.exercises}
     assert by_id["svm_vectorized"].score == 0 and by_id["svm_vectorized"].status == "forbidden code"
     assert "list comprehension" in by_id["svm_vectorized"].message
@@ -387,24 +388,24 @@ def test_a_changed_reference_misses_the_cache(test_bank, tmp_path, monkeypatch):
 
     copy = tmp_path / "course_lib"
     shutil.copytree(grade.PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(grade, "PACKAGE_DIR", copy)
-    before = grade.grader_version(LIMITS)
+    monkeypatch.setattr(batch, "PACKAGE_DIR", copy)
+    before = batch.grader_version(LIMITS)
     (copy / "losses.py").write_text((copy / "losses.py").read_text().replace("margins", "margins_", 1))
-    changed = grade.grader_version(LIMITS)
+    changed = batch.grader_version(LIMITS)
     assert changed != before
-    assert grade.grader_version(sandbox.Limits(cell_timeout=6, timeout=30)) != changed
-    monkeypatch.setattr(grade.np, "__version__", "0.0.1")
-    assert grade.grader_version(LIMITS) != changed
+    assert batch.grader_version(Limits(cell_timeout=6, timeout=30)) != changed
+    monkeypatch.setattr(batch.np, "__version__", "0.0.1")
+    assert batch.grader_version(LIMITS) != changed
     # end to end: graded once, then course_lib changes: the second batch grades again instead of reusing
     monkeypatch.undo()
     path = tmp_path / "sub.ipynb"
     path.write_bytes(kit.notebook(kit.good_cells()))
-    grade.grade_batch([path], tmp_path / "out", LIMITS, jobs=1, progress=False)
+    batch.grade_batch([path], tmp_path / "out", LIMITS, jobs=1, progress=False)
     calls = []
     real = grade.grade_bytes
     monkeypatch.setattr(grade, "grade_bytes", lambda *a, **k: calls.append(1) or real(*a, **k))
-    grade.grade_batch([path], tmp_path / "out", LIMITS, jobs=1, progress=False)
+    batch.grade_batch([path], tmp_path / "out", LIMITS, jobs=1, progress=False)
     assert calls == []  # nothing changed: the cache answers
-    monkeypatch.setattr(grade, "grader_version", lambda limits: "a-corrected-reference")
-    grade.grade_batch([path], tmp_path / "out", LIMITS, jobs=1, progress=False)
+    monkeypatch.setattr(batch, "grader_version", lambda limits: "a-corrected-reference")
+    batch.grade_batch([path], tmp_path / "out", LIMITS, jobs=1, progress=False)
     assert calls == [1]

@@ -20,11 +20,13 @@ from pathlib import Path
 import pytest
 from hostile import kit  # noqa: E402
 
-from course_lib.grading.autograde import grade, sandbox
+from course_lib.grading.autograde import batch as autograder
+from course_lib.grading.autograde import grade, isolation, sandbox
+from course_lib.grading.autograde.limits import Limits
 from course_lib.grading.judging.results import SubmissionResult
 
 ROOT = os.geteuid() == 0
-LIMITS = sandbox.Limits(cell_timeout=2, timeout=20, memory_mb=512, max_restarts=4)
+LIMITS = Limits(cell_timeout=2, timeout=20, memory_mb=512, max_restarts=4)
 # without root these reach the grader's own user (its processes, its files)
 NEEDS_ROOT = {"kill_parent", "kill_everyone", "write_grader_files", "escaped_background_process"}
 
@@ -69,7 +71,7 @@ def batch(tmp_path_factory):
                 (submissions / f"{name}.ipynb").write_bytes(data)
             before = {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
                       for p in submissions.iterdir()}
-            rows = grade.grade_batch([submissions], out, LIMITS, jobs=2, progress=False)
+            rows = autograder.grade_batch([submissions], out, LIMITS, jobs=2, progress=False)
     finally:
         tempfile.tempdir = saved_tempdir
     shutil.rmtree(shared)
@@ -157,7 +159,7 @@ def _parent(pid: int) -> int:
 
 def _sandbox_processes() -> list:
     """Live sandbox processes of this test process: its descendants, or orphans running its package copy."""
-    ours, found = sandbox.answer_free_package().encode(), []
+    ours, found = isolation.answer_free_package().encode(), []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -196,7 +198,7 @@ def test_a_needed_hostile_cell_cannot_touch_the_host(tmp_path):
                                          "import os\ndouble_it = (lambda f: lambda x: 2 * f(x))(_helper)\n")]
     (tmp_path / "s.ipynb").write_bytes(kit.notebook(cells))
     with kit.registered():
-        rows = grade.grade_batch([tmp_path / "s.ipynb"], tmp_path / "out", LIMITS, jobs=1, progress=False)
+        rows = autograder.grade_batch([tmp_path / "s.ipynb"], tmp_path / "out", LIMITS, jobs=1, progress=False)
     assert rows[0][1].score == kit.TOTAL  # the redefinition counts (the last one wins)
     assert not marker.exists()
 
@@ -237,7 +239,7 @@ def test_per_submission_time_limit_cuts_the_rest(tmp_path):
     cells = kit.good_cells({"double_it": slow.format(name="double_it"), "add_them": slow.format(name="add_them"),
                             "l2_of": slow.format(name="l2_of")})
     with kit.registered():
-        result = grade.grade_bytes(kit.notebook(cells), "x.ipynb", sandbox.Limits(cell_timeout=5, timeout=2.5))
+        result = grade.grade_bytes(kit.notebook(cells), "x.ipynb", Limits(cell_timeout=5, timeout=2.5))
     assert {ex.status for ex in result.exercises} >= {"timeout"}
     assert result.score <= kit.POINTS["magic_number"]
     assert "time limit" in result.message
@@ -264,18 +266,18 @@ def test_the_sandbox_cannot_see_or_signal_other_processes():
 
 def test_without_bubblewrap_the_fallback_grades_and_says_so(tmp_path, monkeypatch):
     """Where bwrap cannot start (a container such as Gradescope's): same grades, weaker isolation, said."""
-    monkeypatch.setattr(sandbox, "isolation", lambda: "weaker: bubblewrap cannot start here (test)")
+    monkeypatch.setattr(isolation, "isolation", lambda: "weaker: bubblewrap cannot start here (test)")
     cells = kit.good_cells() + [kit.code("import os\nUID = os.getuid()\n")]
     (tmp_path / "s.ipynb").write_bytes(kit.notebook(cells))
     with kit.registered():
-        rows = grade.grade_batch([tmp_path / "s.ipynb"], tmp_path / "out", LIMITS, jobs=1, progress=False)
+        rows = autograder.grade_batch([tmp_path / "s.ipynb"], tmp_path / "out", LIMITS, jobs=1, progress=False)
         steps = [sandbox.Step({"op": "exec", "statements": ["import os\nuid = os.getuid()\n"], "filename": "<c>"}),
                  sandbox.Step({"op": "case", "name": "uid", "kind": "value", "args": []})]
         uid = sandbox.run_steps(steps, LIMITS)[1]["value"]
     assert rows[0][1].score == kit.TOTAL
     assert "weaker" in rows[0][1].isolation
     assert "weaker" in (tmp_path / "out" / "grading.json").read_text()
-    assert uid == (sandbox.FALLBACK_UID if ROOT else os.getuid())
+    assert uid == (isolation.FALLBACK_UID if ROOT else os.getuid())
 
 
 def test_a_full_disk_while_writing_one_submission_costs_only_that_row(tmp_path, monkeypatch):
@@ -295,7 +297,7 @@ def test_a_full_disk_while_writing_one_submission_costs_only_that_row(tmp_path, 
     for name in ("alice", "bob"):
         (tmp_path / f"{name}.ipynb").write_bytes(kit.notebook(kit.good_cells()))
     with kit.registered():
-        rows = dict(grade.grade_batch([tmp_path / "alice.ipynb", tmp_path / "bob.ipynb"], tmp_path / "out", LIMITS,
+        rows = dict(autograder.grade_batch([tmp_path / "alice.ipynb", tmp_path / "bob.ipynb"], tmp_path / "out", LIMITS,
                                       jobs=2, progress=False))
     assert rows["alice"].score == kit.TOTAL
     assert rows["bob"].status == "grader error" and "No space left" in rows["bob"].message

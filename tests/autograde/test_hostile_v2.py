@@ -42,7 +42,9 @@ from pathlib import Path
 import pytest
 from hostile import attacks, kit  # noqa: E402
 
-from course_lib.grading.autograde import grade, gradescope, sandbox
+from course_lib.grading.autograde import batch as autograder
+from course_lib.grading.autograde import gradescope
+from course_lib.grading.autograde.limits import Limits
 from course_lib.grading.exercises import bank
 
 REPO = Path(__file__).resolve().parents[2]
@@ -553,7 +555,7 @@ def test_grades_csv_rows_have_unique_ids_and_their_original_file_names(run):
 
 # --- in this process: the cache, Gradescope -------------------------------------------------------------
 
-IN_PROCESS_LIMITS = sandbox.Limits(**LIMITS)
+IN_PROCESS_LIMITS = Limits(**LIMITS)
 WRONG_DOUBLE = kit.notebook(kit.good_cells({"double_it": "def double_it(x):\n    return x\n"}))
 
 
@@ -584,7 +586,7 @@ def _grade_one(folder: Path, name: str, data: bytes, out: Path) -> dict:
     folder.mkdir(exist_ok=True)
     (folder / name).write_bytes(data)
     with kit.registered():
-        return dict(grade.grade_batch([folder], out, IN_PROCESS_LIMITS, jobs=1, progress=False))
+        return dict(autograder.grade_batch([folder], out, IN_PROCESS_LIMITS, jobs=1, progress=False))
 
 
 def _double_it(result) -> str:
@@ -609,7 +611,7 @@ def test_a_cache_entry_replayed_from_another_submission_is_rejected(tmp_path):
     subs.mkdir()
     (subs / "alice.ipynb").write_bytes(kit.notebook(kit.good_cells()))
     with kit.registered():
-        first = dict(grade.grade_batch([subs], out, IN_PROCESS_LIMITS, jobs=1, progress=False))
+        first = dict(autograder.grade_batch([subs], out, IN_PROCESS_LIMITS, jobs=1, progress=False))
     bad = _grade_one(subs, "bob.ipynb", WRONG_DOUBLE, out)["bob"]
     assert _double_it(first["alice"]) == "passed" and _double_it(bad) == "failed"
     entries = _cache_entries(out)

@@ -38,7 +38,7 @@ def cpu_seconds() -> float:
 
 
 def bench_grader(notebook: Path, n: int, jobs: int, folder: Path) -> tuple[float, float, float]:
-    from course_lib.grading.autograde import grade
+    from course_lib.grading.autograde import batch
 
     source = json.loads(notebook.read_text())
     subs = folder / "submissions"
@@ -48,7 +48,7 @@ def bench_grader(notebook: Path, n: int, jobs: int, folder: Path) -> tuple[float
                                                       "source": f"student {k}"}])
         (subs / f"student{k:03d}_{notebook.name}").write_text(json.dumps(copy))
     cpu0, t0 = cpu_seconds(), time.perf_counter()
-    rows = grade.grade_batch([subs], folder / "out", jobs=jobs, progress=False)
+    rows = batch.grade_batch([subs], folder / "out", jobs=jobs, progress=False)
     wall = time.perf_counter() - t0
     cpu = cpu_seconds() - cpu0
     scores = {r.score for _, r in rows}

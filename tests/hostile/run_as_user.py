@@ -45,7 +45,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     import course_lib
-    from course_lib.grading.autograde import grade, sandbox
+    from course_lib.grading.autograde import batch
+    from course_lib.grading.autograde.limits import Limits
     from hostile import kit
 
     report = {"course_lib": os.path.dirname(os.path.abspath(course_lib.__file__)), "uid": os.getuid(),
@@ -53,7 +54,7 @@ def main(argv=None) -> int:
     start = time.monotonic()
     try:
         with kit.registered():
-            rows = grade.grade_batch([args.submissions], args.out, sandbox.Limits(**json.loads(args.limits)),
+            rows = batch.grade_batch([args.submissions], args.out, Limits(**json.loads(args.limits)),
                                      jobs=args.jobs, progress=False)
         report["rows"] = [[name, _as_json(result)] for name, result in rows]
     except BaseException:  # the test reports it; the batch itself must never fail

@@ -25,11 +25,12 @@ import pytest
 from corpus import students  # noqa: E402
 from corpus.students import FAILED, FORBIDDEN, GRADIENTS, PASSED, REFERENCE, SOFTMAX, SVM  # noqa: E402
 
-from course_lib.grading.autograde import grade, sandbox
+from course_lib.grading.autograde import batch
+from course_lib.grading.autograde.limits import Limits
 from course_lib.grading.check import check
 from course_lib.grading.exercises import bank
 
-LIMITS = sandbox.Limits(cell_timeout=2, timeout=20, memory_mb=512)
+LIMITS = Limits(cell_timeout=2, timeout=20, memory_mb=512)
 STEMS = (SVM, GRADIENTS, SOFTMAX)
 SUBMISSIONS = {stem: students.submissions(stem) for stem in STEMS}
 CASES = [(stem, name) for stem in STEMS for name in SUBMISSIONS[stem]]
@@ -38,7 +39,7 @@ MODIFIED_INPUT = re.compile(r"modif|mutat|in[ -]place|changes? (its|the|your) (i
 
 
 def _row_name(stem: str, label: str) -> str:
-    return f"{stem}__{label}__{stem}"  # what grade.collect calls <folder>/<label>/<stem>.ipynb
+    return f"{stem}__{label}__{stem}"  # what batch.collect calls <folder>/<label>/<stem>.ipynb
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +57,7 @@ def graded(tmp_path_factory):
             path = folder / f"{stem}__agreement{k:02d}" / f"{stem}.ipynb"
             path.parent.mkdir(parents=True)
             path.write_bytes(student.data())
-    rows = dict(grade.grade_batch([folder], base / "out", LIMITS, jobs=2, progress=False))
+    rows = dict(batch.grade_batch([folder], base / "out", LIMITS, jobs=2, progress=False))
     return rows, base / "out", agreement
 
 

@@ -236,7 +236,7 @@ def test_force_keeps_a_timestamped_backup(tmp_path):
     [(path, backup)] = report.backups
     assert path == "notebooks/00_start_here.ipynb" and backup.startswith(f"{release.BACKUPS}/")
     assert backup.endswith("00_start_here.ipynb.backup") and (out / backup).read_text() == "my edits"
-    from course_lib.grading.autograde.grade import collect  # grade never takes a backup for a submission
+    from course_lib.grading.autograde.batch import collect  # grade never takes a backup for a submission
 
     assert [row[-1].name for row in collect([out], tmp_path / "grades")] == ["00_start_here.ipynb"]
     assert "my edits" not in mine.read_text() and report.written == [path]

@@ -406,7 +406,8 @@ def test_grading_a_folder_then_reporting_counts_the_mistake_the_grader_recognise
     """End to end with the real grader: 4 students include j = y_i in hinge_one, 3 are right, 1 file is empty."""
     import nbformat
 
-    from course_lib.grading.autograde import grade, sandbox
+    from course_lib.grading.autograde import batch
+    from course_lib.grading.autograde.limits import Limits
 
     source = nbformat.read(Path(__file__).resolve().parents[2] / "notebooks" / f"{NB03}.ipynb", as_version=4)
     subs = tmp_path / "subs"
@@ -420,7 +421,7 @@ def test_grading_a_folder_then_reporting_counts_the_mistake_the_grader_recognise
         nbformat.write(nb, subs / f"student{k}" / f"{NB03}.ipynb")
     (subs / "student7").mkdir()
     (subs / "student7" / f"{NB03}.ipynb").write_text("")
-    grade.grade_batch([subs], tmp_path / "grades", sandbox.Limits(cell_timeout=10, timeout=60), jobs=2,
+    batch.grade_batch([subs], tmp_path / "grades", Limits(cell_timeout=10, timeout=60), jobs=2,
                       progress=False)
     page, summary = build_report(tmp_path / "grades")
     assert summary.results.damaged == []

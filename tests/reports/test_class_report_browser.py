@@ -18,8 +18,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from browser_kit import CHROMIUM, CHROMIUM_FLAGS, require_browser
 from synthetic_results import synthetic_class, write_results
-from test_browser import CHROMIUM, CHROMIUM_FLAGS, require_browser
 
 from course_lib.grading.reports.class_report import build_report
 

@@ -114,7 +114,7 @@ def one_per_notebook(rows: list) -> list:
 
 def autograde(root) -> dict:
     """Grade ``root/submission`` into ``root/results/results.json``; returns the results."""
-    from course_lib.grading.autograde import grade, sandbox
+    from course_lib.grading.autograde import batch, isolation
 
     root = Path(root)
     notebooks = sorted(p for p in (root / "submission").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
@@ -123,9 +123,9 @@ def autograde(root) -> dict:
                    "output_format": "text", "visibility": "visible", "tests": []}
     else:
         with tempfile.TemporaryDirectory(prefix="course_lib_gradescope_") as out:
-            rows = one_per_notebook(grade.grade_batch(notebooks, Path(out) / "grading", progress=False))
+            rows = one_per_notebook(batch.grade_batch(notebooks, Path(out) / "grading", progress=False))
         results = outputs.merge_gradescope([outputs.gradescope_results(result, name) for name, result in rows])
-        isolation = sandbox.isolation()
+        isolation = isolation.isolation()
         if isolation != "bubblewrap":
             results["output"] += f"\n(isolation: {isolation})"
     outputs.atomic_write(str(root / "results" / "results.json"), outputs.gradescope_json_text(results))
