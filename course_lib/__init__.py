@@ -20,7 +20,7 @@ _EXPORTS = {
     "answers": ("AnswerMissing", "ReferenceUnavailable", "mine"),
     "data": ("CIFAR10_CLASSES", "ScoreExample", "Splits", "cifar10_scores_example", "hinge_vs_softmax_example",
              "lecture_example", "load_cifar10", "load_digits", "load_pretrained", "make_blobs",
-             "make_opposite_quadrants", "make_ring", "make_three_modes"),
+             "make_opposite_quadrants", "make_ring", "make_three_modes", "pretrained_recipe"),
     "estimator": ("NotFittedError",),
     "gradcheck": ("grad_check_sparse", "numerical_gradient", "relative_error"),
     "linear": ("LinearClassifier", "add_bias_column", "fold_bias", "linear_scores"),

@@ -358,8 +358,8 @@ def epoch_orders(N, num_epochs, seed):
     num_epochs = check_number(num_epochs, "num_epochs", low=0, integer=True)
     rng = np.random.default_rng(seed)
     orders = np.empty((num_epochs, N), dtype=np.int64)
-    for epoch in range(num_epochs):
-        orders[epoch] = rng.permutation(N)
+    for row in orders:
+        row[:] = rng.permutation(N)
     return orders
 
 
