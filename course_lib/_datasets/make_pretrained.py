@@ -169,7 +169,7 @@ def write(arrays: dict, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / FILE_NAME
     recipes = np.array(json.dumps(RECIPES, indent=1, sort_keys=True))
-    np.savez(path, recipes=recipes, **{name: np.asarray(a, dtype=np.float64) for name, a in arrays.items()})
+    np.savez_compressed(path, recipes=recipes, **{name: np.asarray(a, dtype=np.float64) for name, a in arrays.items()})
     return path
 
 

@@ -224,9 +224,10 @@ def _value_shape_hint(expected, actual) -> str:
 def _judged(exercise: model.Exercise, cases: list, answer):
     """The replies on ``cases`` and the judge's verdict; reference stubs closed while the answer runs."""
     from course_lib.answers import checking
+    from course_lib.grading.exercises.commitment import remembering
     from course_lib.grading.judging import judge
 
-    with checking(exercise.id):
+    with checking(exercise.id), remembering():
         return judge.judge_answer(exercise, answer, cases, findings_for(exercise, answer) if callable(answer)
                                   else None)
 
@@ -245,6 +246,8 @@ def _report(exercise: model.Exercise, answer) -> CheckResult:
         if case_verdict.passed:
             passed += 1
             lines.append(f"  ✓ {label}")
+            if case_verdict.message:  # a judge's note: a prediction's "3 of 7 right"
+                lines += _wrap("note:", case_verdict.message)
             continue
         lines.append(f"  ✗ {label}")
         if "error" in reply:

@@ -46,8 +46,29 @@ class Fixture:
 
 
 @dataclass(frozen=True)
+class NamedJudge:
+    """A judge that ships with the release, named as ``"module:function"`` (like a :class:`Fixture`).
+
+    An exercise whose answer is judged by what it achieves (an outcome judge) names its judge this
+    way, so that the released data bank can carry the name and the judge runs the same in the
+    student's ``check`` and in the grader's process. The function has the judge's signature
+    ``judge(case, actual) -> Verdict``; a value exercise's case arguments carry its parameters
+    (thresholds, which losses), as plain data.
+    """
+
+    target: str
+
+    def __call__(self, case, actual) -> Verdict:
+        return resolve_target(self.target)(case, actual)
+
+
+@dataclass(frozen=True)
 class Verdict:
-    """The result of judging one case: ``passed``, and if not, a one-line reason."""
+    """The result of judging one case: ``passed``, and if not, a one-line reason.
+
+    A passed verdict may carry a message too: a note the check prints under the case and the grader
+    shows as the exercise's message (a prediction's "3 of 7 right").
+    """
 
     passed: bool
     message: str = ""
