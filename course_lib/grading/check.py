@@ -190,6 +190,11 @@ def _short(x, other=None) -> str:
         pairs = other if isinstance(other, tuple) and len(other) == len(x) else (None,) * len(x)
         body = ", ".join(_short(v, o) for v, o in zip(x, pairs))
         return f"[{body}]  (a list)" if kind == "list" else f"({body})"
+    if isinstance(x, dict):
+        if len(x) > 3:
+            return f"a dict with the keys {sorted(x)}"
+        others = other if isinstance(other, dict) else {}
+        return "{" + ", ".join(f"{key!r}: {_short(value, others.get(key))}" for key, value in x.items()) + "}"
     if isinstance(x, np.ndarray):
         digits = _digits(x, other) if other is not None else 4
         style = {"float_kind": lambda v: f"{v:.{digits}g}"}

@@ -224,3 +224,39 @@ def test_the_check_tells_a_wrong_value_no_direction(wrong, capsys):
     assert "is not the expected value" in out
     for leak in ("2.9", "too high", "too low", "higher", "lower"):
         assert leak not in out
+
+
+# --- answers as dicts (hand_weights, tuned_learning_rates, capstone_recipe) -----------------------------
+
+def test_a_dict_answer_is_plain_data_that_crosses_the_wire_and_compares_by_key():
+    from course_lib.grading.exercises import plain
+
+    answer = plain.to_plain({"W": np.array([[1.0, -1.0], [0.5, 0.0]]), "b": np.zeros(2), "note": "by hand"})
+    assert isinstance(answer, plain.PlainDict) and isinstance(answer["W"], np.ndarray)
+    wired = plain.decode(json.loads(json.dumps(plain.encode(answer))))
+    assert isinstance(wired, plain.PlainDict) and plain.compare(answer, wired).passed
+    assert plain.compare(answer, {**answer, "b": np.ones(2)}).message.startswith("['b']: 2 of 2 entries differ")
+    assert plain.compare(answer, {"W": answer["W"]}).message == "the result: missing the keys ['b', 'note']"
+    assert not plain.compare(answer, (1, 2)).passed
+    with pytest.raises(TypeError, match="expected string keys"):
+        plain.to_plain({1: 2.0})
+    with pytest.raises(plain.PlainDataError):
+        plain.decode({"d": {"x": {"unknown": 1}}})
+
+
+def test_a_named_judge_gets_a_dict_answer_and_check_shows_it_short(capsys, monkeypatch):
+    calls = []
+
+    def keys_judge(case, actual):
+        calls.append(actual)
+        return Verdict(isinstance(actual, dict) and set(actual) == set(case.args), f"keys {sorted(actual)}")
+
+    monkeypatch.setattr(judges, "keys_judge", keys_judge, raising=False)
+    exercise = model.Exercise(id="dict_demo", notebook="01_linear_classifier_recap", answer="hand_weights",
+                              points=1, kind="value", reference=lambda: {"W": np.eye(2), "b": np.zeros(2)},
+                              public=(model.Case(("W", "b"), "your weights"),),
+                              judge=NamedJudge("course_lib.grading.exercises.judges:keys_judge"))
+    result, out = reported(exercise, {"W": np.eye(2), "b": np.zeros(2)}, capsys)
+    assert result.all_passed and "note: keys ['W', 'b']" in out
+    result, out = reported(exercise, {"W": np.eye(2)}, capsys)
+    assert not result.all_passed and "got: {'W': [[1, 0], [0, 1]] shape (2, 2)}" in out  # whitespace joined
