@@ -120,3 +120,24 @@ def test_the_audit_covers_every_shipped_helper_and_the_v2_names_point_to_non_lec
     assert fixtures.toy_svm_loss is fixtures.toy_kinked_loss
     assert fixtures.toy_softmax_loss is fixtures.toy_smooth_loss
     assert fixtures.toy_softmax_objective is fixtures.toy_smooth_objective
+
+
+@pytest.mark.parametrize("name", ["log_cosh_objective", "smooth_hinge_loss_W", "onehot_squared_loss_W"])
+def test_the_new_fixtures_gradients_match_numerical_gradients(name):
+    function = getattr(fixtures, name)
+    W, X, y = _problem(1)
+    loss, dW = function(W, X, y)
+    numerical = cl.numerical_gradient(lambda V: function(V, X, y)[0], W, h=1e-6)
+    assert np.isfinite(loss) and cl.relative_error(dW, numerical) < 1e-6
+
+
+def test_the_toy_stand_ins_keep_their_roles():
+    centre = np.linspace(-1.0, 1.0, 9).reshape(3, 3)
+    assert fixtures.toy_kinked_loss(centre) == 0.0 and fixtures.toy_kinked_loss(centre + 0.25) > 0
+    # a kink where an entry of W - c is 1/2: the one-sided slopes differ
+    slope = [(fixtures.toy_kinked_loss(centre + np.eye(3) * (0.5 + s)) - fixtures.toy_kinked_loss(centre + np.eye(3)
+             * 0.5)) / s for s in (1e-6, -1e-6)]
+    assert abs(slope[0] - slope[1]) > 1.0
+    W = np.random.default_rng(3).standard_normal((3, 3))
+    assert fixtures.toy_smooth_objective(W) == pytest.approx(fixtures.toy_smooth_loss(W) + 0.1 * np.sum(W * W))
+    assert fixtures.toy_smooth_loss(W) > 0
