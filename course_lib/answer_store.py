@@ -24,7 +24,7 @@ flushed, then renamed over the old one)::
      "notebook": "03_multiclass_svm.ipynb",       # the exercise's notebook, next to this folder
      "kernel": "03_multiclass_svm.ipynb" | null,  # the notebook whose kernel ran the check, when known
      "checked_at": "2025-01-31T10:32:05Z", "checked_at_ns": 1738319525000000000,
-     "public_tests": 3, "course_lib": "0.1.0",
+     "public_tests": 3,
      "statements": [{"cell": "input [12]", "source": "def svm_loss_vectorized(scores, y): ..."}, ...],
      "sha256": "<hex digest of the other fields as canonical JSON>"}
 
@@ -175,13 +175,11 @@ def record(exercise, answer, history, notebooks: Path) -> Path | None:
         statements = needed_statements(history, name)
     if not statements:
         return None
-    from course_lib import __version__
-
     now = time.time_ns()
     fields = {"format": FORMAT, "exercise": exercise.id, "answer": name, "notebook": f"{exercise.notebook}.ipynb",
               "kernel": _kernel_notebook(), "checked_at_ns": now,
               "checked_at": _dt.datetime.fromtimestamp(now / 1e9, _dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-              "public_tests": len(exercise.public), "course_lib": __version__,
+              "public_tests": len(exercise.public),
               "statements": [{"cell": label, "source": source} for label, source in statements]}
     fields["sha256"] = _digest(fields)
     path = entry_path(notebooks, exercise.id)

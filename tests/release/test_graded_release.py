@@ -339,7 +339,7 @@ def test_a_wrong_or_self_referencing_answer_is_not_used(tmp_path):
     answers["svm_vectorized"] = answers["svm_vectorized"].replace("/ n", "/ (2 * n)")
     fill_in(out, "03_multiclass_svm", answers)
     done = run_released(out, WRONG)
-    assert "its check passes 0 of 3 public tests" in done.stdout, done.stdout + done.stderr
+    assert "check passes 0 of 3 public tests" in done.stdout, done.stdout + done.stderr
     answers["svm_vectorized"] = ("import course_lib as cl\n"
                                  "def svm_loss_vectorized(scores, y):\n    return cl.svm_loss(scores, y)\n")
     fill_in(out, "03_multiclass_svm", answers)

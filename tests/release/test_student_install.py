@@ -21,6 +21,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from test_graded_release import SOURCES, fill_in
+from test_start import listed_commands
 
 from course_lib.grading.exercises import bank
 from course_lib.grading.release.build import release as make_release
@@ -78,7 +79,12 @@ def test_the_student_install_runs_notebook_00_and_the_capstone_on_the_students_a
     assert facts["mode"] == "graded" and facts["exercises"] == len(bank.all_exercises()) and facts["digits"] == 1077
     script = env_dir / "bin" / "course-lib"
     helped = subprocess.run([script, "--help"], capture_output=True, text=True, env=clean)
-    assert helped.returncode == 0 and "release" in helped.stdout, helped.stderr
+    assert helped.returncode == 0 and listed_commands(helped.stdout) == {"start"}, helped.stdout + helped.stderr
+    refused = subprocess.run([script, "release", "--out", str(tmp_path / "x")], capture_output=True, text=True,
+                             env=clean)
+    assert refused.returncode == 2 and "`course-lib release` is an instructor command" in refused.stderr, \
+        refused.stderr
+    assert refused.stderr.count("\n") == 1 and not (tmp_path / "x").exists()
 
     for stem in ("00_start_here", "11_capstone_digits"):
         run = subprocess.run([python, "-c", EXECUTE, str(out / "notebooks" / f"{stem}.ipynb")],

@@ -496,12 +496,12 @@ LIBRARY_KIND = {
 }
 
 LIBRARY_TEXT = {
-    "graded": """- **Your own code drives the later notebooks.** `course_lib` holds no solution: its losses, gradients and
-  update rules, the demos and the capstone run *your* answers (`cl.svm_loss` is your hinge loss from
-  notebook 03; `cl.mine("svm_vectorized")` is your function itself). An answer counts as soon as its check
-  cell shows ✓, saved or not: the check keeps a copy in `notebooks/.answers/`, and the saved notebook is
-  the fallback. Each graded answer must still stand on its own: it may not call another exercise's
-  answer through `course_lib` (the autograder grades each notebook separately).""",
+    "graded": """- **Your own code drives the later notebooks.** `course_lib` holds no solution: its losses,
+  gradients and update rules, the demos and the capstone run *your* answers (`cl.svm_loss` is your hinge
+  loss from notebook 03; `cl.mine("svm_vectorized")` is your function itself). An answer counts as soon as
+  its check cell shows ✓, saved or not: the check keeps a copy in `notebooks/.answers/`, and the saved
+  notebook is the fallback. Each graded answer must still stand on its own: it may not call another
+  exercise's answer through `course_lib` (the autograder grades each notebook separately).""",
     "open": """- **course_lib is the open reference library** (self-study): its losses, gradients and update rules are
   reference implementations you can read, compare with and use in experiments, and later notebooks use
   them. An exercise answer that merely calls its reference implementation gets no credit. The few later
