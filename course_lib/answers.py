@@ -422,25 +422,24 @@ def _run(exercise, sources: list, name: str, namespace_name: str):
     return answer, verdict
 
 
-def _why_not(exercise, verdict, whose: str) -> str:
-    """Why a judged answer is not used, in words that never read as "done" (issue 24)."""
+def _why_not(verdict) -> str:
+    """Why a judged answer is not used ("its check passes 2 of 3 public tests"), never reading as "done" (issue 24)."""
     from course_lib.grading.statuses import Status
 
     total = len(verdict.cases)
     passed = sum(case.passed for case in verdict.cases)
+    score = f"its check passes {passed} of {total} public tests"
     if verdict.status == Status.FORBIDDEN:
-        return f"{whose} breaks the loop rule ({verdict.message.split(':')[0]}; this exercise must be loop-free)" + (
-            f", though its {total} public tests pass" if passed == total else "")
+        return (f"it breaks the loop rule ({verdict.message.split(':')[0]}; this exercise must be loop-free), "
+                + (f"though its {total} public tests pass" if passed == total else f"and {score}"))
     if verdict.status == Status.USES_REFERENCE:
-        return f"{whose} calls course_lib's own version of an exercise (write the code yourself)"
+        return "it calls course_lib's own version of an exercise (write the code yourself)"
     raised = [case for case in verdict.cases if not case.passed and case.outcome == "raised an exception"]
     if raised and len(raised) == total - passed:
         message = raised[0].message.removeprefix("raised ").splitlines()[0]
         message = message if len(message) <= 100 else message[:97] + "..."
-        return f"{whose} raises {message} (on {raised[0].label or 'a public test'})"
-    if passed < total:
-        return f"{whose}'s check passes {passed} of {total} public tests"
-    return f"{whose}'s check fails ({verdict.status})"
+        return f"it raises {message} (on {raised[0].label or 'a public test'})"
+    return score if passed < total else f"its check fails ({verdict.status})"
 
 
 def _saved_answer(exercise, path: Path):
@@ -467,7 +466,7 @@ def _saved_answer(exercise, path: Path):
     if verdict is None or verdict.status == Status.NOT_ATTEMPTED:
         return None, f"not written in the saved {path.name}", "blank"
     if verdict.status != Status.PASSED:
-        return None, _why_not(exercise, verdict, "the saved answer"), ""
+        return None, f"{_why_not(verdict)} (the answer in the saved {path.name})", ""
     return answer, "", ""
 
 
@@ -482,7 +481,7 @@ def _checked_answer(exercise, path: Path):
     answer, verdict = _run(exercise, list(entry.statements), entry.answer, f"__{exercise.notebook}_checked__")
     if answer is None or verdict is None or verdict.status != Status.PASSED:
         why = ("it does not define the answer" if answer is None else "its check could not run" if verdict is None
-               else _why_not(exercise, verdict, "it"))
+               else _why_not(verdict))
         return None, f"the answer checked at {entry.checked_at} fails when run on its own: {why}", None
     return answer, "", entry
 

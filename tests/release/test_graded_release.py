@@ -339,7 +339,7 @@ def test_a_wrong_or_self_referencing_answer_is_not_used(tmp_path):
     answers["svm_vectorized"] = answers["svm_vectorized"].replace("/ n", "/ (2 * n)")
     fill_in(out, "03_multiclass_svm", answers)
     done = run_released(out, WRONG)
-    assert "check passes 0 of 3 public tests" in done.stdout, done.stdout + done.stderr
+    assert "its check passes 0 of 3 public tests" in done.stdout, done.stdout + done.stderr
     answers["svm_vectorized"] = ("import course_lib as cl\n"
                                  "def svm_loss_vectorized(scores, y):\n    return cl.svm_loss(scores, y)\n")
     fill_in(out, "03_multiclass_svm", answers)
@@ -530,6 +530,6 @@ def test_a_blank_graded_notebook_runs_to_the_end(graded, stem):
         assert error is None, error
     else:
         cell, exercise_id = STOPS_WITHOUT_ANSWERS[stem]
-        assert error is not None and error.startswith(f"cell {cell}: AnswerMissing: solve exercise '{exercise_id}'"), \
+        assert error is not None and error.startswith(f"cell {cell}: AnswerMissing: exercise `{exercise_id}`"), \
             error
         assert "\n" not in error  # one line, naming what to solve
