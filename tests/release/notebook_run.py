@@ -13,6 +13,7 @@ What it writes, per code cell of the notebook (its index among all the notebook'
 - ``skip``: a line starting ``(skipped:`` (``course_lib.notebook_helpers``) with the exercise ids it names;
 - ``missing``: any other text naming a missing answer (an ``AnswerMissing`` shown by a widget, a ``Missing``
   printed), with its ids;
+- ``own wait``: a notebook's own "solve ... first" line (the test finds the exercise ids it names);
 - ``error``: an error output (``ename: evalue``);
 - ``stderr``: text on stderr (a warning), markers aside;
 - ``empty figure``: a rendered figure with empty axes;
@@ -34,6 +35,7 @@ EMPTY_MARK = "@@progressive-empty-figure@@"
 SKIP = re.compile(r"^\(skipped:.*$", re.M)
 IDS = re.compile(r"exercise `([A-Za-z0-9_-]+)`")
 MISSING = re.compile(r"(AnswerMissing|ReferenceUnavailable|<missing answer)")
+OWN_WAIT = re.compile(r"\bsolve\b.*\bfirst\b", re.I)  # a notebook's own "solve X first" print
 PROBLEM = re.compile(r"Problem:")
 
 SETUP = r"""
@@ -104,6 +106,8 @@ def findings_of_cell(outputs: list, state: dict) -> list:
                 found.append({"kind": "skip", "text": line, "ids": IDS.findall(line)})
             elif MISSING.search(line):
                 found.append({"kind": "missing", "text": line[:300], "ids": IDS.findall(line)})
+            elif OWN_WAIT.search(line):
+                found.append({"kind": "own wait", "text": line[:300], "ids": IDS.findall(line)})
             elif stream == "widget" and PROBLEM.search(line):
                 found.append({"kind": "widget problem", "text": re.sub(r"<[^>]+>", "", line)[:300]})
             elif stream == "stderr" and line.strip():

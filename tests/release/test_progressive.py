@@ -3,7 +3,8 @@
 For k = 0..11, in a fresh graded release: notebooks 00..k-1 solved and saved (their answer cells filled with
 the source notebooks' solutions, as a student types them; nothing run), notebook k blank, then notebook k
 run top to bottom in a fresh kernel (``notebook_run.py``): every cell that waits on an answer is classified
-by the exercise its skip line names (``exercise `id```) and where that exercise's answer cell is:
+by the exercise its skip line names (``exercise `id```; for a notebook's own "solve X first" line, the bank ids
+it mentions) and where that exercise's answer cell is:
 
 - *above* in notebook k: the only wait allowed while notebook k is blank;
 - *below* in notebook k, or in a *later* notebook: a forward dependency (docs/course-flow.md, rule 1);
@@ -30,6 +31,7 @@ import ast
 import concurrent.futures
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -45,7 +47,7 @@ from course_lib.grading.release.build import release as make_release
 
 RUNNER = Path(__file__).with_name("notebook_run.py")
 STEMS = [p.stem for p in SOURCES]
-WAITS = ("skip", "missing")
+WAITS = ("skip", "missing", "own wait")
 
 
 def _answer_cells(nb) -> dict:
@@ -78,6 +80,8 @@ def classify(k: int, result: dict, solved: bool) -> list:
             if finding["kind"] not in WAITS:
                 problems.append(f"cell {cell}: {finding['kind']}: {finding['text'][:160]}")
                 continue
+            if finding["kind"] == "own wait":  # a notebook's own line: the bank ids it mentions
+                finding["ids"] = [e for e in EXERCISES if re.search(rf"\b{re.escape(e)}\b", finding["text"])]
             if not finding["ids"]:
                 problems.append(f"cell {cell}: a wait that names no exercise: {finding['text'][:160]}")
                 continue
