@@ -339,6 +339,8 @@ def _students_answer(exercise) -> Found:
                         "open your workbook's notebooks folder (or set COURSE_LIB_NOTEBOOKS to it)")
     store = answer_store.entry_path(notebook.parent, exercise.id)
     stamps = (_stamp(notebook), _stamp(store))
+    if stamps[0] is None:  # removed since it was found
+        return _missing(exercise, f"not found: {notebook} is gone", "put the notebook back")
     if exercise.id in _LOADING:  # the answer reaches course_lib's stub of itself
         return _missing(exercise, "your answer calls course_lib's version of itself", "write the code yourself")
     _LOADING.add(exercise.id)
@@ -391,9 +393,9 @@ def _nothing_usable(exercise, notebook: Path, saved, checked) -> Found:
     if kind == "absent":
         return _missing(exercise, why, "put the exercise's cells back (they are in the release), write the answer "
                                        "and run its check cell")
-    note = f" ({store_problem})" if store_problem else ""
-    return _missing(exercise, f"{why}{note}", "fix it, run its check cell (it counts as soon as the check passes), "
-                                              "and save the notebook")
+    note = f"; {store_problem}" if store_problem else ""
+    return _missing(exercise, f"{why} (the answer in the saved {notebook.name}{note})",
+                    "fix it, run its check cell (it counts as soon as the check passes), and save the notebook")
 
 
 def _run(exercise, sources: list, name: str, namespace_name: str):
@@ -466,7 +468,7 @@ def _saved_answer(exercise, path: Path):
     if verdict is None or verdict.status == Status.NOT_ATTEMPTED:
         return None, f"not written in the saved {path.name}", "blank"
     if verdict.status != Status.PASSED:
-        return None, f"{_why_not(verdict)} (the answer in the saved {path.name})", ""
+        return None, _why_not(verdict), ""
     return answer, "", ""
 
 
