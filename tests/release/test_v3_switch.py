@@ -1,8 +1,9 @@
 """Workbook v3's references, prepared but not claimed yet, and the switch that claims them.
 
-course_lib's W-level losses, ``regularized_objective`` and ``sgd_epochs`` carry ``### REFERENCE PENDING <id>``
-regions: the v2 bank still defines ``svm_vectorized`` and ``softmax_vectorized`` on scores and
-``regularized_objective`` on a scores-level data loss, so no region may claim those ids yet. A graded
+course_lib's W-level hinge loss, ``regularized_objective`` and ``sgd_epochs`` carry ``### REFERENCE PENDING <id>``
+regions: the v2 bank still defines ``svm_vectorized`` on scores and ``regularized_objective`` on a
+scores-level data loss, so no region may claim those ids yet (``softmax_vectorized`` is switched: notebook
+05's bank defines it on W, and ``cl.softmax_loss`` runs the W-level answer). A graded
 release does not ship a pending region's code (it raises ``ReferenceUnavailable``). :data:`SWITCHES`
 is the edit a notebook author makes with the v3 bank, per id, written as code so that this test
 fails as soon as the instructions no longer apply to the source; the switched source, released,
@@ -37,18 +38,6 @@ SVM_V2_REGION = '''    ### BEGIN REFERENCE svm_vectorized -> with_margin(answer,
     return margins.sum() / n, active / n
     ### END REFERENCE
 '''
-SOFTMAX_V2_REGION = '''    ### BEGIN REFERENCE softmax_vectorized
-    n = scores.shape[0]
-    rows = np.arange(n)
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    exp = np.exp(shifted)
-    total = exp.sum(axis=1, keepdims=True)
-    loss = np.log(total[:, 0]).sum() - shifted[rows, y].sum()
-    dscores = exp / total
-    dscores[rows, y] -= 1.0
-    return loss / n, dscores / n
-    ### END REFERENCE
-'''
 
 
 def _claim(text: str, exercise_id: str) -> str:
@@ -71,9 +60,6 @@ SWITCHES = {
     "svm_vectorized": ("course_lib/losses.py", lambda text: _replace(
         _claim(text, "svm_vectorized"), SVM_V2_REGION, "    return with_margin(_svm_on_scores, scores, y, margin)\n"),
         "course_lib.losses:svm_loss_W"),
-    "softmax_vectorized": ("course_lib/losses.py", lambda text: _replace(
-        _claim(text, "softmax_vectorized"), SOFTMAX_V2_REGION, "    return _softmax_on_scores(scores, y)\n"),
-        "course_lib.losses:softmax_loss_W"),
     "regularized_objective": ("course_lib/regularization.py", lambda text: _claim(text, "regularized_objective"),
                               "course_lib.regularization:regularized_objective"),
     "sgd_epochs": ("course_lib/optim.py", lambda text: _claim(text, "sgd_epochs"), "course_lib.optim:sgd_epochs"),
@@ -109,7 +95,7 @@ def test_the_pending_regions_are_the_v3_ids_and_claim_nothing():
         for exercise_id, _, _ in release.pending_regions(text):
             pending[exercise_id] = path.relative_to(ROOT).as_posix()
     assert pending == {exercise_id: path for exercise_id, (path, _, _) in SWITCHES.items()}
-    # no region is claimed twice; v2 still claims svm_vectorized and softmax_vectorized on scores
+    # no region is claimed twice; v2 still claims svm_vectorized on scores, v3 softmax_vectorized on W
     assert {"svm_vectorized", "softmax_vectorized"} <= claimed
     assert not {"regularized_objective", "sgd_epochs"} & claimed
 
@@ -178,11 +164,12 @@ def students_answers(monkeypatch):
 
 
 def test_after_the_switch_the_scores_losses_run_the_students_W_level_answers(students_answers, monkeypatch):
-    text = switched("course_lib/losses.py", ["svm_vectorized", "softmax_vectorized"])
+    text = switched("course_lib/losses.py", ["svm_vectorized"])
     assert release.pending_regions(text) == []
     # each id claimed once, svm_vectorized and softmax_vectorized now by the W-level functions
     assert sorted(region[0] for region in release.reference_regions(text)) == [
-        "softmax_loop", "softmax_probs", "softmax_vectorized", "squared_error", "svm_loop", "svm_vectorized"]
+        "softmax_probs", "softmax_vectorized", "squared_error", "svm_loop", "svm_vectorized"]
+    assert '"""\n    ### BEGIN REFERENCE softmax_vectorized\n    n = X.shape[0]' in text  # _softmax_loss_W's body
     assert '"""\n    ### BEGIN REFERENCE svm_vectorized\n    n = X.shape[0]' in text  # _svm_loss_W's body
     module = released_module(text, "released_losses_switched")
     rng = np.random.default_rng(0)
@@ -226,3 +213,4 @@ def test_the_open_library_entries_the_switch_adds_resolve_to_the_v3_functions():
         function = resolve_target(target)
         assert function.__module__.startswith("course_lib.") and callable(function), exercise_id
     assert answers._LIBRARY["sgd_epochs"] == SWITCHES["sgd_epochs"][2]  # already in place: no v2 id clashes
+    assert answers._LIBRARY["softmax_vectorized"] == "course_lib.losses:softmax_loss_W"  # switched for real
