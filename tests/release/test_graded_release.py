@@ -92,9 +92,10 @@ def _solution_lines(nb) -> set:
     return lines
 
 
-# lines any numpy code has, which give no exercise away: ``n, d = X.shape``, ``return loss``, imports
+# lines any numpy code has, which give no exercise away: ``n, d = X.shape``, ``return loss``, imports, and
+# ``scores = X @ W``, which the W-level contracts state ("the scores X @ W")
 _PLUMBING = re.compile(r"^(?:[\w, ]+ = \w+\.shape(?:\[\d\])?|return \w+|(?:from \w+ )?import [\w., ]+(?: as \w+)?"
-                       r"|\w+ = np\.random\.default_rng\(\w+\))$")
+                       r"|\w+ = np\.random\.default_rng\(\w+\)|\w+ = X @ W)$")
 
 
 def _unquoted(line: str) -> str:
