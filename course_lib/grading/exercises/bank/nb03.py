@@ -331,5 +331,7 @@ EXERCISES = (
         output_names=("loss", "dscores"),
         forbidden=("svm_loss", "svm_loss_naive"),
         loop_free=True,
+        loop_probe=(Case(_random_scores(5, 3, 301), "5 examples, 3 classes"),
+                    Case(_random_scores(50, 13, 302), "50 examples, 13 classes")),
     ),
 )
