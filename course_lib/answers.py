@@ -12,10 +12,10 @@ built. ``mine(exercise_id)`` gives the function to use, depending on which cours
   exercise's notebook (``<notebook stem>.ipynb``) in the release's ``notebooks/`` folder (looked for
   from the current directory upwards, or in ``$COURSE_LIB_NOTEBOOKS``), checks that it has the
   answer cell (by nbgrader ``grade_id`` or ``course_lib`` metadata, else a cell defining the
-  answer's name), executes in a fresh namespace the top-level statements the answer needs, as the
-  grader slices them (:meth:`course_lib.grading.judging.program.Program.slice` over the notebook's code
-  cells, check cells left out; a statement that fails is skipped; output, warnings and new figures
-  are swallowed), runs the exercise's public check quietly, and returns the function only if every
+  answer's name), executes in a fresh namespace the top-level statements the answer needs
+  (:meth:`course_lib.grading.judging.program.Program.slice` over the notebook's code cells, check cells
+  left out, so that an earlier notebook's plots and experiments do not run in this kernel; a statement
+  that fails is skipped; output, warnings and new figures are swallowed), runs the exercise's public check quietly, and returns the function only if every
   public case passes. The result is cached per (notebook path, modification time).
 
 When no usable answer exists, it returns a :class:`Missing` stand-in: falsy, and calling it
@@ -299,7 +299,7 @@ def _load(exercise, path: Path):
     cells = [c for c in notebook.code_cells if not c.is_check]
     if not any(exercise.id in c.ids or exercise.answer in c.defines for c in cells):
         return Missing(exercise.id, _solve_first(exercise, "its answer cell was not found"))
-    # the statements the answer needs, as the grader takes them (course_lib.grading.judging.program)
+    # the statements the answer needs (the grader runs every cell; this kernel runs only what the answer needs)
     program = Program([(f"cell {k + 1}", c.source) for k, c in enumerate(cells)])
     statements = program.slice([exercise.answer])
     namespace = {"__name__": f"__{exercise.notebook}__"}
@@ -319,8 +319,7 @@ def _load(exercise, path: Path):
         cases = [(case, False) for case in exercise.public]
         try:
             with checking(exercise.id):
-                _, verdict = judge.judge_answer(exercise, answer, cases,
-                                                program.answer_findings(exercise.answer, exercise.forbidden))
+                _, verdict = judge.judge_answer(exercise, answer, cases)
         except Exception:
             verdict = None
     if verdict is None or verdict.status == Status.NOT_ATTEMPTED:

@@ -151,6 +151,8 @@ def _cached_or_graded(path: Path, out_dir: Path, version: str, key: bytes, limit
         except (ValueError, KeyError, TypeError, OSError):
             pass  # a damaged or forged entry is simply regraded
     result = grade.grade_bytes(data, path.name, limits, slot)
+    if result.status == GRADER_ERROR:
+        return result  # not a grade (the machine was too busy...): graded again on the next run
     body = json.dumps(result.to_json(), sort_keys=True)
     try:
         mac = hmac.new(key, (digest + body).encode(), "sha256").hexdigest()
@@ -218,9 +220,11 @@ def grade_batch(paths: list, out_dir, limits: Limits | None = None, jobs: int | 
     columns = [ex.id for ex in all_exercises() if any(ex.id in {e.id for e in r.exercises} for _, _, r in rows)]
     outputs.atomic_write(str(out_dir / "grades.csv"), outputs.grades_csv(rows, columns))
     outputs.atomic_write(str(out_dir / "exercises.csv"), outputs.exercises_csv(rows))
+    retried = {name: r.retried_steps for name, _, r in rows if r.retried_steps}
     outputs.atomic_write(str(out_dir / "grading.json"), json.dumps(
         {"isolation": isolation.isolation(), "grader_version": version, "limits": repr(limits),
-         "submissions": len(rows)}, indent=1) + "\n")
+         "submissions": len(rows), "retried_steps": sum(retried.values()), "retried_steps_by_submission": retried},
+        indent=1) + "\n")
     if class_report:
         from course_lib.grading.reports.class_report import ReportError, build_report
 

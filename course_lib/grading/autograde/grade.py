@@ -113,6 +113,12 @@ class _Cell:
         line = next((x.strip() for x in self.entry.source.split("\n") if x.strip()), "")
         return line if len(line) <= 50 else line[:47] + "..."
 
+    def binds(self, from_line: int | None = None) -> set:
+        """The names its top-level statements bind (from a line on); a cell too long to run is only looked at."""
+        if self.problem:
+            return set(notebook_io.NotebookCell(0, "code", self.entry.source).defines)
+        return program.bindings(self.source, from_line)
+
     @property
     def stopped(self) -> bool:
         return bool(self.problem) or (self.reply is not None and self.reply.stop != CellStop.COMPLETED)
@@ -232,7 +238,7 @@ def _cell_problem(ex, cells: list, needed: set, limits: Limits) -> tuple:
         if not cell.stopped:
             continue
         line = cell.reply.error.line if cell.reply is not None and cell.reply.error is not None else None
-        lost = program.bindings(cell.source or cell.entry.source, line) & needed
+        lost = cell.binds(line) & needed
         if lost:
             names = ", ".join(f"`{n}`" for n in sorted(lost)[:3])
             uses = "" if lost == {ex.answer} else f", which `{ex.answer}` uses"
@@ -252,7 +258,7 @@ def _judge_exercise(ex, cells, described, replies, loop_reply, limits) -> Exerci
         result = ExerciseResult(ex.id, ex.title, float(ex.points), 0.0, Status.MISSING)
         if culprit is not None:
             result.status, result.message = _stop_status(culprit), problem
-        elif program.last_definition([c.source or c.entry.source for c in cells], ex.answer) is not None:
+        elif any(ex.answer in c.binds() for c in cells):
             result.message = f"the cells ran but did not leave `{ex.answer}` defined"
         else:
             result.message = f"no cell defines `{ex.answer}`"

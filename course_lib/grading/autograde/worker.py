@@ -205,11 +205,27 @@ def _serve(cmd_fd: int, result_fd: int) -> None:
             return  # the grader sees the worker end: a protocol error costs the step, never a guess
         if isinstance(command, protocol.Quit):
             return
-        reply = handlers[type(command)](command)
+        try:
+            reply = handlers[type(command)](command)
+        except Exception as exc:  # the worker's own failure: the step's error, never the whole sandbox's
+            reply = _failed_reply(command, running.describe_error(exc), protocol, CaseReply)
         try:
             wire.write_frame(result_fd, protocol.reply_to_wire(reply))
         except (ValueError, TypeError):  # an output JSON cannot hold
             wire.write_frame(result_fd, protocol.reply_to_wire(CaseReply.not_plain("an output that cannot be sent")))
+
+
+def _failed_reply(command, error, protocol, CaseReply):
+    """The reply of a step whose handling failed in the worker's own code (reported as an error)."""
+    if isinstance(command, protocol.RunCell):
+        return protocol.CellReply(protocol.CellStop.RAISED, error)
+    if isinstance(command, protocol.MeasureLoops):
+        from course_lib.grading.judging.conduct import LoopMeasure
+
+        return protocol.LoopReply(LoopMeasure(problem=f"the measurement failed ({error.text})", raised=True))
+    if isinstance(command, protocol.Describe):
+        return protocol.Described({name: False for name in command.names}, {})
+    return CaseReply.raised(error)
 
 
 # imported before the drop to an unprivileged uid in the fallback mode: the interpreter may live where that

@@ -35,6 +35,8 @@ import threading
 import types
 from dataclasses import dataclass
 
+from course_lib.grading.exercises.plain import resolve_target
+
 GROWTH = 8  # Python-level events: a count that grows by at least this much between the two sizes is a loop
 _COMPREHENSIONS = {"<listcomp>": "a list comprehension", "<setcomp>": "a set comprehension",
                    "<dictcomp>": "a dict comprehension", "<genexpr>": "a generator expression"}
@@ -119,22 +121,13 @@ _LIBRARY_MODULES = ("losses", "optim", "linear", "regularization", "gradcheck", 
 
 
 def _resolve(name: str):
-    """The course_lib object called ``name`` (an export of the package, or a name in one of its modules)."""
-    import importlib
-
-    import course_lib
-
-    try:
-        return getattr(course_lib, name)
-    except (AttributeError, ImportError):
-        pass
-    for module_name in _LIBRARY_MODULES:
+    """The course_lib object called ``name``: an export of the package, or a name of one of its modules
+    (resolved by name, as fixtures are: :func:`course_lib.grading.exercises.plain.resolve_target`)."""
+    for target in (f"course_lib:{name}", *(f"course_lib.{module}:{name}" for module in _LIBRARY_MODULES)):
         try:
-            module = importlib.import_module(f"course_lib.{module_name}")
-        except ImportError:
+            return resolve_target(target)
+        except (AttributeError, ImportError, ValueError):
             continue
-        if hasattr(module, name):
-            return getattr(module, name)
     return None
 
 
@@ -409,7 +402,12 @@ def measure_loops(answer, small: tuple, large: tuple, label_of=None, labels: tup
                 return LoopMeasure(problem=problem, labels=tuple(labels))
             traces.append(trace)
     counts = (traces[0].total, traces[1].total)
-    what = _what_grows(traces[0], traces[1], label_of or _default_label) if counts[1] - counts[0] >= GROWTH else ""
+    what = ""
+    if counts[1] - counts[0] >= GROWTH:
+        try:
+            what = _what_grows(traces[0], traces[1], label_of or _default_label)
+        except Exception:  # naming the loop must never change the verdict
+            what = "a Python loop"
     return LoopMeasure(counts, what, labels=tuple(labels))
 
 
@@ -484,7 +482,8 @@ def _what_grows(small: _Trace, large: _Trace, label_of) -> str:
                       key=lambda k: -(calls.get(k, 0) + line_growth.get(k, 0))):
         short = key[1].split(".")[-1]
         if short in _COMPREHENSIONS and calls.get(key, 0) + line_growth.get(key, 0) >= GROWTH:
-            outer = key[1].split(".<locals>.")[0] if ".<locals>." in key[1] else ""
+            scopes = key[1].split(".<locals>.")
+            outer = scopes[-2] if len(scopes) > 1 else ""
             return _COMPREHENSIONS[short] + _where((key[0], outer, 0), key[2], label_of)
     # a function called once per element: by itself (recursion), by numpy, or by a builtin on a line
     called = biggest(calls)
@@ -494,6 +493,9 @@ def _what_grows(small: _Trace, large: _Trace, label_of) -> str:
         caller, line = (by[1], by[2]) if by is not None else (None, 0)
         if caller == called:
             return f"recursion (`{name}` calls itself)" + _where(called, called[2], label_of)
+        if caller is not None and any(k[0] == caller and k[1] == called and n > 0 for k, n in callers.items()):
+            other = caller[1].split(".<locals>.")[-1]
+            return f"recursion (`{name}` and `{other}` call each other)" + _where(called, called[2], label_of)
         if caller is not None and not own(caller):
             via = _NUMPY_CALLERS.get(caller[1].split(".")[-1], f"`{caller[1]}`")
             return f"{via} (a Python call of `{name}` per element)" + _where(called, called[2], label_of)
@@ -507,11 +509,11 @@ def _what_grows(small: _Trace, large: _Trace, label_of) -> str:
             loop = _loop_line(caller, lines)
             return f"{_loop_kind(caller, loop)} calling `{name}`" + _where(caller, loop, label_of)
     # a library function called once per element from the student's code: name the student's line
-    for (callee, caller, line), n in sorted(callers.items(), key=lambda item: -item[1]):
+    for (callee, caller, line), n in sorted(callers.items(), key=lambda item: (-item[1], item[0][0][1].startswith("_"))):
         if n >= 2 and not own(callee) and own(caller):
             construct = _construct_on(_source_line(caller[0], line))
             if construct:
-                callee_name = callee[1].split(".")[-1].removesuffix("_dispatcher")
+                callee_name = callee[1].split(".")[-1].lstrip("_").removesuffix("_dispatcher")
                 return f"{construct} (a call of `{callee_name}` per element)" + _where(caller, line, label_of)
             loop = _loop_line(caller, lines)
             if loop is not None:

@@ -37,6 +37,12 @@ CUT_STATUS = {Cut.TIMEOUT: Status.TIMEOUT, Cut.CRASHED: Status.CRASHED, Cut.MEMO
               Cut.NOT_RUN: Status.CRASHED, Cut.SUBMISSION_TIME: Status.TIMEOUT}
 
 
+def _undefined(error: running.ErrorInfo) -> str:
+    """The name a NameError says is not defined ('' if none)."""
+    found = re.search(r"name '(\w+)' is not defined", error.message)
+    return found.group(1) if found else ""
+
+
 def error_status(error: running.ErrorInfo) -> Status:
     """The status an exception of the student's code gives."""
     return Status.MEMORY if error.type in running.MEMORY_ERRORS else Status.ERROR
@@ -203,6 +209,10 @@ def judge(exercise: model.Exercise, cases: list, replies: list, loops=None, expe
             error = reply.error
             if error.type == "NotImplementedError":
                 status = Status.NOT_ATTEMPTED
+            elif error.type == "NameError" and _undefined(error) in forbidden:
+                status = Status.USES_REFERENCE  # the reference's name, which the notebook does not define
+                if _undefined(error) not in called:
+                    called.append(_undefined(error))
             elif error.type == "ReferenceUnavailable":
                 status = Status.USES_REFERENCE
                 stub = re.search(r"'([A-Za-z0-9_-]+)'", error.message)

@@ -57,10 +57,19 @@ def _parsed_cell(raw: str):
 _TRANSFORM_LOCK = threading.Lock()
 
 
-@lru_cache(maxsize=4096)
 def kernel_source(raw: str) -> str:
     """A cell's source as the Python a kernel runs it: IPython's own input transformer turns
-    ``%magic``, ``%%cell_magic``, ``!shell`` and ``x = !cmd`` into calls of ``get_ipython()``."""
+    ``%magic``, ``%%cell_magic``, ``!shell`` and ``x = !cmd`` into calls of ``get_ipython()``.
+    (Small cells are cached: most cells of a class's submissions are the same provided cells.)"""
+    return _cached_kernel_source(raw) if len(raw) <= 20_000 else _kernel_source(raw)
+
+
+@lru_cache(maxsize=2048)
+def _cached_kernel_source(raw: str) -> str:
+    return _kernel_source(raw)
+
+
+def _kernel_source(raw: str) -> str:
     from IPython.core.inputtransformer2 import TransformerManager
 
     with _TRANSFORM_LOCK:
