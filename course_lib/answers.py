@@ -15,8 +15,9 @@ built. ``mine(exercise_id)`` gives the function to use, depending on which cours
   answer's name), executes in a fresh namespace the top-level statements the answer needs
   (:meth:`course_lib.grading.judging.program.Program.slice` over the notebook's code cells, check cells
   left out, so that an earlier notebook's plots and experiments do not run in this kernel; a statement
-  that fails is skipped; output, warnings and new figures are swallowed), runs the exercise's public check quietly, and returns the function only if every
-  public case passes. The result is cached per (notebook path, modification time).
+  that fails is skipped; output, warnings and new figures are swallowed), runs the exercise's public
+  check quietly, and returns the function only if every public case passes. The result is cached per
+  (notebook path, modification time).
 
 When no usable answer exists, it returns a :class:`Missing` stand-in: falsy, and calling it
 raises :class:`AnswerMissing` with a one-line message naming the exercise, its notebook and the

@@ -35,7 +35,8 @@ PATTERNS = {
                                                 "magic_number = float(count)\n"),
     "matplotlib_for_real": (["import matplotlib.pyplot as plt\nfig, (left, right) = plt.subplots(1, 2)\n"
                              "bars = left.bar([0, 1, 2], [3, 1, 2])\nbars[1].set_color('red')\n"
-                             "line, = right.plot([1, 2, 3])\ncounts, edges, patches = right.hist([1, 2, 2, 3], bins=3)\n"
+                             "line, = right.plot([1, 2, 3])\n"
+                             "counts, edges, patches = right.hist([1, 2, 2, 3], bins=3)\n"
                              "plt.show()\n"],
                             "magic_number = 10.5 * float(counts.sum()) * len(bars) / 3\n"),
     "tqdm_iterated": (["from tqdm.auto import tqdm, trange\ntotal = 0\nfor k in tqdm(range(7)):\n    total += k\n"

@@ -1140,10 +1140,11 @@ TOTAL_BY_MUTUAL_RECURSION = ("def _head(m):\n    return 0.0 if len(m) == 0 else 
 TOTAL_BY_SORTED_KEY = ("def total_hinge(margins):\n    sums = []\n"
                        "    sorted(range(len(margins)), key=lambda i: sums.append(margins[i].sum()) or i)\n"
                        "    return float(sum(sums))\n")
-TOTAL_BY_ITER_SENTINEL = ("def total_hinge(margins):\n    k = [0]\n\n    def step():\n        if k[0] == len(margins):\n"
-                          "            return None\n        k[0] += 1\n        return float(margins[k[0] - 1].sum())\n\n"
-                          "    return float(sum(iter(step, None)))\n")
-TOTAL_BY_DECORATOR = ("def per_row(f):\n    def wrapper(margins):\n        return float(sum([f(row) for row in margins]))\n"
+TOTAL_BY_ITER_SENTINEL = ("def total_hinge(margins):\n    k = [0]\n\n    def step():\n"
+                          "        if k[0] == len(margins):\n            return None\n        k[0] += 1\n"
+                          "        return float(margins[k[0] - 1].sum())\n\n    return float(sum(iter(step, None)))\n")
+TOTAL_BY_DECORATOR = ("def per_row(f):\n    def wrapper(margins):\n"
+                      "        return float(sum([f(row) for row in margins]))\n"
                       "    return wrapper\n\n@per_row\ndef total_hinge(row):\n    return row.sum()\n")
 
 AGREEMENT_SVM = {

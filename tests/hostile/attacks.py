@@ -535,9 +535,10 @@ def _loop_cheats(ctx: Context) -> dict:
     course_lib's forbidden ``l1_penalty`` reached by a name built at run time: all judged by what runs."""
     loop = {"row_sums": {"forbidden code"}}
     rows_loop = "    out = []\n    for r in X:\n        out.append(r.sum())\n    return np.array(out)\n"
+    indented = "".join("    " + line + "\n" for line in rows_loop.splitlines())
     cheats = {
-        "if_true": "if True:\n    def row_sums(X):\n" + "".join("    " + line + "\n" for line in rows_loop.splitlines()),
-        "try_block": ("try:\n    def row_sums(X):\n" + "".join("    " + line + "\n" for line in rows_loop.splitlines())
+        "if_true": "if True:\n    def row_sums(X):\n" + indented,
+        "try_block": ("try:\n    def row_sums(X):\n" + indented
                       + "except Exception:\n    pass\n"),
         "tuple_binding": "row_sums, _unused = (lambda X: np.array([r.sum() for r in X])), 0\n",
         "walrus": "(row_sums := lambda X: np.array([r.sum() for r in X]))\n",

@@ -217,5 +217,7 @@ def reply_from_wire(data: dict, command=None):
         raise ProtocolError(f"expected a {expected.kind!r} reply, got {str(data.get('reply'))[:40]!r}")
     try:
         return expected.from_wire(data)
+    except ProtocolError:
+        raise
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
         raise ProtocolError(f"a {expected.kind!r} reply that cannot be read ({type(exc).__name__})") from None

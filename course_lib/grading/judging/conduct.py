@@ -509,7 +509,8 @@ def _what_grows(small: _Trace, large: _Trace, label_of) -> str:
             loop = _loop_line(caller, lines)
             return f"{_loop_kind(caller, loop)} calling `{name}`" + _where(caller, loop, label_of)
     # a library function called once per element from the student's code: name the student's line
-    for (callee, caller, line), n in sorted(callers.items(), key=lambda item: (-item[1], item[0][0][1].startswith("_"))):
+    by_count = sorted(callers.items(), key=lambda item: (-item[1], item[0][0][1].startswith("_")))
+    for (callee, caller, line), n in by_count:
         if n >= 2 and not own(callee) and own(caller):
             construct = _construct_on(_source_line(caller[0], line))
             if construct:
