@@ -191,6 +191,10 @@ def _serve(cmd_fd: int, result_fd: int) -> None:
         measure, interrupted = timer.call(action, command.cpu_seconds)
         return protocol.LoopReply(measure, interrupted)
 
+    try:  # what nearly every notebook's first cell imports: loaded before the student's time starts (a spare
+        import matplotlib.pyplot  # noqa: F401  sandbox does it while the grader judges the previous submission)
+    except Exception:  # noqa: S110 (not bound into this sandbox: a notebook importing it gets the error then)
+        pass
     handlers = {protocol.RunCell: run_cell, protocol.Describe: describe, protocol.RunCase: run_case,
                 protocol.MeasureLoops: measure_loops}
     wire.write_frame(result_fd, protocol.Ready().to_wire())
