@@ -37,9 +37,6 @@ from pathlib import Path
 
 from course_lib.grading.judging import program
 
-_CELL_IDS: dict = {}  # execution count -> the cell id the front end sent with that execute request
-
-
 def _shell():
     """The IPython shell running this code, or None (IPython not even loaded: no kernel)."""
     ipython = sys.modules.get("IPython")
@@ -50,16 +47,17 @@ def _shell():
 def remember_cell_ids() -> None:
     """Record, for every cell the kernel runs from now on, the cell id the front end sends (once per kernel)."""
     shell = _shell()
-    if shell is None or getattr(shell, "_course_lib_cell_ids", False):
+    if shell is None or isinstance(getattr(shell, "_course_lib_cell_ids", None), dict):
         return
+    ids = shell._course_lib_cell_ids = {}  # execution count -> the cell id sent with that execute request
 
-    def remember(info):
-        cell_id = getattr(info, "cell_id", None)
-        if cell_id:
-            _CELL_IDS[shell.execution_count] = cell_id
+    def remember(result):
+        cell_id = getattr(getattr(result, "info", None), "cell_id", None)
+        count = getattr(result, "execution_count", None)
+        if cell_id and count:
+            ids[count] = cell_id
 
-    shell.events.register("pre_run_cell", remember)
-    shell._course_lib_cell_ids = True
+    shell.events.register("post_run_cell", remember)
 
 
 # --- the two sides -------------------------------------------------------------------------------------
@@ -158,7 +156,8 @@ def _difference(shell, cells: list, name: str, value):
     if count is None:
         return None, ""
     ran = _kernel_source(shell, count)
-    by_id = next((c for c in cells if _CELL_IDS.get(count) and c.cell_id == _CELL_IDS.get(count)), None)
+    sent = (getattr(shell, "_course_lib_cell_ids", None) or {}).get(count)
+    by_id = next((c for c in cells if sent and c.cell_id == sent), None)
     kernel = by_id or next((c for c in cells if _same(c.source, ran)), None)
     if grader is None:
         return None, (f"the saved notebook defines no `{name}` (the grader would find it missing): is it saved? "

@@ -414,9 +414,10 @@ def test_the_agreement_corpus_is_broad():
 
 # --- check() says at once when the grader would use another definition ---------------------------------
 
-def _check_in_kernel(tmp_path, monkeypatch, submission, sources) -> str:
-    """Save ``submission`` as the notebook next to the kernel, run ``sources`` (cells, in that order) in a
-    fresh kernel, then run check() on the kernel's answer: what it prints, spaces normalised."""
+def _check_in_kernel(tmp_path, monkeypatch, submission, sources, cell_ids=None) -> str:
+    """Save ``submission`` as the notebook next to the kernel, run ``sources`` (cells, in that order; with the
+    cell ids a front end would send, if given) in a fresh kernel, then run check() on the kernel's answer:
+    what it prints, spaces normalised."""
     path = tmp_path / f"{submission.stem}.ipynb"
     path.write_bytes(submission.data())
     monkeypatch.chdir(tmp_path)
@@ -427,7 +428,10 @@ def _check_in_kernel(tmp_path, monkeypatch, submission, sources) -> str:
         from course_lib.grading import grader_view
 
         grader_view.remember_cell_ids()
-        _run_cells(shell, submission.stem, tuple(sources))
+        _run_cells(shell, submission.stem, ())
+        for source, cell_id in zip(sources, cell_ids or [None] * len(sources)):
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                shell.run_cell(source, store_history=True, cell_id=cell_id)
         with contextlib.redirect_stdout(out), warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
             check(exercise.id, shell.user_ns[exercise.answer])
@@ -465,4 +469,15 @@ def test_check_says_when_the_answer_is_not_saved_yet(tmp_path, monkeypatch):
     edited = answer.replace("return", "return  ", 1)  # the kernel ran an edit that is not saved yet
     text = _check_in_kernel(tmp_path, monkeypatch, submission, [edited])
     assert "not in the saved notebook" in text and "will use the definition in cell" in text, text
+    assert "which passes the public tests" in text, text
+
+
+def test_check_knows_the_cell_by_the_id_the_front_end_sent(tmp_path, monkeypatch):
+    """The kernel ran a wrong version of the answer cell; the saved cell (same id) holds the right one."""
+    submission = SUBMISSIONS[SVM]["reference_solutions"]
+    cell = submission.student.cells[submission.student.index("svm_vectorized")]
+    wrong = students.VECTORIZED_INCLUDES_CORRECT
+    text = _check_in_kernel(tmp_path, monkeypatch, submission, [wrong], [cell.id])
+    position = submission.student.index("svm_vectorized")
+    assert f"comes from cell {position}" in text and "has been changed since" in text, text
     assert "which passes the public tests" in text, text

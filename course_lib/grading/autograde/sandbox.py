@@ -392,11 +392,12 @@ class Session:
             return _cut_reply(command, Cut.NOT_RUN, "not run: the grading machine was too busy")
         if self.broken:
             return _cut_reply(command, Cut.NOT_RUN, "not run: the worker crashed too often")
-        remaining = self.limits.timeout - self.charged
+        student_code = hasattr(command, "cpu_seconds")  # (a Describe runs none: it is never charged or cut)
+        remaining = self.limits.timeout - self.charged if student_code else self.limits.cell_timeout
         if remaining <= 0:
             return _cut_reply(command, Cut.SUBMISSION_TIME, "not run: the submission's time limit was reached")
         budget = min(self.limits.cell_timeout, remaining)
-        if hasattr(command, "cpu_seconds"):
+        if student_code:
             command = dataclasses.replace(command, cpu_seconds=budget)
         while True:
             try:
@@ -417,7 +418,7 @@ class Session:
                 if cut == Cut.TIMEOUT and budget < self.limits.cell_timeout:
                     cut = Cut.SUBMISSION_TIME
                 return _cut_reply(command, cut, died.detail)
-            self.charged += charged
+            self.charged += charged if student_code else 0.0
             if budget < self.limits.cell_timeout and _interrupted(reply):
                 reply = _cut_reply(command, Cut.SUBMISSION_TIME, "the submission's time limit was reached")
             if isinstance(command, protocol.RunCell) and getattr(reply, "stop", None) in (
