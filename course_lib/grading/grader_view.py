@@ -37,6 +37,7 @@ from pathlib import Path
 
 from course_lib.grading.judging import program
 
+
 def _shell():
     """The IPython shell running this code, or None (IPython not even loaded: no kernel)."""
     ipython = sys.modules.get("IPython")
