@@ -10,7 +10,10 @@ A :class:`Session` is one submission's sandbox: :meth:`Session.run` sends one co
   interrupt would (:mod:`.worker`);
 - waiting it chose (``time.sleep``, I/O, a stopped process), here: a step's *charged* time is the
   wall time since its command was sent minus the time the worker's main thread spent runnable but
-  waiting for a CPU (``/proc/<pid>/schedstat``). At the budget the worker gets ``SIGINT`` (the same
+  waiting for a CPU (``/proc/<pid>/schedstat``), except the part of that wait the student's own
+  other processes and threads account for (their CPU time, ``/proc/<pid>/stat``): a fork bomb's
+  contention is its own. Processes an interrupted step leaves running end with its sandbox (a fresh
+  one replays the cells). At the budget the worker gets ``SIGINT`` (the same
   interrupt); :data:`KILL_AFTER` seconds later it is killed, and a fresh sandbox replays the cells
   that ran before (not charged) so that only that step is lost;
 - never the sandbox's start-up (a worker says it is ready before its first command) nor waiting
@@ -102,6 +105,30 @@ def worker_pid(pid: int) -> int:
     return pid
 
 
+def process_tree(pid: int) -> list:
+    """``pid`` and every process below it (read from /proc; a process that ends meanwhile is skipped)."""
+    found, stack = [], [pid]
+    while stack and len(found) < 4096:
+        current = stack.pop()
+        found.append(current)
+        stack += _children(current)
+    return found
+
+
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_seconds(pid: int, thread: int | None = None) -> float:
+    """CPU seconds (user + system) of a process, all its threads (or of one ``thread``); 0 if it is gone."""
+    path = f"/proc/{pid}/task/{thread}/stat" if thread else f"/proc/{pid}/stat"
+    try:
+        with open(path) as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICKS
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def run_queue_wait(pid: int | None) -> float:
     """Seconds the process's main thread has spent runnable but waiting for a CPU (0 if unknown)."""
     if pid is None:
@@ -128,6 +155,7 @@ class Worker:
         self.limits = limits
         self.buffer = bytearray()
         self.pid = None  # the worker's own process, once it is ready (for its schedstat and SIGINT)
+        self.chain = set()  # the sandbox's own processes (bubblewrap, its init, the worker)
         cmd_read, self.cmd_write = os.pipe()
         self.result_read, result_write = os.pipe()
         os.set_blocking(self.cmd_write, False)
@@ -155,11 +183,24 @@ class Worker:
                 except protocol.ProtocolError as exc:
                     raise Died(Death.CRASHED, f"the worker sent {exc}") from None
                 self.pid = worker_pid(self.process.pid)
-                return
+                self.chain = set(process_tree(self.process.pid))  # bubblewrap, its init, the worker: before any
+                return  # student code, the whole tree
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise Died(Death.STARVED, f"the sandbox did not start within {timeout:g} s")
             self._read(min(remaining, 1.0))
+
+    def others(self) -> list:
+        """Processes of the sandbox the student's code started (still running)."""
+        return [pid for pid in process_tree(self.process.pid) if pid not in self.chain]
+
+    def others_cpu(self) -> float:
+        """CPU seconds used by what competes with the worker's main thread from inside the sandbox: the
+        processes the student's code started, and the worker's other threads."""
+        if self.pid is None:
+            return 0.0
+        own = cpu_seconds(self.pid) - cpu_seconds(self.pid, self.pid)
+        return own + sum(cpu_seconds(pid) for pid in self.others())
 
     def _take(self):
         try:
@@ -190,7 +231,7 @@ class Worker:
         """
         self.wait_ready()
         pending = memoryview(wire.pack(protocol.command_to_wire(command)))
-        start, waited = time.monotonic(), run_queue_wait(self.pid)
+        start, waited, competing = time.monotonic(), run_queue_wait(self.pid), self.others_cpu()
         interrupted = False
         charged = 0.0
         while True:
@@ -203,7 +244,9 @@ class Worker:
                 except protocol.ProtocolError as exc:
                     raise Died(Death.CRASHED, f"the worker sent {exc}", charged) from None
             wall = time.monotonic() - start
-            charged = max(0.0, wall - (run_queue_wait(self.pid) - waited))
+            # waiting for a CPU is not charged, unless the student's own processes or threads took it
+            wait = run_queue_wait(self.pid) - waited
+            charged = max(0.0, wall - max(0.0, wait - (self.others_cpu() - competing)))
             if charged > budget + KILL_AFTER:
                 raise Died(Death.TIMEOUT, f"its time ({budget:g} s) was up and it could not be interrupted", charged)
             if charged > budget + INTERRUPT_AFTER and not interrupted and self.pid is not None:
@@ -426,6 +469,9 @@ class Session:
                 self.replay.append(command)
             if _is_memory_error(reply):
                 self._drop()  # memory the student's code still holds would starve the next steps
+            elif _interrupted(reply) and self.worker is not None and self.worker.others():
+                self._drop()  # processes an interrupted step left running would take the next steps' CPU
+                self._count_restart()
             return reply
 
 
