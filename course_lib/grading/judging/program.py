@@ -418,11 +418,3 @@ class Program:
                         grown = True
             if not grown:
                 return kept[::-1]
-
-    def defining_statement(self, name: str):
-        """The last statement binding ``name``, or None."""
-        found = None
-        for statement in self.statements:
-            if name in statement.binds:
-                found = statement
-        return found
