@@ -402,8 +402,6 @@ def _nothing_usable(exercise, notebook: Path, saved, checked) -> Found:
 def _run(exercise, sources: list, name: str, namespace_name: str):
     """Run ``sources`` (``(label, source)`` statements) in a fresh namespace; ``(answer, Judgement)``."""
     from course_lib.grading.judging import judge
-    from course_lib.grading.judging.program import Program
-
     namespace = {"__name__": namespace_name}
     with _quietly():
         for label, source in sources:
@@ -414,12 +412,10 @@ def _run(exercise, sources: list, name: str, namespace_name: str):
         answer = namespace.get(name)
         if not callable(answer):
             return None, None
-        program = Program(sources)
         cases = [(case, False) for case in exercise.public]
         try:
             with checking(exercise.id):
-                _, verdict = judge.judge_answer(exercise, answer, cases,
-                                                program.answer_findings(name, exercise.forbidden))
+                _, verdict = judge.judge_answer(exercise, answer, cases)
         except Exception:
             return answer, None
     return answer, verdict

@@ -3,10 +3,14 @@
 It runs the exercise's public cases in the notebook's own process and prints a short
 plain-text report: a tick per passed case, and for a failure what was expected, what came
 back and a hint. The verdict comes from the one judge the autograder uses
-(:mod:`course_lib.grading.judging.judge`), on the same plain data: the answer's replies
-(:mod:`course_lib.grading.judging.running`) and what its function runs, read from the kernel's
-input history as a :class:`~course_lib.grading.judging.program.Program` (so helpers in other cells
-count, and top-level test code does not).
+(:mod:`course_lib.grading.judging.judge`), on the same data, made by the same functions: the
+answer's replies (:mod:`course_lib.grading.judging.running`), the course_lib functions it runs
+that the exercise forbids, and, for a loop-free exercise, its Python steps counted on the same two
+inputs (:mod:`course_lib.grading.judging.conduct`).
+
+Then it compares the kernel with the saved notebook the grader runs top to bottom
+(:mod:`course_lib.grading.grader_view`) and says at once when the grader would use another
+definition ("the grader will use the definition in cell 14, which fails ...").
 
 The check is advisory: grades come only from the autograder. With ``hidden=True`` (used
 in the instructor's check cells and by nbgrader) every case runs, one line is printed,
@@ -15,20 +19,20 @@ and a failure raises ``AssertionError`` without revealing the hidden cases.
 
 from __future__ import annotations
 
-import inspect
 import linecache
 import textwrap
 import traceback
-import types
 from dataclasses import dataclass
 
 import numpy as np
 
+from course_lib.grading import grader_view
 from course_lib.grading.exercises import model, plain
+from course_lib.grading.judging.running import Outcome
 from course_lib.grading.statuses import CaseOutcome, Status
 
-# judge, program and hints load on the first check: the grader's sandbox imports this package for
-# `running` and `wire` only, and each millisecond there is paid by every submission
+# judge and hints load on the first check: the grader's sandbox imports this package for `running` and
+# `wire` only, and each millisecond there is paid by every submission
 
 
 def __getattr__(name):
@@ -37,6 +41,9 @@ def __getattr__(name):
 
         return getattr(hints, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+grader_view.remember_cell_ids()
 
 ADVISORY = "advisory only: grades come from the autograder"
 
@@ -55,6 +62,7 @@ class CheckResult:
     attempted: bool = True
     loop_free: bool = True
     status: str = ""
+    grader_note: str = ""  # what differs between the kernel and the saved notebook the grader runs ('' if nothing)
 
     @property
     def all_passed(self) -> bool:
@@ -82,81 +90,12 @@ def _student_line(exc, answer) -> str:
     return f"line {found.lineno} of your cell: `{text}`" if text else f"line {found.lineno} of your cell"
 
 
-# --- what the answer runs -------------------------------------------------------------------
+# --- where a loop is ---------------------------------------------------------------------------
 
-def _kernel_history():
-    """The cells this IPython kernel ran, in order (None outside IPython)."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return None
-    shell = get_ipython()
-    history = getattr(getattr(shell, "history_manager", None), "input_hist_raw", None)
-    if not history:
-        return None
-    return [(f"input [{k}]", text) for k, text in enumerate(history) if text]
-
-
-def _reachable_functions(answer) -> list:
-    """The answer and the Python functions it refers to through its globals and closure (no IPython)."""
-    found, stack = [], [answer]
-    while stack:
-        function = stack.pop()
-        if not isinstance(function, types.FunctionType) or function in found:
-            continue
-        found.append(function)
-        stack_codes, names = [function.__code__], set()
-        while stack_codes:
-            current = stack_codes.pop()
-            names.update(current.co_names)
-            stack_codes.extend(c for c in current.co_consts if isinstance(c, types.CodeType))
-        cells = [c.cell_contents for c in (function.__closure__ or ()) if _filled(c)]
-        stack.extend(function.__globals__.get(n) for n in names)
-        stack.extend(cells)
-    return found
-
-
-def _filled(cell) -> bool:
-    """Whether a closure cell holds a value (reading an empty one raises ValueError)."""
-    try:
-        cell.cell_contents  # noqa: B018
-    except ValueError:
-        return False
-    return True
-
-
-def findings_for(exercise: model.Exercise, answer):
-    """Static findings (loops, course_lib names) about the answer, from the kernel's history or its source."""
-    from course_lib.grading.judging import program
-
-    if exercise.kind != "function" or not callable(answer):
-        return None
-    name = getattr(answer, "__name__", exercise.answer)
-    history = _kernel_history()
-    if history:
-        prog = program.Program(history)
-        target = name if prog.defining_statement(name) is not None else exercise.answer
-        found = prog.answer_findings(target, exercise.forbidden)
-        if found.defined:
-            return found
-    cells = []
-    for function in _reachable_functions(answer):
-        try:
-            lines, first = inspect.getsourcelines(function)
-        except (OSError, TypeError):
-            continue
-        cells.append((f"line {first} of {function.__code__.co_filename}",
-                      "\n" * max(first - 1, 0) + textwrap.dedent("".join(lines))))
-    found = program.Program(cells).answer_findings(name, exercise.forbidden) if cells else program.Findings()
-    reached = {n for function in _reachable_functions(answer) for n in function.__code__.co_names
-               if getattr(function.__globals__.get(n), "__module__", "").startswith("course_lib")}
-    for function in _reachable_functions(answer):
-        for cell in function.__closure__ or ():
-            value = cell.cell_contents if _filled(cell) else None
-            if getattr(value, "__module__", "").startswith("course_lib") and hasattr(value, "__name__"):
-                reached.add(value.__name__)
-    course_lib = tuple(sorted((set(found.course_lib) | reached) & set(exercise.forbidden)))
-    return program.Findings(defined=True, loop=found.loop, course_lib=course_lib)
+def _label_of(filename: str) -> str:
+    """How check names a cell of this kernel in a loop's message: "cell [5]" (its execution count)."""
+    count = getattr(getattr(grader_view._shell(), "compile", None), "_filename_map", {}).get(filename)
+    return f"cell [{count}]" if count else "a cell"
 
 
 # --- the report ------------------------------------------------------------------------
@@ -226,6 +165,19 @@ def _value_shape_hint(expected, actual) -> str:
     return ""
 
 
+def _kernel_history():
+    """The cells this IPython kernel ran, in order (None outside IPython): what the answers store records from."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    shell = get_ipython()
+    history = getattr(getattr(shell, "history_manager", None), "input_hist_raw", None)
+    if not history:
+        return None
+    return [(f"input [{k}]", text) for k, text in enumerate(history) if text]
+
+
 def _judged(exercise: model.Exercise, cases: list, answer):
     """The replies on ``cases`` and the judge's verdict; reference stubs closed while the answer runs."""
     from course_lib.answers import checking
@@ -233,8 +185,16 @@ def _judged(exercise: model.Exercise, cases: list, answer):
     from course_lib.grading.judging import judge
 
     with checking(exercise.id), remembering():
-        return judge.judge_answer(exercise, answer, cases, findings_for(exercise, answer) if callable(answer)
-                                  else None)
+        return judge.judge_answer(exercise, answer, cases, _label_of)
+
+
+def _grader_note(exercise: model.Exercise, answer) -> str:
+    """What the grader would use instead of the kernel's answer, wrapped for the report ('' if the same)."""
+    try:
+        text = grader_view.note(exercise, answer)
+    except Exception as exc:  # the comparison must never break the check
+        text = f"check could not compare your kernel with the saved notebook ({type(exc).__name__})"
+    return text
 
 
 def _report(exercise: model.Exercise, answer) -> CheckResult:
@@ -255,9 +215,9 @@ def _report(exercise: model.Exercise, answer) -> CheckResult:
                 lines += _wrap("note:", case_verdict.message)
             continue
         lines.append(f"  ✗ {label}")
-        if "error" in reply:
+        if reply.outcome == Outcome.RAISED:
             lines += _wrap("error:", f"your code {case_verdict.message}")
-            where = _student_line(reply.get("_exception"), answer)
+            where = _student_line(reply.exception, answer)
             if where:
                 lines.append(f"      {'where:':<10}{where}")
             continue
@@ -280,9 +240,9 @@ def _report(exercise: model.Exercise, answer) -> CheckResult:
             last_hint = hint
     loop = verdict.status == Status.FORBIDDEN
     if loop:
-        lines += ["  ✗ no Python loops"] + _wrap("problem:", f"{verdict.message}: the autograder gives no points "
-                                                 "to an answer that loops in Python (a for/while loop, a "
-                                                 "comprehension, apply_along_axis, vectorize, map, recursion).")
+        lines += ["  ✗ no Python loops"] + _wrap("problem:", f"{verdict.message}. The autograder counts the Python "
+                                                 "steps your answer runs on a small and a large input the same way "
+                                                 "and gives no points when they grow.")
     if verdict.status == Status.PASSED:  # later notebooks use it at once, saved or not (course_lib.answers)
         from course_lib.answers import record_checked
 
@@ -293,8 +253,11 @@ def _report(exercise: model.Exercise, answer) -> CheckResult:
         lines += textwrap.wrap(f"note: {verdict.message}. Fine for experiments, but the autograder gives no "
                                f"credit to an answer that calls the reference.", width=100, initial_indent="  ",
                                subsequent_indent=" " * 8)
+    note = _grader_note(exercise, answer)
+    if note:
+        lines += textwrap.wrap(f"⚠ {note}.", width=100, initial_indent="  ", subsequent_indent=" " * 4)
     print("\n".join(lines))
-    return CheckResult(exercise.id, passed, total, loop_free=not loop, status=verdict.status)
+    return CheckResult(exercise.id, passed, total, loop_free=not loop, status=verdict.status, grader_note=note)
 
 
 def _run_all(exercise: model.Exercise, answer) -> CheckResult:

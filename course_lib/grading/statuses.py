@@ -2,7 +2,8 @@
 
 A submission is ``SubmissionStatus.OK`` (graded) or one of the reasons it could not be: each of
 those scores 0. An exercise is ``Status.PASSED`` or one of the reasons it did not pass; a case is
-``CaseOutcome.PASSED`` or how it failed (the only detail a hidden case shows). Each is a ``str``
+``CaseOutcome.PASSED`` or how it failed; a hidden case is only ever ``PASSED`` or ``FAILED``, so that
+its outcome tells nothing about how it failed. Each is a ``str``
 enum, so that it is written to JSON and CSV as its value and read back with ``Status(value)``.
 """
 
@@ -47,9 +48,10 @@ class Status(str, Enum):
 
 
 class CaseOutcome(str, Enum):
-    """How one case went."""
+    """How one case went (a hidden case: ``PASSED`` or ``FAILED``, nothing else)."""
 
     PASSED = "passed"
+    FAILED = "failed"
     WRONG = "wrong value"
     RAISED = "raised an exception"
     NOT_PLAIN = "not numbers"

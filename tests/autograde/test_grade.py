@@ -27,11 +27,11 @@ def test_bank():
         yield
 
 
-def grade_cells(cells, tmp_path, name="sub.ipynb"):
+def grade_cells(cells, tmp_path, name="sub.ipynb", limits=LIMITS):
     tmp_path.mkdir(parents=True, exist_ok=True)
     path = tmp_path / name
     path.write_bytes(kit.notebook(cells))
-    rows = batch.grade_batch([path], tmp_path / "out", LIMITS, jobs=1, progress=False)
+    rows = batch.grade_batch([path], tmp_path / "out", limits, jobs=1, progress=False)
     return rows[0][1]
 
 
@@ -75,10 +75,12 @@ def test_duplicated_answer_cells_are_fine(test_bank, tmp_path):
     assert result.score == kit.TOTAL
 
 
-def test_cells_the_answers_do_not_need_never_run(test_bank, tmp_path):
-    # an experiment cell that would hang, exit or break numpy, were it run (the answers do not use what it binds)
-    cells = kit.good_cells() + [kit.code("import os\nresult = [os._exit(1), 1 / 0]\nwhile True:\n    pass")]
-    assert grade_cells(cells, tmp_path).score == kit.TOTAL
+def test_a_cell_that_raises_hangs_or_kills_the_kernel_costs_only_itself(test_bank, tmp_path):
+    # experiment cells at the end: every cell runs, as in the kernel, and none of these costs an answer
+    cells = kit.good_cells() + [kit.code("1 / 0\nnever = 1\n"), kit.code("while True:\n    pass\n"),
+                                kit.code("import os\nresult = [os._exit(1), 1 / 0]\n")]
+    result = grade_cells(cells, tmp_path, limits=Limits(cell_timeout=1.5, timeout=30))
+    assert result.score == kit.TOTAL, [(ex.id, ex.status, ex.message) for ex in result.exercises]
 
 
 def test_a_later_cell_that_changes_what_an_answer_uses_counts(test_bank, tmp_path):
@@ -161,6 +163,39 @@ def test_an_exercise_scores_only_if_hidden_cases_pass_too(test_bank, tmp_path):
     assert ex.status == "failed" and ex.score == 0
 
 
+def test_a_value_exercises_feedback_never_gives_the_expected_value(test_bank, tmp_path):
+    result = grade_cells(kit.good_cells({"magic_number": "magic_number = 41.0"}), tmp_path)
+    ex = {e.id: e for e in result.exercises}["magic_number"]
+    assert ex.status == "failed" and ex.cases[0].message == "not the expected value"
+    feedback = (tmp_path / "out" / "feedback" / "sub.md").read_text()
+    results = (tmp_path / "out" / "results" / "sub.json").read_text()
+    assert "42" not in feedback and "42" not in results
+
+
+def test_hidden_cases_say_passed_or_failed_whatever_happened(test_bank, tmp_path):
+    """Right on the public case, wrong on the hidden ones in four ways: the student reads the same thing."""
+    hidden_only = "x.ndim != 1"
+    answers = {"wrong value": f"def double_it(x):\n    return x if {hidden_only} else 2 * x\n",
+               "raises": f"def double_it(x):\n    if {hidden_only}:\n        raise ValueError(str(x))\n"
+                         "    return 2 * x\n",
+               "never ends": f"def double_it(x):\n    while {hidden_only}:\n        pass\n    return 2 * x\n",
+               "kills the kernel": f"import os\ndef double_it(x):\n    if {hidden_only}:\n        os._exit(3)\n"
+                                   "    return 2 * x\n"}
+    seen = {}
+    for k, (how, source) in enumerate(answers.items()):
+        result = grade_cells(kit.good_cells({"double_it": source}), tmp_path / str(k),
+                             limits=Limits(cell_timeout=1, timeout=30))
+        ex = result.exercises[0]
+        assert [(c.passed, c.outcome, c.message) for c in ex.cases if c.hidden] == [(False, "failed", "")] * 2, how
+        feedback = (tmp_path / str(k) / "out" / "feedback" / "sub.md").read_text()
+        seen[how] = (ex.status, ex.score, ex.message, ex.hint, feedback)
+        assert result.score == kit.TOTAL - kit.POINTS["double_it"], how
+    assert len(set(seen.values())) == 1, seen
+    status, _, message, _, feedback = next(iter(seen.values()))
+    assert status == "failed" and "not 2 of 2 hidden tests" in message
+    assert "hidden test 1: failed\n" in feedback and "hidden test 2: failed\n" in feedback
+
+
 def test_value_exercise_and_fixture_arguments(test_bank, tmp_path):
     result = grade_cells(kit.good_cells({"magic_number": "magic_number = 41.0"}), tmp_path)
     assert statuses(result)["magic_number"] == "failed"
@@ -238,7 +273,7 @@ def test_outputs_csv_feedback_and_gradescope_json(graded_folder):
     assert (bob["score"], bob["max_score"], bob["status"], bob["add_them"], bob["double_it"]) == \
         (f"{kit.TOTAL - 1:g}", f"{kit.TOTAL:g}", "ok", "0", "2")
     feedback = (out / "feedback" / f"bob__{kit.STEM}.md").read_text()
-    assert "Add them (0 / 1): failed" in feedback and "hidden test 1: failed (wrong value)" in feedback
+    assert "Add them (0 / 1): failed" in feedback and "- hidden test 1: failed\n" in feedback
     assert bob["file"] == f"bob/{kit.STEM}.ipynb"
     with open(out / "exercises.csv", newline="") as handle:
         long = [r for r in csv.DictReader(handle) if r["submission"].startswith("bob")]

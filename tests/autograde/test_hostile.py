@@ -21,9 +21,10 @@ import pytest
 from hostile import kit  # noqa: E402
 
 from course_lib.grading.autograde import batch as autograder
-from course_lib.grading.autograde import grade, isolation, sandbox
+from course_lib.grading.autograde import grade, isolation, protocol, sandbox
 from course_lib.grading.autograde.limits import Limits
 from course_lib.grading.judging.results import SubmissionResult
+from course_lib.grading.judging.running import Outcome
 
 ROOT = os.geteuid() == 0
 LIMITS = Limits(cell_timeout=2, timeout=20, memory_mb=512, max_restarts=4)
@@ -218,19 +219,27 @@ def test_grading_from_the_command_line_survives_the_attacks(batch, tmp_path):
     assert done.stderr == ""
 
 
+def _values(cells: list, names: list, limits=LIMITS) -> list:
+    """Run ``cells`` in one fresh sandbox, then read the values of ``names`` (plain data)."""
+    with sandbox.Session(limits) as session:
+        for k, source in enumerate(cells):
+            reply = session.run(protocol.RunCell(source, f"<cell {k}>", limits.cell_timeout))
+            assert reply.stop == protocol.CellStop.COMPLETED, reply
+        replies = [session.run(protocol.RunCase(name, "value", (), (), limits.cell_timeout)) for name in names]
+    assert all(r.outcome == Outcome.RETURNED for r in replies), replies
+    return [r.value for r in replies]
+
+
 def test_nothing_survives_from_one_sandbox_to_the_next():
     """Files in /tmp, the home and /dev/shm, and processes, end with their sandbox."""
-    write = sandbox.Step({"op": "exec", "statements": [
-        "import os\nfor d in ('/tmp', '/dev/shm', os.environ['HOME']):\n    open(d + '/left', 'w').write('x')\n"
-        "if os.fork() == 0:\n    os.setsid()\n    import time\n    time.sleep(60)\n"], "filename": "<a>"})
-    look = sandbox.Step({"op": "exec", "statements": [
-        "import os\nfound = [d for d in ('/tmp', '/dev/shm', os.environ['HOME']) if os.path.exists(d + '/left')]\n"
-        "others = sorted(int(p) for p in os.listdir('/proc') if p.isdigit())\n"], "filename": "<b>"})
-    assert sandbox.run_steps([write], LIMITS) == [{"ok": True}]
-    replies = sandbox.run_steps([look, sandbox.Step({"op": "case", "name": "found", "kind": "value", "args": []}),
-                                 sandbox.Step({"op": "case", "name": "others", "kind": "value", "args": []})], LIMITS)
-    assert replies[1] == {"value": {"l": []}}
-    assert len(replies[2]["value"]["l"]) <= 3  # bubblewrap's init, the worker (and nothing left from before)
+    write = ("import os\nfor d in ('/tmp', '/dev/shm', os.environ['HOME']):\n    open(d + '/left', 'w').write('x')\n"
+             "if os.fork() == 0:\n    os.setsid()\n    import time\n    time.sleep(60)\n")
+    look = ("import os\nfound = [d for d in ('/tmp', '/dev/shm', os.environ['HOME']) if os.path.exists(d + '/left')]\n"
+            "others = sorted(int(p) for p in os.listdir('/proc') if p.isdigit())\n")
+    assert _values([write], []) == []
+    found, others = _values([look], ["found", "others"])
+    assert list(found) == []
+    assert len(others) <= 3  # bubblewrap's init, the worker (and nothing left from before)
     assert _none_left() == []
 
 
@@ -251,13 +260,10 @@ def test_the_sandbox_cannot_see_or_signal_other_processes():
     try:
         attack = (f"import ctypes, os\nresult = ctypes.CDLL(None).kill({bystander.pid}, 9)\nme = os.getpid()\n"
                   f"visible = os.path.exists('/proc/{bystander.pid}')\n")
-        steps = [sandbox.Step({"op": "exec", "statements": [attack], "filename": "<cell>"}, replay=True)]
-        steps += [sandbox.Step({"op": "case", "name": n, "kind": "value", "args": []}) for n in ("result", "me",
-                                                                                                  "visible")]
-        replies = sandbox.run_steps(steps, LIMITS)
-        assert replies[1] == {"value": -1}  # no such process, seen from inside
-        assert replies[2]["value"] <= 3  # a process of its own pid namespace
-        assert replies[3] == {"value": False}
+        result, me, visible = _values([attack], ["result", "me", "visible"])
+        assert result == -1  # no such process, seen from inside
+        assert me <= 3  # a process of its own pid namespace
+        assert visible is False
         assert bystander.poll() is None
     finally:
         bystander.kill()
@@ -271,9 +277,7 @@ def test_without_bubblewrap_the_fallback_grades_and_says_so(tmp_path, monkeypatc
     (tmp_path / "s.ipynb").write_bytes(kit.notebook(cells))
     with kit.registered():
         rows = autograder.grade_batch([tmp_path / "s.ipynb"], tmp_path / "out", LIMITS, jobs=1, progress=False)
-        steps = [sandbox.Step({"op": "exec", "statements": ["import os\nuid = os.getuid()\n"], "filename": "<c>"}),
-                 sandbox.Step({"op": "case", "name": "uid", "kind": "value", "args": []})]
-        uid = sandbox.run_steps(steps, LIMITS)[1]["value"]
+        (uid,) = _values(["import os\nuid = os.getuid()\n"], ["uid"])
     assert rows[0][1].score == kit.TOTAL
     assert "weaker" in rows[0][1].isolation
     assert "weaker" in (tmp_path / "out" / "grading.json").read_text()

@@ -140,7 +140,10 @@ def _make_readable(top: Path) -> None:
 _CLOSURE = """
 import json, sys
 sys.path.insert(0, sys.argv[1]); sys.path.insert(0, sys.argv[1] + '/tests')
-import course_lib, course_lib.grading.autograde.grade, course_lib.grading.autograde.sandbox, course_lib.grading.autograde.gradescope
+import course_lib, course_lib.grading.autograde.grade, course_lib.grading.autograde.sandbox
+import course_lib.grading.autograde.gradescope
+import matplotlib.pyplot  # bound into the sandbox (stand_ins.REAL_DISTRIBUTIONS)
+import IPython.core.inputtransformer2  # the grader turns a cell into the Python a kernel runs
 import tqdm.auto
 from hostile import kit
 site = sys.argv[2]

@@ -29,6 +29,7 @@ NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 SVM = "03_multiclass_svm"
 GRADIENTS = "08_gradients"
 SOFTMAX = "05_softmax_cross_entropy"
+REGULARIZATION = "04_regularization"
 
 PASSED = "passed"
 FAILED = "failed"
@@ -331,6 +332,81 @@ VECTORIZED_COMPREHENSION = _vectorized_via(
 RAISES_BEFORE_HELPER = "# a quick look first\nprint(np.ones(3) + np.ones(4))\n\n" + HINGE_MARGINS
 
 
+FILL_HELPER = '''\
+def _fill(table):
+    """My answers to Q1..Q7, written into the table I am given."""
+    table[:] = [0.0, 0.0, False, 6.267, True, False, 9.0]
+'''
+
+REGISTRY_DECORATOR = '''\
+HELPERS = {}
+
+def helper(function):
+    HELPERS[function.__name__] = function
+    return function
+
+@helper
+def margins_of(s, label):
+    m = np.maximum(0.0, np.asarray(s, dtype=float) - s[label] + 1.0)
+    m[label] = 0.0
+    return m
+'''
+
+HINGE_ONE_VIA_REGISTRY = "def hinge_loss_one(s, label):\n    return float(HELPERS['margins_of'](s, label).sum())\n"
+
+VECTORIZE_DECORATOR = '''\
+@np.vectorize
+def hinge_term(margin):
+    return margin if margin > 0 else 0.0
+'''
+
+LOOP_VIA_VECTORIZED_TERM = '''\
+def svm_loss_loop(scores, y):
+    n, c = scores.shape
+    loss, dscores = 0.0, np.zeros((n, c))
+    for i in range(n):
+        for j in range(c):
+            if j != y[i]:
+                term = float(hinge_term(scores[i, j] - scores[i, y[i]] + 1.0))
+                loss += term
+                if term > 0:
+                    dscores[i, j] += 1
+                    dscores[i, y[i]] -= 1
+    return loss / n, dscores / n
+'''
+
+DISPLAY_CODE_THAT_FEEDS_AN_ANSWER = '''\
+%matplotlib inline
+from IPython.display import Markdown, display
+from ipywidgets import interact
+from tqdm.auto import tqdm
+
+fig, (ax_left, ax_right) = plt.subplots(1, 2, figsize=(6, 2))
+bars = ax_left.bar(range(3), scores[0])
+bars[0].set_linewidth(2)
+line, = ax_right.plot([0.0, 1.0])
+counts, edges, _ = ax_right.hist([0.1, 0.2, 0.7, 0.9], bins=2)
+chosen = []
+
+@interact(margin=(0.0, 2.0))
+def show(margin):
+    chosen.append(margin)
+
+steps = 0.0
+for part in tqdm([0.25, 0.25, 0.5]):
+    steps += part
+display(Markdown("**the margin**"))
+%time MARGIN = chosen[0] * steps * counts.sum() / 4
+'''
+
+HINGE_ONE_WITH_DISPLAYED_MARGIN = '''\
+def hinge_loss_one(s, label):
+    m = np.maximum(0.0, np.asarray(s, dtype=float) - s[label] + MARGIN)
+    m[label] = 0.0
+    return float(m.sum())
+'''
+
+
 def _svm_submissions() -> dict:
     out = {}
 
@@ -472,6 +548,60 @@ def _svm_submissions() -> dict:
     s = StudentNotebook(SVM)
     s.write_answer("svm_vectorized", VECTORIZED_MUTATES_INPUT)
     add("mutates_its_input", s, {"svm_vectorized": FAILED}, "right numbers, with X divided by N in place")
+
+    # --- issue 22: the notebook run top to bottom, as the kernel ran it ---
+    s = StudentNotebook(SVM)
+    s.above_answer("svm_predictions", FILL_HELPER)
+    s.above_answer("svm_predictions", "table = [None] * 7\n")
+    s.above_answer("svm_predictions", "_fill(table)\n")
+    s.write_answer("svm_predictions", "svm_predictions = tuple(table)\n")
+    add("value_from_a_table_a_helper_fills", s, {},
+        "a top-level `_fill(table)` whose helper writes into its argument; the answer reads the table")
+
+    s = StudentNotebook(SVM)
+    s.above_answer("svm_predictions", "q4_and_q7 = np.array([6.267, -1.0])\n")
+    s.above_answer("svm_predictions", "np.maximum(q4_and_q7, 0, out=q4_and_q7)\n")
+    s.write_answer("svm_predictions", "svm_predictions = (0.0, 0.0, False, float(q4_and_q7[0]), True, False, "
+                                      "9.0 + float(q4_and_q7[1]))\n")
+    add("value_after_maximum_out", s, {}, "`np.maximum(m, 0, out=m)` in its own cell changes what the answer reads")
+
+    s = StudentNotebook(SVM)
+    s.above_answer("svm_predictions", "q7 = []\n")
+    s.above_answer("svm_predictions", "q7.append(4.5); doubled = 2 * sum(q7)\n")
+    s.write_answer("svm_predictions", "svm_predictions = (0.0, 0.0, False, 6.267, True, False, doubled)\n")
+    add("append_and_assign_on_one_line", s, {}, "`a.append(x); b = ...` on one line (run once, as the kernel did)")
+
+    s = StudentNotebook(SVM)
+    s.above_answer("hinge_one", REGISTRY_DECORATOR)
+    s.write_answer("hinge_one", HINGE_ONE_VIA_REGISTRY)
+    s.above_answer("svm_loop", VECTORIZE_DECORATOR)
+    s.write_answer("svm_loop", LOOP_VIA_VECTORIZED_TERM)
+    add("decorated_helpers", s, {}, "a registry decorator and `@np.vectorize` on helpers the answers call")
+
+    s = StudentNotebook(SVM)
+    s.below_check("svm_vectorized", "# scratch: an older try, below the answer\n" + VECTORIZED_INCLUDES_CORRECT)
+    add("scratch_cell_below_the_answer", s, {"svm_vectorized": FAILED},
+        "a scratch cell below the (right) answer redefines it wrongly: the notebook's last definition counts")
+
+    s = StudentNotebook(SVM)
+    s.above_answer("hinge_one", DISPLAY_CODE_THAT_FEEDS_AN_ANSWER)
+    s.write_answer("hinge_one", HINGE_ONE_WITH_DISPLAYED_MARGIN)
+    add("plots_tqdm_interact_display_and_magics", s, {},
+        "plot calls unpacked and indexed, tqdm iterated, interact, display and magics feed the answer's margin")
+
+    s = StudentNotebook(SVM)
+    s.above_answer("svm_vectorized", "counter = 0\nwhile True:   # forgot to stop\n    counter += 1\n")
+    s.write_answer("svm_vectorized", reference_solution(SVM, "svm_vectorized").replace(
+        "    n = scores.shape[0]\n", "    n = scores.shape[0] + 0 * min(counter, 1)\n", 1))
+    add("a_cell_interrupted_keeps_its_namespace", s, {},
+        "a cell that never ends is interrupted like a kernel interrupt: what it set survives (counter > 0)")
+
+    s = StudentNotebook(SVM)
+    s.write_answer("svm_vectorized", "if True:\n" + "".join(
+        "    " + line + "\n" for line in reference_solution(SVM, "svm_loop").replace(
+            "def svm_loss_loop", "def svm_loss_vectorized").splitlines()))
+    add("nested_loops_bound_inside_if_true", s, {"svm_vectorized": FORBIDDEN},
+        "the loop solution, renamed, defined inside `if True:`")
     return out
 
 
@@ -734,6 +864,34 @@ def softmax_loss_vectorized(W, X, y):
 '''
 
 
+SOFTMAX_VEC_LOGADDEXP = '''\
+def softmax_loss_vectorized(W, X, y):
+    n = len(y)
+    scores = X @ W
+    log_total = np.logaddexp.reduce(scores, axis=1)
+    dscores = np.exp(scores - log_total[:, None])
+    dscores[np.arange(n), y] -= 1
+    return float(np.mean(log_total - scores[np.arange(n), y])), X.T @ dscores / n
+'''
+
+
+def _regularization_submissions() -> dict:
+    out = {}
+
+    def add(name, student, expected, story, **extra):
+        out[name] = Submission(student, expected, story, **extra)
+
+    add("reference_solutions", StudentNotebook(REGULARIZATION), {}, "the source's solutions written in, nothing else")
+
+    s = StudentNotebook(REGULARIZATION)
+    s.write_answer("regularized_objective", reference_solution(REGULARIZATION, "regularized_objective").replace(
+        "    loss, dscores = data_loss(X @ W, y)\n",
+        "    loss, dscores = data_loss(X @ W, y)\n    getattr(cl, 'pen' + 'alty')(W, kind)  # the same numbers\n"))
+    add("penalty_by_a_name_built_at_run_time", s, {"regularized_objective": REFERENCE},
+        "course_lib's `penalty`, which the sandbox implements, reached through getattr(cl, 'pen' + 'alty')")
+    return out
+
+
 def _softmax_submissions() -> dict:
     out = {}
 
@@ -774,12 +932,16 @@ def _softmax_submissions() -> dict:
     add("redefined_later_last_is_wrong", s, {"softmax_vectorized": FAILED},
         "a right answer, redefined with log base 10 at the end",
         details={"hint_mistake": ("softmax_vectorized", "log_base_10")})
+    s = StudentNotebook(SOFTMAX)
+    s.write_answer("softmax_vectorized", SOFTMAX_VEC_LOGADDEXP)
+    add("logaddexp_reduce", s, {}, "`np.logaddexp.reduce(scores, axis=1)`: a ufunc method, no Python loop")
     return out
 
 
 def submissions(stem: str) -> dict:
-    """``{name: Submission}`` for one notebook (03, 05 or 08)."""
-    return {SVM: _svm_submissions, GRADIENTS: _gradient_submissions, SOFTMAX: _softmax_submissions}[stem]()
+    """``{name: Submission}`` for one notebook (03, 04, 05 or 08)."""
+    return {SVM: _svm_submissions, GRADIENTS: _gradient_submissions, SOFTMAX: _softmax_submissions,
+            REGULARIZATION: _regularization_submissions}[stem]()
 
 
 # --- the agreement corpus ---------------------------------------------------------------------------
@@ -979,6 +1141,24 @@ HINGE_ONE_INT = "def hinge_loss_one(s, label):\n    return sum(max(0, s[j] - s[l
 
 HINGE_ONE_REFERENCE = "def hinge_loss_one(s, label):\n    return cl.svm_loss(s[None, :], np.array([label]))[0]\n"
 
+TOTAL_BY_EXEC = ("exec('def total_hinge(margins):\\n    total = 0.0\\n    for row in margins:\\n"
+                 "        total += row.sum()\\n    return total\\n')\n")
+TOTAL_BY_GLOBALS = "globals()['total_' + 'hinge'] = lambda margins: float(sum(map(np.sum, margins)))\n"
+TOTAL_BY_CODE_SWAP = ("def total_hinge(margins):\n    return float(margins.sum())\n\n"
+                      "def _by_rows(margins):\n    return float(sum([row.sum() for row in margins]))\n\n"
+                      "total_hinge.__code__ = _by_rows.__code__\n")
+TOTAL_BY_MUTUAL_RECURSION = ("def _head(m):\n    return 0.0 if len(m) == 0 else float(m[0].sum()) + _tail(m[1:])\n\n"
+                             "def _tail(m):\n    return _head(m)\n\ntotal_hinge = _head\n")
+TOTAL_BY_SORTED_KEY = ("def total_hinge(margins):\n    sums = []\n"
+                       "    sorted(range(len(margins)), key=lambda i: sums.append(margins[i].sum()) or i)\n"
+                       "    return float(sum(sums))\n")
+TOTAL_BY_ITER_SENTINEL = ("def total_hinge(margins):\n    k = [0]\n\n    def step():\n"
+                          "        if k[0] == len(margins):\n            return None\n        k[0] += 1\n"
+                          "        return float(margins[k[0] - 1].sum())\n\n    return float(sum(iter(step, None)))\n")
+TOTAL_BY_DECORATOR = ("def per_row(f):\n    def wrapper(margins):\n"
+                      "        return float(sum([f(row) for row in margins]))\n"
+                      "    return wrapper\n\n@per_row\ndef total_hinge(row):\n    return row.sum()\n")
+
 AGREEMENT_SVM = {
     "hinge_one": _answers(
         "hinge_one",
@@ -1028,6 +1208,18 @@ AGREEMENT_SVM = {
         ("np_vectorize_in_helper", "loop", [PER_EXAMPLE_VECTORIZE, VECTORIZED_VECTORIZE], "vectorize"),
         ("calls_reference", "reference", ["def svm_loss_vectorized(W, X, y):\n"
                                           "    return cl.svm_loss_W(W, X, y)\n"]),
+        # issue 22: the loop hidden by how it is bound or reached (judged by what runs)
+        ("loop_in_exec", "loop", [TOTAL_BY_EXEC, VEC_VIA_TOTAL], "loop"),
+        ("map_bound_through_globals", "loop", [TOTAL_BY_GLOBALS, VEC_VIA_TOTAL], "map"),
+        ("code_swapped", "loop", [TOTAL_BY_CODE_SWAP, VEC_VIA_TOTAL], "comprehension"),
+        ("mutual_recursion", "loop", [TOTAL_BY_MUTUAL_RECURSION, VEC_VIA_TOTAL], "recurs"),
+        ("sorted_key", "loop", [TOTAL_BY_SORTED_KEY, VEC_VIA_TOTAL], "sorted"),
+        ("iter_sentinel", "loop", [TOTAL_BY_ITER_SENTINEL, VEC_VIA_TOTAL], "iter"),
+        ("decorated_per_row", "loop", [TOTAL_BY_DECORATOR, VEC_VIA_TOTAL], "comprehension"),
+        ("inside_try", "loop", ["try:\n" + "".join("    " + x + "\n" for x in ROW_LOSS_FOR_LOOP.splitlines())
+                                + "except ValueError:\n    pass\n", VEC_VIA_TOTAL], "for loop"),
+        ("walrus", "loop", ["(total_hinge := lambda margins: float(sum([row.sum() for row in margins])))\n",
+                            VEC_VIA_TOTAL], "comprehension"),
     ),
 }
 
@@ -1183,6 +1375,7 @@ AGREEMENT_SOFTMAX = {
         ("calls_the_scores_reference", "reference", ["def softmax_loss_vectorized(W, X, y):\n"
                                                      "    loss, ds = cl.softmax_loss(X @ W, y)\n"
                                                      "    return loss, X.T @ ds\n"]),
+        ("logaddexp_reduce", "unusual", [SOFTMAX_VEC_LOGADDEXP]),
     ),
 }
 

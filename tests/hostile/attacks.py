@@ -530,6 +530,50 @@ def _logic(ctx: Context) -> dict:
                                               doc="a complex array whose real part is right")}
 
 
+def _loop_cheats(ctx: Context) -> dict:
+    """Python loops in the loop-free ``row_sums``, bound or reached in every way issue 22 lists, and
+    course_lib's forbidden ``l1_penalty`` reached by a name built at run time: all judged by what runs."""
+    loop = {"row_sums": {"forbidden code"}}
+    rows_loop = "    out = []\n    for r in X:\n        out.append(r.sum())\n    return np.array(out)\n"
+    indented = "".join("    " + line + "\n" for line in rows_loop.splitlines())
+    cheats = {
+        "if_true": "if True:\n    def row_sums(X):\n" + indented,
+        "try_block": ("try:\n    def row_sums(X):\n" + indented
+                      + "except Exception:\n    pass\n"),
+        "tuple_binding": "row_sums, _unused = (lambda X: np.array([r.sum() for r in X])), 0\n",
+        "walrus": "(row_sums := lambda X: np.array([r.sum() for r in X]))\n",
+        "exec_string": f"exec({('def row_sums(X):' + chr(10) + rows_loop)!r})\n",
+        "globals_name": "globals()['row' + '_sums'] = lambda X: np.array(list(map(np.sum, X)))\n",
+        "code_swap": ("def row_sums(X):\n    return X.sum(axis=1)\n"
+                      "def _looping(X):\n    return np.array([r.sum() for r in X])\n"
+                      "row_sums.__code__ = _looping.__code__\n"),
+        "mutual_recursion": ("def _first(X):\n    return np.zeros(0) if len(X) == 0 else "
+                             "np.concatenate([[X[0].sum()], _second(X[1:])])\n"
+                             "def _second(X):\n    return _first(X)\n"
+                             "def row_sums(X):\n    return _first(X)\n"),
+        "sorted_key": ("def row_sums(X):\n    out = []\n"
+                       "    sorted(range(len(X)), key=lambda i: out.append(X[i].sum()) or i)\n"
+                       "    return np.array(out)\n"),
+        "iter_sentinel": ("def row_sums(X):\n    k = [0]\n    def step():\n        if k[0] == len(X):\n"
+                          "            return None\n        k[0] += 1\n        return X[k[0] - 1].sum()\n"
+                          "    return np.array(list(iter(step, None)))\n"),
+        "decorator": ("def per_row(f):\n    def wrapper(X):\n        return np.array([f(r) for r in X])\n"
+                      "    return wrapper\n@per_row\ndef row_sums(r):\n    return r.sum()\n"),
+    }
+    out = {f"loop_{name}": Attack(kit.good_cells({"row_sums": source}), loop, doc=f"a Python loop: {name}")
+           for name, source in cheats.items()}
+    out["forbidden_by_a_built_name"] = Attack(
+        kit.good_cells({"row_sums": "import course_lib as cl\ndef row_sums(X):\n"
+                                    "    getattr(cl, 'l1_' + 'pen' + 'alty')(X)\n    return X.sum(axis=1)\n"}),
+        {"row_sums": {"uses the reference implementation"}}, doc="getattr(cl, 'l1_' + 'pen' + 'alty')")
+    out["forbidden_by_code_identity"] = Attack(
+        kit.good_cells({"row_sums": "import course_lib as cl\ndef _mine(W):\n    return 0.0\n"
+                                    "_mine.__code__ = cl.l1_penalty.__code__\n"
+                                    "def row_sums(X):\n    _mine(X)\n    return X.sum(axis=1)\n"}),
+        {"row_sums": {"uses the reference implementation"}}, doc="its code copied into the student's function")
+    return out
+
+
 #: file names (besides the attacks') that must each get their own row, showing the name, in grades.csv
 ODD_FILE_NAMES = ("Bob\tSmith.ipynb", "Bob_Smith.ipynb", "-2-3.ipynb", "=cmd.ipynb", "@sum(A1).ipynb",
                   "+1.ipynb")
@@ -630,7 +674,7 @@ def _neighbours(ctx: Context) -> dict:
 def suite(ctx: Context) -> Suite:
     """Every attack of issue 11, for one run (one mode)."""
     main = {"aaa_good": Attack(kit.good_cells(), {})}
-    for part in (_disk_reads, _leaks, _stalls, _processes, _logic):
+    for part in (_disk_reads, _leaks, _stalls, _processes, _logic, _loop_cheats):
         main.update(part(ctx))
     main["zzz_good"] = Attack(kit.good_cells(), {})
     return Suite(main, _neighbours(ctx))

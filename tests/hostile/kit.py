@@ -1,7 +1,8 @@
 """A test-only notebook for the autograder tests, its exercises, and hostile variants of it.
 
-The notebook ``zz_grader_test`` has five exercises (registered in the bank only while a
-test runs): three functions, a value, and one that receives a trusted fixture. A
+The notebook ``zz_grader_test`` has six exercises (registered in the bank only while a
+test runs): three functions, a value, one that receives a trusted fixture, and a loop-free one
+that may not run course_lib's ``l1_penalty`` (which the sandbox implements: no stub). A
 *submission* is built from a list of cells; :data:`HOSTILE` maps a name to cells that
 replace one exercise's answer with an attack, and the status that exercise must get.
 """
@@ -46,6 +47,12 @@ EXERCISES = (
     Exercise(id="apply_softmax", notebook=STEM, answer="apply_softmax", points=1, title="Apply a function",
              reference=lambda f, s: f(s), public=(Case((Fixture("course_lib.grading.exercises.fixtures:shifted_bowl"),
                                                          np.array([[1.0, 2.0, 3.0]])), "a bowl at a point"),)),
+    Exercise(id="row_sums", notebook=STEM, answer="row_sums", points=1, title="Row sums, without a Python loop",
+             reference=lambda X: np.asarray(X, dtype=float).sum(axis=1),
+             public=(Case((np.arange(6.0).reshape(2, 3),), "a 2 x 3 matrix"),),
+             hidden=(Case((np.full((4, 2), SECRET_NUMBER),), SECRET_LABEL),), forbidden=("l1_penalty",),
+             loop_free=True, loop_probe=(Case((np.arange(15.0).reshape(5, 3),), "5 rows, 3 columns"),
+                                         Case((np.arange(650.0).reshape(50, 13),), "50 rows, 13 columns"))),
 )
 POINTS = {ex.id: float(ex.points) for ex in EXERCISES}
 TOTAL = sum(POINTS.values())
@@ -57,6 +64,7 @@ GOOD_ANSWERS = {
     "l2_of": ("def l2_of(W):\n    e = np.exp(W - W.max(axis=-1, keepdims=True))\n"
               "    return e / e.sum(axis=-1, keepdims=True)\n"),
     "apply_softmax": "def apply_softmax(f, s):\n    return f(s)\n",
+    "row_sums": "def row_sums(X):\n    return np.add.reduce(X, axis=1)\n",
 }
 
 

@@ -1,10 +1,13 @@
-"""Grading v2 (issue 10): the grader grades the notebook the student actually ran, with the judge of check().
+"""The grader grades the notebook the student ran, top to bottom, with the judge of check() (issues 10, 22).
 
-Submissions are the real notebooks 03, 05 and 08 as students edit them (``tests/corpus/students.py``):
+Submissions are the real notebooks 03, 04, 05 and 08 as students edit them (``tests/corpus/students.py``):
 helpers, constants and redefinitions in other cells count, the last definition wins, provided
 cells run from the source, check cells do not run, a failing or hanging cell costs only the
-answers that depend on it. Every submission is graded in ONE batch (module fixture, two jobs,
-small limits); each test reads its rows.
+answers that depend on it; and issue 22's patterns: a helper filling its argument, ``out=``, two
+statements on one line, decorated helpers, a scratch cell below the answer, plots, tqdm, widgets
+and magics feeding an answer, loops hidden by how they are bound or reached, a forbidden function
+reached by a name built at run time. Every submission is graded in ONE batch (module fixture, two
+jobs, small limits); each test reads its rows.
 
 The agreement tests run every answer of the corpus through ``check()`` in this process (the
 cells run in a fresh in-process IPython shell, so that check() reads them from its history as
@@ -23,7 +26,16 @@ import warnings
 import numpy as np
 import pytest
 from corpus import students  # noqa: E402
-from corpus.students import FAILED, FORBIDDEN, GRADIENTS, PASSED, REFERENCE, SOFTMAX, SVM  # noqa: E402
+from corpus.students import (  # noqa: E402
+    FAILED,
+    FORBIDDEN,
+    GRADIENTS,
+    PASSED,
+    REFERENCE,
+    REGULARIZATION,
+    SOFTMAX,
+    SVM,
+)
 
 from course_lib.grading.autograde import batch
 from course_lib.grading.autograde.limits import Limits
@@ -31,7 +43,8 @@ from course_lib.grading.check import check
 from course_lib.grading.exercises import bank
 
 LIMITS = Limits(cell_timeout=2, timeout=20, memory_mb=512)
-STEMS = (SVM, GRADIENTS, SOFTMAX)
+STEMS = (SVM, GRADIENTS, SOFTMAX, REGULARIZATION)
+AGREEMENT_STEMS = tuple(stem for stem in STEMS if stem in students.AGREEMENT)
 SUBMISSIONS = {stem: students.submissions(stem) for stem in STEMS}
 CASES = [(stem, name) for stem in STEMS for name in SUBMISSIONS[stem]]
 LOOP_WORDS = re.compile(r"loop|comprehension|apply_along_axis|vectorize|frompyfunc|\bmap\b|\bfilter\b|recurs", re.I)
@@ -47,13 +60,13 @@ def graded(tmp_path_factory):
     """``(rows by name, output folder, agreement notebooks by stem)``: everything graded once."""
     base = tmp_path_factory.mktemp("grading_v2")
     folder = base / "submissions"
-    agreement = {stem: students.agreement_submissions(stem) for stem in STEMS}
+    agreement = {stem: students.agreement_submissions(stem) for stem in AGREEMENT_STEMS}
     for stem in STEMS:
         for name, submission in SUBMISSIONS[stem].items():
             path = folder / f"{stem}__{name}" / f"{stem}.ipynb"
             path.parent.mkdir(parents=True)
             path.write_bytes(submission.data())
-        for k, (student, _) in enumerate(agreement[stem]):
+        for k, (student, _) in enumerate(agreement.get(stem, ())):
             path = folder / f"{stem}__agreement{k:02d}" / f"{stem}.ipynb"
             path.parent.mkdir(parents=True)
             path.write_bytes(student.data())
@@ -141,7 +154,7 @@ def test_a_helper_cell_that_fails_is_named_in_the_feedback(graded, stem, name, w
     assert re.search(why, (out / "feedback" / f"{_row_name(stem, name)}.md").read_text(), re.I)
 
 
-@pytest.mark.parametrize("stem", STEMS)
+@pytest.mark.parametrize("stem", AGREEMENT_STEMS)
 def test_the_last_definition_counts_even_when_it_is_wrong(graded, stem):
     submission = SUBMISSIONS[stem]["redefined_later_last_is_wrong"]
     exercise_id, mistake = submission.details["hint_mistake"]
@@ -230,7 +243,7 @@ def _agreement_rows(graded, stem):
             yield answer, exercises[exercise_id]
 
 
-@pytest.mark.parametrize("stem", STEMS)
+@pytest.mark.parametrize("stem", AGREEMENT_STEMS)
 def test_every_corpus_answer_gets_its_status(graded, stem):
     wrong = []
     seen = set()
@@ -356,7 +369,7 @@ def _compare(answer, checked: dict, ex) -> list:
 def agreement(graded):
     """``{stem: [(answer, unit, agrees, detail)]}`` over every distinct answer of the corpus."""
     out = {}
-    for stem in STEMS:
+    for stem in AGREEMENT_STEMS:
         seen, rows = set(), []
         for answer, ex in _agreement_rows(graded, stem):
             if (answer.exercise_id, answer.name) in seen:
@@ -373,7 +386,7 @@ def _figure(rows) -> str:
     return f"check() and the grader agree on {agreeing} of {len(rows)} comparisons ({answers} answers)"
 
 
-@pytest.mark.parametrize("stem", STEMS)
+@pytest.mark.parametrize("stem", AGREEMENT_STEMS)
 def test_check_and_the_grader_agree(agreement, stem):
     rows = agreement[stem]
     disagreements = [f"{a.exercise_id}/{a.name} [{a.kind}] {unit}: {detail}" for a, unit, ok, detail in rows
@@ -383,13 +396,13 @@ def test_check_and_the_grader_agree(agreement, stem):
 
 
 def test_check_and_the_grader_agree_overall(agreement):
-    rows = [row for stem in STEMS for row in agreement[stem]]
+    rows = [row for stem in AGREEMENT_STEMS for row in agreement[stem]]
     print(_figure(rows))  # the figure the issue asks for (shown with -s or -rA)
     assert all(ok for _, _, ok, _ in rows), _figure(rows)
 
 
 def test_the_agreement_corpus_is_broad():
-    for stem in STEMS:
+    for stem in AGREEMENT_STEMS:
         for exercise_id, answers in students.AGREEMENT[stem].items():
             kinds = {a.kind for a in answers}
             assert {"correct", "wrong"} <= kinds, (exercise_id, kinds)
@@ -397,3 +410,74 @@ def test_the_agreement_corpus_is_broad():
     loops = {a.loop for a in students.AGREEMENT[SVM]["svm_vectorized"] if a.kind == "loop"}
     assert {"apply_along_axis", "vectorize", "frompyfunc", "map", "filter", "recurs", "for loop",
             "comprehension"} <= loops
+
+
+# --- check() says at once when the grader would use another definition ---------------------------------
+
+def _check_in_kernel(tmp_path, monkeypatch, submission, sources, cell_ids=None) -> str:
+    """Save ``submission`` as the notebook next to the kernel, run ``sources`` (cells, in that order; with the
+    cell ids a front end would send, if given) in a fresh kernel, then run check() on the kernel's answer:
+    what it prints, spaces normalised."""
+    path = tmp_path / f"{submission.stem}.ipynb"
+    path.write_bytes(submission.data())
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    exercise = bank.get("svm_vectorized")
+    out = io.StringIO()
+    with _kernel() as shell:
+        from course_lib.grading import grader_view
+
+        grader_view.remember_cell_ids()
+        _run_cells(shell, submission.stem, ())
+        for source, cell_id in zip(sources, cell_ids or [None] * len(sources)):
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                shell.run_cell(source, store_history=True, cell_id=cell_id)
+        with contextlib.redirect_stdout(out), warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            check(exercise.id, shell.user_ns[exercise.answer])
+    return " ".join(out.getvalue().split())
+
+
+def test_check_says_the_grader_will_use_a_scratch_definition_below(graded, tmp_path, monkeypatch):
+    submission = SUBMISSIONS[SVM]["scratch_cell_below_the_answer"]
+    student = submission.student
+    answer = student.index("svm_vectorized")
+    scratch = next(k for k, c in enumerate(student.cells) if c.source.startswith("# scratch"))
+    # the student ran the scratch cell first, then fixed the answer above it and ran that: the kernel's answer
+    # passes, but the saved notebook run top to bottom ends with the scratch definition
+    cells = student.cells
+    text = _check_in_kernel(tmp_path, monkeypatch, submission, [cells[scratch].source, cells[answer].source])
+    assert f"will use the definition in cell {scratch}" in text, text
+    assert "which fails" in text and "below it" in text, text
+    graded_status = _by_id(_result(graded, SVM, "scratch_cell_below_the_answer"))["svm_vectorized"].status
+    assert graded_status == FAILED  # what check() announced
+
+
+def test_check_says_nothing_when_the_kernel_ran_the_saved_notebook_in_order(tmp_path, monkeypatch):
+    submission = SUBMISSIONS[SVM]["scratch_cell_below_the_answer"]
+    student = submission.student
+    answer = student.index("svm_vectorized")
+    scratch = next(k for k, c in enumerate(student.cells) if c.source.startswith("# scratch"))
+    cells = student.cells
+    text = _check_in_kernel(tmp_path, monkeypatch, submission, [cells[answer].source, cells[scratch].source])
+    assert "grader" not in text.replace("grades come from the autograder", ""), text
+
+
+def test_check_says_when_the_answer_is_not_saved_yet(tmp_path, monkeypatch):
+    submission = SUBMISSIONS[SVM]["reference_solutions"]
+    answer = submission.student.cells[submission.student.index("svm_vectorized")].source
+    edited = answer.replace("return", "return  ", 1)  # the kernel ran an edit that is not saved yet
+    text = _check_in_kernel(tmp_path, monkeypatch, submission, [edited])
+    assert "not in the saved notebook" in text and "will use the definition in cell" in text, text
+    assert "which passes the public tests" in text, text
+
+
+def test_check_knows_the_cell_by_the_id_the_front_end_sent(tmp_path, monkeypatch):
+    """The kernel ran a wrong version of the answer cell; the saved cell (same id) holds the right one."""
+    submission = SUBMISSIONS[SVM]["reference_solutions"]
+    cell = submission.student.cells[submission.student.index("svm_vectorized")]
+    wrong = students.VECTORIZED_INCLUDES_CORRECT
+    text = _check_in_kernel(tmp_path, monkeypatch, submission, [wrong], [cell.id])
+    position = submission.student.index("svm_vectorized")
+    assert f"comes from cell {position}" in text and "has been changed since" in text, text
+    assert "which passes the public tests" in text, text

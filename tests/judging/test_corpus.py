@@ -30,6 +30,7 @@ import course_lib
 from course_lib.answers import checking
 from course_lib.grading.exercises import bank, model
 from course_lib.grading.judging import hints, judge, running
+from course_lib.grading.judging.results import ExerciseResult
 from course_lib.grading.statuses import Status
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -60,7 +61,7 @@ def answer_from(source: str, exercise: model.Exercise):
     return namespace.get(exercise.answer)
 
 
-def judged(exercise: model.Exercise, source: str, include_hidden: bool = False) -> judge.Judgement:
+def judged(exercise: model.Exercise, source: str, include_hidden: bool = False) -> ExerciseResult:
     """The judge's verdict on an answer cell, from replies made as ``check()`` makes them."""
     answer = answer_from(source, exercise)
     cases = exercise.cases(include_hidden) or [(model.Case(), False)]
@@ -72,7 +73,7 @@ def judged(exercise: model.Exercise, source: str, include_hidden: bool = False) 
     return judge.judge(exercise, cases, replies)
 
 
-def fails_public(verdict: judge.Judgement) -> bool:
+def fails_public(verdict: ExerciseResult) -> bool:
     return any(not c.passed for c in verdict.cases if not c.hidden)
 
 
@@ -81,7 +82,7 @@ def hint_of(exercise: model.Exercise, name: str):
     return next((m.hint for m in exercise.mistakes if m.name == name), None)
 
 
-def outcome(exercise: model.Exercise, name: str, verdict: judge.Judgement) -> str:
+def outcome(exercise: model.Exercise, name: str, verdict: ExerciseResult) -> str:
     """'named' (the hint names the mistake), 'misleading' (it names another) or 'none'."""
     if not verdict.hint:
         return "none"

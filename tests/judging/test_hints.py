@@ -20,6 +20,8 @@ import course_lib
 from course_lib.grading.check import _short, check
 from course_lib.grading.exercises import bank, model
 from course_lib.grading.judging import hints, judge, mistakes, running
+from course_lib.grading.judging.results import ExerciseResult
+from course_lib.grading.judging.running import CaseReply
 from course_lib.grading.reports import hint_table
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,7 +32,7 @@ def _bare(exercise_id: str) -> model.Exercise:
     return dataclasses.replace(bank.get(exercise_id), mistakes=())
 
 
-def _verdict(exercise: model.Exercise, source: str) -> judge.Judgement:
+def _verdict(exercise: model.Exercise, source: str) -> ExerciseResult:
     namespace = {"np": np, "cl": course_lib}
     exec(compile(source, "<answer cell>", "exec"), namespace)
     answer = namespace[exercise.answer]
@@ -333,19 +335,20 @@ def test_the_judge_tells_the_mistake_that_explains_every_public_case():
         mistakes=(model.Mistake("doubles", "you doubled", _double), model.Mistake("squares", "you squared", _square),
                   model.Mistake("adds_two", "you added 2", _plus_two)))
     cases = exercise.cases(False)
-    verdict = judge.judge(exercise, cases, [{"value": 4.0}, {"value": 9.0}])  # 2*2 = 2**2, but 3**2 = 9
+    # 2*2 = 2**2, but 3**2 = 9
+    verdict = judge.judge(exercise, cases, [CaseReply.returned(4.0), CaseReply.returned(9.0)])
     assert verdict.mistakes[:1] == ["squares"] and verdict.hint == "you squared"
     assert [c.hint for c in verdict.cases] == ["you squared", "you squared"]
-    verdict = judge.judge(exercise, cases, [{"value": 4.0}, {"value": 6.0}])
+    verdict = judge.judge(exercise, cases, [CaseReply.returned(4.0), CaseReply.returned(6.0)])
     assert verdict.mistakes[:1] == ["doubles"]
 
 
 def test_the_judge_records_generic_names_and_input_mutation():
     exercise = _bare("correct_class_scores")
     cases = exercise.cases(False)
-    replies = [{"value": -model.expected_output(exercise, c)} for c, _ in cases]
+    replies = [CaseReply.returned(-model.expected_output(exercise, c)) for c, _ in cases]
     assert judge.judge(exercise, cases, replies).mistakes == ["generic:sign"]
-    replies = [{"value": model.expected_output(exercise, c), "mutated": ["scores"]} for c, _ in cases]
+    replies = [CaseReply.returned(model.expected_output(exercise, c), mutated=("scores",)) for c, _ in cases]
     verdict = judge.judge(exercise, cases, replies)
     assert verdict.mistakes == [judge.MUTATES_INPUT] and "modifies its input" in verdict.hint
 
@@ -398,12 +401,13 @@ def test_an_inference_needs_every_wrong_case_a_fact_does_not():
                              reference=lambda x: np.array([x, x + 1.0]),
                              public=(model.Case((2.0,), "x = 2"), model.Case((3.0,), "x = 3")))
     cases = exercise.cases(False)
-    coincidence = [{"value": np.array([-2.0, -3.0])}, {"value": np.array([3.0, 5.0])}]  # a sign flip on one case only
+    # a sign flip on one case only
+    coincidence = [CaseReply.returned(np.array([-2.0, -3.0])), CaseReply.returned(np.array([3.0, 5.0]))]
     verdict = judge.judge(exercise, cases, coincidence)
     assert verdict.mistakes == [] and verdict.hint == ""
-    flipped = [{"value": np.array([-2.0, -3.0])}, {"value": np.array([-3.0, -4.0])}]
+    flipped = [CaseReply.returned(np.array([-2.0, -3.0])), CaseReply.returned(np.array([-3.0, -4.0]))]
     assert judge.judge(exercise, cases, flipped).mistakes == ["generic:sign"]
-    one_nan = [{"value": np.array([np.nan, 3.0])}, {"value": np.array([3.0, 5.0])}]
+    one_nan = [CaseReply.returned(np.array([np.nan, 3.0])), CaseReply.returned(np.array([3.0, 5.0]))]
     assert judge.judge(exercise, cases, one_nan).mistakes == ["generic:nan"]
 
 
@@ -452,8 +456,8 @@ def test_the_released_bank_gives_the_same_hints_as_the_instructors():
         case = ex.public[0]
         expected = model.expected_output(ex, case)
         for wrong in _wrong_versions(expected):
-            here = judge.judge(ex, [(case, False)], [{"value": wrong}])
-            there = judge.judge(released[ex.id], [(case, False)], [{"value": wrong}])
+            here = judge.judge(ex, [(case, False)], [CaseReply.returned(wrong)])
+            there = judge.judge(released[ex.id], [(case, False)], [CaseReply.returned(wrong)])
             assert (here.hint, here.mistakes) == (there.hint, there.mistakes), ex.id
             compared += 1
     assert compared > 20

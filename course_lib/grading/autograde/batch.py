@@ -10,9 +10,10 @@ A file that cannot be written costs that submission a status, never the batch; t
 (``DIR/report/``, :mod:`course_lib.grading.reports.class_report`).
 
 Finished submissions are cached in ``DIR/.cache`` under a key covering everything that can change a
-grade (the submission, all of course_lib, the source notebooks, numpy's version, the limits, the
-isolation), each entry signed with a secret kept in ``DIR/.cache`` (HMAC): an entry the grader did not
-write is ignored.
+grade (the submission, all of course_lib, the source notebooks, the versions of numpy and of the other
+packages run in the sandbox, the limits, the isolation), each entry signed with a secret kept in
+``DIR/.cache`` (HMAC): an entry the grader did not write is ignored. A submission the grader could not
+grade (a grader error, a machine too busy) is not cached: the next run grades it.
 """
 
 from __future__ import annotations
@@ -43,9 +44,26 @@ from course_lib.grading.reports import outputs
 from course_lib.grading.statuses import SubmissionStatus
 
 
+def _real_package_versions() -> tuple:
+    """The versions of the packages a notebook runs for real in the sandbox (matplotlib...)."""
+    from importlib import metadata
+
+    from course_lib.grading.autograde.stand_ins import REAL_DISTRIBUTIONS
+
+    found = []
+    for name in REAL_DISTRIBUTIONS:
+        try:
+            found.append((name, metadata.version(name)))
+        except metadata.PackageNotFoundError:
+            found.append((name, None))
+    return tuple(found)
+
+
 def grader_version(limits: Limits) -> str:
-    """A hash of everything that can change a grade: course_lib, the sources, numpy, limits, isolation."""
-    digest = hashlib.sha256(repr(limits).encode() + np.__version__.encode() + isolation.isolation().encode())
+    """A hash of everything that can change a grade: course_lib, the sources, numpy and the other packages
+    run in the sandbox, the limits, the isolation."""
+    digest = hashlib.sha256(repr(limits).encode() + np.__version__.encode() + isolation.isolation().encode()
+                            + repr(_real_package_versions()).encode())
     files = [(p.relative_to(PACKAGE_DIR).as_posix(), p) for p in sorted(PACKAGE_DIR.rglob("*"))
              if p.is_file() and "__pycache__" not in p.parts]
     files += [(f"notebooks/{p.name}", p) for p in sorted(SOURCE_DIR.glob("*.ipynb"))] if SOURCE_DIR.is_dir() else []
@@ -151,6 +169,8 @@ def _cached_or_graded(path: Path, out_dir: Path, version: str, key: bytes, limit
         except (ValueError, KeyError, TypeError, OSError):
             pass  # a damaged or forged entry is simply regraded
     result = grade.grade_bytes(data, path.name, limits, slot)
+    if result.status == GRADER_ERROR:
+        return result  # not a grade (the machine was too busy...): graded again on the next run
     body = json.dumps(result.to_json(), sort_keys=True)
     try:
         mac = hmac.new(key, (digest + body).encode(), "sha256").hexdigest()
@@ -218,9 +238,11 @@ def grade_batch(paths: list, out_dir, limits: Limits | None = None, jobs: int | 
     columns = [ex.id for ex in all_exercises() if any(ex.id in {e.id for e in r.exercises} for _, _, r in rows)]
     outputs.atomic_write(str(out_dir / "grades.csv"), outputs.grades_csv(rows, columns))
     outputs.atomic_write(str(out_dir / "exercises.csv"), outputs.exercises_csv(rows))
+    retried = {name: r.retried_steps for name, _, r in rows if r.retried_steps}
     outputs.atomic_write(str(out_dir / "grading.json"), json.dumps(
         {"isolation": isolation.isolation(), "grader_version": version, "limits": repr(limits),
-         "submissions": len(rows)}, indent=1) + "\n")
+         "submissions": len(rows), "retried_steps": sum(retried.values()), "retried_steps_by_submission": retried},
+        indent=1) + "\n")
     if class_report:
         from course_lib.grading.reports.class_report import ReportError, build_report
 
@@ -240,9 +262,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", type=int, default=None, help="submissions graded in parallel (default: cores)")
     parser.add_argument("--force", action="store_true", help="regrade even submissions found in the cache")
     parser.add_argument("--cell-timeout", type=float, default=Limits.cell_timeout,
-                        help="seconds per cell or per test case (default %(default)g)")
+                        help="seconds of the student's own time per cell or per test case (default %(default)g)")
     parser.add_argument("--timeout", type=float, default=Limits.timeout,
-                        help="seconds per submission (default %(default)g)")
+                        help="seconds of the student's own time per submission (default %(default)g)")
     parser.add_argument("--memory", type=int, default=Limits.memory_mb,
                         help="memory cap per submission in MB (default %(default)d)")
 

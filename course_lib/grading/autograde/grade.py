@@ -1,36 +1,49 @@
 """Grading one submitted notebook: :func:`grade_bytes` (the batch around it is :mod:`.batch`).
 
+The grader's program is the notebook run top to bottom, as a kernel runs it:
+
 1. parse the submission (:mod:`course_lib.grading.exercises.notebook`): a bad file gets a status and 0;
    tell which workbook notebook it is (:mod:`.submission`);
-2. put its code cells in the order the student ran them, the instructor's locked cells taken from the
-   trusted source notebook and check cells left out (:func:`submission.run_order`), and keep the
-   statements the answers need (:meth:`program.Program.slice`: helpers, constants, imports in any cell
-   count; plots, prints and experiments are skipped);
-3. run them, then call each answer on its cases one at a time (every public case of every exercise
-   before any hidden one), in a fresh sandbox (:mod:`.sandbox`): plain data comes back, nothing else;
-4. judge every reply here, with the one judge ``check`` uses (:func:`judge.judge`); a cell that failed
-   costs only the answers that depend on it, and their feedback says which cell and why.
+2. its code cells in the notebook's order (:func:`submission.run_order`): the instructor's locked
+   cells as the trusted source notebook has them, a deleted provided cell put back, check cells
+   left out; each cell's source as IPython's input transformer makes it
+   (:func:`course_lib.grading.judging.program.kernel_source`);
+3. in a fresh sandbox (:class:`.sandbox.Session`), run every cell in order in one namespace. A cell
+   that raises stops that cell only; one that runs out of its time is interrupted like a kernel
+   interrupt (the namespace survives), or, if it cannot be, the sandbox is restarted and the cells
+   before it replayed. Then each answer is called on its cases one at a time, every public case of
+   every exercise before any hidden one, and a loop-free answer's Python steps are counted on its
+   two declared inputs (after the public cases, before any hidden input enters the sandbox);
+4. judge every reply here, with the one judge ``check`` uses (:func:`judge.judge`). A cell that
+   stopped early costs only the answers that use what it did not define, and their feedback names
+   it: the cell's label, first line, what stopped it and the names it did not define.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from course_lib.grading.autograde import isolation, sandbox, submission
+from course_lib.grading.autograde import isolation, protocol, sandbox, submission
 from course_lib.grading.autograde.limits import Limits
+from course_lib.grading.autograde.protocol import CellStop
 from course_lib.grading.exercises import model, plain
 from course_lib.grading.exercises import notebook as notebook_io
 from course_lib.grading.exercises.bank import all_exercises, for_notebook
 from course_lib.grading.judging import judge, program
-from course_lib.grading.judging.results import CaseResult, ExerciseResult, SubmissionResult
-from course_lib.grading.statuses import CaseOutcome, Status, SubmissionStatus
+from course_lib.grading.judging.conduct import LoopMeasure
+from course_lib.grading.judging.results import ExerciseResult, SubmissionResult
+from course_lib.grading.judging.running import CaseReply, Cut
+from course_lib.grading.statuses import Status, SubmissionStatus
 
 GRADER_ERROR = SubmissionStatus.GRADER_ERROR
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
 SOURCE_DIR = PACKAGE_DIR.parent / "notebooks"  # the instructor's source notebooks (also in the Gradescope bundle)
+_UNDEFINED_NAME = re.compile(r"name '(\w+)' is not defined")
 
 
 # --- the bank and the sources, prepared once ---------------------------------------------------------
@@ -47,14 +60,16 @@ def _cases(ex) -> list:
     return ex.cases(include_hidden=True) or [(model.Case(), False)]
 
 
+def _encoded(args: tuple) -> tuple:
+    return tuple(plain.encode(a if isinstance(a, plain.Fixture) else plain.to_plain(a)) for a in args)
+
+
 @lru_cache(maxsize=None)
-def _encoded_args(exercise_id: str, index: int) -> list:
+def _encoded_args(exercise_id: str, index: int) -> tuple:
     from course_lib.grading.exercises.bank import get
 
     ex = get(exercise_id)
-    case = _cases(ex)[index][0]
-    return [] if ex.kind == "value" else [plain.encode(a if isinstance(a, plain.Fixture) else plain.to_plain(a))
-                                          for a in case.args]
+    return () if ex.kind == model.Kind.VALUE else _encoded(_cases(ex)[index][0].args)
 
 
 @lru_cache(maxsize=None)
@@ -80,51 +95,48 @@ def source_cells(stem: str):
 
 # --- one submission ------------------------------------------------------------------------------------
 
-def _plan(cells: list, exercises: list):
-    """The program, the statements to run grouped by cell, each exercise's slice and findings."""
-    prog = program.Program(cells)
-    slices = {ex.id: _with_cell_prefixes(prog, prog.slice([ex.answer])) for ex in exercises}
-    kept = {id(s) for statements in slices.values() for s in statements}
-    groups: dict[int, list] = {}
-    for statement in prog.statements:
-        if id(statement) in kept:
-            groups.setdefault(statement.cell, []).append(statement)
-    findings = {ex.id: prog.answer_findings(ex.answer, ex.forbidden) if ex.kind == "function" else None
-                for ex in exercises}
-    return prog, groups, slices, findings
+@dataclass
+class _Cell:
+    """A cell of the run order, prepared: its kernel source (or why it cannot run), and how it ended."""
+
+    entry: submission.RunEntry
+    source: str = ""
+    problem: str = ""
+    reply: protocol.CellReply | None = None
+
+    @property
+    def filename(self) -> str:
+        return f"<{self.entry.label}>"
+
+    @property
+    def first_line(self) -> str:
+        line = next((x.strip() for x in self.entry.source.split("\n") if x.strip()), "")
+        return line if len(line) <= 50 else line[:47] + "..."
+
+    def binds(self, from_line: int | None = None) -> set:
+        """The names its top-level statements bind (from a line on); a cell too long to run is only looked at."""
+        if self.problem:
+            return set(notebook_io.NotebookCell(0, "code", self.entry.source).defines)
+        return program.bindings(self.source, from_line)
+
+    @property
+    def stopped(self) -> bool:
+        return bool(self.problem) or (self.reply is not None and self.reply.stop != CellStop.COMPLETED)
 
 
-def _with_cell_prefixes(prog, statements: list) -> list:
-    """``statements`` plus, in the student's own cells, every statement above a kept one: in the
-    student's kernel a statement that raised stopped its cell, so what follows it was never defined."""
-    last = {}
-    for statement in statements:
-        last[statement.cell] = max(last.get(statement.cell, 0), statement.line)
-    kept = {id(s) for s in statements}
-    return [s for s in prog.statements if id(s) in kept or (
-        s.cell in last and s.line <= last[s.cell] and not prog.cells[s.cell].label.startswith("the provided"))]
-
-
-def _cell_problem(prog, ex, statements: list, exec_replies: dict) -> str:
-    """Why the cells ``ex``'s answer depends on did not all run, or ''."""
-    for statement in statements:
-        reply = exec_replies.get(statement.cell)
-        label = prog.cells[statement.cell].label
-        if reply is None:
-            continue
-        cut = reply.get("killed")
-        error = reply.get("error")
-        ran = reply.get("_ran", [])
-        if cut and statement in reply.get("_statements", []):
-            return f"{label}, which `{ex.answer}` needs, did not finish ({reply.get('detail', cut)})"
-        if error and statement not in ran:
-            names = ", ".join(f"`{n}`" for n in sorted(statement.binds)[:3]) or "what follows"
-            return (f"{label}, which `{ex.answer}` needs, raised {judge._error_text(error)} at line "
-                    f"{reply.get('_line', '?')}, so {names} was not defined as it should be")
-    for statement in statements:
-        if prog.cells[statement.cell].problem:
-            return f"{prog.cells[statement.cell].label} was not run: {prog.cells[statement.cell].problem}"
-    return ""
+def _prepare(entries: list) -> list:
+    cells, budget = [], program.MAX_PROGRAM_CHARS
+    for entry in entries:
+        cell = _Cell(entry)
+        size = len(entry.source)
+        if size > program.MAX_CELL_CHARS or size > budget:
+            cell.problem = (f"it is too long to grade ({size:,} characters; at most "
+                            f"{min(program.MAX_CELL_CHARS, budget):,})")
+        else:
+            budget -= size
+            cell.source = program.kernel_source(entry.source)
+        cells.append(cell)
+    return cells
 
 
 def grade_bytes(data: bytes, filename: str, limits: Limits, slot: int | None = None) -> SubmissionResult:
@@ -141,86 +153,120 @@ def grade_bytes(data: bytes, filename: str, limits: Limits, slot: int | None = N
                                 "none of this workbook's exercises was found in it (another assignment?)")
     exercises = for_notebook(stem)
     max_score = float(sum(ex.points for ex in exercises))
-    cells = submission.run_order(notebook.cells, source_cells(stem))
-    prog, groups, slices, findings = _plan(cells, exercises)
-    steps, exec_at, case_at = [], {}, {}
-    for cell, statements in sorted(groups.items()):
-        exec_at[cell] = len(steps)
-        steps.append(sandbox.Step({"op": "exec", "statements": [s.source for s in statements],
-                                   "filename": f"<{prog.cells[cell].label}>"}, replay=True))
-    defined = {ex.id: prog.defining_statement(ex.answer) is not None for ex in exercises}
-    for hidden in (False, True):  # every public case before any hidden input enters the sandbox
-        for ex in exercises:
-            if not defined[ex.id]:
-                continue
-            for index, (_, is_hidden) in enumerate(_cases(ex)):
-                if is_hidden == hidden:
-                    case_at[(ex.id, index)] = len(steps)
-                    steps.append(sandbox.Step({"op": "case", "name": ex.answer, "kind": ex.kind,
-                                               "args": _encoded_args(ex.id, index)}))
-    replies = sandbox.run_steps(steps, limits, slot) if steps else []
-    exec_replies = {}
-    for cell, position in exec_at.items():
-        reply = dict(replies[position])
-        statements = groups[cell]
-        failed_at = reply.get("statement") if "error" in reply else None
-        reply["_statements"] = statements
-        reply["_ran"] = statements if failed_at is None and "killed" not in reply else statements[:failed_at or 0]
-        if failed_at is not None and failed_at < len(statements):
-            reply["_line"] = statements[failed_at].line
-        exec_replies[cell] = reply
-    results = [_judge_exercise(ex, prog, slices[ex.id], findings[ex.id], defined[ex.id], exec_replies,
-                               [_decoded(replies[case_at[(ex.id, i)]]) if (ex.id, i) in case_at else
-                                {"killed": "not run", "detail": "not run"} for i in range(len(_cases(ex)))])
-               for ex in exercises]
-    message = ""
-    if any(r.get("detail") == "the submission's time limit" for r in replies if r):
-        message = f"The submission's time limit ({limits.timeout:g} s) was reached."
-    result = SubmissionResult(stem, SubmissionStatus.OK, message, results, max_score, isolation.isolation())
+    cells = _prepare(submission.run_order(notebook.cells, source_cells(stem)))
+    replies = {ex.id: [None] * len(_cases(ex)) for ex in exercises}
+    loops = {}
+    with sandbox.Session(limits, slot) as session:
+        for cell in cells:
+            if not cell.problem:
+                cell.reply = session.run(protocol.RunCell(cell.source, cell.filename, limits.cell_timeout))
+        described = session.run(protocol.Describe(tuple(ex.answer for ex in exercises)))
+        defined = [ex for ex in exercises if described.defined.get(ex.answer)]
+        for hidden in (False, True):  # every public case before any hidden input enters the sandbox
+            for ex in defined:
+                for index, (_, is_hidden) in enumerate(_cases(ex)):
+                    if is_hidden == hidden:
+                        replies[ex.id][index] = session.run(protocol.RunCase(
+                            ex.answer, ex.kind.value, _encoded_args(ex.id, index), tuple(sorted(ex.forbidden)),
+                            limits.cell_timeout))
+            if not hidden:
+                for ex in defined:
+                    if ex.loop_free:
+                        small, large = ex.loop_probe
+                        loops[ex.id] = session.run(protocol.MeasureLoops(ex.answer, _encoded(small.args),
+                                                                         _encoded(large.args), limits.cell_timeout))
+    if session.too_busy:
+        return SubmissionResult(stem, GRADER_ERROR, f"the grading machine was too busy: {session.retried} steps "
+                                f"could not get their share of it; grade this submission again", [], max_score,
+                                isolation.isolation(), retried_steps=session.retried)
+    results = [_judge_exercise(ex, cells, described, replies[ex.id], loops.get(ex.id), limits) for ex in exercises]
+    cut = [r for rs in replies.values() for r in rs if r is not None and r.cut == Cut.SUBMISSION_TIME]
+    cut += [c for c in cells if c.reply is not None and c.reply.cut == Cut.SUBMISSION_TIME]
+    message = (f"The submission's time limit ({limits.timeout:g} s of its own time) was reached; what came after "
+               f"did not run." if cut else "")
+    result = SubmissionResult(stem, SubmissionStatus.OK, message, results, max_score, isolation.isolation(),
+                              retried_steps=session.retried)
     result.written = _written_answers(notebook.cells)
     return result
 
 
-def _decoded(reply: dict) -> dict:
-    if "value" not in reply:
-        return reply
-    try:
-        return {**reply, "value": plain.decode(reply["value"])}
-    except plain.PlainDataError as exc:
-        return {"not_plain": str(exc)[:200]}
+# --- judging one exercise ----------------------------------------------------------------------------
+
+def _measure(ex, reply) -> LoopMeasure | None:
+    if reply is None:
+        return None
+    labels = tuple(case.label for case in ex.loop_probe)
+    if reply.measure is None or reply.interrupted:
+        return LoopMeasure(problem="its time was up while its steps were counted", raised=True, labels=labels)
+    return replace(reply.measure, labels=labels)
 
 
-def _judge_exercise(ex, prog, statements, findings, defined, exec_replies, replies) -> ExerciseResult:
-    result = ExerciseResult(ex.id, ex.title, float(ex.points), 0.0, Status.FAILED)
-    problem = _cell_problem(prog, ex, statements, exec_replies)
-    if not defined:
-        broken = next((c for c in prog.cells if c.problem and ex.answer in
-                       notebook_io.NotebookCell(0, "code", c.source).defines), None)
-        if broken is not None:
-            result.status, result.message = Status.ERROR, f"{broken.label} defines `{ex.answer}` but {broken.problem}"
+_STATUS_OF_STOP = {Cut.TIMEOUT: Status.TIMEOUT, Cut.CRASHED: Status.CRASHED, Cut.MEMORY: Status.MEMORY,
+                   Cut.NOT_RUN: Status.CRASHED, Cut.SUBMISSION_TIME: Status.TIMEOUT}
+
+
+def _stop_status(cell: _Cell) -> Status:
+    if cell.problem or cell.reply is None:
+        return Status.ERROR
+    if cell.reply.stop == CellStop.INTERRUPTED:
+        return Status.TIMEOUT
+    if cell.reply.stop == CellStop.RAISED:
+        return judge.error_status(cell.reply.error)
+    return _STATUS_OF_STOP.get(cell.reply.cut, Status.CRASHED)
+
+
+def _what_stopped(cell: _Cell, limits: Limits) -> str:
+    reply, where = cell.reply, ""
+    if cell.problem:
+        return f"was not run: {cell.problem}"
+    if reply.error is not None and reply.error.line:
+        where = f" at line {reply.error.line}"
+    if reply.stop == CellStop.RAISED:
+        return f"raised {reply.error.text}{where}"
+    if reply.stop == CellStop.INTERRUPTED:
+        return f"did not finish in its time ({limits.cell_timeout:g} s) and was interrupted{where}"
+    return {Cut.TIMEOUT: "did not finish in its time and could not be interrupted (the notebook was run again "
+                         "without it)",
+            Cut.CRASHED: f"crashed the kernel ({reply.detail})",
+            Cut.MEMORY: "ran out of memory",
+            }.get(reply.cut, f"did not run ({reply.detail})")
+
+
+def _cell_problem(ex, cells: list, needed: set, limits: Limits) -> tuple:
+    """``(the cell, its message)`` of the first cell that stopped before defining a name in ``needed``."""
+    for cell in cells:
+        if not cell.stopped:
+            continue
+        line = cell.reply.error.line if cell.reply is not None and cell.reply.error is not None else None
+        lost = cell.binds(line) & needed
+        if lost:
+            names = ", ".join(f"`{n}`" for n in sorted(lost)[:3])
+            uses = "" if lost == {ex.answer} else f", which `{ex.answer}` uses"
+            return cell, (f"{cell.entry.label} (`{cell.first_line}`) {_what_stopped(cell, limits)}, so {names} "
+                          f"{'was' if len(lost) == 1 else 'were'} not defined as in a notebook run top to bottom"
+                          f"{uses}")
+    return None, ""
+
+
+def _judge_exercise(ex, cells, described, replies, loop_reply, limits) -> ExerciseResult:
+    needed = {ex.answer, *described.reads.get(ex.answer, ())}
+    for reply in replies:
+        if reply is not None and reply.error is not None:
+            needed.update(_UNDEFINED_NAME.findall(reply.error.message))
+    culprit, problem = _cell_problem(ex, cells, needed, limits)
+    if not described.defined.get(ex.answer):
+        result = ExerciseResult(ex.id, ex.title, float(ex.points), 0.0, Status.MISSING)
+        if culprit is not None:
+            result.status, result.message = _stop_status(culprit), problem
+        elif any(ex.answer in c.binds() for c in cells):
+            result.message = f"the cells ran but did not leave `{ex.answer}` defined"
         else:
-            result.status, result.message = Status.MISSING, f"no cell defines `{ex.answer}`"
-        return result
-    if all(r.get("missing") for r in replies):
-        cut = next((exec_replies[s.cell] for s in statements if s.cell in exec_replies and (
-            "killed" in exec_replies[s.cell] or "error" in exec_replies[s.cell])), None)
-        if cut is None:
-            result.status = Status.MISSING
-        elif "killed" in cut:
-            result.status = judge._KILLED.get(cut["killed"], Status.CRASHED)
-        else:
-            result.status = judge._error_status(cut["error"])
-        result.message = problem or f"the cells ran but did not define `{ex.answer}`"
+            result.message = f"no cell defines `{ex.answer}`"
         return result
     cases = _cases(ex)
-    verdict = judge.judge(ex, cases, replies, findings, expected=lambda index: _expected(ex.id, index))
-    result.status, result.score, result.message, result.hint = (verdict.status, verdict.score, verdict.message,
-                                                                verdict.hint)
-    result.mistakes = list(verdict.mistakes)
-    result.hints = {m.name: m.hint for m in ex.mistakes if m.name in result.mistakes}
-    for case in verdict.cases:
-        result.cases.append(CaseResult(case.label, case.hidden, case.passed, case.message,
-                                       case.outcome if not case.passed else CaseOutcome.PASSED))
+    case_replies = [r if r is not None else CaseReply.cut_short(Cut.NOT_RUN) for r in replies]
+    result = judge.judge(ex, cases, case_replies, _measure(ex, loop_reply),
+                         expected=lambda index: _expected(ex.id, index))
     if result.status != Status.PASSED and problem:
         result.message = f"{problem}. {result.message}".strip() if result.message else problem
     return result

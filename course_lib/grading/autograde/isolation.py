@@ -8,7 +8,8 @@ one sandbox per submission (and per restart after a crash), nothing shared betwe
   IPC of its own; ``--die-with-parent`` and the pid namespace end every process it started
   when it ends (daemons included); ``--new-session``; every capability dropped;
 - a file system of read-only binds of exactly: ``/usr`` (libc and the loader), the Python
-  runtime (its ``site-packages`` hidden), numpy, and the answer-free course_lib
+  runtime (its ``site-packages`` hidden), numpy, matplotlib and the few packages a notebook's code
+  runs for real (:data:`course_lib.grading.autograde.stand_ins.REAL_DISTRIBUTIONS`), and the answer-free course_lib
   (:func:`answer_free_package`, the student release's, holding no implementation of a graded
   exercise); size-capped tmpfs for ``/tmp``, the home and ``/dev/shm``; a private ``/proc``.
   No bank, no checkout, no source notebooks, no submissions, no grading output;
@@ -104,15 +105,29 @@ def answer_free_package() -> str:
     return str(folder)
 
 
-def _numpy_dirs() -> list:
-    import numpy
+@lru_cache(maxsize=1)
+def _package_dirs() -> tuple:
+    """The top-level folders and files (numpy's ``numpy/`` and ``numpy.libs/``, ``six.py``...) of the real
+    packages a notebook's code may import in the sandbox
+    (:data:`course_lib.grading.autograde.stand_ins.REAL_DISTRIBUTIONS`), as installed here."""
+    from importlib import metadata
 
-    package = os.path.dirname(numpy.__file__)
-    found = [package]
-    libs = package + ".libs"
-    if os.path.isdir(libs):
-        found.append(libs)
-    return found
+    from course_lib.grading.autograde.stand_ins import REAL_DISTRIBUTIONS
+
+    found = set()
+    for name in REAL_DISTRIBUTIONS:
+        try:
+            distribution = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            continue
+        for file in distribution.files or ():
+            top = file.parts[0] if file.parts else ""
+            if not top or top in ("..", "__pycache__") or top.endswith((".dist-info", ".egg-info", ".pth")):
+                continue
+            path = str(distribution.locate_file(top))
+            if os.path.exists(path):
+                found.add(path)
+    return tuple(sorted(found))
 
 
 def _site_dirs() -> set:
@@ -154,8 +169,8 @@ def bwrap_command(limits: Limits, python_args: list) -> list:
     for hidden in sorted(_site_dirs()):
         if any(hidden == b or hidden.startswith(b.rstrip("/") + "/") for b in bound):
             command += ["--tmpfs", hidden]  # site-packages of the runtime: not in the sandbox
-    for folder in _numpy_dirs():
-        command += ["--ro-bind", folder, f"/opt/site/{os.path.basename(folder)}"]
+    for path in _package_dirs():
+        command += ["--ro-bind", path, f"/opt/site/{os.path.basename(path)}"]
     command += ["--ro-bind", answer_free_package(), "/opt/course",
                 "--proc", "/proc", "--dev", "/dev",
                 "--size", size, "--tmpfs", "/tmp", "--size", size, "--tmpfs", HOME,
@@ -266,10 +281,10 @@ class _Cgroup:
 
 
 def _local_site() -> str:
-    """For the fallback: a folder with only numpy in it (a symlink), put on the worker's path."""
+    """For the fallback: a folder with only the real packages in it (symlinks), put on the worker's path."""
     folder = Path(tempfile.gettempdir()) / f"course_lib_site_{os.getuid()}"
     folder.mkdir(exist_ok=True)
-    for source in _numpy_dirs():
+    for source in _package_dirs():
         link = folder / os.path.basename(source)
         if not link.exists():
             try:

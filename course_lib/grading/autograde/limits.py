@@ -7,14 +7,15 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Limits:
-    """Resource limits of one submission (defaults: 10 s per cell, 60 s, 1024 MB).
+    """Resource limits of one submission (defaults: 10 s per step, 60 s per submission, 1024 MB).
 
     Attributes
     ----------
     cell_timeout : float
-        Wall-clock seconds for one step (one cell, or one case).
+        Seconds of the student's own time for one step (one cell, or one case): CPU time, or
+        waiting the code chose; never waiting for a CPU (see :mod:`.sandbox`).
     timeout : float
-        Wall-clock seconds for the whole submission, restarts included.
+        Seconds of the student's own time for the whole submission (its steps together).
     memory_mb : int
         Memory of the sandbox in MiB: the cgroup's limit (root) and each process's address space.
     max_restarts : int
@@ -23,6 +24,9 @@ class Limits:
         Size of each tmpfs (``/tmp``, the home, ``/dev/shm``) in MiB; also the largest file.
     max_processes : int
         Processes the sandbox may have.
+    max_retries : int
+        Steps run again because the machine kept them from running (not charged), per submission;
+        past it the submission is not graded ("the grading machine was too busy").
     """
 
     cell_timeout: float = 10.0
@@ -31,11 +35,14 @@ class Limits:
     max_restarts: int = 3
     disk_mb: int = 16
     max_processes: int = 16
+    max_retries: int = 3
 
     def __post_init__(self):
         for name in ("cell_timeout", "timeout", "memory_mb", "disk_mb", "max_processes"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
                 raise ValueError(f"{name}: expected a positive number, got {value!r}")
-        if not isinstance(self.max_restarts, int) or self.max_restarts < 0:
-            raise ValueError(f"max_restarts: expected a non-negative integer, got {self.max_restarts!r}")
+        for name in ("max_restarts", "max_retries"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(f"{name}: expected a non-negative integer, got {value!r}")

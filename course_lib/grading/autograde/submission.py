@@ -15,6 +15,38 @@ exceptions that keep the instructor's part trusted (:func:`run_order`):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Origin(str, Enum):
+    """Where a cell of the run order comes from."""
+
+    SETUP = "setup"  # a locked cell of the source notebook, run as the instructor wrote it
+    PROVIDED = "provided"  # a provided cell: as the student left it, or put back from the source if deleted
+    STUDENT = "student"  # the student's own: answer cells, and every cell the student added
+
+
+@dataclass(frozen=True)
+class RunEntry:
+    """One code cell of the run order.
+
+    Attributes
+    ----------
+    label : str
+        How feedback names it ("cell 14", "the provided cell 3 (as the instructor wrote it)").
+    source : str
+        Its raw source (IPython syntax allowed).
+    origin : Origin
+    index : int or None
+        Its position in the submission's cells (None: put back from the source).
+    """
+
+    label: str
+    source: str
+    origin: Origin
+    index: int | None = None
+
 
 def identify_notebook(cells: list, filename: str, exercises_by_notebook: dict) -> str | None:
     """The workbook notebook a submission is, or None if it is none of them.
@@ -50,8 +82,8 @@ def _role(cell) -> str:
     return ours.get("role", "") if isinstance(ours, dict) else ""
 
 
-def run_order(submission: list, source: list | None) -> list:
-    """``(label, source)`` of the code cells to run, in order (see the module docstring).
+def run_order(submission: list, source: list | None) -> list[RunEntry]:
+    """The code cells to run, in order (see the module docstring).
 
     Parameters
     ----------
@@ -59,6 +91,10 @@ def run_order(submission: list, source: list | None) -> list:
         The submission's cells.
     source : list of NotebookCell or None
         The trusted source notebook's cells (None: no source, every code cell runs as submitted).
+
+    Returns
+    -------
+    list of RunEntry
 
     A locked source cell runs as the source has it, where the student left it (or, deleted,
     after the cells before it). Another provided cell (not an answer) runs as the student
@@ -74,7 +110,7 @@ def run_order(submission: list, source: list | None) -> list:
         return next((c for c in candidates if (cell.id and c.id == cell.id) or _same_source(c.source, cell.source)),
                     None)
 
-    order, seen = [], set()  # order: (label, source, index of the source cell it stands for, or None)
+    order, seen = [], set()  # order: (entry, index of the source cell it stands for, or None)
     for cell in submission:
         if cell.cell_type != "code":
             continue
@@ -82,22 +118,27 @@ def run_order(submission: list, source: list | None) -> list:
         if mine is not None:
             if mine.index not in seen:
                 seen.add(mine.index)
-                order.append((f"the provided cell {mine.index} (as the instructor wrote it)", mine.source,
-                              mine.index))
+                order.append((RunEntry(f"the provided cell {mine.index} (as the instructor wrote it)", mine.source,
+                                       Origin.SETUP, cell.index), mine.index))
             continue
         if cell.is_check or match(cell, checks) is not None:
             continue
         theirs = match(cell, provided)
         if theirs is not None:
             seen.add(theirs.index)
-        order.append((f"cell {cell.index}", cell.source, theirs.index if theirs is not None else None))
+        origin = Origin.PROVIDED if theirs is not None else Origin.STUDENT
+        order.append((RunEntry(f"cell {cell.index}", cell.source, origin, cell.index),
+                      theirs.index if theirs is not None else None))
     for cell in locked + provided:  # deleted by the student: put back after the source cells before it
         if cell.index in seen:
             continue
-        before = [k for k, entry in enumerate(order) if entry[2] is not None and entry[2] < cell.index]
+        before = [k for k, (_, standing) in enumerate(order) if standing is not None and standing < cell.index]
         at = before[-1] + 1 if before else 0
-        label = (f"the provided cell {cell.index} (as the instructor wrote it)" if cell.is_locked else
-                 f"the provided cell {cell.index} (put back: it is missing from the submission)")
-        order.insert(at, (label, cell.source, cell.index))
+        if cell.is_locked:
+            entry = RunEntry(f"the provided cell {cell.index} (as the instructor wrote it)", cell.source, Origin.SETUP)
+        else:
+            entry = RunEntry(f"the provided cell {cell.index} (put back: it is missing from the submission)",
+                             cell.source, Origin.PROVIDED)
+        order.insert(at, (entry, cell.index))
         seen.add(cell.index)
-    return [(label, text) for label, text, _ in order]
+    return [entry for entry, _ in order]

@@ -229,6 +229,8 @@ def exercise_record(exercise: model.Exercise) -> dict:
         record["cases"] = [{"label": case.label, "args": encode_args(tuple(case.args)),
                             "expected": encode_plain(model.expected_output(exercise, case))}
                            for case in exercise.public]
+        record["loop_probe"] = [{"label": case.label, "args": encode_args(tuple(case.args))}
+                                for case in exercise.loop_probe]
     if exercise.kind == "value":  # a mistaken value may hold the right one in part: fingerprints too
         record["mistakes"] = []
         for m in exercise.mistakes:
@@ -306,6 +308,8 @@ def exercise_from_record(record: dict) -> model.Exercise:
     return model.Exercise(**{name: record[name] for name in _FIELDS},
                          **{name: tuple(record[name]) for name in _TUPLE_FIELDS},
                          family=record.get("family", ""),
+                         loop_probe=tuple(model.Case(decode_args(c["args"]), c["label"])
+                                          for c in record.get("loop_probe", ())),
                          reference=reference, judge=judge, public=cases, hidden=(), mistakes=mistakes)
 
 

@@ -100,8 +100,11 @@ class Exercise:
         true (no overflow hint without an exponential). Empty: inferred from the id and notebook
         (:func:`family_of`).
     loop_free : bool
-        The answer must not loop in Python (a "vectorized" exercise): what its function runs
-        is read by :meth:`course_lib.grading.judging.program.Program.answer_findings`.
+        The answer must not loop in Python (a "vectorized" exercise): its Python-level steps are
+        counted while it runs on ``loop_probe`` (:func:`course_lib.grading.judging.conduct.measure_loops`).
+    loop_probe : tuple of Case
+        For a loop-free exercise: a small and a large input (every dimension that a loop could run
+        over larger in the second, by 8 or more), on which the answer's steps must not grow.
     judge : callable, optional
         ``judge(case, actual) -> Verdict`` replacing the comparison with the reference:
         for answers with more than one right output (an outcome judge, named as a
@@ -127,9 +130,13 @@ class Exercise:
     title: str = field(default="")
     loop_free: bool = False
     family: str = ""
+    loop_probe: tuple = ()
 
     def __post_init__(self):
         object.__setattr__(self, "kind", Kind(self.kind))  # a bank module may write "value"
+        if self.loop_free and not (len(self.loop_probe) == 2 and all(isinstance(c, Case) for c in self.loop_probe)):
+            raise ValueError(f"{self.id}: loop_probe: a loop-free exercise declares two Cases (a small and a large "
+                             f"input), got {self.loop_probe!r}")
 
     def cases(self, include_hidden: bool):
         """Public cases, then hidden ones if asked: list of ``(case, is_hidden)``."""

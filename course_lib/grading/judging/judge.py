@@ -1,81 +1,54 @@
 """The one judge: from an answer's replies on an exercise's cases to a status, a score and a hint.
 
-``check`` (in the notebook) and the grader (on the worker's replies) both call
-:func:`judge` with the same plain data:
+``check`` (in the notebook) and the grader (on the worker's replies) both call :func:`judge` with
+the same typed data:
 
-- ``replies``: one dict per case, as :func:`course_lib.grading.judging.running.run_case` makes it,
-  or ``{"killed": status, "detail": why}`` for a case the sandbox cut short (timeout,
-  crash, memory) or never ran;
-- ``findings``: what the answer's function runs, from the program the notebook is
-  (:class:`course_lib.grading.judging.program.Findings`: Python loops, course_lib names).
+- ``replies``: one :class:`~course_lib.grading.judging.running.CaseReply` per case, as
+  :func:`~course_lib.grading.judging.running.run_case` makes it (with the forbidden course_lib
+  functions it ran, :class:`~course_lib.grading.judging.conduct.Watch`), or a reply the sandbox
+  cut short (:class:`~course_lib.grading.judging.running.Cut`);
+- ``loops``: for a loop-free exercise, the measurement of the answer's Python steps at two sizes
+  (:func:`~course_lib.grading.judging.conduct.measure_loops`).
 
-Statuses come from :mod:`course_lib.grading.statuses`, in this order of precedence:
-uses the reference implementation, not attempted, forbidden code (a Python loop in a
-loop-free exercise), timeout / crashed / memory limit, error, failed, passed. Hidden cases
-are judged like public ones but report only their outcome category, never a message.
+It returns the one result model, :class:`~course_lib.grading.judging.results.ExerciseResult`.
+Statuses come from :mod:`course_lib.grading.statuses`, in this order of precedence: uses the
+reference implementation, not attempted, forbidden code (a Python loop in a loop-free exercise),
+timeout / memory limit / crashed, error, failed, passed.
 
-A value to find (``kind="value"``) compared with the reference is told right or wrong, never the
-expected value or a direction ("not the expected value"; a known mistake adds its hint). A custom
-judge's passed verdict may carry a note (a prediction's "3 of 7 right"): it becomes the public case's
-message and, once the exercise passes, the exercise's message.
+What a student reads teaches without answering: a value exercise's messages say right or wrong
+(and a known mistake's hint), never the expected value; a hidden case is "passed" or "failed",
+nothing else, and how it failed never changes the exercise's status (anything but a pass on a
+hidden case makes it "failed").
+
+A custom judge's passed verdict may carry a note (a prediction's "3 of 7 right"): it becomes the public
+case's message and, once the exercise passes, the exercise's message.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from course_lib.grading.exercises import model, plain
-from course_lib.grading.judging import hints, mistakes, running
+from course_lib.grading.judging import conduct, hints, mistakes, running
+from course_lib.grading.judging.results import CaseResult, ExerciseResult
+from course_lib.grading.judging.running import CaseReply, Cut, Outcome
 from course_lib.grading.statuses import CaseOutcome, Status
 
-_KILLED = {"timeout": Status.TIMEOUT, "crashed": Status.CRASHED, "memory": Status.MEMORY,
-           "not run": Status.CRASHED}
+CUT_STATUS = {Cut.TIMEOUT: Status.TIMEOUT, Cut.CRASHED: Status.CRASHED, Cut.MEMORY: Status.MEMORY,
+              Cut.NOT_RUN: Status.CRASHED, Cut.SUBMISSION_TIME: Status.TIMEOUT}
 
 
-@dataclass
-class CaseJudgement:
-    """One case: ``outcome`` is a ``CaseOutcome`` value; ``message`` is empty for hidden cases."""
-
-    label: str
-    hidden: bool
-    outcome: str
-    message: str = ""
-    expected: object = None  # public cases only: for the report's "expected / got" lines
-    actual: object = None
-    hint: str = ""
-
-    @property
-    def passed(self) -> bool:
-        return self.outcome == CaseOutcome.PASSED
+def _undefined(error: running.ErrorInfo) -> str:
+    """The name a NameError says is not defined ('' if none)."""
+    found = re.search(r"name '(\w+)' is not defined", error.message)
+    return found.group(1) if found else ""
 
 
-@dataclass
-class Judgement:
-    """The verdict on one exercise."""
-
-    status: str
-    score: float
-    message: str = ""
-    hint: str = ""
-    mistakes: list = field(default_factory=list)
-    cases: list = field(default_factory=list)
-
-
-def _error_text(error: dict) -> str:
-    if error.get("type") == "SystemExit":
-        return "the code called sys.exit()"
-    message = error.get("message", "")
-    return f"{error.get('type', 'Error')}: {message}" if message else error.get("type", "Error")
-
-
-def _error_status(error: dict) -> str:
-    kind = error.get("type", "")
-    if kind in running.MEMORY_ERRORS:
-        return Status.MEMORY
-    return Status.ERROR
+def error_status(error: running.ErrorInfo) -> Status:
+    """The status an exception of the student's code gives."""
+    return Status.MEMORY if error.type in running.MEMORY_ERRORS else Status.ERROR
 
 
 def _mutation_hint(names: list) -> str:
@@ -134,7 +107,7 @@ def _consensus(found: list) -> str:
     return ""
 
 
-def _give_hints(exercise: model.Exercise, result: Judgement, failing: list, values: list) -> str:
+def _give_hints(exercise: model.Exercise, result: ExerciseResult, failing: list, values: list) -> str:
     """Give each wrong public case its hint and record in ``result.mistakes`` the names behind them.
 
     The known mistake that explains the answer best (:func:`_consistent_mistake`) is told;
@@ -196,7 +169,7 @@ def _give_hints(exercise: model.Exercise, result: Judgement, failing: list, valu
     return next((f[1] for f in told if f[0] == agreed), told[0][1] if told else "")
 
 
-def judge(exercise: model.Exercise, cases: list, replies: list, findings=None, expected=None) -> Judgement:
+def judge(exercise: model.Exercise, cases: list, replies: list, loops=None, expected=None) -> ExerciseResult:
     """Judge an answer from its replies.
 
     Parameters
@@ -204,58 +177,59 @@ def judge(exercise: model.Exercise, cases: list, replies: list, findings=None, e
     exercise : Exercise
     cases : list of (Case, bool)
         The cases run, each with whether it is hidden, in the order of ``replies``.
-    replies : list of dict
-        One reply per case (see the module docstring); missing trailing replies count as not run.
-    findings : program.Findings, optional
-        Static findings about the answer's function (loops, course_lib names).
+    replies : list of CaseReply
+        One reply per case; missing trailing replies count as not run.
+    loops : conduct.LoopMeasure, optional
+        The loop-free rule's measurement (loop-free exercises).
     expected : callable, optional
         ``expected(index) -> plain`` giving the reference's output on case ``index`` (the
         grader caches it); by default computed with :func:`model.expected_output`.
 
     Returns
     -------
-    Judgement
+    ExerciseResult
     """
     name = f"`{exercise.answer}`"
-    result = Judgement(Status.FAILED, 0.0)
-    reference_names = tuple(sorted(set(getattr(findings, "course_lib", ()) or ()) & set(exercise.forbidden)))
-    seen = set()
-    hidden_number = 0
+    result = ExerciseResult(exercise.id, exercise.title, float(exercise.points), 0.0, Status.FAILED)
+    forbidden = set(exercise.forbidden)
+    called = []  # forbidden course_lib functions the answer ran
+    seen = set()  # statuses the public cases show (a hidden case adds only "failed", or a reference use)
+    hidden_failed = 0
     failing, values = [], []  # (verdict, case, actual, expected, wrong) of failed cases; (case, actual, right)
     for index, (case, hidden) in enumerate(cases):
-        reply = replies[index] if index < len(replies) else {"killed": "not run", "detail": "not run"}
-        label = "" if hidden else (case.label or f"test {index + 1}")
-        if hidden:
-            hidden_number += 1
-        verdict = CaseJudgement(label, hidden, CaseOutcome.WRONG)
-        if "killed" in reply:
-            seen.add(_KILLED.get(reply["killed"], Status.CRASHED))
-            verdict.outcome = CaseOutcome.NOT_RUN
-            verdict.message = "" if hidden else str(reply.get("detail", "not run"))
-        elif "error" in reply:
-            error = reply["error"]
-            kind = error.get("type", "")
-            if kind == "NotImplementedError":
-                seen.add(Status.NOT_ATTEMPTED)
-            elif kind == "ReferenceUnavailable":
-                seen.add(Status.USES_REFERENCE)
-                called = re.search(r"'([A-Za-z0-9_-]+)'", error.get("message", ""))
-                reference_names = reference_names or (f"own answer to exercise '{called.group(1)}'" if called
-                                                      else "own answer to an exercise",)
+        reply = replies[index] if index < len(replies) else CaseReply.cut_short(Cut.NOT_RUN)
+        called += [n for n in reply.calls if n in forbidden and n not in called]
+        verdict = CaseResult("" if hidden else (case.label or f"test {index + 1}"), hidden, False,
+                             outcome=CaseOutcome.WRONG)
+        status = Status.FAILED
+        if reply.outcome == Outcome.CUT:
+            status = CUT_STATUS.get(reply.cut, Status.CRASHED)
+            verdict.outcome, verdict.message = CaseOutcome.NOT_RUN, reply.detail or "not run"
+        elif reply.outcome == Outcome.MISSING:
+            status = Status.MISSING
+            verdict.outcome, verdict.message = CaseOutcome.NOT_RUN, f"{name} is not defined"
+        elif reply.outcome == Outcome.RAISED:
+            error = reply.error
+            if error.type == "NotImplementedError":
+                status = Status.NOT_ATTEMPTED
+            elif error.type == "NameError" and _undefined(error) in forbidden:
+                status = Status.USES_REFERENCE  # the reference's name, which the notebook does not define
+                if _undefined(error) not in called:
+                    called.append(_undefined(error))
+            elif error.type == "ReferenceUnavailable":
+                status = Status.USES_REFERENCE
+                stub = re.search(r"'([A-Za-z0-9_-]+)'", error.message)
+                if not called:
+                    called.append(f"answer to exercise '{stub.group(1)}'" if stub else "answer to an exercise")
             else:
-                seen.add(_error_status(error))
-            verdict.outcome = CaseOutcome.RAISED
-            verdict.message = "" if hidden else f"raised {_error_text(error)}"
-        elif "not_plain" in reply:
-            seen.add(Status.FAILED)
-            verdict.outcome = CaseOutcome.NOT_PLAIN
-            verdict.message = "" if hidden else f"returned {reply['not_plain']}"
-        elif exercise.kind == "value" and reply.get("value") is None:
-            seen.add(Status.NOT_ATTEMPTED)
-            verdict.message = "" if hidden else "still None"
+                status = error_status(error)
+            verdict.outcome, verdict.message = CaseOutcome.RAISED, f"raised {error.text}"
+        elif reply.outcome == Outcome.NOT_PLAIN:
+            verdict.outcome, verdict.message = CaseOutcome.NOT_PLAIN, f"returned {reply.detail}"
+        elif exercise.kind == model.Kind.VALUE and reply.value is None:
+            status, verdict.message = Status.NOT_ATTEMPTED, "still None"
         else:
-            actual = reply["value"]
-            want = None
+            actual, want = reply.value, None
             try:
                 with np.errstate(all="ignore"):
                     if exercise.judge is not None:
@@ -263,60 +237,95 @@ def judge(exercise: model.Exercise, cases: list, replies: list, findings=None, e
                     else:
                         want = expected(index) if expected is not None else model.expected_output(exercise, case)
                         check = plain.compare(want, actual, rtol=exercise.rtol, atol=exercise.atol,
-                                             names=exercise.output_names)
-                        if exercise.kind == model.Kind.VALUE and not check.passed:  # right or wrong, nothing more
-                            check = plain.Verdict(False, "not the expected value")
+                                              names=exercise.output_names)
             except Exception as exc:  # a trusted judge failing on odd output is a failed case
                 check = plain.Verdict(False, f"the output could not be compared ({type(exc).__name__})")
-            if reply.get("mutated"):
-                seen.add(Status.FAILED)
+            if reply.mutated:
                 verdict.outcome = CaseOutcome.MUTATED
-                verdict.message = "" if hidden else f"modifies its input {', '.join(reply['mutated'])}"
-                verdict.hint = "" if hidden else _mutation_hint(reply["mutated"])
+                verdict.message = f"modifies its input {', '.join(reply.mutated)}"
+                verdict.hint = _mutation_hint(list(reply.mutated))
             elif check.passed:
-                verdict.outcome = CaseOutcome.PASSED
+                verdict.outcome, verdict.passed, status = CaseOutcome.PASSED, True, Status.PASSED
                 verdict.message = "" if hidden else check.message  # a judge's note, if any
+            elif exercise.kind == model.Kind.VALUE and exercise.judge is None:
+                verdict.message = "not the expected value"  # never what it is
             else:
-                seen.add(Status.FAILED)
-                verdict.message = "" if hidden else check.message.removeprefix("the result: ")
+                verdict.message = check.message.removeprefix("the result: ")
             if not verdict.passed:
                 failing.append((verdict, case, actual, want, not check.passed))
             if not hidden:
                 values.append((case, actual, check.passed))
-                verdict.expected, verdict.actual = want, actual
+                verdict.expected, verdict.actual = (None if exercise.kind == model.Kind.VALUE else want), actual
+        if hidden:
+            hidden_failed += not verdict.passed
+            if status == Status.USES_REFERENCE:
+                seen.add(status)
+            elif not verdict.passed:
+                seen.add(Status.FAILED)
+            verdict.outcome = CaseOutcome.PASSED if verdict.passed else CaseOutcome.FAILED
+            verdict.message = verdict.hint = ""
+        elif status != Status.PASSED:
+            seen.add(status)
         result.cases.append(verdict)
     preferred = _give_hints(exercise, result, failing, values)
-    loop = getattr(findings, "loop", "") if exercise.loop_free else ""
-    order = (Status.USES_REFERENCE, Status.NOT_ATTEMPTED, Status.FORBIDDEN, Status.TIMEOUT,
-             Status.MEMORY, Status.CRASHED, Status.ERROR, Status.FAILED)
-    if reference_names:
+    if called:
         seen.add(Status.USES_REFERENCE)
-    if loop:
-        seen.add(Status.FORBIDDEN)
+    if exercise.loop_free and loops is not None and loops.loops and not (loops.raised and seen):
+        seen.add(Status.FORBIDDEN)  # (an answer raising on the measurement input as on its cases: its error)
+    order = (Status.USES_REFERENCE, Status.NOT_ATTEMPTED, Status.FORBIDDEN, Status.TIMEOUT, Status.MEMORY,
+             Status.CRASHED, Status.ERROR, Status.MISSING, Status.FAILED)
     result.status = next((s for s in order if s in seen), Status.PASSED)
     if result.status == Status.PASSED:
         result.score = float(exercise.points)
         result.message = "; ".join(c.message for c in result.cases if c.message and not c.hidden)
     elif result.status == Status.USES_REFERENCE:
-        listed = ", ".join(n if n.startswith("own answer") else f"`{n}`" for n in reference_names if n)
-        result.message = (f"{name} calls course_lib's {listed or 'own answer to an exercise'}: this exercise asks "
-                          f"for your own code, so the grader gives no points to an answer that calls it")
+        listed = ", ".join(n if n.startswith("answer to") else f"`{n}`" for n in called) or "answer to an exercise"
+        result.message = (f"{name} runs course_lib's {listed} (whatever name reaches it): this exercise asks "
+                          f"for your own code, so the grader gives no points to an answer that uses it")
     elif result.status == Status.NOT_ATTEMPTED:
-        result.message = (f"{name} is still the stub (it is None)" if exercise.kind == "value" else
+        result.message = (f"{name} is still the stub (it is None)" if exercise.kind == model.Kind.VALUE else
                           f"{name} is still the stub (it raises NotImplementedError)")
     elif result.status == Status.FORBIDDEN:
-        result.message = (f"{name} uses {loop}: this exercise asks for whole-array numpy operations, without "
-                          f"Python loops")
+        result.message = (f"{name} uses {loops.text}; this exercise asks for whole-array numpy operations, "
+                          f"without Python loops" if not loops.problem else f"{name}: {loops.text}")
     elif result.status == Status.MEMORY:
         result.message = f"{name} ran out of memory (the grader caps each submission's memory)"
+    elif result.status == Status.FAILED and hidden_failed and all(c.passed for c in result.cases if not c.hidden):
+        result.message = (f"{name} passes the public tests but not {hidden_failed} of "
+                          f"{sum(c.hidden for c in result.cases)} hidden tests")
     public_hints = [c.hint for c in result.cases if not c.hidden and c.hint]
     result.hint = (preferred or public_hints[0]) if public_hints and result.status != Status.PASSED else ""
+    result.hints = {m.name: m.hint for m in exercise.mistakes if m.name in result.mistakes}
     return result
 
 
-def judge_answer(exercise: model.Exercise, answer, cases: list, findings=None) -> tuple[list, Judgement]:
+def watch_for(exercise: model.Exercise) -> conduct.Watch:
+    """The :class:`~course_lib.grading.judging.conduct.Watch` of the exercise's forbidden functions (cached)."""
+    return _watch(tuple(sorted(exercise.forbidden)))
+
+
+_WATCHES: dict = {}
+
+
+def _watch(forbidden: tuple) -> conduct.Watch:
+    if forbidden not in _WATCHES:
+        _WATCHES[forbidden] = conduct.Watch(forbidden)
+    return _WATCHES[forbidden]
+
+
+def measure(exercise: model.Exercise, answer, label_of=None):
+    """The loop-free rule's measurement of ``answer`` on the exercise's two declared inputs (None if the
+    exercise is not loop-free, or the answer is no function)."""
+    if not exercise.loop_free or not callable(answer):
+        return None
+    small, large = exercise.loop_probe
+    return conduct.measure_loops(answer, model.resolve_args(small.args), model.resolve_args(large.args),
+                                 label_of, (small.label, large.label))
+
+
+def judge_answer(exercise: model.Exercise, answer, cases: list, label_of=None) -> tuple[list, ExerciseResult]:
     """Run ``answer`` on ``cases`` in this process and judge it: the path of ``check()``, the mutation
-    test and the release audit (the grader gets the same replies from its sandbox).
+    test and the release audit (the grader gets the same replies from its sandbox, by the same functions).
 
     Parameters
     ----------
@@ -325,23 +334,24 @@ def judge_answer(exercise: model.Exercise, answer, cases: list, findings=None) -
         The student's function (a function exercise) or value (a value exercise).
     cases : list of (Case, bool)
         The cases to run, each with whether it is hidden.
-    findings : program.Findings, optional
+    label_of : callable, optional
+        How a loop's cell is named in the message (see :func:`conduct.measure_loops`).
 
     Returns
     -------
-    replies : list of dict
-        One reply per case (:func:`course_lib.grading.judging.running.run_case`).
-    judgement : Judgement
+    replies : list of CaseReply
+    result : ExerciseResult
     """
     if exercise.kind == model.Kind.FUNCTION and not callable(answer):
-        replies = [{"error": {"type": "TypeError", "message": f"expected a function named {exercise.answer}, "
-                                                               f"got {type(answer).__name__}"}} for _ in cases]
+        replies = [CaseReply.raised(running.ErrorInfo("TypeError", f"expected a function named {exercise.answer}, "
+                                                                   f"got {type(answer).__name__}")) for _ in cases]
         return replies, judge(exercise, cases, replies)
+    watch = watch_for(exercise) if exercise.kind == model.Kind.FUNCTION else None
     replies = [running.run_case(answer, () if exercise.kind == model.Kind.VALUE else model.resolve_args(case.args),
-                                exercise.kind) for case, _ in cases]
-    return replies, judge(exercise, cases, replies, findings)
+                                exercise.kind, watch) for case, _ in cases]
+    return replies, judge(exercise, cases, replies, measure(exercise, answer, label_of))
 
 
-def judge_output(exercise: model.Exercise, case: model.Case, actual) -> CaseJudgement:
+def judge_output(exercise: model.Exercise, case: model.Case, actual) -> CaseResult:
     """How one plain output fares on one public case, through :func:`judge` (for tools that hold outputs)."""
-    return judge(exercise, [(case, False)], [{"value": actual}]).cases[0]
+    return judge(exercise, [(case, False)], [CaseReply.returned(actual)]).cases[0]

@@ -1,23 +1,17 @@
-"""A notebook's code as a program: its top-level statements, what each needs, and what an answer runs.
+"""A notebook's code read as a program: what its cells bind, and the slice ``cl.mine`` runs.
 
-Nothing here runs code: cells are parsed (``ast``) and read. Both the autograder (on a
-submission) and ``check`` (on the kernel's input history) build a :class:`Program` from
-the cells in the order they ran, then ask it two questions:
+Nothing here runs code: cells are parsed (``ast``) and read.
 
-- :meth:`Program.slice`: which top-level statements must run so that some names (the
-  answers) end up as the notebook left them. A statement is kept if it binds or may
-  mutate a needed name (an assignment, ``def``, ``import``, ``x[i] = ...``, ``x.append()``,
-  a call of a notebook function that changes globals, a use of ``np.random``), or if it
-  is opaque (``exec``, ``globals()``, ``from m import *``...), and then what it reads is
-  needed too. Names read inside function bodies are resolved when the answer is called,
-  after every cell ran: they are needed at the end (a fixed point). The rest (plots,
-  prints, self-tests, experiments) is skipped: it cannot change what the answers compute.
-- :meth:`Program.answer_findings`: what an answer's function runs, statically: the
-  function, the notebook functions and classes it calls (from any cell), recursively.
-  It reports Python loops (``for``/``while``, comprehensions, recursion, ``map``/``filter``,
-  ``np.apply_along_axis``, ``np.vectorize``, ``np.frompyfunc``, ``functools.reduce``...)
-  and names of course_lib it reaches (``cl.svm_loss``, ``from course_lib.losses import
-  svm_loss``). Top-level test code around the function never counts.
+- :func:`kernel_source`: a cell's source as the Python a kernel runs, by IPython's own input
+  transformer (``%magic`` and ``!shell`` lines become ``get_ipython()`` calls); the grader runs
+  exactly this, and its worker answers ``get_ipython()`` with a stand-in;
+- :func:`bindings`: the names a cell's top-level statements bind, from a line on (the grader's
+  feedback: what a cell that stopped at that line did not define), and :func:`last_definition`;
+- :meth:`Program.slice` (used by :mod:`course_lib.answers`, where a student's *earlier* notebook is
+  loaded into the current kernel): which top-level statements must run so that some names end
+  up as the notebook left them. A statement is kept if it binds or may mutate a needed name, or
+  if it is opaque (``exec``, ``globals()``...), and then what it reads is needed too. The grader
+  does not slice: it runs every cell (:mod:`course_lib.grading.autograde.grade`).
 """
 
 from __future__ import annotations
@@ -25,25 +19,13 @@ from __future__ import annotations
 import ast
 import copy
 import re
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 MAX_CELL_CHARS = 200_000  # a longer cell is not parsed (its statements never run)
 MAX_PROGRAM_CHARS = 2_000_000  # all cells together
 
-# calls that run Python code once per element: a loop in disguise
-LOOP_CALLS = {"apply_along_axis": "np.apply_along_axis (a Python call per row)",
-              "apply_over_axes": "np.apply_over_axes (a Python call per axis)",
-              "vectorize": "np.vectorize (a Python loop inside)",
-              "frompyfunc": "np.frompyfunc (a Python call per element)",
-              "fromiter": "np.fromiter (a Python iteration)",
-              "piecewise": "np.piecewise with Python functions",
-              "map": "map (a Python call per item)", "filter": "filter (a Python call per item)",
-              "reduce": "functools.reduce (a Python loop)", "starmap": "itertools.starmap (a Python loop)",
-              "accumulate": "itertools.accumulate (a Python loop)"}
-_LOOP_NODES = {ast.For: "a for loop", ast.AsyncFor: "a for loop", ast.While: "a while loop",
-               ast.ListComp: "a list comprehension", ast.SetComp: "a set comprehension",
-               ast.DictComp: "a dict comprehension", ast.GeneratorExp: "a generator expression"}
 # uses that can bind or change any name: a statement with one is always kept
 _OPAQUE_NAMES = {"exec", "eval", "globals", "locals", "vars", "__import__", "setattr", "delattr", "__builtins__",
                  "get_ipython", "__dict__"}
@@ -55,8 +37,6 @@ def _stateful(func) -> bool:
     """Whether a call of module function ``func`` (``np.random.seed``) may change global state."""
     chain = _attribute_chain(func)
     return bool(set(chain) & _STATEFUL_MODULE_ATTRIBUTES) and not (chain and chain[0] in _PURE_RANDOM)
-_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
 @lru_cache(maxsize=4096)
@@ -74,8 +54,61 @@ def _parsed_cell(raw: str):
         lines[node.lineno - 1:node.end_lineno])) for node in tree.body)
 
 
+_TRANSFORM_LOCK = threading.Lock()
+
+
+def kernel_source(raw: str) -> str:
+    """A cell's source as the Python a kernel runs it: IPython's own input transformer turns
+    ``%magic``, ``%%cell_magic``, ``!shell`` and ``x = !cmd`` into calls of ``get_ipython()``.
+    (Small cells are cached: most cells of a class's submissions are the same provided cells.)"""
+    return _cached_kernel_source(raw) if len(raw) <= 20_000 else _kernel_source(raw)
+
+
+@lru_cache(maxsize=2048)
+def _cached_kernel_source(raw: str) -> str:
+    return _kernel_source(raw)
+
+
+def _kernel_source(raw: str) -> str:
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    with _TRANSFORM_LOCK:
+        try:
+            return TransformerManager().transform_cell(raw)
+        except (SyntaxError, ValueError, IndexError):  # the kernel would report it; so will compile()
+            return raw
+
+
+def bindings(source: str, from_line: int | None = None) -> set:
+    """The names the top-level statements of a cell's (kernel) source bind, those ending at or after
+    ``from_line`` only (the statement that stopped there did not finish binding either)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        from course_lib.grading.exercises.notebook import NotebookCell
+
+        return set(NotebookCell(0, "code", source).defines)
+    names = set()
+    for node in tree.body:
+        if from_line is None or node.end_lineno >= from_line:
+            visitor = _Names()
+            visitor.visit(node)
+            names |= visitor.binds
+    return names
+
+
+def last_definition(sources: list, name: str) -> int | None:
+    """The position in ``sources`` (cells' kernel sources, in run order) of the last one binding ``name``."""
+    found = None
+    for position, source in enumerate(sources):
+        if name in bindings(source):
+            found = position
+    return found
+
+
 def python_source(source: str) -> str:
-    """Cell source with IPython syntax made inert: ``%magic`` and ``!shell`` lines become ``pass``.
+    """The slicer's view of a cell (``cl.mine``): IPython syntax made inert, ``%magic`` and ``!shell`` lines
+    become ``pass`` (a cell magic's body is kept for ``%%time``, ``%%timeit``, ``%%capture``).
 
     A cell magic other than ``%%time`` / ``%%timeit`` / ``%%capture`` makes the whole cell non-Python
     (empty).
@@ -279,20 +312,6 @@ class Cell:
     source: str = ""
 
 
-@dataclass
-class Findings:
-    """What an answer's function runs, statically.
-
-    ``loop`` is where it loops in Python ("a for loop at line 4 of cell 7 (in `_rows`)"), or "";
-    ``course_lib`` lists the course_lib names it reaches (``svm_loss``...); ``defined`` says
-    whether the program defines the name at all.
-    """
-
-    defined: bool = False
-    loop: str = ""
-    course_lib: tuple = ()
-
-
 class Program:
     """The top-level statements of cells in the order they ran.
 
@@ -326,8 +345,6 @@ class Program:
         self._effects = self._function_effects()
         for statement in self.statements:
             self._add_call_effects(statement)
-        self._defs = self._definitions()
-        self._imports = self._course_lib_imports()
 
     @staticmethod
     def _statement(cell: int, node: ast.stmt, source: str) -> Statement:
@@ -336,12 +353,8 @@ class Program:
         statement = Statement(cell, node.lineno, source, node, names.binds, names.reads, names.reads_later,
                               set(names.stores_into) | set(names.binds), names.opaque)
         statement._calls = names.calls
-        statement._functions, statement._imports = [], []  # one walk, for the tables below
-        for inner in ast.walk(node):
-            if isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                statement._functions.append(inner)
-            elif isinstance(inner, (ast.Import, ast.ImportFrom)):
-                statement._imports.append(inner)
+        statement._functions = [inner for inner in ast.walk(node)
+                                if isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef))]
         return statement
 
     def _module_names(self) -> set:
@@ -405,104 +418,3 @@ class Program:
                         grown = True
             if not grown:
                 return kept[::-1]
-
-    # --- what an answer runs -------------------------------------------------------------------------
-
-    def _definitions(self) -> dict:
-        """name -> the last top-level node binding it (a def, a class, a lambda or an alias)."""
-        found = {}
-        for statement in self.statements:
-            node = statement.node
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                found[node.name] = (statement, node)
-            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                found[node.targets[0].id] = (statement, node.value)
-            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
-                found[node.target.id] = (statement, node.value)
-            else:
-                for name in statement.binds:
-                    found[name] = (statement, None)
-        return found
-
-    def _course_lib_imports(self) -> tuple[set, set]:
-        """(names bound to a course_lib module, names bound to an object imported from course_lib)."""
-        modules, objects = set(), set()
-        for statement in self.statements:
-            for node in statement._imports:
-                if isinstance(node, ast.Import):
-                    for alias in node.names:
-                        if alias.name.split(".")[0] == "course_lib":
-                            modules.add((alias.asname or alias.name).split(".")[0])
-                elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "course_lib":
-                    for alias in node.names:
-                        objects.add(alias.asname or alias.name)
-        return modules, objects
-
-    def answer_findings(self, name: str, forbidden=()) -> Findings:
-        """Loops and course_lib names in what ``name``'s function runs (see the module docstring)."""
-        definitions = self._defs
-        if name not in definitions:
-            return Findings(defined=False)
-        modules, objects = self._imports
-        loop, reached, seen = "", set(), set()
-        queue = [(name, name)]
-        while queue:
-            current, via = queue.pop(0)
-            if current in seen or current not in definitions:
-                continue
-            seen.add(current)
-            statement, node = definitions[current]
-            if node is None:
-                continue
-            if isinstance(node, ast.Name):  # an alias: f = g
-                queue.append((node.id, via))
-                continue
-            if not isinstance(node, (*_SCOPES, ast.expr)):
-                continue
-            found, names = self._scan(node, current, modules, objects)
-            reached |= names
-            if found and not loop:
-                where = self.cells[statement.cell].label
-                own = "" if current == name else f" (in `{current}`, which `{name}` calls)"
-                loop = f"{found[0]} at line {found[1]} of {where}{own}"
-            if isinstance(node, ast.expr):  # f = np.vectorize(g), f = make(...): follow every name it reads
-                queue.extend((n.id, name) for n in ast.walk(node)
-                             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
-                continue
-            body_names = free_names(node) if isinstance(node, _FUNCTIONS) else {
-                n for method in node.body if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef))
-                for n in free_names(method)}
-            for free in sorted(body_names):
-                if free in objects or free not in definitions:  # imported from course_lib, or never defined
-                    reached.add(free)
-                queue.append((free, name))
-        hits = tuple(sorted(reached & set(forbidden))) if forbidden else tuple(sorted(reached))
-        return Findings(defined=True, loop=loop, course_lib=hits)
-
-    @staticmethod
-    def _scan(node, current: str, modules: set, objects: set):
-        """((kind, line) of the first Python loop in ``node``'s code or None, course_lib names it reaches)."""
-        recursive = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-        loop, reached = None, set()
-        for inner in ast.walk(node):
-            kind = _LOOP_NODES.get(type(inner))
-            if kind is None and isinstance(inner, ast.Call):
-                func = inner.func
-                called = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-                recursion = recursive and isinstance(func, ast.Name) and called == current
-                kind = "recursion" if recursion else LOOP_CALLS.get(called)
-            if kind and loop is None:
-                loop = (kind, inner.lineno)
-            if isinstance(inner, ast.Attribute) and _root(inner) in modules:
-                reached.add(inner.attr)
-            elif isinstance(inner, ast.Name) and inner.id in objects and isinstance(inner.ctx, ast.Load):
-                reached.add(inner.id)
-        return loop, reached
-
-    def defining_statement(self, name: str):
-        """The last statement binding ``name``, or None."""
-        found = None
-        for statement in self.statements:
-            if name in statement.binds:
-                found = statement
-        return found

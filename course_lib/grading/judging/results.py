@@ -1,24 +1,36 @@
 """The one result model: a case, an exercise, a submission (plain data, round-trips through JSON).
 
-A :class:`SubmissionResult` holds one submission's grade: a status, and one
-:class:`ExerciseResult` per exercise of its notebook; the grader's cache stores it as JSON, and
-:mod:`course_lib.grading.reports.outputs` writes it as feedback, CSV rows and Gradescope results.
+The judge (:func:`course_lib.grading.judging.judge.judge`) makes an :class:`ExerciseResult`, in
+``check()`` and in the grader alike. A :class:`SubmissionResult` holds one submission's grade: a
+status, and one :class:`ExerciseResult` per exercise of its notebook; the grader's cache stores it
+as JSON, and :mod:`course_lib.grading.reports.outputs` writes it as feedback, CSV rows and
+Gradescope results, which the class report reads back.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+_IN_PROCESS = ("hint", "expected", "actual")  # a case's fields for check()'s report only: never stored
+
 
 @dataclass
 class CaseResult:
-    """One test case: ``label`` (empty for hidden ones), ``passed``, and a ``message`` if not."""
+    """One test case: ``label`` (empty for hidden ones), ``passed``, and a ``message`` if not.
+
+    ``outcome`` is a :class:`~course_lib.grading.statuses.CaseOutcome`; a hidden case's is only ever
+    "passed" or "failed". ``hint``, ``expected`` and ``actual`` (public cases) serve ``check()``'s
+    report in the notebook and are not stored.
+    """
 
     label: str
     hidden: bool
     passed: bool
     message: str = ""
-    outcome: str = ""  # a CaseOutcome category: all a hidden case shows
+    outcome: str = ""
+    hint: str = field(default="", compare=False)
+    expected: object = field(default=None, compare=False, repr=False)
+    actual: object = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -55,7 +67,11 @@ class ExerciseResult:
 
 @dataclass
 class SubmissionResult:
-    """One submission: ``status`` ("ok" or why it could not be graded), its exercises."""
+    """One submission: ``status`` ("ok" or why it could not be graded), its exercises.
+
+    ``retried_steps`` counts the steps the grader ran again because the machine kept them from
+    running in time (waiting for a CPU is never charged to the student).
+    """
 
     notebook: str
     status: str
@@ -64,20 +80,23 @@ class SubmissionResult:
     max_score: float = 0.0
     isolation: str = ""
     written: dict = field(default_factory=dict)  # written-question id -> the student's answer text
+    retried_steps: int = 0
 
     @property
     def score(self) -> float:
         return float(sum(ex.score for ex in self.exercises))
 
     def to_json(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        for exercise in data["exercises"]:
+            for case in exercise["cases"]:
+                for name in _IN_PROCESS:
+                    case.pop(name, None)
+        return data
 
     @classmethod
     def from_json(cls, data: dict) -> SubmissionResult:
         exercises = [ExerciseResult(**{**ex, "cases": [CaseResult(**c) for c in ex["cases"]]})
                      for ex in data["exercises"]]
         return cls(data["notebook"], data["status"], data["message"], exercises, data["max_score"],
-                   data.get("isolation", ""), data.get("written", {}))
-
-
-# --- writing ------------------------------------------------------------------------------------
+                   data.get("isolation", ""), data.get("written", {}), data.get("retried_steps", 0))

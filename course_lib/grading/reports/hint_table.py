@@ -34,11 +34,11 @@ def _output(exercise: model.Exercise, mistake: model.Mistake, case: model.Case):
     """``("value", plain)`` or ``("error", text)`` for a mistake on a case."""
     reply = running.run_case(mistake.implementation if exercise.kind == "function" else mistake.implementation(),
                              () if exercise.kind == "value" else model.resolve_args(case.args), exercise.kind)
-    if "error" in reply:
-        return "error", judge._error_text(reply["error"])
-    if "not_plain" in reply:
-        return "error", f"returns {reply['not_plain']}"
-    return "value", reply["value"]
+    if reply.outcome == running.Outcome.RAISED:
+        return "error", reply.error.text
+    if reply.outcome == running.Outcome.NOT_PLAIN:
+        return "error", f"returns {reply.detail}"
+    return "value", reply.value
 
 
 def _difference(exercise: model.Exercise, case: model.Case, wrong) -> str:
@@ -100,7 +100,8 @@ def generate(exercises=None) -> str:
     lines = ["# Hints per exercise", "",
              "Generated from the exercise bank by `python -m course_lib hints`: do not edit by hand (the tests "
              "compare this page with a fresh one). To add a hint, add a `Mistake` to the exercise in "
-             "`course_lib/grading/exercises/bank/nbNN.py`, and a wrong answer making it to `tests/corpus/nbNN.py`; then "
+             "`course_lib/grading/exercises/bank/nbNN.py`, and a wrong answer making it to `tests/corpus/nbNN.py`; "
+             "then "
              "regenerate.", "",
              "How a hint is chosen (`course_lib/grading/judging/judge.py`): on the public cases an answer fails, the "
              "exercise's own mistakes whose output equals the answer's are candidates; the one matching the "

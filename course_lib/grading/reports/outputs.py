@@ -3,7 +3,8 @@
 - ``grades.csv``: one row per submission (``submission, notebook, score, max_score, status``, then
   one column of points per exercise); no cell a spreadsheet would evaluate;
 - ``exercises.csv``: one row per graded exercise;
-- ``feedback/<name>.md``: what the student reads, hidden tests reduced to their number and outcome;
+- ``feedback/<name>.md``: what the student reads, hidden tests reduced to their number and "passed" or
+  "failed" (never how they failed);
 - ``results/<name>.json``: Gradescope's ``results.json`` format, one test per exercise.
 """
 
@@ -60,8 +61,7 @@ def feedback_markdown(name: str, result: SubmissionResult) -> str:
         for case in ex.cases:
             if case.hidden:
                 hidden_number += 1
-                lines.append(f"- hidden test {hidden_number}: " + ("passed" if case.passed else
-                                                                  f"failed ({case.outcome or 'wrong value'})"))
+                lines.append(f"- hidden test {hidden_number}: " + ("passed" if case.passed else "failed"))
             elif case.passed:
                 lines.append(f"- {case.label or 'public test'}: passed")
             else:
@@ -83,8 +83,7 @@ def gradescope_results(result: SubmissionResult, name: str = "", file: str = "")
         for case in ex.cases:
             if case.hidden:
                 hidden_number += 1
-                text.append(f"hidden test {hidden_number}: " + ("passed" if case.passed else
-                                                                f"failed ({case.outcome or 'wrong value'})"))
+                text.append(f"hidden test {hidden_number}: " + ("passed" if case.passed else "failed"))
             else:
                 text.append(f"{case.label or 'public test'}: " + ("passed" if case.passed else
                                                                   f"failed: {case.message}"))

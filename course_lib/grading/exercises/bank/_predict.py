@@ -8,7 +8,8 @@ docs/course-flow.md): full points for a complete, well-formed tuple; the check a
 
 The student commits to every answer of a section before its experiments run. The one public
 case (a value exercise has one) judges every item of the tuple and says which questions are
-off ("Q3: 4.000 is too high"), never the expected value; an item equal to a classic slip gets
+off ("Q3: 4.000 is not it"), never the expected value nor on which side of it an answer lies (with
+resubmission, "too high" is a bisection); an item equal to a classic slip gets
 that slip's hint (printed once: as the hint when it is the only wrong item, else in the
 problem line). Each slip is also a :class:`Mistake` (the right tuple with that one item
 wrong), so the hint tables and the released data bank know it.
@@ -86,7 +87,7 @@ def _item_problem(q, a):
         return f"{q.key}: not it; the experiment below shows why", None
     if math.isinf(q.answer) or math.isinf(a):
         return f"{q.key}: {'is there really a limit?' if math.isinf(q.answer) else 'it is finite'}", None
-    return f"{q.key}: {a:.3f} is too {'high' if a > q.answer else 'low'} (three decimals)", None
+    return f"{q.key}: {a:.3f} is not it (to three decimals)", None
 
 
 def _judge(questions):

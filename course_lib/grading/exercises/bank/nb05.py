@@ -385,5 +385,7 @@ EXERCISES = (
         output_names=("loss", "dW"),
         forbidden=FORBIDDEN,
         loop_free=True,
+        loop_probe=(Case(_random_scores(501, 5, 3), "5 examples, 3 classes"),
+                    Case(_random_scores(502, 50, 13), "50 examples, 13 classes")),
     ),
 )
