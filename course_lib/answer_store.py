@@ -114,7 +114,7 @@ def needed_statements(history, name: str) -> list:
     from course_lib.grading.judging.program import Program
 
     program = Program(history)
-    if program.defining_statement(name) is None:
+    if not any(name in statement.binds for statement in program.statements):
         return []
     kept = _without_replaced_definitions(program.slice([name]))
     return [(program.cells[s.cell].label, s.source.lstrip("\n")) for s in kept]

@@ -250,9 +250,8 @@ def _report(exercise: model.Exercise, answer) -> CheckResult:
     mark = "✓" if verdict.status == Status.PASSED else "✗"
     print(f"{mark} {exercise.id}: {passed} of {total} public tests passed ({ADVISORY})")
     if verdict.status == Status.USES_REFERENCE:
-        lines += textwrap.wrap(f"note: {verdict.message}. Fine for experiments, but the autograder gives no "
-                               f"credit to an answer that calls the reference.", width=100, initial_indent="  ",
-                               subsequent_indent=" " * 8)
+        lines += textwrap.wrap(f"note: {verdict.message} (calling it is fine in an experiment, not in an answer).",
+                               width=100, initial_indent="  ", subsequent_indent=" " * 8)
     note = _grader_note(exercise, answer)
     if note:
         lines += textwrap.wrap(f"⚠ {note}.", width=100, initial_indent="  ", subsequent_indent=" " * 4)

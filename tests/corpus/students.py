@@ -597,12 +597,25 @@ def _svm_submissions() -> dict:
         "a cell that never ends is interrupted like a kernel interrupt: what it set survives (counter > 0)")
 
     s = StudentNotebook(SVM)
-    s.write_answer("svm_vectorized", "if True:\n" + "".join(
-        "    " + line + "\n" for line in reference_solution(SVM, "svm_loop").replace(
-            "def svm_loss_loop", "def svm_loss_vectorized").splitlines()))
+    s.write_answer("svm_vectorized", "if True:\n" + "".join("    " + line + "\n" for line in SVM_W_NESTED_LOOPS.splitlines()))
     add("nested_loops_bound_inside_if_true", s, {"svm_vectorized": FORBIDDEN},
         "the loop solution, renamed, defined inside `if True:`")
     return out
+
+
+SVM_W_NESTED_LOOPS = '''\
+def svm_loss_vectorized(W, X, y):
+    scores = X @ W
+    n = scores.shape[0]
+    loss, dscores = 0.0, np.zeros_like(scores)
+    for i in range(n):
+        for j in range(scores.shape[1]):
+            if j != y[i] and scores[i, j] - scores[i, y[i]] + 1 > 0:
+                loss += scores[i, j] - scores[i, y[i]] + 1
+                dscores[i, j] += 1
+                dscores[i, y[i]] -= 1
+    return loss / n, X.T @ dscores / n
+'''
 
 
 # --- answers students write: notebook 08 ----------------------------------------------------------
@@ -885,8 +898,10 @@ def _regularization_submissions() -> dict:
 
     s = StudentNotebook(REGULARIZATION)
     s.write_answer("regularized_objective", reference_solution(REGULARIZATION, "regularized_objective").replace(
-        "    loss, dscores = data_loss(X @ W, y)\n",
-        "    loss, dscores = data_loss(X @ W, y)\n    getattr(cl, 'pen' + 'alty')(W, kind)  # the same numbers\n"))
+        "def regularized_objective(", "def _own_objective(", 1) + (
+        "\n\ndef regularized_objective(W, X, y, data_loss, reg, kind='l2', beta=0.5, penalize_bias=True):\n"
+        "    getattr(cl, 'pen' + 'alty')(W, kind)  # the same numbers\n"
+        "    return _own_objective(W, X, y, data_loss, reg, kind, beta, penalize_bias)\n"))
     add("penalty_by_a_name_built_at_run_time", s, {"regularized_objective": REFERENCE},
         "course_lib's `penalty`, which the sandbox implements, reached through getattr(cl, 'pen' + 'alty')")
     return out

@@ -48,7 +48,7 @@ CELLS = [
     "from course_lib.notebook_helpers import needs_answer",
     'print(cl.mine("gradient_descent_path").reason)',
     'with needs_answer():\n    cl.mine("gradient_descent_path")(None)',
-    "def svm_loss_vectorized(scores, y):\n    return cl.svm_loss(scores, y)",
+    "def svm_loss_vectorized(W, X, y):\n    loss, dscores = cl.svm_loss(X @ W, y)\n    return loss, X.T @ dscores",
     'check("svm_vectorized", svm_loss_vectorized)',
 ]
 
@@ -67,4 +67,4 @@ def test_the_lines_a_student_reads_name_the_exercise_and_never_grading(copy):
         assert "this course_lib function runs your answer to exercise 'svm_vectorized', which an answer may not " \
                "use" in checked, checked
     else:  # the open library implements it: no stub, no missing answer
-        assert "ReferenceUnavailable" not in checked and "calls course_lib's `svm_loss`" in checked, checked
+        assert "ReferenceUnavailable" not in checked and "runs course_lib's `svm_loss`" in checked, checked

@@ -548,7 +548,7 @@ EXERCISES = (
         output_names=("loss", "dW"),
         forbidden=("svm_loss", "svm_loss_naive", "svm_loss_W"),
         loop_free=True,
-        loop_probe=(Case(_random_scores(5, 3, 301), "5 examples, 3 classes"),
-                    Case(_random_scores(50, 13, 302), "50 examples, 13 classes")),
+        loop_probe=(Case(_linear_problem(5, 4, 3, 301), "5 examples, 4 features and a bias, 3 classes"),
+                    Case(_linear_problem(50, 4, 13, 302), "50 examples, 4 features and a bias, 13 classes")),
     ),
 )

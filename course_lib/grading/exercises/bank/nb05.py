@@ -385,7 +385,7 @@ EXERCISES = (
         output_names=("loss", "dW"),
         forbidden=FORBIDDEN,
         loop_free=True,
-        loop_probe=(Case(_random_scores(501, 5, 3), "5 examples, 3 classes"),
-                    Case(_random_scores(502, 50, 13), "50 examples, 13 classes")),
+        loop_probe=(Case(_problem(501, 5, 5, 3), "5 examples, 4 features and a bias, 3 classes"),
+                    Case(_problem(502, 50, 5, 13), "50 examples, 4 features and a bias, 13 classes")),
     ),
 )
