@@ -2,8 +2,9 @@
 
 Some answers take a function: ``numerical_grad`` the function to differentiate, ``search_randomly``
 a loss to minimise, ``gradient_descent`` and ``minibatch_sgd`` a gradient, ``grid_search`` a stand-in
-for "train and return the validation accuracy". The exercise bank names them as :class:`course_lib.grading.exercises.model.Fixture` s
-(``"course_lib.grading.exercises.fixtures:wavy"``), so that the sandboxed grader can import them by name.
+for "train and return the validation accuracy". The exercise bank names them as
+:class:`course_lib.grading.exercises.model.Fixture` s (``"course_lib.grading.exercises.fixtures:wavy"``), so that
+the sandboxed grader can import them by name.
 
 They are test helpers, not answers, and live here in the open so that the student release,
 which carries no exercise bank code, still has them. They are self-contained (numpy only): in a
