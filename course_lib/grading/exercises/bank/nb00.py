@@ -53,6 +53,7 @@ EXERCISES = (
         title="The score of each example's correct class",
         points=1,
         reference=_correct_class_scores,
+        loop_free=True,
         public=(
             Case((_LECTURE_SCORES, np.array([0, 1, 2])), "the lecture's 3 images x 3 classes"),
             Case((np.array([[0.5, -1.0, 2.0, 3.5, 0.0], [1.0, 2.0, 3.0, 4.0, 5.0],
