@@ -131,13 +131,6 @@ def progressive(tmp_path_factory):
 # What the v2 notebooks do (issue 19's list), exactly: (notebook index) -> problems of the blank run, then of
 # the solved run. Cell numbers are indexes among all the notebook's cells. To be emptied by workbook v3.
 KNOWN_BLANK = {
-    1: [  # 01_linear_classifier_recap
-        'cell 7: waits on a later notebook: softmax_vectorized (05)',
-        'cell 10: waits on a later notebook: softmax_vectorized (05)',
-        'cell 13: waits on a later notebook: svm_vectorized (03)',
-        'cell 15: empty figure: {"axes": 3, "empty": ["axes 0", "axes 1", "axes 2"]}',
-        'cell 15: waits on a later notebook: softmax_vectorized (05)',
-    ],
     3: [  # 03_multiclass_svm
         'cell 12: waits on a cell below: svm_vectorized (03)',
         'cell 20: waits on a cell below: svm_vectorized (03)',
@@ -170,13 +163,6 @@ KNOWN_BLANK = {
     ],
 }
 KNOWN_SOLVED = {
-    1: [  # 01_linear_classifier_recap
-        'cell 7: waits on a later notebook: softmax_vectorized (05)',
-        'cell 10: waits on a later notebook: softmax_vectorized (05)',
-        'cell 13: waits on a later notebook: svm_vectorized (03)',
-        'cell 15: empty figure: {"axes": 3, "empty": ["axes 0", "axes 1", "axes 2"]}',
-        'cell 15: waits on a later notebook: softmax_vectorized (05)',
-    ],
     3: [  # 03_multiclass_svm
         'cell 31: waits on a later notebook: adam_step (10)',
     ],

@@ -1,10 +1,10 @@
 """Trusted functions that exercises pass as arguments to a student's answer.
 
-Some answers take a function: ``dataset_loss`` a per-example loss, ``numerical_grad`` the
-function to differentiate, ``search_randomly`` a loss to minimise, ``gradient_descent`` and
-``minibatch_sgd`` a gradient, ``grid_search`` a stand-in for "train and return the validation
-accuracy". The exercise bank names them as :class:`course_lib.grading.exercises.model.Fixture` s
-(``"course_lib.grading.exercises.fixtures:wavy"``), so that the sandboxed grader can import them by name.
+Some answers take a function: ``numerical_grad`` the function to differentiate, ``search_randomly``
+a loss to minimise, ``gradient_descent`` and ``minibatch_sgd`` a gradient, ``grid_search`` a stand-in
+for "train and return the validation accuracy". The exercise bank names them as
+:class:`course_lib.grading.exercises.model.Fixture` s (``"course_lib.grading.exercises.fixtures:wavy"``), so that
+the sandboxed grader can import them by name.
 
 They are test helpers, not answers, and live here in the open so that the student release,
 which carries no exercise bank code, still has them. They are self-contained (numpy only): in a
@@ -24,57 +24,6 @@ point to, and go with those entries.
 from __future__ import annotations
 
 import numpy as np
-
-# --- per-example losses (dataset_loss, notebook 02) -----------------------------------------
-
-
-def one_squared_error(prediction, target):
-    """Squared error of one example.
-
-    Parameters
-    ----------
-    prediction, target : float or ndarray of the same shape
-
-    Returns
-    -------
-    float
-        ``sum_k (p_k - t_k)^2``.
-    """
-    return float(np.sum((np.asarray(prediction, dtype=float) - np.asarray(target, dtype=float)) ** 2))
-
-
-def one_misclassified(scores, label):
-    """0-1 loss of one example.
-
-    Parameters
-    ----------
-    scores : ndarray, shape (C,)
-    label : int
-
-    Returns
-    -------
-    float
-        1.0 if the highest score is not the correct class, else 0.0.
-    """
-    return float(np.argmax(scores) != label)
-
-
-def one_squared_hinge(scores, label):
-    """Squared hinge loss of one example (the "L2-SVM"), margin 1: ``sum_{j != y} max(0, s_j - s_y + 1)^2``.
-
-    Parameters
-    ----------
-    scores : ndarray, shape (C,)
-    label : int
-
-    Returns
-    -------
-    float
-    """
-    row = np.asarray(scores, dtype=float)
-    others = np.delete(row, label)
-    return float(np.square(np.clip(others - row[label] + 1.0, 0.0, None)).sum())
-
 
 # --- data losses of a batch, with their gradient (regularized_objective, notebook 04) ----------
 # Deliberately neither the hinge nor the softmax loss (those are exercises): any (loss, dscores)

@@ -144,3 +144,70 @@ def opposite_ranking(case, actual) -> Verdict:
         lines.append(f"{name.replace('_', ' ')} loss: A {a:.4g}, B {b:.4g} "
                      + ("✓" if ok else f"({lower} must be lower by at least {gap:g})"))
     return Verdict(passed, "; ".join(lines))
+
+
+# --- a linear classifier set by hand (notebook 01's hand_weights) --------------------------------
+
+def _hand_classifier(actual):
+    """``(W (2, C), b (C,))`` as float arrays from ``{"W": W, "b": b}``, or a Verdict saying what is malformed."""
+    if not isinstance(actual, dict):
+        return Verdict(False, f"expected a dict {{'W': W, 'b': b}}, got {type(actual).__name__}")
+    missing, extra = sorted({"W", "b"} - set(actual)), sorted(set(actual) - {"W", "b"})
+    if missing or extra:
+        said = "; ".join(part for part in (f"missing the keys {missing}" if missing else "",
+                                          f"unexpected keys {extra}" if extra else "") if part)
+        return Verdict(False, f"expected a dict with the keys 'W' and 'b': {said}")
+    arrays = {}
+    for key, shape, what in (("W", (2, 2), "rows x1, x2; column c holds class c's weights"),
+                             ("b", (2,), "one bias per class")):
+        try:
+            array = np.asarray(actual[key], dtype=np.float64)
+        except (TypeError, ValueError):
+            return Verdict(False, f"{key}: expected numbers, got {type(actual[key]).__name__}")
+        if array.shape != shape:
+            return Verdict(False, f"{key}: expected shape {shape} ({what}), got shape {array.shape}")
+        if not np.isfinite(array).all():
+            return Verdict(False, f"{key}: expected finite numbers, got NaN or inf")
+        arrays[key] = array
+    return arrays["W"], arrays["b"]
+
+
+def _right(W, b, X, y) -> int:
+    """How many points ``argmax(x W + b)`` classifies as their label."""
+    return int(np.sum(np.argmax(X @ W + b, axis=1) == y))
+
+
+def linear_accuracy(case, actual) -> Verdict:
+    """A two-class linear classifier ``argmax(x W + b)`` given by hand, scored on points.
+
+    ``case.args = (X, y, target)``: the points (N, 2), their labels (N,) in {0, 1}, and the accuracy
+    to reach. ``actual = {"W": W, "b": b}`` with ``W`` (2, 2) (column c: class c's weights on x1, x2)
+    and ``b`` (2,). It passes when the fraction of points whose highest score is their label is at
+    least ``target``. A failing verdict says the accuracy reached and, when it explains the miss, what
+    the answer looks like: the classes on the wrong sides of the border (the columns swapped would
+    pass), the lecture's layout (W transposed would pass), or every point given one class.
+    (Notebook 01's ``hand_weights``: beat the trained classifier on the three modes by hand.)
+    """
+    X, y, target = case.args
+    X, y = np.asarray(X, dtype=np.float64), np.asarray(y)
+    parsed = _hand_classifier(actual)
+    if isinstance(parsed, Verdict):
+        return parsed
+    W, b = parsed
+    count = _right(W, b, X, y)
+    said = f"{count} of {len(y)} points right ({count / len(y):.3f})"
+    if count >= target * len(y):
+        return Verdict(True, f"{said} ✓")
+    why = ""
+    swapped = _right(W[:, ::-1], b[::-1], X, y) / len(y)
+    transposed = _right(W.T, b, X, y) / len(y)
+    predicted = np.unique(np.argmax(X @ W + b, axis=1))
+    if swapped >= target:
+        why = (f": your border is good but its sides are the wrong way round (with the two classes' columns of W "
+               f"and entries of b exchanged it gets {swapped:.3f})")
+    elif transposed >= target and not np.allclose(W, W.T):
+        why = (f": column c of W holds class c's weights on x1 and x2 (the code's (D, C) layout); your W reads "
+               f"as the lecture's rows (transposed it gets {transposed:.3f})")
+    elif len(predicted) == 1:
+        why = f": every point is given class {int(predicted[0])}, so no border crosses the data"
+    return Verdict(False, f"{said}; needed at least {target:g}{why}")

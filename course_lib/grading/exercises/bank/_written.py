@@ -9,21 +9,6 @@ a full answer contains, one point per item unless said otherwise.
 from __future__ import annotations
 
 WRITTEN = {
-    "written_linear_limits": {
-        "notebook": "01_linear_classifier_recap",
-        "points": 2,
-        "question": "Why can no linear classifier beat the majority rule on the ring, while one straight "
-                    "border gets to about 0.7 on the opposite quadrants?",
-        "guide": (
-            "Each class region of a linear classifier is an intersection of half-planes: convex, in one "
-            "piece. The ring class is not convex (its inside belongs to the other class), so any straight "
-            "border that captures part of the ring also captures inside or outside points, and predicting "
-            "'outside' everywhere (the majority) is already as good as it gets.",
-            "On the opposite quadrants one half-plane can contain one of the two class-1 quadrants plus "
-            "little else, so a line classifies about one quadrant's worth better than the majority rule "
-            "(0.71 against 0.53), but it cannot take in both quadrants at once.",
-        ),
-    },
     "written_softmax_gradient": {
         "notebook": "05_softmax_cross_entropy",
         "points": 3,

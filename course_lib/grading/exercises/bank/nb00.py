@@ -53,6 +53,7 @@ EXERCISES = (
         title="The score of each example's correct class",
         points=1,
         reference=_correct_class_scores,
+        loop_free=True,
         public=(
             Case((_LECTURE_SCORES, np.array([0, 1, 2])), "the lecture's 3 images x 3 classes"),
             Case((np.array([[0.5, -1.0, 2.0, 3.5, 0.0], [1.0, 2.0, 3.0, 4.0, 5.0],
@@ -62,6 +63,7 @@ EXERCISES = (
         hidden=(
             ### BEGIN HIDDEN TESTS
             Case((np.array([[1.5, -0.5]]), np.array([1])), "one example"),
+            Case((np.array([[2.5], [-1.0], [0.0]]), np.array([0, 0, 0])), "one class"),
             Case((_rng.normal(size=(7, 3)).round(3), np.array([2, 2, 0, 1, 0, 2, 1])), "7 examples x 3 classes"),
             Case((_rng.normal(size=(6, 10)).round(3), np.array([9, 0, 3, 3, 5, 8])), "6 examples x 10 classes"),
             ### END HIDDEN TESTS

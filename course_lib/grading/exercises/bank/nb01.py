@@ -1,114 +1,66 @@
-"""Exercise of ``01_linear_classifier_recap``: accuracy.
+"""Exercise of ``01_linear_classifier_recap``: a linear classifier set by hand.
 
-- ``accuracy``: the fraction of examples whose highest score is the correct class.
+- ``hand_weights``: ``{"W": W (2, 2), "b": b (2,)}`` whose classifier ``argmax(x W + b)`` beats the
+  trained one on the three modes, on the points the notebook shows and on fresh points of the same
+  distribution. Graded on what it achieves, by the outcome judge
+  :func:`course_lib.grading.exercises.judges.linear_accuracy`.
 
-Shapes: scores (N, C), labels (N,). (The notebook's written question ``written_linear_limits``
-is marked by hand and is not in the bank.)
+The targets were measured with ``tests/benchmarks/hand_weights_threshold.py``, which prints every straight
+border's accuracy on the three samples and the margins these targets leave: any border that reaches both
+public targets reaches the hidden one with at least 0.014 to spare, and the borders that reach the shown
+points' target only by luck (borders through the lower right: 0.58 to 0.64 on fresh points, hardly better
+than training) miss the check's fresh target by at least 0.031 (the grader's by at least 0.010).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from course_lib.data import cifar10_scores_example
-from course_lib.grading.exercises.model import Case, Exercise, Mistake
+from course_lib.data import make_three_modes
+from course_lib.grading.exercises.model import Case, Exercise
+from course_lib.grading.exercises.plain import NamedJudge
+
+#: the 258 points of the notebook's three-modes figure (section 3)
+SHOWN = make_three_modes(seed=0)
+#: fresh points of the same distribution: one sample for the check, another for the grader
+FRESH_PUBLIC = make_three_modes(n=3000, seed=2)
+FRESH_HIDDEN = make_three_modes(n=3000, seed=1)
+SHOWN_TARGET = 0.66    # trained classifier 0.585, majority rule 0.581, best border 0.690
+FRESH_TARGET = 0.645   # between the lucky borders (<= 0.635) and the others (>= 0.653)
 
 
-def _random_model(n, d, c, seed):
-    """Random X (n, d), W (d, c) and b (c,), fixed by ``seed``."""
-    rng = np.random.default_rng(seed)
-    return rng.standard_normal((n, d)), rng.standard_normal((d, c)), rng.standard_normal(c)
+def _case(points, target, label):
+    X, y = points
+    return Case((X, y.astype(np.int8), target), label)
 
 
-def _random_scores(n, c, seed):
-    """Random (n, c) scores (no ties) and (n,) labels."""
-    rng = np.random.default_rng(seed)
-    return rng.standard_normal((n, c)), rng.integers(0, c, size=n)
-
-
-# A small hand-made example: 2 images of 4 pixels, 3 classes (also shown in the notebook).
-HAND_X = np.array([[0.5, 1.0, 0.0, 2.0],
-                   [1.0, 0.0, 1.0, 0.0]])
-HAND_W = np.array([[0.2, -0.5, 1.0],
-                   [1.0, 0.3, -0.2],
-                   [0.0, 2.0, 0.5],
-                   [-0.3, 0.1, 0.4]])
-HAND_B = np.array([0.1, -1.0, 0.3])
-
-_CIFAR = cifar10_scores_example()
-
-
-# --- accuracy ------------------------------------------------------------------------------
-
-def accuracy_reference(scores, y):
-    """Fraction of rows whose largest score sits in column ``y[i]``."""
-    return float(np.mean(np.argmax(scores, axis=1) == y))
-
-
-def _unambiguous(value, *others):
-    """``value``, unless another mistake gives the same number on this case (then it proves neither)."""
-    if any(value == other for other in others):
-        raise ValueError("two mistakes give this value on this case")
-    return value
-
-
-def _accuracy_argmin(scores, y):
-    return _unambiguous(float(np.mean(np.argmin(scores, axis=1) == y)), float(np.mean(np.argmax(scores) == y)))
-
-
-def _accuracy_count(scores, y):
-    return float(np.sum(np.argmax(scores, axis=1) == y))
-
-
-def _accuracy_error_rate(scores, y):
-    return 1.0 - accuracy_reference(scores, y)
-
-
-def _accuracy_flat_argmax(scores, y):
-    return _unambiguous(float(np.mean(np.argmax(scores) == y)), float(np.mean(np.argmin(scores, axis=1) == y)))
-
-
-def _accuracy_percent(scores, y):
-    return 100.0 * accuracy_reference(scores, y)
-
-
-def _accuracy_per_example(scores, y):
-    return np.argmax(scores, axis=1) == y
+def _by_hand():
+    """A border found in the playground: class 1 (the modes) where 3 x2 - 4 > 0, i.e. above x2 = 4/3."""
+    return {"W": np.array([[0, 0], [0, 3]]), "b": np.array([0, -4])}
 
 
 EXERCISES = (
     Exercise(
-        id="accuracy",
-        title="Accuracy: how often the highest score is the right class",
+        id="hand_weights",
+        title="Beat the trained classifier on the three modes, by hand",
         notebook="01_linear_classifier_recap",
-        answer="accuracy",
-        points=1,
-        reference=accuracy_reference,
+        answer="hand_weights",
+        points=2,
+        kind="value",
+        reference=_by_hand,
         public=(
-            Case((_CIFAR.scores, _CIFAR.y), "the slide's CIFAR-10 table (cat, car, frog)"),
-            Case(_random_scores(8, 3, seed=18), "8 examples, 3 classes"),
+            _case(SHOWN, SHOWN_TARGET, f"the {len(SHOWN[1])} three-modes points of section 3: "
+                                       f"at least {SHOWN_TARGET:g} right"),
+            _case(FRESH_PUBLIC, FRESH_TARGET, f"{len(FRESH_PUBLIC[1]):,} fresh points of the same distribution: "
+                                              f"at least {FRESH_TARGET:g} right"),
         ),
         hidden=(
             ### BEGIN HIDDEN TESTS
-            Case(_random_scores(1, 5, seed=19), "a single example"),
-            Case(_random_scores(50, 2, seed=20), "50 examples, two classes"),
-            Case((np.eye(4) * 3.0 - 1.0, np.array([0, 1, 2, 3])), "every example right (accuracy 1)"),
-            Case(_random_scores(40, 10, seed=21), "40 examples, 10 classes"),
+            _case(FRESH_HIDDEN, FRESH_TARGET, "another fresh sample of the same distribution"),
             ### END HIDDEN TESTS
         ),
-        mistakes=(
-            Mistake("argmin", "The prediction is the class with the HIGHEST score (np.argmax).", _accuracy_argmin),
-            Mistake("count_not_fraction", "Return a fraction in [0, 1]: divide the number of hits by N.",
-                    _accuracy_count),
-            Mistake("error_rate", "That is the error rate: accuracy counts the examples that are right.",
-                    _accuracy_error_rate),
-            Mistake("flat_argmax", "np.argmax without an axis finds one position in the whole flattened "
-                                   "array: each row (example) needs its own highest score.", _accuracy_flat_argmax),
-            Mistake("percentage", "That is a percentage: return the fraction in [0, 1].", _accuracy_percent),
-            Mistake("per_example_not_averaged", "You returned one True/False per example: the accuracy is "
-                                                "their average, a single number.", _accuracy_per_example),
-        ),
-        output_names=("accuracy",),
+        judge=NamedJudge("course_lib.grading.exercises.judges:linear_accuracy"),
+        output_names=("W", "b"),
         forbidden=("LinearClassifier",),
     ),
 )

@@ -1,7 +1,8 @@
-"""Exercises of ``02_loss_functions``: the dataset loss and the squared error.
+"""Exercises of ``02_loss_functions``: the squared error, and the best constant prediction.
 
-- ``dataset_loss``: ``L = 1/N sum_i L_i(f_i, y_i)`` for a given per-example loss;
-- ``squared_error``: ``1/N sum_i sum_k (p_ik - t_ik)^2`` and its gradient.
+- ``squared_error``: ``1/N sum_i sum_k (p_ik - t_ik)^2`` and its gradient with respect to the predictions;
+- ``best_constant``: the constant c that minimises the mean squared or the mean absolute error of
+  predicting c for every target, derived exactly (for the absolute error, the interval of minimisers).
 
 Predictions and targets are (N,) or (N, K) arrays: examples in rows.
 """
@@ -11,10 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from course_lib.grading.exercises.model import Case, Exercise, Mistake
-from course_lib.grading.exercises.plain import Fixture
 from course_lib.losses import l2_loss
-
-FIXTURES = "course_lib.grading.exercises.fixtures"  # the per-example losses passed to dataset_loss
 
 
 def _random_pair(shape, seed, scale=2.0):
@@ -23,43 +21,7 @@ def _random_pair(shape, seed, scale=2.0):
     return scale * rng.standard_normal(shape), scale * rng.standard_normal(shape)
 
 
-def _random_scores(n, c, seed):
-    """Random (n, c) class scores and (n,) labels."""
-    rng = np.random.default_rng(seed)
-    return 2.0 * rng.standard_normal((n, c)), rng.integers(0, c, size=n)
-
-
-def dataset_loss_reference(per_example_loss, outputs, targets):
-    """Mean of ``per_example_loss(outputs[i], targets[i])`` over the N rows."""
-    losses = [per_example_loss(o, t) for o, t in zip(outputs, targets)]
-    return float(np.mean(losses))
-
-
-def _dataset_sum(per_example_loss, outputs, targets):
-    return dataset_loss_reference(per_example_loss, outputs, targets) * len(outputs)
-
-
-def _dataset_n_minus_1(per_example_loss, outputs, targets):
-    return _dataset_sum(per_example_loss, outputs, targets) / (len(outputs) - 1)
-
-
-def _dataset_max(per_example_loss, outputs, targets):
-    return float(max(per_example_loss(o, t) for o, t in zip(outputs, targets)))
-
-
-def _dataset_first_only(per_example_loss, outputs, targets):
-    return float(per_example_loss(outputs[0], targets[0]))
-
-
-def _dataset_last_skipped(per_example_loss, outputs, targets):
-    n = len(outputs)
-    return float(sum(per_example_loss(outputs[i], targets[i]) for i in range(n - 1)) / n)
-
-
-_LECTURE_SCORES = np.array([[3.2, 5.1, -1.7], [1.3, 4.9, 2.0], [2.2, 2.5, -3.1]])
-_LECTURE_Y = np.array([0, 1, 2])
-
-# --- squared and absolute error: classic mistakes ---------------------------------------------
+# --- squared error: classic mistakes -----------------------------------------------------------
 
 
 def _examples(pred):
@@ -105,51 +67,74 @@ _SHARED_HINTS = {
     "grad_not_averaged": "The loss is right but the gradient is N times too large: divide it by N as well.",
 }
 
+
+# --- best constant: reference and classic mistakes -------------------------------------------------
+
+KINDS = ("l2", "l1")
+
+
+def best_constant_reference(targets, kind):
+    """The mean (``"l2"``), or the (low, high) ends of the middle of the sorted targets (``"l1"``)."""
+    ordered = np.sort(np.asarray(targets, dtype=float))
+    if kind == "l2":
+        return float(ordered.mean())
+    if kind == "l1":
+        n = len(ordered)
+        return float(ordered[(n - 1) // 2]), float(ordered[n // 2])
+    raise ValueError(f"kind: expected one of {KINDS}, got {kind!r}")
+
+
+def _l1_only(mistake):
+    """A mistake in the absolute error's answer; the squared error's answer is right."""
+    def answer(targets, kind):
+        if kind == "l2":
+            return best_constant_reference(targets, kind)
+        return mistake(np.asarray(targets, dtype=float))
+    answer.__name__ = mistake.__name__
+    return answer
+
+
+@_l1_only
+def _median_for_even(t):
+    middle = float(np.median(t))
+    return middle, middle
+
+
+@_l1_only
+def _unsorted_middle(t):
+    n = len(t)
+    return float(t[(n - 1) // 2]), float(t[n // 2])
+
+
+@_l1_only
+def _upper_pair_for_even(t):
+    t, n = np.sort(t), len(t)
+    return (float(t[n // 2]), float(t[min(n // 2 + 1, n - 1)])) if n % 2 == 0 else (float(t[n // 2]),) * 2
+
+
+@_l1_only
+def _pair_for_odd(t):
+    t, n = np.sort(t), len(t)
+    return float(t[max(n // 2 - 1, 0)]), float(t[n // 2])
+
+
+def _kinds_swapped(targets, kind):
+    if kind == "l2":
+        return float(np.median(targets))
+    mean = float(np.mean(targets))
+    return mean, mean
+
+
+_rng = np.random.default_rng(2)
+
+
 EXERCISES = (
-    Exercise(
-        id="dataset_loss",
-        title="The loss over a dataset is the average of per-example losses",
-        notebook="02_loss_functions",
-        answer="dataset_loss",
-        points=1,
-        reference=dataset_loss_reference,
-        public=(
-            Case((Fixture(f"{FIXTURES}:one_squared_hinge"), _LECTURE_SCORES, _LECTURE_Y),
-                 "the lecture's cat/car/frog example with the squared hinge loss (30.55)"),
-            Case((Fixture(f"{FIXTURES}:one_squared_error"), np.array([1.0, 2.0, 4.0, 0.5]),
-                  np.array([1.5, 2.0, 1.0, 0.0])), "squared error of 4 numbers"),
-        ),
-        hidden=(
-            ### BEGIN HIDDEN TESTS
-            Case((Fixture(f"{FIXTURES}:one_misclassified"), _LECTURE_SCORES, _LECTURE_Y),
-                 "0-1 loss on the lecture's example"),
-            Case((Fixture(f"{FIXTURES}:one_squared_error"), *_random_pair((6, 3), seed=21)),
-                 "squared error, 6 examples with 3 outputs each"),
-            Case((Fixture(f"{FIXTURES}:one_squared_hinge"), np.array([[0.5, -1.0, 2.0, 0.1]]),
-                  np.array([2])), "a single example (N = 1)"),
-            Case((Fixture(f"{FIXTURES}:one_squared_hinge"), *_random_scores(9, 4, seed=22)),
-                 "squared hinge loss, 9 random examples"),
-            ### END HIDDEN TESTS
-        ),
-        mistakes=(
-            Mistake("sum_not_mean", "You summed the per-example losses: the dataset loss is their average.",
-                    _dataset_sum),
-            Mistake("divided_by_n_minus_1", "Divide by N, the number of examples, not N - 1.", _dataset_n_minus_1),
-            Mistake("max_not_mean", "You took the worst example: the dataset loss averages all of them.",
-                    _dataset_max),
-            Mistake("first_example_only", "That is the first example's loss alone: average over all N examples.",
-                    _dataset_first_only),
-            Mistake("last_example_skipped", "The last example is missing from the sum (check the loop's range: "
-                                            "it must visit all N examples).", _dataset_last_skipped),
-        ),
-        output_names=("loss",),
-    ),
     Exercise(
         id="squared_error",
         title="Squared error (L2) and its gradient",
         notebook="02_loss_functions",
         answer="squared_error_loss",
-        points=2,
+        points=1,
         reference=l2_loss,
         public=(
             Case((np.array([1.0, 2.0, 3.0]), np.array([1.0, 0.0, 4.0])), "three numbers (loss 5/3)"),
@@ -157,11 +142,11 @@ EXERCISES = (
         ),
         hidden=(
             ### BEGIN HIDDEN TESTS
-            Case(_random_pair((1,), seed=11), "a single example"),
+            Case(_random_pair((1, 3), seed=11), "a single example with 3 outputs"),
+            Case((np.array([3, -1, 4, 0]), np.array([1, 1, 4, 2])), "integer predictions and targets"),
             Case(_random_pair((12, 4), seed=12, scale=50.0), "large errors, 12 examples with 4 outputs"),
             Case((np.array([0.0, 1.0, -2.0, 100.0]), np.array([0.0, 1.0, -2.0, 0.0])),
                  "exact predictions and one outlier"),
-            Case(_random_pair((30,), seed=13, scale=0.1), "30 small errors"),
             ### END HIDDEN TESTS
         ),
         mistakes=(
@@ -176,5 +161,50 @@ EXERCISES = (
         ),
         output_names=("loss", "dpred"),
         forbidden=("l2_loss",),
+    ),
+    Exercise(
+        id="best_constant",
+        title="The best constant prediction under each loss, derived",
+        notebook="02_loss_functions",
+        answer="best_constant",
+        points=2,
+        reference=best_constant_reference,
+        public=(
+            Case((np.array([1.0, 2.0, 4.0, 0.5, 9.0, 3.5]), "l2"), "six targets, squared error"),
+            Case((np.array([100.0, 3.0, 1.0, 4.0, 2.0]), "l1"), "five targets in no order, absolute error"),
+            Case((np.array([7.0, 1.0, 4.0, 12.0, 2.0, 6.0]), "l1"), "six targets (an even N), absolute error"),
+        ),
+        hidden=(
+            ### BEGIN HIDDEN TESTS
+            Case((np.array([2.5]), "l1"), "a single target, absolute error"),
+            Case((np.array([-7.25]), "l2"), "a single target, squared error"),
+            Case((np.array([3, 1, 3, 3, 8, 0]), "l1"), "integer targets with repeated middle values"),
+            Case(((_rng.standard_normal(101) * 3.0 + 1.0).round(4), "l2"), "101 targets, squared error"),
+            Case(((_rng.standard_normal(50) * 3.0).round(4), "l1"), "50 targets, absolute error"),
+            ### END HIDDEN TESTS
+        ),
+        mistakes=(
+            Mistake("median_for_even",
+                    "For an even N, np.median averages the two middle targets, but every c between them gives the "
+                    "same mean absolute error: return both ends of that interval, (low, high).",
+                    _median_for_even),
+            Mistake("unsorted_middle",
+                    "The middle entry of the targets as they are given is not their middle value: sort them first.",
+                    _unsorted_middle),
+            Mistake("kinds_swapped",
+                    "Your 'l2' and 'l1' answers look swapped: set the slope of each mean loss with respect to c to "
+                    "zero (or follow its sign) and see which c each one picks.",
+                    _kinds_swapped),
+            Mistake("upper_pair_for_even",
+                    "Off by one: for an even N = 2k, the minimisers run from the k-th to the (k+1)-th smallest "
+                    "target, which are 0-based indexes k - 1 and k of the sorted targets.",
+                    _upper_pair_for_even),
+            Mistake("pair_for_odd",
+                    "For an odd N the minimiser is unique, the middle target: low and high are equal.",
+                    _pair_for_odd),
+        ),
+        rtol=1e-9,
+        atol=1e-9,
+        output_names=("low", "high"),
     ),
 )
