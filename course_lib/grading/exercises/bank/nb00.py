@@ -54,6 +54,9 @@ EXERCISES = (
         points=1,
         reference=_correct_class_scores,
         loop_free=True,
+        loop_probe=(Case((np.random.default_rng(1).normal(size=(5, 3)), np.array([0, 2, 1, 1, 0])), "5 examples x 3 classes"),
+                    Case((np.random.default_rng(2).normal(size=(50, 13)), np.random.default_rng(3).integers(0, 13, 50)),
+                         "50 examples x 13 classes")),
         public=(
             Case((_LECTURE_SCORES, np.array([0, 1, 2])), "the lecture's 3 images x 3 classes"),
             Case((np.array([[0.5, -1.0, 2.0, 3.5, 0.0], [1.0, 2.0, 3.0, 4.0, 5.0],
