@@ -727,12 +727,22 @@ def _capabilities() -> int:
     return 0
 
 
-def probe(python: str | None = None, timeout: float = 30.0) -> Probe:
+def probe(python: str | None = None, timeout: float = 30.0, identity: Identity | None = None,
+          script: str | None = None) -> Probe:
     """What the kernel offers, tried in a child process (this process is left as it was).
 
     The child (``python -I -S confine.py --probe``) creates a user and network namespace,
     loads the worker's seccomp filter and checks that ``socket()`` fails, then restricts itself
     with an empty Landlock domain and checks that ``/`` cannot be listed.
+
+    Parameters
+    ----------
+    python : str, optional
+        The interpreter the workers run (default: this one).
+    identity : Identity, optional
+        Run the child as the workers' uid (what an unprivileged uid may do is what counts).
+    script : str, optional
+        A copy of this module that ``identity`` can read (default: this file).
     """
     machine = _machine()
     caps = _capabilities()
@@ -742,9 +752,9 @@ def probe(python: str | None = None, timeout: float = 30.0) -> Probe:
         return Probe(None, os.geteuid(), can_setuid, 0, False, False,
                      {"landlock": reason, "seccomp": reason, "namespaces": reason})
     try:
-        done = subprocess.run([python or sys.executable, "-I", "-S", os.path.abspath(__file__), "--probe"],
+        done = subprocess.run([python or sys.executable, "-I", "-S", script or os.path.abspath(__file__), "--probe"],
                               capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL,
-                              cwd="/", env={"PATH": "/usr/bin:/bin"})
+                              cwd="/", env={"PATH": "/usr/bin:/bin"}, **popen_kwargs(identity))
         found = json.loads(done.stdout.strip().splitlines()[-1])
     except (OSError, subprocess.TimeoutExpired, ValueError, IndexError) as exc:
         reason = f"the probe did not run: {exc}"
