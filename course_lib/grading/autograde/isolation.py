@@ -346,6 +346,12 @@ class _Cgroup:
         moves = " && ".join(f'echo $$ > "{d}/cgroup.procs"' for d in self.dirs)
         return ["/bin/sh", "-c", f'{moves} && exec "$@"', "sh", *command]
 
+    def add(self, pid: int) -> None:
+        """Move the process ``pid`` (started by this grader, before it is sent any command) into the cgroups."""
+        for path in self.dirs:
+            with open(os.path.join(path, "cgroup.procs"), "w") as handle:
+                handle.write(str(pid))
+
     def oom_killed(self) -> bool:
         for path in self.dirs:
             try:
@@ -467,7 +473,7 @@ class Sandbox:
             if self.mode.name == "bubblewrap":
                 self._start_bubblewrap(limits, rlimits, cmd_read, result_write)
             else:
-                self._start_confined(package, rlimits, cmd_read, result_write)
+                self._start_confined(limits, package, rlimits, cmd_read, result_write)
         except BaseException:
             self.close()
             raise
@@ -482,7 +488,7 @@ class Sandbox:
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd="/",
                                         env={"PATH": "/usr/bin:/bin"}, start_new_session=True)
 
-    def _start_confined(self, package, rlimits, cmd_read, result_write) -> None:
+    def _start_confined(self, limits, package, rlimits, cmd_read, result_write) -> None:
         found = self.mode.probe
         if found.euid == 0:
             self.lease = _UidLease(found)
@@ -490,13 +496,15 @@ class Sandbox:
         self.scratch = confine.scratch_folder(identity, prefix="course_lib_worker_")
         settings = {"limits": rlimits, "path": [os.path.join(package, "site"), os.path.join(package, "course")]}
         if found.machine is not None:  # (unsafe mode on a machine whose system calls confine does not know: none)
-            settings["plan"] = confine.plan_for(found, [package], self.scratch).to_json()
+            settings["plan"] = confine.plan_for(found, [package], self.scratch, scratch_mb=limits.disk_mb).to_json()
         script = os.path.join(package, "course", "course_lib", "grading", "autograde", "worker.py")
         self.process = subprocess.Popen(
             [self.mode.python, "-I", "-S", "-B", script, str(cmd_read), str(result_write), json.dumps(settings)],
             pass_fds=(cmd_read, result_write), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL, cwd=self.scratch, env=_environment(self.scratch), start_new_session=True,
             **confine.popen_kwargs(identity))
+        self.cgroup = _Cgroup(limits)  # as root outside a container: memory and pids of the whole tree
+        self.cgroup.add(self.process.pid)
 
     def oom_killed(self) -> bool:
         return self.cgroup is not None and self.cgroup.oom_killed()
