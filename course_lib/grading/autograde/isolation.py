@@ -423,6 +423,8 @@ class _UidLease:
         while self.identity is None:
             for slot in range(confine.WORKER_SLOTS):
                 identity = confine.worker_identity(slot, found)
+                if identity is None:  # (a probe of another uid than this root grader's)
+                    raise IsolationRefused("the grader is root but its probe is not: student code never runs as root")
                 with _LEASE_LOCK:
                     if identity.uid in _LOCAL_LEASES:
                         continue
@@ -490,8 +492,8 @@ class Sandbox:
 
     def _start_confined(self, limits, package, rlimits, cmd_read, result_write) -> None:
         found = self.mode.probe
-        if found.euid == 0:
-            self.lease = _UidLease(found)
+        if os.geteuid() == 0:
+            self.lease = _UidLease(found)  # ConfinementError without CAP_SETUID: never as root
         identity = self.lease.identity if self.lease else None
         self.scratch = confine.scratch_folder(identity, prefix="course_lib_worker_")
         settings = {"limits": rlimits, "path": [os.path.join(package, "site"), os.path.join(package, "course")]}
