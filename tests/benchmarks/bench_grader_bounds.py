@@ -9,7 +9,7 @@ its CPU seconds and the wall-clock seconds. A baseline (the solved notebook alon
 Timings depend on the machine's load: compare attacks with the baseline of the same run.
 
 - ``statements_45000``: 45,000 one-line statements in one cell;
-- ``helpers_9000``: 9,000 chained helpers, the answer calling the last;
+- ``helpers_9000``: 9,000 chained helpers (in cells of 1,000), every answer calling the last;
 - ``max_replies``: every answer returns the largest reply a worker may send, for every case;
 - ``cells_520000``: 520,000 tiny cells (17 MB).
 """
@@ -61,9 +61,11 @@ def attacks() -> dict:
     nb["cells"].append(_code_cell("".join(f"a{k}=0\n" for k in range(45_000))))
     out["statements_45000"] = json.dumps(nb).encode()
     nb = _notebook()
-    helpers = "def h0(x):\n    return x\n" + "".join(f"def h{k}(x):\n    return h{k - 1}(x)\n" for k in range(1, 9000))
-    answers = "".join(f"def {name}(*args):\n    return h8999(args[0])\n" for name in _answer_names())
-    nb["cells"].append(_code_cell(helpers + answers))
+    helpers = ["def h0(x):\n    return x\n"] + [f"def h{k}(x):\n    return h{k - 1}(x)\n" for k in range(1, 9000)]
+    for start in range(0, 9000, 1000):  # cells of 1,000 helpers: each well under any per-cell size limit
+        nb["cells"].append(_code_cell("".join(helpers[start:start + 1000])))
+    nb["cells"].append(_code_cell("".join(f"def {name}(*args):\n    return h8999(args[0])\n"
+                                          for name in _answer_names())))
     out["helpers_9000"] = json.dumps(nb).encode()
     nb = _notebook()
     big = "import numpy as _np\n_BIG = _np.arange(1_500_000, dtype=float)  # about 16 MB as a reply\n"
