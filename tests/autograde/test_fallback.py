@@ -515,3 +515,102 @@ def test_bubblewrap_shows_no_package_folder_of_the_runtime():
         assert base_site in hidden
     assert not [b for b in binds if os.path.basename(b) in ("site-packages", "dist-packages")]
 
+
+
+# --- Gradescope ---------------------------------------------------------------------------------------------
+
+def _autograder_root(place: World, name: str, notebook: Path) -> Path:
+    root = place.base / name
+    (root / "submission").mkdir(parents=True)
+    (root / "results").mkdir()
+    shutil.copy(notebook, root / "submission" / notebook.name)
+    world.make_readable(root)
+    return root
+
+
+def test_gradescope_in_a_docker_like_container_grades_confined_and_says_so(place):
+    root = _autograder_root(place, "autograder", REPO / "notebooks" / "00_start_here.ipynb")
+    request = {"stage": "autograde", "repo": str(place.repo), "root": str(root)}
+    tmp = place.base / "tmp-docker-like"
+    done = subprocess.run([place.python, "-I", str(HERE / "gradescope_like.py"), "outer", json.dumps(request)],
+                          env=_env(tmp, "/usr/bin:/bin"), cwd=str(tmp), capture_output=True, text=True,
+                          timeout=TIMEOUT)
+    assert done.returncode == 0 and '"exit": 0' in done.stdout, done.stderr[-3000:]
+    results = json.loads((root / "results" / "results.json").read_text())
+    from course_lib.grading.exercises.bank import for_notebook
+
+    assert results["score"] == sum(ex.points for ex in for_notebook("00_start_here"))
+    isolation_report = results["extra_data"]["isolation"]
+    assert isolation_report["mode"] == "confined" and not isolation_report["bwrap"]
+    assert {"seccomp", "landlock-fs", "distinct-uid"} <= set(isolation_report["layers"])
+    assert "user-and-network-namespaces" not in isolation_report["layers"]
+    assert "(isolation: confined: bubblewrap cannot start here" in results["output"]
+
+
+def test_gradescope_where_nothing_isolates_grades_nothing_and_says_why(no_bwrap, monkeypatch, tmp_path):
+    from course_lib.grading.autograde import gradescope
+
+    monkeypatch.setattr(confine, "probe", _no_kernel_layers)
+    root = tmp_path / "autograder"
+    (root / "submission").mkdir(parents=True)
+    (root / "results").mkdir()
+    shutil.copy(REPO / "notebooks" / "00_start_here.ipynb", root / "submission")
+    results = gradescope.autograde(root)
+    assert results["score"] == 0 and results["tests"] == []
+    assert results["output"].startswith("Not graded: the autograder could not isolate student code")
+    assert "No Landlock" in results["output"] and results["extra_data"]["isolation"]["mode"] == "refused"
+    assert json.loads((root / "results" / "results.json").read_text()) == results
+
+
+def test_a_bundle_built_unsafe_says_so_in_its_run_autograder(tmp_path):
+    import zipfile
+
+    from course_lib.grading.autograde import gradescope
+
+    safe = gradescope.build_bundle(tmp_path / "safe.zip")
+    unsafe = gradescope.build_bundle(tmp_path / "unsafe.zip", unsafe=True)
+    scripts = {path.stem: zipfile.ZipFile(path).read("run_autograder").decode() for path in (safe, unsafe)}
+    assert scripts["safe"].rstrip().endswith('gradescope --autograde "$ROOT"')
+    assert scripts["unsafe"].rstrip().endswith('gradescope --autograde "$ROOT" --unsafe-no-sandbox')
+
+
+# --- privilege: dropped by the grader, before anything of the package runs ------------------------------------
+
+def test_a_confined_worker_is_started_as_its_uid_by_the_grader(monkeypatch, tmp_path):
+    """As root, ``Popen`` itself starts the worker as the leased uid (``user``, ``group``, ``extra_groups``:
+    set between fork and exec); the worker's settings carry no uid to switch to, and it has no code to do so."""
+    if not ROOT:
+        pytest.skip("a root grader's worker uid")
+    found = confine.Probe("x86_64", 0, True, 6, True, False)
+    monkeypatch.setattr(isolation, "mode", lambda: isolation.Mode("confined", "test", found, "/usr/bin/python3"))
+    monkeypatch.setattr(isolation, "LEASES", str(tmp_path / "leases"))
+    started = {}
+
+    class Popen:
+        def __init__(self, command, **kwargs):
+            started.update(kwargs, command=command)
+            self.pid = os.getpid()
+
+        def poll(self):
+            return 0
+
+    monkeypatch.setattr(isolation.subprocess, "Popen", Popen)
+    monkeypatch.setattr(isolation, "_Cgroup", lambda limits: type("NoCgroup", (), {"add": lambda s, p: None,
+                                                                                    "oom_killed": lambda s: False,
+                                                                                    "close": lambda s: None})())
+    monkeypatch.setattr(confine, "end_processes_of", lambda identity, python=None: None)
+    box = isolation.Sandbox(Limits(), {}, 0, 1)
+    try:
+        uid = started["user"]
+        assert confine.WORKER_UID_BASE <= uid < confine.WORKER_UID_BASE + confine.WORKER_SLOTS
+        assert started["group"] == uid and started["extra_groups"] == [] and "preexec_fn" not in started
+        settings = json.loads(started["command"][-1])
+        assert "uid" not in settings and settings["plan"]["grader_uid"] == 0
+        assert os.stat(box.scratch).st_uid == uid
+    finally:
+        box.close()
+    import ast
+
+    tree = ast.parse((REPO / "course_lib" / "grading" / "autograde" / "worker.py").read_text())
+    calls = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+    assert not calls & {"setuid", "setgid", "setgroups", "setresuid", "setreuid", "seteuid"}
