@@ -92,8 +92,11 @@ def answer_free_package() -> str:
     0711 (workers may read what they are told the name of, not list or change it). A folder
     someone else made is never used, whatever its name.
     """
+    from course_lib.grading.exercises.bank import all_exercises
+
+    key = (os.getpid(), tuple(ex.id for ex in all_exercises()))  # its data bank is the bank's of now
     with _PACKAGE_LOCK:
-        folder = _PACKAGE.get(os.getpid())
+        folder = _PACKAGE.get(key)
         if folder is None or not os.path.isdir(folder):
             files = [(f"course/{relative}", data) for relative, data in _package_files()]
             links = [(f"site/{os.path.basename(d)}", d) for d in _numpy_dirs()]
@@ -101,15 +104,15 @@ def answer_free_package() -> str:
                 folder = confine.private_package_folder(files, links, prefix="course_lib_package_")
             except confine.ConfinementError as exc:
                 raise IsolationRefused(f"TMPDIR: {exc}") from None
-            _PACKAGE[os.getpid()] = folder
+            _PACKAGE[key] = folder
         return folder
 
 
 @atexit.register
 def _remove_package() -> None:
-    folder = _PACKAGE.pop(os.getpid(), None)
-    if folder:
-        shutil.rmtree(folder, ignore_errors=True)
+    """Remove this process's package folders (not those a parent process made before a fork)."""
+    for key in [k for k in _PACKAGE if k[0] == os.getpid()]:
+        shutil.rmtree(_PACKAGE.pop(key), ignore_errors=True)
 
 
 # --- bubblewrap: the runtime it binds -------------------------------------------------------------------
