@@ -12,9 +12,9 @@ Three modes, chosen once per grading run by :func:`choose` (see README, "What is
 ``confined`` (where bubblewrap cannot start: Gradescope's containers, no ``bwrap``): the worker is
   started by this process directly as an unassigned uid of its own (a root grader; no Python code
   runs as root in the child), applies :mod:`.confine`'s seccomp filter and Landlock domain before
-  any code of the package or of the student runs, and enters a user and network namespace where
-  the kernel allows it. :func:`choose` takes it only where :func:`confine.assess` says it is a
-  boundary.
+  any code of the package or of the student runs, and, where the kernel allows it, enters a user,
+  network and mount namespace in which its one writable folder is a size-capped tmpfs.
+  :func:`choose` takes it only where :func:`confine.assess` says it is a boundary.
 ``unsafe`` (``--unsafe-no-sandbox``): where neither is available, what the kernel offers is
   applied and the rest is said (:class:`Mode`'s ``summary``), never as root.
 
