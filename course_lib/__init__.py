@@ -19,14 +19,16 @@ import importlib
 _EXPORTS = {
     "answers": ("AnswerMissing", "ReferenceUnavailable", "mine"),
     "data": ("CIFAR10_CLASSES", "ScoreExample", "Splits", "cifar10_scores_example", "hinge_vs_softmax_example",
-             "lecture_example", "load_cifar10", "load_digits", "make_blobs", "make_opposite_quadrants", "make_ring",
-             "make_three_modes"),
+             "lecture_example", "load_cifar10", "load_digits", "load_pretrained", "make_blobs",
+             "make_opposite_quadrants", "make_ring", "make_three_modes", "pretrained_recipe"),
     "estimator": ("NotFittedError",),
     "gradcheck": ("grad_check_sparse", "numerical_gradient", "relative_error"),
     "linear": ("LinearClassifier", "add_bias_column", "fold_bias", "linear_scores"),
-    "losses": ("l1_loss", "l2_loss", "softmax", "softmax_loss", "softmax_loss_naive", "svm_loss", "svm_loss_naive"),
-    "optim": ("adam", "random_search", "rmsprop", "sgd", "sgd_momentum"),
-    "regularization": ("elastic_net_penalty", "l1_penalty", "l2_penalty", "penalty"),
+    "losses": ("l1_loss", "l2_loss", "softmax", "softmax_loss", "softmax_loss_W", "softmax_loss_naive", "svm_loss",
+               "svm_loss_W", "svm_loss_naive"),
+    "optim": ("adam", "adam_steps", "as_rule", "as_step", "epoch_orders", "random_search", "rmsprop", "sgd",
+              "sgd_epochs", "sgd_momentum"),
+    "regularization": ("elastic_net_penalty", "l1_penalty", "l2_penalty", "penalty", "regularized_objective"),
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = sorted(_WHERE)

@@ -82,6 +82,28 @@ def as_scores_and_labels(scores, y) -> tuple[np.ndarray, np.ndarray]:
     return scores, y
 
 
+def as_linear_problem(W, X, y) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Validate weights (D, C), examples (N, D) and labels (N,) in [0, C) together (the W-level losses).
+
+    Returns float64 ``W`` and ``X`` and int64 ``y``; the errors name the argument whose shape or range
+    disagrees with the others.
+    """
+    X = as_float_array(X, "X", ndim=2)
+    W = as_float_array(W, "W", ndim=2)
+    if W.shape[0] != X.shape[1]:
+        raise ValueError(f"W: expected {X.shape[1]} rows (one per column of X, whose shape is {X.shape}), "
+                         f"got shape {W.shape}")
+    y = as_labels(y, "y", n=X.shape[0], num_classes=W.shape[1])
+    return W, X, y
+
+
+def check_callable(fn, name: str):
+    """Check that ``fn`` can be called, and return it."""
+    if not callable(fn):
+        raise ValueError(f"{name}: expected a function, got {_describe(fn)}")
+    return fn
+
+
 def check_number(value, name: str, *, low: float | None = None, high: float | None = None,
                  low_inclusive: bool = True, integer: bool = False):
     """Check a scalar hyperparameter and return it as a Python number."""

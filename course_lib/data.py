@@ -169,6 +169,57 @@ def load_digits(val_fraction=0.2, test_fraction=0.2, seed=0) -> Splits:
                   tuple(str(d) for d in range(10)), (8, 8))
 
 
+PRETRAINED_FILE = Path(__file__).with_name("_datasets") / "pretrained.npz"
+
+
+def _pretrained_names(stored) -> list:
+    return sorted(name for name in stored.files if name != "recipes")
+
+
+def load_pretrained(name):
+    """Weights trained ahead of time, for a notebook that shows a trained classifier before it can train one.
+
+    Made by ``python -m course_lib._datasets.make_pretrained`` (full-batch gradient descent from W = 0 on
+    course_lib's own objective; see :func:`pretrained_recipe` for each array's data and settings) and
+    stored in ``course_lib/_datasets/pretrained.npz``. With the bias trick, a digits W is (65, 10): 64
+    pixel rows and the bias as the last row.
+
+    Parameters
+    ----------
+    name : str
+        ``"digits_softmax_W"``, ``"digits_svm_W"`` (65, 10); ``"blobs_softmax_W"`` (3, 3);
+        ``"hard_cases_W"`` (3, 3, 2): ring, three modes, opposite quadrants; ``"digits600_l2_W"``,
+        ``"digits600_l1_W"``, ``"digits600_l2_free_bias_W"`` (65, 10).
+
+    Returns
+    -------
+    ndarray of float64
+        A fresh copy (change it freely).
+
+    Raises
+    ------
+    ValueError
+        For an unknown name; the message lists the known ones.
+    """
+    with np.load(PRETRAINED_FILE, allow_pickle=False) as stored:
+        known = _pretrained_names(stored)
+        if not isinstance(name, str) or name not in known:
+            raise ValueError(f"name: expected one of {known}, got {name!r}")
+        return np.array(stored[name], dtype=np.float64)
+
+
+def pretrained_recipe(name) -> dict:
+    """How :func:`load_pretrained`'s array ``name`` was trained: data, loss, reg, kind, penalize_bias,
+    learning_rate, steps (a dict; the same names as ``make_pretrained.RECIPES``)."""
+    import json
+
+    with np.load(PRETRAINED_FILE, allow_pickle=False) as stored:
+        known = _pretrained_names(stored)
+        if not isinstance(name, str) or name not in known:
+            raise ValueError(f"name: expected one of {known}, got {name!r}")
+        return json.loads(str(stored["recipes"]))[name]
+
+
 def _stratified_split(y, val_fraction, test_fraction, seed):
     """Train / val / test indices by scikit-learn's stratified ``train_test_split``."""
     try:

@@ -11,6 +11,11 @@ Conventions (the lecture's, used throughout course_lib):
 The ``*_naive`` versions loop over examples and classes exactly as the formulas read;
 the vectorized ones give the same numbers with no Python loop.
 
+The W-level losses :func:`svm_loss_W` and :func:`softmax_loss_W` take the weights instead of the scores,
+as notebooks 03 and 05 of workbook v3 ask: ``W`` (D, C), ``X`` (N, D) (with the bias trick, a last
+column of ones and the bias as W's last row), ``y`` (N,); they return ``(loss, dW)``. The scores-level
+losses can run a W-level loss through :func:`loss_on_scores` (W = the scores, X = the identity).
+
 Each body that implements a graded exercise sits between ``### BEGIN REFERENCE <exercise id>``
 and ``### END REFERENCE``: a graded student release replaces it by a call to the student's own
 answer (see :mod:`course_lib.grading.release.build` and :mod:`course_lib.answers`).
@@ -20,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_lib._validation import as_float_array, as_scores_and_labels, check_number
+from course_lib._validation import as_float_array, as_linear_problem, as_scores_and_labels, check_number
 
 
 def svm_loss_naive(scores, y, margin=1.0):
@@ -169,6 +174,150 @@ def _softmax_loss(scores, y):
     dscores[rows, y] -= 1.0
     return loss / n, dscores / n
     ### END REFERENCE
+
+
+# --- the losses as functions of W (workbook v3) -------------------------------------------
+# Their bodies carry ``### REFERENCE PENDING <id>`` markers: the v2 bank still defines these ids on
+# the scores-level contract above, so the regions are not claimed yet (a graded release replaces a
+# pending region by a stub that raises ``ReferenceUnavailable``); the switch to ``### BEGIN REFERENCE``
+# comes with the v3 bank (see docs/course-flow.md, section 8, and the platform report).
+
+
+def svm_loss_W(W, X, y):
+    """Multiclass SVM (hinge) loss of a linear classifier, as a function of its weights, and its gradient.
+
+    ``L = (1/N) sum_i sum_{j != y_i} max(0, s_ij - s_iy_i + 1)`` with the scores ``S = X @ W``. A margin
+    of exactly 0 counts as met (its term is inactive: gradient 0). No Python loop.
+
+    Parameters
+    ----------
+    W : array_like, shape (D, C)
+        Weights, one column per class (with the bias trick, the bias is the last row).
+    X : array_like, shape (N, D)
+        Examples in rows (with the bias trick, a last column of ones).
+    y : array_like of int, shape (N,)
+        Correct class of each example, in ``[0, C)``.
+
+    Returns
+    -------
+    loss : float
+        Mean hinge loss over the N examples (no regularization).
+    dW : ndarray, shape (D, C)
+        Gradient of ``loss`` with respect to ``W``.
+    """
+    return _svm_loss_W(*as_linear_problem(W, X, y))
+
+
+def _svm_loss_W(W, X, y):
+    """:func:`svm_loss_W` on validated inputs."""
+    ### REFERENCE PENDING svm_vectorized
+    n = X.shape[0]
+    rows = np.arange(n)
+    scores = X @ W
+    violations = scores - scores[rows, y, None] + 1.0
+    violations[rows, y] = 0.0
+    active = violations > 0.0
+    weights = active.astype(np.float64)
+    weights[rows, y] = -active.sum(axis=1)
+    return float(violations[active].sum() / n), X.T @ weights / n
+    ### END REFERENCE PENDING
+
+
+def softmax_loss_W(W, X, y):
+    """Softmax (cross-entropy) loss of a linear classifier, as a function of its weights, and its gradient.
+
+    ``L = (1/N) sum_i -ln( exp(s_iy_i) / sum_j exp(s_ij) )`` with ``S = X @ W``, natural logs,
+    computed as a log-sum-exp: exact for finite scores of any size (a correct class 500 below the
+    others costs 500, not ``inf``). No Python loop.
+
+    Parameters
+    ----------
+    W : array_like, shape (D, C)
+    X : array_like, shape (N, D)
+    y : array_like of int, shape (N,)
+        As for :func:`svm_loss_W`.
+
+    Returns
+    -------
+    loss : float
+        Mean cross-entropy over the N examples (no regularization).
+    dW : ndarray, shape (D, C)
+        ``X.T @ (P - Y) / N``, P the probabilities and Y the one-hot labels.
+    """
+    return _softmax_loss_W(*as_linear_problem(W, X, y))
+
+
+def _softmax_loss_W(W, X, y):
+    """:func:`softmax_loss_W` on validated inputs."""
+    ### REFERENCE PENDING softmax_vectorized
+    n = X.shape[0]
+    rows = np.arange(n)
+    scores = X @ W
+    centred = scores - scores.max(axis=1, keepdims=True)
+    log_norm = np.log(np.exp(centred).sum(axis=1, keepdims=True))
+    log_probs = centred - log_norm
+    dscores = np.exp(log_probs)
+    dscores[rows, y] -= 1.0
+    return float(-log_probs[rows, y].sum() / n), X.T @ dscores / n
+    ### END REFERENCE PENDING
+
+
+IDENTITY_BLOCK = 256  # rows per call of a W-level loss in :func:`loss_on_scores`
+
+
+def loss_on_scores(loss_W, scores, y, block=IDENTITY_BLOCK):
+    """A W-level loss evaluated on given scores: ``loss_W(W=scores, X=identity, y)``, block by block.
+
+    With ``X`` the identity, ``X @ W`` is ``W`` itself and ``dW`` is the gradient with respect to the
+    scores, so that a W-level loss (notebook 03's and 05's answers in workbook v3) serves wherever
+    course_lib needs ``(loss, dscores)`` of an (N, C) score array: the widgets, :class:`LinearClassifier`,
+    ``cl.svm_loss``. Blocks of at most ``block`` rows keep the identity small (``block`` x ``block``);
+    each block's mean is weighted by its share of the N rows.
+
+    Parameters
+    ----------
+    loss_W : callable
+        ``loss_W(W (B, C), X (B, B), y (B,)) -> (loss, dW (B, C))``, a mean over the B rows.
+    scores : ndarray, shape (N, C)
+        Validated float64 scores (this is an internal helper: the public losses validate).
+    y : ndarray of int, shape (N,)
+    block : int >= 1
+
+    Returns
+    -------
+    loss : float
+        The mean over all N rows.
+    dscores : ndarray, shape (N, C)
+    """
+    n = scores.shape[0]
+    total, dscores = 0.0, np.empty_like(scores)
+    identity = np.eye(min(n, block))
+    for start in range(0, n, block):
+        rows = slice(start, min(start + block, n))
+        size = rows.stop - start
+        X = identity if size == identity.shape[0] else np.eye(size)
+        loss, dW = loss_W(scores[rows], X, y[rows])
+        dW = np.asarray(dW, dtype=np.float64)
+        if dW.shape != (size, scores.shape[1]):
+            raise ValueError(f"loss_W: expected dW of shape {(size, scores.shape[1])} (the shape of W), "
+                             f"got shape {dW.shape}")
+        total += float(loss) * (size / n)
+        dscores[rows] = dW * (size / n)
+    return total, dscores
+
+
+def _svm_on_scores(scores, y):
+    """The hinge loss of validated scores through the W-level :func:`_svm_loss_W` (see :func:`loss_on_scores`).
+
+    Ready for the v3 switch: ``_svm_loss`` then returns ``with_margin(_svm_on_scores, scores, y, margin)``,
+    so that in a graded release ``cl.svm_loss`` runs the student's W-level answer.
+    """
+    return loss_on_scores(_svm_loss_W, scores, y)
+
+
+def _softmax_on_scores(scores, y):
+    """The softmax loss of validated scores through the W-level :func:`_softmax_loss_W` (as :func:`_svm_on_scores`)."""
+    return loss_on_scores(_softmax_loss_W, scores, y)
 
 
 def _regression_pair(pred, target):

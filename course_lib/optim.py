@@ -15,6 +15,13 @@ once, so that the loop itself never re-validates.
 The steps and the random search are graded exercises (notebooks 07 and 10): their bodies sit
 between ``### BEGIN REFERENCE <exercise id>`` / ``### END REFERENCE``, which a graded release
 replaces by calls to the student's own answers (see :mod:`course_lib.answers`).
+
+Workbook v3 trains with a *step*, ``step(w, dw) -> next_w``, that keeps its own state:
+:func:`sgd_epochs` (notebook 09's exercise: the epoch loop, one batch after another in given
+orders) takes one, :func:`epoch_orders` draws the orders, :func:`adam_steps` builds a step from
+notebook 10's ``adam_step``, and :func:`as_step` / :func:`as_rule` convert between a step and a rule
+of the form above (the optimizer race's). ``sgd_epochs``' body carries a ``### REFERENCE PENDING``
+marker until the v3 bank claims the id (see :mod:`course_lib.losses`).
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course_lib._validation import as_float_array, check_number
+from course_lib._validation import as_float_array, check_callable, check_number
 
 # the state a rule keeps between calls; the public rules copy it, so that the trusted
 # steps below may update it in place
@@ -325,3 +332,253 @@ def random_search(loss_fn, shape, num_tries=1000, scale=1e-3, seed=0):
         raise ValueError("loss_fn: every try returned NaN; expected finite losses")
     return best_w, best_loss, losses
     ### END REFERENCE
+
+
+# --- workbook v3: training with a step, epoch by epoch ---------------------------------------
+
+def epoch_orders(N, num_epochs, seed):
+    """The order in which each epoch visits the examples: one permutation of ``range(N)`` per epoch.
+
+    One generator, ``np.random.default_rng(seed)``, draws ``rng.permutation(N)`` for epoch 0, 1, ...
+    in turn, so that the first k rows are the same for any ``num_epochs >= k``.
+
+    Parameters
+    ----------
+    N : int >= 1
+        The number of examples.
+    num_epochs : int >= 0
+    seed : int, None or numpy.random.Generator
+        Anything ``np.random.default_rng`` takes.
+
+    Returns
+    -------
+    orders : ndarray of int64, shape (num_epochs, N)
+    """
+    N = check_number(N, "N", low=1, integer=True)
+    num_epochs = check_number(num_epochs, "num_epochs", low=0, integer=True)
+    rng = np.random.default_rng(seed)
+    orders = np.empty((num_epochs, N), dtype=np.int64)
+    for row in orders:
+        row[:] = rng.permutation(N)
+    return orders
+
+
+def _check_orders(orders, n):
+    orders = np.asarray(orders)
+    if orders.dtype == bool or not np.issubdtype(orders.dtype, np.integer):
+        raise ValueError(f"orders: expected integer indices (one permutation of range(N) per row), "
+                         f"got dtype {orders.dtype}")
+    if orders.ndim != 2 or orders.shape[1] != n:
+        raise ValueError(f"orders: expected shape (num_epochs, {n}) (N = {n}, the rows of X), got shape {orders.shape}")
+    wrong = np.flatnonzero((np.sort(orders, axis=1) != np.arange(n)).any(axis=1))
+    if wrong.size:
+        raise ValueError(f"orders: expected each row to be a permutation of range({n}), row {wrong[0]} is not")
+    return orders.astype(np.int64, copy=False)
+
+
+def sgd_epochs(loss_grad, step, w0, X, y, batch_size, orders):
+    """Minibatch gradient descent by epochs: each epoch visits its order in consecutive batches.
+
+    For each row ``order`` of ``orders`` (one epoch), the examples ``order[0:B]``, ``order[B:2B]``, ...
+    form the batches (the last one may be smaller; a batch never mixes two epochs). For each batch:
+    ``loss, dw = loss_grad(w, X[batch], y[batch])`` at the current ``w``, then ``w = step(w, dw)``.
+    With ``batch_size >= N`` every epoch is one full-batch gradient step.
+
+    Parameters
+    ----------
+    loss_grad : callable
+        ``loss_grad(w, X_batch, y_batch) -> (loss, dw)``, ``dw`` of w's shape.
+    step : callable
+        ``step(w, dw) -> next_w``; it may keep state between calls (:func:`adam_steps`, :func:`as_step`)
+        and may change its argument in place.
+    w0 : array_like, any shape
+        The starting point; left unchanged.
+    X : array_like, shape (N, D)
+    y : array_like, shape (N,)
+        Labels (or targets), passed to ``loss_grad`` batch by batch.
+    batch_size : int >= 1
+    orders : array_like of int, shape (E, N)
+        Row e: the order in which epoch e visits the examples, a permutation of ``range(N)``
+        (:func:`epoch_orders`).
+
+    Returns
+    -------
+    w : ndarray, shape of w0
+        Where the last step ends.
+    losses : ndarray, shape (E * ceil(N / batch_size),)
+        Every batch's loss, in order (each taken before its step).
+    """
+    check_callable(loss_grad, "loss_grad")
+    check_callable(step, "step")
+    w0 = as_float_array(w0, "w0")
+    X = as_float_array(X, "X", ndim=2)
+    y = np.asarray(y)
+    if y.shape != (X.shape[0],):
+        raise ValueError(f"y: expected shape ({X.shape[0]},) (one per row of X), got shape {y.shape}")
+    batch_size = check_number(batch_size, "batch_size", low=1, integer=True)
+    orders = _check_orders(orders, X.shape[0])
+    return _sgd_epochs(loss_grad, step, w0, X, y, batch_size, orders)
+
+
+def _sgd_epochs(loss_grad, step, w0, X, y, batch_size, orders):
+    """:func:`sgd_epochs` on validated inputs."""
+    ### REFERENCE PENDING sgd_epochs
+    w = w0.copy()
+    losses = []
+    for order in orders:
+        for start in range(0, len(order), batch_size):
+            batch = order[start:start + batch_size]
+            loss, dw = loss_grad(w, X[batch], y[batch])
+            losses.append(float(loss))
+            w = step(w, dw)
+    return np.asarray(w, dtype=np.float64), np.array(losses, dtype=np.float64)
+    ### END REFERENCE PENDING
+
+
+class AdamSteps:
+    """A stateful ``step(w, dw) -> next_w`` that runs an ``adam_step`` function; build it with :func:`adam_steps`.
+
+    Attributes
+    ----------
+    m, v : ndarray or None
+        The running averages (None before the first step).
+    t : int
+        Steps taken.
+    """
+
+    def __init__(self, adam_step, learning_rate, beta1, beta2, epsilon):
+        self.adam_step = adam_step
+        self.learning_rate, self.beta1, self.beta2, self.epsilon = learning_rate, beta1, beta2, epsilon
+        self.m = self.v = None
+        self.t = 0
+
+    def __call__(self, w, dw):
+        w = np.asarray(w, dtype=np.float64)
+        dw = np.asarray(dw, dtype=np.float64)
+        if dw.shape != w.shape:
+            raise ValueError(f"dw: expected the shape of w {w.shape}, got shape {dw.shape}")
+        if self.m is None:
+            self.m, self.v = np.zeros_like(w), np.zeros_like(w)
+        elif self.m.shape != w.shape:
+            raise ValueError(f"w: expected shape {self.m.shape} (the shape of the first step's w), got shape {w.shape}")
+        self.t += 1
+        label = f"adam_step ({getattr(self.adam_step, '__name__', 'your function')})"
+        result = self.adam_step(w, dw, self.m, self.v, self.t, self.learning_rate, self.beta1, self.beta2,
+                                self.epsilon)
+        _check_returned(result, ("next_w", "next_m", "next_v"), w.shape, label)
+        next_w, m, v = (np.array(value, dtype=np.float64) for value in result)
+        self.m, self.v = m, v
+        return next_w
+
+    def __repr__(self) -> str:
+        return (f"adam_steps({getattr(self.adam_step, '__name__', 'adam_step')}, learning_rate={self.learning_rate}, "
+                f"beta1={self.beta1}, beta2={self.beta2}, epsilon={self.epsilon}) after {self.t} steps")
+
+
+def adam_steps(adam_step, learning_rate, beta1=0.9, beta2=0.999, epsilon=1e-8):
+    """A stateful step ``step(w, dw) -> next_w`` for :func:`sgd_epochs`, built from an ``adam_step`` function.
+
+    Parameters
+    ----------
+    adam_step : callable
+        ``adam_step(w, dw, m, v, t, learning_rate, beta1, beta2, epsilon) -> (next_w, next_m, next_v)``,
+        notebook 10's exercise (``t`` counts from 1; the moments start at zero).
+    learning_rate : float > 0
+    beta1, beta2 : float in [0, 1)
+    epsilon : float > 0
+
+    Returns
+    -------
+    AdamSteps
+        Call it as ``step(w, dw)``; it keeps ``m``, ``v`` and ``t`` between calls. Make a new one
+        for each training run.
+    """
+    check_callable(adam_step, "adam_step")
+    learning_rate = check_number(learning_rate, "learning_rate", low=0, low_inclusive=False)
+    beta1 = check_number(beta1, "beta1", low=0)
+    beta2 = check_number(beta2, "beta2", low=0)
+    for name, value in (("beta1", beta1), ("beta2", beta2)):
+        if value >= 1:
+            raise ValueError(f"{name}: expected a value < 1, got {value!r}")
+    epsilon = check_number(epsilon, "epsilon", low=0, low_inclusive=False)
+    return AdamSteps(adam_step, learning_rate, beta1, beta2, epsilon)
+
+
+def as_step(rule, config=None):
+    """A stateful step ``step(w, dw) -> next_w`` from an update rule ``rule(w, dw, config) -> (next_w, config)``.
+
+    The rule's state (velocity, moments, step count) is kept from one call to the next, as a training
+    loop of this module keeps it.
+
+    Parameters
+    ----------
+    rule : str or callable
+        A name in ``UPDATE_RULES`` (``"sgd"``, ``"sgd_momentum"``, ``"rmsprop"``, ``"adam"``) or a rule
+        of that form (the optimizer race's ``update_rules``).
+    config : dict, optional
+        The first call's config: hyperparameters such as ``learning_rate`` (copied; not modified).
+
+    Returns
+    -------
+    callable
+        ``step(w, dw) -> next_w``.
+    """
+    if isinstance(rule, str):
+        if rule not in UPDATE_RULES:
+            raise ValueError(f"rule: expected one of {sorted(UPDATE_RULES)} or a function, got {rule!r}")
+        rule = UPDATE_RULES[rule]
+    check_callable(rule, "rule")
+    if config is not None and not isinstance(config, dict):
+        raise ValueError(f"config: expected a dict of hyperparameters, got {type(config).__name__}")
+    state = {"config": dict(config or {})}
+
+    def step(w, dw):
+        result = rule(w, dw, state["config"])
+        if not isinstance(result, tuple) or len(result) != 2 or not isinstance(result[1], dict):
+            raise ValueError(f"rule ({getattr(rule, '__name__', 'your function')}): expected it to return "
+                             f"(next_w, config), config a dict")
+        next_w, state["config"] = result
+        return next_w
+
+    step.__name__ = f"step_of_{getattr(rule, '__name__', 'rule')}"
+    return step
+
+
+def as_rule(step_function):
+    """An update rule ``rule(w, dw, config) -> (next_w, config)`` from a step function, for the optimizer race.
+
+    Parameters
+    ----------
+    step_function : callable
+        Either one of notebook 10's step functions, told apart by their number of parameters
+        (see :func:`resolve_update`): ``adam_step(w, dw, m, v, t, learning_rate, beta1, beta2,
+        epsilon)`` (9), ``momentum_step(w, dw, velocity, learning_rate, momentum)`` (5),
+        ``rmsprop_step(w, dw, cache, learning_rate, decay_rate, epsilon)`` (6): the rule keeps their
+        state in ``config`` and takes ``learning_rate`` from it (the race's slider), the other
+        hyperparameters from ``config`` or else ``DEFAULTS``; or a step ``step(w, dw) -> next_w``
+        (2 parameters), which keeps its own state and learning rate (``config`` is passed through).
+
+    Returns
+    -------
+    callable
+        ``rule(w, dw, config) -> (next_w, config)``; the config passed in is not modified.
+    """
+    check_callable(step_function, "step_function")
+    count = _positional_count(step_function, "step_function")
+    name = getattr(step_function, "__name__", "step")
+    if count == 2:
+        def rule(w, dw, config=None):
+            return step_function(w, dw), dict(config or {})
+    elif count in STEP_FUNCTIONS:
+        spec = STEP_FUNCTIONS[count]
+        keep = rule_from_step(step_function, spec)
+
+        def rule(w, dw, config=None):
+            config = {**DEFAULTS[spec.rule], **(config or {})}
+            return keep(w, dw, config)
+    else:
+        raise ValueError(f"step_function ({name}): expected a step(w, dw) (2 parameters) or one of notebook 10's "
+                         f"step functions (momentum_step: 5, rmsprop_step: 6, adam_step: 9 parameters), "
+                         f"got {count} parameters")
+    rule.__name__ = name
+    return rule

@@ -26,6 +26,7 @@ PART = {
     "course_lib.grading.check": "check",
     "course_lib.grading.statuses": "statuses",
     "course_lib.grading.exercises": "exercises",
+    "course_lib.grading.exercises.judges": "judges",
     "course_lib.grading.judging": "judging",
     "course_lib.grading.reports": "reports",
     "course_lib.grading.release": "release",
@@ -38,6 +39,10 @@ ALLOWED = {
     "numerics": {"numerics"},  # (a graded release's reference stubs import answers: generated, not source)
     "statuses": set(),
     "exercises": {"exercises", "statuses", "numerics"},  # the bank's trusted references are course_lib's numerics
+    # outcome judges (decision 10.3 of docs/course-flow.md) use lecture functions only through answers.mine(): the
+    # student's own answers in their kernel, the references in the grader's. Nothing imports judges: a bank entry
+    # names a judge as "module:function", resolved when it judges, so this arrow closes no cycle.
+    "judges": {"judges", "exercises", "statuses", "numerics", "answers"},
     "judging": {"judging", "exercises", "statuses"},
     "answers": {"answers", "exercises", "judging", "statuses"},  # a student's earlier answer, judged before use
     "check": {"check", "judging", "exercises", "statuses", "answers"},

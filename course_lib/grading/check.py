@@ -190,6 +190,11 @@ def _short(x, other=None) -> str:
         pairs = other if isinstance(other, tuple) and len(other) == len(x) else (None,) * len(x)
         body = ", ".join(_short(v, o) for v, o in zip(x, pairs))
         return f"[{body}]  (a list)" if kind == "list" else f"({body})"
+    if isinstance(x, dict):
+        if len(x) > 3:
+            return f"a dict with the keys {sorted(x)}"
+        others = other if isinstance(other, dict) else {}
+        return "{" + ", ".join(f"{key!r}: {_short(value, others.get(key))}" for key, value in x.items()) + "}"
     if isinstance(x, np.ndarray):
         digits = _digits(x, other) if other is not None else 4
         style = {"float_kind": lambda v: f"{v:.{digits}g}"}
@@ -224,9 +229,10 @@ def _value_shape_hint(expected, actual) -> str:
 def _judged(exercise: model.Exercise, cases: list, answer):
     """The replies on ``cases`` and the judge's verdict; reference stubs closed while the answer runs."""
     from course_lib.answers import checking
+    from course_lib.grading.exercises.commitment import remembering
     from course_lib.grading.judging import judge
 
-    with checking(exercise.id):
+    with checking(exercise.id), remembering():
         return judge.judge_answer(exercise, answer, cases, findings_for(exercise, answer) if callable(answer)
                                   else None)
 
@@ -245,6 +251,8 @@ def _report(exercise: model.Exercise, answer) -> CheckResult:
         if case_verdict.passed:
             passed += 1
             lines.append(f"  ✓ {label}")
+            if case_verdict.message:  # a judge's note: a prediction's "3 of 7 right"
+                lines += _wrap("note:", case_verdict.message)
             continue
         lines.append(f"  ✗ {label}")
         if "error" in reply:

@@ -28,6 +28,7 @@ from course_lib.widgets._common import (
 )
 
 SCORE_LIMIT = 10.0
+SCORE_STEP = 0.01   # fine enough that a score with two decimals (the lecture's 0.86) starts exactly where given
 SWEEP = np.linspace(-SCORE_LIMIT, SCORE_LIMIT, 81)   # values the swept score takes in the right panel
 
 
@@ -53,7 +54,7 @@ class LossExplorer(Demo):
         self.example = widgets.Dropdown(
             options=[(f"example {i} (correct: {class_names[y[i]]})", i) for i in range(len(y))],
             value=0, description="example")
-        self.score_sliders = [slider(f"score of {name}", 0.0, -SCORE_LIMIT, SCORE_LIMIT, 0.05, width="280px")
+        self.score_sliders = [slider(f"score of {name}", 0.0, -SCORE_LIMIT, SCORE_LIMIT, SCORE_STEP, width="280px")
                               for name in class_names]
         self.sweep = widgets.Dropdown(options=[(n, c) for c, n in enumerate(class_names)], value=0,
                                       description="sweep", layout=widgets.Layout(width="220px"))
@@ -172,7 +173,8 @@ def loss_explorer(scores=None, y=None, class_names=None, *, svm_loss_fn=None, so
     ----------
     scores : array_like, shape (N, C) or (C,), optional
         Examples to choose from (a dropdown picks the row); default: the lecture's three
-        images (cat, car, frog) with scores for the classes cat, car, frog.
+        images (cat, car, frog) with scores for the classes cat, car, frog. The sliders move in
+        steps of 0.01 from -10 to 10 and start at the given scores exactly (clipped to that range).
     y : array_like of int, shape (N,) or int, optional
         Correct class of each example; required with ``scores``.
     class_names : sequence of str, length C, optional

@@ -4,7 +4,8 @@ Every optimizer starts at the same point and runs the update rules of ``course_l
 (or yours); the step slider (or the play button) advances all of them together. SGD's
 gradient gets Gaussian noise of standard deviation ``noise / sqrt(batch size)``, the way
 a minibatch gradient is a noisy estimate of the full one. Trajectories are computed
-lazily up to the step shown and cached until a setting changes.
+lazily up to the step shown and cached until a setting changes. ``rules`` shows a subset
+(notebook 09 races GD and SGD only, before notebook 10 defines the others).
 """
 
 from __future__ import annotations
@@ -122,15 +123,17 @@ class OptimizerRace(Demo):
     Attributes
     ----------
     runs : dict
-        Optimizer name -> :class:`Run` (``points``: list of (2,) arrays, ``losses``), for
-        "GD", "SGD", "momentum", "RMSProp", "Adam" and "random search".
+        Optimizer name -> :class:`Run` (``points``: list of (2,) arrays, ``losses``), for each
+        name shown: "GD", "SGD", "momentum", "RMSProp", "Adam" and "random search" by default.
     surfaces : dict
         Name -> :class:`Surface` (yours included as "your loss").
+    names : tuple of str
+        The optimizers shown, in :data:`COLORS` order.
     """
 
-    def __init__(self, surfaces, update_rules, seed):
+    def __init__(self, surfaces, update_rules, seed, names=tuple(COLORS)):
         super().__init__(figsize=(11, 4.2))
-        self.surfaces, self.rules, self.seed = surfaces, update_rules, seed
+        self.surfaces, self.rules, self.seed, self.names = surfaces, update_rules, seed, tuple(names)
         self.runs, self.rngs = {}, {}
         self._syncing = False
         first = next(iter(surfaces))
@@ -143,7 +146,7 @@ class OptimizerRace(Demo):
         widgets.jslink((self.play, "value"), (self.step, "value"))
         self.reset_button = widgets.Button(description="reset", icon="undo")
         self.learning_rates = {name: slider(f"{name} lr", 0.01, -4, 0, 0.05, log=True, readout_format=".2g",
-                                            width="260px") for name in OPTIMIZERS}
+                                            width="260px") for name in OPTIMIZERS if name in self.names}
         self.noise = slider("SGD noise σ", 2.0, 0.0, 10.0, 0.1, width="260px")
         self.batch = widgets.IntSlider(value=4, min=1, max=64, description="SGD batch size",
                                        style={"description_width": "initial"}, layout=widgets.Layout(width="260px"))
@@ -151,7 +154,8 @@ class OptimizerRace(Demo):
         self.ax_surface, self.ax_loss = self.figure.subplots(1, 2, width_ratios=[1.2, 1])
         self.contours = None
         self.paths, self.heads, self.loss_lines = {}, {}, {}
-        for name, color in COLORS.items():
+        for name in self.names:
+            color = COLORS[name]
             style = {"ls": ":", "lw": 1} if name == "random search" else {"lw": 1.6}
             (self.paths[name],) = self.ax_surface.plot([], [], color=color, label=name, zorder=3, **style)
             (self.heads[name],) = self.ax_surface.plot([], [], "o", color=color, mec="black", ms=6, zorder=4)
@@ -172,13 +176,14 @@ class OptimizerRace(Demo):
         self.step.observe(lambda change: self.guard(self.refresh), names="value")
         for name, control in self.learning_rates.items():
             control.observe(lambda change, name=name: self._on_setting([name]), names="value")
-        for control in (self.noise, self.batch):
+        noisy = [self.noise, self.batch] if "SGD" in self.names else []
+        for control in noisy:
             control.observe(lambda change: self._on_setting(["SGD"]), names="value")
         self.reset_button.on_click(lambda _: self.guard(self.reset))
-        lrs = list(self.learning_rates.values())
-        self.children = [widgets.HBox([self.surface, self.play, self.step, self.reset_button]),
-                         widgets.HBox(lrs[:3]), widgets.HBox([*lrs[3:], self.noise]),
-                         widgets.HBox([self.batch]), self.view.image, self.status]
+        controls = [*self.learning_rates.values(), *noisy]
+        rows = [widgets.HBox(controls[k:k + 3]) for k in range(0, len(controls), 3)]
+        self.children = [widgets.HBox([self.surface, self.play, self.step, self.reset_button]), *rows,
+                         self.view.image, self.status]
         self.guard(self.load, first)
 
     # --- settings -----------------------------------------------------------------------
@@ -188,7 +193,8 @@ class OptimizerRace(Demo):
         self._syncing = True
         try:
             for opt, lr in surface.learning_rates.items():
-                self.learning_rates[opt].value = lr
+                if opt in self.learning_rates:
+                    self.learning_rates[opt].value = lr
         finally:
             self._syncing = False
         if self.contours is not None:
@@ -223,7 +229,7 @@ class OptimizerRace(Demo):
         surface = self.surfaces[self.surface.value]
         start = np.array(surface.start, dtype=float)
         loss, _ = checked_loss(surface.loss(start), "loss_fn", (2,))
-        for name in COLORS if names is None else names:
+        for name in self.names if names is None else names:
             self.runs[name] = Run([start], [loss], {})
             if name in ("SGD", "random search"):
                 self.rngs[name] = np.random.default_rng([self.seed, list(COLORS).index(name)])
@@ -299,16 +305,20 @@ class OptimizerRace(Demo):
             self.show_table(rows)
 
 
-def optimizer_race(*, update_rules=None, loss_fn=None, extent=(-3, 3, -3, 3), start=(-2.5, 2.5),
-                   seed=0) -> OptimizerRace:
+def optimizer_race(*, rules=tuple(COLORS), update_rules=None, loss_fn=None, extent=(-3, 3, -3, 3),
+                   start=(-2.5, 2.5), seed=0) -> OptimizerRace:
     """Race GD, SGD, momentum, RMSProp, Adam and random search on a 2D loss surface.
 
     Parameters
     ----------
+    rules : sequence of str
+        The optimizers to show, among "GD", "SGD", "momentum", "RMSProp", "Adam", "random search"
+        (default: all six); e.g. ``("GD", "SGD")``. Shown in that order whatever the order given.
     update_rules : dict, optional
-        Optimizer name ("GD", "SGD", "momentum", "RMSProp", "Adam") -> your update rule
-        ``f(w (2,), dw (2,), config) -> (next_w, config)`` as in ``course_lib.optim``
-        (``config["learning_rate"]`` comes from the slider). Names left out keep course_lib's.
+        Optimizer name ("GD", "SGD", "momentum", "RMSProp", "Adam"), one of those shown -> your
+        update rule ``f(w (2,), dw (2,), config) -> (next_w, config)`` as in ``course_lib.optim``
+        (``config["learning_rate"]`` comes from the slider; ``course_lib.as_rule`` makes one from
+        notebook 10's ``adam_step``). Names left out keep course_lib's.
     loss_fn : callable, optional
         Your own surface ``f(w (2,)) -> (loss, gradient (2,))``, added as "your loss" (first
         in the list) with the given ``extent`` (xmin, xmax, ymin, ymax) and ``start``.
@@ -321,11 +331,19 @@ def optimizer_race(*, update_rules=None, loss_fn=None, extent=(-3, 3, -3, 3), st
         A widget (an ``ipywidgets.VBox``); ``step``, ``surface``, ``learning_rates[name]``,
         ``noise`` and ``batch`` drive it.
     """
-    rules = dict(OPTIMIZERS)
+    if isinstance(rules, str) or not all(isinstance(name, str) for name in rules):
+        raise ValueError(f"rules: expected a sequence of names among {list(COLORS)}, got {rules!r}")
+    unknown = [name for name in rules if name not in COLORS]
+    if unknown or not rules:
+        raise ValueError(f"rules: expected names among {list(COLORS)}, got {unknown[0] if unknown else 'none'!r}")
+    names = tuple(name for name in COLORS if name in rules)
+    chosen = dict(OPTIMIZERS)
     for name, fn in (update_rules or {}).items():
         if name not in OPTIMIZERS:
             raise ValueError(f"update_rules: expected keys among {list(OPTIMIZERS)}, got {name!r}")
-        rules[name] = check_callable(fn, f"update_rules[{name!r}]")
+        if name not in names:
+            raise ValueError(f"update_rules: {name!r} is not raced (rules={names})")
+        chosen[name] = check_callable(fn, f"update_rules[{name!r}]")
     surfaces = dict(SURFACES)
     if check_callable(loss_fn, "loss_fn") is not None:
         extent = tuple(float(v) for v in checked_array(extent, "extent", (4,)))
@@ -339,4 +357,4 @@ def optimizer_race(*, update_rules=None, loss_fn=None, extent=(-3, 3, -3, 3), st
 
         surfaces = {"your loss": Surface(loss_fn, grid_values, extent, start,
                                          {name: 0.01 for name in OPTIMIZERS}), **surfaces}
-    return OptimizerRace(surfaces, rules, seed)
+    return OptimizerRace(surfaces, chosen, seed, names)

@@ -5,6 +5,11 @@ and b; the plane is colored by the predicted class, with the borders between reg
 where two class scores are equal; the hinge and softmax losses of every point sit side by
 side; a gradient step (or a run of them) moves the sliders. The hard sets (ring, three
 modes, opposite quadrants) show what no line can separate.
+
+With ``show_losses=False`` (notebook 01, before any loss is defined) it shows the regions, the
+borders, the accuracy and a readout of W and b only: no loss panel, no penalty, no step button,
+so that nothing in it runs a loss, a penalty or an update rule (in a graded release those are the
+student's answers from later notebooks).
 """
 
 from __future__ import annotations
@@ -57,10 +62,13 @@ class Playground(Demo):
         ``hinge_per_point``, ``softmax_per_point``.
     history : list of float
         Objective after each gradient step (and at the start).
+    show_losses : bool
+        False: regions, accuracy and the W, b readout only (``numbers`` holds ``accuracy`` only).
     """
 
-    def __init__(self, dataset, seed, svm_loss_fn, softmax_loss_fn, penalty_fn, update_fn):
-        super().__init__(figsize=(11.5, 3.6))
+    def __init__(self, dataset, seed, svm_loss_fn, softmax_loss_fn, penalty_fn, update_fn, show_losses=True):
+        super().__init__(figsize=(11.5, 3.6) if show_losses else (4.8, 3.9))
+        self.show_losses = show_losses
         self.loss_fns = {"hinge": check_callable(svm_loss_fn, "svm_loss_fn") or svm_loss,
                          "softmax": check_callable(softmax_loss_fn, "softmax_loss_fn") or softmax_loss}
         self.penalty_fn = check_callable(penalty_fn, "penalty_fn") or penalty
@@ -89,6 +97,13 @@ class Playground(Demo):
         self.columns = [widgets.VBox([self.class_labels[c], self.w_sliders[0][c], self.w_sliders[1][c],
                                       self.b_sliders[c]]) for c in range(MAX_CLASSES)]
 
+        if not show_losses:
+            self.ax_regions = self.figure.subplots(1, 1)
+            self._connect()
+            self.children = [widgets.HBox([self.dataset, self.randomize_button]), widgets.HBox(self.columns),
+                             self.view.image, self.status]
+            self.guard(self.load, dataset)
+            return
         ax_regions, ax_points, ax_history = self.figure.subplots(1, 3, width_ratios=[1.1, 1.3, 1])
         self.ax_regions, self.ax_points, self.ax_history = ax_regions, ax_points, ax_history
         (self.hinge_points,) = ax_points.plot([], [], "o", ms=4, color=COLORS["blue"], label="hinge $L_i$")
@@ -111,11 +126,8 @@ class Playground(Demo):
 
         for control in (self.train_loss, self.regularization, self.reg):
             control.observe(self._on_setting, names="value")
-        for s in [*self.w_sliders[0], *self.w_sliders[1], *self.b_sliders]:
-            s.observe(self._on_weight, names="value")
-        self.dataset.observe(self._on_dataset, names="value")
+        self._connect()
         self.step_button.on_click(lambda _: self.guard(self.step))
-        self.randomize_button.on_click(lambda _: self.guard(self.randomize))
         self.run.observe(lambda change: self.guard(self.step), names="value")
 
         self.children = [
@@ -127,6 +139,13 @@ class Playground(Demo):
             self.status,
         ]
         self.guard(self.load, dataset)
+
+    def _connect(self) -> None:
+        """The controls both forms share: the weight sliders, the data set, the randomize button."""
+        for s in [*self.w_sliders[0], *self.w_sliders[1], *self.b_sliders]:
+            s.observe(self._on_weight, names="value")
+        self.dataset.observe(self._on_dataset, names="value")
+        self.randomize_button.on_click(lambda _: self.guard(self.randomize))
 
     # --- state changes ------------------------------------------------------------------
     def load(self, name) -> None:
@@ -149,7 +168,8 @@ class Playground(Demo):
         # the regions image is animated (drawn over the static background), so a legend would hide under it
         self.ax_regions.set_title("Regions (black: borders)")
         restyle(self.figure)
-        self.ax_points.set_xlim(-1, len(self.y))
+        if self.show_losses:
+            self.ax_points.set_xlim(-1, len(self.y))
         self.view.invalidate()
         self.config = {}
         self.set_weights(W, np.zeros(num_classes))
@@ -221,20 +241,33 @@ class Playground(Demo):
     def compute(self) -> None:
         """Recompute every number shown, from the current W and b."""
         scores = self.scores()
-        numbers = {}
+        numbers = {"accuracy": float(np.mean(np.argmax(scores, axis=1) == self.y))}
+        if not self.show_losses:  # no loss, no penalty: nothing that runs an answer
+            self.numbers = {**numbers, "objective": 0.0}
+            return
         for name, fn in self.loss_fns.items():
             numbers[name], _ = checked_loss(fn(scores, self.y), f"{name} loss")
             numbers[f"{name}_per_point"] = per_row_losses(fn, scores, self.y, f"{name} loss")
         numbers["penalty"], _ = self.penalty_value()
         numbers["objective"] = numbers[self.train_loss.value] + self.reg.value * numbers["penalty"]
-        numbers["accuracy"] = float(np.mean(np.argmax(scores, axis=1) == self.y))
         self.numbers = numbers
 
     # --- drawing ------------------------------------------------------------------------
+    def readout(self) -> list:
+        """The readout's rows for W and b: each class's weights and bias, as the sliders show them."""
+        return [(f"class {c}: W[:, {c}], b[{c}]", f"[{self.W[0, c]:.2f}, {self.W[1, c]:.2f}], {self.b[c]:.2f}")
+                for c in range(len(self.class_names))]
+
     def refresh(self, note="") -> None:
         """Move the artists to the current numbers, render, and update the readout."""
         n = self.numbers
         self.regions.update(self.W, self.b)
+        if not self.show_losses:
+            self.view.render()
+            right = round(n["accuracy"] * len(self.y))
+            self.show_table([("accuracy", f"{n['accuracy']:.1%} ({right} of {len(self.y)} points)"),
+                             *self.readout()], note=note)
+            return
         index = np.arange(len(self.y))
         self.hinge_points.set_data(index, n["hinge_per_point"])
         self.softmax_points.set_data(index, n["softmax_per_point"])
@@ -256,6 +289,7 @@ class Playground(Demo):
             (f"objective: {self.train_loss.value} + {reg:g}·R(W)", fmt(n["objective"])),
             ("accuracy", f"{n['accuracy']:.1%}"),
             ("steps taken", str(len(self.history) - 1)),
+            *self.readout(),
         ], note=note)
 
     # --- observers ----------------------------------------------------------------------
@@ -282,7 +316,7 @@ class Playground(Demo):
 
 
 def playground(dataset="blobs (3 classes)", *, seed=0, svm_loss_fn=None, softmax_loss_fn=None,
-               penalty_fn=None, update_fn=None) -> Playground:
+               penalty_fn=None, update_fn=None, show_losses=True) -> Playground:
     """The linear classifier playground: sliders for W and b, regions, losses, gradient steps.
 
     Parameters
@@ -302,6 +336,10 @@ def playground(dataset="blobs (3 classes)", *, seed=0, svm_loss_fn=None, softmax
         An update rule ``f(w, dw, config) -> (next_w, config)`` as in ``course_lib.optim``
         (``config["learning_rate"]`` is set from the step-size slider); default ``sgd``.
         It is applied to W and b stacked into a (3, C) array.
+    show_losses : bool
+        False for the regions, the accuracy and the W, b readout only: no loss panels, penalty or
+        step button, so that nothing runs a loss or an update rule (notebook 01). The four
+        functions above cannot be given then.
 
     Returns
     -------
@@ -311,4 +349,12 @@ def playground(dataset="blobs (3 classes)", *, seed=0, svm_loss_fn=None, softmax
     """
     if dataset not in DATASETS:
         raise ValueError(f"dataset: expected one of {list(DATASETS)}, got {dataset!r}")
-    return Playground(dataset, seed, svm_loss_fn, softmax_loss_fn, penalty_fn, update_fn)
+    if not isinstance(show_losses, bool):
+        raise ValueError(f"show_losses: expected True or False, got {show_losses!r}")
+    functions = {"svm_loss_fn": svm_loss_fn, "softmax_loss_fn": softmax_loss_fn, "penalty_fn": penalty_fn,
+                 "update_fn": update_fn}
+    given = [name for name, fn in functions.items() if fn is not None]
+    if not show_losses and given:
+        raise ValueError(f"{given[0]}: expected None with show_losses=False (the playground then computes no loss "
+                         f"and takes no step), got {type(functions[given[0]]).__name__}")
+    return Playground(dataset, seed, svm_loss_fn, softmax_loss_fn, penalty_fn, update_fn, show_losses)

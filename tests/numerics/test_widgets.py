@@ -411,3 +411,84 @@ def test_playground_draws_region_borders_where_two_scores_tie():
         scores = np.column_stack([xs[keep], ys[keep]]) @ W + b
         top_two = np.sort(scores, axis=1)[:, -2:]
         np.testing.assert_allclose(top_two[:, 0], top_two[:, 1], atol=1e-9)
+
+
+# --- workbook v3: the playground without losses, a race of some rules, sliders on the lecture's scores ---
+
+def test_playground_without_losses_runs_no_loss_penalty_or_update(monkeypatch):
+    import sys
+
+    module = sys.modules["course_lib.widgets.playground"]  # the package's `playground` is the function
+
+    def never(*args, **kwargs):
+        raise AssertionError("the playground ran a loss, a penalty or an update")
+
+    for name in ("svm_loss", "softmax_loss", "penalty", "sgd"):
+        monkeypatch.setattr(module, name, never)
+    demo = playground(show_losses=False)
+    demo.w_sliders[0][1].value = 1.25
+    demo.b_sliders[2].value = -0.5
+    demo.dataset.value = "three modes (2 classes)"
+    demo.randomize_button.click()
+    demo.w_sliders[1][0].value = -2.0
+    assert demo.error is None
+    assert set(demo.numbers) == {"accuracy", "objective"}
+    scores = demo.X @ demo.W + demo.b
+    assert demo.numbers["accuracy"] == pytest.approx(np.mean(scores.argmax(axis=1) == demo.y))
+    shown = [child for box in demo.children if hasattr(box, "children") for child in box.children]
+    assert demo.step_button not in shown and demo.run not in shown and demo.train_loss not in shown
+    assert len(demo.figure.axes) == 1
+
+
+def test_playground_readout_shows_accuracy_and_each_class_weights_and_bias():
+    demo = playground(show_losses=False)
+    demo.w_sliders[0][0].value = 1.25
+    demo.w_sliders[1][0].value = -0.75
+    demo.b_sliders[0].value = 0.5
+    right = int(np.sum((demo.X @ demo.W + demo.b).argmax(axis=1) == demo.y))
+    assert f"({right} of {len(demo.y)} points)" in demo.status.value
+    assert "class 0: W[:, 0], b[0]" in demo.status.value and "[1.25, -0.75], 0.50" in demo.status.value
+    full = playground()
+    assert "class 2: W[:, 2], b[2]" in full.status.value  # the full playground shows the readout too
+
+
+def test_playground_without_losses_takes_no_loss_functions():
+    with pytest.raises(ValueError, match="svm_loss_fn: expected None with show_losses=False"):
+        playground(show_losses=False, svm_loss_fn=svm_loss)
+    with pytest.raises(ValueError, match="show_losses: expected True or False"):
+        playground(show_losses="no")
+
+
+def test_race_of_some_rules_shows_only_those_and_runs_them_as_the_full_race():
+    some, full = optimizer_race(rules=("SGD", "GD")), optimizer_race()
+    assert some.names == ("GD", "SGD") and set(some.runs) == {"GD", "SGD"}
+    assert set(some.learning_rates) == {"GD", "SGD"} and set(some.paths) == {"GD", "SGD"}
+    some.step.value = full.step.value = 25
+    for name in ("GD", "SGD"):
+        np.testing.assert_array_equal(some.runs[name].points, full.runs[name].points)
+    assert "momentum" not in some.status.value and "GD loss at step 25" in some.status.value
+    only_gd = optimizer_race(rules=("GD",))
+    shown = [child for box in only_gd.children if hasattr(box, "children") for child in box.children]
+    assert only_gd.noise not in shown and only_gd.batch not in shown
+
+
+def test_race_rules_are_checked():
+    with pytest.raises(ValueError, match="rules: expected names among .* got 'Nesterov'"):
+        optimizer_race(rules=("GD", "Nesterov"))
+    with pytest.raises(ValueError, match="rules: expected a sequence of names"):
+        optimizer_race(rules="GD")
+    with pytest.raises(ValueError, match="update_rules: 'Adam' is not raced"):
+        optimizer_race(rules=("GD", "SGD"), update_rules={"Adam": sgd})
+
+
+def test_loss_explorer_starts_exactly_at_the_slides_scores_in_steps_of_0_01():
+    from course_lib import hinge_vs_softmax_example
+
+    example = hinge_vs_softmax_example()
+    demo = loss_explorer(example.scores, example.y, ["0", "1", "2"])
+    assert [s.value for s in demo.score_sliders] == [-2.85, 0.86, 0.28]
+    assert round(demo.numbers["hinge"], 2) == 1.58 and round(demo.numbers["softmax"], 2) == 1.04
+    for s, given in zip(demo.score_sliders, example.scores[0]):
+        assert s.step == 0.01
+        on_grid = s.min + round((given - s.min) / s.step) * s.step  # where a slider that snaps to its step puts it
+        assert on_grid == pytest.approx(given, abs=1e-9)

@@ -42,7 +42,7 @@ from course_lib.answers import release_mode
 from course_lib.grading.exercises import bank
 import course_lib as cl
 print(json.dumps({"file": course_lib.__file__, "mode": release_mode(), "exercises": len(bank.all_exercises()),
-                  "digits": cl.load_digits().X_train.shape[0]}))
+                  "digits": cl.load_digits().X_train.shape[0], "pretrained": cl.load_pretrained("hard_cases_W").shape}))
 """
 
 
@@ -76,6 +76,7 @@ def test_the_student_install_runs_notebook_00_and_the_capstone_on_the_students_a
     facts = json.loads(where.stdout)
     assert Path(facts["file"]).is_relative_to(Path(target)), facts  # installed, not the release's folder
     assert facts["mode"] == "graded" and facts["exercises"] == len(bank.all_exercises()) and facts["digits"] == 1077
+    assert facts["pretrained"] == [3, 3, 2]  # pretrained.npz is package data of the installed release
     script = env_dir / "bin" / "course-lib"
     helped = subprocess.run([script, "--help"], capture_output=True, text=True, env=clean)
     assert helped.returncode == 0 and "release" in helped.stdout, helped.stderr

@@ -11,7 +11,15 @@ only their outputs; in the release, :class:`DataBank` turns that data back into
 Arrays are stored with the grader's wire encoding (``.npy`` in base64, never pickle);
 a :class:`~course_lib.grading.exercises.model.Fixture` argument is stored as ``{"f": target}``.
 Custom ``judge`` s are code, so a released exercise compares with its stored expected
-value instead.
+value instead, except for two kinds of judge the release carries:
+
+- an outcome judge named as a :class:`~course_lib.grading.exercises.plain.NamedJudge` (a function of
+  :mod:`course_lib.grading.exercises.judges`, which ships): the record keeps its name (``"judge"``) and
+  the cases' arguments (its parameters), and no expected value (there is none: several answers are
+  right, and an example answer would be a solution);
+- a prediction graded for commitment (:class:`~course_lib.grading.exercises.commitment.CommitmentJudge`):
+  the record keeps the items' keys and kinds (``"commitment"``) beside the answer's fingerprints, and the
+  released judge counts the items whose fingerprint matches.
 
 **Value answers are not stored in plain text.** A value exercise ("predict the loss") would
 otherwise hand out its answer in ``public_bank.json``. Its expected value is stored as salted
@@ -46,6 +54,7 @@ from pathlib import Path
 import numpy as np
 
 from course_lib.grading.exercises import model, plain
+from course_lib.grading.exercises.commitment import CommitmentJudge, commitment_judge
 from course_lib.grading.exercises.plain import decode as decode_plain
 from course_lib.grading.exercises.plain import encode as encode_plain
 
@@ -203,6 +212,13 @@ def exercise_record(exercise: model.Exercise) -> dict:
     # what the hints read off the instructor's exercise: its family and the reference's parameter names
     record["family"] = model.family_of(exercise)
     record["parameters"] = _parameters(exercise.reference) if exercise.kind == "function" else []
+    if isinstance(exercise.judge, plain.NamedJudge):  # an outcome judge: its name and parameters, no answer
+        record["judge"] = exercise.judge.target
+        record["cases"] = [{"label": case.label, "args": encode_args(tuple(case.args))} for case in exercise.public]
+        record["mistakes"] = [{"name": m.name, "hint": m.hint} for m in exercise.mistakes]
+        return record
+    if isinstance(exercise.judge, CommitmentJudge):
+        record["commitment"] = {"keys": list(exercise.judge.keys), "kinds": list(exercise.judge.kinds)}
     if exercise.kind == "value":  # the answer as fingerprints, never in plain text
         if len(exercise.public) != 1:
             raise ValueError(f"{exercise.id}: a value exercise has one public case, got {len(exercise.public)}")
@@ -267,7 +283,14 @@ def stored_outputs(cases: tuple, outputs: list, what: str):
 def exercise_from_record(record: dict) -> model.Exercise:
     """The :class:`~course_lib.grading.exercises.model.Exercise` of one stored record (public cases only)."""
     cases = tuple(model.Case(decode_args(c["args"]), c["label"]) for c in record["cases"])
-    if "fingerprints" in record:  # a value exercise: judged by fingerprint, no expected value to show
+    if "judge" in record:  # an outcome judge that ships with the release
+        reference, judge = _no_value(record["id"]), plain.NamedJudge(record["judge"])
+        mistakes = tuple(model.Mistake(m["name"], m["hint"], _no_value(m["name"])) for m in record["mistakes"])
+    elif "commitment" in record:  # a prediction graded for commitment: count the items that match
+        reference, mistakes = _no_value(record["id"]), ()
+        judge = commitment_judge(record["id"], record["commitment"]["keys"], record["commitment"]["kinds"],
+                                 _item_matcher(record))
+    elif "fingerprints" in record:  # a value exercise: judged by fingerprint, no expected value to show
         reference, judge = _no_value(record["id"]), hashed_judge(record)
         # the judge names a known mistake itself; its stand-in has no value to give mistakes.diagnose
         mistakes = tuple(model.Mistake(m["name"], m["hint"], _no_value(m["name"])) for m in record["mistakes"])
@@ -284,6 +307,16 @@ def exercise_from_record(record: dict) -> model.Exercise:
                          **{name: tuple(record[name]) for name in _TUPLE_FIELDS},
                          family=record.get("family", ""),
                          reference=reference, judge=judge, public=cases, hidden=(), mistakes=mistakes)
+
+
+def _item_matcher(record: dict):
+    """``is_right(k, value)``: whether item ``k`` of a value tuple matches its stored fingerprint."""
+    stored = record["fingerprints"]
+    salt, rtol, atol = _salt(record["id"]), record["rtol"], record["atol"]
+
+    def is_right(k: int, value) -> bool:
+        return matches(stored[k], value, salt, rtol, atol)
+    return is_right
 
 
 def _parameters(function) -> list:

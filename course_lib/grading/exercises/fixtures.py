@@ -9,9 +9,16 @@ accuracy". The exercise bank names them as :class:`course_lib.grading.exercises.
 They are test helpers, not answers, and live here in the open so that the student release,
 which carries no exercise bank code, still has them. They are self-contained (numpy only): in a
 graded release course_lib's losses run the student's own answers, and in the grader's sandbox
-they are not available at all. None of them is an exercise's answer: no fixture has the
-signature of an answer, and none computes a loss's gradient that an exercise asks for (the test
-``tests/test_release.py`` runs every released function on every exercise's public cases).
+they are not available at all. None of them is an exercise's answer, and none implements a lecture
+loss or gradient (the hinge, the softmax, the squared error of notebook 02): where an exercise needs
+"a loss" it gets a smooth or kinked function of the same shape that the lecture does not define
+(log-cosh, softplus, a kinked bowl). ``tests/release/test_graded_release.py`` runs every released
+function on every exercise's public cases, and ``tests/release/test_judges_and_fixtures_leak.py``
+checks that no fixture returns a lecture loss.
+
+Some names are kept for the v2 bank entries that use them (``toy_svm_loss``, ``toy_softmax_loss``,
+``toy_softmax_objective``, ``softmax_objective_small_reg``): they are now the non-lecture functions they
+point to, and go with those entries.
 """
 
 from __future__ import annotations
@@ -133,48 +140,52 @@ def _toy_classification():
     return X, y
 
 
-def _toy_scores(W):
-    """Scores of the toy examples, and each one's correct score as a column."""
+def toy_kinked_loss(W):
+    """A kinked bowl of a (3, 3) W: ``sum max(|D| / 2, D^2)``, ``D = W - c``, ``c`` as in :func:`shifted_bowl`.
+
+    Piecewise smooth with kinks where an entry of D is 0 or +-1/2 (a stand-in for a loss with kinks;
+    not a lecture loss). A value only, no gradient: what random search and the numerical gradient need.
+
+    Parameters
+    ----------
+    W : ndarray, shape (3, 3)
+
+    Returns
+    -------
+    float
+    """
+    W = np.asarray(W, dtype=float)
+    gap = W - np.linspace(-1.0, 1.0, W.size).reshape(W.shape)
+    return float(np.sum(np.maximum(0.5 * np.abs(gap), gap * gap)))
+
+
+def toy_smooth_loss(W):
+    """Mean log-cosh error of the twelve toy examples' scores ``X @ W`` against one-hot targets.
+
+    ``mean_i sum_c log cosh(s_ic - [c == y_i])``: smooth and convex, coupled through the data (a
+    stand-in for a smooth classification loss; not a lecture loss). A value only.
+
+    Parameters
+    ----------
+    W : ndarray, shape (3, 3)
+
+    Returns
+    -------
+    float
+    """
     X, y = _toy_classification()
-    scores = X @ np.asarray(W, dtype=float)
-    return scores, np.take_along_axis(scores, y[:, None], axis=1)
+    return _mean_log_cosh(X @ np.asarray(W, dtype=float) - np.eye(3)[y])
 
 
-def toy_svm_loss(W):
-    """Hinge loss (margin 1, mean over examples) of a (3, 3) weight matrix on twelve fixed examples.
-
-    A loss value only, no gradient: what random search and the numerical gradient need.
-
-    Parameters
-    ----------
-    W : ndarray, shape (3, 3)
-
-    Returns
-    -------
-    float
-    """
-    scores, correct = _toy_scores(W)
-    # the correct class's own term is max(0, 1) = 1 for each of the 12 examples: take it off
-    return float((np.clip(scores - correct + 1.0, 0.0, None).sum() - len(scores)) / len(scores))
+def _mean_log_cosh(residual):
+    """``mean_i sum_c log cosh(r_ic)``, without overflow (``log cosh r = |r| + log1p(exp(-2|r|)) - log 2``)."""
+    a = np.abs(residual)
+    return float((a + np.log1p(np.exp(-2.0 * a)) - np.log(2.0)).sum() / len(residual))
 
 
-def toy_softmax_loss(W):
-    """Softmax loss (natural log, mean over examples) of a (3, 3) weight matrix on twelve fixed examples.
-
-    A loss value only, no gradient.
-
-    Parameters
-    ----------
-    W : ndarray, shape (3, 3)
-
-    Returns
-    -------
-    float
-    """
-    scores, correct = _toy_scores(W)
-    top = scores.max(axis=1, keepdims=True)
-    log_partition = top + np.log(np.exp(scores - top).sum(axis=1, keepdims=True))
-    return float(np.mean(log_partition - correct))
+# v2's names for the two (notebooks 07 and 08 of v2 label them "hinge" and "softmax")
+toy_svm_loss = toy_kinked_loss
+toy_softmax_loss = toy_smooth_loss
 
 
 # --- functions to differentiate numerically (notebook 08) -----------------------------------
@@ -196,8 +207,8 @@ def wavy(x):
     return float(np.sum(np.sin(3.0 * x) + x**3 / 3.0) + 0.5 * np.sum(x) ** 2)
 
 
-def toy_softmax_objective(W):
-    """:func:`toy_softmax_loss` plus ``0.1 * sum(W^2)``: a smooth objective of a (3, 3) W.
+def toy_smooth_objective(W):
+    """:func:`toy_smooth_loss` plus ``0.1 * sum(W^2)``: a smooth objective of a (3, 3) W.
 
     Parameters
     ----------
@@ -207,7 +218,10 @@ def toy_softmax_objective(W):
     -------
     float
     """
-    return toy_softmax_loss(W) + 0.1 * float(np.sum(W * W))
+    return toy_smooth_loss(W) + 0.1 * float(np.sum(W * W))
+
+
+toy_softmax_objective = toy_smooth_objective  # v2's name
 
 
 # --- gradients and objectives to descend (notebook 09) --------------------------------------
@@ -243,11 +257,12 @@ def log_cosh_grad(w):
     return np.tanh(np.asarray(w, dtype=float) - 2.0)
 
 
-def softmax_objective_small_reg(W, X, y):
-    """Softmax objective of a linear classifier without bias, ``reg = 1e-3``, and its gradient.
+def log_cosh_objective(W, X, y):
+    """A smooth classification objective that is no lecture loss: mean log-cosh against one-hot targets, + L2.
 
-    What :meth:`course_lib.linear.LinearClassifier.objective` computes with ``b = 0``, written
-    out here so that it needs no course_lib loss.
+    ``mean_i sum_c log cosh(s_ic - [c == y_i]) + 1e-3 * sum(W^2)`` with ``S = X @ W``, and its gradient
+    ``X.T @ tanh(S - Y) / N + 2e-3 W``. Convex and smooth; its minimiser classifies (argmax of the
+    scores), so a training loop can be graded on it without handing out the softmax or hinge loss.
 
     Parameters
     ----------
@@ -258,17 +273,46 @@ def softmax_objective_small_reg(W, X, y):
     Returns
     -------
     loss : float
-        Mean softmax loss of ``X @ W`` plus ``1e-3 * sum(W^2)``.
     dW : ndarray, shape (D, C)
     """
     W, X = np.asarray(W, dtype=float), np.asarray(X, dtype=float)
-    scores = X @ W
-    log_probs = scores - scores.max(axis=1, keepdims=True)
-    log_probs -= np.log(np.exp(log_probs).sum(axis=1, keepdims=True))
-    one_hot = np.eye(W.shape[1])[np.asarray(y)]
+    residual = X @ W - np.eye(W.shape[1])[np.asarray(y)]
     n = X.shape[0]
-    loss = -float(np.sum(log_probs * one_hot)) / n + 1e-3 * float(np.sum(W * W))
-    return loss, X.T @ (np.exp(log_probs) - one_hot) / n + 2e-3 * W
+    return (_mean_log_cosh(residual) + 1e-3 * float(np.sum(W * W)),
+            X.T @ np.tanh(residual) / n + 2e-3 * W)
+
+
+softmax_objective_small_reg = log_cosh_objective  # v2's name (notebooks 09 and 11 of v2)
+
+
+# --- W-level data losses with their gradient (regularized_objective, workbook v3's notebook 04) ---------
+# ``data_loss(W, X, y) -> (loss, dW)``; neither the hinge nor the softmax loss (those are exercises).
+
+
+def smooth_hinge_loss_W(W, X, y):
+    """:func:`smooth_hinge_loss` of the scores ``X @ W``, and its gradient with respect to W.
+
+    Parameters
+    ----------
+    W : ndarray, shape (D, C)
+    X : ndarray, shape (N, D)
+    y : ndarray of int, shape (N,)
+
+    Returns
+    -------
+    loss : float
+    dW : ndarray, shape (D, C)
+    """
+    X = np.asarray(X, dtype=float)
+    loss, dscores = smooth_hinge_loss(X @ np.asarray(W, dtype=float), np.asarray(y))
+    return loss, X.T @ dscores
+
+
+def onehot_squared_loss_W(W, X, y):
+    """:func:`onehot_squared_loss` of the scores ``X @ W``, and its gradient with respect to W; shapes as above."""
+    X = np.asarray(X, dtype=float)
+    loss, dscores = onehot_squared_loss(X @ np.asarray(W, dtype=float), np.asarray(y))
+    return loss, X.T @ dscores
 
 
 def squared_error_objective(w, X, t):

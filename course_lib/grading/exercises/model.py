@@ -104,8 +104,10 @@ class Exercise:
         is read by :meth:`course_lib.grading.judging.program.Program.answer_findings`.
     judge : callable, optional
         ``judge(case, actual) -> Verdict`` replacing the comparison with the reference:
-        for answers with more than one right output, or to give directional feedback on
-        a predicted value without revealing it.
+        for answers with more than one right output (an outcome judge, named as a
+        :class:`~course_lib.grading.exercises.plain.NamedJudge` of
+        :mod:`course_lib.grading.exercises.judges` so that the release carries it), or a
+        prediction graded for commitment (:mod:`course_lib.grading.exercises.commitment`).
     """
 
     id: str

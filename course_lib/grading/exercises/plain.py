@@ -1,13 +1,15 @@
 """Plain data: what crosses between an answer and the judge, and how two values of it compare.
 
 *Plain data* is None, bool, int, float, str, a real numeric (or boolean) ndarray, a tuple of
-those, or a :class:`PlainList` (a list, kept apart from a tuple so that messages can say which it
-was). A case's arguments may also hold a :class:`Fixture`: a trusted callable, named, not sent.
+those, a :class:`PlainList` (a list, kept apart from a tuple so that messages can say which it
+was), or a :class:`PlainDict` (a dict with string keys: an answer such as ``{"W": W, "b": b}``). A
+case's arguments may also hold a :class:`Fixture`: a trusted callable, named, not sent.
 
 - :func:`to_plain` turns an answer's output into plain data, or says why it cannot;
 - :func:`compare` compares two plain values (shape and type exactly, numbers within tolerance);
 - :func:`encode` / :func:`decode`: plain data as JSON (scalars as themselves, ``{"t": [...]}`` a
-  tuple, ``{"l": [...]}`` a list, ``{"a": base64 .npy}`` an array read with ``allow_pickle=False``,
+  tuple, ``{"l": [...]}`` a list, ``{"d": {key: ...}}`` a dict, ``{"a": base64 .npy}`` an array read
+  with ``allow_pickle=False``,
   ``{"f": "module:function"}`` a fixture), used by the sandbox's wire and the released data bank.
   Decoding is strict: anything unexpected raises :class:`PlainDataError`.
 """
@@ -46,8 +48,29 @@ class Fixture:
 
 
 @dataclass(frozen=True)
+class NamedJudge:
+    """A judge that ships with the release, named as ``"module:function"`` (like a :class:`Fixture`).
+
+    An exercise whose answer is judged by what it achieves (an outcome judge) names its judge this
+    way, so that the released data bank can carry the name and the judge runs the same in the
+    student's ``check`` and in the grader's process. The function has the judge's signature
+    ``judge(case, actual) -> Verdict``; a value exercise's case arguments carry its parameters
+    (thresholds, which losses), as plain data.
+    """
+
+    target: str
+
+    def __call__(self, case, actual) -> Verdict:
+        return resolve_target(self.target)(case, actual)
+
+
+@dataclass(frozen=True)
 class Verdict:
-    """The result of judging one case: ``passed``, and if not, a one-line reason."""
+    """The result of judging one case: ``passed``, and if not, a one-line reason.
+
+    A passed verdict may carry a message too: a note the check prints under the case and the grader
+    shows as the exercise's message (a prediction's "3 of 7 right").
+    """
 
     passed: bool
     message: str = ""
@@ -55,6 +78,10 @@ class Verdict:
 
 class PlainList(tuple):
     """A list in an answer's output, kept apart from a tuple so that messages can say which it was."""
+
+
+class PlainDict(dict):
+    """A dict with string keys in an answer's output (``{"W": W, "b": b}``), its values plain data."""
 
 
 def to_plain(value):
@@ -83,6 +110,11 @@ def to_plain(value):
         return type(value)(to_plain(v) for v in value)
     if type(value) is list:
         return PlainList(to_plain(v) for v in value)
+    if type(value) is dict or type(value) is PlainDict:
+        bad = next((key for key in value if type(key) is not str), None)
+        if bad is not None:
+            raise TypeError(f"a dict with the key {bad!r} (expected string keys)")
+        return PlainDict((key, to_plain(v)) for key, v in value.items())
     raise TypeError(f"a value of type {type(value).__name__} (expected numbers, arrays or a tuple of them)")
 
 
@@ -95,6 +127,8 @@ def _describe(x) -> str:
         return f"{x:.6g}"
     if isinstance(x, PlainList):
         return f"a list of {len(x)} values"
+    if isinstance(x, dict):
+        return f"a dict with the keys {sorted(x)}"
     if isinstance(x, tuple):
         return f"a tuple of {len(x)} values"
     return repr(x)
@@ -117,6 +151,19 @@ def compare(expected, actual, *, rtol=1e-6, atol=1e-8, names=(), where="", equal
     mistake); otherwise a non-finite value where a finite one was expected fails.
     """
     label = where or "the result"
+    if isinstance(expected, dict) or isinstance(actual, dict):
+        if not (isinstance(expected, dict) and isinstance(actual, dict)):
+            return Verdict(False, f"{label}: expected {_describe(expected)}, got {_describe(actual)}")
+        if set(expected) != set(actual):
+            missing, extra = sorted(set(expected) - set(actual)), sorted(set(actual) - set(expected))
+            said = "; ".join(part for part in (f"missing the keys {missing}" if missing else "",
+                                              f"unexpected keys {extra}" if extra else "") if part)
+            return Verdict(False, f"{label}: {said}")
+        for key in sorted(expected):
+            v = compare(expected[key], actual[key], rtol=rtol, atol=atol, where=f"[{key!r}]", equal_nan=equal_nan)
+            if not v.passed:
+                return v
+        return Verdict(True)
     if isinstance(expected, tuple):
         what = "list" if isinstance(expected, PlainList) else "tuple"
         if not isinstance(actual, tuple) or len(actual) != len(expected) or (
@@ -167,6 +214,7 @@ def compare(expected, actual, *, rtol=1e-6, atol=1e-8, names=(), where="", equal
 
 MAX_STR = 10_000  # characters of a string output
 MAX_DEPTH = 8  # nesting of tuples
+MAX_KEYS = 100  # keys of a dict
 
 
 class PlainDataError(ValueError):
@@ -187,6 +235,10 @@ def encode(value, depth: int = 0):
         return {"t": [encode(v, depth + 1) for v in value]}
     if type(value) is PlainList:
         return {"l": [encode(v, depth + 1) for v in value]}
+    if type(value) is PlainDict:
+        if len(value) > MAX_KEYS:
+            raise PlainDataError(f"a dict of {len(value)} keys (at most {MAX_KEYS})")
+        return {"d": {key: encode(v, depth + 1) for key, v in value.items()}}
     if type(value) is np.ndarray:
         if not _real_numeric(value.dtype):
             raise PlainDataError(f"an array of dtype {value.dtype} (expected real numbers)")
@@ -226,6 +278,9 @@ def decode(obj, depth: int = 0, fixture=None):
             return tuple(decode(v, depth + 1, fixture) for v in obj["t"])
         if type(obj.get("l")) is list:
             return PlainList(decode(v, depth + 1, fixture) for v in obj["l"])
+        if type(obj.get("d")) is dict and len(obj["d"]) <= MAX_KEYS and all(
+                type(key) is str and len(key) <= MAX_STR for key in obj["d"]):
+            return PlainDict((key, decode(v, depth + 1, fixture)) for key, v in obj["d"].items())
         if type(obj.get("f")) is str and fixture is not None:
             return fixture(obj["f"])
         if type(obj.get("a")) is str:

@@ -13,6 +13,11 @@ Statuses come from :mod:`course_lib.grading.statuses`, in this order of preceden
 uses the reference implementation, not attempted, forbidden code (a Python loop in a
 loop-free exercise), timeout / crashed / memory limit, error, failed, passed. Hidden cases
 are judged like public ones but report only their outcome category, never a message.
+
+A value to find (``kind="value"``) compared with the reference is told right or wrong, never the
+expected value or a direction ("not the expected value"; a known mistake adds its hint). A custom
+judge's passed verdict may carry a note (a prediction's "3 of 7 right"): it becomes the public case's
+message and, once the exercise passes, the exercise's message.
 """
 
 from __future__ import annotations
@@ -259,6 +264,8 @@ def judge(exercise: model.Exercise, cases: list, replies: list, findings=None, e
                         want = expected(index) if expected is not None else model.expected_output(exercise, case)
                         check = plain.compare(want, actual, rtol=exercise.rtol, atol=exercise.atol,
                                              names=exercise.output_names)
+                        if exercise.kind == model.Kind.VALUE and not check.passed:  # right or wrong, nothing more
+                            check = plain.Verdict(False, "not the expected value")
             except Exception as exc:  # a trusted judge failing on odd output is a failed case
                 check = plain.Verdict(False, f"the output could not be compared ({type(exc).__name__})")
             if reply.get("mutated"):
@@ -268,6 +275,7 @@ def judge(exercise: model.Exercise, cases: list, replies: list, findings=None, e
                 verdict.hint = "" if hidden else _mutation_hint(reply["mutated"])
             elif check.passed:
                 verdict.outcome = CaseOutcome.PASSED
+                verdict.message = "" if hidden else check.message  # a judge's note, if any
             else:
                 seen.add(Status.FAILED)
                 verdict.message = "" if hidden else check.message.removeprefix("the result: ")
@@ -288,6 +296,7 @@ def judge(exercise: model.Exercise, cases: list, replies: list, findings=None, e
     result.status = next((s for s in order if s in seen), Status.PASSED)
     if result.status == Status.PASSED:
         result.score = float(exercise.points)
+        result.message = "; ".join(c.message for c in result.cases if c.message and not c.hidden)
     elif result.status == Status.USES_REFERENCE:
         listed = ", ".join(n if n.startswith("own answer") else f"`{n}`" for n in reference_names if n)
         result.message = (f"{name} calls course_lib's {listed or 'own answer to an exercise'}: this exercise asks "

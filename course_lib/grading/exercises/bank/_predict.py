@@ -1,4 +1,10 @@
-"""Predict-then-verify exercises: a tuple of short answers, judged question by question.
+"""Predict-then-verify exercises: a tuple of short answers.
+
+Workbook v3 grades a prediction for commitment (:func:`commitment_exercise`, design 4.2 of
+docs/course-flow.md): full points for a complete, well-formed tuple; the check and the grader say
+"k of n right" and nothing per item (:mod:`course_lib.grading.exercises.commitment`).
+
+:func:`prediction_exercise` is v2's form, kept until the notebooks switch: judged question by question.
 
 The student commits to every answer of a section before its experiments run. The one public
 case (a value exercise has one) judges every item of the tuple and says which questions are
@@ -19,6 +25,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from course_lib.grading.exercises.commitment import commitment_judge, kind_of
 from course_lib.grading.exercises.model import Case, Exercise, Mistake
 from course_lib.grading.exercises.plain import Verdict
 
@@ -121,4 +128,32 @@ def prediction_exercise(*, id, title, notebook, answer, points, questions, forbi
         public=(Case((), f"your {len(questions)} answers ({questions[0].key} to {questions[-1].key})"),),
         mistakes=mistakes, output_names=tuple(q.key for q in questions), rtol=0.0, atol=THREE_DECIMALS,
         forbidden=tuple(forbidden), judge=_judge(questions),
+    )
+
+
+def commitment_exercise(*, id, title, notebook, answer, points, questions, forbidden=()) -> Exercise:
+    """An :class:`Exercise` of kind "value" asking for ``tuple(q.answer for q in questions)``, graded for commitment.
+
+    The judge gives full points to any complete, well-formed tuple and reports how many items are
+    right (numbers to three decimals, ``True``/``False`` exactly), never which; ``Question.slips`` are
+    ignored (a slip's hint would name its item). The released data bank carries the answers as
+    fingerprints and the same judge (:mod:`course_lib.grading.exercises.databank`).
+    """
+    questions = tuple(questions)
+    right = tuple(q.answer for q in questions)
+    keys = tuple(q.key for q in questions)
+    kinds = tuple(kind_of(q.answer) for q in questions)
+
+    def reference():
+        return right
+
+    def is_right(k, value) -> bool:
+        return _same(right[k], value)
+
+    return Exercise(
+        id=id, title=title, notebook=notebook, answer=answer, points=points, kind="value",
+        reference=reference,
+        public=(Case((), f"your {len(questions)} answers ({keys[0]} to {keys[-1]})"),),
+        mistakes=(), output_names=keys, rtol=0.0, atol=THREE_DECIMALS, forbidden=tuple(forbidden),
+        judge=commitment_judge(id, keys, kinds, is_right),
     )
