@@ -187,6 +187,7 @@ def test_start_serves_the_copy_and_a_stop_signal_leaves_no_process_and_frees_the
         client = BlockingKernelClient(connection_file=str(_wait_for(
             lambda: next(iter(runtime.glob(f"kernel-{kernel}.json")), None), 60, "the kernel's connection file")))
         client.load_connection_file()
+        client.hb_channel.time_to_dead = 30.0  # a heartbeat missed on a loaded machine is not a dead kernel
         client.start_channels()
         try:
             client.wait_for_ready(timeout=90)  # as a browser tab would: the kernel answers
