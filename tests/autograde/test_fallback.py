@@ -32,10 +32,10 @@ import threading
 from pathlib import Path
 
 import pytest
-from hostile import kit, world  # noqa: E402
+from hostile import kit, sandbox_run, world  # noqa: E402
 
 from course_lib.cli import main
-from course_lib.grading.autograde import batch, confine, isolation, sandbox
+from course_lib.grading.autograde import batch, confine, isolation
 from course_lib.grading.autograde.limits import Limits
 
 REPO = Path(__file__).resolve().parents[2]
@@ -503,13 +503,10 @@ def test_bubblewrap_shows_no_package_folder_of_the_runtime():
               "    try:\n        importlib.import_module(name)\n        imported.append(1.0)\n"
               "    except ImportError:\n        imported.append(0.0)\n"
               "import numpy\nnumpy_works = float(numpy.ones(3).sum())\n")
-    steps = [sandbox.Step({"op": "exec", "statements": [source], "filename": "<c>"}),
-             sandbox.Step({"op": "case", "name": "imported", "kind": "value", "args": []}),
-             sandbox.Step({"op": "case", "name": "numpy_works", "kind": "value", "args": []})]
-    replies = sandbox.run_steps(steps, Limits(cell_timeout=20, timeout=60))
-    assert replies[0] == {"ok": True}, replies[0]
-    assert replies[1]["value"]["l"] == [0.0, 0.0, 0.0]
-    assert replies[2] == {"value": 3.0}
+    imported, numpy_works = sandbox_run.values([source], ["imported", "numpy_works"],
+                                               Limits(cell_timeout=20, timeout=60))
+    assert list(imported) == [0.0, 0.0, 0.0], imported
+    assert numpy_works == 3.0
     binds, hidden = isolation.runtime_binds(os.path.realpath(sys.executable))
     if os.path.isdir(base_site):
         assert base_site in hidden

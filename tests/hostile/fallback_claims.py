@@ -83,15 +83,12 @@ def attack_source(request: dict, grader_pid: int) -> str:
 
 
 def in_sandbox(source: str) -> dict:
-    from course_lib.grading.autograde import sandbox
+    import sandbox_run
+
     from course_lib.grading.autograde.limits import Limits
 
-    steps = [sandbox.Step({"op": "exec", "statements": [source], "filename": "<attack>"}, replay=True),
-             sandbox.Step({"op": "case", "name": "REPORT", "kind": "value", "args": []})]
-    replies = sandbox.run_steps(steps, Limits(cell_timeout=30, timeout=60))
-    if "value" not in replies[1]:
-        return {"replies": replies}
-    return json.loads(replies[1]["value"])
+    [report] = sandbox_run.values([source], ["REPORT"], Limits(cell_timeout=30, timeout=60))
+    return json.loads(report) if isinstance(report, str) else {"replies": report}
 
 
 def unsandboxed(source: str, package: str) -> dict:
@@ -111,6 +108,7 @@ def unsandboxed(source: str, package: str) -> dict:
 def main(argv) -> int:
     request = json.loads(argv[0])
     sys.path.insert(0, request["repo"])
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # sandbox_run
     from course_lib.grading.autograde import isolation
 
     out = {"grader_pid": os.getpid(), "uid": os.geteuid()}
