@@ -31,7 +31,8 @@ _report = {}
 
 def _attempt(name, function):
     try:
-        _report[name] = {"ok": True, "value": function()}
+        value = function()
+        _report[name] = {"ok": True, "value": value[:1000] if isinstance(value, str) else value}
     except Exception as exc:
         _report[name] = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
 
