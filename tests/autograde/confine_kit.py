@@ -77,8 +77,8 @@ def _module_source(name: str) -> bytes:
 
 
 def package_folder(confine, numpy_dir: str, parent: str | None = None) -> str:
-    """The private package folder of a batch: confine.py, the worker stand-in, wire.py and plain.py, a program (``true``,
-    not executable) and ``site/numpy`` (a link)."""
+    """The private package folder of a batch: confine.py, the worker stand-in, wire.py and plain.py, a program
+    (``true``, not executable) and ``site/numpy`` (a link)."""
     return confine.private_package_folder(
         [("confine/confine.py", CONFINE_SOURCE.read_bytes()), ("confine/confined_child.py", CHILD_SOURCE.read_bytes()),
          ("confine/wire.py", _module_source("course_lib.grading.autograde.wire")),

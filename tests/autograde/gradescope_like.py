@@ -7,6 +7,11 @@ executes itself through ``setpriv`` with ``CAP_SYS_ADMIN`` dropped from every se
 ``inner`` stage is the grader: it tries bubblewrap, runs :func:`confine.probe`, and grades one
 "submission" (the attack stand-in) in a confined worker as the slot's uid. It prints one
 JSON line: the capabilities, bubblewrap's exit, the probe, the verdict and the worker's results.
+
+With ``"stage": "grader"`` in REQUEST, the stage inside is course_lib's own grader instead:
+``tests/hostile/fallback_claims.py`` with ``REQUEST["claims"]`` (the isolation ``grade`` chooses
+here, an attack run in its sandbox); with ``"stage": "autograde"``, ``python -m course_lib
+gradescope --autograde REQUEST["root"]`` (what ``run_autograder`` runs).
 """
 
 from __future__ import annotations
@@ -62,9 +67,10 @@ def outer(request_json: str) -> None:
     prctl_seccomp = 22  # PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 2
     if libc.prctl(prctl_seccomp, ctypes.c_ulong(2), ctypes.byref(fprog), ctypes.c_ulong(0), ctypes.c_ulong(0)):
         raise SystemExit(f"the Docker-like filter did not load: {os.strerror(ctypes.get_errno())}")
-    setpriv = shutil.which("setpriv")
+    setpriv = shutil.which("setpriv") or "/usr/bin/setpriv"
+    stage = json.loads(request_json).get("stage", "inner")
     os.execv(setpriv, [setpriv, "--bounding-set=-sys_admin", "--inh-caps=-sys_admin", "--", sys.executable, "-I",
-                       os.path.abspath(__file__), "inner", request_json])
+                       os.path.abspath(__file__), stage, request_json])
 
 
 def _status(field: str) -> str:
@@ -103,5 +109,32 @@ def inner(request_json: str) -> None:
     print(json.dumps(report), flush=True)
 
 
+def _caps() -> dict:
+    return {"uid": os.geteuid(), "cap_sys_admin": bool(int(_status("CapEff"), 16) >> 21 & 1),
+            "seccomp_mode": _status("Seccomp")}
+
+
+def grader(request_json: str) -> None:
+    """course_lib's grader in the container: the isolation it chooses and an attack in its sandbox."""
+    request = json.loads(request_json)
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "hostile"))
+    print(json.dumps({"container": _caps()}), flush=True)
+    import fallback_claims
+
+    fallback_claims.main([json.dumps(request["claims"])])
+
+
+def autograde(request_json: str) -> None:
+    """What run_autograder runs, in the container."""
+    request = json.loads(request_json)
+    sys.path.insert(0, request["repo"])
+    print(json.dumps({"container": _caps()}), flush=True)
+    from course_lib.cli import main
+
+    code = main(["gradescope", "--autograde", request["root"]] + (["--unsafe-no-sandbox"] if request.get("unsafe")
+                                                                   else []))
+    print(json.dumps({"exit": code}), flush=True)
+
+
 if __name__ == "__main__":
-    {"outer": outer, "inner": inner}[sys.argv[1]](sys.argv[2])
+    {"outer": outer, "inner": inner, "grader": grader, "autograde": autograde}[sys.argv[1]](sys.argv[2])

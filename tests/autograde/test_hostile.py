@@ -270,20 +270,6 @@ def test_the_sandbox_cannot_see_or_signal_other_processes():
         bystander.wait()
 
 
-def test_without_bubblewrap_the_fallback_grades_and_says_so(tmp_path, monkeypatch):
-    """Where bwrap cannot start (a container such as Gradescope's): same grades, weaker isolation, said."""
-    monkeypatch.setattr(isolation, "isolation", lambda: "weaker: bubblewrap cannot start here (test)")
-    cells = kit.good_cells() + [kit.code("import os\nUID = os.getuid()\n")]
-    (tmp_path / "s.ipynb").write_bytes(kit.notebook(cells))
-    with kit.registered():
-        rows = autograder.grade_batch([tmp_path / "s.ipynb"], tmp_path / "out", LIMITS, jobs=1, progress=False)
-        (uid,) = _values(["import os\nuid = os.getuid()\n"], ["uid"])
-    assert rows[0][1].score == kit.TOTAL
-    assert "weaker" in rows[0][1].isolation
-    assert "weaker" in (tmp_path / "out" / "grading.json").read_text()
-    assert uid == (isolation.FALLBACK_UID if ROOT else os.getuid())
-
-
 def test_a_full_disk_while_writing_one_submission_costs_only_that_row(tmp_path, monkeypatch):
     """ENOSPC on one submission's feedback: that row says so, the others and grades.csv are written."""
     import errno

@@ -1,9 +1,12 @@
 """Sandbox v2 (issue 11): every attack of the issue gains nothing and costs at most its own exercise.
 
-Two modes, each one module-scoped run: ``root`` (the grader as root, as this machine and CI run
+Four modes, each one module-scoped run: ``root`` (the grader as root, as this machine and CI run
 it) and ``user`` (the grader as an ordinary user created for the test, ``cl_redteam``, through
 ``setpriv``, with a world-readable copy of the interpreter's venv, since the one under /root is
-out of that user's reach). In each mode the grader is a process of its own
+out of that user's reach), each with bubblewrap and ``-confined``: bubblewrap made unavailable
+(the grader's PATH has no ``bwrap``), so that the confined fallback (issue 23: seccomp, Landlock, a
+uid per worker as root) must hold against the same attacks; it runs the world-readable venv as
+root too (a worker uid cannot reach /root). In each mode the grader is a process of its own
 (``hostile/run_as_user.py``, ``--out`` and the submissions in its command line, as with the real
 command) that grades:
 
@@ -24,13 +27,11 @@ import csv
 import ctypes
 import json
 import os
-import pwd
 import re
 import secrets
 import shutil
 import signal
 import socket
-import stat
 import subprocess
 import sys
 import tempfile
@@ -40,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from hostile import attacks, kit  # noqa: E402
+from hostile import attacks, kit, world  # noqa: E402
 
 from course_lib.grading.autograde import batch as autograder
 from course_lib.grading.autograde import gradescope
@@ -121,75 +122,8 @@ class _Listener:
         self.sock.close()
 
 
-def _copy_tree(source: Path, dest: Path) -> None:
-    shutil.copytree(source, dest, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints"))
-
-
-def _make_readable(top: Path) -> None:
-    """a+rX on a tree this test created (a CI clone may have been made with a private umask)."""
-    for folder, dirs, files in os.walk(top):
-        for name in dirs + files:
-            path = os.path.join(folder, name)
-            if not os.path.islink(path):
-                mode = os.stat(path).st_mode
-                os.chmod(path, mode | stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
-                         | ((stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH) if stat.S_ISDIR(mode) or mode & 0o100 else 0))
-    os.chmod(top, 0o755)
-
-
-_CLOSURE = """
-import json, sys
-sys.path.insert(0, sys.argv[1]); sys.path.insert(0, sys.argv[1] + '/tests')
-import course_lib, course_lib.grading.autograde.grade, course_lib.grading.autograde.sandbox
-import course_lib.grading.autograde.gradescope
-import matplotlib.pyplot  # bound into the sandbox (stand_ins.REAL_DISTRIBUTIONS)
-import IPython.core.inputtransformer2  # the grader turns a cell into the Python a kernel runs
-import tqdm.auto
-from hostile import kit
-site = sys.argv[2]
-print(json.dumps(sorted({m.split('.')[0] for m, v in list(sys.modules.items())
-                         if (getattr(v, '__file__', None) or '').startswith(site)})))
-"""
-
-
-def _user_python(base: Path, repo: Path) -> str:
-    """A venv readable by anyone: Debian's interpreter of the same version, the packages the grader imports."""
-    version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    system_python = Path(f"/usr/bin/python{version}")
-    if not system_python.exists():
-        pytest.skip(f"the ordinary-user mode needs {system_python} (a world-readable Python {version})")
-    venv = base / "venv"
-    done = subprocess.run([str(system_python), "-m", "venv", "--without-pip", str(venv)], capture_output=True,
-                          text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    import numpy
-
-    site = Path(numpy.__file__).resolve().parents[1]
-    names = json.loads(subprocess.run([sys.executable, "-c", _CLOSURE, str(repo), str(site)], capture_output=True,
-                                      text=True, timeout=120, check=True).stdout)
-    target = venv / "lib" / f"python{version}" / "site-packages"
-    for name in names:
-        if name.startswith(("_distutils_hack", "__editable__", "course_lib")):
-            continue
-        for entry in site.iterdir():
-            if (entry.name in (name, name + ".py") or entry.name.startswith(name + ".")
-                    or (entry.name.endswith(".dist-info") and entry.name.split("-")[0].lower() == name.lower())):
-                if entry.is_dir():
-                    _copy_tree(entry, target / entry.name)
-                else:
-                    shutil.copy2(entry, target / entry.name)
-    _make_readable(venv)
-    return str(venv / "bin" / "python")
-
-
 def _test_user() -> tuple[int, int]:
-    try:
-        entry = pwd.getpwnam(TEST_USER)
-    except KeyError:
-        subprocess.run(["useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent",
-                        "--shell", "/usr/sbin/nologin", TEST_USER], check=True, capture_output=True, timeout=60)
-        entry = pwd.getpwnam(TEST_USER)
-    return entry.pw_uid, entry.pw_gid
+    return world.test_user(TEST_USER)
 
 
 def _status_uid(pid: str) -> int | None:
@@ -298,7 +232,7 @@ def _write_submissions(folder: Path, suite: dict, extra_names=()) -> None:
         (folder / f"{name}.ipynb").write_bytes(kit.notebook(attack.cells))
     for name in extra_names:
         (folder / name).write_bytes(kit.notebook(kit.good_cells()))
-    _make_readable(folder)
+    world.make_readable(folder)
 
 
 def _shm_exists(key: int) -> bool:
@@ -312,12 +246,16 @@ def _remove_shm(key: int) -> None:
         libc.shmctl(segment, 0, None)  # IPC_RMID
 
 
-@pytest.fixture(scope="module", params=["root", "user"])
+MODES = ("root", "user", "root-confined", "user-confined")
+
+
+@pytest.fixture(scope="module", params=MODES)
 def run(request):
     mode = request.param
-    if mode == "root" and not ROOT:
+    grader, confined = mode.split("-")[0], mode.endswith("-confined")
+    if grader == "root" and not ROOT:
         pytest.skip("the root mode needs the grader to run as root")
-    if mode == "user" and ROOT and not shutil.which("setpriv"):
+    if grader == "user" and ROOT and not shutil.which("setpriv"):
         pytest.skip("the ordinary-user mode needs setpriv (util-linux) to drop to the test user")
     token = secrets.token_hex(6)
     base = Path(tempfile.mkdtemp(prefix=f"cl_redteam_{token}_", dir="/tmp"))
@@ -328,23 +266,23 @@ def run(request):
     ctx = None
     try:
         repo = base / "repo"  # this checkout's code, where the test user can read it; its path marks the workers
-        _copy_tree(REPO / "course_lib", repo / "course_lib")
-        _copy_tree(REPO / "notebooks", repo / "notebooks")
-        _copy_tree(REPO / "tests" / "hostile", repo / "tests" / "hostile")
-        _make_readable(repo)
-        if mode == "user":
-            python = _user_python(base, repo) if ROOT else sys.executable
+        world.copy_tree(REPO / "course_lib", repo / "course_lib")
+        world.copy_tree(REPO / "notebooks", repo / "notebooks")
+        world.copy_tree(REPO / "tests" / "hostile", repo / "tests" / "hostile")
+        world.make_readable(repo)
+        if grader == "user":
+            python = world.readable_python(base, repo) if ROOT else sys.executable
             if ROOT:
                 runner_ids = _test_user()
                 uid = runner_ids[0]
             prefix = ([shutil.which("setpriv"), f"--reuid={runner_ids[0]}", f"--regid={runner_ids[1]}",
                        "--clear-groups", "--"] if ROOT else [])
         else:
-            python, prefix = sys.executable, []
+            python, prefix = (world.readable_python(base, repo) if confined else sys.executable), []
         classmates = base / "classmates"  # another student's solved notebook, world-readable, outside
         classmates.mkdir()
         (classmates / "bob.ipynb").write_bytes(attacks.classmate_notebook())
-        _make_readable(classmates)
+        world.make_readable(classmates)
         work = base / "work"
         for sub in ("main", "neighbours", "home", "tmp"):
             (work / sub).mkdir(parents=True)
@@ -363,6 +301,8 @@ def run(request):
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(work / "home"), "TMPDIR": str(work / "tmp"),
                "LANG": "C.UTF-8"}
         env.update({k: v for k, v in os.environ.items() if k.startswith("OPENBLAS_")})
+        if confined:
+            env["PATH"] = "/nonexistent"  # bubblewrap made unavailable: the grader finds no bwrap
         main = _run_batch(prefix, python, repo, Path(ctx.submissions_dir), Path(ctx.out_dir), env, MAIN_TIMEOUT,
                           2, ctx, uid)
         neighbours = _run_batch(prefix, python, repo, Path(ctx_n.submissions_dir), Path(ctx_n.out_dir), env,
@@ -408,13 +348,18 @@ def test_the_grader_ran_as_intended(run):
     report = run.main.report
     assert report, "no report from the grader process"
     assert report["course_lib"] == run.ctx.course_lib_dir
-    assert (report["uid"] == 0) == (run.mode == "root")
+    assert (report["uid"] == 0) == run.mode.startswith("root")
 
 
-def test_the_sandbox_is_bubblewrap(run):
+def test_the_sandbox_is_the_modes(run):
+    """bubblewrap where it can start; where it cannot, the confined fallback (never an unconfined one)."""
     row = run.main.results.get("aaa_good")
     assert row is not None, "the clean submission was not graded"
-    assert row.get("isolation") == "bubblewrap", row.get("isolation")
+    if run.mode.endswith("-confined"):
+        assert row.get("isolation", "").startswith("confined: bubblewrap (bwrap) is not installed"), row["isolation"]
+        assert "seccomp filter" in row["isolation"] and "Landlock ABI" in row["isolation"]
+    else:
+        assert row.get("isolation") == "bubblewrap", row.get("isolation")
 
 
 def test_clean_submissions_get_full_marks(run):

@@ -33,8 +33,10 @@ What is enforced, and by what
   TCP ``bind``/``connect`` (a second wall behind seccomp); with ABI 6 no signal and no
   abstract unix socket outside the worker's own Landlock domain. Landlock also refuses
   ``ptrace`` of any process outside the domain (every ABI).
-- **user and network namespaces**, when the kernel lets the worker create them (not in
-  Docker): a network namespace of its own (only a loopback, down) behind the seccomp wall.
+- **user, network and mount namespaces**, when the kernel lets the worker create them (not in
+  Docker): a network namespace of its own (only a loopback, down) behind the seccomp wall, and
+  (``Plan.scratch_mb``) its one writable folder covered by a size-capped tmpfs that ends with it.
+  Without them, what the worker writes is bounded per file only (``RLIMIT_FSIZE``).
 
 Not covered
 -----------
@@ -166,7 +168,7 @@ _FS_FOR_FILES = _FS_EXECUTE | _FS_WRITE_FILE | _FS_READ_FILE | _FS_TRUNCATE | _F
 _NET_BIND_TCP, _NET_CONNECT_TCP = 1 << 0, 1 << 1
 _SCOPE_ABSTRACT_UNIX, _SCOPE_SIGNAL = 1 << 0, 1 << 1
 
-_CLONE_NEWUSER, _CLONE_NEWNET = 0x10000000, 0x40000000
+_CLONE_NEWUSER, _CLONE_NEWNET, _CLONE_NEWNS = 0x10000000, 0x40000000, 0x00020000
 _CAP_SETGID, _CAP_SETUID = 6, 7
 
 WORKER_UID_BASE = 65520  # slot k runs as uid/gid 65520 + k (Debian reserves 65000-65533; not systemd's range)
@@ -475,17 +477,36 @@ def _fill_import_caches() -> None:
 
 # --- namespaces ---------------------------------------------------------------------------------------
 
-def _enter_user_and_network_namespace() -> None:
-    """A user namespace mapping only this uid and gid, and a network namespace with only a loopback."""
+_MS_NOSUID, _MS_NODEV, _MS_NOEXEC, _MS_REC, _MS_PRIVATE = 2, 4, 8, 1 << 14, 1 << 18
+
+
+def _enter_user_and_network_namespace(scratch: str | None = None, scratch_bytes: int = 0) -> None:
+    """A user namespace mapping only this uid and gid, and a network namespace with only a loopback.
+
+    With ``scratch``, also a mount namespace of its own (no mount propagates out of it) in which a
+    tmpfs of ``scratch_bytes`` covers ``scratch`` (mode 0700, no devices, no set-uid, no execution);
+    the process then works in it. What it writes there is capped, and ends with it.
+    """
     uid, gid = os.geteuid(), os.getegid()
-    if _libc.unshare(ctypes.c_int(_CLONE_NEWUSER | _CLONE_NEWNET)) != 0:
-        raise ConfinementError(f"unshare(CLONE_NEWUSER | CLONE_NEWNET) failed: {_strerror(ctypes.get_errno())}")
+    flags = _CLONE_NEWUSER | _CLONE_NEWNET | (_CLONE_NEWNS if scratch else 0)
+    if _libc.unshare(ctypes.c_int(flags)) != 0:
+        raise ConfinementError(f"unshare(CLONE_NEWUSER | CLONE_NEWNET{' | CLONE_NEWNS' if scratch else ''}) "
+                               f"failed: {_strerror(ctypes.get_errno())}")
     for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
         try:
             with open(f"/proc/self/{name}", "w") as handle:
                 handle.write(text)
         except OSError as exc:
             raise ConfinementError(f"the new user namespace's {name} cannot be written: {exc}") from None
+    if scratch:
+        _libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
+        if _libc.mount(None, b"/", None, _MS_REC | _MS_PRIVATE, None) != 0:
+            raise ConfinementError(f"making / private in the new mount namespace failed: "
+                                   f"{_strerror(ctypes.get_errno())}")
+        options = f"size={max(int(scratch_bytes), 4096)},mode=0700".encode()
+        if _libc.mount(b"tmpfs", os.fsencode(scratch), b"tmpfs", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, options) != 0:
+            raise ConfinementError(f"a tmpfs over {scratch} failed: {_strerror(ctypes.get_errno())}")
+        os.chdir(scratch)  # the tmpfs, not the folder beneath it
 
 
 # --- the worker's side: apply a plan ------------------------------------------------------------------
@@ -516,13 +537,16 @@ class Plan:
     seccomp : bool
         Load the seccomp filter.
     namespaces : bool
-        Enter a user and network namespace of its own.
+        Enter a user and network namespace of its own (and a mount namespace, with ``scratch_mb``).
     grader_uid : int
         The grader's uid (the worker reports ``DISTINCT_UID`` when its own differs).
     modules : tuple of str
         Top-level packages on the worker's ``sys.path`` whose folders become readable.
     proc_self : bool
         Let the worker read its own ``/proc/<pid>``.
+    scratch_mb : int
+        With ``namespaces``: cover ``write`` with a tmpfs of this many MiB in a mount namespace of the
+        worker's own (0: no tmpfs, ``write`` is the folder itself).
     """
 
     read: tuple
@@ -533,28 +557,33 @@ class Plan:
     grader_uid: int
     modules: tuple = ("numpy",)
     proc_self: bool = True
+    scratch_mb: int = 0
 
     def to_json(self) -> dict:
         return {"read": list(self.read), "write": self.write, "landlock_abi": self.landlock_abi,
                 "seccomp": self.seccomp, "namespaces": self.namespaces, "grader_uid": self.grader_uid,
-                "modules": list(self.modules), "proc_self": self.proc_self}
+                "modules": list(self.modules), "proc_self": self.proc_self, "scratch_mb": self.scratch_mb}
 
     @classmethod
     def from_json(cls, data: dict) -> Plan:
         return cls(tuple(data["read"]), data["write"], int(data["landlock_abi"]), bool(data["seccomp"]),
                    bool(data["namespaces"]), int(data["grader_uid"]), tuple(data["modules"]),
-                   bool(data["proc_self"]))
+                   bool(data["proc_self"]), int(data.get("scratch_mb", 0)))
 
 
-def plan_for(found: Probe, read, write: str, modules=("numpy",), namespaces: bool = True) -> Plan:
+def plan_for(found: Probe, read, write: str, modules=("numpy",), namespaces: bool = True,
+             scratch_mb: int = 0) -> Plan:
     """The plan that applies every layer ``found`` offers: ``read`` (the package folder) and ``write``.
 
     ``namespaces=False`` leaves out the user and network namespace even where the kernel allows
     it (it is a second wall for the network only, and gives the worker capabilities inside its
     own namespace, over kernel code that the seccomp filter mostly keeps out of reach).
+    ``scratch_mb``: where the namespaces are used, ``write`` becomes a tmpfs of that size.
     """
+    namespaces = namespaces and found.namespaces
     return Plan(tuple(os.path.realpath(p) for p in read), os.path.realpath(write), found.landlock_abi,
-                found.seccomp, namespaces and found.namespaces, os.geteuid(), tuple(modules))
+                found.seccomp, namespaces, os.geteuid(), tuple(modules), True,
+                int(scratch_mb) if namespaces else 0)
 
 
 @dataclass(frozen=True)
@@ -605,7 +634,7 @@ def apply(plan: Plan) -> Applied:
                                f"thread only); this one has {_threads()} threads")
     layers = []
     if plan.namespaces:
-        _enter_user_and_network_namespace()
+        _enter_user_and_network_namespace(plan.write if plan.scratch_mb else None, plan.scratch_mb << 20)
         layers.append(Layer.NAMESPACES)
     _fill_import_caches()
     _set_no_new_privs()
@@ -700,7 +729,8 @@ class Probe:
         else:
             have.append(f"the grader's own uid ({self.euid})")
         if self.namespaces:
-            have.append("a user and network namespace of its own")
+            have.append("a user, network and mount namespace of its own (its one writable folder a size-capped "
+                        "tmpfs)")
         missing = [f"{what} ({self.notes[key]})" for key, what in
                    (("seccomp", "seccomp"), ("landlock", "Landlock"), ("namespaces", "user namespaces"))
                    if key in self.notes]
@@ -727,12 +757,23 @@ def _capabilities() -> int:
     return 0
 
 
-def probe(python: str | None = None, timeout: float = 30.0) -> Probe:
+def probe(python: str | None = None, timeout: float = 30.0, identity: Identity | None = None,
+          script: str | None = None) -> Probe:
     """What the kernel offers, tried in a child process (this process is left as it was).
 
-    The child (``python -I -S confine.py --probe``) creates a user and network namespace,
-    loads the worker's seccomp filter and checks that ``socket()`` fails, then restricts itself
-    with an empty Landlock domain and checks that ``/`` cannot be listed.
+    The child (``python -I -S confine.py --probe``) creates a user, network and mount namespace
+    with a tmpfs over ``/tmp``, loads the worker's seccomp filter and checks that ``socket()``
+    fails, then restricts itself with an empty Landlock domain and checks that ``/`` cannot be
+    listed.
+
+    Parameters
+    ----------
+    python : str, optional
+        The interpreter the workers run (default: this one).
+    identity : Identity, optional
+        Run the child as the workers' uid (what an unprivileged uid may do is what counts).
+    script : str, optional
+        A copy of this module that ``identity`` can read (default: this file).
     """
     machine = _machine()
     caps = _capabilities()
@@ -742,9 +783,9 @@ def probe(python: str | None = None, timeout: float = 30.0) -> Probe:
         return Probe(None, os.geteuid(), can_setuid, 0, False, False,
                      {"landlock": reason, "seccomp": reason, "namespaces": reason})
     try:
-        done = subprocess.run([python or sys.executable, "-I", "-S", os.path.abspath(__file__), "--probe"],
+        done = subprocess.run([python or sys.executable, "-I", "-S", script or os.path.abspath(__file__), "--probe"],
                               capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL,
-                              cwd="/", env={"PATH": "/usr/bin:/bin"})
+                              cwd="/", env={"PATH": "/usr/bin:/bin"}, **popen_kwargs(identity))
         found = json.loads(done.stdout.strip().splitlines()[-1])
     except (OSError, subprocess.TimeoutExpired, ValueError, IndexError) as exc:
         reason = f"the probe did not run: {exc}"
@@ -759,7 +800,7 @@ def _probe_child() -> dict:
     """Run by :func:`probe` in its child; each trial after the one before (the last confines the most)."""
     found = {"landlock_abi": landlock_abi()}
     try:
-        _enter_user_and_network_namespace()
+        _enter_user_and_network_namespace("/tmp" if os.path.isdir("/tmp") else None, 1 << 20)
         found["namespaces"] = "ok"
     except ConfinementError as exc:
         found["namespaces"] = str(exc)

@@ -13,6 +13,12 @@ The zip holds, at its root:
   local trial on a fake layout); ``AUTOGRADER_PYTHON`` picks the interpreter.
 
 Several notebooks in one submission give one test per exercise of each.
+
+Gradescope's containers cannot start bubblewrap (Docker refuses new user namespaces): student code
+then runs confined (:mod:`.isolation`: its own uid, seccomp, Landlock), or, where the kernel lacks
+what that needs, the submission is not graded and ``results.json`` says why, unless the bundle was
+built with ``--unsafe-no-sandbox``. Every ``results.json`` says which isolation it got, in its
+``output`` and in ``extra_data.isolation``.
 """
 
 from __future__ import annotations
@@ -44,11 +50,11 @@ ROOT="${AUTOGRADER_ROOT:-/autograder}"
 PYTHON="${AUTOGRADER_PYTHON:-python3}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 cd "$HERE"
-# Gradescope's containers cannot start bubblewrap (no user namespaces): student code then runs as an
+# Gradescope's containers cannot start bubblewrap (no user namespaces): student code then runs confined, as an
 # unprivileged uid, and nothing of the autograder (hidden tests, sources, the submission) may be readable by it.
 if [ "$(id -u)" = 0 ]; then chmod -R go-rwx "$ROOT" "$HERE" 2>/dev/null || true; fi
 export PYTHONPATH="$HERE${PYTHONPATH:+:$PYTHONPATH}"
-exec "$PYTHON" -m course_lib gradescope --autograde "$ROOT"
+exec "$PYTHON" -m course_lib gradescope --autograde "$ROOT" {unsafe}
 """
 
 
@@ -68,8 +74,12 @@ def _package_files():
             yield path, relative.as_posix()
 
 
-def build_bundle(out_zip, force: bool = False) -> Path:
-    """Write the autograder zip to ``out_zip`` (an existing file is kept unless ``force``)."""
+def build_bundle(out_zip, force: bool = False, unsafe: bool = False) -> Path:
+    """Write the autograder zip to ``out_zip`` (an existing file is kept unless ``force``).
+
+    ``unsafe``: its ``run_autograder`` passes ``--unsafe-no-sandbox`` (grade even where nothing isolates
+    student code; each ``results.json`` then says what was not covered).
+    """
     out_zip = Path(out_zip)
     if out_zip.is_dir():
         raise ValueError(f"--out: expected the path of a .zip file, but {out_zip} is a folder")
@@ -81,7 +91,8 @@ def build_bundle(out_zip, force: bool = False) -> Path:
     os.close(handle)
     try:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
-            for name, text in (("setup.sh", SETUP_SH), ("run_autograder", RUN_AUTOGRADER)):
+            run_autograder = RUN_AUTOGRADER.replace(" {unsafe}", " --unsafe-no-sandbox" if unsafe else "")
+            for name, text in (("setup.sh", SETUP_SH), ("run_autograder", run_autograder)):
                 info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
                 info.external_attr = 0o755 << 16
                 bundle.writestr(info, text)
@@ -112,22 +123,38 @@ def one_per_notebook(rows: list) -> list:
     return sorted(out, key=lambda row: row[0])
 
 
-def autograde(root) -> dict:
-    """Grade ``root/submission`` into ``root/results/results.json``; returns the results."""
+def _not_isolated(why: str) -> dict:
+    return {"score": 0.0, "output_format": "text", "visibility": "visible", "tests": [],
+            "output": "Not graded: the autograder could not isolate student code on this machine, so it did not run "
+                      "your notebook. Your instructor has to fix the autograder; your submission is kept.\n"
+                      f"({why})",
+            "extra_data": {"isolation": {"mode": "refused", "summary": why}}}
+
+
+def autograde(root, unsafe: bool = False) -> dict:
+    """Grade ``root/submission`` into ``root/results/results.json``; returns the results.
+
+    Where nothing isolates student code (and not ``unsafe``), nothing is graded and the results say why.
+    """
     from course_lib.grading.autograde import batch, isolation
 
     root = Path(root)
     notebooks = sorted(p for p in (root / "submission").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
-    if not notebooks:
-        results = {"score": 0.0, "output": "No .ipynb file was found in the submission: upload your notebook.",
-                   "output_format": "text", "visibility": "visible", "tests": []}
+    try:
+        mode = isolation.choose(unsafe)
+    except isolation.IsolationRefused as exc:
+        results = _not_isolated(str(exc))
     else:
-        with tempfile.TemporaryDirectory(prefix="course_lib_gradescope_") as out:
-            rows = one_per_notebook(batch.grade_batch(notebooks, Path(out) / "grading", progress=False))
-        results = outputs.merge_gradescope([outputs.gradescope_results(result, name) for name, result in rows])
-        isolation = isolation.isolation()
-        if isolation != "bubblewrap":
-            results["output"] += f"\n(isolation: {isolation})"
+        if not notebooks:
+            results = {"score": 0.0, "output": "No .ipynb file was found in the submission: upload your notebook.",
+                       "output_format": "text", "visibility": "visible", "tests": []}
+        else:
+            with tempfile.TemporaryDirectory(prefix="course_lib_gradescope_") as out:
+                rows = one_per_notebook(batch.grade_batch(notebooks, Path(out) / "grading", progress=False,
+                                                          unsafe=unsafe))
+            results = outputs.merge_gradescope([outputs.gradescope_results(result, name) for name, result in rows])
+        results["output"] += f"\n(isolation: {mode})"
+        results.setdefault("extra_data", {})["isolation"] = mode.to_json()
     outputs.atomic_write(str(root / "results" / "results.json"), outputs.gradescope_json_text(results))
     return results
 
@@ -137,16 +164,18 @@ def add_arguments(parser) -> None:
     parser.add_argument("--force", action="store_true", help="replace an existing bundle")
     parser.add_argument("--autograde", type=Path, metavar="ROOT",
                         help="grade ROOT/submission into ROOT/results/results.json (what run_autograder does)")
+    parser.add_argument("--unsafe-no-sandbox", dest="unsafe", action="store_true",
+                        help="grade even where nothing isolates student code (with --out: the bundle does so)")
 
 
 def run(args) -> int:
     if args.autograde is not None:
-        results = autograde(args.autograde)
+        results = autograde(args.autograde, args.unsafe)
         print(f"graded with course_lib from {PACKAGE_DIR}: score {results['score']:g}")
         return 0
     if args.out is None:
         raise ValueError("--out: expected the path of the bundle to write (e.g. --out autograder.zip)")
-    path = build_bundle(args.out, args.force)
+    path = build_bundle(args.out, args.force, args.unsafe)
     print(f"wrote {path}: upload it as the Gradescope autograder (Ubuntu image, Python 3.10+)")
     return 0
 

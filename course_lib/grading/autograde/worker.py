@@ -1,11 +1,13 @@
 """The process that runs a submission's code, inside the sandbox (:mod:`course_lib.grading.autograde.sandbox`).
 
-Started as a plain script by bubblewrap (``python -I -S worker.py CMD_FD RESULT_FD LIMITS``),
-it sees only what the sandbox binds: the Python runtime, numpy, matplotlib and the other real
-packages of :data:`~course_lib.grading.autograde.stand_ins.REAL_DISTRIBUTIONS`, and the answer-free
-course_lib. Before reading any command it lowers its own resource limits (hard limits: student
-code cannot raise them again); then it says it is ready and answers each command of
-:mod:`course_lib.grading.autograde.protocol` with exactly one frame on ``RESULT_FD``.
+Started as a plain script (``python -I -S worker.py CMD_FD RESULT_FD SETTINGS``) by bubblewrap,
+or, without it, directly as its own unprivileged uid (:mod:`.isolation`), it reaches only the
+Python runtime, numpy, matplotlib and the other real packages of
+:data:`~course_lib.grading.autograde.stand_ins.REAL_DISTRIBUTIONS`, and the answer-free course_lib.
+Before reading any command it lowers its own resource limits (hard limits: student code cannot
+raise them again) and, without bubblewrap, confines itself (:func:`main`); then it says it is ready
+and answers each command of :mod:`course_lib.grading.autograde.protocol` with exactly one frame on
+``RESULT_FD``.
 
 It runs the notebook as a kernel would: each cell in one namespace (``__name__ == "__main__"``),
 stopping at the first statement that raises, its last expression's value kept in ``_`` and
@@ -232,22 +234,30 @@ def _failed_reply(command, error, protocol, CaseReply):
     return CaseReply.raised(error)
 
 
-# imported before the drop to an unprivileged uid in the fallback mode: the interpreter may live where that
-# uid cannot read (a pyenv under /root), so later imports of these would fail
-_PRELOAD = ("math", "cmath", "random", "itertools", "functools", "collections", "operator", "statistics", "re",
-            "string", "copy", "heapq", "bisect", "typing", "dataclasses", "fractions", "decimal", "warnings",
-            "time", "ctypes", "zlib", "struct", "hashlib", "datetime", "numbers", "enum", "textwrap", "abc",
-            "contextlib", "threading", "pathlib", "io", "ast", "inspect", "numpy", "numpy.random", "numpy.linalg",
-            "numpy.fft", "numpy.polynomial", "numpy.testing", "course_lib", "course_lib.grading",
-            "course_lib.grading.judging.running", "course_lib.grading.autograde.wire",
-            # the serving loop's own imports, and the real packages a notebook's display code uses
-            "signal", "linecache", "importlib.abc", "importlib.util", "course_lib.grading.autograde.protocol",
-            "course_lib.grading.autograde.stand_ins", "course_lib.grading.judging.conduct", "tqdm", "tqdm.auto",
-            "matplotlib", "matplotlib.pyplot", "PIL.Image")
+CONFINEMENT_FAILED = 97  # exit status when the plan cannot be applied (isolation.CONFINEMENT_FAILED)
+
+
+def _confine_module():
+    """:mod:`course_lib.grading.autograde.confine` loaded from this script's folder, standard library only:
+    nothing of course_lib (not even its ``__init__``) runs before the worker is confined."""
+    import importlib.util
+
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "confine.py")
+    spec = importlib.util.spec_from_file_location("_course_lib_confine", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # (its dataclasses look their module up there)
+    spec.loader.exec_module(module)
+    return module
 
 
 def main(argv) -> None:
-    import importlib
+    """Start-up: hard rlimits, then (without bubblewrap) confinement, then the serving loop.
+
+    ``argv`` is ``CMD_FD RESULT_FD SETTINGS``; ``SETTINGS`` is JSON with ``limits`` (``RLIMIT_*``
+    name -> value), ``path`` (put first on ``sys.path``) and, in the confined fallback, ``plan``
+    (a :class:`confine.Plan`). The grader started this process as the uid it must run as: it
+    changes no uid itself, and exits with :data:`CONFINEMENT_FAILED` rather than run unconfined.
+    """
     import resource
 
     cmd_fd, result_fd, settings = int(argv[0]), int(argv[1]), json.loads(argv[2])
@@ -255,16 +265,13 @@ def main(argv) -> None:
     os.environ["COURSE_LIB_SANDBOX"] = "1"
     for which, value in settings["limits"].items():  # lowered for good before any student code
         _limit(resource, which, int(value))
-    uid = settings.get("uid")
-    if uid is not None:  # the fallback mode as root: preload, then become an unprivileged uid for good
-        for module in _PRELOAD:
-            try:
-                importlib.import_module(module)
-            except ImportError:
-                pass
-        os.setgroups([])
-        os.setgid(uid)
-        os.setuid(uid)
+    if settings.get("plan") is not None:
+        try:
+            confine = _confine_module()
+            confine.apply(confine.Plan.from_json(settings["plan"]))
+        except Exception as exc:  # never serve unconfined
+            print(f"worker: cannot confine itself: {exc}", file=sys.stderr)
+            os._exit(CONFINEMENT_FAILED)
     try:
         _serve(cmd_fd, result_fd)
     finally:

@@ -1,7 +1,12 @@
 """A notebook's cells, read from its JSON, with their roles (answer, check, locked), without running anything.
 
 Used by the autograder on a submission and by ``course_lib.answers`` on the student's own saved
-notebooks. A file over :data:`MAX_BYTES` is refused unread; a bad file gets a status, never an exception.
+notebooks. A bad file gets a status, never an exception. Reading is bounded whatever the file holds
+(:data:`LIMITS`): a file over :data:`MAX_BYTES` is refused unread; one whose JSON has more strings,
+objects and arrays, or separators than a notebook a person wrote could have is refused before it is
+parsed (each is counted in the raw bytes, an upper bound, so parsing what passes takes memory in
+proportion to the file); then too many cells, characters or lines of code. Each refusal is
+``SubmissionStatus.TOO_LARGE`` with a message naming the limit.
 """
 
 from __future__ import annotations
@@ -14,6 +19,15 @@ from functools import cached_property
 from course_lib.grading.statuses import SubmissionStatus
 
 MAX_BYTES = 20 * 1024 * 1024  # a bigger file is refused unread
+MAX_JSON_STRINGS = 1_000_000  # the workbook's notebooks have at most ~4,000
+MAX_JSON_CONTAINERS = 200_000  # objects and arrays; the workbook's notebooks have at most ~500
+MAX_JSON_SEPARATORS = 2_000_000  # commas and colons; the workbook's notebooks have at most ~6,000
+MAX_CELLS = 2_000  # the workbook's notebooks have at most ~50
+MAX_CODE_CHARS = 1_000_000  # in all code cells together; the workbook's notebooks have at most ~15,000
+MAX_CODE_LINES = 20_000  # in all code cells together; the workbook's notebooks have at most ~350
+LIMITS = {"bytes": MAX_BYTES, "JSON strings": MAX_JSON_STRINGS, "JSON objects and arrays": MAX_JSON_CONTAINERS,
+          "JSON separators (commas and colons)": MAX_JSON_SEPARATORS, "cells": MAX_CELLS,
+          "characters of code": MAX_CODE_CHARS, "lines of code": MAX_CODE_LINES}
 _DEFINITION = re.compile(r"^(?:(?:async\s+)?def|class)\s+([A-Za-z_]\w*)|^([A-Za-z_]\w*)\s*(?::[^=]*)?=(?!=)", re.M)
 
 
@@ -83,10 +97,27 @@ def _text(value) -> str:
     return ""
 
 
+def _over(what: str, count: int, upper_bound: bool = False) -> Notebook | None:
+    """A refusal naming the limit ``what`` (a key of :data:`LIMITS`) if ``count`` is over it."""
+    limit = LIMITS[what]
+    if count <= limit:
+        return None
+    return Notebook(SubmissionStatus.TOO_LARGE, f"{'up to ' if upper_bound else ''}{count:,} {what} "
+                                                f"(at most {limit:,} in a notebook)")
+
+
+def _shape_problem(data: bytes) -> Notebook | None:
+    """Refuse JSON too big to parse safely: counts of raw bytes, upper bounds of what ``json.loads`` builds."""
+    return (_over("bytes", len(data)) or _over("JSON strings", data.count(b'"') // 2, True)
+            or _over("JSON objects and arrays", data.count(b"{") + data.count(b"["), True)
+            or _over("JSON separators (commas and colons)", data.count(b",") + data.count(b":"), True))
+
+
 def read_notebook(data: bytes) -> Notebook:
     """Parse a submission's bytes; never raises: a bad file gets a status and a message."""
-    if len(data) > MAX_BYTES:
-        return Notebook(SubmissionStatus.TOO_LARGE, f"{len(data):,} bytes (at most {MAX_BYTES:,})")
+    refused = _shape_problem(data)
+    if refused is not None:
+        return refused
     if not data.strip():
         return Notebook(SubmissionStatus.EMPTY, "the file is empty")
     try:
@@ -101,17 +132,25 @@ def read_notebook(data: bytes) -> Notebook:
         return Notebook(SubmissionStatus.NOT_A_NOTEBOOK, "JSON, but not a notebook (no cells)")
     version = document.get("nbformat")
     if version is not None and version != 4:
-        return Notebook(SubmissionStatus.WRONG_VERSION, f"nbformat {version!r}; this workbook's notebooks are nbformat 4 "
-                                                "(open and save it in a current Jupyter)")
+        return Notebook(SubmissionStatus.WRONG_VERSION, f"nbformat {version!r}; this workbook's notebooks are "
+                                                          "nbformat 4 (open and save it in a current Jupyter)")
     raw_cells = document.get("cells")
     if not isinstance(raw_cells, list):
         return Notebook(SubmissionStatus.NOT_A_NOTEBOOK, "JSON, but not a notebook (no cells)")
+    refused = _over("cells", len(raw_cells))
+    if refused is not None:
+        return refused
     cells = []
     for index, cell in enumerate(raw_cells):
         if isinstance(cell, dict) and isinstance(cell.get("cell_type"), str):
             metadata = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
             cells.append(NotebookCell(index, cell["cell_type"], _text(cell.get("source")), metadata,
                                       cell.get("id") if isinstance(cell.get("id"), str) else ""))
-    if not any(c.cell_type == "code" and c.source.strip() for c in cells):
+    code = [c.source for c in cells if c.cell_type == "code"]
+    refused = _over("characters of code", sum(map(len, code))) or _over(
+        "lines of code", sum(source.count("\n") + 1 for source in code))
+    if refused is not None:
+        return refused
+    if not any(source.strip() for source in code):
         return Notebook(SubmissionStatus.EMPTY, "the notebook has no code in it")
     return Notebook(SubmissionStatus.OK, "", cells)

@@ -5,7 +5,10 @@
 - ``exercises.csv``: one row per graded exercise;
 - ``feedback/<name>.md``: what the student reads, hidden tests reduced to their number and "passed" or
   "failed" (never how they failed);
-- ``results/<name>.json``: Gradescope's ``results.json`` format, one test per exercise.
+- ``results/<name>.json``: Gradescope's ``results.json`` format, one test per exercise;
+- ``written/<name>/<question>.md``: one student's answer to one written question, as data: the
+  text verbatim in a fenced code block longer than any run of backticks in it, so that no
+  heading, link or HTML in it is rendered (:func:`written_answer_files`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import csv
 import io
 import json
 import os
+import re
 import tempfile
 
 from course_lib.grading.judging.results import SubmissionResult
@@ -159,3 +163,50 @@ def exercises_csv(rows: list) -> str:
 
 def gradescope_json_text(data: dict) -> str:
     return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+
+# --- written answers -----------------------------------------------------------------------------------
+
+def _fence(text: str) -> str:
+    """A backtick fence longer than any run of backticks in ``text`` (at least three): nothing in ``text``
+    can close it, so all of it stays in the code block."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def _slug(text: str) -> str:
+    """A file name from a question id the submission gave (letters, digits, ``.``, ``_``, ``-``)."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).lstrip("-.")[:80] or "question"
+
+
+def written_answer_files(name: str, written: dict) -> list:
+    """``(relative path, Markdown)`` per written answer: ``<name>/<question>.md``, one file each.
+
+    Parameters
+    ----------
+    name : str
+        The submission's name (:func:`course_lib.grading.autograde.intake.collect`: letters, digits,
+        ``.``, ``_``, ``-`` only).
+    written : dict
+        Question id -> the student's text (both from the submission: neither is trusted).
+
+    The heading and the question line are written here; the student's text follows verbatim in a
+    fenced code block (info string ``text``) whose fence is longer than any run of backticks in it:
+    a Markdown viewer shows it as text, never as a heading, a link or HTML.
+    """
+    files, used = [], set()
+    for question, text in written.items():
+        slug = base = _slug(str(question))
+        k = 1
+        while slug in used:
+            k += 1
+            slug = f"{base}-{k}"
+        used.add(slug)
+        text = str(text).replace("\0", "\ufffd")
+        text += "" if text.endswith("\n") else "\n"
+        fence = _fence(text)
+        body = (f"# Written answer\n\n- submission: `{_slug(name)}`\n- question: `{slug}`\n\n"
+                f"The student's text, verbatim (shown as text, nothing in it is rendered):\n\n"
+                f"{fence}text\n{text}{fence}\n")
+        files.append((f"{_slug(name)}/{slug}.md", body))
+    return files
