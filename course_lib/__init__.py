@@ -25,7 +25,7 @@ _EXPORTS = {
     "gradcheck": ("grad_check_sparse", "numerical_gradient", "relative_error"),
     "linear": ("LinearClassifier", "add_bias_column", "fold_bias", "linear_scores"),
     "losses": ("l1_loss", "l2_loss", "softmax", "softmax_loss", "softmax_loss_W", "softmax_loss_naive", "svm_loss",
-               "svm_loss_W", "svm_loss_naive"),
+               "svm_loss_W"),
     "optim": ("adam", "adam_steps", "as_rule", "as_step", "epoch_orders", "random_search", "rmsprop", "sgd",
               "sgd_epochs", "sgd_momentum"),
     "regularization": ("elastic_net_penalty", "l1_penalty", "l2_penalty", "penalty", "regularized_objective"),
