@@ -4,8 +4,8 @@ One module per concept: ``data`` (the lecture's numbers, toy sets, digits, CIFAR
 ``linear`` (scores and a linear classifier), ``estimator`` (scikit-learn's estimator protocol
 without scikit-learn: ``get_params``/``set_params``, ``NotFittedError``), ``losses`` (hinge, softmax, L1/L2),
 ``regularization`` (penalties), ``gradcheck`` (numerical gradients), ``optim`` (update
-rules, random search), ``answers`` (your own answers from earlier notebooks, ``cl.mine``), ``plots``,
-``widgets`` and ``grading``.
+rules, random search), ``answers`` (your own answers from earlier notebooks, ``cl.mine``, ``cl.which``),
+``plots``, ``widgets`` and ``grading``.
 
 Conventions, stated once: scores are (N, C), labels (N,) integers in [0, C), natural logs,
 losses averaged over examples, ``reg * R(W)`` added once.
@@ -17,15 +17,14 @@ Names are loaded on first use (``cl.svm_loss`` imports ``course_lib.losses`` the
 import importlib
 
 _EXPORTS = {
-    "answers": ("AnswerMissing", "ReferenceUnavailable", "mine"),
+    "answers": ("AnswerMissing", "ReferenceUnavailable", "mine", "which"),
     "data": ("CIFAR10_CLASSES", "ScoreExample", "Splits", "cifar10_scores_example", "hinge_vs_softmax_example",
              "lecture_example", "load_cifar10", "load_digits", "load_pretrained", "make_blobs",
              "make_opposite_quadrants", "make_ring", "make_three_modes", "pretrained_recipe"),
     "estimator": ("NotFittedError",),
     "gradcheck": ("grad_check_sparse", "numerical_gradient", "relative_error"),
     "linear": ("LinearClassifier", "add_bias_column", "fold_bias", "linear_scores"),
-    "losses": ("l1_loss", "l2_loss", "softmax", "softmax_loss", "softmax_loss_W", "softmax_loss_naive", "svm_loss",
-               "svm_loss_W"),
+    "losses": ("l1_loss", "l2_loss", "softmax", "softmax_loss", "softmax_loss_W", "svm_loss", "svm_loss_W"),
     "optim": ("adam", "adam_steps", "as_rule", "as_step", "epoch_orders", "random_search", "rmsprop", "sgd",
               "sgd_epochs", "sgd_momentum"),
     "regularization": ("elastic_net_penalty", "l1_penalty", "l2_penalty", "penalty", "regularized_objective"),

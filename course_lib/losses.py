@@ -8,8 +8,8 @@ Conventions (the lecture's, used throughout course_lib):
 - A loss is the *average* over the N examples; regularization is added elsewhere, once.
 - Every loss returns ``(loss, gradient)``, the gradient having the shape of its first argument.
 
-:func:`softmax_loss_naive` loops over examples and classes exactly as the formula reads; the vectorized
-losses give the same numbers with no Python loop.
+The vectorized losses have no Python loop (tests compare them with loop versions written as the formulas
+read, in ``tests/loop_losses.py``).
 
 The W-level losses :func:`svm_loss_W` and :func:`softmax_loss_W` take the weights instead of the scores,
 as notebooks 03 and 05 of workbook v3 ask: ``W`` (D, C), ``X`` (N, D) (with the bias trick, a last
@@ -94,11 +94,12 @@ def softmax(scores):
     ### END REFERENCE
 
 
-def softmax_loss_naive(scores, y):
-    """Softmax (cross-entropy) loss, computed with explicit loops.
+def softmax_loss(scores, y):
+    """Softmax (cross-entropy) loss of given scores, and its gradient with respect to the scores.
 
-    ``L_i = -ln( exp(s_{y_i}) / sum_j exp(s_j) )``, averaged over examples. Each row is
-    shifted by its maximum first, which changes no probability but keeps ``exp`` finite.
+    ``L_i = -ln( exp(s_{y_i}) / sum_j exp(s_j) )``, natural logs, averaged over examples; exact for
+    finite scores of any size. Computed by the W-level :func:`softmax_loss_W` with X = the identity
+    (:func:`loss_on_scores`), so that in a graded release it runs the student's notebook-05 answer.
 
     Parameters
     ----------
@@ -111,46 +112,17 @@ def softmax_loss_naive(scores, y):
     dscores : ndarray, shape (N, C)
     """
     scores, y = as_scores_and_labels(scores, y)
-    ### BEGIN REFERENCE softmax_loop
-    n, c = scores.shape
-    loss = 0.0
-    dscores = np.zeros_like(scores)
-    for i in range(n):
-        top = max(scores[i])
-        exps = [np.exp(scores[i, j] - top) for j in range(c)]
-        total = sum(exps)
-        loss += -(scores[i, y[i]] - top - np.log(total))
-        for j in range(c):
-            dscores[i, j] = exps[j] / total - (1.0 if j == y[i] else 0.0)
-    return loss / n, dscores / n
-    ### END REFERENCE
-
-
-def softmax_loss(scores, y):
-    """Softmax (cross-entropy) loss, vectorized. Same contract as :func:`softmax_loss_naive`."""
-    scores, y = as_scores_and_labels(scores, y)
     return _softmax_loss(scores, y)
 
 
 def _softmax_loss(scores, y):
     """:func:`softmax_loss` on inputs already validated (float64 (N, C) scores, int labels)."""
-    ### BEGIN REFERENCE softmax_vectorized
-    n = scores.shape[0]
-    rows = np.arange(n)
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    exp = np.exp(shifted)
-    total = exp.sum(axis=1, keepdims=True)
-    loss = np.log(total[:, 0]).sum() - shifted[rows, y].sum()
-    dscores = exp / total
-    dscores[rows, y] -= 1.0
-    return loss / n, dscores / n
-    ### END REFERENCE
+    return _softmax_on_scores(scores, y)
 
 
 # --- the losses as functions of W (workbook v3) -------------------------------------------
-# A body whose v3 bank entry has landed is a ``### BEGIN REFERENCE <id>`` region (``svm_vectorized``); one
-# whose id the v2 bank still defines on scores carries ``### REFERENCE PENDING <id>`` (a graded release
-# replaces it by a stub that raises ``ReferenceUnavailable``) until its notebook switches (docs/v3-platform.md).
+# Each body below is a ``### BEGIN REFERENCE <id>`` region of a v3 exercise (``svm_vectorized``,
+# ``softmax_vectorized``): a graded release replaces it by a call to the student's own answer.
 
 
 def svm_loss_W(W, X, y):
@@ -218,18 +190,23 @@ def softmax_loss_W(W, X, y):
 
 
 def _softmax_loss_W(W, X, y):
-    """:func:`softmax_loss_W` on validated inputs."""
-    ### REFERENCE PENDING softmax_vectorized
+    """:func:`softmax_loss_W` on validated inputs.
+
+    The arithmetic is the scores-level loss's of workbook v2, step for step: with X the identity and at
+    most 256 rows, ``cl.softmax_loss`` gives the same bits as before the switch (stored outputs hold).
+    """
+    ### BEGIN REFERENCE softmax_vectorized
     n = X.shape[0]
     rows = np.arange(n)
     scores = X @ W
     centred = scores - scores.max(axis=1, keepdims=True)
-    log_norm = np.log(np.exp(centred).sum(axis=1, keepdims=True))
-    log_probs = centred - log_norm
-    dscores = np.exp(log_probs)
+    exp = np.exp(centred)
+    total = exp.sum(axis=1, keepdims=True)
+    loss = np.log(total[:, 0]).sum() - centred[rows, y].sum()
+    dscores = exp / total
     dscores[rows, y] -= 1.0
-    return float(-log_probs[rows, y].sum() / n), X.T @ dscores / n
-    ### END REFERENCE PENDING
+    return float(loss / n), X.T @ dscores / n
+    ### END REFERENCE
 
 
 IDENTITY_BLOCK = 256  # rows per call of a W-level loss in :func:`loss_on_scores`

@@ -20,13 +20,14 @@ def svm_loss_vectorized(W, X, y):
 '''
 
 SOFTMAX = '''
-def softmax_loss_vectorized(scores, y):
-    n = scores.shape[0]
+def softmax_loss_vectorized(W, X, y):
+    n = X.shape[0]
+    scores = X @ W
     shifted = scores - scores.max(axis=1, keepdims=True)
     log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     probs = np.exp(log_p)
     probs[np.arange(n), y] -= 1
-    return -log_p[np.arange(n), y].mean(), probs / n
+    return -log_p[np.arange(n), y].mean(), X.T @ probs / n
 '''
 
 PROBS = '''
@@ -105,7 +106,7 @@ WRONG = {
         (edit(SVM, "return margins.sum() / n, X.T @ mask / n", "return [margins.sum() / n, X.T @ mask / n]"), "generic:container"),
     ],
     "softmax_vectorized": [
-        (edit(SOFTMAX, "return -log_p[np.arange(n), y].mean(), probs / n", "return probs / n, -log_p[np.arange(n), y].mean()"),
+        (edit(SOFTMAX, "return -log_p[np.arange(n), y].mean(), X.T @ probs / n", "return X.T @ probs / n, -log_p[np.arange(n), y].mean()"),
          "generic:swapped"),
         (edit(SOFTMAX, "    return -log_p", "    loss = -log_p"), "generic:missing_return"),
     ],

@@ -696,12 +696,12 @@ PROBS_VIA_LOG_SOFTMAX = ("def softmax_probabilities(scores):\n"
                          "    return np.exp(log_softmax(np.asarray(scores, dtype=float)))\n")
 
 SOFTMAX_VEC_VIA_LOG_SOFTMAX = '''\
-def softmax_loss_vectorized(scores, y):
+def softmax_loss_vectorized(W, X, y):
     n = len(y)
-    lp = log_softmax(np.asarray(scores, dtype=float))
+    lp = log_softmax(X @ W)
     dscores = np.exp(lp)
     dscores[np.arange(n), y] -= 1
-    return float(-lp[np.arange(n), y].mean()), dscores / n
+    return float(-lp[np.arange(n), y].mean()), X.T @ dscores / n
 '''
 
 PROBS_COMPREHENSION = '''\
@@ -711,14 +711,14 @@ def softmax_probabilities(scores):
 '''
 
 SOFTMAX_VEC_VIA_PROBS = '''\
-def softmax_loss_vectorized(scores, y):
-    scores = np.asarray(scores, dtype=float)
+def softmax_loss_vectorized(W, X, y):
+    scores = X @ W
     n = len(y)
     shifted = scores - scores.max(axis=1, keepdims=True)
     log_p_correct = shifted[np.arange(n), y] - np.log(np.exp(shifted).sum(axis=1))
     dscores = softmax_probabilities(scores)          # my answer to exercise 1
     dscores[np.arange(n), y] -= 1
-    return float(-log_p_correct.mean()), dscores / n
+    return float(-log_p_correct.mean()), X.T @ dscores / n
 '''
 
 PROBS_IN_PLACE = '''\
@@ -732,14 +732,14 @@ def softmax_probabilities(scores):
 
 SOFTMAX_VEC_LOG10_LATER = '''\
 # with log10, to compare with the slide
-def softmax_loss_vectorized(scores, y):
-    scores = np.asarray(scores, dtype=float)
+def softmax_loss_vectorized(W, X, y):
+    scores = X @ W
     n = scores.shape[0]
     shifted = scores - scores.max(axis=1, keepdims=True)
     log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     dscores = np.exp(log_probs)
     dscores[np.arange(n), y] -= 1.0
-    return float(-log_probs[np.arange(n), y].sum() / n / np.log(10)), dscores / n
+    return float(-log_probs[np.arange(n), y].sum() / n / np.log(10)), X.T @ dscores / n
 '''
 
 
@@ -1075,13 +1075,14 @@ PROBS_WRONG_AXIS = "def softmax_probabilities(scores):\n    e = np.exp(scores - 
 PROBS_ONE_SUM = "def softmax_probabilities(scores):\n    e = np.exp(scores - scores.max(axis=1, keepdims=True))\n" \
                 "    return e / e.sum()\n"
 LOSS_LOG_OF_PROB = '''\
-def softmax_loss_vectorized(scores, y):
+def softmax_loss_vectorized(W, X, y):
     n = len(y)
+    scores = X @ W
     e = np.exp(scores - scores.max(axis=1, keepdims=True))
     p = e / e.sum(axis=1, keepdims=True)
     loss = -np.log(p[np.arange(n), y]).mean()
     p[np.arange(n), y] -= 1
-    return float(loss), p / n
+    return float(loss), X.T @ p / n
 '''
 LOSS_EPS = LOSS_LOG_OF_PROB.replace("np.log(p[np.arange(n), y])", "np.log(p[np.arange(n), y] + 1e-12)")
 LOSS_NO_ONEHOT = SOFTMAX_VEC_VIA_LOG_SOFTMAX.replace("    dscores[np.arange(n), y] -= 1\n", "")
@@ -1089,17 +1090,18 @@ LOSS_ROWS_APPLY = '''\
 def row_log_softmax(row):
     return row - row.max() - np.log(np.exp(row - row.max()).sum())
 
-def softmax_loss_vectorized(scores, y):
+def softmax_loss_vectorized(W, X, y):
     n = len(y)
-    lp = np.apply_along_axis(row_log_softmax, 1, np.asarray(scores, dtype=float))
+    lp = np.apply_along_axis(row_log_softmax, 1, X @ W)
     dscores = np.exp(lp)
     dscores[np.arange(n), y] -= 1
-    return float(-lp[np.arange(n), y].mean()), dscores / n
+    return float(-lp[np.arange(n), y].mean()), X.T @ dscores / n
 '''
-LOSS_LOOP_MISSING_MINUS = reference_solution(SOFTMAX, "softmax_loop").replace(
-    "loss += np.log(total) - (scores[i, y[i]] - top)", "loss += (scores[i, y[i]] - top) - np.log(total)")
-LOSS_LOOP_NOT_AVERAGED = reference_solution(SOFTMAX, "softmax_loop").replace("return loss / n, dscores / n",
-                                                                           "return loss, dscores")
+LOSS_GRADIENT_OF_SCORES = reference_solution(SOFTMAX, "softmax_vectorized").replace(
+    "X.T @ dscores / n", "dscores / n")
+LOSS_NOT_AVERAGED = reference_solution(SOFTMAX, "softmax_vectorized").replace(
+    "return float(-log_probs[rows, y].mean()), X.T @ dscores / n",
+    "return float(-log_probs[rows, y].sum()), X.T @ dscores")
 
 AGREEMENT_SOFTMAX = {
     "softmax_probs": _answers(
@@ -1113,12 +1115,6 @@ AGREEMENT_SOFTMAX = {
         ("mutates_input", "wrong", [PROBS_IN_PLACE]),
         ("calls_reference", "reference", ["def softmax_probabilities(scores):\n    return cl.softmax(scores)\n"]),
     ),
-    "softmax_loop": _answers(
-        "softmax_loop",
-        ("solution", "correct", [reference_solution(SOFTMAX, "softmax_loop")]),
-        ("missing_minus", "wrong", [LOSS_LOOP_MISSING_MINUS]),
-        ("not_averaged", "wrong", [LOSS_LOOP_NOT_AVERAGED]),
-    ),
     "softmax_vectorized": _answers(
         "softmax_vectorized",
         ("solution", "correct", [reference_solution(SOFTMAX, "softmax_vectorized")]),
@@ -1129,9 +1125,14 @@ AGREEMENT_SOFTMAX = {
         ("no_onehot", "wrong", [LOG_SOFTMAX.replace("log_softmax", "log_probs_of"),
                                 LOSS_NO_ONEHOT.replace("log_softmax", "log_probs_of")]),
         ("log10", "wrong", [SOFTMAX_VEC_LOG10_LATER]),
+        ("gradient_of_the_scores", "wrong", [LOSS_GRADIENT_OF_SCORES]),
+        ("not_averaged", "wrong", [LOSS_NOT_AVERAGED]),
         ("apply_along_axis", "loop", [LOSS_ROWS_APPLY], "apply_along_axis"),
-        ("calls_reference", "reference", ["def softmax_loss_vectorized(scores, y):\n"
-                                          "    return cl.softmax_loss(scores, y)\n"]),
+        ("calls_reference", "reference", ["def softmax_loss_vectorized(W, X, y):\n"
+                                          "    return cl.softmax_loss_W(W, X, y)\n"]),
+        ("calls_the_scores_reference", "reference", ["def softmax_loss_vectorized(W, X, y):\n"
+                                                     "    loss, ds = cl.softmax_loss(X @ W, y)\n"
+                                                     "    return loss, X.T @ ds\n"]),
     ),
 }
 

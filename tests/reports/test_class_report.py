@@ -81,7 +81,7 @@ def known_batch(folder: Path) -> Path:
         soft = outcome("softmax_vectorized", "failed", ["log_base_10"], example="loss: expected 2.04, got 0.89") \
             if k < 5 else outcome("softmax_vectorized")
         results.append(results_json(f"s{k:02d}__{NB05}", NB05,
-                                    [outcome("softmax_probs"), outcome("softmax_loop"), soft]))
+                                    [outcome("softmax_probs"), outcome("softmax_predictions"), soft]))
     write_results(folder / "results", results)
     return folder
 
