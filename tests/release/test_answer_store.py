@@ -27,7 +27,8 @@ NB03 = "03_multiclass_svm"
 SETUP = "import numpy as np\nimport course_lib as cl\nfrom course_lib.grading import check\n"
 LOOPED = '''import numpy as np
 
-def svm_loss_vectorized(scores, y):
+def svm_loss_vectorized(W, X, y):
+    scores = X @ W
     n = scores.shape[0]
     loss, d = 0.0, np.zeros_like(scores)
     for i in range(n):
@@ -36,7 +37,7 @@ def svm_loss_vectorized(scores, y):
                 loss += scores[i, j] - scores[i, y[i]] + 1
                 d[i, j] += 1
                 d[i, y[i]] -= 1
-    return loss / n, d / n
+    return loss / n, X.T @ d / n
 '''
 
 
@@ -98,10 +99,10 @@ def test_the_store_keeps_helpers_and_constants_from_other_cells_and_nothing_else
               "    rows = np.arange(len(y))\n"
               "    v = np.maximum(0.0, scores - scores[rows, y][:, None] + MARGIN)\n"
               "    v[rows, y] = 0.0\n    return v\n")
-    answer = ("def svm_loss_vectorized(scores, y):\n    v = _violations(scores, y)\n    rows = np.arange(len(y))\n"
+    answer = ("def svm_loss_vectorized(W, X, y):\n    v = _violations(X @ W, y)\n    rows = np.arange(len(y))\n"
               "    d = (v > 0).astype(float)\n    d[rows, y] = -d.sum(axis=1)\n"
-              "    return v.sum() / len(y), d / len(y)\n")
-    scratch = "print(svm_loss_vectorized(np.eye(3), np.arange(3))[0])\nMARGIN_PLOT = 3"
+              "    return v.sum() / len(y), X.T @ d / len(y)\n")
+    scratch = "print(svm_loss_vectorized(np.eye(3), np.eye(3), np.arange(3))[0])\nMARGIN_PLOT = 3"
     rerun = answer  # the answer cell run twice: one definition is kept
     outputs = execute_cells(copy, [SETUP, helper, answer, scratch, rerun, f'check("{SVM}", svm_loss_vectorized)'])
     assert f"✓ {SVM}" in outputs[-1], outputs[-1]
@@ -232,7 +233,7 @@ def test_each_reason_is_one_line_naming_the_exercise_and_what_to_do(copy):
     fill_in(copy, NB03, {SVM: svm_solution().replace("/ n", "/ (2 * n)")})
     cases.append(("fails", which(copy)["note"], ["its check passes 0 of 3 public tests (the answer in the saved",
                                                  "run its check cell"]))
-    fill_in(copy, NB03, {SVM: "def svm_loss_vectorized(scores, y):\n    return scores[len(y) + 5], scores\n"})
+    fill_in(copy, NB03, {SVM: "def svm_loss_vectorized(W, X, y):\n    return W[len(y) + 5], W\n"})
     cases.append(("raises", which(copy)["note"], ["raises IndexError", "run its check cell"]))
     nb = nbformat.read(notebook, as_version=4)
     nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != SVM]

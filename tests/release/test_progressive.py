@@ -138,17 +138,6 @@ KNOWN_BLANK = {
         'cell 15: empty figure: {"axes": 3, "empty": ["axes 0", "axes 1", "axes 2"]}',
         'cell 15: waits on a later notebook: softmax_vectorized (05)',
     ],
-    3: [  # 03_multiclass_svm
-        'cell 12: waits on a cell below: svm_vectorized (03)',
-        'cell 20: waits on a cell below: svm_vectorized (03)',
-        'cell 22: waits on a cell below: svm_vectorized (03)',
-        'cell 25: waits on a cell below: svm_vectorized (03)',
-        'cell 31: waits on a cell below: svm_vectorized (03)',
-        'cell 41: waits on a cell below: svm_vectorized (03)',
-    ],
-    4: [  # 04_regularization
-        'cell 32: waits on a later notebook: numerical_gradient_centred (08)',
-    ],
     5: [  # 05_softmax_cross_entropy
         'cell 8: waits on a cell below: softmax_probs (05)',
         'cell 15: waits on a cell below: softmax_vectorized (05)',
@@ -176,12 +165,6 @@ KNOWN_SOLVED = {
         'cell 13: waits on a later notebook: svm_vectorized (03)',
         'cell 15: empty figure: {"axes": 3, "empty": ["axes 0", "axes 1", "axes 2"]}',
         'cell 15: waits on a later notebook: softmax_vectorized (05)',
-    ],
-    3: [  # 03_multiclass_svm
-        'cell 31: waits on a later notebook: adam_step (10)',
-    ],
-    4: [  # 04_regularization
-        'cell 32: waits on a later notebook: numerical_gradient_centred (08)',
     ],
     5: [  # 05_softmax_cross_entropy
         'cell 47: waits on a later notebook: numerical_gradient_centred (08)',
