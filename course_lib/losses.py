@@ -8,8 +8,8 @@ Conventions (the lecture's, used throughout course_lib):
 - A loss is the *average* over the N examples; regularization is added elsewhere, once.
 - Every loss returns ``(loss, gradient)``, the gradient having the shape of its first argument.
 
-:func:`svm_loss_naive` loops over examples and classes exactly as the formula reads; the
-vectorized losses give the same numbers with no Python loop.
+The vectorized losses have no Python loop (tests compare them with loop versions written as the formulas
+read, in ``tests/loop_losses.py``).
 
 The W-level losses :func:`svm_loss_W` and :func:`softmax_loss_W` take the weights instead of the scores,
 as notebooks 03 and 05 of workbook v3 ask: ``W`` (D, C), ``X`` (N, D) (with the bias trick, a last
@@ -28,10 +28,12 @@ import numpy as np
 from course_lib._validation import as_float_array, as_linear_problem, as_scores_and_labels, check_number
 
 
-def svm_loss_naive(scores, y, margin=1.0):
-    """Multiclass SVM (hinge) loss, computed with explicit loops.
+def svm_loss(scores, y, margin=1.0):
+    """Multiclass SVM (hinge) loss of given scores, and its gradient with respect to them.
 
-    ``L_i = sum_{j != y_i} max(0, s_j - s_{y_i} + margin)``, averaged over examples.
+    ``L_i = sum_{j != y_i} max(0, s_j - s_{y_i} + margin)``, averaged over examples. It runs the W-level
+    loss (notebook 03's exercise) on the scores with X = the identity (:func:`loss_on_scores`), through
+    :func:`with_margin`, which needs a positive margin.
 
     Parameters
     ----------
@@ -39,7 +41,7 @@ def svm_loss_naive(scores, y, margin=1.0):
         Class scores, one row per example.
     y : array_like of int, shape (N,)
         Correct class of each example, in ``[0, C)``.
-    margin : float
+    margin : float > 0
         The safety margin Delta (1 in the lecture).
 
     Returns
@@ -48,32 +50,6 @@ def svm_loss_naive(scores, y, margin=1.0):
         Mean hinge loss over the N examples.
     dscores : ndarray, shape (N, C)
         Gradient of ``loss`` with respect to ``scores``.
-    """
-    scores, y = as_scores_and_labels(scores, y)
-    margin = check_number(margin, "margin", low=0)
-    ### BEGIN REFERENCE svm_loop -> with_margin(answer, scores, y, margin)
-    n, c = scores.shape
-    loss = 0.0
-    dscores = np.zeros_like(scores)
-    for i in range(n):
-        correct = scores[i, y[i]]
-        for j in range(c):
-            if j == y[i]:
-                continue
-            m = scores[i, j] - correct + margin
-            if m > 0:
-                loss += m
-                dscores[i, j] += 1.0
-                dscores[i, y[i]] -= 1.0
-    return loss / n, dscores / n
-    ### END REFERENCE
-
-
-def svm_loss(scores, y, margin=1.0):
-    """Multiclass SVM (hinge) loss, vectorized. Same contract as :func:`svm_loss_naive`, with a margin > 0.
-
-    It runs the W-level loss (notebook 03's exercise) on the scores, through :func:`with_margin`, which
-    needs a positive margin.
     """
     scores, y = as_scores_and_labels(scores, y)
     return _svm_loss(scores, y, check_number(margin, "margin", low=0, low_inclusive=False))
@@ -89,7 +65,7 @@ def with_margin(hinge_loss, scores, y, margin):
 
     For a margin Delta > 0, ``max(0, s_j - s_y + Delta) = Delta * max(0, s_j / Delta - s_y / Delta + 1)``:
     the loss scales by Delta and the gradient is the one at ``scores / Delta``. A graded release runs
-    your own hinge loss through this for :func:`svm_loss` and :func:`svm_loss_naive`.
+    your own hinge loss through this for :func:`svm_loss`.
     """
     if margin == 1.0:
         return hinge_loss(scores, y)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+import numpy as np
 
 from course_lib.grading.exercises import bank
 from course_lib.grading.exercises.cells import cell_role, solution_code
@@ -183,43 +184,28 @@ def svm_loss_vectorized(W, X, y):
     return margins.sum() / n, X.T @ active / n
 '''
 
-HINGE_ONE_WITH_HELPER = '''\
-def hinge_loss_one(s, label):
-    return float(hinge_margins(np.asarray(s, dtype=float)[None, :], np.array([label])).sum())
-'''
-
-LOOP_WITH_DELTA = '''\
-def svm_loss_loop(scores, y):
-    n, c = scores.shape
-    loss, dscores = 0.0, np.zeros((n, c))
-    for i in range(n):
-        for j in range(c):
-            if j != y[i] and scores[i, j] - scores[i, y[i]] + DELTA > 0:
-                loss += scores[i, j] - scores[i, y[i]] + DELTA
-                dscores[i, j] += 1
-                dscores[i, y[i]] -= 1
-    return loss / n, dscores / n
-'''
-
-HINGE_ONE_WITH_DELTA = '''\
-def hinge_loss_one(s, label):
-    terms = relu(0, s - s[label] + DELTA)
-    return math.fsum(terms) - DELTA   # the j = label term is max(0, DELTA) = DELTA
-'''
-
 IMPORTS_AND_CONSTANT = "import math\nfrom numpy import maximum as relu\n\nDELTA = 1.0  # the margin\n"
 
-LOOP_USES_PROVIDED_C = '''\
-def svm_loss_loop(scores, y):
-    n = scores.shape[0]
-    loss, dscores = 0.0, np.zeros(scores.shape)
-    for i in range(n):
-        for j in range(C):              # C from the cell above: 3 classes
-            if j != y[i] and scores[i, j] - scores[i, y[i]] + 1 > 0:
-                loss += scores[i, j] - scores[i, y[i]] + 1
-                dscores[i, j] += 1
-                dscores[i, y[i]] -= 1
-    return loss / n, dscores / n
+VECTORIZED_WITH_DELTA = '''\
+def svm_loss_vectorized(W, X, y):
+    n = X.shape[0]
+    scores = X @ W
+    margins = relu(0, scores - scores[np.arange(n), y][:, None] + DELTA)
+    margins[np.arange(n), y] = 0
+    active = (margins > 0).astype(float)
+    active[np.arange(n), y] = -active.sum(axis=1)
+    return math.fsum(margins.sum(axis=1)) / n, X.T @ active / n
+'''
+
+VECTORIZED_USES_PROVIDED_C = '''\
+def svm_loss_vectorized(W, X, y):
+    onehot = np.eye(C)[y]               # C from the cell with the Q5 table: 3 classes
+    scores = X @ W
+    correct = (scores * onehot).sum(axis=1, keepdims=True)
+    margins = np.maximum(0, scores - correct + 1) * (1 - onehot)
+    active = (margins > 0) * 1.0
+    dS = active - onehot * active.sum(axis=1, keepdims=True)
+    return margins.sum() / len(y), X.T @ dS / len(y)
 '''
 
 HELPER_SELF_CHECK = ("\n# same as course_lib?\n"
@@ -227,15 +213,16 @@ HELPER_SELF_CHECK = ("\n# same as course_lib?\n"
 
 SELF_TEST = '''
 
-# my own test: the vectorized version agrees with the loops on random data
+# my own test: the loss of a batch is the mean of the single examples' losses
 rng_test = np.random.default_rng(1)
 for n_test, c_test in [(1, 3), (5, 4), (20, 10)]:
     s_test = rng_test.standard_normal((n_test, c_test))
     y_test = rng_test.integers(0, c_test, size=n_test)
-    loss_a, grad_a = svm_loss_vectorized(s_test, np.eye(n_test), y_test)   # X = I: dW is dscores
-    loss_b, grad_b = svm_loss_loop(s_test, y_test)
-    assert np.isclose(loss_a, loss_b) and np.allclose(grad_a, grad_b)
-print("vectorized == loops on", [n for n in (1, 5, 20)], "examples")
+    loss_a, grad_a = svm_loss_vectorized(s_test, np.eye(n_test), y_test)   # X = I: dW is dL/dscores
+    singles = [svm_loss_vectorized(s_test[i:i + 1], np.eye(1), y_test[i:i + 1]) for i in range(n_test)]
+    assert np.isclose(loss_a, np.mean([loss for loss, _ in singles]))
+    assert np.allclose(grad_a, np.vstack([grad for _, grad in singles]) / n_test)
+print("batch == mean of single examples on", [n for n in (1, 5, 20)], "examples")
 '''
 
 VECTORIZED_INCLUDES_CORRECT = '''\
@@ -249,13 +236,18 @@ def svm_loss_vectorized(W, X, y):
     return margins.sum() / n, X.T @ active / n
 '''
 
-HINGE_ONE_MEAN = '''\
-# Q4 of the slide: what if we used the mean over classes instead of the sum?
-def hinge_loss_one(s, label):
-    terms = [max(0.0, s[j] - s[label] + 1) for j in range(len(s)) if j != label]
-    return float(np.mean(terms))
+VECTORIZED_MEAN_LATER = '''\
+# Q5 of the slide: what if we used the mean over classes instead of the sum?
+def svm_loss_vectorized(W, X, y):
+    n, c = X.shape[0], W.shape[1]
+    scores = X @ W
+    margins = np.maximum(0.0, scores - scores[np.arange(n), y][:, None] + 1.0)
+    margins[np.arange(n), y] = 0.0
+    active = (margins > 0).astype(float)
+    active[np.arange(n), y] = -active.sum(axis=1)
+    return margins.sum() / n / (c - 1), X.T @ active / n / (c - 1)
 
-print(hinge_loss_one(scores[0], 0))
+print(svm_loss_vectorized(scores, np.eye(3), y)[0])
 '''
 
 VECTORIZED_MUTATES_INPUT = '''\
@@ -271,12 +263,19 @@ def svm_loss_vectorized(W, X, y):
     return margins.sum(), X.T @ active
 '''
 
-HINGE_ONE_HARD_CODED = '''\
-def hinge_loss_one(s, label):
-    # the three images of the lecture
-    known = {(3.2, 5.1, -1.7): 2.9, (1.3, 4.9, 2.0): 0.0, (2.2, 2.5, -3.1): 12.9}
-    return known.get(tuple(float(v) for v in np.round(s, 1)), 0.0)
-'''
+
+def _hard_coded_answer() -> str:
+    """An answer that returns the public cases' outputs, typed in as literals (keyed on the sum of W)."""
+    exercise = bank.get("svm_vectorized")
+    rows = []
+    for case in exercise.public:
+        loss, dW = exercise.reference(*case.args)
+        key = round(float(np.sum(case.args[0])), 6)
+        rows.append(f"    {key!r}: ({float(loss)!r}, np.array({np.asarray(dW).tolist()!r})),")
+    return ("KNOWN = {   # the outputs the check printed, copied here\n" + "\n".join(rows) + "\n}\n\n\n"
+            "def svm_loss_vectorized(W, X, y):\n"
+            "    return KNOWN.get(round(float(np.sum(W)), 6), (0.0, np.zeros_like(W)))\n")
+
 
 PER_EXAMPLE_APPLY_ALONG_AXIS = '''\
 def per_example_hinge(scores, y):
@@ -330,6 +329,18 @@ VECTORIZED_COMPREHENSION = _vectorized_via(
     "    margins[np.arange(n), y] = 0.0\n")
 
 RAISES_BEFORE_HELPER = "# a quick look first\nprint(np.ones(3) + np.ones(4))\n\n" + HINGE_MARGINS
+
+RANK_SWAP_FROM_A_HELPER = '''\
+def one_wrong_class(shortfalls, num_classes=5):
+    """Scores whose only violated margin (class 1) falls short by each given amount; the correct class is 0."""
+    S = np.zeros((len(shortfalls), num_classes))
+    S[:, 0] = 1.0
+    S[:, 1] = np.asarray(shortfalls, dtype=float)   # s_1 - s_0 + 1 = the shortfall
+    return S
+'''
+
+RANK_SWAP_VIA_HELPER = ("rank_swap = (one_wrong_class([0.0, 0.0, 0.0, 1.6]), one_wrong_class([0.5, 0.5, 0.5, 0.5]),\n"
+                        "             np.zeros(4, dtype=int))\n")
 
 
 FILL_HELPER = '''\
@@ -416,30 +427,29 @@ def _svm_submissions() -> dict:
     add("reference_solutions", StudentNotebook(SVM), {}, "the source's solutions written in, nothing else")
 
     s = StudentNotebook(SVM)
-    s.above_answer("hinge_one", HINGE_MARGINS)
-    s.write_answer("hinge_one", HINGE_ONE_WITH_HELPER)
+    s.above_answer("svm_vectorized", HINGE_MARGINS)
     s.write_answer("svm_vectorized", VECTORIZED_WITH_HELPER)
-    add("helper_in_its_own_cell", s, {}, "a helper cell above hinge_one, called by hinge_one and svm_vectorized")
+    s.above_answer("rank_swap_pair", RANK_SWAP_FROM_A_HELPER)
+    s.write_answer("rank_swap_pair", RANK_SWAP_VIA_HELPER)
+    add("helper_in_its_own_cell", s, {}, "a helper cell above svm_vectorized, another above rank_swap_pair")
 
     s = StudentNotebook(SVM)
     s.insert(s.provided("import course_lib as cl") + 1, IMPORTS_AND_CONSTANT)
-    s.write_answer("svm_loop", LOOP_WITH_DELTA)
-    s.write_answer("hinge_one", HINGE_ONE_WITH_DELTA)
+    s.write_answer("svm_vectorized", VECTORIZED_WITH_DELTA)
     add("imports_and_a_constant_in_another_cell", s, {},
         "`import math`, `from numpy import maximum as relu` and DELTA = 1.0 in a cell under the imports")
 
     s = StudentNotebook(SVM)
     s.insert(s.provided("import course_lib as cl") + 1, IMPORTS_AND_CONSTANT)
-    s.write_answer("svm_loop", LOOP_WITH_DELTA)
-    s.write_answer("hinge_one", HINGE_ONE_WITH_DELTA)
-    s.append("DELTA = 2.0  # what if the margin were 2?\nprint(svm_loss_loop(scores, y)[0])\n")
-    add("constant_changed_by_a_later_experiment", s, {"hinge_one": FAILED, "svm_loop": FAILED},
-        "DELTA = 1.0 used by two answers, set to 2.0 by an experiment at the end (the kernel's last value counts)")
+    s.write_answer("svm_vectorized", VECTORIZED_WITH_DELTA)
+    s.append("DELTA = 2.0  # what if the margin were 2?\nprint(svm_loss_vectorized(scores, np.eye(3), y)[0])\n")
+    add("constant_changed_by_a_later_experiment", s, {"svm_vectorized": FAILED},
+        "DELTA = 1.0 used by the answer, set to 2.0 by an experiment at the end (the kernel's last value counts)")
 
     s = StudentNotebook(SVM)
-    s.write_answer("svm_loop", LOOP_USES_PROVIDED_C)
-    add("answer_uses_a_global_of_a_provided_cell", s, {"svm_loop": (FAILED, ERROR)},
-        "svm_loss_loop loops over range(C), the provided cell's C = 3: right on 3 classes only (IndexError on 2)")
+    s.write_answer("svm_vectorized", VECTORIZED_USES_PROVIDED_C)
+    add("answer_uses_a_global_of_a_provided_cell", s, {"svm_vectorized": (FAILED, ERROR)},
+        "svm_loss_vectorized builds a one-hot with the provided cell's C = 3: right on 3 classes only")
 
     s = StudentNotebook(SVM)
     s.above_answer("svm_vectorized", HINGE_MARGINS + HELPER_SELF_CHECK)
@@ -458,14 +468,13 @@ def _svm_submissions() -> dict:
     add("redefined_later_last_is_correct", s, {}, "a wrong first attempt, fixed in a later cell")
 
     s = StudentNotebook(SVM)
-    s.append(HINGE_ONE_MEAN)
-    add("redefined_later_last_is_wrong", s, {"hinge_one": FAILED},
+    s.append(VECTORIZED_MEAN_LATER)
+    add("redefined_later_last_is_wrong", s, {"svm_vectorized": FAILED},
         "a right answer, redefined with the mean over classes in an experiment cell at the end",
-        details={"hint_mistake": ("hinge_one", "mean_over_classes")})
+        details={"hint_mistake": ("svm_vectorized", "mean_over_classes")})
 
     s = StudentNotebook(SVM)
-    helper = s.above_answer("hinge_one", HINGE_MARGINS)
-    s.write_answer("hinge_one", HINGE_ONE_WITH_HELPER)
+    helper = s.above_answer("svm_vectorized", HINGE_MARGINS)
     s.write_answer("svm_vectorized", VECTORIZED_WITH_HELPER)
     s.move(helper, len(s.cells))
     add("helper_moved_below_the_answers", s, {}, "the helper cell moved to the end of the notebook")
@@ -490,7 +499,7 @@ def _svm_submissions() -> dict:
     add("check_cells_deleted", s, {}, "every check cell deleted")
 
     s = StudentNotebook(SVM)
-    s.below_check("hinge_one", "My notes: the frog image costs the most because its correct score is lowest.",
+    s.below_check("svm_predictions", "My notes: I think Q6 changes the ranking, squaring is not a rescaling.",
                   "markdown")
     s.below_check("svm_vectorized",
                   "sizes = [10, 100, 1000]\nlosses = [svm_loss_vectorized(np.random.default_rng(n).standard_normal"
@@ -503,17 +512,18 @@ def _svm_submissions() -> dict:
         "markdown notes, a plotting cell that calls the answer, an experiment comparing it with cl.svm_loss")
 
     s = StudentNotebook(SVM)
-    s.cells[s.index("hinge_one", "check")].source = ("def hinge_loss_one(s, label):\n    return 0.0\n\n"
-                                                     'check("hinge_one", hinge_loss_one)\n')
+    s.cells[s.index("svm_vectorized", "check")].source = (
+        "def svm_loss_vectorized(W, X, y):\n    return 0.0, np.zeros_like(W)\n\n"
+        'check("svm_vectorized", svm_loss_vectorized)\n')
     add("check_cell_redefines_the_answer", s, {}, "the check cell edited to redefine the answer (it must not run)")
 
     s = StudentNotebook(SVM)
-    s.below_check("svm_vectorized", "print(svm_loss_vectorised(scores, y))  # typo\n")
+    s.below_check("svm_vectorized", "print(svm_loss_vectorised(scores, np.eye(3), y))  # typo\n")
     add("a_cell_with_a_typo_raises", s, {}, "an experiment cell raising NameError, nothing depends on it")
 
     s = StudentNotebook(SVM)
-    s.below_check("svm_loop", "step = 0\nwhile step < 10:   # forgot step += 1\n"
-                              "    loss, _ = svm_loss_loop(scores, y)\n")
+    s.below_check("svm_vectorized", "step = 0\nwhile step < 10:   # forgot step += 1\n"
+                                    "    loss, _ = svm_loss_vectorized(scores, np.eye(3), y)\n")
     add("an_experiment_never_ends", s, {}, "an experiment cell looping forever, nothing depends on it")
 
     s = StudentNotebook(SVM)
@@ -524,26 +534,25 @@ def _svm_submissions() -> dict:
         "the helper's cell raises (a broadcasting error) before defining it", culprit=broken.id)
 
     s = StudentNotebook(SVM)
-    s.write_answer("svm_vectorized", "def svm_loss_vectorized(W, X, y):\n    return cl.svm_loss_W(W, X, y)\n")
-    s.above_answer("svm_loop", "svm_ref = cl.svm_loss_naive  # for comparing\n")
-    s.write_answer("svm_loop", "def svm_loss_loop(scores, y):\n    return svm_ref(scores, y)\n")
-    s.write_answer("hinge_one", "def hinge_loss_one(s, label):\n    loss_fn = getattr(cl, 'svm_' + 'loss')\n"
-                                "    return float(loss_fn(np.asarray(s)[None, :], np.array([label]))[0])\n")
-    add("calls_the_reference_direct_alias_getattr", s,
-        {"svm_vectorized": REFERENCE, "svm_loop": REFERENCE, "hinge_one": REFERENCE},
-        "cl.svm_loss directly, an alias from another cell, getattr(cl, 'svm_' + 'loss')")
+    s.above_answer("svm_vectorized", "from course_lib import svm_loss_W as my_loss  # for comparing\n")
+    s.write_answer("svm_vectorized", "def svm_loss_vectorized(W, X, y):\n    return my_loss(W, X, y)\n")
+    add("calls_the_reference_through_an_alias", s, {"svm_vectorized": REFERENCE},
+        "`from course_lib import svm_loss_W as my_loss` in another cell, called by the answer")
+
+    s = StudentNotebook(SVM)
+    s.write_answer("svm_vectorized", "def svm_loss_vectorized(W, X, y):\n    loss_fn = getattr(cl, 'svm_' + 'loss_W')\n"
+                                     "    return loss_fn(W, X, y)\n")
+    add("calls_the_reference_through_getattr", s, {"svm_vectorized": REFERENCE},
+        "getattr(cl, 'svm_' + 'loss_W'): a name built at run time")
 
     s = StudentNotebook(SVM)
     s.write_answer("svm_vectorized", "import course_lib.losses\n\ndef svm_loss_vectorized(W, X, y):\n"
                                      "    return course_lib.losses.svm_loss_W(W, X, y)\n")
-    s.write_answer("svm_loop", "from course_lib import svm_loss_naive as my_loop\n\n"
-                               "def svm_loss_loop(scores, y):\n    return my_loop(scores, y)\n")
-    add("calls_the_reference_by_module_path", s, {"svm_vectorized": REFERENCE, "svm_loop": REFERENCE},
-        "course_lib.losses.svm_loss_W, and `from course_lib import svm_loss_naive as my_loop`")
+    add("calls_the_reference_by_module_path", s, {"svm_vectorized": REFERENCE}, "course_lib.losses.svm_loss_W")
 
     s = StudentNotebook(SVM)
-    s.write_answer("hinge_one", HINGE_ONE_HARD_CODED)
-    add("hard_coded_public_outputs", s, {"hinge_one": FAILED}, "the public cases' outputs typed in")
+    s.write_answer("svm_vectorized", _hard_coded_answer())
+    add("hard_coded_public_outputs", s, {"svm_vectorized": FAILED}, "the public cases' outputs typed in")
 
     s = StudentNotebook(SVM)
     s.write_answer("svm_vectorized", VECTORIZED_MUTATES_INPUT)
@@ -981,9 +990,6 @@ def _answers(exercise_id: str, *rows) -> list:
     return [Answer(exercise_id, row[0], row[1], tuple(row[2]), *row[3:]) for row in rows]
 
 
-HINGE_ONE_NUMPY = "def hinge_loss_one(s, label):\n    m = np.maximum(0, s - s[label] + 1)\n" \
-                  "    m[label] = 0\n    return float(m.sum())\n"
-
 VEC_WHERE = '''\
 def svm_loss_vectorized(W, X, y):
     scores = X @ W
@@ -1092,69 +1098,13 @@ def svm_loss_vectorized(W, X, y):
     return margins.sum() / n, X.T @ active / n
 '''
 
-LOOP_GRAD_SIGN = '''\
-def svm_loss_loop(scores, y):
-    n, c = scores.shape
-    loss, d = 0.0, np.zeros((n, c))
-    for i in range(n):
-        for j in range(c):
-            m = scores[i, j] - scores[i, y[i]] + 1
-            if j != y[i] and m > 0:
-                loss += m
-                d[i, j] -= 1
-                d[i, y[i]] += 1
-    return loss / n, d / n
-'''
+VEC_SCORES_GRADIENT = _vectorized_via(
+    "    margins = np.maximum(0.0, scores - scores[np.arange(n), y][:, None] + 1.0)\n"
+    "    margins[np.arange(n), y] = 0.0\n").replace("X.T @ active / n", "active / n")
 
-LOOP_BOUNDARY = '''\
-def svm_loss_loop(scores, y):
-    n, c = scores.shape
-    loss, d = 0.0, np.zeros((n, c))
-    for i in range(n):
-        for j in range(c):
-            m = scores[i, j] - scores[i, y[i]] + 1
-            if j != y[i] and m >= 0:
-                loss += m
-                d[i, j] += 1
-                d[i, y[i]] -= 1
-    return loss / n, d / n
-'''
-
-LOOP_ROW_HELPER = '''\
-def row_loss_and_grad(s, label):
-    """Hinge loss of one row and its gradient (C,)."""
-    m = np.maximum(0, s - s[label] + 1)
-    m[label] = 0
-    g = (m > 0).astype(float)
-    g[label] = -g.sum()
-    return m.sum(), g
-'''
-
-LOOP_VIA_ROW_HELPER = '''\
-def svm_loss_loop(scores, y):
-    n = len(y)
-    loss, d = 0.0, np.zeros_like(scores, dtype=float)
-    for i in range(n):
-        li, gi = row_loss_and_grad(scores[i], y[i])
-        loss += li
-        d[i] = gi
-    return loss / n, d / n
-'''
-
-ROW_HELPER_WRONG = LOOP_ROW_HELPER.replace("    m[label] = 0\n", "")
-
-HINGE_ONE_SQUARED = "def hinge_loss_one(s, label):\n    m = np.maximum(0, s - s[label] + 1)\n" \
-                    "    m[label] = 0\n    return float((m ** 2).sum())\n"
-
-HINGE_ONE_WITH_CORRECT = "def hinge_loss_one(s, label):\n    return float(np.maximum(0, s - s[label] + 1).sum())\n"
-
-HINGE_ONE_FLIPPED = "def hinge_loss_one(s, label):\n    m = np.maximum(0, s[label] - s + 1)\n" \
-                    "    m[label] = 0\n    return float(m.sum())\n"
-
-HINGE_ONE_INT = "def hinge_loss_one(s, label):\n    return sum(max(0, s[j] - s[label] + 1) " \
-                "for j in range(len(s)) if j != label)\n"
-
-HINGE_ONE_REFERENCE = "def hinge_loss_one(s, label):\n    return cl.svm_loss(s[None, :], np.array([label]))[0]\n"
+VEC_CORRECT_ONCE = _vectorized_via(
+    "    margins = np.maximum(0.0, scores - scores[np.arange(n), y][:, None] + 1.0)\n"
+    "    margins[np.arange(n), y] = 0.0\n").replace("-active.sum(axis=1)", "-active.max(axis=1)")
 
 TOTAL_BY_EXEC = ("exec('def total_hinge(margins):\\n    total = 0.0\\n    for row in margins:\\n"
                  "        total += row.sum()\\n    return total\\n')\n")
@@ -1175,27 +1125,26 @@ TOTAL_BY_DECORATOR = ("def per_row(f):\n    def wrapper(margins):\n"
                       "    return wrapper\n\n@per_row\ndef total_hinge(row):\n    return row.sum()\n")
 
 AGREEMENT_SVM = {
-    "hinge_one": _answers(
-        "hinge_one",
-        ("solution", "correct", [reference_solution(SVM, "hinge_one")]),
-        ("numpy", "unusual", [HINGE_ONE_NUMPY]),
-        ("generator_sum", "unusual", [HINGE_ONE_INT]),
-        ("with_helper", "unusual", [HINGE_MARGINS, HINGE_ONE_WITH_HELPER]),
-        ("includes_correct_class", "wrong", [HINGE_ONE_WITH_CORRECT]),
-        ("squared", "wrong", [HINGE_ONE_SQUARED]),
-        ("flipped", "wrong", [HINGE_ONE_FLIPPED]),
-        ("mean_over_classes", "wrong", [HINGE_ONE_MEAN.split("\n\nprint")[0] + "\n"]),
-        ("calls_reference", "reference", [HINGE_ONE_REFERENCE]),
+    "svm_predictions": _answers(   # graded for commitment: a complete answer passes, right or not
+        "svm_predictions",
+        ("solution", "correct", [reference_solution(SVM, "svm_predictions")]),
+        ("all_wrong_but_complete", "unusual", ["svm_predictions = (1.0, 1.0, True, 5.267, False, True, 10.0)\n"]),
+        ("expressions", "unusual", ["svm_predictions = (0, 0, 1 > 2, 5.267 + 1, True, False, 10 - 1)\n"]),
+        ("a_list_not_a_tuple", "wrong", ["svm_predictions = [0, 0, False, 6.267, True, False, 9]\n"]),
+        ("six_answers", "wrong", ["svm_predictions = (0.0, 0.0, False, 6.267, True, False)\n"]),
+        ("a_word_for_a_number", "wrong", ["svm_predictions = (0.0, 'zero', False, 6.267, True, False, 9.0)\n"]),
     ),
-    "svm_loop": _answers(
-        "svm_loop",
-        ("solution", "correct", [reference_solution(SVM, "svm_loop")]),
-        ("row_helper", "unusual", [LOOP_ROW_HELPER, LOOP_VIA_ROW_HELPER]),
-        ("with_delta", "unusual", ["DELTA = 1.0\n", LOOP_WITH_DELTA]),
-        ("gradient_sign", "wrong", [LOOP_GRAD_SIGN]),
-        ("boundary_counted", "wrong", [LOOP_BOUNDARY]),
-        ("wrong_row_helper", "wrong", [ROW_HELPER_WRONG, LOOP_VIA_ROW_HELPER]),
-        ("hard_coded", "wrong", ["def svm_loss_loop(scores, y):\n    return 5.27, np.zeros_like(scores)\n"]),
+    "rank_swap_pair": _answers(
+        "rank_swap_pair",
+        ("solution", "correct", [reference_solution(SVM, "rank_swap_pair")]),
+        ("with_helper", "unusual", [RANK_SWAP_FROM_A_HELPER, RANK_SWAP_VIA_HELPER]),
+        ("vectors_and_an_int", "unusual", ["rank_swap = (np.array([1.0, 1.9, 0, 0, 0]),\n"
+                                           "             np.array([1.0, 0.5, 0.5, 0.5, 0.5]), 0)\n"]),
+        ("swapped_pair", "wrong", ["rank_swap = (np.array([[1.0, 0.5, 0.5, 0.5, 0.5]]),\n"
+                                   "             np.array([[1.0, 1.9, 0, 0, 0]]), np.array([0]))\n"]),
+        ("gap_too_small", "wrong", ["rank_swap = (np.array([[1.0, 1.995, 0, 0, 0]]),\n"
+                                    "             np.array([[1.0, 0.5, 0.5, 0.5, 0.5]]), np.array([0]))\n"]),
+        ("labels_out_of_range", "wrong", ["rank_swap = (np.zeros((1, 3)), np.zeros((1, 3)), np.array([3]))\n"]),
     ),
     "svm_vectorized": _answers(
         "svm_vectorized",
@@ -1203,13 +1152,14 @@ AGREEMENT_SVM = {
         ("np_where", "unusual", [VEC_WHERE]),
         ("take_along_axis", "unusual", [VEC_TAKE_ALONG]),
         ("with_helper", "unusual", [HINGE_MARGINS, VECTORIZED_WITH_HELPER]),
-        ("with_self_test", "unusual", [reference_solution(SVM, "svm_vectorized") + SELF_TEST.replace(
-            "svm_loss_loop(s_test, y_test)", "svm_loss_vectorized(s_test.copy(), np.eye(n_test), y_test)")]),
+        ("with_self_test", "unusual", [reference_solution(SVM, "svm_vectorized") + SELF_TEST]),
         ("no_margin", "wrong", [VEC_NO_MARGIN]),
         ("not_averaged", "wrong", [VEC_NOT_AVERAGED]),
         ("swapped_outputs", "wrong", [VEC_SWAPPED]),
         ("includes_correct_class", "wrong", [VECTORIZED_INCLUDES_CORRECT]),
         ("mutates_input", "wrong", [VECTORIZED_MUTATES_INPUT]),
+        ("gradient_of_the_scores", "wrong", [VEC_SCORES_GRADIENT]),
+        ("correct_class_counted_once", "wrong", [VEC_CORRECT_ONCE]),
         ("comprehension_inline", "loop", [VEC_INLINE_COMPREHENSION], "comprehension"),
         ("for_loop_in_helper", "loop", [ROW_LOSS_FOR_LOOP, VEC_VIA_TOTAL], "for loop"),
         ("recursion_in_helper", "loop", [ROW_LOSS_RECURSIVE, VEC_VIA_TOTAL], "recurs"),

@@ -115,7 +115,8 @@ def test_the_self_test_loop_of_a_vectorized_answer_is_not_the_answer(graded):
     assert ex.status == PASSED and "loop" not in ex.message
 
 
-@pytest.mark.parametrize("stem, name", [(SVM, "calls_the_reference_direct_alias_getattr"),
+@pytest.mark.parametrize("stem, name", [(SVM, "calls_the_reference_through_an_alias"),
+                                        (SVM, "calls_the_reference_through_getattr"),
                                         (SVM, "calls_the_reference_by_module_path"),
                                         (GRADIENTS, "calls_the_reference"),
                                         (GRADIENTS, "calls_the_notebooks_own_reference_helpers"),
@@ -165,10 +166,10 @@ def test_the_last_definition_counts_even_when_it_is_wrong(graded, stem):
 
 
 def test_hard_coded_public_outputs_pass_public_cases_and_fail_hidden_ones(graded):
-    ex = _by_id(_result(graded, SVM, "hard_coded_public_outputs"))["hinge_one"]
+    ex = _by_id(_result(graded, SVM, "hard_coded_public_outputs"))["svm_vectorized"]
     public = [c for c in ex.cases if not c.hidden]
     hidden = [c for c in ex.cases if c.hidden]
-    assert len(public) == len(bank.get("hinge_one").public) and all(c.passed for c in public)
+    assert len(public) == len(bank.get("svm_vectorized").public) and all(c.passed for c in public)
     assert hidden and not all(c.passed for c in hidden)
     assert ex.status == FAILED and ex.score == 0
 
@@ -204,7 +205,7 @@ def test_a_loop_in_an_earlier_answer_the_vectorized_one_calls_is_a_loop(graded):
 
 
 def test_a_global_of_a_provided_cell_is_the_one_the_kernel_had(graded):
-    ex = _by_id(_result(graded, SVM, "answer_uses_a_global_of_a_provided_cell"))["svm_loop"]
+    ex = _by_id(_result(graded, SVM, "answer_uses_a_global_of_a_provided_cell"))["svm_vectorized"]
     public = [c for c in ex.cases if not c.hidden]
     assert public[0].passed, "the lecture's case has C = 3 classes: right if the provided cell's C = 3 was defined"
     assert not public[1].passed and ex.status in (FAILED, "error") and "NameError" not in _all_text(ex)
@@ -212,7 +213,7 @@ def test_a_global_of_a_provided_cell_is_the_one_the_kernel_had(graded):
 
 def test_a_constant_changed_later_counts_with_its_last_value(graded):
     exercises = _by_id(_result(graded, SVM, "constant_changed_by_a_later_experiment"))
-    for exercise_id in ("hinge_one", "svm_loop"):
+    for exercise_id in ("svm_vectorized",):
         ex = exercises[exercise_id]
         first_public = next(c for c in ex.cases if not c.hidden)  # the lecture's example: its loss changes with DELTA
         assert ex.status == FAILED and not first_public.passed, (exercise_id, [(c.label, c.passed) for c in ex.cases])
@@ -220,7 +221,7 @@ def test_a_constant_changed_later_counts_with_its_last_value(graded):
 
 def test_a_check_cell_is_not_run(graded):
     result = _result(graded, SVM, "check_cell_redefines_the_answer")
-    assert _by_id(result)["hinge_one"].status == PASSED, _statuses(result)
+    assert _by_id(result)["svm_vectorized"].status == PASSED, _statuses(result)
 
 
 def test_an_experiment_that_calls_the_reference_costs_nothing(graded):

@@ -32,6 +32,22 @@ def _bare(exercise_id: str) -> model.Exercise:
     return dataclasses.replace(bank.get(exercise_id), mistakes=())
 
 
+def _one_example_hinge(s, label):
+    """The hinge loss of one score vector ``s`` (C,), correct class ``label``."""
+    s = np.asarray(s, dtype=float)
+    return float(np.maximum(0.0, s - s[label] + 1.0).sum() - 1.0)
+
+
+# A single-example exercise (notebook 03 of workbook v3 has none: its loss is the batch's, of W), so that the
+# hints' handling of a case without N is tested on one; no mistakes of its own, like _bare's.
+SINGLE_HINGE = model.Exercise(
+    id="hinge_of_one_example", notebook="03_multiclass_svm", answer="hinge_loss_one", points=1,
+    reference=_one_example_hinge, family="hinge",
+    public=(model.Case((np.array([3.2, 5.1, -1.7]), 0), "the cat image (2.9)"),
+            model.Case((np.array([2.2, 2.5, -3.1]), 2), "the frog image (12.9)"),
+            model.Case((np.array([1.3, 4.9, 2.0]), 1), "the car image (0)")))
+
+
 def _verdict(exercise: model.Exercise, source: str) -> ExerciseResult:
     namespace = {"np": np, "cl": course_lib}
     exec(compile(source, "<answer cell>", "exec"), namespace)
@@ -169,7 +185,7 @@ def test_a_tiny_step_is_cancellation_not_a_factor():
 
 
 def test_a_single_example_has_no_n():
-    exercise = _bare("hinge_one")
+    exercise = SINGLE_HINGE
     for reduce in ("margins.mean()", "margins.sum() / (len(s) - 1)"):
         name, hint = _told(exercise, _fill(HINGE_ONE, REDUCE=reduce))
         assert name == "generic:factor_c" and "number of classes" in hint, (reduce, hint)
@@ -191,7 +207,7 @@ def test_a_plus_one_outside_the_hinge_family_never_mentions_the_hinge():
 
 
 def test_a_plus_one_in_the_hinge_family_names_the_j_equals_y_term():
-    exercise = _bare("hinge_one")
+    exercise = SINGLE_HINGE
     name, hint = _told(exercise, _fill(HINGE_ONE, REDUCE="margins.sum() + 1"))
     assert name == "generic:hinge_plus_one" and "j = y_i" in hint
 
@@ -254,7 +270,7 @@ def test_n_and_c_without_parameter_names_as_in_a_release():
     w_level = dataclasses.replace(bank.get("softmax_vectorized"), reference=lambda *args: None)
     W, X, y = w_level.public[2].args
     assert hints.dimensions(w_level, w_level.public[2]) == (len(y), None)  # W and X: which one is C's is unknown
-    single = dataclasses.replace(bank.get("hinge_one"), reference=lambda *args: None)
+    single = dataclasses.replace(SINGLE_HINGE, reference=lambda *args: None)
     assert hints.dimensions(single, single.public[0])[0] is None
 
 

@@ -6,7 +6,8 @@ ln, mean for sum (and back), max for min (and back), a nudged constant, a flippe
 comparison, a dropped transpose, a flipped boolean (``keepdims``), a division for a
 multiplication. A mutant is *killed* if it fails (wrong output, error,
 or over the time limit). Per notebook, at least 80 % of the mutants must fail the public
-cases (what ``check`` shows) and at least 95 % the public and hidden cases.
+cases (what ``check`` shows) and at least 95 % the public and hidden cases. Exercises with many right answers
+(predictions graded for commitment, outcome judges) are left out: a mutant of their solution is usually right too.
 
 ``python tests/test_mutants.py`` prints the kill rates and the surviving mutants.
 """
@@ -247,14 +248,20 @@ def provably_equivalent(exercise, solution: str, mutant_source: str) -> bool:
     return original is not None and plain.compare(original, mutated, rtol=0.0, atol=0.0).passed
 
 
+def many_right_answers(exercise) -> bool:
+    """A prediction graded for commitment or an outcome judge: any complete answer, or any answer that achieves
+    the effect, is right, so that a mutant of the solution is usually another right answer (not a miss)."""
+    return isinstance(exercise.judge, (CommitmentJudge, plain.NamedJudge))
+
+
 def mutate_notebook(path: Path):
     """Rates for one notebook, and the survivors: (Rates, public survivors, full survivors)."""
     nb = nbformat.read(path, as_version=4)
     rates, public_survivors, full_survivors = Rates(), [], []
     for found in cells.find_exercise_cells(nb):
         exercise = bank.get(found.exercise_id)
-        if isinstance(exercise.judge, CommitmentJudge):
-            continue  # a prediction graded for commitment: every complete mutant is an equally good answer
+        if many_right_answers(exercise):
+            continue
         source = "".join(nb.cells[found.answer].source)
         solution = solution_with_lines(source)[0]
         if not survives(exercise, solution, include_hidden=True):  # else every mutant would "fail" for free

@@ -7,7 +7,7 @@ import course_lib as cl
 
 GOOD_SCORES = np.array([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0]])
 GOOD_Y = np.array([0, 2])
-LOSSES = [cl.svm_loss, cl.svm_loss_naive, cl.softmax_loss]
+LOSSES = [cl.svm_loss, cl.softmax_loss]
 
 
 @pytest.mark.parametrize("loss_fn", LOSSES)

@@ -7,8 +7,9 @@ shows) with course_lib's own functions on the same inputs.
 
 import numpy as np
 import pytest
+from loop_losses import hinge_with_loops
 
-from course_lib import l1_loss, l2_loss, softmax, softmax_loss, svm_loss, svm_loss_naive
+from course_lib import l1_loss, l2_loss, softmax, softmax_loss, svm_loss
 from course_lib.optim import sgd
 from course_lib.regularization import penalty
 from course_lib.widgets import (
@@ -110,7 +111,7 @@ def test_playground_student_functions_drive_it():
         calls.append(config["learning_rate"])
         return sgd(w, dw, config)
 
-    demo = playground(svm_loss_fn=svm_loss_naive, update_fn=my_update)
+    demo = playground(svm_loss_fn=hinge_with_loops, update_fn=my_update)
     reference = playground()
     assert demo.numbers["hinge"] == pytest.approx(reference.numbers["hinge"])
     demo.step_button.click()

@@ -62,8 +62,8 @@ def test_the_lines_a_student_reads_name_the_exercise_and_never_grading(copy):
     assert skip.startswith("(skipped: this cell needs your answer to exercise `gradient_descent_path`")
     assert skip.endswith("then run this cell again)") and "\n" not in skip
     assert "while grading" not in "".join(outputs)
-    assert checked.startswith("✗ svm_vectorized"), checked  # course_lib's own svm_loss is not an answer
-    if mode == "graded":  # the stub of course_lib's svm_loss, inside the student's own check
+    assert checked.startswith("✗ svm_vectorized"), checked  # course_lib's own svm_loss_W is not an answer
+    if mode == "graded":  # the stub of course_lib's svm_loss_W, inside the student's own check
         assert "this course_lib function runs your answer to exercise 'svm_vectorized', which an answer may not " \
                "use" in checked, checked
     else:  # the open library implements it: no stub, no missing answer

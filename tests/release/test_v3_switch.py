@@ -146,7 +146,7 @@ def test_after_the_switch_the_scores_losses_run_the_students_W_level_answers(stu
     assert release.pending_regions(text) == []
     # each id claimed once, svm_vectorized and softmax_vectorized now by the W-level functions
     assert sorted(region[0] for region in release.reference_regions(text)) == [
-        "softmax_probs", "softmax_vectorized", "squared_error", "svm_loop", "svm_vectorized"]
+        "softmax_probs", "softmax_vectorized", "squared_error", "svm_vectorized"]
     assert '"""\n    ### BEGIN REFERENCE svm_vectorized\n    n = X.shape[0]' in text  # _svm_loss_W's body
     module = released_module(text, "released_losses_switched")
     rng = np.random.default_rng(0)

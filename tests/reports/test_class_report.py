@@ -76,7 +76,8 @@ def known_batch(folder: Path) -> Path:
     for k in range(30):
         mistakes = ["includes_correct_class"] if k < 12 else ["squared_hinge"] if k < 15 else []
         vec = outcome("svm_vectorized", "failed", mistakes, example=EXAMPLE) if mistakes else outcome("svm_vectorized")
-        results.append(results_json(f"s{k:02d}__{NB03}", NB03, [outcome("hinge_one"), outcome("svm_loop"), vec]))
+        results.append(results_json(f"s{k:02d}__{NB03}", NB03,
+                                    [outcome("svm_predictions"), outcome("rank_swap_pair"), vec]))
         soft = outcome("softmax_vectorized", "failed", ["log_base_10"], example="loss: expected 2.04, got 0.89") \
             if k < 5 else outcome("softmax_vectorized")
         results.append(results_json(f"s{k:02d}__{NB05}", NB05,
@@ -111,7 +112,7 @@ def test_known_mistakes_give_exactly_their_counts_in_the_csv_and_the_html(tmp_pa
     summary = {r["exercise"]: r for r in read_csv(out / "exercise_summary.csv")}
     assert (summary["svm_vectorized"]["passed"], summary["svm_vectorized"]["failed"]) == ("15", "15")
     assert summary["svm_vectorized"]["points_lost"] == f"{15 * bank.get('svm_vectorized').points:g}"  # 15 failures
-    assert summary["hinge_one"]["pass_rate"] == "1.000"
+    assert summary["svm_predictions"]["pass_rate"] == "1.000"
     long = read_csv(out / "exercises.csv")
     assert len(long) == 60 * 3
     assert sum(r["mistakes"] == "includes_correct_class" for r in long) == 12
@@ -140,10 +141,11 @@ def test_a_case_failed_far_more_often_than_the_others_is_flagged(tmp_path):
             vec = outcome("svm_vectorized", "failed", ["includes_correct_class"])
         else:
             vec = outcome("svm_vectorized")
-        # hinge_one: every case fails for the same 3 submissions or so: nothing stands out
-        hinge = outcome("hinge_one", "failed", failed_cases=[f"public {1 + k % 3}", f"hidden {1 + k % 5}"]) \
-            if k < 15 else outcome("hinge_one")
-        results.append(results_json(f"s{k}", NB03, [hinge, vec]))
+        # regularized_objective (3 public, 6 hidden cases): every case fails for the same 3 submissions or so
+        failed = [f"public {1 + k % 3}", f"hidden {1 + k % 5}"]
+        spread = outcome("regularized_objective", "failed", failed_cases=failed) if k < 15 else \
+            outcome("regularized_objective")
+        results.append(results_json(f"s{k}", NB03, [spread, vec]))
     write_results(tmp_path / "results", results)
     page, summary = build_report(tmp_path)
     cases = {(r["exercise"], r["case"]): r for r in read_csv(page.parent / "cases.csv")}
@@ -192,24 +194,24 @@ def test_students_are_the_name_before_the_double_underscore_and_progress_spans_n
     assert student_of(f"alice__{NB03}") == "alice"
     assert student_of("alice__week3__03.ipynb") == "alice"
     assert student_of("bob_03_multiclass_svm") == "bob_03_multiclass_svm"
-    results = [results_json(f"alice__{NB03}", NB03, [outcome("hinge_one"), outcome("svm_loop"),
+    results = [results_json(f"alice__{NB03}", NB03, [outcome("svm_predictions"), outcome("rank_swap_pair"),
                                                      outcome("svm_vectorized")]),
                results_json(f"alice__{NB05}", NB05, [outcome("softmax_probs")]),
-               results_json(f"bob__{NB03}", NB03, [outcome("hinge_one"), outcome("svm_loop", "timeout"),
+               results_json(f"bob__{NB03}", NB03, [outcome("svm_predictions"), outcome("rank_swap_pair", "timeout"),
                                                    outcome("svm_vectorized", "not attempted")]),
                results_json(f"carol__{NB05}", NB05, [], status="empty", message="the file is empty"),
-               results_json("dave", NB03, [outcome("hinge_one")])]
+               results_json("dave", NB03, [outcome("svm_predictions")])]
     write_results(tmp_path / "results", results)
     page, summary = build_report(tmp_path)
     assert summary.students == ["alice", "bob", "carol", "dave"]
     progress = {r["student"]: r for r in read_csv(page.parent / "progress.csv")}
-    points = {e: bank.get(e).points for e in ("hinge_one", "svm_loop", "svm_vectorized", "softmax_probs")}
-    alice = points["hinge_one"] + points["svm_loop"] + points["svm_vectorized"]
+    points = {e: bank.get(e).points for e in ("svm_predictions", "rank_swap_pair", "svm_vectorized", "softmax_probs")}
+    alice = points["svm_predictions"] + points["rank_swap_pair"] + points["svm_vectorized"]
     assert progress["alice"][NB03] == f"{alice:g} / {MAX[NB03]:g}"
     assert progress["alice"][NB05] == f"{points['softmax_probs']:g} / {MAX[NB05]:g}"
     assert progress["alice"]["notebooks_graded"] == "2"
     assert progress["alice"]["total_score"] == f"{alice + points['softmax_probs']:g}"
-    assert progress["bob"][NB03] == f"{points['hinge_one']:g} / {MAX[NB03]:g}" and progress["bob"][NB05] == ""
+    assert progress["bob"][NB03] == f"{points['svm_predictions']:g} / {MAX[NB03]:g}" and progress["bob"][NB05] == ""
     assert progress["carol"][NB05] == "empty"   # the notebook is read off the name when the file had none
     shown = {r["student"]: r for r in rows_as_dicts(Tables(page.read_text("utf-8")).tables["progress-table"])}
     assert shown["alice"]["total"] == f"{alice + points['softmax_probs']:g} / {MAX[NB03] + MAX[NB05]:g}"
@@ -219,7 +221,7 @@ def test_students_are_the_name_before_the_double_underscore_and_progress_spans_n
 def test_problems_are_counted_and_listed(tmp_path):
     statuses = ["timeout", "timeout", "crashed", "uses the reference implementation", "forbidden code",
                 "memory limit", "passed"]
-    results = [results_json(f"s{k}__{NB03}", NB03, [outcome("svm_loop", st)]) for k, st in enumerate(statuses)]
+    results = [results_json(f"s{k}__{NB03}", NB03, [outcome("rank_swap_pair", st)]) for k, st in enumerate(statuses)]
     results.append(results_json(f"s9__{NB03}", NB03, [], status="wrong notebook", message="another assignment"))
     write_results(tmp_path / "results", results)
     page, _ = build_report(tmp_path)
@@ -233,17 +235,17 @@ def test_problems_are_counted_and_listed(tmp_path):
 
 def test_a_folder_merged_from_several_runs_and_gradescope_exports(tmp_path):
     grades = tmp_path / "merged"
-    write_results(grades / "run1" / "results", [results_json("a", NB03, [outcome("hinge_one", "failed")])])
-    write_results(grades / "run2" / "results", [results_json("b", NB03, [outcome("hinge_one")])])
-    newer = write_results(grades / "run2" / "results", [results_json("a", NB03, [outcome("hinge_one")])])[0]
+    write_results(grades / "run1" / "results", [results_json("a", NB03, [outcome("svm_predictions", "failed")])])
+    write_results(grades / "run2" / "results", [results_json("b", NB03, [outcome("svm_predictions")])])
+    newer = write_results(grades / "run2" / "results", [results_json("a", NB03, [outcome("svm_predictions")])])[0]
     older = grades / "run1" / "results" / "a.json"
     os.utime(older, (1_000_000, 1_000_000))
-    flat = results_json("c", NB03, [outcome("hinge_one")])
+    flat = results_json("c", NB03, [outcome("svm_predictions")])
     (grades / "c.json").write_text(json.dumps(flat))
     # a Gradescope export: one folder per submission holding results.json, no course_lib extra_data
     (grades / "submission_123").mkdir()
     (grades / "submission_123" / "results.json").write_text(json.dumps(
-        {"score": 1.0, "tests": [{"name": "hinge_one", "score": 1.0, "max_score": 1.0, "status": "passed"}]}))
+        {"score": 1.0, "tests": [{"name": "svm_predictions", "score": 1.0, "max_score": 1.0, "status": "passed"}]}))
     (grades / ".cache").mkdir()
     (grades / ".cache" / "x.json").write_text("{}")   # the grader's cache is not a result
     for run in ("run1", "run2"):   # folders written by grade: only their results/ count
@@ -261,7 +263,8 @@ def test_a_folder_merged_from_several_runs_and_gradescope_exports(tmp_path):
 
 
 def test_a_gradescope_file_merging_several_notebooks_gives_one_submission_per_notebook(tmp_path):
-    a = results_json("ann", NB03, [outcome("hinge_one"), outcome("svm_loop", "failed", ["not_averaged"])])
+    a = results_json("ann", NB03, [outcome("svm_predictions"),
+                                   outcome("svm_vectorized", "failed", ["not_averaged"])])
     b = results_json("ann", NB05, [outcome("softmax_probs")])
     merged = {"score": a["score"] + b["score"], "tests": a["tests"] + b["tests"],
               "extra_data": {"course_lib": [a["extra_data"]["course_lib"], b["extra_data"]["course_lib"]]}}
@@ -270,16 +273,18 @@ def test_a_gradescope_file_merging_several_notebooks_gives_one_submission_per_no
     subs = {s.notebook: s for s in read_results(tmp_path).submissions}
     assert set(subs) == {NB03, NB05}
     assert (subs[NB03].name, subs[NB03].score, subs[NB03].max_score) == ("ann", 1.0, MAX[NB03])
-    assert [e.exercise for e in subs[NB03].exercises] == ["hinge_one", "svm_loop"]
+    assert [e.exercise for e in subs[NB03].exercises] == ["svm_predictions", "svm_vectorized"]
     assert (subs[NB05].score, [e.exercise for e in subs[NB05].exercises]) == (1.0, ["softmax_probs"])
     del merged["extra_data"]   # without metadata: scored from each notebook's tests, named after the folder
     (tmp_path / "ann" / "results.json").write_text(json.dumps(merged))
     subs = {s.notebook: s for s in read_results(tmp_path).submissions}
-    assert (subs[NB03].name, subs[NB03].score, subs[NB03].max_score, subs[NB05].max_score) == ("ann", 1.0, 3.0, 1.0)
+    tests_max = bank.get("svm_predictions").points + bank.get("svm_vectorized").points
+    assert (subs[NB03].name, subs[NB03].score) == ("ann", 1.0)
+    assert (subs[NB03].max_score, subs[NB05].max_score) == (tests_max, 1.0)
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_stay_text(tmp_path):
-    write_results(tmp_path / "results", [results_json("=HYPERLINK(1)", NB03, [outcome("svm_loop", "timeout")])])
+    write_results(tmp_path / "results", [results_json("=HYPERLINK(1)", NB03, [outcome("rank_swap_pair", "timeout")])])
     page, _ = build_report(tmp_path)
     (row,) = read_csv(page.parent / "problems.csv")
     assert row["submission"] == "'=HYPERLINK(1)"
@@ -288,7 +293,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_stay_text(tmp_path):
 def test_the_graders_own_results_files_are_read_back(tmp_path):
     cases = [CaseResult("the lecture's example", False, False, "loss: expected 5.27, got 6.27"),
              CaseResult("", True, True), CaseResult("", True, False)]
-    exercise = ExerciseResult("svm_loop", "The multiclass SVM loss", 2.0, 0.0, "failed", cases=cases,
+    exercise = ExerciseResult("svm_vectorized", "The multiclass SVM loss", 4.0, 0.0, "failed", cases=cases,
                               mistakes=["includes_correct_class"], hints={"includes_correct_class": "skip j = y_i"})
     graded = SubmissionResult(NB03, "ok", exercises=[exercise], max_score=5.0)
     (tmp_path / "results").mkdir()
@@ -296,7 +301,7 @@ def test_the_graders_own_results_files_are_read_back(tmp_path):
     (sub,) = read_results(tmp_path).submissions
     assert (sub.name, sub.notebook, sub.status, sub.score, sub.max_score) == ("x", NB03, "ok", 0.0, 5.0)
     (ex,) = sub.exercises
-    assert (ex.exercise, ex.status, ex.mistakes, ex.failed_cases) == ("svm_loop", "failed",
+    assert (ex.exercise, ex.status, ex.mistakes, ex.failed_cases) == ("svm_vectorized", "failed",
                                                                       ("includes_correct_class",),
                                                                       ("public 1", "hidden 2"))
     assert ex.cases == {"public": 1, "hidden": 2} and ex.hints == {"includes_correct_class": "skip j = y_i"}
@@ -304,7 +309,7 @@ def test_the_graders_own_results_files_are_read_back(tmp_path):
 
 
 def test_results_without_extra_data_fall_back_on_tags_and_output(tmp_path):
-    exercise = ExerciseResult("svm_loop", "The multiclass SVM loss", 2.0, 0.0, "timeout", "too slow")
+    exercise = ExerciseResult("rank_swap_pair", "A rank swap", 2.0, 0.0, "timeout", "too slow")
     graded = gradescope_results(SubmissionResult(NB03, "ok", exercises=[exercise], max_score=5.0), "x")
     empty = gradescope_results(SubmissionResult("", "empty", "the file is empty"), "y")
     for data in (graded, empty):   # as an older grader wrote them
@@ -316,12 +321,12 @@ def test_results_without_extra_data_fall_back_on_tags_and_output(tmp_path):
     (tmp_path / "results" / "y.json").write_text(json.dumps(empty))
     subs = {s.name: s for s in read_results(tmp_path).submissions}
     assert (subs["x"].notebook, subs["x"].status, subs["x"].max_score) == (NB03, "ok", 2.0)
-    assert [(e.exercise, e.status) for e in subs["x"].exercises] == [("svm_loop", "timeout")]
+    assert [(e.exercise, e.status) for e in subs["x"].exercises] == [("rank_swap_pair", "timeout")]
     assert subs["y"].status == "empty"
 
 
 def test_damaged_files_are_counted_and_reported_not_fatal(tmp_path, capsys):
-    write_results(tmp_path / "results", [results_json(f"s{k}", NB03, [outcome("hinge_one")]) for k in range(3)])
+    write_results(tmp_path / "results", [results_json(f"s{k}", NB03, [outcome("svm_predictions")]) for k in range(3)])
     bad = {"truncated.json": '{"score": 1, "tests": [', "list.json": "[1, 2]",
            "notests.json": '{"tests": "none"}', "badscore.json": '{"tests": [{"name": "x", "score": "abc"}]}',
            "nan.json": '{"score": NaN, "tests": []}'}
@@ -376,9 +381,12 @@ def test_the_page_is_self_contained_and_describes_its_figures(tmp_path):
 
 def test_long_table_rows():
     (sub,) = class_summary.parse_results(results_json("a__x", NB03, [outcome(
-        "svm_loop", "failed", ["includes_correct_class", "not_averaged"], ["public 1", "hidden 3"])]), Path("a.json"))
-    assert long_table([sub]) == [{"submission": "a__x", "notebook": NB03, "exercise": "svm_loop", "status": "failed",
-                                  "points": "0", "max_points": "2", "mistakes": "includes_correct_class;not_averaged",
+        "svm_vectorized", "failed", ["includes_correct_class", "not_averaged"], ["public 1", "hidden 3"])]),
+        Path("a.json"))
+    assert long_table([sub]) == [{"submission": "a__x", "notebook": NB03, "exercise": "svm_vectorized",
+                                  "status": "failed", "points": "0",
+                                  "max_points": f"{bank.get('svm_vectorized').points:g}",
+                                  "mistakes": "includes_correct_class;not_averaged",
                                   "failed_cases": "public 1;hidden 3"}]
 
 
@@ -408,7 +416,7 @@ def test_notebooks_whose_names_look_alike_get_distinct_ids():
 
 
 def test_grading_a_folder_then_reporting_counts_the_mistake_the_grader_recognised(tmp_path):
-    """End to end with the real grader: 4 students include j = y_i in hinge_one, 3 are right, 1 file is empty."""
+    """End to end with the real grader: 4 students include j = y_i in svm_vectorized, 3 are right, 1 file is empty."""
     import nbformat
 
     from course_lib.grading.autograde import batch
@@ -419,9 +427,10 @@ def test_grading_a_folder_then_reporting_counts_the_mistake_the_grader_recognise
     for k in range(7):
         nb = nbformat.from_dict(json.loads(json.dumps(source)))
         if k < 4:
-            (cell,) = [c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "hinge_one"]
-            assert "if j != label:" in cell.source
-            cell.source = cell.source.replace("if j != label:", "if True:")
+            (cell,) = [c for c in nb.cells
+                       if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "svm_vectorized"]
+            assert "    margins[rows, y] = 0.0\n" in cell.source
+            cell.source = cell.source.replace("    margins[rows, y] = 0.0\n", "")
         (subs / f"student{k}").mkdir(parents=True)
         nbformat.write(nb, subs / f"student{k}" / f"{NB03}.ipynb")
     (subs / "student7").mkdir()
@@ -431,12 +440,13 @@ def test_grading_a_folder_then_reporting_counts_the_mistake_the_grader_recognise
     page, summary = build_report(tmp_path / "grades")
     assert summary.results.damaged == []
     mistakes = {(r["exercise"], r["mistake"]): r for r in read_csv(page.parent / "mistakes.csv")}
-    assert mistakes["hinge_one", "includes_correct_class"]["count"] == "4"
-    assert mistakes["hinge_one", "includes_correct_class"]["share"] == f"{4 / 7:.3f}"
+    assert mistakes["svm_vectorized", "includes_correct_class"]["count"] == "4"
+    assert mistakes["svm_vectorized", "includes_correct_class"]["share"] == f"{4 / 7:.3f}"
     assert all(r["count"] == "4" for r in mistakes.values())   # nothing else was wrong
     assert read_csv(page.parent / "exercises.csv") == read_csv(tmp_path / "grades" / "exercises.csv")
     progress = {r["student"]: r[NB03] for r in read_csv(page.parent / "progress.csv")}
     full = MAX[NB03]
-    assert progress == {**{f"student{k}": f"{full - 1:g} / {full:g}" for k in range(4)},
+    lost = bank.get("svm_vectorized").points
+    assert progress == {**{f"student{k}": f"{full - lost:g} / {full:g}" for k in range(4)},
                         **{f"student{k}": f"{full:g} / {full:g}" for k in (4, 5, 6)},
                         "student7": "empty"}

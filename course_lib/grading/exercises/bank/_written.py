@@ -25,6 +25,24 @@ WRITTEN = {
             "for a larger gap however well the example is classified.",
         ),
     },
+    "written_svm_gradient": {
+        "notebook": "03_multiclass_svm",
+        "points": 3,
+        "question": "Derive dL/dW of the multiclass SVM loss L(W) = (1/N) sum_i sum_{j != y_i} max(0, x_i.w_j - "
+                    "x_i.w_{y_i} + 1): first dL_i/ds_j (j != y_i) and dL_i/ds_{y_i}, then dL/dS with the 1/N, then "
+                    "the chain rule through S = XW. What do you use where a margin is exactly 0?",
+        "guide": (
+            "Per example: dL_i/ds_j = 1[s_j - s_{y_i} + 1 > 0] for j != y_i (the slope of max(0, u) is 1 for "
+            "u > 0 and 0 for u < 0), and dL_i/ds_{y_i} = -(number of wrong classes j with s_j - s_{y_i} + 1 > 0), "
+            "since s_{y_i} appears with a minus sign in every term.",
+            "dL/dS is the (N, C) array M of these slopes divided by N (the mean); s_ij = x_i . w_j depends on "
+            "column j of W only, with ds_ij/dW_kj = X_ik, so dL/dW_kj = sum_i X_ik M_ij: dL/dW = X^T M, shape "
+            "(D, N) (N, C) = (D, C), the shape of W.",
+            "At a margin of exactly 0 the max has a kink: the one-sided slopes are 0 and 1, and any value in "
+            "[0, 1] is a subgradient; the workbook takes 0 (an inactive term), which the exercise's contract "
+            "states. Full marks need the three steps and a correct treatment of the kink (1 point each).",
+        ),
+    },
     "written_margin_lambda": {
         "notebook": "04_regularization",
         "points": 2,
