@@ -70,23 +70,18 @@ def svm_loss_naive(scores, y, margin=1.0):
 
 
 def svm_loss(scores, y, margin=1.0):
-    """Multiclass SVM (hinge) loss, vectorized. Same contract as :func:`svm_loss_naive`."""
+    """Multiclass SVM (hinge) loss, vectorized. Same contract as :func:`svm_loss_naive`, with a margin > 0.
+
+    It runs the W-level loss (notebook 03's exercise) on the scores, through :func:`with_margin`, which
+    needs a positive margin.
+    """
     scores, y = as_scores_and_labels(scores, y)
-    return _svm_loss(scores, y, check_number(margin, "margin", low=0))
+    return _svm_loss(scores, y, check_number(margin, "margin", low=0, low_inclusive=False))
 
 
 def _svm_loss(scores, y, margin=1.0):
     """:func:`svm_loss` on inputs already validated (float64 (N, C) scores, int labels)."""
-    ### BEGIN REFERENCE svm_vectorized -> with_margin(answer, scores, y, margin)
-    n = scores.shape[0]
-    rows = np.arange(n)
-    margins = scores - scores[rows, y][:, None] + margin
-    margins[rows, y] = 0.0
-    np.maximum(margins, 0.0, out=margins)
-    active = (margins > 0).astype(np.float64)
-    active[rows, y] = -active.sum(axis=1)
-    return margins.sum() / n, active / n
-    ### END REFERENCE
+    return with_margin(_svm_on_scores, scores, y, margin)
 
 
 def with_margin(hinge_loss, scores, y, margin):
@@ -150,10 +145,8 @@ def _softmax_loss(scores, y):
 
 
 # --- the losses as functions of W (workbook v3) -------------------------------------------
-# A body still marked ``### REFERENCE PENDING <id>`` is one whose id the bank defines on the v2
-# (scores-level) contract: it claims no exercise yet (a graded release replaces it by a stub that
-# raises ``ReferenceUnavailable``); the switch to ``### BEGIN REFERENCE`` comes with the v3 bank
-# entry (see docs/course-flow.md, section 8, and docs/v3-platform.md). ``softmax_vectorized`` is switched.
+# Each body below is a ``### BEGIN REFERENCE <id>`` region of a v3 exercise (``svm_vectorized``,
+# ``softmax_vectorized``): a graded release replaces it by a call to the student's own answer.
 
 
 def svm_loss_W(W, X, y):
@@ -183,7 +176,7 @@ def svm_loss_W(W, X, y):
 
 def _svm_loss_W(W, X, y):
     """:func:`svm_loss_W` on validated inputs."""
-    ### REFERENCE PENDING svm_vectorized
+    ### BEGIN REFERENCE svm_vectorized
     n = X.shape[0]
     rows = np.arange(n)
     scores = X @ W
@@ -193,7 +186,7 @@ def _svm_loss_W(W, X, y):
     weights = active.astype(np.float64)
     weights[rows, y] = -active.sum(axis=1)
     return float(violations[active].sum() / n), X.T @ weights / n
-    ### END REFERENCE PENDING
+    ### END REFERENCE
 
 
 def softmax_loss_W(W, X, y):
@@ -287,8 +280,8 @@ def loss_on_scores(loss_W, scores, y, block=IDENTITY_BLOCK):
 def _svm_on_scores(scores, y):
     """The hinge loss of validated scores through the W-level :func:`_svm_loss_W` (see :func:`loss_on_scores`).
 
-    Ready for the v3 switch: ``_svm_loss`` then returns ``with_margin(_svm_on_scores, scores, y, margin)``,
-    so that in a graded release ``cl.svm_loss`` runs the student's W-level answer.
+    :func:`svm_loss` returns ``with_margin(_svm_on_scores, scores, y, margin)``, so that in a graded release
+    ``cl.svm_loss`` runs the student's W-level answer (notebook 03's ``svm_vectorized``).
     """
     return loss_on_scores(_svm_loss_W, scores, y)
 

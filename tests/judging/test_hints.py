@@ -86,9 +86,10 @@ def hinge_loss_one(s, label):
 '''
 
 SVM = '''
-def svm_loss_vectorized(scores, y):
-    n = scores.shape[0]
+def svm_loss_vectorized(W, X, y):
+    n = X.shape[0]
     rows = np.arange(n)
+    scores = X @ W
     margins = np.maximum(0, scores - scores[rows, y][:, None] + 1)
     margins[rows, y] = 0
     mask = (margins > 0).astype(float)
@@ -175,8 +176,8 @@ def test_a_single_example_has_no_n():
 
 
 def test_swapped_outputs_are_recognised_as_swapped():
-    name, hint = _told(_bare("svm_vectorized"), _fill(SVM, RETURN="mask / n, margins.sum() / n"))
-    assert name == "generic:swapped" and "wrong order" in hint and "(loss, dscores)" in hint
+    name, hint = _told(_bare("svm_vectorized"), _fill(SVM, RETURN="X.T @ mask / n, margins.sum() / n"))
+    assert name == "generic:swapped" and "wrong order" in hint and "(loss, dW)" in hint
     assert "sum or average" not in hint
 
 
@@ -407,7 +408,7 @@ def test_an_inference_needs_every_wrong_case_a_fact_does_not():
 
 
 def test_dividing_by_c_instead_of_n_is_named():
-    source = _fill(SVM, RETURN="margins.sum() / scores.shape[1], mask / n")
+    source = _fill(SVM, RETURN="margins.sum() / scores.shape[1], X.T @ mask / n")
     name, hint = _told(_bare("svm_vectorized"), source)
     assert name == "generic:c_for_n" and "divide by C where N was meant" in hint
 

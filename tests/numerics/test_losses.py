@@ -103,7 +103,9 @@ def test_gradient_matches_numerical(loss_fn):
 def test_svm_margin_parameter():
     scores = np.array([[1.0, 0.5]])
     assert cl.svm_loss(scores, np.array([0]), margin=1.0)[0] == pytest.approx(0.5)
-    assert cl.svm_loss(scores, np.array([0]), margin=0.0)[0] == 0.0
+    with pytest.raises(ValueError, match="margin: expected a value > 0"):
+        cl.svm_loss(scores, np.array([0]), margin=0.0)  # a margin-1 loss cannot be rescaled to margin 0
+    assert cl.svm_loss(scores, np.array([0]), margin=0.25)[0] == 0.0
     assert cl.svm_loss_naive(scores, np.array([0]), margin=2.0)[0] == pytest.approx(1.5)
 
 
