@@ -253,8 +253,8 @@ def mutate_notebook(path: Path):
     rates, public_survivors, full_survivors = Rates(), [], []
     for found in cells.find_exercise_cells(nb):
         exercise = bank.get(found.exercise_id)
-        if isinstance(exercise.judge, CommitmentJudge):
-            continue  # a prediction graded for commitment: every complete mutant is an equally good answer
+        if isinstance(exercise.judge, (CommitmentJudge, plain.NamedJudge)):
+            continue  # a prediction graded for commitment, or an outcome judge: a mutant is often as good an answer
         source = "".join(nb.cells[found.answer].source)
         solution = solution_with_lines(source)[0]
         if not survives(exercise, solution, include_hidden=True):  # else every mutant would "fail" for free

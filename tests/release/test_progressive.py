@@ -149,25 +149,6 @@ KNOWN_BLANK = {
     4: [  # 04_regularization
         'cell 32: waits on a later notebook: numerical_gradient_centred (08)',
     ],
-    5: [  # 05_softmax_cross_entropy
-        'cell 8: waits on a cell below: softmax_probs (05)',
-        'cell 15: waits on a cell below: softmax_vectorized (05)',
-        'cell 17: waits on a cell below: softmax_vectorized (05)',
-        'cell 19: waits on a cell below: softmax_vectorized (05)',
-        'cell 21: waits on a cell below: softmax_vectorized (05)',
-        'cell 22: waits on a cell below: softmax_vectorized (05)',
-        'cell 24: waits on a cell below: softmax_vectorized (05)',
-        'cell 26: waits on a cell below: softmax_probs (05)',
-        'cell 27: waits on a cell below: softmax_probs (05)',
-        'cell 32: waits on a cell below: softmax_probs (05)',
-        'cell 36: waits on a cell below: softmax_vectorized (05)',
-    ],
-    6: [  # 06_hinge_vs_softmax
-        'cell 25: waits on a later notebook: adam_step (10)',
-        "cell 27: error: KeyError: 'svm'",
-        'cell 28: empty figure: {"axes": 2, "empty": ["axes 0", "axes 1"]}',
-        'cell 28: waits on a later notebook: adam_step (10)',
-    ],
 }
 KNOWN_SOLVED = {
     1: [  # 01_linear_classifier_recap
@@ -182,15 +163,6 @@ KNOWN_SOLVED = {
     ],
     4: [  # 04_regularization
         'cell 32: waits on a later notebook: numerical_gradient_centred (08)',
-    ],
-    5: [  # 05_softmax_cross_entropy
-        'cell 47: waits on a later notebook: numerical_gradient_centred (08)',
-    ],
-    6: [  # 06_hinge_vs_softmax
-        'cell 25: waits on a later notebook: adam_step (10)',
-        "cell 27: error: KeyError: 'svm'",
-        'cell 28: empty figure: {"axes": 2, "empty": ["axes 0", "axes 1"]}',
-        'cell 28: waits on a later notebook: adam_step (10)',
     ],
 }
 
