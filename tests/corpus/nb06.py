@@ -42,6 +42,7 @@ CORRECT = {
 WRONG = {
     "confidence_bins": [
         (_bins(bin="np.minimum((conf * num_bins).astype(int), num_bins - 1)"), "lower_edge_closed"),
+        (_bins(bin="np.digitize(conf, np.linspace(0, 1, num_bins + 1)) - 1"), "lower_edge_closed_top_lost"),
         (_bins(bin="np.clip(np.digitize(conf, np.histogram_bin_edges(conf, bins=num_bins)[1:-1]), 0, num_bins - 1)"),
          "bins_from_the_data_range"),
         (_bins(edit=("    conf = probs.max(axis=1)\n", "    conf = probs[np.arange(len(y)), y]\n")), "true_class_probability"),

@@ -194,7 +194,8 @@ def compare(expected, actual, *, rtol=1e-6, atol=1e-8, names=(), where="", equal
     if equal_nan or not np.isfinite(e).all():  # where the expected value has NaN (an empty bin's mean), so must yours
         same_nonfinite = np.array_equal(np.isnan(a), np.isnan(e)) and np.array_equal(np.isinf(a), np.isinf(e))
         if not same_nonfinite:
-            return Verdict(False, f"{label}: NaN or inf entries differ")
+            return Verdict(False, f"{label}: NaN or inf entries differ (NaN where a number is expected, or a "
+                                  f"number where NaN is)")
         finite = np.isfinite(e)
         e, a = e[finite], a[finite]
     elif not np.isfinite(a).all() and np.isfinite(e).all():

@@ -91,6 +91,14 @@ def _bins_lower_edge_closed(probs, y, num_bins):
     return _per_bin(which, confidence, right, num_bins)
 
 
+def _bins_lower_edge_closed_top_lost(probs, y, num_bins):
+    """Bins [k/B, (k+1)/B) (np.digitize's default): a confidence of 1.0 falls in no bin at all."""
+    confidence, right = _parts(probs, y)
+    which = np.floor(confidence * num_bins).astype(int)
+    kept = which < num_bins
+    return _per_bin(which[kept], confidence[kept], right[kept], num_bins)
+
+
 def _bins_from_the_data_range(probs, y, num_bins):
     """np.histogram's default: B equal bins between the smallest and the largest confidence."""
     confidence, right = _parts(probs, y)
@@ -134,6 +142,11 @@ BINS_MISTAKES = (
             "A confidence exactly on an edge k/B belongs to the bin BELOW it: bin k holds k/B < c <= (k+1)/B "
             "(and 1.0 is in the last bin). Yours puts edge values in the bin above (as floor(c * B) does).",
             _bins_lower_edge_closed),
+    Mistake("lower_edge_closed_top_lost",
+            "A confidence exactly on an edge k/B belongs to the bin BELOW it: bin k holds k/B < c <= (k+1)/B. "
+            "Yours puts edge values in the bin above, and a confidence of 1.0 in no bin at all (as np.digitize "
+            "does by default: see its `right` argument).",
+            _bins_lower_edge_closed_top_lost),
     Mistake("bins_from_the_data_range",
             "Your bins span the smallest to the largest confidence of these examples (np.histogram's default "
             "range): the bins are fixed, k/B to (k+1)/B between 0 and 1, whatever the data.",
