@@ -260,3 +260,31 @@ def test_a_named_judge_gets_a_dict_answer_and_check_shows_it_short(capsys, monke
     assert result.all_passed and "note: keys ['W', 'b']" in out
     result, out = reported(exercise, {"W": np.eye(2)}, capsys)
     assert not result.all_passed and "got: {'W': [[1, 0], [0, 1]] shape (2, 2)}" in out  # whitespace joined
+
+
+# --- NaN in an expected value (confidence_bins: an empty bin's mean is nan) -----------------------------
+
+def test_nan_where_the_expected_value_has_nan_passes_and_nowhere_else():
+    from course_lib.grading.exercises import plain
+
+    expected = (np.array([np.nan, 0.5, 0.75]), np.array([0, 1, 2]))
+    assert plain.compare(expected, (np.array([np.nan, 0.5, 0.75 + 1e-9]), np.array([0, 1, 2]))).passed
+    zero = plain.compare(expected, (np.array([0.0, 0.5, 0.75]), np.array([0, 1, 2])), names=("confidence", "count"))
+    assert not zero.passed and zero.message.startswith("confidence: NaN or inf entries differ")
+    shifted = plain.compare(expected, (np.array([0.5, np.nan, 0.75]), np.array([0, 1, 2])))
+    assert not shifted.passed
+    finite_off = plain.compare(expected, (np.array([np.nan, 0.4, 0.75]), np.array([0, 1, 2])))
+    assert not finite_off.passed and "expected 0.5, got 0.4" in finite_off.message
+    # a finite expectation still refuses NaN, as before
+    assert not plain.compare(np.array([1.0, 2.0]), np.array([1.0, np.nan])).passed
+
+
+def test_confidence_bins_reports_an_empty_bin_as_nan_and_its_mistakes_by_their_effect():
+    exercise = bank.get("confidence_bins")
+    reference = exercise.reference
+    confidence, accuracy, count = reference(*exercise.public[0].args)
+    assert np.isnan(confidence[0]) and np.isnan(accuracy[0]) and count[0] == 0   # bin 0 of B = 4 is empty
+    assert count.tolist() == [0, 1, 2, 3]              # 0.5 -> bin 1, 0.75 -> bin 2, 1.0 -> bin 3: edges go down
+    zeros = next(m for m in exercise.mistakes if m.name == "empty_bins_zero").implementation
+    verdict = judge.judge_answer(exercise, zeros, exercise.cases(include_hidden=False))[1]
+    assert verdict.mistakes[:1] == ["empty_bins_zero"] and "nan" in verdict.hint

@@ -148,7 +148,9 @@ def compare(expected, actual, *, rtol=1e-6, atol=1e-8, names=(), where="", equal
 
     No broadcasting: an (N,) array against an (N, 1) one is a failure that says so.
     ``equal_nan`` lets NaN and inf match themselves (used to recognise an overflowing
-    mistake); otherwise a non-finite value where a finite one was expected fails.
+    mistake); otherwise a non-finite value where a finite one was expected fails. Where the expected
+    value itself holds NaN or inf (a contract's "nan for an empty bin"), the actual value must hold
+    them at the same places, and the finite entries are compared as usual.
     """
     label = where or "the result"
     if isinstance(expected, dict) or isinstance(actual, dict):
@@ -189,10 +191,11 @@ def compare(expected, actual, *, rtol=1e-6, atol=1e-8, names=(), where="", equal
         kind = "a number" if e.shape == () else f"shape {e.shape}"
         got = "a number" if a.shape == () else f"shape {a.shape}"
         return Verdict(False, f"{label}: expected {kind}, got {got}")
-    if equal_nan:
+    if equal_nan or not np.isfinite(e).all():  # where the expected value has NaN (an empty bin's mean), so must yours
         same_nonfinite = np.array_equal(np.isnan(a), np.isnan(e)) and np.array_equal(np.isinf(a), np.isinf(e))
         if not same_nonfinite:
-            return Verdict(False, f"{label}: NaN or inf entries differ")
+            return Verdict(False, f"{label}: NaN or inf entries differ (NaN where a number is expected, or a "
+                                  f"number where NaN is)")
         finite = np.isfinite(e)
         e, a = e[finite], a[finite]
     elif not np.isfinite(a).all() and np.isfinite(e).all():

@@ -12,7 +12,7 @@ WRITTEN = {
     "written_softmax_gradient": {
         "notebook": "05_softmax_cross_entropy",
         "points": 3,
-        "question": "Derive dL_i/ds_k and dL/dW for the mean softmax loss of S = X W. Why is the gradient never "
+        "question": "Derive dL_i/ds_k and dL/dW for the mean softmax loss of S = X W. Why is dL_i/ds_k never "
                     "exactly zero for finite scores?",
         "guide": (
             "Per example: L_i = -s_{y_i} + ln sum_j e^{s_j}, so dL_i/ds_k = e^{s_k} / sum_j e^{s_j} - 1[k = y_i] "
@@ -22,7 +22,8 @@ WRITTEN = {
             "(1 point for the chain rule with the 1/N, not only the score gradient).",
             "Never zero: for finite scores every p_k lies strictly between 0 and 1, so p_k - 1[k = y_i] is "
             "nonzero for every k (negative at the correct class, positive elsewhere); the loss keeps asking "
-            "for a larger gap however well the example is classified.",
+            "for a larger gap however well the example is classified. (Full marks do not need it, but note "
+            "that dL/dW, a sum over examples, can still be zero when their pulls cancel.)",
         ),
     },
     "written_svm_gradient": {

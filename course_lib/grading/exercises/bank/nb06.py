@@ -1,141 +1,243 @@
-"""Exercises of ``06_hinge_vs_softmax``: predict, then verify; each answer is a value.
+"""Exercises of ``06_hinge_vs_softmax``: what only a comparison of the two losses shows.
 
-- ``growth_losses``: the slide's example (scores -2.85, 0.86, 0.28; the third class is
-  correct) after the correct score rises to 2.0: ``(hinge loss, softmax loss)``;
-- ``which_loss_moves``: the lecture's car image already beats every other class by more
-  than the margin; its car score rises from 4.9 to 6.0. Which loss changes:
-  ``"hinge"``, ``"softmax"``, ``"both"`` or ``"neither"``?
+- ``hinge_softmax_predictions``: six predictions about how each loss reacts (the slide's example with
+  a higher correct score, a well-classified example moving, the examples that drive the gradient at
+  trained weights), graded for commitment ("k of n right");
+- ``disagreeing_pair``: two score vectors with the same correct class that the hinge loss and the
+  softmax loss rank oppositely, each by at least 0.01; judged on what it achieves by
+  ``judges:opposite_ranking`` (in the student's kernel with their own losses from notebooks 03 and 05);
+- ``confidence_bins``: ``confidence_bins(probs, y, num_bins) -> (confidence, accuracy, count)``, the
+  numbers behind a reliability diagram.
 
-Students type their numbers to three decimals, so the numeric answers are compared with an
-absolute tolerance of 0.0006 (0.283 passes for 0.28341; 0.282, or 0.28 to two decimals, do not).
-Each exercise has its own judge so that a wrong prediction is told *which* part is off and
-in which direction, never the expected value itself: the student verifies it in the next cell.
+Bins: bin k of B holds the confidences c with k/B < c <= (k + 1)/B. The public and hidden cases put
+confidences exactly on an edge only where B is a power of two, so that c * B and k / B are exact and
+every correct way of binning agrees.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from course_lib.grading.exercises.bank._predict import Question, commitment_exercise
 from course_lib.grading.exercises.model import Case, Exercise, Mistake
-from course_lib.grading.exercises.plain import Verdict
-from course_lib.losses import softmax_loss, svm_loss
+from course_lib.grading.exercises.plain import NamedJudge
+from course_lib.losses import softmax, softmax_loss_W, svm_loss_W
 
-FORBIDDEN = ("svm_loss", "svm_loss_naive", "softmax_loss", "softmax")
-THREE_DECIMALS = 6e-4  # absolute tolerance for answers typed with three decimals
+NOTEBOOK = "06_hinge_vs_softmax"
+FORBIDDEN = ("svm_loss", "softmax_loss", "svm_loss_W", "softmax_loss_W", "softmax")
 
+# the slide's example (L19): scores -2.85, 0.86, 0.28, the third class correct
 SLIDE_SCORES = np.array([[-2.85, 0.86, 0.28]])
 SLIDE_Y = np.array([2])
-CAR_SCORES = np.array([[1.3, 4.9, 2.0]])
-CAR_Y = np.array([1])
 
 
-def _both_losses(scores, y):
-    return float(svm_loss(scores, y)[0]), float(softmax_loss(scores, y)[0])
-
-
-def growth_losses():
-    """(hinge, softmax) for the slide's example with the correct score raised to 2.0."""
+def _grown_losses():
+    """(hinge, softmax) of the slide's example with the correct score raised from 0.28 to 2.0."""
     grown = SLIDE_SCORES.copy()
     grown[0, 2] = 2.0
-    return _both_losses(grown, SLIDE_Y)
+    return (float(svm_loss_W(grown, np.eye(1), SLIDE_Y)[0]), float(softmax_loss_W(grown, np.eye(1), SLIDE_Y)[0]))
 
 
-def which_loss_moves():
-    """Name the loss(es) that change when the car score rises from 4.9 to 6.0."""
-    raised = CAR_SCORES.copy()
-    raised[0, 1] = 6.0
-    before, after = _both_losses(CAR_SCORES, CAR_Y), _both_losses(raised, CAR_Y)
-    hinge_moves, softmax_moves = (not np.isclose(b, a) for b, a in zip(before, after))
-    names = {(True, True): "both", (True, False): "hinge", (False, True): "softmax", (False, False): "neither"}
-    return names[(hinge_moves, softmax_moves)]
+PREDICTION_QUESTIONS = (
+    Question("Q1", "the hinge loss of the slide's example with the correct score 2.0", _grown_losses()[0]),
+    Question("Q2", "its softmax loss", _grown_losses()[1]),
+    Question("Q3", "the car image's hinge loss changes when its car score rises from 4.9 to 6.0", False),
+    Question("Q4", "its softmax loss changes", True),
+    Question("Q5", "deleting the digits with hinge loss 0 changes the summed hinge gradient", False),
+    Question("Q6", "deleting them changes the summed softmax gradient", True),
+)
 
 
-OPTIONS = ("hinge", "softmax", "both", "neither")
+# --- disagreeing_pair ------------------------------------------------------------------------
+
+def _a_disagreeing_pair():
+    """One answer (of many): A has every rival just beyond the margin, B one rival ahead and the rest far."""
+    return np.array([0.0] + [-1.0] * 9), np.array([5.0, 5.5] + [-10.0] * 8), 0
 
 
-def _numbers_judge(reference, names):
-    """A judge for a tuple of predicted numbers: says which one is off and which way, not by how much."""
-    def judge(case, actual):
-        expected = reference()
-        if (not isinstance(actual, tuple) or len(actual) != len(expected)
-                or not all(isinstance(a, (int, float)) and not isinstance(a, bool) for a in actual)):
-            return Verdict(False, f"expected a tuple of {len(expected)} numbers ({', '.join(names)}), "
-                                  f"got {actual!r}")
-        for name, e, a in zip(names, expected, actual):
-            if not np.isfinite(a):
-                return Verdict(False, f"{name}: got {a}, expected a finite number")
-            if abs(a - e) > THREE_DECIMALS:
-                return Verdict(False, f"{name}: {a:.3f} is too {'high' if a > e else 'low'} "
-                                      f"(three decimals, natural log)")
-        return Verdict(True)
-    return judge
+# --- confidence_bins -------------------------------------------------------------------------
+
+def confidence_bins_reference(probs, y, num_bins):
+    """Per bin: mean confidence, accuracy and count; bin k holds confidences in (k/B, (k+1)/B]."""
+    probs = np.asarray(probs, dtype=float)
+    y = np.asarray(y)
+    confidence = probs.max(axis=1)
+    right = (probs.argmax(axis=1) == y).astype(float)
+    edges = np.arange(1, num_bins + 1) / num_bins
+    which = np.minimum(np.searchsorted(edges, confidence, side="left"), num_bins - 1)
+    count = np.bincount(which, minlength=num_bins)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_confidence = np.bincount(which, weights=confidence, minlength=num_bins) / count
+        accuracy = np.bincount(which, weights=right, minlength=num_bins) / count
+    return mean_confidence, accuracy, count
 
 
-def _option_judge(reference):
-    """A judge for a one-word answer among OPTIONS (case and spaces ignored); never names the right one."""
-    def judge(case, actual):
-        word = actual.strip().lower() if isinstance(actual, str) else None
-        if word not in OPTIONS:
-            return Verdict(False, f"expected one of {', '.join(repr(o) for o in OPTIONS)}, got {actual!r}")
-        if word != reference():
-            return Verdict(False, f"{actual!r} is not it: run the verification cell below and look again")
-        return Verdict(True)
-    return judge
+def _per_bin(which, confidence, right, num_bins):
+    count = np.bincount(which, minlength=num_bins)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (np.bincount(which, weights=confidence, minlength=num_bins) / count,
+                np.bincount(which, weights=right, minlength=num_bins) / count, count)
 
+
+def _parts(probs, y):
+    probs = np.asarray(probs, dtype=float)
+    return probs.max(axis=1), (probs.argmax(axis=1) == np.asarray(y)).astype(float)
+
+
+def _bins_lower_edge_closed(probs, y, num_bins):
+    """Bins [k/B, (k+1)/B), the top one closed: floor(c * B), 1.0 clipped into the last bin."""
+    confidence, right = _parts(probs, y)
+    which = np.minimum(np.floor(confidence * num_bins).astype(int), num_bins - 1)
+    return _per_bin(which, confidence, right, num_bins)
+
+
+def _bins_lower_edge_closed_top_lost(probs, y, num_bins):
+    """Bins [k/B, (k+1)/B) (np.digitize's default): a confidence of 1.0 falls in no bin at all."""
+    confidence, right = _parts(probs, y)
+    which = np.floor(confidence * num_bins).astype(int)
+    kept = which < num_bins
+    return _per_bin(which[kept], confidence[kept], right[kept], num_bins)
+
+
+def _bins_from_the_data_range(probs, y, num_bins):
+    """np.histogram's default: B equal bins between the smallest and the largest confidence."""
+    confidence, right = _parts(probs, y)
+    edges = np.histogram_bin_edges(confidence, bins=num_bins)
+    which = np.clip(np.digitize(confidence, edges[1:-1]), 0, num_bins - 1)
+    return _per_bin(which, confidence, right, num_bins)
+
+
+def _bins_true_class_probability(probs, y, num_bins):
+    """The probability of the correct class taken as the confidence."""
+    probs = np.asarray(probs, dtype=float)
+    y = np.asarray(y)
+    confidence = probs[np.arange(len(y)), y]
+    right = (probs.argmax(axis=1) == y).astype(float)
+    which = np.minimum(np.searchsorted(np.arange(1, num_bins + 1) / num_bins, confidence, side="left"), num_bins - 1)
+    return _per_bin(which, confidence, right, num_bins)
+
+
+def _bins_empty_as_zero(probs, y, num_bins):
+    mean_confidence, accuracy, count = confidence_bins_reference(probs, y, num_bins)
+    return np.nan_to_num(mean_confidence), np.nan_to_num(accuracy), count
+
+
+def _bins_share_not_count(probs, y, num_bins):
+    mean_confidence, accuracy, count = confidence_bins_reference(probs, y, num_bins)
+    return mean_confidence, accuracy, count / count.sum()
+
+
+def _bins_right_not_divided(probs, y, num_bins):
+    mean_confidence, accuracy, count = confidence_bins_reference(probs, y, num_bins)
+    return mean_confidence, np.where(count > 0, accuracy * count, np.nan), count
+
+
+def _bins_accuracy_over_all(probs, y, num_bins):
+    mean_confidence, accuracy, count = confidence_bins_reference(probs, y, num_bins)
+    return mean_confidence, np.where(count > 0, accuracy * count / count.sum(), np.nan), count
+
+
+BINS_MISTAKES = (
+    Mistake("lower_edge_closed",
+            "A confidence exactly on an edge k/B belongs to the bin BELOW it: bin k holds k/B < c <= (k+1)/B "
+            "(and 1.0 is in the last bin). Yours puts edge values in the bin above (as floor(c * B) does).",
+            _bins_lower_edge_closed),
+    Mistake("lower_edge_closed_top_lost",
+            "A confidence exactly on an edge k/B belongs to the bin BELOW it: bin k holds k/B < c <= (k+1)/B. "
+            "Yours puts edge values in the bin above, and a confidence of 1.0 in no bin at all (as np.digitize "
+            "does by default: see its `right` argument).",
+            _bins_lower_edge_closed_top_lost),
+    Mistake("bins_from_the_data_range",
+            "Your bins span the smallest to the largest confidence of these examples (np.histogram's default "
+            "range): the bins are fixed, k/B to (k+1)/B between 0 and 1, whatever the data.",
+            _bins_from_the_data_range),
+    Mistake("true_class_probability",
+            "The confidence is the model's LARGEST probability (the one behind its prediction), not the "
+            "probability of the correct class: the model does not know the label.",
+            _bins_true_class_probability),
+    Mistake("empty_bins_zero",
+            "An empty bin has no mean and no accuracy: return nan there (count 0), not 0, so that a plot "
+            "shows a gap rather than a bar at zero.",
+            _bins_empty_as_zero),
+    Mistake("share_not_count",
+            "`count` is the number of examples in each bin, not their share of N.",
+            _bins_share_not_count),
+    Mistake("right_not_divided",
+            "`accuracy` is the FRACTION of a bin's examples predicted right: divide by the bin's count.",
+            _bins_right_not_divided),
+    Mistake("accuracy_over_all",
+            "You divided the number right in a bin by all N examples: divide by that bin's own count.",
+            _bins_accuracy_over_all),
+)
+
+
+def _softmax_rows(seed, n, c, scale, wrong=0.3):
+    """Probabilities (n, c) and labels: the predicted class, except a share ``wrong`` of random labels."""
+    rng = np.random.default_rng(seed)
+    probs = softmax(scale * rng.standard_normal((n, c)))
+    y = np.where(rng.random(n) < wrong, rng.integers(0, c, size=n), probs.argmax(axis=1))
+    return probs, y
+
+
+# two classes: confidences 0.5 (a tie: class 0), 0.75, 1.0 on the edges of B = 4, and 0.625, 0.875, 0.875
+EDGES_PROBS = np.array([[0.5, 0.5], [0.25, 0.75], [0.0, 1.0], [0.625, 0.375], [0.125, 0.875], [0.875, 0.125]])
+EDGES_Y = np.array([1, 1, 1, 0, 0, 0])
+
+_RANDOM_PROBS, _RANDOM_Y = _softmax_rows(60, 40, 5, 1.5)
+_HIDDEN_EDGES = np.array([[0.125, 0.875], [0.375, 0.625], [0.5, 0.5], [0.625, 0.375], [0.25, 0.75], [1.0, 0.0]])
+_BIG_PROBS, _BIG_Y = _softmax_rows(61, 500, 10, 2.5)
+_ONE_PROBS, _ONE_Y = _softmax_rows(62, 1, 3, 1.0)
 
 EXERCISES = (
-    Exercise(
-        id="growth_losses",
-        title="Predict: both losses after the correct score grows",
-        notebook="06_hinge_vs_softmax",
-        answer="losses_after_growth",
+    commitment_exercise(
+        id="hinge_softmax_predictions",
+        title="Predict how the hinge and the softmax loss react",
+        notebook=NOTEBOOK,
+        answer="hinge_softmax_predictions",
         points=1,
-        kind="value",
-        reference=growth_losses,
-        public=(Case((), "scores -2.85, 0.86, 2.0 (correct: the third)"),),
-        mistakes=(
-            Mistake("unchanged",
-                    "These are the losses before the change (1.58 and 1.04): recompute with the correct score 2.0.",
-                    lambda: _both_losses(SLIDE_SCORES, SLIDE_Y)),
-            Mistake("softmax_zero",
-                    "The hinge loss is indeed 0 (every margin holds), but softmax never reaches 0 for finite "
-                    "scores: the other classes keep some probability.",
-                    lambda: (0.0, 0.0)),
-            Mistake("log_base_10",
-                    "Your softmax loss uses a base-10 log; the workbook uses the natural log (np.log).",
-                    lambda: (0.0, growth_losses()[1] / np.log(10.0))),
-            Mistake("includes_correct_class",
-                    "The hinge sum skips j = y_i; including it adds max(0, 1) = 1.",
-                    lambda: (1.0, growth_losses()[1])),
-        ),
-        output_names=("hinge loss", "softmax loss"),
-        rtol=0.0,
-        atol=THREE_DECIMALS,
+        questions=PREDICTION_QUESTIONS,
         forbidden=FORBIDDEN,
-        judge=_numbers_judge(growth_losses, ("hinge loss", "softmax loss")),
     ),
     Exercise(
-        id="which_loss_moves",
-        title="Predict: which loss notices a change in a well-classified example?",
-        notebook="06_hinge_vs_softmax",
-        answer="which_changes",
-        points=1,
+        id="disagreeing_pair",
+        title="Two score vectors the hinge and the softmax loss rank oppositely",
+        notebook=NOTEBOOK,
+        answer="disagreement",
+        points=2,
         kind="value",
-        reference=which_loss_moves,
-        public=(Case((), "the car image, car score 4.9 -> 6.0"),),
-        mistakes=(
-            Mistake("both",
-                    "The hinge loss is already 0 and stays 0 while every margin holds: only one loss moves.",
-                    lambda: "both"),
-            Mistake("hinge",
-                    "The hinge loss was already 0 (car beats cat and frog by more than 1); it cannot go lower.",
-                    lambda: "hinge"),
-            Mistake("neither",
-                    "Softmax always wants more: a higher correct score raises p(car), so its loss shrinks.",
-                    lambda: "neither"),
-        ),
-        output_names=("answer",),
+        reference=_a_disagreeing_pair,
+        public=(Case(("hinge", "softmax", 0.01, 1),
+                     "hinge prefers A, softmax prefers B, each by at least 0.01 (your losses from 03 and 05)"),),
+        output_names=("scores A", "scores B", "correct class"),
         forbidden=FORBIDDEN,
-        judge=_option_judge(which_loss_moves),
+        judge=NamedJudge("course_lib.grading.exercises.judges:opposite_ranking"),
+    ),
+    Exercise(
+        id="confidence_bins",
+        title="Confidence bins: the numbers behind a reliability diagram",
+        notebook=NOTEBOOK,
+        answer="confidence_bins",
+        points=2,
+        reference=confidence_bins_reference,
+        public=(
+            Case((EDGES_PROBS, EDGES_Y, 4), "two classes, B = 4: confidences on the edges 0.5, 0.75, 1.0, bin 0 empty"),
+            Case((_RANDOM_PROBS, _RANDOM_Y, 10), "40 examples, 5 classes, B = 10"),
+            Case((_RANDOM_PROBS, _RANDOM_Y, 1), "the same examples, B = 1 (one bin)"),
+            Case((*_softmax_rows(63, 30, 10, 0.6), 4), "30 examples, 10 classes, soft probabilities, B = 4 (bin 0 used)"),
+        ),
+        hidden=(
+            ### BEGIN HIDDEN TESTS
+            Case((_HIDDEN_EDGES, np.array([1, 1, 0, 0, 1, 1]), 8),
+                 "B = 8, confidences 0.875, 0.625, 0.5 and 1.0 on edges, empty bins"),
+            Case((_BIG_PROBS, _BIG_Y, 10), "500 examples, 10 classes, B = 10"),
+            Case((_ONE_PROBS, _ONE_Y, 5), "one example, B = 5"),
+            Case((np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, 1.0, 0.0]]), np.array([0, 1, 1]), 3),
+                 "every confidence 1.0: all in the last bin"),
+            ### END HIDDEN TESTS
+        ),
+        mistakes=BINS_MISTAKES,
+        output_names=("confidence", "accuracy", "count"),
+        forbidden=FORBIDDEN,
+        family="softmax",  # about softmax probabilities (their calibration): its hints may name them
     ),
 )
