@@ -212,5 +212,7 @@ def crosses_kink(W, X, y, index, h):
          "counts_active_terms"),
         (KINK.replace("return bool((ends[0] != ends[1]).any())", "return bool(ends[0].any() != ends[1].any())"),
          "any_against_any"),
+        (KINK.replace("return bool((ends[0] != ends[1]).any())", "return bool((ends[0] & ~ends[1]).any())"),
+         "one_direction_only"),
     ],
 }

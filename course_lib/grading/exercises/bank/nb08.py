@@ -205,6 +205,11 @@ def _kink_counts(W, X, y, index, h):
     return bool(_activity(W, X, y, index, -h).sum() != _activity(W, X, y, index, h).sum())
 
 
+def _kink_one_direction(W, X, y, index, h):
+    index = tuple(index)
+    return bool(np.any(_activity(W, X, y, index, -h) & ~_activity(W, X, y, index, h)))
+
+
 def _kink_any_against_any(W, X, y, index, h):
     index = tuple(index)
     return bool(_activity(W, X, y, index, -h).any() != _activity(W, X, y, index, h).any())
@@ -236,6 +241,8 @@ KINK = Exercise(
     public=(
         Case((_LECTURE_W, np.eye(3), _LECTURE_Y, (1, 1), 2.0),
              "the lecture's example (X = I): the car image's car score, h = 2"),
+        Case((_LECTURE_W, np.eye(3), _LECTURE_Y, (1, 2), 2.0),
+             "the lecture's example (X = I): the car image's frog score, h = 2"),
         Case((np.array([[2.0, 1.5, 0.0], [0.0, 0.5, 3.0]]), np.eye(2), np.array([0, 2]), (0, 1), 0.5),
              "a margin that is exactly 0 at one end, h = 0.5"),
         Case((np.array([[0.0, -0.5, 0.0], [0.0, 0.0, 0.0]]), np.array([[0.25, 0.0], [0.25, 1.0]]), np.array([0, 1]),
@@ -269,6 +276,8 @@ KINK = Exercise(
         Mistake("counts_active_terms", "Compare the terms one by one, not how many are active: one term can switch "
                 "on while another switches off, and the centred difference then straddles two kinks.",
                 _kink_counts),
+        Mistake("one_direction_only", "Either way round counts: a term active at W[index] - h and inactive at "
+                "W[index] + h, or inactive at W[index] - h and active at W[index] + h.", _kink_one_direction),
         Mistake("any_against_any", "Ask it of each term: the same (example, class) term must be active at one end "
                 "and inactive at the other. 'Some term is active at each end' says nothing about a kink.",
                 _kink_any_against_any),
