@@ -1,12 +1,11 @@
-"""Workbook v3's references, prepared but not claimed yet, and the switch that claims them.
+"""Workbook v3's references: the switched ids run the student's answer in a graded release; the pending one waits.
 
-course_lib's W-level losses, ``regularized_objective`` and ``sgd_epochs`` carry ``### REFERENCE PENDING <id>``
-regions: the v2 bank still defines ``svm_vectorized`` and ``softmax_vectorized`` on scores and
-``regularized_objective`` on a scores-level data loss, so no region may claim those ids yet. A graded
-release does not ship a pending region's code (it raises ``ReferenceUnavailable``). :data:`SWITCHES`
-is the edit a notebook author makes with the v3 bank, per id, written as code so that this test
-fails as soon as the instructions no longer apply to the source; the switched source, released,
-runs the student's own W-level answer behind the scores-level ``cl.svm_loss`` and ``cl.softmax_loss``.
+``sgd_epochs`` carries a ``### REFERENCE PENDING`` region: no bank entry defines it yet, so no region may claim it,
+and a graded release does not ship its code (it raises ``ReferenceUnavailable``). :data:`SWITCHES` is the edit its
+notebook author makes with the v3 bank, written as code so that this test fails as soon as the instructions no
+longer apply to the source. ``svm_vectorized``, ``softmax_vectorized`` and ``regularized_objective`` have switched
+(notebooks 03, 04 and 05 of v3): :data:`SWITCHED` checks that a graded release runs the student's answer, and the
+scores-level ``cl.svm_loss`` / ``cl.softmax_loss`` run the student's W-level answers.
 """
 
 from __future__ import annotations
@@ -25,32 +24,6 @@ from course_lib.grading.release import build as release
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# the scores-level regions v2 claims, which the switch replaces by a call through the W-level function
-SVM_V2_REGION = '''    ### BEGIN REFERENCE svm_vectorized -> with_margin(answer, scores, y, margin)
-    n = scores.shape[0]
-    rows = np.arange(n)
-    margins = scores - scores[rows, y][:, None] + margin
-    margins[rows, y] = 0.0
-    np.maximum(margins, 0.0, out=margins)
-    active = (margins > 0).astype(np.float64)
-    active[rows, y] = -active.sum(axis=1)
-    return margins.sum() / n, active / n
-    ### END REFERENCE
-'''
-SOFTMAX_V2_REGION = '''    ### BEGIN REFERENCE softmax_vectorized
-    n = scores.shape[0]
-    rows = np.arange(n)
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    exp = np.exp(shifted)
-    total = exp.sum(axis=1, keepdims=True)
-    loss = np.log(total[:, 0]).sum() - shifted[rows, y].sum()
-    dscores = exp / total
-    dscores[rows, y] -= 1.0
-    return loss / n, dscores / n
-    ### END REFERENCE
-'''
-
-
 def _claim(text: str, exercise_id: str) -> str:
     """Turn the pending region of ``exercise_id`` into a reference region (the markers only)."""
     begin = f"### REFERENCE PENDING {exercise_id}\n"
@@ -68,14 +41,6 @@ def _replace(text: str, old: str, new: str) -> str:
 
 # (file, edit, the answers._LIBRARY entry the open release then uses)
 SWITCHES = {
-    "svm_vectorized": ("course_lib/losses.py", lambda text: _replace(
-        _claim(text, "svm_vectorized"), SVM_V2_REGION, "    return with_margin(_svm_on_scores, scores, y, margin)\n"),
-        "course_lib.losses:svm_loss_W"),
-    "softmax_vectorized": ("course_lib/losses.py", lambda text: _replace(
-        _claim(text, "softmax_vectorized"), SOFTMAX_V2_REGION, "    return _softmax_on_scores(scores, y)\n"),
-        "course_lib.losses:softmax_loss_W"),
-    "regularized_objective": ("course_lib/regularization.py", lambda text: _claim(text, "regularized_objective"),
-                              "course_lib.regularization:regularized_objective"),
     "sgd_epochs": ("course_lib/optim.py", lambda text: _claim(text, "sgd_epochs"), "course_lib.optim:sgd_epochs"),
 }
 
@@ -109,21 +74,20 @@ def test_the_pending_regions_are_the_v3_ids_and_claim_nothing():
         for exercise_id, _, _ in release.pending_regions(text):
             pending[exercise_id] = path.relative_to(ROOT).as_posix()
     assert pending == {exercise_id: path for exercise_id, (path, _, _) in SWITCHES.items()}
-    # no region is claimed twice; v2 still claims svm_vectorized and softmax_vectorized on scores
-    assert {"svm_vectorized", "softmax_vectorized"} <= claimed
-    assert not {"regularized_objective", "sgd_epochs"} & claimed
+    # no region is claimed twice; the switched ids are claimed, the pending one is not
+    assert {"svm_vectorized", "softmax_vectorized", "regularized_objective"} <= claimed
+    assert "sgd_epochs" not in claimed
 
 
 def test_a_graded_release_stubs_pending_regions_and_raises_reference_unavailable():
-    text = (ROOT / "course_lib/losses.py").read_text()
+    text = (ROOT / "course_lib/optim.py").read_text()
     stripped = release.strip_references(text)
-    assert "X.T @ weights / n" in text and "X.T @ weights / n" not in stripped
-    assert release.pending_regions(stripped) == [] and release.reference_regions(stripped) == []
-    module = released_module(text, "released_losses_today")
-    with pytest.raises(cl.ReferenceUnavailable, match="svm_vectorized"):
-        module.svm_loss_W(np.zeros((2, 3)), np.eye(2), np.array([0, 1]))
-    # the scores-level loss of today's release still runs the v2 (scores) answer
-    assert "reference_answer('svm_vectorized')" in stripped
+    assert release.pending_regions(stripped) == []
+    assert "sgd_epochs" not in {region[0] for region in release.reference_regions(text)}
+    module = released_module(text, "released_optim_today")
+    with pytest.raises(cl.ReferenceUnavailable, match="sgd_epochs"):
+        module.sgd_epochs(lambda w, X, y: (0.0, w), lambda w, dw: w, np.zeros(2), np.ones((3, 1)), np.zeros(3), 2,
+                          np.array([[0, 1, 2]]))
 
 
 def test_pending_functions_are_forbidden_in_answers():
@@ -178,11 +142,11 @@ def students_answers(monkeypatch):
 
 
 def test_after_the_switch_the_scores_losses_run_the_students_W_level_answers(students_answers, monkeypatch):
-    text = switched("course_lib/losses.py", ["svm_vectorized", "softmax_vectorized"])
+    text = (ROOT / "course_lib/losses.py").read_text()
     assert release.pending_regions(text) == []
     # each id claimed once, svm_vectorized and softmax_vectorized now by the W-level functions
     assert sorted(region[0] for region in release.reference_regions(text)) == [
-        "softmax_loop", "softmax_probs", "softmax_vectorized", "squared_error", "svm_loop", "svm_vectorized"]
+        "softmax_probs", "softmax_vectorized", "squared_error", "svm_loop", "svm_vectorized"]
     assert '"""\n    ### BEGIN REFERENCE svm_vectorized\n    n = X.shape[0]' in text  # _svm_loss_W's body
     module = released_module(text, "released_losses_switched")
     rng = np.random.default_rng(0)
@@ -204,8 +168,6 @@ def test_after_the_switch_the_scores_losses_run_the_students_W_level_answers(stu
 
 
 @pytest.mark.parametrize(("exercise_id", "function", "arguments"), [
-    ("regularized_objective", "regularized_objective",
-     (np.ones((2, 3)), np.ones((4, 2)), np.array([0, 1, 2, 0]), cl.svm_loss_W, 0.1)),
     ("sgd_epochs", "sgd_epochs",
      (lambda w, X, y: (0.0, w), lambda w, dw: w, np.zeros(2), np.ones((3, 1)), np.zeros(3), 2,
       np.array([[0, 1, 2]]))),
@@ -216,7 +178,32 @@ def test_after_the_switch_the_other_ids_call_the_students_answer(exercise_id, fu
     seen = []
     monkeypatch.setattr(answers, "reference_answer", lambda i: lambda *args: seen.append((i, len(args))) or "mine")
     assert getattr(module, function)(*arguments) == "mine"
-    assert seen == [(exercise_id, {"regularized_objective": 8, "sgd_epochs": 7}[exercise_id])]
+    assert seen == [(exercise_id, {"sgd_epochs": 7}[exercise_id])]
+
+
+# the switched ids: (file, function, arguments, the number of arguments the student's answer gets)
+SWITCHED = {
+    "svm_vectorized": ("course_lib/losses.py", "svm_loss_W",
+                       (np.ones((2, 3)), np.ones((4, 2)), np.array([0, 1, 2, 0])), 3),
+    "softmax_vectorized": ("course_lib/losses.py", "softmax_loss_W",
+                           (np.ones((2, 3)), np.ones((4, 2)), np.array([0, 1, 2, 0])), 3),
+    "regularized_objective": ("course_lib/regularization.py", "regularized_objective",
+                              (np.ones((2, 3)), np.ones((4, 2)), np.array([0, 1, 2, 0]), cl.svm_loss_W, 0.1), 8),
+}
+
+
+@pytest.mark.parametrize("exercise_id", sorted(SWITCHED))
+def test_a_switched_id_runs_the_students_answer_in_a_graded_release(exercise_id, monkeypatch):
+    path, function, arguments, count = SWITCHED[exercise_id]
+    text = (ROOT / path).read_text()
+    assert exercise_id not in {region[0] for region in release.pending_regions(text)}
+    assert exercise_id in {region[0] for region in release.reference_regions(text)}
+    module = released_module(text, f"released_{exercise_id}")
+    seen = []
+    monkeypatch.setattr(answers, "reference_answer", lambda i: lambda *args: seen.append((i, len(args))) or "mine")
+    assert getattr(module, function)(*arguments) == "mine"
+    assert seen == [(exercise_id, count)]
+    assert answers._LIBRARY[exercise_id] == f"{path[:-3].replace('/', '.')}:{function}"
 
 
 def test_the_open_library_entries_the_switch_adds_resolve_to_the_v3_functions():
