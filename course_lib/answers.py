@@ -148,7 +148,6 @@ _LIBRARY = {
     "regularized_objective": "course_lib.regularization:regularized_objective",
     "softmax_probs": "course_lib.losses:softmax",
     "softmax_vectorized": "course_lib.losses:softmax_loss_W",
-    "random_search_best": "course_lib.optim:random_search",
     "numerical_gradient_centred": "course_lib.gradcheck:numerical_gradient",
     "momentum_step": "course_lib.optim:_momentum_step",
     "rmsprop_step": "course_lib.optim:_rmsprop_step",

@@ -12,7 +12,7 @@ Every rule has the signature ``update(w, dw, config=None) -> (next_w, config)``:
 signature, or a one-step function of notebook 10) into a rule of this signature, checked
 once, so that the loop itself never re-validates.
 
-The steps and the random search are graded exercises (notebooks 07 and 10): their bodies sit
+The steps are graded exercises (notebook 10; random search is open code that notebook 07 shows): their bodies sit
 between ``### BEGIN REFERENCE <exercise id>`` / ``### END REFERENCE``, which a graded release
 replaces by calls to the student's own answers (see :mod:`course_lib.answers`).
 
@@ -318,7 +318,6 @@ def random_search(loss_fn, shape, num_tries=1000, scale=1e-3, seed=0):
     """
     num_tries = check_number(num_tries, "num_tries", low=1, integer=True)
     scale = check_number(scale, "scale", low=0, low_inclusive=False)
-    ### BEGIN REFERENCE random_search_best
     rng = np.random.default_rng(seed)
     best_w, best_loss = None, np.inf
     losses = np.empty(num_tries)
@@ -331,7 +330,6 @@ def random_search(loss_fn, shape, num_tries=1000, scale=1e-3, seed=0):
     if best_w is None:
         raise ValueError("loss_fn: every try returned NaN; expected finite losses")
     return best_w, best_loss, losses
-    ### END REFERENCE
 
 
 # --- workbook v3: training with a step, epoch by epoch ---------------------------------------

@@ -20,171 +20,199 @@ def numerical_grad(f, x, h):
     return grad
 '''
 
-SVM = '''
-def svm_loss_grad(W, X, y, reg):
-    n = X.shape[0]
-    rows = np.arange(n)
-    scores = X @ W
-    margins = scores - scores[rows, y][:, None] + 1.0
-    margins[rows, y] = 0.0
-    margins = np.maximum(margins, 0.0)
-    loss = margins.sum() / n + reg * np.sum(W * W)
-    dscores = (margins > 0).astype(float)
-    dscores[rows, y] = -dscores.sum(axis=1)
-    dW = X.T @ dscores / n + 2 * reg * W
-    return loss, dW
+KINK = '''
+def crosses_kink(W, X, y, index, h):
+    rows = np.arange(len(y))
+    ends = []
+    for shift in (-h, h):
+        V = W.astype(float)
+        V[index] = V[index] + shift
+        s = X @ V
+        m = s - s[rows, y][:, None] + 1.0
+        m[rows, y] = 0.0
+        ends.append(m > 0)
+    return bool((ends[0] != ends[1]).any())
 '''
-
-SOFT = '''
-def softmax_loss_grad(W, X, y, reg):
-    n = X.shape[0]
-    rows = np.arange(n)
-    scores = X @ W
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    exp = np.exp(shifted)
-    probs = exp / exp.sum(axis=1, keepdims=True)
-    loss = -np.log(probs[rows, y]).sum() / n + reg * np.sum(W * W)
-    dscores = probs.copy()
-    dscores[rows, y] -= 1.0
-    dW = X.T @ dscores / n + 2 * reg * W
-    return loss, dW
-'''
-
-CHECK = '''
-def gradient_check(f_and_grad, x, h):
-    x = np.array(x, dtype=float)
-    analytic = np.array(f_and_grad(x)[1], dtype=float)
-    errors = np.zeros_like(x)
-    for idx in np.ndindex(x.shape):
-        old = x[idx]
-        x[idx] = old + h
-        f_plus = f_and_grad(x)[0]
-        x[idx] = old - h
-        f_minus = f_and_grad(x)[0]
-        x[idx] = old
-        numeric = (f_plus - f_minus) / (2 * h)
-        total = abs(analytic[idx]) + abs(numeric)
-        errors[idx] = abs(analytic[idx] - numeric) / total if total > 0 else 0.0
-    return errors
-'''
-
-
-def edit(source, old, new):
-    """``source`` with ``old`` replaced once (the edit must apply)."""
-    assert old in source, old
-    return source.replace(old, new, 1)
-
 
 CORRECT = {
     "numerical_gradient_centred": [
+        NUM,
         '''
 def numerical_grad(f, x, h):
-    grad = np.zeros(np.shape(x))
-    flat = np.asarray(x, dtype=float).ravel()
-    for i in range(flat.size):
-        step = np.zeros_like(flat)
-        step[i] = h
-        grad.flat[i] = (f((flat + step).reshape(np.shape(x))) - f((flat - step).reshape(np.shape(x)))) / (2 * h)
+    # flat view of a float copy: one coordinate at a time
+    point = np.asarray(x, dtype=float).copy()
+    flat = point.reshape(-1)
+    grad = np.empty(flat.size)
+    for k in range(flat.size):
+        keep = flat[k]
+        flat[k] = keep + h
+        up = f(point)
+        flat[k] = keep - h
+        down = f(point)
+        flat[k] = keep
+        grad[k] = (up - down) / (2 * h)
+    return grad.reshape(point.shape)
+''',
+        '''
+def numerical_grad(f, x, h):
+    x = np.asarray(x, dtype=float)
+    grad = np.zeros(x.shape)
+    for idx in np.ndindex(*x.shape):
+        e = np.zeros(x.shape)
+        e[idx] = h
+        grad[idx] = (f(x + e) - f(x - e)) / (2 * h)
     return grad
 ''',
     ],
-    "svm_loss_grad_W": [
+    "crosses_kink": [
+        KINK,
         '''
-def svm_loss_grad(W, X, y, reg):
-    n, c = X.shape[0], W.shape[1]
-    dW = np.zeros_like(W)
-    loss = 0.0
-    for i in range(n):
-        s = X[i] @ W
-        for j in range(c):
-            if j == y[i]:
-                continue
-            margin = s[j] - s[y[i]] + 1
-            if margin > 0:
-                loss += margin
-                dW[:, j] += X[i]
-                dW[:, y[i]] -= X[i]
-    return loss / n + reg * (W ** 2).sum(), dW / n + 2 * reg * W
-''',
-    ],
-    "softmax_loss_grad_W": [
-        '''
-def softmax_loss_grad(W, X, y, reg):
-    s = X @ W
-    s = s - s.max(axis=1, keepdims=True)
-    log_p = s - np.log(np.exp(s).sum(axis=1, keepdims=True))
+def crosses_kink(W, X, y, index, h):
+    # how each margin moves with W[index]: x_id for the moved class, -x_id for every margin of an example of that class
+    d, c = index
     n = len(y)
-    onehot = np.eye(W.shape[1])[y]
-    loss = -np.sum(log_p * onehot) / n + reg * np.sum(W ** 2)
-    return loss, X.T @ (np.exp(log_p) - onehot) / n + 2 * reg * W
+    scores = X @ W
+    margins = scores - scores[np.arange(n), y][:, None] + 1
+    slope = np.zeros_like(margins)
+    slope[:, c] += X[:, d]
+    slope[y == c, :] -= X[y == c, d][:, None]
+    low, high = margins - h * slope > 0, margins + h * slope > 0
+    low[np.arange(n), y] = high[np.arange(n), y] = False
+    return bool(np.any(low != high))
 ''',
-    ],
-    "gradient_check": [
         '''
-def gradient_check(f_and_grad, x, h):
-    x = np.array(x, dtype=float)
-    a = f_and_grad(x)[1]
-    n = np.zeros_like(x)
-    for idx in np.ndindex(x.shape):
-        e = np.zeros_like(x)
-        e[idx] = h
-        n[idx] = (f_and_grad(x + e)[0] - f_and_grad(x - e)[0]) / (2 * h)
-    return np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), 1e-300)
+def crosses_kink(W, X, y, index, h):
+    def active(value):
+        moved = W.copy()
+        moved[index] = value
+        s = X @ moved
+        out = set()
+        for i in range(len(y)):
+            for j in range(s.shape[1]):
+                if j != y[i] and s[i, j] - s[i, y[i]] + 1 > 0:
+                    out.add((i, j))
+        return out
+    return active(W[index] - h) != active(W[index] + h)
 ''',
     ],
 }
 
 WRONG = {
     "numerical_gradient_centred": [
-        (edit(NUM, "        x[idx] = old - h\n        f_minus = f(x)\n", "        x[idx] = old\n        f_minus = f(x)\n")
-         .replace("(2 * h)", "h"), "forward_difference"),
-        (edit(NUM, "        x[idx] = old\n        grad", "        grad"), "not_restored"),
-        (edit(NUM, "/ (2 * h)", "/ h"), "divided_by_h"),
-        (edit(NUM, "    x = np.array(x, dtype=float)\n", "    h = 1e-20\n    x = np.array(x, dtype=float)\n"),
-         "step_too_small"),
-        (edit(NUM, "(f_plus - f_minus)", "(f_minus - f_plus)"), "generic:sign"),
-        (edit(NUM, "    return grad\n", ""), "generic:missing_return"),
+        ('''
+def numerical_grad(f, x, h):
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    fx = f(x)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old + h
+        grad[idx] = (f(x) - fx) / h
+        x[idx] = old
+    return grad
+''', "forward_difference"),
+        ('''
+def numerical_grad(f, x, h):
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old + h
+        plus = f(x)
+        x[idx] = old - h
+        minus = f(x)
+        grad[idx] = (plus - minus) / (2 * h)
+    return grad
+''', "not_restored"),
+        (NUM.replace("/ (2 * h)", "/ h"), "divided_by_h"),
+        ('''
+def numerical_grad(f, x, h):
+    h = 1e-5  # the usual step
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old + h
+        f_plus = f(x)
+        x[idx] = old - h
+        f_minus = f(x)
+        x[idx] = old
+        grad[idx] = (f_plus - f_minus) / (2 * h)
+    return grad
+''', "own_step"),
+        ('''
+def numerical_grad(f, x, h):
+    x = x.copy()
+    grad = np.zeros(x.shape)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old + h
+        f_plus = f(x)
+        x[idx] = old - h
+        f_minus = f(x)
+        x[idx] = old
+        grad[idx] = (f_plus - f_minus) / (2 * h)
+    return grad
+''', "copy_keeps_integers"),
+        ('''
+def numerical_grad(f, x, h):
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    for i in range(len(x)):
+        x_plus, x_minus = x.copy(), x.copy()
+        x_plus[i] += h
+        x_minus[i] -= h
+        grad[i] = (f(x_plus) - f(x_minus)) / (2 * h)
+    return grad
+''', "rows_only"),
+        ('''
+def numerical_grad(f, x, h):
+    x = np.array(x, dtype=float)
+    grad = []
+    for idx in np.ndindex(x.shape):
+        e = np.zeros_like(x)
+        e[idx] = h
+        grad.append((f(x + e) - f(x - e)) / (2 * h))
+    return grad
+''', "generic:container"),
+        ('''
+def numerical_grad(f, x, h):
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        e = np.zeros_like(x)
+        e[idx] = h
+        grad[idx] = (f(x - e) - f(x + e)) / (2 * h)
+    return grad
+''', "generic:sign"),
     ],
-    "svm_loss_grad_W": [
-        (edit(SVM, "    margins[rows, y] = 0.0\n", ""), "includes_correct_class_in_grad"),
-        (edit(SVM, "margins.sum() / n", "margins.sum() / n / (W.shape[1] - 1)").replace(
-            "X.T @ dscores / n", "X.T @ dscores / n / (W.shape[1] - 1)"), "mean_over_classes"),
-        (edit(SVM, "margins.sum() / n", "(margins ** 2).sum() / n").replace(
-            "(margins > 0).astype(float)", "2 * margins"), "squared_hinge"),
-        (edit(SVM, "X.T @ dscores / n", "X.T @ dscores"), "grad_not_divided"),
-        (edit(SVM, "    dscores[rows, y] = -dscores.sum(axis=1)\n", ""), "no_correct_column"),
-        (edit(SVM, "(margins > 0)", "(scores - scores[rows, y][:, None] + 1.0 >= 0) * (margins >= 0)").replace(
-            "    dscores[rows, y] = -dscores.sum(axis=1)\n",
-            "    dscores[rows, y] = 0.0\n    dscores[rows, y] = -dscores.sum(axis=1)\n"), "margin_at_least_zero"),
-        (edit(SVM, "+ 1.0", ""), "no_margin"),
-        (edit(SVM, "margins.sum() / n", "margins.sum() / W.shape[1]").replace(
-            "X.T @ dscores / n", "X.T @ dscores / W.shape[1]"), "divided_by_C"),
-        (edit(SVM, "2 * reg * W", "reg * W"), "reg_grad_without_2"),
-        (edit(SVM, " + 2 * reg * W", ""), "reg_grad_forgotten"),
-    ],
-    "softmax_loss_grad_W": [
-        (edit(SOFT, "    shifted = scores - scores.max(axis=1, keepdims=True)\n", "    shifted = scores\n"), "no_max_shift"),
-        (edit(SOFT, "-np.log(probs[rows, y])", "-np.log(probs[rows, y] + 1e-12)"), "log_of_p_plus_eps"),
-        (edit(SOFT, "-np.log(probs[rows, y])", "-np.log10(probs[rows, y])"), "log10"),
-        (edit(SOFT, "X.T @ dscores / n", "X.T @ dscores"), "grad_not_divided"),
-        (edit(SOFT, "    dscores[rows, y] -= 1.0\n", ""), "forgot_minus_one"),
-        (edit(SOFT, "X.T @ dscores / n + 2 * reg * W", "-X.T @ dscores / n + 2 * reg * W"), "wrong_sign"),
-        (edit(SOFT, "2 * reg * W", "reg * W"), "reg_grad_without_2"),
-        (edit(SOFT, " + 2 * reg * W", ""), "reg_grad_forgotten"),
-    ],
-    "gradient_check": [
-        (edit(CHECK, "        x[idx] = old - h\n        f_minus = f_and_grad(x)[0]\n",
-              "        x[idx] = old\n        f_minus = f_and_grad(x)[0]\n").replace("(2 * h)", "h"), "forward_difference"),
-        (edit(CHECK, "/ (2 * h)", "/ h"), "divided_by_h"),
-        (edit(CHECK, "        x[idx] = old\n        numeric", "        numeric"), "not_restored"),
-        (edit(CHECK, "abs(analytic[idx] - numeric) / total if total > 0 else 0.0", "abs(analytic[idx] - numeric)"),
-         "absolute_error"),
-        (edit(CHECK, "        total = abs(analytic[idx]) + abs(numeric)\n",
-              "        total = max(abs(analytic[idx]), abs(numeric))\n"), "max_denominator"),
-        (edit(CHECK, "abs(analytic[idx] - numeric) / total", "(analytic[idx] - numeric) / total"), "signed_error"),
-        (edit(CHECK, "    x = np.array(x, dtype=float)\n", "    h = 1e-20\n    x = np.array(x, dtype=float)\n"),
-         "step_too_small"),
-        (edit(CHECK, "        f_minus = f_and_grad(x)[0]\n", "        f_minus, analytic = f_and_grad(x)\n"),
-         "analytic_at_shifted_point"),
+    "crosses_kink": [
+        (KINK.replace("ends.append(m > 0)", "ends.append(m >= 0)"), "zero_margin_active"),
+        (KINK.replace("m = s - s[rows, y][:, None] + 1.0", "m = s - s[rows, y][:, None]"), "margin_without_one"),
+        ('''
+def crosses_kink(W, X, y, index, h):
+    rows = np.arange(len(y))
+    def active(V):
+        s = X @ V
+        m = s - s[rows, y][:, None] + 1.0
+        m[rows, y] = 0.0
+        return m > 0
+    moved = W.astype(float)
+    moved[index] += h
+    return bool(np.any(active(W) != active(moved)))
+''', "one_side_only"),
+        ('''
+def crosses_kink(W, X, y, index, h):
+    s = X @ W
+    m = s - s[np.arange(len(y)), y][:, None] + 1
+    m[np.arange(len(y)), y] = 10.0          # the correct class has no kink
+    return bool(np.any(np.abs(m) < h))
+''', "margin_within_h"),
+        (KINK.replace("return bool((ends[0] != ends[1]).any())", "return bool(ends[0].sum() != ends[1].sum())"),
+         "counts_active_terms"),
+        (KINK.replace("return bool((ends[0] != ends[1]).any())", "return bool(ends[0].any() != ends[1].any())"),
+         "any_against_any"),
+        (KINK.replace("return bool((ends[0] != ends[1]).any())", "return bool((ends[0] & ~ends[1]).any())"),
+         "one_direction_only"),
     ],
 }

@@ -629,23 +629,6 @@ def svm_loss_vectorized(W, X, y):
 
 # --- answers students write: notebook 08 ----------------------------------------------------------
 
-OWN_SOFTMAX = '''\
-def softmax(scores):
-    """Row-wise softmax of (N, C) scores, shifted for stability (my own, not course_lib's)."""
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    e = np.exp(shifted)
-    return e / e.sum(axis=1, keepdims=True)
-'''
-
-SOFTMAX_GRAD_WITH_OWN_SOFTMAX = '''\
-def softmax_loss_grad(W, X, y, reg):
-    n = X.shape[0]
-    probs = softmax(X @ W)
-    loss = -np.mean(np.log(probs[np.arange(n), y])) + reg * np.sum(W ** 2)
-    probs[np.arange(n), y] -= 1
-    return loss, X.T @ probs / n + 2 * reg * W
-'''
-
 NUDGED = '''\
 def nudged(x, idx, delta):
     """A copy of x with x[idx] moved by delta."""
@@ -676,60 +659,90 @@ def numerical_grad(f, x, h):
     return grad
 '''
 
-SVM_GRAD_WITH_CL_HELPER = '''\
-def svm_loss_grad(W, X, y, reg):
-    n = X.shape[0]
-    rows = np.arange(n)
-    scores = cl.linear_scores(X, W)          # X @ W
-    margins = np.maximum(0, scores - scores[rows, y][:, None] + MARGIN)
-    margins[rows, y] = 0
-    dscores = (margins > 0).astype(float)
-    dscores[rows, y] = -dscores.sum(axis=1)
-    return margins.sum() / n + reg * np.sum(W * W), X.T @ dscores / n + 2 * reg * W
-'''
-
-SVM_GRAD_MUTATES_W = '''\
-def svm_loss_grad(W, X, y, reg):
-    n = X.shape[0]
-    rows = np.arange(n)
-    scores = X @ W
-    margins = np.maximum(0, scores - scores[rows, y][:, None] + 1.0)
-    margins[rows, y] = 0
-    loss = margins.sum() / n + reg * np.sum(W * W)
-    dscores = (margins > 0).astype(float)
-    dscores[rows, y] = -dscores.sum(axis=1)
-    dW = W              # start from the regularization term...
-    dW *= 2 * reg       # ...in place: this changes W too
-    dW += X.T @ dscores / n
-    return loss, dW
-'''
-
-SOFTMAX_LOG10_LATER = '''\
-# the slide's 0.452 uses log base 10: let me match it
-def softmax_loss_grad(W, X, y, reg):
-    n = X.shape[0]
+HINGE_ACTIVE = '''\
+def hinge_active(W, X, y):
+    """Which hinge terms are active (margin > 0), (N, C), False in each example's own class."""
     s = X @ W
-    s = s - s.max(axis=1, keepdims=True)
-    p = np.exp(s) / np.exp(s).sum(axis=1, keepdims=True)
-    loss = -np.log10(p[np.arange(n), y]).mean() + reg * np.sum(W * W)
-    p[np.arange(n), y] -= 1
-    return loss, X.T @ p / n + 2 * reg * W
-
-print(softmax_loss_grad(np.array([[-2.85, 0.86, 0.28]]), np.array([[1.0]]), np.array([2]), 0.0)[0])
+    n = len(y)
+    m = s - s[np.arange(n), y][:, None] + MARGIN
+    m[np.arange(n), y] = 0
+    return m > 0
 '''
 
-STABLE_SOFTMAX_RAISES = '''\
-print(stable_softmax(np.array([[1.0, 2.0, 3.0]])))   # try it first
-
-def stable_softmax(scores):
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    return np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
+KINK_WITH_HELPER = '''\
+def crosses_kink(W, X, y, index, h):
+    low, high = W.astype(float), W.astype(float)
+    low[index] -= h
+    high[index] += h
+    return bool(np.any(hinge_active(low, X, y) != hinge_active(high, X, y)))
 '''
+
+KINK_AT_ZERO_LATER = '''\
+# a margin of 0 touches the kink: count it as active
+def crosses_kink(W, X, y, index, h):
+    low, high = W.astype(float), W.astype(float)
+    low[index] -= h
+    high[index] += h
+    def active(V):
+        s = X @ V
+        m = s - s[np.arange(len(y)), y][:, None] + 1
+        m[np.arange(len(y)), y] = -1
+        return m >= 0
+    return bool(np.any(active(low) != active(high)))
+
+print(crosses_kink(np.eye(3), np.eye(3), np.arange(3), (0, 1), 0.5))
+'''
+
+KINK_HELPER_RAISES = '''\
+print(margins_of(np.eye(3), np.eye(3), np.arange(3)))   # try it first
+
+def margins_of(W, X, y):
+    s = X @ W
+    m = s - s[np.arange(len(y)), y][:, None] + 1
+    m[np.arange(len(y)), y] = 0
+    return m
+'''
+
+KINK_WITH_MARGINS_OF = '''\
+def crosses_kink(W, X, y, index, h):
+    low, high = W.astype(float), W.astype(float)
+    low[index] -= h
+    high[index] += h
+    return bool(np.any((margins_of(low, X, y) > 0) != (margins_of(high, X, y) > 0)))
+'''
+
+KINK_MUTATES_W = '''\
+def crosses_kink(W, X, y, index, h):
+    def active(V):
+        s = X @ V
+        m = s - s[np.arange(len(y)), y][:, None] + 1
+        m[np.arange(len(y)), y] = 0
+        return m > 0
+    old = W[index]
+    W[index] = old - h
+    low = active(W)
+    W[index] = old + h          # ...and W[index] is never put back
+    return bool(np.any(low != active(W)))
+'''
+
+KINK_VIA_REFERENCE = '''\
+def crosses_kink(W, X, y, index, h):
+    # a kink between the two ends changes the hinge gradient: compare course_lib's at both ends
+    low, high = W.astype(float), W.astype(float)
+    low[index] -= h
+    high[index] += h
+    return not np.allclose(cl.svm_loss_W(low, X, y)[1], cl.svm_loss_W(high, X, y)[1])
+'''
+
+KINK_VIA_A_HELPER_OF_THE_REFERENCE = (
+    "import course_lib.losses\n\n\ndef hinge_gradient(W, X, y):\n"
+    "    return course_lib.losses.svm_loss_W(W, X, y)[1]\n",
+    "def crosses_kink(W, X, y, index, h):\n    low, high = W.astype(float), W.astype(float)\n"
+    "    low[index] -= h\n    high[index] += h\n"
+    "    return not np.allclose(hinge_gradient(low, X, y), hinge_gradient(high, X, y))\n")
 
 HANGS_BEFORE_HELPER = ("# how small can h get?\ntolerance = 1.0\nwhile tolerance > 0:\n"
                        "    tolerance = 0.5 * tolerance + 1e-9   # tends to 2e-9, never 0\n\n" + NUDGED)
-
-SOFTMAX_GRAD_WITH_STABLE = SOFTMAX_GRAD_WITH_OWN_SOFTMAX.replace("probs = softmax(", "probs = stable_softmax(")
 
 
 def _gradient_submissions() -> dict:
@@ -743,16 +756,15 @@ def _gradient_submissions() -> dict:
     s = StudentNotebook(GRADIENTS)
     s.above_answer("numerical_gradient_centred", NUDGED)
     s.write_answer("numerical_gradient_centred", NUMERICAL_WITH_HELPER)
-    s.above_answer("softmax_loss_grad_W", OWN_SOFTMAX)
-    s.write_answer("softmax_loss_grad_W", SOFTMAX_GRAD_WITH_OWN_SOFTMAX)
-    add("helpers_in_their_own_cells", s, {},
-        "helper cells above two answers, one of them the student's own function named softmax")
+    s.above_answer("crosses_kink", "MARGIN = 1.0\n\n\n" + HINGE_ACTIVE)
+    s.write_answer("crosses_kink", KINK_WITH_HELPER)
+    add("helpers_in_their_own_cells", s, {}, "helper cells above both answers, one with the constant it uses")
 
     s = StudentNotebook(GRADIENTS)
     s.insert(s.provided("import course_lib as cl") + 1, "MARGIN = 1.0\n")
-    s.write_answer("svm_loss_grad_W", SVM_GRAD_WITH_CL_HELPER.replace("cl.linear_scores(X, W)",
-                                                                      'np.einsum("nd,dc->nc", X, W)'))
-    add("constant_in_its_own_cell", s, {}, "MARGIN = 1.0 in its own cell under the imports, used by the answer")
+    s.above_answer("crosses_kink", HINGE_ACTIVE)
+    s.write_answer("crosses_kink", KINK_WITH_HELPER)
+    add("constant_in_its_own_cell", s, {}, "MARGIN = 1.0 in its own cell under the imports, used by a helper")
 
     s = StudentNotebook(GRADIENTS)
     s.write_answer("numerical_gradient_centred", NUMERICAL_FORWARD)
@@ -761,9 +773,10 @@ def _gradient_submissions() -> dict:
     add("redefined_later_last_is_correct", s, {}, "a forward difference first, the centred one in a later cell")
 
     s = StudentNotebook(GRADIENTS)
-    s.append(SOFTMAX_LOG10_LATER)
-    add("redefined_later_last_is_wrong", s, {"softmax_loss_grad_W": FAILED},
-        "a right answer, redefined with log10 at the end", details={"hint_mistake": ("softmax_loss_grad_W", "log10")})
+    s.append(KINK_AT_ZERO_LATER)
+    add("redefined_later_last_is_wrong", s, {"crosses_kink": FAILED},
+        "a right answer, redefined with margin >= 0 at the end",
+        details={"hint_mistake": ("crosses_kink", "zero_margin_active")})
 
     s = StudentNotebook(GRADIENTS)
     s.strip_metadata()
@@ -771,7 +784,7 @@ def _gradient_submissions() -> dict:
     add("no_metadata_no_cell_ids", s, {}, "cell metadata and ids gone (nbformat 4.4), as some editors leave it")
 
     s = StudentNotebook(GRADIENTS)
-    check_tools = s.cells[s.provided("def svm_objective")]
+    check_tools = s.cells[s.provided("def analytic_at_check")]
     check_tools.source = "raise RuntimeError('too slow, skipped')\n" + check_tools.source
     s.remove(s.provided("import course_lib as cl"))
     add("provided_cells_deleted_and_edited", s, {},
@@ -781,15 +794,15 @@ def _gradient_submissions() -> dict:
     s.below_check("numerical_gradient_centred",
                   "error = 1.0\nwhile error > 1e-12:   # never updated\n"
                   "    approx = numerical_grad(bowl, point, 1e-5)\n")
-    s.below_check("svm_loss_grad_W", "numerical_grad(bowl, point)   # forgot h\n")
+    s.below_check("crosses_kink", "crosses_kink(np.eye(3), np.eye(3), np.arange(3), (0, 1))   # forgot h\n")
     add("experiments_raise_and_never_end", s, {},
         "one experiment cell looping forever, one raising TypeError; nothing depends on them")
 
     s = StudentNotebook(GRADIENTS)
-    broken = s.above_answer("softmax_loss_grad_W", STABLE_SOFTMAX_RAISES)
-    s.write_answer("softmax_loss_grad_W", SOFTMAX_GRAD_WITH_STABLE)
+    broken = s.above_answer("crosses_kink", KINK_HELPER_RAISES)
+    s.write_answer("crosses_kink", KINK_WITH_MARGINS_OF)
     s.ran_in_order()
-    add("helper_cell_raises_before_the_helper", s, {"softmax_loss_grad_W": (ERROR, FAILED)},
+    add("helper_cell_raises_before_the_helper", s, {"crosses_kink": (ERROR, FAILED)},
         "the helper's cell calls it before defining it (NameError)", culprit=broken.id)
 
     s = StudentNotebook(GRADIENTS)
@@ -802,27 +815,20 @@ def _gradient_submissions() -> dict:
     s = StudentNotebook(GRADIENTS)
     s.write_answer("numerical_gradient_centred", "def numerical_grad(f, x, h):\n"
                                                  "    return cl.numerical_gradient(f, x, h=h)\n")
-    s.write_answer("svm_loss_grad_W", "import course_lib.losses\n\ndef svm_loss_grad(W, X, y, reg):\n"
-                                      "    loss, dscores = course_lib.losses.svm_loss(X @ W, y)\n"
-                                      "    return loss + reg * np.sum(W * W), X.T @ dscores + 2 * reg * W\n")
-    s.write_answer("softmax_loss_grad_W", "def softmax_loss_grad(W, X, y, reg):\n"
-                                          "    loss, dscores = getattr(cl, 'softmax_' + 'loss')(X @ W, y)\n"
-                                          "    return loss + reg * np.sum(W * W), X.T @ dscores + 2 * reg * W\n")
-    add("calls_the_reference", s, {"numerical_gradient_centred": REFERENCE, "svm_loss_grad_W": REFERENCE,
-                                   "softmax_loss_grad_W": REFERENCE},
-        "cl.numerical_gradient, course_lib.losses.svm_loss, getattr(cl, 'softmax_' + 'loss')")
+    s.write_answer("crosses_kink", KINK_VIA_REFERENCE)
+    add("calls_the_reference", s, {"numerical_gradient_centred": REFERENCE, "crosses_kink": REFERENCE},
+        "cl.numerical_gradient, and course_lib's hinge gradient (cl.svm_loss_W) compared at both ends")
 
     s = StudentNotebook(GRADIENTS)
-    s.write_answer("svm_loss_grad_W", "def svm_loss_grad(W, X, y, reg):\n    return svm_objective(W, X, y, reg)\n")
-    s.write_answer("softmax_loss_grad_W", "def softmax_loss_grad(W, X, y, reg):\n"
-                                          "    return softmax_objective(W, X, y, reg)\n")
-    add("calls_the_notebooks_own_reference_helpers", s,
-        {"svm_loss_grad_W": REFERENCE, "softmax_loss_grad_W": REFERENCE},
-        "the answers call svm_objective / softmax_objective, the provided cell's wrappers of cl.svm_loss")
+    helper, answer = KINK_VIA_A_HELPER_OF_THE_REFERENCE
+    s.above_answer("crosses_kink", helper)
+    s.write_answer("crosses_kink", answer)
+    add("calls_a_helper_that_calls_the_reference", s, {"crosses_kink": REFERENCE},
+        "the answer calls the student's own helper cell, which wraps course_lib.losses.svm_loss_W")
 
     s = StudentNotebook(GRADIENTS)
-    s.write_answer("svm_loss_grad_W", SVM_GRAD_MUTATES_W)
-    add("mutates_its_input", s, {"svm_loss_grad_W": FAILED}, "right numbers, but dW aliases W and is built in place")
+    s.write_answer("crosses_kink", KINK_MUTATES_W)
+    add("mutates_its_input", s, {"crosses_kink": FAILED}, "a right answer, but W is moved in place and not put back")
     return out
 
 
@@ -1215,29 +1221,42 @@ def numerical_grad(f, x, h):
     return grad.reshape(np.shape(x))
 '''
 
-SVM_GRAD_NO_REG_GRAD = reference_solution(GRADIENTS, "svm_loss_grad_W").replace(" + 2 * reg * W", "")
-SVM_GRAD_NOT_DIVIDED = reference_solution(GRADIENTS, "svm_loss_grad_W").replace("X.T @ dscores / n", "X.T @ dscores")
-SOFTMAX_NO_SHIFT = reference_solution(GRADIENTS, "softmax_loss_grad_W").replace(
-    "scores - scores.max(axis=1, keepdims=True)", "scores")
-SOFTMAX_FORGOT_ONE = reference_solution(GRADIENTS, "softmax_loss_grad_W").replace(
-    "    dscores[rows, y] -= 1.0\n", "")
-SOFTMAX_REG_WITHOUT_2 = reference_solution(GRADIENTS, "softmax_loss_grad_W").replace("2 * reg * W", "reg * W")
-
-LOG_SOFTMAX_HELPER = '''\
-def log_probs(scores):
-    """log softmax of each row, computed stably (N, C)."""
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+NUMERICAL_INTEGER_COPY = '''\
+def numerical_grad(f, x, h):
+    x = x.copy()
+    grad = np.zeros(x.shape)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old + h
+        up = f(x)
+        x[idx] = old - h
+        down = f(x)
+        x[idx] = old
+        grad[idx] = (up - down) / (2 * h)
+    return grad
 '''
 
-SOFTMAX_VIA_LOG_PROBS = '''\
-def softmax_loss_grad(W, X, y, reg):
+KINK_ANALYTIC = '''\
+def crosses_kink(W, X, y, index, h):
+    # each margin moves with W[index]: by x_id for class c, by -x_id for every margin of an example of class c
+    d, c = index
     n = len(y)
-    lp = log_probs(X @ W)
-    onehot = np.eye(W.shape[1])[y]
-    loss = -(lp * onehot).sum() / n + reg * (W ** 2).sum()
-    return loss, X.T @ (np.exp(lp) - onehot) / n + 2 * reg * W
+    scores = X @ W
+    margins = scores - scores[np.arange(n), y][:, None] + 1
+    slope = np.zeros_like(margins)
+    slope[:, c] += X[:, d]
+    slope[y == c, :] -= X[y == c, d][:, None]
+    low, high = margins - h * slope > 0, margins + h * slope > 0
+    low[np.arange(n), y] = high[np.arange(n), y] = False
+    return bool(np.any(low != high))
 '''
+
+KINK_NO_ONE = KINK_WITH_MARGINS_OF.replace("margins_of(", "margins_without_one(")
+MARGINS_WITHOUT_ONE = KINK_HELPER_RAISES.split("\n\n", 1)[1].replace(
+    "def margins_of(", "def margins_without_one(").replace("[:, None] + 1\n", "[:, None]\n")
+KINK_COUNTS = KINK_WITH_HELPER.replace(
+    "return bool(np.any(hinge_active(low, X, y) != hinge_active(high, X, y)))",
+    "return bool(hinge_active(low, X, y).sum() != hinge_active(high, X, y).sum())")
 
 AGREEMENT_GRADIENTS = {
     "numerical_gradient_centred": _answers(
@@ -1248,30 +1267,19 @@ AGREEMENT_GRADIENTS = {
         ("forward_difference", "wrong", [NUMERICAL_FORWARD]),
         ("not_restored", "wrong", [NUMERICAL_NOT_RESTORED]),
         ("divided_by_h", "wrong", [NUMERICAL_DIVIDED_BY_H]),
+        ("integer_copy", "wrong", [NUMERICAL_INTEGER_COPY]),
         ("calls_reference", "reference", ["def numerical_grad(f, x, h):\n    return cl.numerical_gradient(f, x, h)\n"]),
     ),
-    "svm_loss_grad_W": _answers(
-        "svm_loss_grad_W",
-        ("solution", "correct", [reference_solution(GRADIENTS, "svm_loss_grad_W")]),
-        # cl.linear_scores is no exercise's reference any more (notebook 01 dropped class_scores): a helper
-        # like any other (were it a reference, every exercise would forbid it)
-        ("constant_and_cl_helper", "unusual", ["MARGIN = 1.0\n", SVM_GRAD_WITH_CL_HELPER]),
-        ("no_reg_gradient", "wrong", [SVM_GRAD_NO_REG_GRAD]),
-        ("not_divided", "wrong", [SVM_GRAD_NOT_DIVIDED]),
-        ("mutates_W", "wrong", [SVM_GRAD_MUTATES_W]),
-    ),
-    "softmax_loss_grad_W": _answers(
-        "softmax_loss_grad_W",
-        ("solution", "correct", [reference_solution(GRADIENTS, "softmax_loss_grad_W")]),
-        ("own_softmax", "unusual", [OWN_SOFTMAX, SOFTMAX_GRAD_WITH_OWN_SOFTMAX]),
-        ("log_probs_helper", "unusual", [LOG_SOFTMAX_HELPER, SOFTMAX_VIA_LOG_PROBS]),
-        ("no_max_shift", "wrong", [SOFTMAX_NO_SHIFT]),
-        ("forgot_minus_one", "wrong", [SOFTMAX_FORGOT_ONE]),
-        ("reg_without_2", "wrong", [SOFTMAX_REG_WITHOUT_2]),
-        ("log10", "wrong", [SOFTMAX_LOG10_LATER.split("\n\nprint")[0] + "\n"]),
-        ("calls_reference", "reference", ["def softmax_loss_grad(W, X, y, reg):\n"
-                                          "    loss, ds = cl.softmax_loss(X @ W, y)\n"
-                                          "    return loss + reg * np.sum(W * W), X.T @ ds + 2 * reg * W\n"]),
+    "crosses_kink": _answers(
+        "crosses_kink",
+        ("solution", "correct", [reference_solution(GRADIENTS, "crosses_kink")]),
+        ("analytic_slopes", "unusual", [KINK_ANALYTIC]),
+        ("constant_and_helper", "unusual", ["MARGIN = 1.0\n", HINGE_ACTIVE, KINK_WITH_HELPER]),
+        ("zero_margin_active", "wrong", [KINK_AT_ZERO_LATER.split("\n\nprint")[0] + "\n"]),
+        ("without_the_one", "wrong", [MARGINS_WITHOUT_ONE, KINK_NO_ONE]),
+        ("counts", "wrong", ["MARGIN = 1.0\n", HINGE_ACTIVE, KINK_COUNTS]),
+        ("mutates_W", "wrong", [KINK_MUTATES_W]),
+        ("calls_reference", "reference", [KINK_VIA_REFERENCE]),
     ),
 }
 

@@ -182,16 +182,6 @@ def static_problems(k: int, nb) -> list:
 
 # v2's stale ids (docs/course-flow.md, section 2.1): all go with the v3 cells
 KNOWN_STATIC = {
-    7: [  # 07_finding_the_best_w
-        "cell 5: needs_answer('l2_reg') names an exercise that is not in the bank",
-        "cell 39: needs_answer('l2_reg') names an exercise that is not in the bank",
-    ],
-    8: [  # 08_gradients
-        "cell 18: needs_answer('l2_reg') names an exercise that is not in the bank",
-        "cell 29: needs_answer('l2_reg') names an exercise that is not in the bank",
-        "cell 31: needs_answer('l2_reg') names an exercise that is not in the bank",
-        "cell 32: needs_answer('l2_reg') names an exercise that is not in the bank",
-    ],
     9: [  # 09_gradient_descent
         "cell 11: needs_answer('l2_reg') names an exercise that is not in the bank",
         "cell 16: needs_answer('l2_reg') names an exercise that is not in the bank",

@@ -92,7 +92,7 @@ def test_a_graded_release_stubs_pending_regions_and_raises_reference_unavailable
 
 def test_pending_functions_are_forbidden_in_answers():
     assert {"svm_loss_W", "softmax_loss_W", "regularized_objective", "sgd_epochs"} <= bank.reference_names()
-    assert "svm_loss_W" in bank.get("svm_loss_grad_W").forbidden
+    assert "svm_loss_W" in bank.get("crosses_kink").forbidden
 
 
 def test_a_pending_region_inside_a_reference_region_is_refused():

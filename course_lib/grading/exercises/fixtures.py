@@ -156,6 +156,25 @@ def wavy(x):
     return float(np.sum(np.sin(3.0 * x) + x**3 / 3.0) + 0.5 * np.sum(x) ** 2)
 
 
+def lopsided(x):
+    """A smooth function of any shape in which every coordinate plays its own part.
+
+    ``sum_k (k + 1) sin(x_k) + x_first * x_last + sum(x^2) / 2`` over the flat entries of x: swapping
+    two coordinates changes the value (unlike :func:`wavy`), so a gradient written to the wrong place shows.
+
+    Parameters
+    ----------
+    x : ndarray, any shape
+
+    Returns
+    -------
+    float
+    """
+    flat = np.asarray(x, dtype=float).ravel()
+    weights = np.arange(1.0, flat.size + 1.0)
+    return float(np.sum(weights * np.sin(flat)) + flat[0] * flat[-1] + 0.5 * np.sum(flat**2))
+
+
 def toy_smooth_objective(W):
     """:func:`toy_smooth_loss` plus ``0.1 * sum(W^2)``: a smooth objective of a (3, 3) W.
 

@@ -165,10 +165,9 @@ FAMILIES = ("hinge", "softmax", "regression", "penalty", "gradient", "optimizer"
 
 # Exercises whose id names a family other than their notebook's.
 _ID_FAMILY = {
-    "cat_hinge_loss": "hinge", "svm_predictions": "hinge", "svm_loss_grad_W": "hinge",
-    "softmax_loss_grad_W": "softmax", "ridge_closed_form": "regression", "gradient_check": "gradient",
-    "train_epochs": "optimizer", "grid_search": "search", "random_search_best": "search",
-    "random_local_search": "search", "regularized_objective": "penalty",
+    "cat_hinge_loss": "hinge", "svm_predictions": "hinge", "ridge_closed_form": "regression",
+    "train_epochs": "optimizer", "grid_search": "search", "random_local_search": "search",
+    "crosses_kink": "hinge", "regularized_objective": "penalty",
 }
 _NOTEBOOK_FAMILY = {"00": "data", "01": "data", "02": "regression", "03": "hinge", "04": "penalty",
                     "05": "softmax", "06": "", "07": "search", "08": "gradient", "09": "optimizer",

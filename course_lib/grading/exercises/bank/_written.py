@@ -69,9 +69,9 @@ WRITTEN = {
             "differently), and no bug at all: a margin of some example lies within h of 0 at that weight, so "
             "w - h and w + h fall on both sides of the hinge's kink and the centred difference averages two "
             "slopes (any value between them is a valid subgradient).",
-            "A test that separates them: repeat the check with a much smaller h, or at a slightly moved W (the "
-            "kink case agrees again, a bug does not), or check whether any margin changes sign between w - h "
-            "and w + h.",
+            "A test that separates them: run `crosses_kink` at that weight (a kink between w - h and w + h "
+            "explains the error, no kink leaves only a bug), or repeat the check with a much smaller h or at a "
+            "slightly moved W (the kink case agrees again, a bug does not).",
         ),
     },
     "written_lambda_on_digits": {

@@ -1,11 +1,12 @@
-"""Exercises of ``07_finding_the_best_w.ipynb``: random search (Idea #2) and random local search
-(between Idea #2 and Idea #3). (Idea #1's closed form, ``ridge_closed_form``, is notebook 04's exercise.)
+"""Exercises of ``07_finding_the_best_w.ipynb``: random local search (between Idea #2 and Idea #3).
 
-Random search: one generator ``np.random.default_rng(seed)``, each try drawn as
-``rng.normal(0.0, scale, size=shape)``; the first best try wins (strict ``<``).
-Random local search: from ``w0``, each try proposes ``w + rng.normal(0.0, step_size, size=w.shape)``
-around the current ``w`` (one generator), and moves there only if the loss is strictly lower;
-``best_losses[k]`` is the loss of the current ``w`` after try ``k``.
+Random local search, ``search_locally(loss_fn, w0, nudges)``: stand at ``w0``; for each nudge in turn, try
+the point you stand on plus the nudge, and move there only if its loss is strictly lower; ``losses[k]`` is
+the loss where you stand after try ``k``. The randomness comes in as data (the nudges), so that the answer
+is graded exactly without dictating how it draws random numbers.
+
+Random search (Idea #2) is provided code in the notebook, not an exercise; Idea #1's closed form,
+``ridge_closed_form``, is notebook 04's exercise (07 calls the student's answer through ``cl.mine``).
 """
 
 from __future__ import annotations
@@ -14,107 +15,14 @@ import numpy as np
 
 from course_lib.grading.exercises.model import Case, Exercise, Mistake
 from course_lib.grading.exercises.plain import Fixture
-from course_lib.optim import random_search
 
-FIXTURES = "course_lib.grading.exercises.fixtures"  # the losses passed to random search
-
-
-# --- exercise 2: random search --------------------------------------------------------
-
-def random_search_reference(loss_fn, shape, num_tries, scale, seed):
-    """``(best_w, best_loss, losses)`` of ``course_lib.optim.random_search``."""
-    return random_search(loss_fn, tuple(shape), num_tries=num_tries, scale=scale, seed=seed)
+FIXTURES = "course_lib.grading.exercises.fixtures"  # the losses passed to the searches
 
 
-def _search_keeps_last(loss_fn, shape, num_tries, scale, seed):
-    rng = np.random.default_rng(seed)
-    losses = []
-    for _ in range(num_tries):
-        w = rng.normal(0.0, scale, size=tuple(shape))
-        losses.append(loss_fn(w))
-    return w, losses[-1], np.array(losses)
+# --- random local search, the nudges given as data ---------------------------------
 
-
-def _search_keeps_worst(loss_fn, shape, num_tries, scale, seed):
-    rng = np.random.default_rng(seed)
-    best_w, best, losses = None, -np.inf, []
-    for _ in range(num_tries):
-        w = rng.normal(0.0, scale, size=tuple(shape))
-        losses.append(loss_fn(w))
-        if losses[-1] > best:
-            best_w, best = w, losses[-1]
-    return best_w, best, np.array(losses)
-
-
-def _search_new_generator_each_try(loss_fn, shape, num_tries, scale, seed):
-    w = np.random.default_rng(seed).normal(0.0, scale, size=tuple(shape))
-    loss = loss_fn(w)
-    return w, loss, np.full(num_tries, loss)
-
-
-def _search_records_best_so_far(loss_fn, shape, num_tries, scale, seed):
-    best_w, best_loss, losses = random_search_reference(loss_fn, shape, num_tries, scale, seed)
-    return best_w, best_loss, np.minimum.accumulate(losses)
-
-
-def _search_unscaled(loss_fn, shape, num_tries, scale, seed):
-    return random_search_reference(loss_fn, shape, num_tries, 1.0, seed)
-
-
-def _search_uniform(loss_fn, shape, num_tries, scale, seed):
-    rng = np.random.default_rng(seed)
-    best_w, best, losses = None, np.inf, []
-    for _ in range(num_tries):
-        w = rng.uniform(-scale, scale, size=tuple(shape))
-        losses.append(loss_fn(w))
-        if losses[-1] < best:
-            best_w, best = w, losses[-1]
-    return best_w, best, np.array(losses)
-
-
-RANDOM_SEARCH = Exercise(
-    id="random_search_best",
-    notebook="07_finding_the_best_w",
-    answer="search_randomly",
-    points=2,
-    title="Idea #2: random search",
-    reference=random_search_reference,
-    public=(
-        Case((Fixture(f"{FIXTURES}:shifted_bowl"), (3,), 50, 1.0, 0), "a bowl in 3 dimensions, 50 tries"),
-        Case((Fixture(f"{FIXTURES}:toy_svm_loss"), (3, 3), 200, 1.0, 1), "hinge loss of a 3 x 3 W, 200 tries"),
-        Case((Fixture(f"{FIXTURES}:toy_softmax_loss"), (3, 3), 100, 0.5, 2), "softmax loss, scale 0.5"),
-    ),
-    hidden=(
-        ### BEGIN HIDDEN TESTS
-        Case((Fixture(f"{FIXTURES}:shifted_bowl"), (2, 4), 300, 0.7, 7), "a bowl in 8 dimensions"),
-        Case((Fixture(f"{FIXTURES}:shifted_bowl"), (1,), 1, 2.0, 3), "a single try"),
-        Case((Fixture(f"{FIXTURES}:toy_svm_loss"), (3, 3), 500, 0.1, 123), "small scale, 500 tries"),
-        Case((Fixture(f"{FIXTURES}:toy_softmax_loss"), (3, 3), 40, 3.0, 9), "large scale"),
-        ### END HIDDEN TESTS
-    ),
-    mistakes=(
-        Mistake("keeps_last", "Keep the best try seen so far (the lowest loss), not the last one.",
-                _search_keeps_last),
-        Mistake("keeps_worst", "Lower is better: keep a try when its loss is smaller than the best so far.",
-                _search_keeps_worst),
-        Mistake("new_generator_each_try", "Create the generator once, before the loop: a new "
-                "default_rng(seed) each try draws the same w every time.", _search_new_generator_each_try),
-        Mistake("uniform", "Draw each try from a Gaussian: rng.normal(0.0, scale, size=shape).", _search_uniform),
-        Mistake("scale_ignored", "Scale each draw: rng.normal(0.0, scale, size=shape) has standard deviation "
-                "`scale`; without it every entry has standard deviation 1.", _search_unscaled),
-        Mistake("losses_best_so_far", "`losses` holds the loss of every try as it was drawn, not the best loss "
-                "so far (that curve is drawn from it afterwards).", _search_records_best_so_far),
-    ),
-    output_names=("best_w", "best_loss", "losses"),
-    forbidden=("random_search",),
-)
-
-
-
-# --- exercise 3: random local search ------------------------------------------------------
-
-def local_search_reference(loss_fn, w0, num_tries, step_size, seed):
-    """Random local search from ``w0``: keep a random nudge only if it lowers the loss.
+def local_search_reference(loss_fn, w0, nudges):
+    """Random local search from ``w0``: try each nudge from where you stand, move only if the loss drops.
 
     Parameters
     ----------
@@ -122,111 +30,90 @@ def local_search_reference(loss_fn, w0, num_tries, step_size, seed):
         ``loss_fn(w) -> float``.
     w0 : ndarray, any shape
         Starting point (left unchanged).
-    num_tries : int >= 1
-    step_size : float > 0
-        Standard deviation of each nudge.
-    seed : int
+    nudges : ndarray, shape (T, *w0.shape)
+        The moves to try, in order.
 
     Returns
     -------
     w : ndarray, shape of ``w0``
-        The final point.
-    best_losses : ndarray, shape (num_tries,)
-        Loss of the current point after each try.
+        Where the search ends (a new array, even when no nudge was taken).
+    losses : ndarray, shape (T,)
+        The loss at the point you stand on after each try.
     """
-    rng = np.random.default_rng(seed)
     w = np.array(w0, dtype=float)
-    best = loss_fn(w)
-    best_losses = np.empty(num_tries)
-    for k in range(num_tries):
-        candidate = w + rng.normal(0.0, step_size, size=w.shape)
+    current = loss_fn(w)
+    losses = np.empty(len(nudges))
+    for k, nudge in enumerate(nudges):
+        candidate = w + nudge
         loss = loss_fn(candidate)
-        if loss < best:
-            w, best = candidate, loss
-        best_losses[k] = best
-    return w, best_losses
+        if loss < current:
+            w, current = candidate, loss
+        losses[k] = current
+    return w, losses
 
 
-def _local_from_start(loss_fn, w0, num_tries, step_size, seed):
-    rng = np.random.default_rng(seed)
+def _local(loss_fn, w0, nudges, *, base="current", accept=lambda new, old: new < old, record="current",
+           update_loss=True, in_place=False):
+    """Random local search with one classic mistake switched on (see the bank's mistakes)."""
     start = np.array(w0, dtype=float)
-    w, best, out = start, loss_fn(start), np.empty(num_tries)
-    for k in range(num_tries):
-        candidate = start + rng.normal(0.0, step_size, size=start.shape)
+    w, current, reference_loss = start.copy(), loss_fn(start), loss_fn(start)
+    losses = np.empty(len(nudges))
+    for k, nudge in enumerate(nudges):
+        before = current
+        if in_place:
+            candidate = w
+            candidate += nudge  # moves w too, kept or not
+        else:
+            candidate = (start if base == "start" else w) + nudge
         loss = loss_fn(candidate)
-        if loss < best:
-            w, best = candidate, loss
-        out[k] = best
-    return w, out
+        compared_with = current if update_loss else reference_loss
+        if base == "always" or accept(loss, compared_with):
+            w = candidate
+            current = loss
+        losses[k] = {"current": current, "candidate": loss, "before": before}[record]
+    return w, losses
 
 
-def _local_accepts_all(loss_fn, w0, num_tries, step_size, seed):
-    rng = np.random.default_rng(seed)
-    w, out = np.array(w0, dtype=float), np.empty(num_tries)
-    for k in range(num_tries):
-        w = w + rng.normal(0.0, step_size, size=w.shape)
-        out[k] = loss_fn(w)
-    return w, out
+def _local_from_start(loss_fn, w0, nudges):
+    return _local(loss_fn, w0, nudges, base="start")
 
 
-def _local_keeps_worse(loss_fn, w0, num_tries, step_size, seed):
-    rng = np.random.default_rng(seed)
-    w = np.array(w0, dtype=float)
-    best, out = loss_fn(w), np.empty(num_tries)
-    for k in range(num_tries):
-        candidate = w + rng.normal(0.0, step_size, size=w.shape)
-        loss = loss_fn(candidate)
-        if loss > best:
-            w, best = candidate, loss
-        out[k] = best
-    return w, out
+def _local_accepts_all(loss_fn, w0, nudges):
+    return _local(loss_fn, w0, nudges, base="always")
 
 
-def _local_in_place(loss_fn, w0, num_tries, step_size, seed):
-    rng = np.random.default_rng(seed)
-    w = np.array(w0, dtype=float)
-    best, out = loss_fn(w), np.empty(num_tries)
-    for k in range(num_tries):
-        candidate = w
-        candidate += rng.normal(0.0, step_size, size=w.shape)  # moves w too, kept or not
-        loss = loss_fn(candidate)
-        if loss < best:
-            best = loss
-        out[k] = best
-    return w, out
+def _local_keeps_worse(loss_fn, w0, nudges):
+    return _local(loss_fn, w0, nudges, accept=lambda new, old: new > old)
 
 
-def _local_new_generator(loss_fn, w0, num_tries, step_size, seed):
-    w = np.array(w0, dtype=float)
-    best, out = loss_fn(w), np.empty(num_tries)
-    for k in range(num_tries):
-        candidate = w + np.random.default_rng(seed).normal(0.0, step_size, size=w.shape)
-        loss = loss_fn(candidate)
-        if loss < best:
-            w, best = candidate, loss
-        out[k] = best
-    return w, out
+def _local_accepts_ties(loss_fn, w0, nudges):
+    return _local(loss_fn, w0, nudges, accept=lambda new, old: new <= old)
 
 
-def _local_records_candidate(loss_fn, w0, num_tries, step_size, seed):
-    rng = np.random.default_rng(seed)
-    w = np.array(w0, dtype=float)
-    best, out = loss_fn(w), np.empty(num_tries)
-    for k in range(num_tries):
-        candidate = w + rng.normal(0.0, step_size, size=w.shape)
-        out[k] = loss_fn(candidate)
-        if out[k] < best:
-            w, best = candidate, out[k]
-    return w, out
+def _local_in_place(loss_fn, w0, nudges):
+    return _local(loss_fn, w0, nudges, in_place=True)
 
 
-def _local_unscaled(loss_fn, w0, num_tries, step_size, seed):
-    return local_search_reference(loss_fn, w0, num_tries, 1.0, seed)
+def _local_records_candidate(loss_fn, w0, nudges):
+    return _local(loss_fn, w0, nudges, record="candidate")
 
 
-def _local_variance(loss_fn, w0, num_tries, step_size, seed):
-    return local_search_reference(loss_fn, w0, num_tries, step_size**2, seed)
+def _local_records_before(loss_fn, w0, nudges):
+    return _local(loss_fn, w0, nudges, record="before")
 
+
+def _local_compares_with_start(loss_fn, w0, nudges):
+    return _local(loss_fn, w0, nudges, update_loss=False)
+
+
+def _nudges(seed, count, shape, scale):
+    return np.random.default_rng(seed).normal(0.0, scale, size=(count, *shape))
+
+
+# a bowl centred at (-1, 0, 1) (shifted_bowl), entered at loss 0.25: the first nudge leads to a point of the
+# same loss (a tie: no move), the second to loss 0.0625, the last to another point of loss 0.0625
+_TIE_START = np.array([-1.0, 0.5, 1.0])
+_TIE_NUDGES = np.array([[0.0, -1.0, 0.0], [0.0, -0.25, 0.0], [0.5, 0.0, 0.0], [0.0, -0.5, 0.0]])
 
 LOCAL_SEARCH = Exercise(
     id="random_local_search",
@@ -236,41 +123,46 @@ LOCAL_SEARCH = Exercise(
     title="Between guessing and the gradient: random local search",
     reference=local_search_reference,
     public=(
-        Case((Fixture(f"{FIXTURES}:shifted_bowl"), np.zeros(3), 60, 0.3, 0), "a bowl in 3 dimensions, 60 tries"),
-        Case((Fixture(f"{FIXTURES}:toy_svm_loss"), np.zeros((3, 3)), 150, 0.5, 1),
-             "hinge loss of a 3 x 3 W from W = 0, 150 tries"),
-        Case((Fixture(f"{FIXTURES}:toy_softmax_loss"), np.full((3, 3), 0.2), 80, 0.25, 2),
-             "softmax loss from a constant W, step 0.25"),
+        Case((Fixture(f"{FIXTURES}:shifted_bowl"), np.zeros(3, dtype=int), _nudges(70, 8, (3,), 0.5)),
+             "a bowl in 3 dimensions from the integer point (0, 0, 0), 8 nudges"),
+        Case((Fixture(f"{FIXTURES}:shifted_bowl"), _TIE_START, _TIE_NUDGES),
+             "4 nudges, two of them to a point of the same loss as where you stand (a tie)"),
+        Case((Fixture(f"{FIXTURES}:toy_kinked_loss"), np.zeros((3, 3)), _nudges(71, 40, (3, 3), 0.3)),
+             "a kinked bowl of a 3 x 3 W from W = 0, 40 nudges"),
     ),
     hidden=(
         ### BEGIN HIDDEN TESTS
-        Case((Fixture(f"{FIXTURES}:shifted_bowl"), np.array([[2.0, -1.0], [0.5, 0.0]]), 200, 0.1, 5),
-             "a 2 x 2 bowl, small steps"),
-        Case((Fixture(f"{FIXTURES}:shifted_bowl"), np.array([0.7]), 1, 2.0, 3), "a single try"),
-        Case((Fixture(f"{FIXTURES}:toy_svm_loss"), np.eye(3), 300, 0.05, 11), "hinge loss from W = I"),
-        Case((Fixture(f"{FIXTURES}:toy_softmax_loss"), np.zeros((3, 3)), 40, 3.0, 9), "huge steps"),
+        Case((Fixture(f"{FIXTURES}:shifted_bowl"), np.array([0.7]), np.array([[-0.2]])), "a single nudge"),
+        Case((Fixture(f"{FIXTURES}:shifted_bowl"), np.linspace(-1.0, 1.0, 4), _nudges(72, 5, (4,), 0.1)),
+             "starting at the minimum: no nudge is taken"),
+        Case((Fixture(f"{FIXTURES}:shifted_bowl"), np.array([2, -1, 0]), _nudges(73, 10, (3,), 0.5)),
+             "an integer starting point"),
+        Case((Fixture(f"{FIXTURES}:shifted_bowl"), np.array([[2.0, -1.0], [0.5, 0.0]]), _nudges(74, 30, (2, 2), 0.2)),
+             "a 2 x 2 starting point, 30 nudges"),
+        Case((Fixture(f"{FIXTURES}:toy_smooth_loss"), np.zeros((3, 3)), _nudges(75, 100, (3, 3), 0.05)),
+             "a smooth loss of a 3 x 3 W, 100 small nudges"),
         ### END HIDDEN TESTS
     ),
     mistakes=(
-        Mistake("nudges_the_start", "Each try nudges the *current* point, the best one found so far, not the "
+        Mistake("nudges_the_start", "Each nudge moves the point you stand on now (the best so far), not the "
                 "starting point w0: that is what makes the search local.", _local_from_start),
-        Mistake("accepts_every_nudge", "Move only when the nudged point has a lower loss; accepting every "
-                "nudge is a random walk.", _local_accepts_all),
-        Mistake("keeps_worse", "Lower is better: keep a nudge when its loss is smaller than the current one.",
+        Mistake("accepts_every_nudge", "Move only when the nudged point's loss is lower than where you stand; taking "
+                "every nudge is a random walk.", _local_accepts_all),
+        Mistake("keeps_worse", "Lower is better: move when the nudged point's loss is smaller than the current one.",
                 _local_keeps_worse),
-        Mistake("nudged_in_place", "`candidate = w` does not copy: `candidate += ...` moves w as well, so a "
-                "rejected nudge is kept anyway. Build the candidate as a new array, w + noise.", _local_in_place),
-        Mistake("new_generator_each_try", "Create the generator once, before the loop: a new default_rng(seed) "
-                "each try proposes the same nudge every time.", _local_new_generator),
-        Mistake("records_candidate_loss", "best_losses[k] is the loss of the point you stand on after try k "
-                "(it never goes up), not the loss of the candidate.", _local_records_candidate),
-        Mistake("step_size_ignored", "Scale each nudge by step_size: it is the standard deviation of the "
-                "Gaussian noise.", _local_unscaled),
-        Mistake("step_size_as_variance", "step_size is the standard deviation of the nudge "
-                "(rng.normal's scale), not its variance.", _local_variance),
+        Mistake("accepts_ties", "Move only when the loss is strictly lower: a nudge to a point of the same loss "
+                "is not taken.", _local_accepts_ties),
+        Mistake("nudged_in_place", "The nudged point must be a new array: `candidate = w` then `candidate += "
+                "nudge` moves w as well, so a rejected nudge is kept anyway.", _local_in_place),
+        Mistake("records_candidate_loss", "losses[k] is the loss where you stand after try k (it never goes up), "
+                "not the loss of the point you tried.", _local_records_candidate),
+        Mistake("records_loss_before_try", "Record the loss after each try, once you have moved or not: your "
+                "losses start with the loss at w0 and miss the last try.", _local_records_before),
+        Mistake("compares_with_the_start", "After a move, the loss to beat is the new point's: compare each nudged "
+                "point with where you stand now, not with the loss at w0.", _local_compares_with_start),
     ),
-    output_names=("w", "best_losses"),
+    output_names=("w", "losses"),
     forbidden=("random_search",),
 )
 
-EXERCISES = (RANDOM_SEARCH, LOCAL_SEARCH)
+EXERCISES = (LOCAL_SEARCH,)
