@@ -138,10 +138,8 @@ _LIBRARY = {
     "softmax_vectorized": "course_lib.losses:softmax_loss",
     "random_search_best": "course_lib.optim:random_search",
     "numerical_gradient_centred": "course_lib.gradcheck:numerical_gradient",
-    "momentum_step": "course_lib.optim:_momentum_step",
-    "rmsprop_step": "course_lib.optim:_rmsprop_step",
     "adam_step": "course_lib.optim:_adam_step",
-    "sgd_epochs": "course_lib.optim:sgd_epochs",  # workbook v3 (no such exercise in the v2 bank)
+    "sgd_epochs": "course_lib.optim:sgd_epochs",
 }
 
 

@@ -252,6 +252,8 @@ def mutate_notebook(path: Path):
     rates, public_survivors, full_survivors = Rates(), [], []
     for found in cells.find_exercise_cells(nb):
         exercise = bank.get(found.exercise_id)
+        if isinstance(exercise.judge, plain.NamedJudge):
+            continue  # a designed answer, graded on its outcome: a mutant of it is another design, not a bug
         source = "".join(nb.cells[found.answer].source)
         solution = solution_with_lines(source)[0]
         if not survives(exercise, solution, include_hidden=True):  # else every mutant would "fail" for free

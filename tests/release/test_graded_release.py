@@ -371,7 +371,7 @@ OPEN = r"""
 import course_lib as cl
 assert cl.mine("svm_vectorized") is cl.svm_loss
 assert cl.mine("numerical_gradient_centred") is cl.numerical_gradient
-print(cl.mine("gradient_descent_path").reason)  # no library function: the student's own
+print(cl.mine("early_stopping").reason)  # no library function: the student's own
 """
 
 

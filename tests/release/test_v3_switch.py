@@ -1,8 +1,9 @@
 """Workbook v3's references, prepared but not claimed yet, and the switch that claims them.
 
-course_lib's W-level losses, ``regularized_objective`` and ``sgd_epochs`` carry ``### REFERENCE PENDING <id>``
-regions: the v2 bank still defines ``svm_vectorized`` and ``softmax_vectorized`` on scores and
-``regularized_objective`` on a scores-level data loss, so no region may claim those ids yet. A graded
+course_lib's W-level losses and ``regularized_objective`` carry ``### REFERENCE PENDING <id>`` regions
+(``sgd_epochs`` had one until notebook 09's v3 bank claimed it): the v2 bank still defines ``svm_vectorized`` and
+``softmax_vectorized`` on scores and ``regularized_objective`` on a scores-level data loss, so no region may claim
+those ids yet. A graded
 release does not ship a pending region's code (it raises ``ReferenceUnavailable``). :data:`SWITCHES`
 is the edit a notebook author makes with the v3 bank, per id, written as code so that this test
 fails as soon as the instructions no longer apply to the source; the switched source, released,
@@ -76,8 +77,8 @@ SWITCHES = {
         "course_lib.losses:softmax_loss_W"),
     "regularized_objective": ("course_lib/regularization.py", lambda text: _claim(text, "regularized_objective"),
                               "course_lib.regularization:regularized_objective"),
-    "sgd_epochs": ("course_lib/optim.py", lambda text: _claim(text, "sgd_epochs"), "course_lib.optim:sgd_epochs"),
 }
+# switched for real (the v3 bank claims them): sgd_epochs (notebook 09), see test_the_switched_ids_...
 
 
 def switched(path: str, ids) -> str:
@@ -110,8 +111,8 @@ def test_the_pending_regions_are_the_v3_ids_and_claim_nothing():
             pending[exercise_id] = path.relative_to(ROOT).as_posix()
     assert pending == {exercise_id: path for exercise_id, (path, _, _) in SWITCHES.items()}
     # no region is claimed twice; v2 still claims svm_vectorized and softmax_vectorized on scores
-    assert {"svm_vectorized", "softmax_vectorized"} <= claimed
-    assert not {"regularized_objective", "sgd_epochs"} & claimed
+    assert {"svm_vectorized", "softmax_vectorized", "sgd_epochs"} <= claimed
+    assert not {"regularized_objective"} & claimed
 
 
 def test_a_graded_release_stubs_pending_regions_and_raises_reference_unavailable():
@@ -206,9 +207,6 @@ def test_after_the_switch_the_scores_losses_run_the_students_W_level_answers(stu
 @pytest.mark.parametrize(("exercise_id", "function", "arguments"), [
     ("regularized_objective", "regularized_objective",
      (np.ones((2, 3)), np.ones((4, 2)), np.array([0, 1, 2, 0]), cl.svm_loss_W, 0.1)),
-    ("sgd_epochs", "sgd_epochs",
-     (lambda w, X, y: (0.0, w), lambda w, dw: w, np.zeros(2), np.ones((3, 1)), np.zeros(3), 2,
-      np.array([[0, 1, 2]]))),
 ])
 def test_after_the_switch_the_other_ids_call_the_students_answer(exercise_id, function, arguments, monkeypatch):
     path = SWITCHES[exercise_id][0]
@@ -216,7 +214,23 @@ def test_after_the_switch_the_other_ids_call_the_students_answer(exercise_id, fu
     seen = []
     monkeypatch.setattr(answers, "reference_answer", lambda i: lambda *args: seen.append((i, len(args))) or "mine")
     assert getattr(module, function)(*arguments) == "mine"
-    assert seen == [(exercise_id, {"regularized_objective": 8, "sgd_epochs": 7}[exercise_id])]
+    assert seen == [(exercise_id, {"regularized_objective": 8}[exercise_id])]
+
+
+def test_the_switched_ids_run_the_students_answer_in_a_graded_release(monkeypatch):
+    """sgd_epochs is claimed: the released optim calls the student's loop (after validating the inputs)."""
+    text = (ROOT / "course_lib/optim.py").read_text()
+    assert release.pending_regions(text) == [] and "### BEGIN REFERENCE sgd_epochs" in text
+    module = released_module(text, "released_optim")
+    seen = []
+    monkeypatch.setattr(answers, "reference_answer", lambda i: lambda *args: seen.append((i, len(args))) or "mine")
+    arguments = (lambda w, X, y: (0.0, w), lambda w, dw: w, np.zeros(2), np.ones((3, 1)), np.zeros(3), 2,
+                 np.array([[0, 1, 2]]))
+    assert module.sgd_epochs(*arguments) == "mine"
+    assert seen == [("sgd_epochs", 7)]
+    with pytest.raises(ValueError, match="orders"):  # validation stays course_lib's
+        module.sgd_epochs(*arguments[:-1], np.array([[0, 1, 1]]))
+    assert bank.get("sgd_epochs").answer == "sgd_epochs"
 
 
 def test_the_open_library_entries_the_switch_adds_resolve_to_the_v3_functions():
@@ -225,4 +239,4 @@ def test_the_open_library_entries_the_switch_adds_resolve_to_the_v3_functions():
     for exercise_id, (_, _, target) in SWITCHES.items():
         function = resolve_target(target)
         assert function.__module__.startswith("course_lib.") and callable(function), exercise_id
-    assert answers._LIBRARY["sgd_epochs"] == SWITCHES["sgd_epochs"][2]  # already in place: no v2 id clashes
+    assert answers._LIBRARY["sgd_epochs"] == "course_lib.optim:sgd_epochs"
