@@ -4,8 +4,8 @@ One module per concept: ``data`` (the lecture's numbers, toy sets, digits, CIFAR
 ``linear`` (scores and a linear classifier), ``estimator`` (scikit-learn's estimator protocol
 without scikit-learn: ``get_params``/``set_params``, ``NotFittedError``), ``losses`` (hinge, softmax, L1/L2),
 ``regularization`` (penalties), ``gradcheck`` (numerical gradients), ``optim`` (update
-rules, random search), ``answers`` (your own answers from earlier notebooks, ``cl.mine``), ``plots``,
-``widgets`` and ``grading``.
+rules, random search), ``answers`` (your own answers from earlier notebooks, ``cl.mine``, ``cl.which``),
+``plots``, ``widgets`` and ``grading``.
 
 Conventions, stated once: scores are (N, C), labels (N,) integers in [0, C), natural logs,
 losses averaged over examples, ``reg * R(W)`` added once.
@@ -17,7 +17,7 @@ Names are loaded on first use (``cl.svm_loss`` imports ``course_lib.losses`` the
 import importlib
 
 _EXPORTS = {
-    "answers": ("AnswerMissing", "ReferenceUnavailable", "mine"),
+    "answers": ("AnswerMissing", "ReferenceUnavailable", "mine", "which"),
     "data": ("CIFAR10_CLASSES", "ScoreExample", "Splits", "cifar10_scores_example", "hinge_vs_softmax_example",
              "lecture_example", "load_cifar10", "load_digits", "load_pretrained", "make_blobs",
              "make_opposite_quadrants", "make_ring", "make_three_modes", "pretrained_recipe"),

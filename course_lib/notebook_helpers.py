@@ -1,9 +1,9 @@
-"""Helpers for notebook cells: let "Run All" pass experiments that need an unsolved answer.
+"""Helpers for notebook cells: let "Run All" pass experiments that need an answer not written yet.
 
-An experiment cell that calls the student's answer (``l2_regularization(W)``) or an earlier
-answer (``cl.mine("svm_vectorized")(...)``) would stop "Run All" in a fresh release, where
-the answer still raises ``NotImplementedError`` (or is a ``Missing`` stand-in). Wrap the cell
-body instead::
+An experiment cell that calls the student's answer (``regularized_objective(W, ...)``) or an earlier
+answer (``cl.mine("svm_vectorized")(...)``) would stop "Run All" while that answer is still the stub
+(it raises ``NotImplementedError``) or not available (a ``Missing`` stand-in raises ``AnswerMissing``).
+Wrap the cell body instead::
 
     with needs_answer("regularized_objective"):
         loss, dW = regularized_objective(W, X, y, 0.1, "l2")
@@ -13,36 +13,78 @@ In a graded release, course_lib's own losses and update rules run the student's 
 (:mod:`course_lib.answers`), so experiments that call them are wrapped the same way, without ids:
 ``with needs_answer(): ...``.
 
-When the answer is not there yet, the block stops at the first call and prints one line
-(on stdout, so stored outputs stay clean) instead of a traceback; everything else raises as
-usual, except a ``NameError`` after an earlier block was skipped: that name is a result the
-skipped experiment would have made, so the block is skipped too, with its own one-line note.
-Once the answer is written, the same cell runs normally.
+When the answer is not there yet, the block stops at the first call and prints one line on stdout (so that
+stored outputs stay clean) instead of a traceback. Every such line starts with ``(skipped:`` and names
+each exercise it waits on as ``exercise `id```, so that a reader (and the progressive test) can tell
+which exercise, in which notebook, it waits on. Everything else raises as usual, except a ``NameError``
+after an earlier block was skipped: that name is a result the skipped experiment would have made, so the
+block is skipped too, naming the exercises the first skip waited on. Once the answer is written, the same
+cell runs normally.
 """
 
 from __future__ import annotations
+
+import traceback
 
 from course_lib.answers import AnswerMissing
 
 #: What an answer that is not written yet raises: the release's stub, or ``mine()``'s stand-in.
 NOT_YET = (NotImplementedError, AnswerMissing)
-_skipped_so_far = False   # whether a block of this kernel was skipped (then a later NameError is its consequence)
+SKIPPED = "(skipped:"  # how every skip line starts
+_skipped_so_far: tuple = ()  # the exercises the kernel's skipped blocks waited on (a later NameError is theirs)
+
+
+def _exercises_by_answer() -> dict:
+    """``{answer name: exercise}`` of the bank (empty when the bank cannot be read)."""
+    try:
+        from course_lib.grading.exercises import bank
+
+        return {exercise.answer: exercise for exercise in bank.all_exercises()}
+    except Exception:  # a skip line must not fail because the bank does
+        return {}
+
+
+def _stub_exercises(tb, ids: tuple) -> list:
+    """The exercises whose stub raised: functions in the traceback that are answers, innermost first."""
+    by_answer = _exercises_by_answer()
+    found = []
+    for frame in reversed(traceback.extract_tb(tb)):
+        exercise = by_answer.get(frame.name)
+        if exercise is not None and exercise not in found:
+            found.append(exercise)
+    named = [e for e in found if e.id in ids] or found
+    if named:
+        return named[:1]
+    known = {e.id: e for e in by_answer.values()}
+    return [known[i] for i in ids if i in known]
+
+
+def _not_written_line(exercises: list, ids: tuple) -> str:
+    if not exercises:
+        names = ", ".join(f"exercise `{e}`" for e in ids) or "an exercise above"
+        return (f"{SKIPPED} this cell needs your answer to {names}, which is still the stub; write it and run its "
+                f"check cell, then run this cell again)")
+    exercise = exercises[0]
+    return (f"{SKIPPED} this cell runs your `{exercise.answer}` (exercise `{exercise.id}`, "
+            f"{exercise.notebook}.ipynb), which is still the stub; write it and run its check cell, "
+            f"then run this cell again)")
 
 
 class needs_answer:  # noqa: N801 (used like a function: ``with needs_answer("id"):``)
-    """Context manager: skip the rest of a cell, with a one-line note, while an answer is unsolved.
+    """Context manager: skip the rest of a cell, with a one-line note, while an answer is not written.
 
     Parameters
     ----------
     *exercise_ids : str
-        The exercises whose answers the block calls directly (named in the note). Without ids,
-        the note is the message of the ``AnswerMissing`` that stopped the block (course_lib's
-        functions raise it in a graded release while the answer they run is not written).
+        The exercises whose answers the block calls directly. Without ids, the note is the message of
+        the ``AnswerMissing`` that stopped the block, or names the answer whose stub raised.
 
     Attributes
     ----------
     skipped : bool
         True when the block stopped because an answer was missing.
+    waits_on : tuple of str
+        The exercise ids the note named ("" when none could be told).
     """
 
     def __init__(self, *exercise_ids: str):
@@ -50,6 +92,7 @@ class needs_answer:  # noqa: N801 (used like a function: ``with needs_answer("id
             raise ValueError(f"exercise_ids: expected exercise ids (non-empty strings), got {exercise_ids!r}")
         self.exercise_ids = exercise_ids
         self.skipped = False
+        self.waits_on: tuple = ()
 
     def __enter__(self):
         return self
@@ -58,18 +101,28 @@ class needs_answer:  # noqa: N801 (used like a function: ``with needs_answer("id
         global _skipped_so_far
         if exc_type is not None and issubclass(exc_type, NameError) and _skipped_so_far:
             # a name that a skipped experiment above would have defined
-            self.skipped = True
-            print(f"(skipped: this experiment uses the results of one above that was skipped: {exc})")
+            self.skipped, self.waits_on = True, _skipped_so_far
+            names = ", ".join(f"exercise `{e}`" for e in _skipped_so_far)
+            print(f"{SKIPPED} this cell uses the results of a skipped cell above ({exc}), which needs your answer "
+                  f"to {names}; once that runs, run this cell again)")
             return True
         if exc_type is None or not issubclass(exc_type, NOT_YET):
             return False
         self.skipped = True
-        _skipped_so_far = True
         if issubclass(exc_type, AnswerMissing) and str(exc):
-            # course_lib's own functions in a graded release run your answers: the message says which
+            # course_lib's own functions in a graded release run your answers: the message names the exercise
             first_line = str(exc).splitlines()[0]
-            print(f"(skipped: this experiment runs your own code: {first_line}; then run this cell again)")
+            self.waits_on = tuple(getattr(exc, "exercise_ids", ())) or _named_ids(first_line)
+            print(f"{SKIPPED} this cell needs your answer to {first_line}; then run this cell again)")
         else:
-            names = ", ".join(f"`{e}`" for e in self.exercise_ids) or "an exercise above"
-            print(f"(skipped: this experiment needs your answer to {names}; solve it, then run this cell again)")
+            exercises = _stub_exercises(tb, self.exercise_ids)
+            self.waits_on = tuple(e.id for e in exercises) or self.exercise_ids
+            print(_not_written_line(exercises, self.exercise_ids))
+        _skipped_so_far = tuple(dict.fromkeys((*_skipped_so_far, *self.waits_on)))
         return True
+
+
+def _named_ids(line: str) -> tuple:
+    import re
+
+    return tuple(re.findall(r"exercise `([A-Za-z0-9_-]+)`", line))

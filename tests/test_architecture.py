@@ -20,6 +20,7 @@ PART = {
     "course_lib.cli": "cli",
     "course_lib.__main__": "cli",
     "course_lib.answers": "answers",
+    "course_lib.answer_store": "answers",  # the answers store that cl.mine reads and check() writes
     "course_lib.notebook_helpers": "answers",
     "course_lib.notebooks": "maintainer",
     "course_lib.grading": "check",

@@ -283,6 +283,10 @@ def _report(exercise: model.Exercise, answer) -> CheckResult:
         lines += ["  ✗ no Python loops"] + _wrap("problem:", f"{verdict.message}: the autograder gives no points "
                                                  "to an answer that loops in Python (a for/while loop, a "
                                                  "comprehension, apply_along_axis, vectorize, map, recursion).")
+    if verdict.status == Status.PASSED:  # later notebooks use it at once, saved or not (course_lib.answers)
+        from course_lib.answers import record_checked
+
+        lines = [*lines, *filter(None, [record_checked(exercise, answer, _kernel_history())])]
     mark = "✓" if verdict.status == Status.PASSED else "✗"
     print(f"{mark} {exercise.id}: {passed} of {total} public tests passed ({ADVISORY})")
     if verdict.status == Status.USES_REFERENCE:

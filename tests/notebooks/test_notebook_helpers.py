@@ -47,15 +47,46 @@ def test_exercise_ids_must_be_strings():
         needs_answer("")
 
 
-def test_a_name_a_skipped_block_would_have_made_skips_the_next_block(capsys, monkeypatch):
+def test_a_name_a_skipped_block_would_have_made_skips_the_next_block_naming_its_exercise(capsys, monkeypatch):
     from course_lib import notebook_helpers
 
-    monkeypatch.setattr(notebook_helpers, "_skipped_so_far", False)
+    monkeypatch.setattr(notebook_helpers, "_skipped_so_far", ())
     with pytest.raises(NameError):          # nothing skipped yet: a NameError is a real error
         with needs_answer():
             undefined_result  # noqa: F821, B018
     with needs_answer():
-        raise AnswerMissing("solve svm_vectorized first")
+        raise AnswerMissing("exercise `svm_vectorized` (03_multiclass_svm.ipynb, `svm_loss_vectorized`): not written")
     with needs_answer() as later:
         undefined_result  # noqa: F821, B018
-    assert later.skipped and "uses the results of one above" in capsys.readouterr().out
+    out = capsys.readouterr().out.splitlines()[-1]
+    assert later.skipped and later.waits_on == ("svm_vectorized",)
+    assert out.startswith("(skipped: this cell uses the results of a skipped cell above") and \
+        "exercise `svm_vectorized`" in out
+
+
+def test_a_stub_that_raises_is_named_by_its_exercise_from_the_traceback(capsys):
+    def svm_loss_vectorized(scores, y):  # the release's blank answer: the name is the bank's
+        raise NotImplementedError()
+
+    def experiment():
+        return svm_loss_vectorized(None, None)
+
+    with needs_answer() as guard:
+        experiment()
+    out = capsys.readouterr().out
+    assert guard.waits_on == ("svm_vectorized",)
+    assert out.startswith("(skipped: this cell runs your `svm_loss_vectorized` (exercise `svm_vectorized`, "
+                          "03_multiclass_svm.ipynb), which is still the stub; write it and run its check cell")
+    with needs_answer("softmax_vectorized", "svm_vectorized") as guard:  # of several ids, the one that raised
+        experiment()
+    assert guard.waits_on == ("svm_vectorized",) and "exercise `softmax_vectorized`" not in capsys.readouterr().out
+
+
+def test_every_skip_line_starts_the_same_and_names_its_exercises(capsys):
+    from course_lib.notebook_helpers import SKIPPED
+
+    for error in (NotImplementedError(), AnswerMissing("exercise `adam_step` (10_update_rules.ipynb, `adam_step`): x")):
+        with needs_answer("adam_step"):
+            raise error
+        out = capsys.readouterr().out
+        assert out.startswith(SKIPPED) and "exercise `adam_step`" in out and out.count("\n") == 1

@@ -144,7 +144,9 @@ def test_the_released_bank_has_public_cases_only(released):
         "assert all(ex.public for ex in exercises)\n"
         "print(len(exercises))\n"))
     assert done.returncode == 0, done.stderr
-    assert int(done.stdout) == len(__import__("course_lib.grading.exercises.bank").grading.exercises.bank.all_exercises())
+    from course_lib.grading.exercises import bank
+
+    assert int(done.stdout) == len(bank.all_exercises())
 
 
 def test_a_blank_answer_is_not_attempted_with_the_released_library(released):
@@ -282,11 +284,11 @@ def test_release_module_has_the_command_interface():
 
 def test_start_creates_a_copy_once_and_then_leaves_it_alone(tmp_path):
     directory = tmp_path / "student"
-    assert "created your copy" in start.prepare(directory)
+    assert start.prepare(directory).startswith(f"made your copy of the workbook in {directory} ")
     mine = directory / start.FIRST_NOTEBOOK
     mine.write_text("my work")
     before = sorted(p.relative_to(directory) for p in directory.rglob("*"))
-    assert "left as it is" in start.prepare(directory)
+    assert start.prepare(directory).startswith(f"serving your copy of the workbook in {directory} ")
     assert mine.read_text() == "my work"
     assert sorted(p.relative_to(directory) for p in directory.rglob("*")) == before
 
@@ -299,8 +301,8 @@ def test_start_opens_jupyterlab_at_notebook_00(tmp_path, monkeypatch, capsys):
     [(command, cwd)] = launched
     assert command[1:4] == ["-m", "jupyter", "lab"] and "--no-browser" in command
     assert f"--LabApp.default_url=/lab/tree/{start.FIRST_NOTEBOOK}" in command and Path(cwd) == directory
-    assert f"--ServerApp.root_dir={directory}" in command
-    assert "created your copy" in capsys.readouterr().out
+    assert f"--ServerApp.root_dir={directory}" in command and "--ServerApp.ip=127.0.0.1" in command
+    assert "made your copy" in capsys.readouterr().out
 
 
 def test_start_allows_root_only_for_root(tmp_path, monkeypatch):
@@ -310,8 +312,8 @@ def test_start_allows_root_only_for_root(tmp_path, monkeypatch):
     assert "--allow-root" not in start.jupyter_command(tmp_path)
 
 
-def test_start_defaults_to_the_git_ignored_student_folder():
-    assert start.student_dir("student") == ROOT / "student"
+def test_start_defaults_to_the_git_ignored_student_folder(tmp_path):
+    assert start.choose_copy(None, cwd=tmp_path) == ROOT / "student"
     assert "student/" in (ROOT / ".gitignore").read_text().splitlines()
 
 
@@ -456,7 +458,8 @@ def test_the_data_bank_keeps_every_public_case_and_output(released):
                 if ex.kind == "value":  # fingerprinted: the judge names the mistake
                     wrong = databank._mistake_output(ex, real, original)
                     verdict = judge.judge_output(copy, case, wrong)
-                    assert wrong is None or judge.judge_output(ex, original, wrong).passed or real.hint in verdict.message
+                    assert (wrong is None or judge.judge_output(ex, original, wrong).passed
+                            or real.hint in verdict.message)
                     continue
                 mine = databank._mistake_output(copy, mistake, case)
                 theirs = databank._mistake_output(ex, real, original)

@@ -21,6 +21,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from test_graded_release import SOURCES, fill_in
+from test_start import listed_commands
 
 from course_lib.grading.exercises import bank
 from course_lib.grading.release.build import release as make_release
@@ -79,7 +80,12 @@ def test_the_student_install_runs_notebook_00_and_the_capstone_on_the_students_a
     assert facts["pretrained"] == [3, 3, 2]  # pretrained.npz is package data of the installed release
     script = env_dir / "bin" / "course-lib"
     helped = subprocess.run([script, "--help"], capture_output=True, text=True, env=clean)
-    assert helped.returncode == 0 and "release" in helped.stdout, helped.stderr
+    assert helped.returncode == 0 and listed_commands(helped.stdout) == {"start"}, helped.stdout + helped.stderr
+    refused = subprocess.run([script, "release", "--out", str(tmp_path / "x")], capture_output=True, text=True,
+                             env=clean)
+    assert refused.returncode == 2 and "`course-lib release` is an instructor command" in refused.stderr, \
+        refused.stderr
+    assert refused.stderr.count("\n") == 1 and not (tmp_path / "x").exists()
 
     for stem in ("00_start_here", "11_capstone_digits"):
         run = subprocess.run([python, "-c", EXECUTE, str(out / "notebooks" / f"{stem}.ipynb")],
@@ -88,6 +94,6 @@ def test_the_student_install_runs_notebook_00_and_the_capstone_on_the_students_a
         printed = json.loads(run.stdout.strip().splitlines()[-1])["printed"]
         for exercise in bank.for_notebook(stem):  # every check cell passes (notebook 00 also demonstrates a ✗)
             assert f"✓ {exercise.id}: " in printed, (stem, exercise.id, printed[-2000:])
-        assert "solve exercise" not in printed, (stem, printed[-2000:])
+        assert "(skipped:" not in printed and "AnswerMissing" not in printed, (stem, printed[-2000:])
     nb = nbformat.read(out / "notebooks" / "11_capstone_digits.ipynb", as_version=4)
     assert nb.cells  # the student's notebook is read, never rewritten by the run

@@ -478,8 +478,10 @@ def _pyproject(root: Path) -> str:
 STUDENT_README = """\
 # Loss functions and optimization: your workbook
 
-This folder is your own copy of the workbook. Your edits stay here: getting a newer release never
-overwrites a notebook you have changed.
+This folder is your own copy of the workbook: the numbered notebooks in `notebooks/`, and `course_lib/`,
+the small Python package they import (data, plots, the interactive demos, the tests behind each check
+cell{library_kind}). Your edits stay here: getting a newer release never overwrites a notebook you
+have changed.
 
 ## Set up once, then open the workbook
 
@@ -488,13 +490,12 @@ python3 -m venv .venv && .venv/bin/pip install -q -r requirements.txt
 .venv/bin/course-lib start
 ```
 
-(`course-lib start`, or `.venv/bin/python -m course_lib start`, opens JupyterLab at notebook 00;
-`.venv/bin/jupyter lab notebooks/00_start_here.ipynb` works too. `requirements.txt` installs this
-folder's course_lib into `.venv`: after editing a file in `course_lib/`, run the install again.)
-
-(If you made this copy with `python -m course_lib start` from the course repository, that command set up
-and opened everything already; run it again to reopen.) VS Code, Notebook 7 and Colab work too: open the
-notebooks in `notebooks/` with a Python kernel where `requirements.txt` is installed.
+`course-lib start` (or `.venv/bin/python -m course_lib start`) opens this copy in JupyterLab at notebook 00
+and prints the folder it serves. It listens on 127.0.0.1, this computer only (`--ip` and `--port` change
+that); Ctrl+C, or closing the terminal, stops JupyterLab and its kernels. `requirements.txt` installs this
+folder's course_lib into `.venv`: after editing a file in `course_lib/`, run the install again. VS Code,
+Notebook 7 and Colab work too: open the notebooks in `notebooks/` with a Python kernel where
+`requirements.txt` is installed.
 
 ## How it works
 
@@ -502,29 +503,47 @@ notebooks in `notebooks/` with a Python kernel where `requirements.txt` is insta
 - An exercise is an answer cell, where you replace `# YOUR CODE HERE` / `raise NotImplementedError()`
   with your code, and a check cell right below it, `check("exercise_id", your_answer)`, which runs public
   tests and gives hints. The check is advisory: grades come only from the autograder, which runs hidden
-  tests too. Do not delete, copy or move exercise cells: the autograder finds them by their metadata.
+  tests too and reads your *saved* notebooks. Do not delete, copy or move exercise cells: the autograder
+  finds them by their metadata.
 {library}
-- Everything runs offline.
+- **Skip lines.** A cell that needs an answer you have not written yet does not stop the notebook: it
+  prints one line, ``(skipped: this cell needs your answer to exercise `id` (its notebook, the name to
+  define): why; what to do)``, and the cells after it still run. It is not an error: solve that exercise,
+  run its check cell, then run the skipped cell again.
+- **Data.** Everything runs offline. The data ship inside course_lib, in `course_lib/_datasets/` (the 8×8
+  handwritten digits: 1,797 images, the copy scikit-learn distributes); the small 2-D data sets are drawn by
+  course_lib's functions from a fixed seed. Nothing is downloaded.
 
 ## Handing in
 
-Hand in the notebooks in `notebooks/` as your instructor tells you (the `.ipynb` files themselves).
+Save your notebooks, then hand in the `.ipynb` files in `notebooks/` as your instructor tells you.
 """
 
 
+LIBRARY_KIND = {
+    "graded": "; no solution of any exercise",
+    "open": ", and a reference implementation of every loss, gradient and update rule the exercises ask for",
+}
+
 LIBRARY_TEXT = {
-    "graded": """- Your own code drives the later notebooks: once an exercise's check passes, `course_lib` uses your
-  answer wherever a later notebook, widget or the capstone needs it (`cl.svm_loss` is your hinge loss
-  from notebook 03, `cl.mine("svm_vectorized")` your function itself). Until then such a cell says in one
-  line which exercise to solve first. Each graded answer still has to stand on its own.""",
-    "open": """- `course_lib/` is the workbook's open reference library: read it, compare with it, use it in
-  experiments. An exercise answer that merely calls its reference implementation gets no credit.""",
+    "graded": """- **Your own code drives the later notebooks.** `course_lib` holds no solution: its losses,
+  gradients and update rules, the demos and the capstone run *your* answers (`cl.svm_loss` is your hinge
+  loss from notebook 03; `cl.mine("svm_vectorized")` is your function itself). An answer counts as soon as
+  its check cell shows ✓, saved or not: the check keeps a copy in `notebooks/.answers/`, and the saved
+  notebook is the fallback. Each graded answer must still stand on its own: it may not call another
+  exercise's answer through `course_lib` (the autograder grades each notebook separately).""",
+    "open": """- **course_lib is the open reference library** (self-study): its losses, gradients and update rules are
+  reference implementations you can read, compare with and use in experiments, and later notebooks use
+  them. An exercise answer that merely calls its reference implementation gets no credit. The few later
+  cells that need one of your answers that the library does not implement use it as soon as its check
+  cell shows ✓, saved or not (the check keeps a copy in `notebooks/.answers/`).""",
 }
 
 
 def student_readme(mode: str) -> str:
     """The release's README for ``mode`` ("graded" or "open")."""
-    return STUDENT_README.replace("{library}", LIBRARY_TEXT[_check_mode(mode)])
+    mode = _check_mode(mode)
+    return STUDENT_README.replace("{library_kind}", LIBRARY_KIND[mode]).replace("{library}", LIBRARY_TEXT[mode])
 
 
 def release(out_dir, force: bool = False, *, mode: str = "graded", root: Path = ROOT) -> ReleaseReport:
