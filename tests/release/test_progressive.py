@@ -253,17 +253,6 @@ KNOWN_STATIC = {
         "cell 31: needs_answer('l2_reg') names an exercise that is not in the bank",
         "cell 32: needs_answer('l2_reg') names an exercise that is not in the bank",
     ],
-    9: [  # 09_gradient_descent
-        "cell 11: needs_answer('l2_reg') names an exercise that is not in the bank",
-        "cell 16: needs_answer('l2_reg') names an exercise that is not in the bank",
-        "cell 20: needs_answer('l2_reg') names an exercise that is not in the bank",
-        "cell 22: needs_answer('l2_reg') names an exercise that is not in the bank",
-        "cell 30: needs_answer('l2_reg') names an exercise that is not in the bank",
-    ],
-    10: [  # 10_update_rules
-        "cell 29: needs_answer('l2_reg') names an exercise that is not in the bank",
-        "cell 33: needs_answer('l2_reg') names an exercise that is not in the bank",
-    ],
 }
 
 
