@@ -380,7 +380,7 @@ print(cl.mine("early_stopping").reason)  # no library function: the student's ow
 def test_the_open_release_gives_the_reference_library(opened):
     done = run_released(opened, OPEN)
     assert done.returncode == 0, done.stderr
-    assert "09_gradient_descent.ipynb" in done.stdout
+    assert "11_capstone_digits.ipynb" in done.stdout
 
 
 def test_the_instructor_checkout_gives_the_banks_references():
