@@ -164,6 +164,7 @@ EARLY_STOPPING = Exercise(
     ),
     output_names=("best_w", "best_epoch", "scores"),
     forbidden=("LinearClassifier",),
+    family="optimizer",  # a training loop (notebook 11's default family is the data's)
 )
 
 
