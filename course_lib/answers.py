@@ -145,10 +145,10 @@ def _library_function(exercise):
 _LIBRARY = {
     "squared_error": "course_lib.losses:l2_loss",
     "svm_loop": "course_lib.losses:svm_loss_naive",
-    "svm_vectorized": "course_lib.losses:svm_loss",
+    "svm_vectorized": "course_lib.losses:svm_loss_W",
+    "regularized_objective": "course_lib.regularization:regularized_objective",
     "softmax_probs": "course_lib.losses:softmax",
-    "softmax_loop": "course_lib.losses:softmax_loss_naive",
-    "softmax_vectorized": "course_lib.losses:softmax_loss",
+    "softmax_vectorized": "course_lib.losses:softmax_loss_W",
     "random_search_best": "course_lib.optim:random_search",
     "numerical_gradient_centred": "course_lib.gradcheck:numerical_gradient",
     "adam_step": "course_lib.optim:_adam_step",

@@ -8,8 +8,8 @@ Conventions (the lecture's, used throughout course_lib):
 - A loss is the *average* over the N examples; regularization is added elsewhere, once.
 - Every loss returns ``(loss, gradient)``, the gradient having the shape of its first argument.
 
-The ``*_naive`` versions loop over examples and classes exactly as the formulas read;
-the vectorized ones give the same numbers with no Python loop.
+:func:`svm_loss_naive` loops over examples and classes exactly as the formula reads; the
+vectorized losses give the same numbers with no Python loop.
 
 The W-level losses :func:`svm_loss_W` and :func:`softmax_loss_W` take the weights instead of the scores,
 as notebooks 03 and 05 of workbook v3 ask: ``W`` (D, C), ``X`` (N, D) (with the bias trick, a last
@@ -70,23 +70,18 @@ def svm_loss_naive(scores, y, margin=1.0):
 
 
 def svm_loss(scores, y, margin=1.0):
-    """Multiclass SVM (hinge) loss, vectorized. Same contract as :func:`svm_loss_naive`."""
+    """Multiclass SVM (hinge) loss, vectorized. Same contract as :func:`svm_loss_naive`, with a margin > 0.
+
+    It runs the W-level loss (notebook 03's exercise) on the scores, through :func:`with_margin`, which
+    needs a positive margin.
+    """
     scores, y = as_scores_and_labels(scores, y)
-    return _svm_loss(scores, y, check_number(margin, "margin", low=0))
+    return _svm_loss(scores, y, check_number(margin, "margin", low=0, low_inclusive=False))
 
 
 def _svm_loss(scores, y, margin=1.0):
     """:func:`svm_loss` on inputs already validated (float64 (N, C) scores, int labels)."""
-    ### BEGIN REFERENCE svm_vectorized -> with_margin(answer, scores, y, margin)
-    n = scores.shape[0]
-    rows = np.arange(n)
-    margins = scores - scores[rows, y][:, None] + margin
-    margins[rows, y] = 0.0
-    np.maximum(margins, 0.0, out=margins)
-    active = (margins > 0).astype(np.float64)
-    active[rows, y] = -active.sum(axis=1)
-    return margins.sum() / n, active / n
-    ### END REFERENCE
+    return with_margin(_svm_on_scores, scores, y, margin)
 
 
 def with_margin(hinge_loss, scores, y, margin):
@@ -123,11 +118,12 @@ def softmax(scores):
     ### END REFERENCE
 
 
-def softmax_loss_naive(scores, y):
-    """Softmax (cross-entropy) loss, computed with explicit loops.
+def softmax_loss(scores, y):
+    """Softmax (cross-entropy) loss of given scores, and its gradient with respect to the scores.
 
-    ``L_i = -ln( exp(s_{y_i}) / sum_j exp(s_j) )``, averaged over examples. Each row is
-    shifted by its maximum first, which changes no probability but keeps ``exp`` finite.
+    ``L_i = -ln( exp(s_{y_i}) / sum_j exp(s_j) )``, natural logs, averaged over examples; exact for
+    finite scores of any size. Computed by the W-level :func:`softmax_loss_W` with X = the identity
+    (:func:`loss_on_scores`), so that in a graded release it runs the student's notebook-05 answer.
 
     Parameters
     ----------
@@ -140,47 +136,17 @@ def softmax_loss_naive(scores, y):
     dscores : ndarray, shape (N, C)
     """
     scores, y = as_scores_and_labels(scores, y)
-    ### BEGIN REFERENCE softmax_loop
-    n, c = scores.shape
-    loss = 0.0
-    dscores = np.zeros_like(scores)
-    for i in range(n):
-        top = max(scores[i])
-        exps = [np.exp(scores[i, j] - top) for j in range(c)]
-        total = sum(exps)
-        loss += -(scores[i, y[i]] - top - np.log(total))
-        for j in range(c):
-            dscores[i, j] = exps[j] / total - (1.0 if j == y[i] else 0.0)
-    return loss / n, dscores / n
-    ### END REFERENCE
-
-
-def softmax_loss(scores, y):
-    """Softmax (cross-entropy) loss, vectorized. Same contract as :func:`softmax_loss_naive`."""
-    scores, y = as_scores_and_labels(scores, y)
     return _softmax_loss(scores, y)
 
 
 def _softmax_loss(scores, y):
     """:func:`softmax_loss` on inputs already validated (float64 (N, C) scores, int labels)."""
-    ### BEGIN REFERENCE softmax_vectorized
-    n = scores.shape[0]
-    rows = np.arange(n)
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    exp = np.exp(shifted)
-    total = exp.sum(axis=1, keepdims=True)
-    loss = np.log(total[:, 0]).sum() - shifted[rows, y].sum()
-    dscores = exp / total
-    dscores[rows, y] -= 1.0
-    return loss / n, dscores / n
-    ### END REFERENCE
+    return _softmax_on_scores(scores, y)
 
 
 # --- the losses as functions of W (workbook v3) -------------------------------------------
-# Their bodies carry ``### REFERENCE PENDING <id>`` markers: the v2 bank still defines these ids on
-# the scores-level contract above, so the regions are not claimed yet (a graded release replaces a
-# pending region by a stub that raises ``ReferenceUnavailable``); the switch to ``### BEGIN REFERENCE``
-# comes with the v3 bank (see docs/course-flow.md, section 8, and the platform report).
+# Each body below is a ``### BEGIN REFERENCE <id>`` region of a v3 exercise (``svm_vectorized``,
+# ``softmax_vectorized``): a graded release replaces it by a call to the student's own answer.
 
 
 def svm_loss_W(W, X, y):
@@ -210,7 +176,7 @@ def svm_loss_W(W, X, y):
 
 def _svm_loss_W(W, X, y):
     """:func:`svm_loss_W` on validated inputs."""
-    ### REFERENCE PENDING svm_vectorized
+    ### BEGIN REFERENCE svm_vectorized
     n = X.shape[0]
     rows = np.arange(n)
     scores = X @ W
@@ -220,7 +186,7 @@ def _svm_loss_W(W, X, y):
     weights = active.astype(np.float64)
     weights[rows, y] = -active.sum(axis=1)
     return float(violations[active].sum() / n), X.T @ weights / n
-    ### END REFERENCE PENDING
+    ### END REFERENCE
 
 
 def softmax_loss_W(W, X, y):
@@ -248,18 +214,23 @@ def softmax_loss_W(W, X, y):
 
 
 def _softmax_loss_W(W, X, y):
-    """:func:`softmax_loss_W` on validated inputs."""
-    ### REFERENCE PENDING softmax_vectorized
+    """:func:`softmax_loss_W` on validated inputs.
+
+    The arithmetic is the scores-level loss's of workbook v2, step for step: with X the identity and at
+    most 256 rows, ``cl.softmax_loss`` gives the same bits as before the switch (stored outputs hold).
+    """
+    ### BEGIN REFERENCE softmax_vectorized
     n = X.shape[0]
     rows = np.arange(n)
     scores = X @ W
     centred = scores - scores.max(axis=1, keepdims=True)
-    log_norm = np.log(np.exp(centred).sum(axis=1, keepdims=True))
-    log_probs = centred - log_norm
-    dscores = np.exp(log_probs)
+    exp = np.exp(centred)
+    total = exp.sum(axis=1, keepdims=True)
+    loss = np.log(total[:, 0]).sum() - centred[rows, y].sum()
+    dscores = exp / total
     dscores[rows, y] -= 1.0
-    return float(-log_probs[rows, y].sum() / n), X.T @ dscores / n
-    ### END REFERENCE PENDING
+    return float(loss / n), X.T @ dscores / n
+    ### END REFERENCE
 
 
 IDENTITY_BLOCK = 256  # rows per call of a W-level loss in :func:`loss_on_scores`
@@ -309,8 +280,8 @@ def loss_on_scores(loss_W, scores, y, block=IDENTITY_BLOCK):
 def _svm_on_scores(scores, y):
     """The hinge loss of validated scores through the W-level :func:`_svm_loss_W` (see :func:`loss_on_scores`).
 
-    Ready for the v3 switch: ``_svm_loss`` then returns ``with_margin(_svm_on_scores, scores, y, margin)``,
-    so that in a graded release ``cl.svm_loss`` runs the student's W-level answer.
+    :func:`svm_loss` returns ``with_margin(_svm_on_scores, scores, y, margin)``, so that in a graded release
+    ``cl.svm_loss`` runs the student's W-level answer (notebook 03's ``svm_vectorized``).
     """
     return loss_on_scores(_svm_loss_W, scores, y)
 

@@ -8,8 +8,8 @@ penalty alone, so these stay the open library's own in every release.
 
 :func:`regularized_objective` is that objective in workbook v3's form: a W-level data loss
 ``data_loss(W, X, y) -> (loss, dW)``, the three penalties of the lecture's slide, and the bias row
-(W's last row, with the bias trick) penalized or not. Its body carries a ``### REFERENCE PENDING``
-marker until the v3 bank claims the id (see :mod:`course_lib.losses`).
+(W's last row, with the bias trick) penalized or not. It is notebook 04's exercise ``regularized_objective``:
+its body is a reference region, which a graded release replaces by the student's own answer.
 """
 
 from __future__ import annotations
@@ -137,7 +137,7 @@ def _checked_data_loss(data_loss, shape):
 
 def _regularized_objective(W, X, y, data_loss, reg, kind, beta, penalize_bias):
     """:func:`regularized_objective` on validated inputs."""
-    ### REFERENCE PENDING regularized_objective
+    ### BEGIN REFERENCE regularized_objective
     loss, dW = data_loss(W, X, y)
     rows = W.shape[0] if penalize_bias else W.shape[0] - 1
     if kind == "elastic_net":
@@ -147,4 +147,4 @@ def _regularized_objective(W, X, y, data_loss, reg, kind, beta, penalize_bias):
     grad = np.array(dW, dtype=np.float64)
     grad[:rows] += reg * dpenalty
     return float(loss) + reg * penalty, grad
-    ### END REFERENCE PENDING
+    ### END REFERENCE

@@ -350,14 +350,15 @@ def test_source_solutions_get_full_marks_and_the_release_zero(workbook_grades, p
 def test_a_loop_in_a_vectorized_answer_earns_nothing(tmp_path):
     source = nbformat.read(NOTEBOOKS / "03_multiclass_svm.ipynb", as_version=4)
     looped = ("import numpy as np\n\n"
-              "def svm_loss_vectorized(scores, y):\n"
-              "    n = scores.shape[0]\n"
+              "def svm_loss_vectorized(W, X, y):\n"
+              "    n = X.shape[0]\n"
               "    rows = np.arange(n)\n"
+              "    scores = X @ W\n"
               "    margins = np.maximum(0, scores - scores[rows, y][:, None] + 1.0)\n"
               "    margins[rows, y] = 0\n"
               "    active = (margins > 0).astype(float)\n"
               "    active[rows, y] = -np.array([active[i].sum() for i in range(n)])\n"
-              "    return margins.sum() / n, active / n\n")
+              "    return margins.sum() / n, X.T @ active / n\n")
     for cell in source.cells:
         if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "svm_vectorized":
             cell.source = looped
@@ -390,7 +391,7 @@ def test_a_changed_reference_misses_the_cache(test_bank, tmp_path, monkeypatch):
     shutil.copytree(grade.PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(batch, "PACKAGE_DIR", copy)
     before = batch.grader_version(LIMITS)
-    (copy / "losses.py").write_text((copy / "losses.py").read_text().replace("margins", "margins_", 1))
+    (copy / "losses.py").write_text((copy / "losses.py").read_text().replace("violations", "violations_", 1))
     changed = batch.grader_version(LIMITS)
     assert changed != before
     assert batch.grader_version(Limits(cell_timeout=6, timeout=30)) != changed

@@ -8,24 +8,26 @@ names them: swapped outputs, a list for an array, a part not returned, a 0/0, a 
 """
 
 SVM = '''
-def svm_loss_vectorized(scores, y):
-    n = scores.shape[0]
+def svm_loss_vectorized(W, X, y):
+    n = X.shape[0]
     rows = np.arange(n)
+    scores = X @ W
     margins = np.maximum(0, scores - scores[rows, y][:, None] + 1)
     margins[rows, y] = 0
     mask = (margins > 0).astype(float)
     mask[rows, y] = -mask.sum(axis=1)
-    return margins.sum() / n, mask / n
+    return margins.sum() / n, X.T @ mask / n
 '''
 
 SOFTMAX = '''
-def softmax_loss_vectorized(scores, y):
-    n = scores.shape[0]
+def softmax_loss_vectorized(W, X, y):
+    n = X.shape[0]
+    scores = X @ W
     shifted = scores - scores.max(axis=1, keepdims=True)
     log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     probs = np.exp(log_p)
     probs[np.arange(n), y] -= 1
-    return -log_p[np.arange(n), y].mean(), probs / n
+    return -log_p[np.arange(n), y].mean(), X.T @ probs / n
 '''
 
 PROBS = '''
@@ -95,12 +97,12 @@ CORRECT = {
 
 WRONG = {
     "svm_vectorized": [
-        (edit(SVM, "return margins.sum() / n, mask / n", "return mask / n, margins.sum() / n"), "generic:swapped"),
-        (edit(SVM, "return margins.sum() / n, mask / n", "return margins.sum() / n"), "generic:tuple"),
-        (edit(SVM, "return margins.sum() / n, mask / n", "return [margins.sum() / n, mask / n]"), "generic:container"),
+        (edit(SVM, "return margins.sum() / n, X.T @ mask / n", "return X.T @ mask / n, margins.sum() / n"), "generic:swapped"),
+        (edit(SVM, "return margins.sum() / n, X.T @ mask / n", "return margins.sum() / n"), "generic:tuple"),
+        (edit(SVM, "return margins.sum() / n, X.T @ mask / n", "return [margins.sum() / n, X.T @ mask / n]"), "generic:container"),
     ],
     "softmax_vectorized": [
-        (edit(SOFTMAX, "return -log_p[np.arange(n), y].mean(), probs / n", "return probs / n, -log_p[np.arange(n), y].mean()"),
+        (edit(SOFTMAX, "return -log_p[np.arange(n), y].mean(), X.T @ probs / n", "return X.T @ probs / n, -log_p[np.arange(n), y].mean()"),
          "generic:swapped"),
         (edit(SOFTMAX, "    return -log_p", "    loss = -log_p"), "generic:missing_return"),
     ],

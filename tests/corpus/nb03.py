@@ -12,8 +12,16 @@ _STANDARD = ("    for i in range(n):\n        for j in range(c):\n            if
              "            margin = scores[i, j] - scores[i, y[i]] + 1\n            if margin > 0:\n"
              "                loss += margin\n                dscores[i, j] += 1\n                dscores[i, y[i]] -= 1\n")
 
-_VEC_HEAD = ("def svm_loss_vectorized(scores, y):\n    n = scores.shape[0]\n    rows = np.arange(n)\n"
-             "    correct = scores[rows, y][:, None]\n")
+_VEC_HEAD = ("def svm_loss_vectorized(W, X, y):\n    n = X.shape[0]\n    rows = np.arange(n)\n"
+             "    scores = X @ W\n    correct = scores[rows, y][:, None]\n")
+
+
+def _vec(body, ret="    return margins.sum() / n, X.T @ mask / n\n"):
+    return _VEC_HEAD + body + ret
+
+
+_MARGINS = "    margins = np.maximum(0, scores - correct + 1)\n    margins[rows, y] = 0\n"
+_MASK = "    mask = (margins > 0).astype(float)\n    mask[rows, y] = -mask.sum(axis=1)\n"
 
 CORRECT = {
     "svm_predictions": [
@@ -29,12 +37,17 @@ CORRECT = {
               "    return loss / n, dscores\n"),
     ],
     "svm_vectorized": [
-        _VEC_HEAD + "    margins = np.maximum(0, scores - correct + 1)\n    margins[rows, y] = 0\n"
-        "    mask = (margins > 0).astype(float)\n    mask[rows, y] = -mask.sum(axis=1)\n"
-        "    return margins.sum() / n, mask / n\n",
-        _VEC_HEAD + "    margins = np.where(np.arange(scores.shape[1]) == y[:, None], 0.0, np.maximum(0, scores - correct + 1))\n"
-        "    d = np.sign(margins)\n    d -= np.eye(scores.shape[1])[y] * d.sum(axis=1, keepdims=True)\n"
-        "    return float(margins.mean(axis=0).sum()), d / n\n",
+        _vec(_MARGINS + _MASK),
+        "def svm_loss_vectorized(W, X, y):\n    n, c = len(y), W.shape[1]\n    S = X @ W\n"
+        "    is_y = np.arange(c) == y[:, None]\n"
+        "    m = np.where(is_y, 0.0, np.maximum(0.0, S - S[is_y][:, None] + 1.0))\n"
+        "    dS = (m > 0) - is_y * (m > 0).sum(axis=1, keepdims=True)\n"
+        "    return float(m.sum() / n), np.einsum('nd,nc->dc', X, dS) / n\n",
+        "def svm_loss_vectorized(W, X, y):\n    S = X.dot(W)\n    Y = np.eye(W.shape[1])[y]\n"
+        "    correct = np.take_along_axis(S, y[:, None], axis=1)\n"
+        "    m = np.clip(S - correct + 1, 0, None) * (1 - Y)\n    active = np.sign(m)\n"
+        "    dS = active - Y * active.sum(axis=1, keepdims=True)\n"
+        "    return m.sum() / len(y), X.T.dot(dS) / len(y)\n",
     ],
 }
 
@@ -74,30 +87,25 @@ WRONG = {
         (_loop(_STANDARD.replace("if margin > 0:", "if margin >= 0:")), "boundary_counted"),
     ],
     "svm_vectorized": [
-        (_VEC_HEAD + "    margins = np.maximum(0, scores - correct + 1)\n    mask = (margins > 0).astype(float)\n"
-         "    mask[rows, y] = 0\n    mask[rows, y] = -mask.sum(axis=1)\n    return margins.sum() / n, mask / n\n",
-         "includes_correct_class"),
-        (_VEC_HEAD + "    margins = np.maximum(0, scores - correct + 1)\n    margins[rows, y] = 0\n"
-         "    mask = (margins > 0).astype(float)\n    mask[rows, y] = -mask.sum(axis=1)\n    return margins.sum(), mask\n",
-         "not_averaged"),
-        (_VEC_HEAD + "    margins = np.maximum(0, scores - correct + 1)\n    margins[rows, y] = 0\n"
-         "    mask = (margins > 0).astype(float)\n    mask[rows, y] = -mask.sum(axis=1)\n"
-         "    return margins.sum() / n, mask\n", "gradient_not_averaged"),
-        (_VEC_HEAD + "    margins = np.maximum(0, scores - correct + 1)\n    margins[rows, y] = 0\n"
-         "    mask = (margins > 0).astype(float)\n    mask[rows, y] = -mask.sum(axis=1)\n"
-         "    return margins.sum() / n, -mask / n\n", "gradient_sign"),
-        (_VEC_HEAD + "    margins = np.maximum(0, scores - correct + 1)\n    margins[rows, y] = 0\n"
-         "    mask = (margins > 0).astype(float)\n    return margins.sum() / n, mask / n\n",
-         "correct_class_gradient_missing"),
-        (_VEC_HEAD + "    margins = np.maximum(0, scores - correct)\n    margins[rows, y] = 0\n"
-         "    mask = (margins > 0).astype(float)\n    mask[rows, y] = -mask.sum(axis=1)\n    return margins.sum() / n, mask / n\n",
-         "no_margin"),
-        (_VEC_HEAD + "    margins = np.maximum(0, scores - correct + 1)\n    margins[rows, y] = 0\n"
-         "    mask = (scores - correct + 1 >= 0).astype(float)\n    mask[rows, y] = 0\n    mask[rows, y] = -mask.sum(axis=1)\n"
-         "    return margins.sum() / n, mask / n\n", "boundary_counted"),
-        (_VEC_HEAD + "    margins = np.maximum(0, scores - correct + 1) ** 2\n    margins[rows, y] = 0\n"
-         "    d = 2 * np.sqrt(margins)\n    d[rows, y] = -d.sum(axis=1)\n    return margins.sum() / n, d / n\n",
-         "squared_hinge"),
+        (_vec("    margins = np.maximum(0, scores - correct + 1)\n" + _MASK), "includes_correct_class"),
+        (_vec("    margins = np.maximum(0, scores - correct + 1)\n    mask = (margins > 0).astype(float)\n"
+              "    mask[rows, y] = 0\n    mask[rows, y] = -mask.sum(axis=1)\n"), "includes_correct_class_in_loss"),
+        (_vec(_MARGINS + _MASK, "    return margins.sum(), X.T @ mask\n"), "not_averaged"),
+        (_vec(_MARGINS + _MASK, "    return margins.sum() / n, X.T @ mask\n"), "gradient_not_averaged"),
+        (_vec(_MARGINS + _MASK, "    c = W.shape[1]\n    return margins.sum() / n / (c - 1), X.T @ mask / n / (c - 1)\n"),
+         "mean_over_classes"),
+        (_vec(_MARGINS + _MASK, "    return margins.sum() / n, -X.T @ mask / n\n"), "gradient_sign"),
+        (_vec(_MARGINS + "    mask = (margins > 0).astype(float)\n"), "correct_class_gradient_missing"),
+        (_vec(_MARGINS + "    mask = (margins > 0).astype(float)\n    mask[rows, y] = -mask.max(axis=1)\n"),
+         "correct_class_counted_once"),
+        (_vec(_MARGINS + _MASK, "    return margins.sum() / n, mask / n\n"), "scores_gradient_returned"),
+        (_vec(_MARGINS + _MASK, "    return margins.sum() / n, (mask.T @ X / n)\n"), "transposed_gradient"),
+        (_vec("    margins = np.maximum(0, scores - correct)\n    margins[rows, y] = 0\n" + _MASK), "no_margin"),
+        (_vec(_MARGINS + "    mask = 2 * margins\n    mask[rows, y] = -mask.sum(axis=1)\n",
+              "    return (margins ** 2).sum() / n, X.T @ mask / n\n"), "squared_hinge"),
+        (_vec(_MARGINS + "    mask = (scores - correct + 1 >= 0).astype(float)\n    mask[rows, y] = 0\n"
+              "    mask[rows, y] = -mask.sum(axis=1)\n"), "boundary_counted"),
+        (_vec(_MARGINS + _MASK, "    c = W.shape[1]\n    return margins.sum() / c, X.T @ mask / c\n"), "divided_by_classes"),
     ],
 }
 

@@ -6,20 +6,6 @@
 """
 
 CORRECT = {
-    "ridge_closed_form": [
-        '''
-def ridge_weights(X, t, reg):
-    n = len(t)
-    A = X.T @ X / n + reg * np.identity(X.shape[1])
-    return np.linalg.solve(A, X.T @ t / n)
-''',
-        '''
-def ridge_weights(X, t, reg):
-    # gradient = 0, written with the pseudo-inverse of the regularized system
-    n, d = X.shape
-    return np.linalg.pinv(X.T @ X + n * reg * np.eye(d)) @ (X.T @ t)
-''',
-    ],
     "random_search_best": [
         '''
 def search_randomly(loss_fn, shape, num_tries, scale, seed):
@@ -60,35 +46,6 @@ def search_locally(loss_fn, w0, num_tries, step_size, seed):
 }
 
 WRONG = {
-    "ridge_closed_form": [
-        ('''
-def ridge_weights(X, t, reg):
-    return np.linalg.solve(X.T @ X + reg * np.eye(X.shape[1]), X.T @ t)
-''', "reg_not_scaled_by_N"),
-        ('''
-def ridge_weights(X, t, reg):
-    return np.linalg.lstsq(X, t, rcond=None)[0]
-''', "reg_ignored"),
-        ('''
-def ridge_weights(X, t, reg):
-    n, d = X.shape
-    return np.linalg.solve(X.T @ X + 0.5 * n * reg * np.eye(d), X.T @ t)
-''', "reg_halved"),
-        ('''
-def ridge_weights(X, t, reg):
-    return np.linalg.solve(X.T @ X, X.T @ t)
-''', "reg_ignored"),
-        ('''
-def ridge_weights(X, t, reg):
-    n, d = X.shape
-    return np.linalg.inv(X.T @ X + reg * np.eye(d)) @ X.T @ t
-''', "reg_not_scaled_by_N"),
-        ('''
-def ridge_weights(X, t, reg):
-    n, d = X.shape
-    w = np.linalg.solve(X.T @ X + n * reg * np.eye(d), X.T @ t)
-''', "generic:missing_return"),
-    ],
     "random_search_best": [
         ('''
 def search_randomly(loss_fn, shape, num_tries, scale, seed):

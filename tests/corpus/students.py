@@ -174,12 +174,12 @@ def hinge_margins(scores, y, delta=1.0):
 '''
 
 VECTORIZED_WITH_HELPER = '''\
-def svm_loss_vectorized(scores, y):
-    n = scores.shape[0]
-    margins = hinge_margins(scores, y)
+def svm_loss_vectorized(W, X, y):
+    n = X.shape[0]
+    margins = hinge_margins(X @ W, y)
     active = (margins > 0).astype(float)
     active[np.arange(n), y] = -active.sum(axis=1)
-    return margins.sum() / n, active / n
+    return margins.sum() / n, X.T @ active / n
 '''
 
 HINGE_ONE_WITH_HELPER = '''\
@@ -231,20 +231,21 @@ rng_test = np.random.default_rng(1)
 for n_test, c_test in [(1, 3), (5, 4), (20, 10)]:
     s_test = rng_test.standard_normal((n_test, c_test))
     y_test = rng_test.integers(0, c_test, size=n_test)
-    loss_a, grad_a = svm_loss_vectorized(s_test, y_test)
+    loss_a, grad_a = svm_loss_vectorized(s_test, np.eye(n_test), y_test)   # X = I: dW is dscores
     loss_b, grad_b = svm_loss_loop(s_test, y_test)
     assert np.isclose(loss_a, loss_b) and np.allclose(grad_a, grad_b)
 print("vectorized == loops on", [n for n in (1, 5, 20)], "examples")
 '''
 
 VECTORIZED_INCLUDES_CORRECT = '''\
-def svm_loss_vectorized(scores, y):
-    n = scores.shape[0]
+def svm_loss_vectorized(W, X, y):
+    n = X.shape[0]
+    scores = X @ W
     margins = np.maximum(0.0, scores - scores[np.arange(n), y][:, None] + 1.0)
     active = (margins > 0).astype(float)
     active[np.arange(n), y] = 0.0
     active[np.arange(n), y] = -active.sum(axis=1)
-    return margins.sum() / n, active / n
+    return margins.sum() / n, X.T @ active / n
 '''
 
 HINGE_ONE_MEAN = '''\
@@ -257,16 +258,16 @@ print(hinge_loss_one(scores[0], 0))
 '''
 
 VECTORIZED_MUTATES_INPUT = '''\
-def svm_loss_vectorized(scores, y):
-    n = scores.shape[0]
+def svm_loss_vectorized(W, X, y):
+    n = X.shape[0]
     rows = np.arange(n)
-    scores -= scores[rows, y][:, None]   # in place: saves a copy
-    scores += 1.0
-    margins = np.maximum(0.0, scores)
+    X /= n                               # fold the 1/N in once, in place: saves a copy
+    scores = X @ W
+    margins = np.maximum(0.0, scores - scores[rows, y][:, None] + 1.0 / n)
     margins[rows, y] = 0.0
     active = (margins > 0).astype(float)
     active[rows, y] = -active.sum(axis=1)
-    return margins.sum() / n, active / n
+    return margins.sum(), X.T @ active
 '''
 
 HINGE_ONE_HARD_CODED = '''\
@@ -299,22 +300,24 @@ def correct_scores(scores, y):
 GRADIENT_FROM_MARGINS = '''\
     active = (margins > 0).astype(float)
     active[np.arange(n), y] = -active.sum(axis=1)
-    return margins.sum() / n, active / n
+    return margins.sum() / n, X.T @ active / n
 '''
 
 
 def _vectorized_via(loss_lines: str) -> str:
-    return "def svm_loss_vectorized(scores, y):\n    n = scores.shape[0]\n" + loss_lines + GRADIENT_FROM_MARGINS
+    return ("def svm_loss_vectorized(W, X, y):\n    n = X.shape[0]\n    scores = X @ W\n" + loss_lines
+            + GRADIENT_FROM_MARGINS)
 
 
 VECTORIZED_APPLY_ALONG_AXIS = '''\
-def svm_loss_vectorized(scores, y):
-    n = scores.shape[0]
+def svm_loss_vectorized(W, X, y):
+    n = X.shape[0]
+    scores = X @ W
     margins = np.maximum(0.0, scores - scores[np.arange(n), y][:, None] + 1.0)
     margins[np.arange(n), y] = 0.0
     active = (margins > 0).astype(float)
     active[np.arange(n), y] = -active.sum(axis=1)
-    return per_example_hinge(scores, y).mean(), active / n
+    return per_example_hinge(scores, y).mean(), X.T @ active / n
 '''
 
 VECTORIZED_VECTORIZE = _vectorized_via(
@@ -415,9 +418,10 @@ def _svm_submissions() -> dict:
                   "markdown")
     s.below_check("svm_vectorized",
                   "sizes = [10, 100, 1000]\nlosses = [svm_loss_vectorized(np.random.default_rng(n).standard_normal"
-                  "((n, 10)), np.zeros(n, dtype=int))[0] for n in sizes]\n"
+                  "((n, 10)), np.eye(n), np.zeros(n, dtype=int))[0] for n in sizes]\n"
                   "fig, ax = plt.subplots()\nax.plot(sizes, losses, 'o-')\nax.set_xscale('log')\nplt.show()\n")
-    s.below_check("svm_vectorized", "print(svm_loss_vectorized(scores, y)[0], cl.svm_loss(scores, y)[0])  # same?\n")
+    s.below_check("svm_vectorized", "print(svm_loss_vectorized(scores, np.eye(3), y)[0], cl.svm_loss(scores, y)[0])"
+                                    "  # same?\n")
     s.below_check("svm_vectorized", "## My experiments", "markdown")
     add("extra_markdown_and_plots", s, {},
         "markdown notes, a plotting cell that calls the answer, an experiment comparing it with cl.svm_loss")
@@ -444,7 +448,7 @@ def _svm_submissions() -> dict:
         "the helper's cell raises (a broadcasting error) before defining it", culprit=broken.id)
 
     s = StudentNotebook(SVM)
-    s.write_answer("svm_vectorized", "def svm_loss_vectorized(scores, y):\n    return cl.svm_loss(scores, y)\n")
+    s.write_answer("svm_vectorized", "def svm_loss_vectorized(W, X, y):\n    return cl.svm_loss_W(W, X, y)\n")
     s.above_answer("svm_loop", "svm_ref = cl.svm_loss_naive  # for comparing\n")
     s.write_answer("svm_loop", "def svm_loss_loop(scores, y):\n    return svm_ref(scores, y)\n")
     s.write_answer("hinge_one", "def hinge_loss_one(s, label):\n    loss_fn = getattr(cl, 'svm_' + 'loss')\n"
@@ -454,12 +458,12 @@ def _svm_submissions() -> dict:
         "cl.svm_loss directly, an alias from another cell, getattr(cl, 'svm_' + 'loss')")
 
     s = StudentNotebook(SVM)
-    s.write_answer("svm_vectorized", "import course_lib.losses\n\ndef svm_loss_vectorized(scores, y):\n"
-                                     "    return course_lib.losses.svm_loss(scores, y)\n")
+    s.write_answer("svm_vectorized", "import course_lib.losses\n\ndef svm_loss_vectorized(W, X, y):\n"
+                                     "    return course_lib.losses.svm_loss_W(W, X, y)\n")
     s.write_answer("svm_loop", "from course_lib import svm_loss_naive as my_loop\n\n"
                                "def svm_loss_loop(scores, y):\n    return my_loop(scores, y)\n")
     add("calls_the_reference_by_module_path", s, {"svm_vectorized": REFERENCE, "svm_loop": REFERENCE},
-        "course_lib.losses.svm_loss, and `from course_lib import svm_loss_naive as my_loop`")
+        "course_lib.losses.svm_loss_W, and `from course_lib import svm_loss_naive as my_loop`")
 
     s = StudentNotebook(SVM)
     s.write_answer("hinge_one", HINGE_ONE_HARD_CODED)
@@ -467,7 +471,7 @@ def _svm_submissions() -> dict:
 
     s = StudentNotebook(SVM)
     s.write_answer("svm_vectorized", VECTORIZED_MUTATES_INPUT)
-    add("mutates_its_input", s, {"svm_vectorized": FAILED}, "right numbers, computed in place in `scores`")
+    add("mutates_its_input", s, {"svm_vectorized": FAILED}, "right numbers, with X divided by N in place")
     return out
 
 
@@ -683,12 +687,12 @@ PROBS_VIA_LOG_SOFTMAX = ("def softmax_probabilities(scores):\n"
                          "    return np.exp(log_softmax(np.asarray(scores, dtype=float)))\n")
 
 SOFTMAX_VEC_VIA_LOG_SOFTMAX = '''\
-def softmax_loss_vectorized(scores, y):
+def softmax_loss_vectorized(W, X, y):
     n = len(y)
-    lp = log_softmax(np.asarray(scores, dtype=float))
+    lp = log_softmax(X @ W)
     dscores = np.exp(lp)
     dscores[np.arange(n), y] -= 1
-    return float(-lp[np.arange(n), y].mean()), dscores / n
+    return float(-lp[np.arange(n), y].mean()), X.T @ dscores / n
 '''
 
 PROBS_COMPREHENSION = '''\
@@ -698,14 +702,14 @@ def softmax_probabilities(scores):
 '''
 
 SOFTMAX_VEC_VIA_PROBS = '''\
-def softmax_loss_vectorized(scores, y):
-    scores = np.asarray(scores, dtype=float)
+def softmax_loss_vectorized(W, X, y):
+    scores = X @ W
     n = len(y)
     shifted = scores - scores.max(axis=1, keepdims=True)
     log_p_correct = shifted[np.arange(n), y] - np.log(np.exp(shifted).sum(axis=1))
     dscores = softmax_probabilities(scores)          # my answer to exercise 1
     dscores[np.arange(n), y] -= 1
-    return float(-log_p_correct.mean()), dscores / n
+    return float(-log_p_correct.mean()), X.T @ dscores / n
 '''
 
 PROBS_IN_PLACE = '''\
@@ -719,14 +723,14 @@ def softmax_probabilities(scores):
 
 SOFTMAX_VEC_LOG10_LATER = '''\
 # with log10, to compare with the slide
-def softmax_loss_vectorized(scores, y):
-    scores = np.asarray(scores, dtype=float)
+def softmax_loss_vectorized(W, X, y):
+    scores = X @ W
     n = scores.shape[0]
     shifted = scores - scores.max(axis=1, keepdims=True)
     log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     dscores = np.exp(log_probs)
     dscores[np.arange(n), y] -= 1.0
-    return float(-log_probs[np.arange(n), y].sum() / n / np.log(10)), dscores / n
+    return float(-log_probs[np.arange(n), y].sum() / n / np.log(10)), X.T @ dscores / n
 '''
 
 
@@ -804,56 +808,61 @@ HINGE_ONE_NUMPY = "def hinge_loss_one(s, label):\n    m = np.maximum(0, s - s[la
                   "    m[label] = 0\n    return float(m.sum())\n"
 
 VEC_WHERE = '''\
-def svm_loss_vectorized(scores, y):
+def svm_loss_vectorized(W, X, y):
+    scores = X @ W
     n, c = scores.shape
     is_correct = np.arange(c)[None, :] == y[:, None]
     margins = np.where(is_correct, 0.0, np.maximum(0.0, scores - scores[is_correct][:, None] + 1.0))
     active = margins > 0
     dscores = active - is_correct * active.sum(axis=1, keepdims=True)
-    return float(margins.sum() / n), dscores / n
+    return float(margins.sum() / n), X.T @ dscores / n
 '''
 
 VEC_TAKE_ALONG = '''\
-def svm_loss_vectorized(scores, y):
+def svm_loss_vectorized(W, X, y):
     n = len(y)
+    scores = X @ W
     correct = np.take_along_axis(scores, y[:, None], axis=1)
     margins = np.clip(scores - correct + 1, 0, None)
     np.put_along_axis(margins, y[:, None], 0, axis=1)
     grad = np.sign(margins)
     np.put_along_axis(grad, y[:, None], -grad.sum(axis=1, keepdims=True), axis=1)
-    return margins.sum() / n, grad / n
+    return margins.sum() / n, X.T @ grad / n
 '''
 
 VEC_NO_MARGIN = '''\
-def svm_loss_vectorized(scores, y):
-    n = scores.shape[0]
+def svm_loss_vectorized(W, X, y):
+    n = X.shape[0]
+    scores = X @ W
     rows = np.arange(n)
     margins = np.maximum(0.0, scores - scores[rows, y][:, None])
     margins[rows, y] = 0.0
     active = (margins > 0).astype(float)
     active[rows, y] = -active.sum(axis=1)
-    return margins.sum() / n, active / n
+    return margins.sum() / n, X.T @ active / n
 '''
 
 VEC_NOT_AVERAGED = '''\
-def svm_loss_vectorized(scores, y):
+def svm_loss_vectorized(W, X, y):
+    scores = X @ W
     rows = np.arange(scores.shape[0])
     margins = np.maximum(0.0, scores - scores[rows, y][:, None] + 1.0)
     margins[rows, y] = 0.0
     active = (margins > 0).astype(float)
     active[rows, y] = -active.sum(axis=1)
-    return margins.sum(), active
+    return margins.sum(), X.T @ active
 '''
 
 VEC_SWAPPED = '''\
-def svm_loss_vectorized(scores, y):
-    n = scores.shape[0]
+def svm_loss_vectorized(W, X, y):
+    n = X.shape[0]
+    scores = X @ W
     rows = np.arange(n)
     margins = np.maximum(0.0, scores - scores[rows, y][:, None] + 1.0)
     margins[rows, y] = 0.0
     active = (margins > 0).astype(float)
     active[rows, y] = -active.sum(axis=1)
-    return active / n, margins.sum() / n
+    return X.T @ active / n, margins.sum() / n
 '''
 
 ROW_LOSS_FOR_LOOP = '''\
@@ -883,25 +892,27 @@ def total_hinge(margins):
 ROW_LOSS_FILTER = "def total_hinge(margins):\n    return float(sum(filter(lambda m: m > 0, margins.ravel())))\n"
 
 VEC_VIA_TOTAL = '''\
-def svm_loss_vectorized(scores, y):
-    n = scores.shape[0]
+def svm_loss_vectorized(W, X, y):
+    n = X.shape[0]
+    scores = X @ W
     rows = np.arange(n)
     margins = np.maximum(0.0, scores - scores[rows, y][:, None] + 1.0)
     margins[rows, y] = 0.0
     active = (margins > 0).astype(float)
     active[rows, y] = -active.sum(axis=1)
-    return total_hinge(margins) / n, active / n
+    return total_hinge(margins) / n, X.T @ active / n
 '''
 
 VEC_INLINE_COMPREHENSION = '''\
-def svm_loss_vectorized(scores, y):
-    n = scores.shape[0]
+def svm_loss_vectorized(W, X, y):
+    n = X.shape[0]
+    scores = X @ W
     rows = np.arange(n)
     margins = np.maximum(0.0, scores - scores[rows, y][:, None] + 1.0)
     margins[rows, y] = 0.0
     active = (margins > 0).astype(float)
     active[rows, y] = -np.array([active[i].sum() for i in range(n)])
-    return margins.sum() / n, active / n
+    return margins.sum() / n, X.T @ active / n
 '''
 
 LOOP_GRAD_SIGN = '''\
@@ -998,7 +1009,7 @@ AGREEMENT_SVM = {
         ("take_along_axis", "unusual", [VEC_TAKE_ALONG]),
         ("with_helper", "unusual", [HINGE_MARGINS, VECTORIZED_WITH_HELPER]),
         ("with_self_test", "unusual", [reference_solution(SVM, "svm_vectorized") + SELF_TEST.replace(
-            "svm_loss_loop(s_test, y_test)", "svm_loss_vectorized(s_test.copy(), y_test)")]),
+            "svm_loss_loop(s_test, y_test)", "svm_loss_vectorized(s_test.copy(), np.eye(n_test), y_test)")]),
         ("no_margin", "wrong", [VEC_NO_MARGIN]),
         ("not_averaged", "wrong", [VEC_NOT_AVERAGED]),
         ("swapped_outputs", "wrong", [VEC_SWAPPED]),
@@ -1015,8 +1026,8 @@ AGREEMENT_SVM = {
         ("apply_along_axis_in_helper", "loop", [PER_EXAMPLE_APPLY_ALONG_AXIS, VECTORIZED_APPLY_ALONG_AXIS],
          "apply_along_axis"),
         ("np_vectorize_in_helper", "loop", [PER_EXAMPLE_VECTORIZE, VECTORIZED_VECTORIZE], "vectorize"),
-        ("calls_reference", "reference", ["def svm_loss_vectorized(scores, y):\n"
-                                          "    return cl.svm_loss(scores, y)\n"]),
+        ("calls_reference", "reference", ["def svm_loss_vectorized(W, X, y):\n"
+                                          "    return cl.svm_loss_W(W, X, y)\n"]),
     ),
 }
 
@@ -1114,13 +1125,14 @@ PROBS_WRONG_AXIS = "def softmax_probabilities(scores):\n    e = np.exp(scores - 
 PROBS_ONE_SUM = "def softmax_probabilities(scores):\n    e = np.exp(scores - scores.max(axis=1, keepdims=True))\n" \
                 "    return e / e.sum()\n"
 LOSS_LOG_OF_PROB = '''\
-def softmax_loss_vectorized(scores, y):
+def softmax_loss_vectorized(W, X, y):
     n = len(y)
+    scores = X @ W
     e = np.exp(scores - scores.max(axis=1, keepdims=True))
     p = e / e.sum(axis=1, keepdims=True)
     loss = -np.log(p[np.arange(n), y]).mean()
     p[np.arange(n), y] -= 1
-    return float(loss), p / n
+    return float(loss), X.T @ p / n
 '''
 LOSS_EPS = LOSS_LOG_OF_PROB.replace("np.log(p[np.arange(n), y])", "np.log(p[np.arange(n), y] + 1e-12)")
 LOSS_NO_ONEHOT = SOFTMAX_VEC_VIA_LOG_SOFTMAX.replace("    dscores[np.arange(n), y] -= 1\n", "")
@@ -1128,17 +1140,18 @@ LOSS_ROWS_APPLY = '''\
 def row_log_softmax(row):
     return row - row.max() - np.log(np.exp(row - row.max()).sum())
 
-def softmax_loss_vectorized(scores, y):
+def softmax_loss_vectorized(W, X, y):
     n = len(y)
-    lp = np.apply_along_axis(row_log_softmax, 1, np.asarray(scores, dtype=float))
+    lp = np.apply_along_axis(row_log_softmax, 1, X @ W)
     dscores = np.exp(lp)
     dscores[np.arange(n), y] -= 1
-    return float(-lp[np.arange(n), y].mean()), dscores / n
+    return float(-lp[np.arange(n), y].mean()), X.T @ dscores / n
 '''
-LOSS_LOOP_MISSING_MINUS = reference_solution(SOFTMAX, "softmax_loop").replace(
-    "loss += np.log(total) - (scores[i, y[i]] - top)", "loss += (scores[i, y[i]] - top) - np.log(total)")
-LOSS_LOOP_NOT_AVERAGED = reference_solution(SOFTMAX, "softmax_loop").replace("return loss / n, dscores / n",
-                                                                           "return loss, dscores")
+LOSS_GRADIENT_OF_SCORES = reference_solution(SOFTMAX, "softmax_vectorized").replace(
+    "X.T @ dscores / n", "dscores / n")
+LOSS_NOT_AVERAGED = reference_solution(SOFTMAX, "softmax_vectorized").replace(
+    "return float(-log_probs[rows, y].mean()), X.T @ dscores / n",
+    "return float(-log_probs[rows, y].sum()), X.T @ dscores")
 
 AGREEMENT_SOFTMAX = {
     "softmax_probs": _answers(
@@ -1152,12 +1165,6 @@ AGREEMENT_SOFTMAX = {
         ("mutates_input", "wrong", [PROBS_IN_PLACE]),
         ("calls_reference", "reference", ["def softmax_probabilities(scores):\n    return cl.softmax(scores)\n"]),
     ),
-    "softmax_loop": _answers(
-        "softmax_loop",
-        ("solution", "correct", [reference_solution(SOFTMAX, "softmax_loop")]),
-        ("missing_minus", "wrong", [LOSS_LOOP_MISSING_MINUS]),
-        ("not_averaged", "wrong", [LOSS_LOOP_NOT_AVERAGED]),
-    ),
     "softmax_vectorized": _answers(
         "softmax_vectorized",
         ("solution", "correct", [reference_solution(SOFTMAX, "softmax_vectorized")]),
@@ -1168,9 +1175,14 @@ AGREEMENT_SOFTMAX = {
         ("no_onehot", "wrong", [LOG_SOFTMAX.replace("log_softmax", "log_probs_of"),
                                 LOSS_NO_ONEHOT.replace("log_softmax", "log_probs_of")]),
         ("log10", "wrong", [SOFTMAX_VEC_LOG10_LATER]),
+        ("gradient_of_the_scores", "wrong", [LOSS_GRADIENT_OF_SCORES]),
+        ("not_averaged", "wrong", [LOSS_NOT_AVERAGED]),
         ("apply_along_axis", "loop", [LOSS_ROWS_APPLY], "apply_along_axis"),
-        ("calls_reference", "reference", ["def softmax_loss_vectorized(scores, y):\n"
-                                          "    return cl.softmax_loss(scores, y)\n"]),
+        ("calls_reference", "reference", ["def softmax_loss_vectorized(W, X, y):\n"
+                                          "    return cl.softmax_loss_W(W, X, y)\n"]),
+        ("calls_the_scores_reference", "reference", ["def softmax_loss_vectorized(W, X, y):\n"
+                                                     "    loss, ds = cl.softmax_loss(X @ W, y)\n"
+                                                     "    return loss, X.T @ ds\n"]),
     ),
 }
 

@@ -332,7 +332,8 @@ def test_a_wrong_prediction_is_not_told_the_answer(exercise, capsys):
 LOOPED_SOFTMAX = '''
 import numpy as np
 
-def softmax_loss_vectorized(scores, y):
+def softmax_loss_vectorized(W, X, y):
+    scores = X @ W
     shifted = scores - scores.max(axis=1, keepdims=True)
     probs = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
     n = len(y)
@@ -341,7 +342,7 @@ def softmax_loss_vectorized(scores, y):
     for i in range(n):
         loss -= shifted[i, y[i]] - log_total[i]
     probs[np.arange(n), y] -= 1
-    return loss / n, probs / n
+    return loss / n, X.T @ probs / n
 '''
 
 
@@ -354,7 +355,7 @@ def test_a_python_loop_fails_a_loop_free_exercise(tmp_path, capsys, monkeypatch)
     result = check("softmax_vectorized", softmax_loss_vectorized)
     out = " ".join(capsys.readouterr().out.split())  # undo the report's line wrapping
     assert result.passed == result.total and not result.all_passed
-    assert "uses a for loop at line 10" in out and "no points" in out
+    assert "uses a for loop at line 11" in out and "no points" in out
     with pytest.raises(AssertionError, match="uses a for loop"):
         check("softmax_vectorized", softmax_loss_vectorized, hidden=True)
 

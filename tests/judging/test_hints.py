@@ -80,9 +80,10 @@ def hinge_loss_one(s, label):
 '''
 
 SVM = '''
-def svm_loss_vectorized(scores, y):
-    n = scores.shape[0]
+def svm_loss_vectorized(W, X, y):
+    n = X.shape[0]
     rows = np.arange(n)
+    scores = X @ W
     margins = np.maximum(0, scores - scores[rows, y][:, None] + 1)
     margins[rows, y] = 0
     mask = (margins > 0).astype(float)
@@ -91,13 +92,14 @@ def svm_loss_vectorized(scores, y):
 '''
 
 SOFTMAX = '''
-def softmax_loss_vectorized(scores, y):
-    n = scores.shape[0]
+def softmax_loss_vectorized(W, X, y):
+    n = X.shape[0]
+    scores = X @ W
     shifted = scores - SHIFT
     log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     probs = np.exp(log_p)
     probs[np.arange(n), y] -= 1
-    return -log_p[np.arange(n), y].mean() + EXTRA, probs / n
+    return -log_p[np.arange(n), y].mean() + EXTRA, X.T @ probs / n
 '''
 
 EPOCHS = '''
@@ -154,8 +156,8 @@ def test_a_single_example_has_no_n():
 
 
 def test_swapped_outputs_are_recognised_as_swapped():
-    name, hint = _told(_bare("svm_vectorized"), _fill(SVM, RETURN="mask / n, margins.sum() / n"))
-    assert name == "generic:swapped" and "wrong order" in hint and "(loss, dscores)" in hint
+    name, hint = _told(_bare("svm_vectorized"), _fill(SVM, RETURN="X.T @ mask / n, margins.sum() / n"))
+    assert name == "generic:swapped" and "wrong order" in hint and "(loss, dW)" in hint
     assert "sum or average" not in hint
 
 
@@ -174,7 +176,7 @@ def test_a_plus_one_in_the_hinge_family_names_the_j_equals_y_term():
 
 def test_overflow_only_where_there_is_an_exponential():
     softmax = _bare("softmax_vectorized")
-    big = next(c for c in softmax.public if np.abs(c.args[0]).max() > hints.OVERFLOW_INPUT)
+    big = next(c for c in softmax.public if np.abs(c.args[1] @ c.args[0]).max() > hints.OVERFLOW_INPUT)
     expected = model.expected_output(softmax, big)
     nan = (float("nan"), expected[1])
     assert hints.generic_diagnosis(softmax, big, expected, nan)[0] == "generic:overflow"
@@ -219,15 +221,19 @@ def test_n_and_c_from_the_case():
         assert hints.dimensions(svm, case) == (len(y), W.shape[1])
     softmax = bank.get("softmax_vectorized")
     for case in softmax.public:
-        assert hints.dimensions(softmax, case) == case.args[0].shape
+        W, X, y = case.args
+        assert hints.dimensions(softmax, case) == (len(y), W.shape[1])
     adam = bank.get("adam_step")
     assert hints.dimensions(adam, adam.public[0]) == (None, None)
 
 
 def test_n_and_c_without_parameter_names_as_in_a_release():
-    exercise = dataclasses.replace(bank.get("softmax_vectorized"), reference=lambda *args: None)
+    exercise = dataclasses.replace(bank.get("softmax_probs"), reference=lambda *args: None)
     case = next(c for c in exercise.public if c.args[0].shape[0] > 1)
-    assert hints.dimensions(exercise, case) == case.args[0].shape
+    assert hints.dimensions(exercise, case) == case.args[0].shape  # one 2-D score array: (N, C)
+    w_level = dataclasses.replace(bank.get("softmax_vectorized"), reference=lambda *args: None)
+    W, X, y = w_level.public[2].args
+    assert hints.dimensions(w_level, w_level.public[2]) == (len(y), None)  # W and X: which one is C's is unknown
     single = dataclasses.replace(bank.get("hinge_one"), reference=lambda *args: None)
     assert hints.dimensions(single, single.public[0])[0] is None
 
@@ -384,16 +390,17 @@ def test_an_inference_needs_every_wrong_case_a_fact_does_not():
 
 
 def test_dividing_by_c_instead_of_n_is_named():
-    source = _fill(SVM, RETURN="margins.sum() / scores.shape[1], mask / n")
+    source = _fill(SVM, RETURN="margins.sum() / scores.shape[1], X.T @ mask / n")
     name, hint = _told(_bare("svm_vectorized"), source)
     assert name == "generic:c_for_n" and "divide by C where N was meant" in hint
 
 
 def test_an_overflow_hint_also_names_the_log_of_an_underflowed_probability():
-    source = ("def softmax_loss_vectorized(scores, y):\n    n = scores.shape[0]\n"
+    source = ("def softmax_loss_vectorized(W, X, y):\n    n = X.shape[0]\n    scores = X @ W\n"
               "    z = scores - scores.max(axis=1, keepdims=True)\n"
               "    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)\n"
-              "    d = p.copy()\n    d[np.arange(n), y] -= 1\n    return -np.log(p[np.arange(n), y]).mean(), d / n\n")
+              "    d = p.copy()\n    d[np.arange(n), y] -= 1\n"
+              "    return -np.log(p[np.arange(n), y]).mean(), X.T @ d / n\n")
     name, hint = _told(_bare("softmax_vectorized"), source)
     assert name == "generic:overflow" and "underflows to 0" in hint
 

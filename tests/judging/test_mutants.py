@@ -26,6 +26,7 @@ import numpy as np
 import pytest
 
 from course_lib.grading.exercises import bank, cells, model, plain
+from course_lib.grading.exercises.commitment import CommitmentJudge
 from course_lib.grading.judging import judge
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -252,6 +253,8 @@ def mutate_notebook(path: Path):
     rates, public_survivors, full_survivors = Rates(), [], []
     for found in cells.find_exercise_cells(nb):
         exercise = bank.get(found.exercise_id)
+        if isinstance(exercise.judge, CommitmentJudge):
+            continue  # a prediction graded for commitment: every complete mutant is an equally good answer
         if isinstance(exercise.judge, plain.NamedJudge):
             continue  # a designed answer, graded on its outcome: a mutant of it is another design, not a bug
         source = "".join(nb.cells[found.answer].source)

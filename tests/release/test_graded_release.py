@@ -92,9 +92,10 @@ def _solution_lines(nb) -> set:
     return lines
 
 
-# lines any numpy code has, which give no exercise away: ``n, d = X.shape``, ``return loss``, imports
+# lines any numpy code has, which give no exercise away: ``n, d = X.shape``, ``return loss``, imports, and
+# ``scores = X @ W``, which the W-level contracts state ("the scores X @ W")
 _PLUMBING = re.compile(r"^(?:[\w, ]+ = \w+\.shape(?:\[\d\])?|return \w+|(?:from \w+ )?import [\w., ]+(?: as \w+)?"
-                       r"|\w+ = np\.random\.default_rng\(\w+\))$")
+                       r"|\w+ = np\.random\.default_rng\(\w+\)|\w+ = X @ W)$")
 
 
 def _unquoted(line: str) -> str:
@@ -341,7 +342,7 @@ def test_a_wrong_or_self_referencing_answer_is_not_used(tmp_path):
     done = run_released(out, WRONG)
     assert "its check passes 0 of 3 public tests" in done.stdout, done.stdout + done.stderr
     answers["svm_vectorized"] = ("import course_lib as cl\n"
-                                 "def svm_loss_vectorized(scores, y):\n    return cl.svm_loss(scores, y)\n")
+                                 "def svm_loss_vectorized(W, X, y):\n    return cl.svm_loss_W(W, X, y)\n")
     fill_in(out, "03_multiclass_svm", answers)
     done = run_released(out, WRONG)
     assert done.returncode == 0 and done.stdout.startswith("exercise `svm_vectorized`"), done.stdout + done.stderr
@@ -371,7 +372,8 @@ def test_mine_is_cached_per_notebook_modification(tmp_path):
 
 OPEN = r"""
 import course_lib as cl
-assert cl.mine("svm_vectorized") is cl.svm_loss
+assert cl.mine("svm_vectorized") is cl.svm_loss_W
+assert cl.mine("regularized_objective") is cl.regularized_objective
 assert cl.mine("numerical_gradient_centred") is cl.numerical_gradient
 print(cl.mine("early_stopping").reason)  # no library function: the student's own
 """

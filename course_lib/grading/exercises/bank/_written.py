@@ -24,6 +24,22 @@ WRITTEN = {
             "(0.71 against 0.53), but it cannot take in both quadrants at once.",
         ),
     },
+    "written_softmax_gradient": {
+        "notebook": "05_softmax_cross_entropy",
+        "points": 3,
+        "question": "Derive dL_i/ds_k and dL/dW for the mean softmax loss of S = X W. Why is the gradient never "
+                    "exactly zero for finite scores?",
+        "guide": (
+            "Per example: L_i = -s_{y_i} + ln sum_j e^{s_j}, so dL_i/ds_k = e^{s_k} / sum_j e^{s_j} - 1[k = y_i] "
+            "= p_k - 1[k = y_i] (the first term from the log-sum-exp, the -1 only at the correct class).",
+            "Chain rule through s_ik = sum_d X_id W_dk: dL/dW_dk = (1/N) sum_i X_id (p_ik - 1[k = y_i]), i.e. "
+            "dL/dW = X^T (P - Y) / N with P the (N, C) probabilities and Y the one-hot labels; shape (D, C) "
+            "(1 point for the chain rule with the 1/N, not only the score gradient).",
+            "Never zero: for finite scores every p_k lies strictly between 0 and 1, so p_k - 1[k = y_i] is "
+            "nonzero for every k (negative at the correct class, positive elsewhere); the loss keeps asking "
+            "for a larger gap however well the example is classified.",
+        ),
+    },
     "written_margin_lambda": {
         "notebook": "04_regularization",
         "points": 2,

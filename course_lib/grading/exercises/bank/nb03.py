@@ -3,9 +3,11 @@
 - ``hinge_one``: ``L_i = sum_{j != y_i} max(0, s_j - s_{y_i} + 1)`` for one score vector;
 - ``svm_predictions``: the slide's seven questions, answered before the experiments;
 - ``svm_loop``: the mean hinge loss of N examples and its gradient, written with loops;
-- ``svm_vectorized``: the same numbers without a Python loop.
+- ``svm_vectorized``: the loss as a function of the weights, ``(W, X, y) -> (loss, dW)``, with the
+  gradient with respect to W that the student derives (written question ``written_svm_gradient``),
+  without a Python loop.
 
-Scores are (N, C) arrays (one row per example), labels (N,) integers, margin 1.
+Scores are (N, C) arrays (one row per example), labels (N,) integers, margin 1; W is (D, C), X (N, D).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import numpy as np
 
 from course_lib.grading.exercises.bank._predict import Question, prediction_exercise
 from course_lib.grading.exercises.model import Case, Exercise, Mistake
-from course_lib.losses import svm_loss, svm_loss_naive
+from course_lib.losses import svm_loss, svm_loss_naive, svm_loss_W
 
 # The lecture's worked example: one row per image (cat, car, frog), one column per class.
 LECTURE_SCORES = np.array([[3.2, 5.1, -1.7],
@@ -222,6 +224,221 @@ _BATCH_HIDDEN = (
     ### END HIDDEN TESTS
 )
 
+# --- the loss as a function of W (workbook v3), with the gradient the student derives -------------------
+
+def _linear_problem(n, d, c, seed, scale=1.0, bias=True):
+    """W (D, C), X (N, D) and y (N,), fixed by ``seed``; with ``bias`` X's last column is ones (D = d + 1)."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d))
+    if bias:
+        X = np.column_stack([X, np.ones(n)])
+    W = scale * rng.standard_normal((X.shape[1], c))
+    return W, X, rng.integers(0, c, size=n)
+
+
+# Four examples (two features and a bias column), three classes, weights in halves: every score is exact,
+# and two margins are exactly 0 (inactive: they cost nothing and have no gradient).
+_EXACT_X = np.array([[1.0, 2.0, 1.0], [2.0, 0.0, 1.0], [0.0, 1.0, 1.0], [1.0, 1.0, 1.0]])
+_EXACT_W = np.array([[1.0, 0.5, 1.5], [0.5, 0.5, 1.5], [1.0, 0.5, 0.5]])
+_EXACT_Y = np.array([0, 2, 1, 0])
+
+# Every margin met by more than 1: loss 0 and dW = 0.
+_MET_X = np.column_stack([np.eye(3), np.ones(3)])
+_MET_W = np.vstack([5.0 * np.eye(3), np.zeros((1, 3))])
+
+
+def _hinge_parts(W, X, y, delta=1.0):
+    """scores (N, C), the margins s_j - s_y + delta with 0 at the correct class, and the row indices."""
+    W, X = np.asarray(W, dtype=float), np.asarray(X, dtype=float)
+    scores = X @ W
+    rows = np.arange(len(y))
+    margins = scores - scores[rows, y][:, None] + delta
+    margins[rows, y] = 0.0
+    return X, scores, margins, rows
+
+
+def _weights(margins, rows, y, active=None):
+    """d loss / d scores times N: +1 for each active margin, minus their count at the correct class."""
+    active = (margins > 0) if active is None else active
+    d = active.astype(float)
+    d[rows, y] = 0.0
+    d[rows, y] = -d.sum(axis=1)
+    return d
+
+
+def _w_includes_correct_class(W, X, y):
+    X, scores, margins, rows = _hinge_parts(W, X, y)
+    margins = np.maximum(margins, 0.0)
+    margins[rows, y] = 1.0                        # the j = y_i term max(0, 1) = 1 stays in
+    active = (margins > 0).astype(float)
+    active[rows, y] = -active.sum(axis=1)         # ... and counts itself in the correct class's column
+    n = len(y)
+    return float(margins.sum() / n), X.T @ active / n
+
+
+def _w_includes_correct_class_in_loss(W, X, y):
+    X, scores, margins, rows = _hinge_parts(W, X, y)
+    n = len(y)
+    return float(np.maximum(margins, 0).sum() / n + 1.0), X.T @ _weights(margins, rows, y) / n
+
+
+def _w_reference_parts(W, X, y):
+    X, scores, margins, rows = _hinge_parts(W, X, y)
+    n = len(y)
+    return X, float(np.maximum(margins, 0).sum() / n), _weights(margins, rows, y) / n, n
+
+
+def _w_not_averaged(W, X, y):
+    X, loss, dS, n = _w_reference_parts(W, X, y)
+    return loss * n, X.T @ dS * n
+
+
+def _w_gradient_not_averaged(W, X, y):
+    X, loss, dS, n = _w_reference_parts(W, X, y)
+    return loss, X.T @ dS * n
+
+
+def _w_mean_over_classes(W, X, y):
+    X, loss, dS, n = _w_reference_parts(W, X, y)
+    c = np.shape(W)[1]
+    return loss / (c - 1), X.T @ dS / (c - 1)
+
+
+def _w_gradient_sign(W, X, y):
+    X, loss, dS, n = _w_reference_parts(W, X, y)
+    return loss, -(X.T @ dS)
+
+
+def _w_correct_class_gradient_missing(W, X, y):
+    X, scores, margins, rows = _hinge_parts(W, X, y)
+    n = len(y)
+    active = (margins > 0).astype(float)
+    return float(np.maximum(margins, 0).sum() / n), X.T @ active / n
+
+
+def _w_correct_class_once(W, X, y):
+    """The correct class gets -1 per example with a violation, not -1 per violation."""
+    X, scores, margins, rows = _hinge_parts(W, X, y)
+    n = len(y)
+    active = (margins > 0).astype(float)
+    active[rows, y] = -(active.sum(axis=1) > 0).astype(float)
+    return float(np.maximum(margins, 0).sum() / n), X.T @ active / n
+
+
+def _w_scores_gradient(W, X, y):
+    """The gradient with respect to the scores (N, C), not carried back to W."""
+    X, loss, dS, n = _w_reference_parts(W, X, y)
+    return loss, dS
+
+
+def _w_transposed_gradient(W, X, y):
+    X, loss, dS, n = _w_reference_parts(W, X, y)
+    return loss, dS.T @ X
+
+
+def _w_no_margin(W, X, y):
+    X, scores, margins, rows = _hinge_parts(W, X, y, delta=0.0)
+    n = len(y)
+    return float(np.maximum(margins, 0).sum() / n), X.T @ _weights(margins, rows, y) / n
+
+
+def _w_squared(W, X, y):
+    X, scores, margins, rows = _hinge_parts(W, X, y)
+    n = len(y)
+    m = np.maximum(margins, 0)
+    d = 2.0 * m
+    d[rows, y] = -d.sum(axis=1)
+    return float((m**2).sum() / n), X.T @ d / n
+
+
+def _w_boundary_counted(W, X, y):
+    """A margin of exactly 0 counted as active in the gradient (``>= 0`` instead of ``> 0``)."""
+    X, scores, margins, rows = _hinge_parts(W, X, y)
+    n = len(y)
+    return float(np.maximum(margins, 0).sum() / n), X.T @ _weights(margins, rows, y, margins >= 0) / n
+
+
+def _w_divided_by_classes(W, X, y):
+    X, loss, dS, n = _w_reference_parts(W, X, y)
+    c = np.shape(W)[1]
+    return loss * n / c, X.T @ dS * n / c
+
+
+_W_MISTAKES = (
+    Mistake("includes_correct_class",
+            "Your loss is 1 too large per example: the sum skips j = y_i (that term is always max(0, 1) = 1), "
+            "and so must the gradient (the correct class's column is minus the number of *wrong* classes "
+            "that violate the margin).",
+            _w_includes_correct_class),
+    Mistake("includes_correct_class_in_loss",
+            "The gradient is right but the loss is 1 too large: the sum skips j = y_i, whose term "
+            "max(0, s_y - s_y + 1) is always 1.",
+            _w_includes_correct_class_in_loss),
+    Mistake("not_averaged",
+            "Loss and gradient are N times too large: the loss is the mean over the N examples.",
+            _w_not_averaged),
+    Mistake("gradient_not_averaged",
+            "The loss is right but dW is N times too large: the 1/N of the mean carries into the gradient.",
+            _w_gradient_not_averaged),
+    Mistake("mean_over_classes",
+            "Loss and gradient are C - 1 times too small: L_i sums over the wrong classes, it does not "
+            "average over them.",
+            _w_mean_over_classes),
+    Mistake("gradient_sign",
+            "dW has the wrong sign: raising a violating class's score raises the loss, raising the correct "
+            "class's score lowers it.",
+            _w_gradient_sign),
+    Mistake("correct_class_gradient_missing",
+            "The correct class's column of the gradient is missing: s_{y_i} appears in every term of L_i, "
+            "so each violation also pulls on the correct class's weights (with the opposite sign).",
+            _w_correct_class_gradient_missing),
+    Mistake("correct_class_counted_once",
+            "The correct class's slope is -1 per example with a violation: s_{y_i} appears in *every* active "
+            "term, so its slope is minus the number of violating classes.",
+            _w_correct_class_once),
+    Mistake("scores_gradient_returned",
+            "The second output has the shape of the scores (N, C): that is dL/dS. The exercise asks for "
+            "dL/dW, of W's shape (D, C): carry it back through S = X W.",
+            _w_scores_gradient),
+    Mistake("transposed_gradient",
+            "dW is the transpose of what it should be: dL/dW has W's shape (D, C), with one row per input "
+            "feature and one column per class.",
+            _w_transposed_gradient),
+    Mistake("no_margin",
+            "The safety margin is missing: each term is max(0, s_j - s_{y_i} + 1), with the + 1.",
+            _w_no_margin),
+    Mistake("squared_hinge",
+            "You computed the squared hinge: the lecture's loss is max(0, s_j - s_{y_i} + 1), not squared.",
+            _w_squared),
+    Mistake("boundary_counted",
+            "A margin of exactly 0 counts as met (inactive): use > 0, not >= 0, when deciding which terms "
+            "are active.",
+            _w_boundary_counted),
+    Mistake("divided_by_classes",
+            "You divided by the number of classes C: the loss is a mean over the N examples only.",
+            _w_divided_by_classes),
+)
+
+_W_PUBLIC = (
+    Case((LECTURE_SCORES, np.eye(3), LECTURE_Y),
+         "the lecture's three images with X = I (so the scores are W): loss 5.27"),
+    Case(_linear_problem(6, 3, 3, seed=36), "6 examples, 3 features and a bias column, 3 classes"),
+    Case((_EXACT_W, _EXACT_X, _EXACT_Y), "two margins of exactly 0 (inactive: no cost, no gradient)"),
+)
+
+_W_HIDDEN = (
+    ### BEGIN HIDDEN TESTS
+    Case(_linear_problem(1, 4, 4, seed=37), "a single example (N = 1)"),
+    Case(_linear_problem(7, 2, 2, seed=38), "two classes (C = 2)"),
+    Case((_MET_W, _MET_X, np.array([0, 1, 2])), "every margin met: loss 0, dW = 0"),
+    Case((np.array([[2.0, 1.0, 0.0], [0.0, 3.0, 2.0]]), np.eye(2), np.array([0, 1])),
+         "margins exactly 0 with X = I"),
+    Case(_linear_problem(20, 5, 10, seed=39, scale=300.0), "scores near 1000: 20 examples, 10 classes"),
+    Case(_linear_problem(30, 64, 10, seed=40, scale=0.05),
+         "digits-sized: 30 examples, 64 pixels and a bias, 10 classes"),
+    ### END HIDDEN TESTS
+)
+
 # --- the slide's questions, predicted before the experiments ----------------------------------
 
 def _lecture_mean_with_correct_class() -> float:
@@ -320,16 +537,16 @@ EXERCISES = (
     ),
     Exercise(
         id="svm_vectorized",
-        title="The multiclass SVM loss and its gradient, vectorized",
+        title="The multiclass SVM loss of W and its gradient with respect to W, vectorized",
         notebook="03_multiclass_svm",
         answer="svm_loss_vectorized",
-        points=2,
-        reference=svm_loss,
-        public=_BATCH_PUBLIC,
-        hidden=_BATCH_HIDDEN,
-        mistakes=_BATCH_MISTAKES,
-        output_names=("loss", "dscores"),
-        forbidden=("svm_loss", "svm_loss_naive"),
+        points=4,
+        reference=svm_loss_W,
+        public=_W_PUBLIC,
+        hidden=_W_HIDDEN,
+        mistakes=_W_MISTAKES,
+        output_names=("loss", "dW"),
+        forbidden=("svm_loss", "svm_loss_naive", "svm_loss_W"),
         loop_free=True,
     ),
 )

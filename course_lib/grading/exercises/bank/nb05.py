@@ -1,28 +1,32 @@
-"""Exercises of ``05_softmax_cross_entropy``: predict the slide's answers, then write the loss.
+"""Exercises of ``05_softmax_cross_entropy``: softmax, the slide's questions, and the loss as a function of W.
 
-- ``softmax_predictions``: the slide's questions (smallest and largest loss, the loss at
-  initialization) and the scale of W (scores times 10, times 0.01), answered before the
-  experiments;
-- ``softmax_probs``: row-wise ``p_k = exp(s_k) / sum_j exp(s_j)``, stable for any scores;
-- ``softmax_loop``: the mean cross-entropy loss ``L_i = -ln p_{y_i}`` and its gradient
-  ``dL/ds = (p - onehot(y)) / N``, written with loops;
-- ``softmax_vectorized``: the same numbers without a Python loop.
+- ``softmax_probs``: row-wise softmax probabilities of an (N, C) score array, finite for any
+  finite scores;
+- ``softmax_predictions``: the slide's questions (the loss's range, the loss at initialization)
+  and the scale of W, committed before the experiments (graded for commitment: "k of n right");
+- ``softmax_vectorized``: ``softmax_loss_vectorized(W, X, y) -> (loss, dW)``, the mean
+  cross-entropy (natural log) of the scores ``X @ W`` and its gradient with respect to W, which the
+  student derives (``written_softmax_gradient`` comes first); exact for finite scores of any size;
+  no Python loop.
 
-Scores are (N, C) arrays (one row per example), labels (N,) integers, natural logs.
-"Stable" means finite results for scores of any size: shift each row by its maximum,
-and take the log of the probability as ``(s_y - max) - ln sum_j exp(s_j - max)`` so that a
-probability that underflows to 0 still gives a finite loss.
+Shapes: ``W`` (D, C), ``X`` (N, D), ``y`` (N,) ints in [0, C). Cases with ``X`` the identity make
+``X @ W`` the score table itself, so that the lecture's numbers (the cat image's 2.04) are cases.
+The public cases are built so that each classic mistake shows on one of them: a square problem
+(N = D = C = 3) for a missing ``keepdims``, a non-square one (N = 6, D = 4, C = 3) for a gradient
+with the wrong shape, labels repeated for indexing every row, scores of 1000 for overflow and
+underflow.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from course_lib.grading.exercises.bank._predict import Question, prediction_exercise
+from course_lib.grading.exercises.bank._predict import Question, commitment_exercise
 from course_lib.grading.exercises.model import Case, Exercise, Mistake
-from course_lib.losses import softmax, softmax_loss, softmax_loss_naive
+from course_lib.losses import softmax, softmax_loss_W
 
-FORBIDDEN = ("softmax", "softmax_loss", "softmax_loss_naive")
+FORBIDDEN = ("softmax", "softmax_loss", "softmax_loss_W")
+NOTEBOOK = "05_softmax_cross_entropy"
 
 # The lecture's cat image: scores for cat, car, frog; the correct class is cat.
 CAT_SCORES = np.array([[3.2, 5.1, -1.7]])
@@ -31,16 +35,21 @@ LECTURE_SCORES = np.array([[3.2, 5.1, -1.7],
                            [1.3, 4.9, 2.0],
                            [2.2, 2.5, -3.1]])
 LECTURE_Y = np.array([0, 1, 2])
-# Confidently wrong examples: p(correct) = e^-2000 and e^-1000 underflow to 0, yet the losses are
-# exactly 2000 and 1000 (mean 1500).
-HUGE_SCORES = np.array([[1000.0, 0.0, -1000.0], [0.0, 1000.0, 500.0]])
-HUGE_Y = np.array([2, 0])
 
 
 def _random_scores(seed, n, c, scale=2.0):
     """Non-degenerate scores of shape (n, c) and labels of shape (n,), fixed by ``seed``."""
     rng = np.random.default_rng(seed)
     return scale * rng.standard_normal((n, c)), rng.integers(0, c, size=n)
+
+
+def _problem(seed, n, d, c, scale=1.0, labels=None):
+    """``(W (d, c), X (n, d), y (n,))``: random weights, random features with a last column of ones."""
+    rng = np.random.default_rng(seed)
+    X = np.hstack([rng.standard_normal((n, d - 1)), np.ones((n, 1))])
+    W = scale * rng.standard_normal((d, c))
+    y = rng.integers(0, c, size=n) if labels is None else np.asarray(labels)
+    return W, X, y
 
 
 def _as_array(scores):
@@ -81,13 +90,20 @@ def _probs_normalised_scores(scores):
     return s / s.sum(axis=1, keepdims=True)
 
 
+def _probs_missing_keepdims(scores):
+    """Row statistics without ``keepdims``: (N,) lines up with the columns; silent only when N = C."""
+    s = _as_array(scores)
+    e = np.exp(s - s.max(axis=1))
+    return e / e.sum(axis=1)
+
+
 PROBS_MISTAKES = (
     Mistake("no_max_subtraction",
-            "exp overflows for large scores (np.exp(1000) is inf, and inf / inf is NaN): subtract each row's "
-            "maximum before exponentiating; it changes no probability.",
+            "exp overflows for large scores (np.exp(1000) is inf, and inf / inf is NaN): make the scores smaller "
+            "first in a way that changes no probability (the identity above the exercise).",
             _probs_unshifted),
     Mistake("wrong_axis",
-            "You normalized each column: every row (one example) must sum to 1. Use axis=1 with keepdims=True.",
+            "You normalized each column: every row (one example) must sum to 1.",
             _probs_wrong_axis),
     Mistake("not_normalised",
             "Each row must be divided by its sum so that the probabilities add up to 1.",
@@ -98,111 +114,151 @@ PROBS_MISTAKES = (
     Mistake("no_exp",
             "Scores must go through exp first: dividing raw scores by their sum can give negative 'probabilities'.",
             _probs_normalised_scores),
+    Mistake("missing_keepdims",
+            "A row statistic of shape (N,) broadcasts against (N, C) along the columns, not the rows: on a "
+            "square array (N = C) it runs without an error and is wrong. Keep it as an (N, 1) column "
+            "(keepdims=True, or [:, None]).",
+            _probs_missing_keepdims),
 )
 
 
-# --- the loss and its gradient ---------------------------------------------------------------
+# --- the loss of W and its gradient ---------------------------------------------------------
 
-def _log_probs_stable(s):
-    shifted = s - s.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+def _parts(W, X, y):
+    """n, the row indices, the stable log-probabilities (N, C) and the one-hot labels (N, C)."""
+    W, X = _as_array(W), _as_array(X)
+    y = np.asarray(y)
+    n = X.shape[0]
+    scores = X @ W
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    onehot = np.zeros_like(scores)
+    onehot[np.arange(n), y] = 1.0
+    return n, np.arange(n), log_probs, onehot
 
 
-def _loss_unshifted(scores, y):
-    s = _as_array(scores)
-    n = s.shape[0]
-    e = np.exp(s)
+def _loss_unshifted(W, X, y):
+    n, rows, _, onehot = _parts(W, X, y)
+    e = np.exp(_as_array(X) @ _as_array(W))
     p = e / e.sum(axis=1, keepdims=True)
-    loss = -np.log(p[np.arange(n), y]).sum() / n
-    d = p.copy()
-    d[np.arange(n), y] -= 1.0
-    return float(loss), d / n
+    return float(-np.log(p[rows, y]).mean()), _as_array(X).T @ (p - onehot) / n
 
 
-def _loss_log_of_probability(scores, y):
+def _loss_log_of_probability(W, X, y):
     """Stable probabilities, but -ln(p_y) of an underflowed p_y is inf."""
-    s = _as_array(scores)
-    n = s.shape[0]
-    p = softmax(s)
+    n, rows, log_probs, onehot = _parts(W, X, y)
+    p = np.exp(log_probs)
     with np.errstate(divide="ignore"):
-        loss = -np.log(p[np.arange(n), y]).sum() / n
-    _, d = softmax_loss(s, y)
-    return float(loss), d
+        loss = float(-np.log(p[rows, y]).mean())
+    return loss, _as_array(X).T @ (p - onehot) / n
 
 
-def _loss_log10(scores, y):
-    loss, d = softmax_loss(scores, y)
-    return loss / np.log(10.0), d
+def _loss_epsilon_in_log(W, X, y):
+    n, rows, log_probs, onehot = _parts(W, X, y)
+    p = np.exp(log_probs)
+    return float(-np.log(p[rows, y] + 1e-12).mean()), _as_array(X).T @ (p - onehot) / n
 
 
-def _loss_log10_everywhere(scores, y):
-    loss, d = softmax_loss(scores, y)
-    return loss / np.log(10.0), d / np.log(10.0)
+def _loss_all_log_probabilities(W, X, y):
+    loss, dW = softmax_loss_W(W, X, y)
+    return float(-_parts(W, X, y)[2].mean()), dW
 
 
-def _loss_grad_not_averaged(scores, y):
-    loss, d = softmax_loss(scores, y)
-    return loss, d * np.shape(scores)[0]
+def _loss_log10(W, X, y):
+    loss, dW = softmax_loss_W(W, X, y)
+    return loss / np.log(10.0), dW
 
 
-def _loss_not_averaged(scores, y):
-    loss, d = softmax_loss(scores, y)
-    n = np.shape(scores)[0]
-    return loss * n, d * n
+def _loss_log10_everywhere(W, X, y):
+    loss, dW = softmax_loss_W(W, X, y)
+    return loss / np.log(10.0), dW / np.log(10.0)
 
 
-def _loss_grad_sign(scores, y):
-    loss, d = softmax_loss(scores, y)
-    return loss, -d
+def _loss_grad_not_averaged(W, X, y):
+    loss, dW = softmax_loss_W(W, X, y)
+    return loss, dW * len(y)
 
 
-def _loss_no_minus(scores, y):
-    loss, d = softmax_loss(scores, y)
-    return -loss, d
+def _loss_not_averaged(W, X, y):
+    loss, dW = softmax_loss_W(W, X, y)
+    return loss * len(y), dW * len(y)
 
 
-def _loss_grad_onehot_missing(scores, y):
-    loss, _ = softmax_loss(scores, y)
-    return loss, softmax(_as_array(scores)) / np.shape(scores)[0]
+def _loss_grad_sign(W, X, y):
+    loss, dW = softmax_loss_W(W, X, y)
+    return loss, -dW
 
 
-def _loss_mean_over_classes(scores, y):
-    loss, d = softmax_loss(scores, y)
-    c = np.shape(scores)[1]
-    return loss / c, d / c
+def _loss_no_minus(W, X, y):
+    loss, dW = softmax_loss_W(W, X, y)
+    return -loss, dW
 
 
-def _loss_epsilon_in_log(scores, y):
-    scores = _as_array(scores)
-    n = scores.shape[0]
-    p = np.exp(_log_probs_stable(scores))
-    loss = float(-np.log(p[np.arange(n), y] + 1e-12).sum() / n)
-    return loss, softmax_loss(scores, y)[1]
+def _loss_grad_onehot_missing(W, X, y):
+    n, _, log_probs, _ = _parts(W, X, y)
+    return softmax_loss_W(W, X, y)[0], _as_array(X).T @ np.exp(log_probs) / n
 
 
-def _loss_all_log_probabilities(scores, y):
-    scores = _as_array(scores)
-    return float(-_log_probs_stable(scores).mean()), softmax_loss(scores, y)[1]
+def _loss_mean_over_classes(W, X, y):
+    loss, dW = softmax_loss_W(W, X, y)
+    c = np.shape(W)[1]
+    return loss / c, dW / c
+
+
+def _loss_grad_of_scores(W, X, y):
+    """dL/dS (N, C) returned where dL/dW (D, C) was asked for."""
+    n, _, log_probs, onehot = _parts(W, X, y)
+    return softmax_loss_W(W, X, y)[0], (np.exp(log_probs) - onehot) / n
+
+
+def _loss_labels_every_row(W, X, y):
+    """``log_probs[:, y]`` and ``dscores[:, y] -= 1``: the labels index every row, not one per row."""
+    n, _, log_probs, _ = _parts(W, X, y)
+    d = np.exp(log_probs)
+    d[:, y] -= 1.0
+    return float(-log_probs[:, y].mean()), _as_array(X).T @ d / n
+
+
+def _loss_missing_keepdims(W, X, y):
+    """Row maximum and row sum of shape (N,) broadcast along the columns (silent only when N = C)."""
+    W, X = _as_array(W), _as_array(X)
+    n, rows = X.shape[0], np.arange(X.shape[0])
+    scores = X @ W
+    shifted = scores - scores.max(axis=1)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1))
+    d = np.exp(log_probs)
+    d[rows, y] -= 1.0
+    return float(-log_probs[rows, y].mean()), X.T @ d / n
 
 
 LOSS_MISTAKES = (
     Mistake("no_max_subtraction",
-            "exp overflows for large scores (np.exp(1000) is inf): subtract each row's maximum score first; "
-            "it changes neither the probabilities nor the loss.",
+            "exp overflows for large scores (np.exp(1000) is inf): make the scores smaller first in a way that "
+            "changes neither the probabilities nor the loss.",
             _loss_unshifted),
     Mistake("log_of_underflowed_probability",
-            "A probability of e^-1000 underflows to 0 and -ln(0) is inf, yet the loss is simply 1000. "
-            "Take logs before exponentiating: ln p_y = (s_y - max) - ln(sum_j exp(s_j - max)).",
+            "A probability of e^-1000 underflows to 0 and -ln(0) is inf, yet the loss of that example is simply "
+            "1000. Take the log before exponentiating: write ln p_y with the log-sum-exp form of notebook "
+            "section 5, so that no probability is ever formed for the loss.",
             _loss_log_of_probability),
     Mistake("epsilon_in_log",
             "A small epsilon inside the log hides the underflow but caps every loss at about 27.6 "
             "(-ln 1e-12), so a confidently wrong example no longer costs what it should (1000 or more). "
-            "Take the log before exponentiating instead (the log-sum-exp form above the exercise).",
+            "Take the log before exponentiating instead (the log-sum-exp form).",
             _loss_epsilon_in_log),
     Mistake("mean_of_all_log_probabilities",
             "You averaged -ln p over every class of every example: the loss of example i is -ln p of its "
             "correct class y_i only, then the mean over the N examples.",
             _loss_all_log_probabilities),
+    Mistake("labels_index_every_row",
+            "Indexing with [:, y] takes, for every example, the columns of ALL the labels (an N x N block): "
+            "each example needs only its own correct class, one entry per row.",
+            _loss_labels_every_row),
+    Mistake("missing_keepdims",
+            "A row maximum or row sum of shape (N,) broadcasts against the (N, C) scores along the columns: on "
+            "a square problem (N = C) it runs without an error and is wrong. Keep row statistics as (N, 1) "
+            "columns (keepdims=True).",
+            _loss_missing_keepdims),
     Mistake("log_base_10",
             "The loss is ln(10) = 2.30 times too small: np.log is the natural log (the workbook's), "
             "np.log10 is base 10 (the slide's 0.89).",
@@ -210,104 +266,94 @@ LOSS_MISTAKES = (
     Mistake("log_base_10_everywhere",
             "Loss and gradient are ln(10) times too small: use the natural log, np.log.",
             _loss_log10_everywhere),
+    Mistake("gradient_of_the_scores",
+            "Your gradient has the shape of the scores (N, C): the exercise asks for the gradient with respect "
+            "to W, of W's shape (D, C). The chain rule through S = X W turns dL/dS into dL/dW: which product "
+            "of X and dL/dS has shape (D, C)?",
+            _loss_grad_of_scores),
     Mistake("gradient_not_averaged",
-            "The loss is right but the gradient is N times too large: divide dscores by N too.",
+            "The loss is right but the gradient is N times too large: the loss is a mean over the N examples, "
+            "and so is its gradient.",
             _loss_grad_not_averaged),
     Mistake("not_averaged",
             "Loss and gradient are N times too large: the dataset loss is the mean over the N examples.",
             _loss_not_averaged),
     Mistake("gradient_sign",
-            "The gradient has the wrong sign: dL/ds_k = p_k - 1[k = y], which is negative for the correct class.",
+            "The gradient has the wrong sign: raising the correct class's score lowers the loss, so dL/dW "
+            "must point the other way.",
             _loss_grad_sign),
     Mistake("missing_minus",
             "The loss is negative: it is MINUS the log-probability of the correct class, -ln p_y >= 0.",
             _loss_no_minus),
     Mistake("gradient_onehot_missing",
-            "The gradient must subtract 1 at the correct class: dL/ds_k = p_k - 1[k = y_i] (then / N).",
+            "Your gradient treats every class alike: differentiate -s_{y_i} too, which only the correct class "
+            "of each example has (your written derivation, term by term).",
             _loss_grad_onehot_missing),
     Mistake("mean_over_classes",
             "You divided by the number of classes C: average over examples only.",
             _loss_mean_over_classes),
 )
 
+# scores of 1000: e^-2000 and e^-1000 underflow to 0, yet the two losses are exactly 2000 and 1000
+HUGE_W = np.array([[1000.0, 0.0, -1000.0], [0.0, 1000.0, 500.0]])
+HUGE_Y = np.array([2, 0])
+
 _LOSS_PUBLIC = (
-    Case((CAT_SCORES, CAT_Y), "the lecture's cat image (loss 2.04)"),
-    Case((LECTURE_SCORES, LECTURE_Y), "the lecture's three images"),
-    Case(_random_scores(70, 5, 4), "5 examples, 4 classes, random scores"),
-    Case((HUGE_SCORES, HUGE_Y), "scores of 1000: no overflow, two confidently wrong examples (mean loss 1500)"),
+    Case((CAT_SCORES, np.eye(1), CAT_Y), "the lecture's cat image, X = [[1]] so that X W is its scores (loss 2.04)"),
+    Case((LECTURE_SCORES, np.eye(3), LECTURE_Y), "the lecture's three images (N = D = C = 3, X the identity)"),
+    Case(_problem(70, 6, 4, 3, labels=[0, 2, 2, 1, 0, 2]), "6 examples, D = 4 (a last column of ones), 3 classes"),
+    Case((HUGE_W, np.eye(2), HUGE_Y), "scores of 1000: two confidently wrong examples (losses 2000 and 1000)"),
 )
 
 _LOSS_HIDDEN = (
     ### BEGIN HIDDEN TESTS
-    Case(_random_scores(71, 1, 2), "a single example, two classes"),
-    Case((np.zeros((4, 10)), np.array([0, 3, 9, 5])), "all scores equal (loss ln 10)"),
-    Case(_random_scores(72, 20, 10, scale=300.0), "large random scores, 20 examples, 10 classes"),
-    Case(_random_scores(73, 30, 6, scale=0.5), "30 examples, 6 classes, small scores"),
-    Case((np.array([[2.0, 2.0, -1.0], [-500.0, -400.0, -800.0]]), np.array([1, 2])), "ties, very negative scores"),
+    Case(_problem(71, 1, 3, 2), "a single example, two classes"),
+    Case((np.zeros((5, 10)), _problem(72, 4, 5, 10)[1], np.array([0, 3, 9, 5])), "W = 0: all scores equal (ln 10)"),
+    Case(_problem(73, 20, 8, 10, scale=100.0), "large scores, 20 examples, D = 8, 10 classes"),
+    Case(_problem(74, 30, 12, 6, scale=0.1), "30 examples, D = 12, 6 classes, small scores"),
+    Case((np.array([[2.0, 2.0, -1.0], [-500.0, -400.0, -800.0]]), np.eye(2), np.array([1, 2])),
+         "a tie for the top score; a correct class 400 below the top (loss 400)"),
+    Case((np.array([[1.0, -2.0], [0.5, 0.5], [-1.0, 3.0]]), np.array([[1, 0, 1], [2, 1, 1], [0, 3, 1]]),
+          np.array([1, 0, 1])), "integer features"),
     ### END HIDDEN TESTS
 )
 
-# --- the slide's questions and the scale of W, predicted before the experiments ---------------
+# --- the slide's questions and the scale of W, committed before the experiments -------------
+
 
 def _cat_loss(scale: float) -> float:
     """Softmax loss of the lecture's cat image with every score multiplied by ``scale``."""
-    return float(softmax_loss(scale * CAT_SCORES, CAT_Y)[0])
+    return float(softmax_loss_W(scale * CAT_SCORES, np.eye(1), CAT_Y)[0])
 
 
 SOFTMAX_QUESTIONS = (
-    Question("Q1", "the smallest possible L_i (is it reached?)", 0.0, (
-        ("one", 1.0, "L_i = -ln p(correct), and p can come as close to 1 as you like: -ln 1 = 0"),
-    )),
-    Question("Q2", "L_i has a largest possible value (True/False)", False, (
-        ("bounded", True, "p(correct) can come as close to 0 as you like (push the correct score down), "
-                          "and -ln p then grows without limit"),
-    )),
-    Question("Q3", "the loss at initialization (all scores equal), C = 10", float(np.log(10.0)), (
-        ("log_base_10", 1.0, "log10(10) = 1 is base 10; the workbook uses the natural log"),
-        ("hinge_value", 9.0, "9 = C - 1 is the hinge loss at initialization; here every probability is 1/C"),
-        ("probability", 0.1, "0.1 = 1/C is the probability of the correct class; the loss is -ln of it"),
-    )),
-    Question("Q4", "the cat image's loss with every score times 10 (W scaled by 10)", _cat_loss(10.0), (
-        ("unchanged", _cat_loss(1.0), "softmax does not ignore the scale: times 10, every gap between scores "
-                                      "is 10 times larger, so the probabilities get much more peaked"),
-        ("ten_times", 10 * _cat_loss(1.0), "close, but not 10 x 2.04: once one score dominates, the loss is "
-                                           "about (top score - correct score)"),
-    )),
-    Question("Q5", "the cat image's loss with every score times 0.01 (W scaled by 0.01)", _cat_loss(0.01), (
-        ("unchanged", _cat_loss(1.0), "softmax does not ignore the scale: tiny scores give almost equal "
-                                      "probabilities"),
-        ("hundredth", _cat_loss(1.0) / 100, "the loss is not proportional to the scale: with scores near 0 "
-                                            "every probability is near 1/C"),
-    )),
+    Question("Q1", "the smallest value L_i can come arbitrarily close to", 0.0),
+    Question("Q2", "L_i has a largest possible value (True/False)", False),
+    Question("Q3", "the loss at initialization (all C = 10 scores equal)", float(np.log(10.0))),
+    Question("Q4", "the cat image's loss with every score times 10 (W scaled by 10)", _cat_loss(10.0)),
+    Question("Q5", "the cat image's loss with every score times 0.01 (W scaled by 0.01)", _cat_loss(0.01)),
 )
 
 
 EXERCISES = (
-    prediction_exercise(
-        id="softmax_predictions",
-        title="Predict the softmax loss: its range, at initialization, and as W is scaled",
-        notebook="05_softmax_cross_entropy",
-        answer="softmax_predictions",
-        points=2,
-        questions=SOFTMAX_QUESTIONS,
-        forbidden=FORBIDDEN,
-    ),
     Exercise(
         id="softmax_probs",
-        title="Softmax probabilities, stable",
-        notebook="05_softmax_cross_entropy",
+        title="Softmax probabilities, finite for any scores",
+        notebook=NOTEBOOK,
         answer="softmax_probabilities",
         points=1,
         reference=softmax_rows,
         public=(
             Case((CAT_SCORES,), "the lecture's cat image (0.13, 0.87, 0.00)"),
+            Case((LECTURE_SCORES,), "the lecture's three images (3 x 3)"),
             Case((_random_scores(80, 4, 5)[0],), "4 examples, 5 classes, random scores"),
-            Case((np.array([[1000.0, 999.0, 0.0], [-5.0, 3.0, 1.0]]),), "scores of 1000 (no overflow)"),
+            Case((np.array([[1000.0, 999.0, 0.0], [-5.0, 3.0, 1.0]]),), "scores of 1000"),
         ),
         hidden=(
             ### BEGIN HIDDEN TESTS
             Case((np.zeros((3, 4)),), "all scores equal (uniform probabilities)"),
             Case((_random_scores(81, 1, 2)[0],), "one example, two classes"),
+            Case((np.array([[7.5], [-3.0]]),), "one class (every probability 1)"),
             Case((_random_scores(82, 25, 10, scale=400.0)[0],), "large scores, 25 examples, 10 classes"),
             Case((np.array([[-1000.0, -1001.0, -2000.0]]),), "very negative scores (no 0 / 0)"),
             Case((np.array([[3.0, 3.0, 1.0], [0.5, -0.5, 0.0]]),), "a tie for the top score"),
@@ -317,30 +363,26 @@ EXERCISES = (
         output_names=("probs",),
         forbidden=FORBIDDEN,
     ),
-    Exercise(
-        id="softmax_loop",
-        title="The softmax loss and its gradient, with loops",
-        notebook="05_softmax_cross_entropy",
-        answer="softmax_loss_loop",
-        points=2,
-        reference=softmax_loss_naive,
-        public=_LOSS_PUBLIC,
-        hidden=_LOSS_HIDDEN,
-        mistakes=LOSS_MISTAKES,
-        output_names=("loss", "dscores"),
+    commitment_exercise(
+        id="softmax_predictions",
+        title="Predict the softmax loss: its range, at initialization, and as W is scaled",
+        notebook=NOTEBOOK,
+        answer="softmax_predictions",
+        points=1,
+        questions=SOFTMAX_QUESTIONS,
         forbidden=FORBIDDEN,
     ),
     Exercise(
         id="softmax_vectorized",
-        title="The softmax loss and its gradient, vectorized",
-        notebook="05_softmax_cross_entropy",
+        title="The softmax loss of W and its gradient, vectorized",
+        notebook=NOTEBOOK,
         answer="softmax_loss_vectorized",
-        points=2,
-        reference=softmax_loss,
+        points=4,
+        reference=softmax_loss_W,
         public=_LOSS_PUBLIC,
         hidden=_LOSS_HIDDEN,
         mistakes=LOSS_MISTAKES,
-        output_names=("loss", "dscores"),
+        output_names=("loss", "dW"),
         forbidden=FORBIDDEN,
         loop_free=True,
     ),
