@@ -243,3 +243,22 @@ def test_the_released_data_bank_names_the_judge_and_holds_no_answer(exercise_id,
     example = exercise.reference()
     verdict = judge.judge_answer(exercise, example, exercise.cases(include_hidden=False))[1]
     assert verdict.status == "passed", verdict.message
+
+
+def test_in_a_graded_release_check_measures_a_value_with_the_students_earlier_answers(monkeypatch, capsys):
+    """check() closes course_lib's stubs while an answer *runs*; a value answer does not run, so its judge may
+    reach the student's earlier answers through mine() (regression: every training judge failed in a kernel)."""
+    from course_lib.grading.check import check
+
+    table = {"softmax_vectorized": _another_softmax, "regularized_objective": cl.regularized_objective,
+             "sgd_epochs": cl.sgd_epochs, "adam_step": optim._adam_step}
+    monkeypatch.setattr(answers, "release_mode", lambda: "graded")
+    monkeypatch.setattr(answers, "_students_answer",
+                        lambda exercise: answers.Found(exercise.id, "checked", table[exercise.id], "yours"))
+    result = check("lr_regimes", (0.1, 3.0, 30.0))
+    out = capsys.readouterr().out
+    assert result.all_passed and "too_large 30: climbs to 33.31 times" in out, out
+    # while a function answer runs, mine() is still closed to it
+    def sneaky(loss_grad, step, w0, X, y, batch_size, orders):
+        return cl.mine("sgd_epochs")(loss_grad, step, w0, X, y, batch_size, orders)
+    assert not check("sgd_epochs", sneaky).all_passed
