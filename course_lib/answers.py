@@ -149,10 +149,8 @@ _LIBRARY = {
     "softmax_probs": "course_lib.losses:softmax",
     "softmax_vectorized": "course_lib.losses:softmax_loss_W",
     "numerical_gradient_centred": "course_lib.gradcheck:numerical_gradient",
-    "momentum_step": "course_lib.optim:_momentum_step",
-    "rmsprop_step": "course_lib.optim:_rmsprop_step",
     "adam_step": "course_lib.optim:_adam_step",
-    "sgd_epochs": "course_lib.optim:sgd_epochs",  # workbook v3 (no such exercise in the v2 bank)
+    "sgd_epochs": "course_lib.optim:sgd_epochs",
 }
 
 

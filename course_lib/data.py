@@ -7,6 +7,7 @@ image is a *row* of the (N, C) score matrix.
 
 from __future__ import annotations
 
+import math
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,9 +154,22 @@ def load_digits(val_fraction=0.2, test_fraction=0.2, seed=0) -> Splits:
     The images are UCI's "Optical Recognition of Handwritten Digits" (CC BY 4.0) as
     scikit-learn ships them, stored in ``course_lib/_datasets/digits.npz`` with the default
     split, so that course_lib needs no scikit-learn. Pixels are scaled from 0..16 to 0..1. The
-    split is stratified and fixed by ``seed``: the defaults give 1,077 / 360 / 360 train / val /
-    test images (scikit-learn's ``train_test_split``, stored); other fractions or seeds call
-    ``train_test_split`` and need scikit-learn installed.
+    split is stratified (every class keeps its share in each part) and fixed by ``seed``: the
+    defaults give 1,077 / 360 / 360 train / val / test images, the split scikit-learn's
+    ``train_test_split`` made, stored with the images; other fractions or seeds are split here, with
+    numpy only (:func:`_stratified_split`), into parts of the same sizes.
+
+    Parameters
+    ----------
+    val_fraction, test_fraction : float in (0, 0.5]
+        The shares of all images in the validation and test parts.
+    seed : int
+        0 with the default fractions: the stored split; anything else: a new stratified split.
+
+    Returns
+    -------
+    Splits
+        ``X_*`` of shape (n, 64) in [0, 1], ``y_*`` of shape (n,) in 0..9.
     """
     val_fraction = check_number(val_fraction, "val_fraction", low=0, low_inclusive=False, high=0.5)
     test_fraction = check_number(test_fraction, "test_fraction", low=0, low_inclusive=False, high=0.5)
@@ -221,18 +235,42 @@ def pretrained_recipe(name) -> dict:
 
 
 def _stratified_split(y, val_fraction, test_fraction, seed):
-    """Train / val / test indices by scikit-learn's stratified ``train_test_split``."""
-    try:
-        from sklearn.model_selection import train_test_split
-    except ImportError:
-        raise ImportError(f"load_digits: only the default split {_DEFAULT_SPLIT} (val_fraction, test_fraction, "
-                          f"seed) ships with course_lib; another needs scikit-learn (pip install scikit-learn)"
-                          ) from None
-    indices = np.arange(len(y))
-    rest, test = train_test_split(indices, test_size=test_fraction, stratify=y, random_state=seed)
-    train, val = train_test_split(rest, test_size=val_fraction / (1 - test_fraction), stratify=y[rest],
-                                  random_state=seed)
-    return train, val, test
+    """Train / val / test indices, stratified by class, with numpy only (a student install has no scikit-learn).
+
+    The sizes are those of two stratified ``train_test_split`` calls: ``ceil(test_fraction * N)`` test
+    images, then ``ceil(val_fraction / (1 - test_fraction) * rest)`` validation images. Each class gives
+    each part its share of that part's size (the largest remainders settle the rounding). One generator,
+    ``np.random.default_rng(seed)``, permutes each class's examples (test first, then validation, the rest
+    for training) and then each part, so that no part is sorted by class.
+
+    Returns
+    -------
+    train, val, test : ndarray of int
+        Indices into ``y``; together a partition of ``range(len(y))``.
+    """
+    rng = np.random.default_rng(seed)
+    n = len(y)
+    n_test = math.ceil(test_fraction * n)
+    n_val = math.ceil(val_fraction / (1 - test_fraction) * (n - n_test))
+    classes, counts = np.unique(y, return_counts=True)
+    test_counts = _apportion(counts, n_test)
+    val_counts = _apportion(counts - test_counts, n_val)
+    train, val, test = [], [], []
+    for label, k_test, k_val in zip(classes, test_counts, val_counts):
+        members = rng.permutation(np.flatnonzero(y == label))
+        test.append(members[:k_test])
+        val.append(members[k_test:k_test + k_val])
+        train.append(members[k_test + k_val:])
+    return tuple(rng.permutation(np.concatenate(part)) for part in (train, val, test))
+
+
+def _apportion(counts, total):
+    """``total`` split over the classes in proportion to ``counts``, by largest remainders (ints summing to total)."""
+    exact = counts * total / counts.sum()
+    shares = np.floor(exact).astype(np.int64)
+    short = int(total - shares.sum())
+    shares[np.argsort(-(exact - shares), kind="stable")[:short]] += 1
+    return shares
 
 
 def _read_cifar_batch(path: Path):

@@ -12,16 +12,16 @@ Every rule has the signature ``update(w, dw, config=None) -> (next_w, config)``:
 signature, or a one-step function of notebook 10) into a rule of this signature, checked
 once, so that the loop itself never re-validates.
 
-The steps are graded exercises (notebook 10; random search is open code that notebook 07 shows): their bodies sit
-between ``### BEGIN REFERENCE <exercise id>`` / ``### END REFERENCE``, which a graded release
-replaces by calls to the student's own answers (see :mod:`course_lib.answers`).
+Adam's step and the epoch loop :func:`sgd_epochs` are graded exercises (notebooks 10 and 09): their bodies
+sit between ``### BEGIN REFERENCE <exercise id>`` / ``### END REFERENCE``, which a graded release replaces by
+calls to the student's own answers (see :mod:`course_lib.answers`). Momentum, RMSProp and the random search
+are open: notebook 10 shows the first two and asks for Adam, notebook 07 shows the search.
 
 Workbook v3 trains with a *step*, ``step(w, dw) -> next_w``, that keeps its own state:
 :func:`sgd_epochs` (notebook 09's exercise: the epoch loop, one batch after another in given
 orders) takes one, :func:`epoch_orders` draws the orders, :func:`adam_steps` builds a step from
 notebook 10's ``adam_step``, and :func:`as_step` / :func:`as_rule` convert between a step and a rule
-of the form above (the optimizer race's). ``sgd_epochs``' body carries a ``### REFERENCE PENDING``
-marker until the v3 bank claims the id (see :mod:`course_lib.losses`).
+of the form above (the optimizer race's).
 """
 
 from __future__ import annotations
@@ -139,21 +139,17 @@ def _adam(w, dw, config):
     return next_w, config
 
 
-# One step of each rule on plain arrays, with the signature of notebook 10's exercises:
-# ``(w, dw, state..., hyperparameters...) -> (next_w, next_state...)``.
+# One step of each rule on plain arrays: ``(w, dw, state..., hyperparameters...) -> (next_w, next_state...)``
+# (Adam's, with the step number t after the state, is notebook 10's exercise).
 
 def _momentum_step(w, dw, velocity, learning_rate, momentum):
-    ### BEGIN REFERENCE momentum_step
     v = momentum * velocity - learning_rate * dw
     return w + v, v
-    ### END REFERENCE
 
 
 def _rmsprop_step(w, dw, cache, learning_rate, decay_rate, epsilon):
-    ### BEGIN REFERENCE rmsprop_step
     cache = decay_rate * cache + (1 - decay_rate) * dw**2
     return w - learning_rate * dw / (np.sqrt(cache) + epsilon), cache
-    ### END REFERENCE
 
 
 def _adam_step(w, dw, m, v, t, learning_rate, beta1, beta2, epsilon):
@@ -420,7 +416,7 @@ def sgd_epochs(loss_grad, step, w0, X, y, batch_size, orders):
 
 def _sgd_epochs(loss_grad, step, w0, X, y, batch_size, orders):
     """:func:`sgd_epochs` on validated inputs."""
-    ### REFERENCE PENDING sgd_epochs
+    ### BEGIN REFERENCE sgd_epochs
     w = w0.copy()
     losses = []
     for order in orders:
@@ -430,7 +426,7 @@ def _sgd_epochs(loss_grad, step, w0, X, y, batch_size, orders):
             losses.append(float(loss))
             w = step(w, dw)
     return np.asarray(w, dtype=np.float64), np.array(losses, dtype=np.float64)
-    ### END REFERENCE PENDING
+    ### END REFERENCE
 
 
 class AdamSteps:

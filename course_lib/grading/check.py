@@ -179,12 +179,21 @@ def _kernel_history():
 
 
 def _judged(exercise: model.Exercise, cases: list, answer):
-    """The replies on ``cases`` and the judge's verdict; reference stubs closed while the answer runs."""
+    """The replies on ``cases`` and the judge's verdict; reference stubs closed while the answer runs.
+
+    A value answer does not run here (it is already computed), so nothing is closed for it: its outcome judge
+    (:mod:`course_lib.grading.exercises.judges`) measures it with the student's earlier answers through
+    ``mine()``, which the closed stubs would refuse.
+    """
+    import contextlib
+
     from course_lib.answers import checking
     from course_lib.grading.exercises.commitment import remembering
     from course_lib.grading.judging import judge
 
-    with checking(exercise.id), remembering():
+    # a function answer runs with course_lib's stubs closed; a value's judge may run the student's parts
+    closed = checking(exercise.id) if exercise.kind == model.Kind.FUNCTION else contextlib.nullcontext()
+    with closed, remembering():
         return judge.judge_answer(exercise, answer, cases, _label_of)
 
 

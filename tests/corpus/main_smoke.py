@@ -36,20 +36,17 @@ def softmax_probabilities(scores):
     return e / e.sum(axis=1, keepdims=True)
 '''
 
-GD = '''
-def gradient_descent(grad_fn, w0, learning_rate, num_steps):
+EPOCHS = '''
+def sgd_epochs(loss_grad, step, w0, X, y, batch_size, orders):
     w = np.array(w0, dtype=float)
-    path = [w]
-    for _ in range(num_steps):
-        w = w - learning_rate * grad_fn(w)
-        path.append(w)
-    return np.stack(path)
-'''
-
-MOM = '''
-def momentum_step(w, dw, velocity, learning_rate, momentum):
-    next_velocity = momentum * velocity - learning_rate * dw
-    return w + next_velocity, next_velocity
+    losses = []
+    for order in orders:
+        for start in range(0, len(order), batch_size):
+            batch = order[start:start + batch_size]
+            loss, dw = loss_grad(w, X[batch], y[batch])
+            losses.append(loss)
+            w = step(w, dw)
+    return w, np.array(losses)
 '''
 
 ADAM = '''
@@ -92,8 +89,7 @@ CORRECT = {
     "svm_vectorized": [SVM],
     "softmax_vectorized": [SOFTMAX],
     "softmax_probs": [edit(PROBS, "return e / e.sum(axis=1, keepdims=True)", "return np.exp(np.log(e) - np.log(e.sum(axis=1))[:, None])")],
-    "gradient_descent_path": [GD, edit(GD, "    return np.stack(path)\n", "    return np.array(path)\n")],
-    "momentum_step": [MOM],
+    "sgd_epochs": [EPOCHS, edit(EPOCHS, "    return w, np.array(losses)\n", "    return w, np.asarray(losses, dtype=float)\n")],
     "adam_step": [ADAM],
     "numerical_gradient_centred": [NUM],
     "correct_class_scores": [CCS, "def correct_class_scores(scores, y):\n    return np.take_along_axis(scores, y[:, None], axis=1)[:, 0]\n"],
@@ -114,13 +110,9 @@ WRONG = {
         (edit(PROBS, "    return e", "    probs = e"), "generic:missing_return"),
         (edit(PROBS, "return e / e.sum(axis=1, keepdims=True)", "return (e / e.sum(axis=1, keepdims=True)).T"), "generic:transposed"),
     ],
-    "gradient_descent_path": [
-        (edit(GD, "    return np.stack(path)\n", "    return path\n"), "generic:container"),
-        (edit(GD, "    return np.stack(path)\n", "    return np.stack(path).T\n"), "generic:transposed"),
-    ],
-    "momentum_step": [
-        (edit(MOM, "return w + next_velocity, next_velocity", "return w + next_velocity, None"), "generic:state_not_returned"),
-        (edit(MOM, "return w + next_velocity, next_velocity", "return next_velocity, w + next_velocity"), "generic:swapped"),
+    "sgd_epochs": [
+        (edit(EPOCHS, "    return w, np.array(losses)\n", "    return w, losses\n"), "generic:container"),
+        (edit(EPOCHS, "    return w, np.array(losses)\n", "    return np.array(losses), w\n"), "generic:swapped"),
     ],
     "adam_step": [
         (edit(ADAM, "m_hat = next_m / (1 - beta1**t)", "m_hat = next_m / (1 - beta1**t) / (1 - beta2**(t - 1))"), "generic:inf"),

@@ -2,29 +2,21 @@
 """Wrong and unusual-but-correct answers for notebook 09's exercises (hint corpus, issue 12).
 
 ``CORRECT[exercise_id]``: answer-cell sources that must pass; ``WRONG[exercise_id]``: pairs of
-(answer-cell source, the ``Mistake.name`` its check must name, or ``"generic:<kind>"``).
+(answer-cell source, the ``Mistake.name`` its check must name, or ``"generic:<kind>"``). The wrong answers are
+written as a student who read only the contract would write them.
 """
 
-GD = '''
-def gradient_descent(grad_fn, w0, learning_rate, num_steps):
+EPOCHS = '''
+def sgd_epochs(loss_grad, step, w0, X, y, batch_size, orders):
     w = np.array(w0, dtype=float)
-    path = [w]
-    for _ in range(num_steps):
-        w = w - learning_rate * grad_fn(w)
-        path.append(w)
-    return np.stack(path)
-'''
-
-SGD = '''
-def minibatch_sgd(loss_grad, w0, X, y, learning_rate, batch_size, num_iters, seed):
-    rng = np.random.default_rng(seed)
-    w = np.array(w0, dtype=float)
-    losses = np.empty(num_iters)
-    for it in range(num_iters):
-        idx = rng.integers(0, X.shape[0], size=batch_size)
-        losses[it], dw = loss_grad(w, X[idx], y[idx])
-        w = w - learning_rate * dw
-    return w, losses
+    losses = []
+    for order in orders:
+        for start in range(0, len(order), batch_size):
+            batch = order[start:start + batch_size]
+            loss, dw = loss_grad(w, X[batch], y[batch])
+            losses.append(loss)
+            w = step(w, dw)
+    return w, np.array(losses)
 '''
 
 
@@ -35,59 +27,96 @@ def edit(source, old, new):
 
 
 CORRECT = {
-    "gradient_descent_path": [
+    "sgd_epochs": [
+        EPOCHS,
         '''
-def gradient_descent(grad_fn, w0, learning_rate, num_steps):
-    path = np.empty((num_steps + 1,) + np.shape(w0))
-    path[0] = w0
-    for k in range(num_steps):
-        path[k + 1] = path[k] - learning_rate * grad_fn(path[k].copy())
-    return path
+def sgd_epochs(loss_grad, step, w0, X, y, batch_size, orders):
+    n = X.shape[0]
+    per_epoch = -(-n // batch_size)  # ceil
+    losses = np.empty(len(orders) * per_epoch)
+    w = w0.astype(float)  # a copy: w0 stays as it was
+    k = 0
+    for e in range(len(orders)):
+        i = 0
+        while i < n:
+            idx = orders[e][i:i + batch_size]
+            losses[k], grad = loss_grad(w, X[idx], y[idx])
+            w = step(w, grad)
+            i += batch_size
+            k += 1
+    return w, losses
 ''',
-    ],
-    "minibatch_sgd_loop": [
         '''
-def minibatch_sgd(loss_grad, w0, X, y, learning_rate, batch_size, num_iters, seed):
-    rng = np.random.default_rng(seed)
-    w, losses = w0.astype(float), []
-    while len(losses) < num_iters:
-        batch = rng.integers(0, len(X), size=batch_size)
-        loss, grad = loss_grad(w, X[batch], y[batch])
-        losses.append(loss)
-        w = w - learning_rate * grad
-    return w, np.array(losses)
+import copy
+
+
+def sgd_epochs(loss_grad, step, w0, X, y, batch_size, orders):
+    w, record = copy.deepcopy(w0), []
+    for epoch_order in np.asarray(orders):
+        batches = [epoch_order[k:k + batch_size] for k in range(0, epoch_order.size, batch_size)]
+        for b in batches:
+            value, gradient = loss_grad(w, X[b], y[b])
+            record.append(float(value))
+            w = step(w, gradient)
+    return np.asarray(w, dtype=float), np.array(record, dtype=float)
 ''',
     ],
 }
 
 WRONG = {
-    "gradient_descent_path": [
-        (edit(GD, "    path = [w]\n", "    path = []\n"), "no_start"),
-        (edit(GD, "        w = w - learning_rate * grad_fn(w)\n", "        w -= learning_rate * grad_fn(w)\n"),
-         "aliased_rows"),
-        (edit(GD, "range(num_steps)", "range(num_steps + 1)"), "extra_step"),
-        (edit(GD, "    path = [w]\n", "    path = []\n").replace("range(num_steps)", "range(num_steps + 1)"),
-         "one_step_too_many"),
-        (edit(GD, "w - learning_rate", "w + learning_rate"), "ascent"),
-        (edit(GD, "    return np.stack(path)\n", "    return w\n"), "generic:shape"),
-        (edit(GD, "    return np.stack(path)\n", ""), "generic:missing_return"),
-    ],
-    "minibatch_sgd_loop": [
-        (edit(SGD, "rng.integers(0, X.shape[0], size=batch_size)", "rng.choice(X.shape[0], size=batch_size, replace=False)"),
-         "without_replacement"),
-        (edit(SGD, "loss_grad(w, X[idx], y[idx])", "loss_grad(w, X, y)"), "full_batch"),
-        (edit(SGD, "        losses[it], dw = loss_grad(w, X[idx], y[idx])\n        w = w - learning_rate * dw\n",
-              "        w = w - learning_rate * loss_grad(w, X[idx], y[idx])[1]\n"
-              "        losses[it] = loss_grad(w, X[idx], y[idx])[0]\n"), "loss_after_step"),
-        (edit(SGD, "        idx = rng.integers", "        rng = np.random.default_rng(seed)\n        idx = rng.integers"),
-         "same_batch_every_step"),
-        (edit(SGD, "w - learning_rate * dw", "w + learning_rate * dw"), "ascent"),
-        (edit(SGD, "loss_grad(w, X[idx], y[idx])", "loss_grad(w, X[:batch_size], y[:batch_size])"), "fixed_slice"),
-        (edit(SGD, "rng.integers(0, X.shape[0], size=batch_size)", "rng.permutation(X.shape[0])[:batch_size]"),
-         "permutation_per_batch"),
-        (edit(SGD, "losses = np.empty(num_iters)\n    for it in range(num_iters):",
-              "losses = np.empty(num_iters + 1)\n    for it in range(num_iters + 1):"), "one_iteration_too_many"),
-        (edit(SGD, "losses = np.empty(num_iters)\n    for it in range(num_iters):",
-              "losses = np.empty(num_iters - 1)\n    for it in range(num_iters - 1):"), "one_iteration_too_few"),
+    "sgd_epochs": [
+        ('''
+def sgd_epochs(loss_grad, step, w0, X, y, batch_size, orders):
+    w = np.array(w0, dtype=float)
+    stream = np.concatenate(list(orders)) if len(orders) else np.array([], dtype=int)
+    losses = []
+    for start in range(0, len(stream), batch_size):
+        batch = stream[start:start + batch_size]
+        loss, dw = loss_grad(w, X[batch], y[batch])
+        losses.append(loss)
+        w = step(w, dw)
+    return w, np.array(losses)
+''', "mixes_epochs"),
+        (edit(EPOCHS, "for start in range(0, len(order), batch_size):", "for start in range(0, len(order) // batch_size * batch_size, batch_size):"), "drops_last_batch"),
+        (edit(EPOCHS, "            losses.append(loss)\n            w = step(w, dw)\n", "            w = step(w, dw)\n            losses.append(loss_grad(w, X[batch], y[batch])[0])\n"), "loss_after_step"),
+        (edit(EPOCHS, "            batch = order[start:start + batch_size]\n", "            batch = np.arange(start, min(start + batch_size, len(y)))\n"), "ignores_orders"),
+        (edit(EPOCHS, "    for order in orders:\n", "    for epoch in range(len(orders)):\n        order = orders[0]\n"), "first_order_every_epoch"),
+        ('''
+def sgd_epochs(loss_grad, step, w0, X, y, batch_size, orders):
+    w = np.array(w0, dtype=float)
+    losses = []
+    for order in orders:
+        loss, dw = loss_grad(w, X[order], y[order])
+        losses.append(loss)
+        w = step(w, dw)
+    return w, np.array(losses)
+''', "one_step_per_epoch"),
+        (edit(EPOCHS, "w = step(w, dw)", "w = w - step(w, dw)"), "subtracts_the_step"),
+        ('''
+def sgd_epochs(loss_grad, step, w0, X, y, batch_size, orders):
+    w = np.array(w0, dtype=float)
+    epoch_losses = []
+    for order in orders:
+        this_epoch = []
+        for start in range(0, len(order), batch_size):
+            batch = order[start:start + batch_size]
+            loss, dw = loss_grad(w, X[batch], y[batch])
+            this_epoch.append(loss)
+            w = step(w, dw)
+        epoch_losses.append(np.mean(this_epoch))
+    return w, np.array(epoch_losses)
+''', "epoch_means"),
+        ('''
+def sgd_epochs(loss_grad, step, w0, X, y, batch_size, orders):
+    w = np.array(w0, dtype=float)
+    losses = []
+    for order in orders:
+        for batch in np.array_split(order, int(np.ceil(len(order) / batch_size))):
+            loss, dw = loss_grad(w, X[batch], y[batch])
+            losses.append(loss)
+            w = step(w, dw)
+    return w, np.array(losses)
+''', "balanced_batches"),
+        (edit(EPOCHS, "    return w, np.array(losses)\n", "    return w, losses\n"), "generic:container"),
     ],
 }

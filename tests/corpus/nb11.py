@@ -5,24 +5,24 @@
 (answer-cell source, the ``Mistake.name`` its check must name, or ``"generic:<kind>"``).
 """
 
-TRAIN = '''
-def train_epochs(loss_grad, step, w0, X, y, X_val, y_val, batch_size, num_epochs, seed):
-    rng = np.random.default_rng(seed)
-    w = np.array(w0, dtype=float)
-    n = X.shape[0]
-    epoch_loss, train_acc, val_acc = np.empty(num_epochs), np.empty(num_epochs), np.empty(num_epochs)
-    for epoch in range(num_epochs):
-        order = rng.permutation(n)
-        batch_losses = []
-        for start in range(0, n, batch_size):
-            idx = order[start:start + batch_size]
-            loss, dw = loss_grad(w, X[idx], y[idx])
-            batch_losses.append(loss)
-            w = step(w, dw)
-        epoch_loss[epoch] = np.mean(batch_losses)
-        train_acc[epoch] = np.mean(np.argmax(X @ w, axis=1) == y)
-        val_acc[epoch] = np.mean(np.argmax(X_val @ w, axis=1) == y_val)
-    return w, epoch_loss, train_acc, val_acc
+STOP = '''
+def early_stopping(run_epoch, evaluate, w0, max_epochs, patience):
+    w = w0.copy()
+    best_w, best_epoch, best_score = w.copy(), 0, -np.inf
+    scores = []
+    waited = 0
+    for epoch in range(1, max_epochs + 1):
+        w = run_epoch(w)
+        score = evaluate(w)
+        scores.append(score)
+        if score > best_score:
+            best_w, best_epoch, best_score = w.copy(), epoch, score
+            waited = 0
+        else:
+            waited += 1
+            if waited == patience:
+                break
+    return best_w, best_epoch, np.array(scores)
 '''
 
 GRID = '''
@@ -43,27 +43,28 @@ def edit(source, old, new):
 
 
 CORRECT = {
-    "train_epochs": [
+    "early_stopping": [
+        STOP,
         '''
-def train_epochs(loss_grad, step, w0, X, y, X_val, y_val, batch_size, num_epochs, seed):
-    rng = np.random.default_rng(seed)
-    w = w0.astype(float)
-    history = {"loss": [], "train": [], "val": []}
-    for _ in range(num_epochs):
-        order = rng.permutation(len(y))
-        batches = np.array_split(order, np.arange(batch_size, len(y), batch_size))
-        losses = []
-        for idx in batches:
-            loss, dw = loss_grad(w, X[idx], y[idx])
-            losses.append(loss)
-            w = step(w, dw)
-        history["loss"].append(sum(losses) / len(losses))
-        history["train"].append((np.argmax(X @ w, axis=1) == y).mean())
-        history["val"].append((np.argmax(X_val @ w, axis=1) == y_val).mean())
-    return w, np.array(history["loss"]), np.array(history["train"]), np.array(history["val"])
+import copy
+
+
+def early_stopping(run_epoch, evaluate, w0, max_epochs, patience):
+    snapshots, scores = [], []
+    w = copy.deepcopy(w0)
+    while len(scores) < max_epochs:
+        w = run_epoch(w)
+        scores.append(float(evaluate(w)))
+        snapshots.append(copy.deepcopy(w))
+        best = int(np.argmax(scores))  # the first of the highest
+        if len(scores) - 1 - best >= patience:
+            break
+    best = int(np.argmax(scores))
+    return snapshots[best], best + 1, np.array(scores)
 ''',
     ],
     "grid_search": [
+        GRID,
         '''
 def grid_search(train_fn, learning_rates, regs):
     best, best_pair = -np.inf, None
@@ -79,29 +80,33 @@ def grid_search(train_fn, learning_rates, regs):
 }
 
 WRONG = {
-    "train_epochs": [
-        (edit(TRAIN, "order = rng.permutation(n)", "order = np.arange(n)"), "no_shuffle"),
-        (edit(TRAIN, "    for epoch in range(num_epochs):\n        order = rng.permutation(n)\n",
-              "    order = rng.permutation(n)\n    for epoch in range(num_epochs):\n"), "same_order_every_epoch"),
-        (edit(TRAIN, "        order = rng.permutation(n)\n",
-              "        rng = np.random.default_rng(seed)\n        order = rng.permutation(n)\n"), "same_order_every_epoch"),
-        (edit(TRAIN, "idx = order[start:start + batch_size]", "idx = rng.permutation(n)[:min(batch_size, n - start)]"),
-         "permutation_per_batch"),
-        (edit(TRAIN, "idx = order[start:start + batch_size]", "idx = rng.integers(0, n, size=batch_size)"),
-         "with_replacement"),
-        (edit(TRAIN, "range(0, n, batch_size)", "range(0, n - batch_size + 1, batch_size)"), "drops_last_batch"),
-        (edit(TRAIN, "idx = order[start:start + batch_size]", "idx = order[:batch_size]"), "same_batch"),
-        (edit(TRAIN, "epoch_loss[epoch] = np.mean(batch_losses)", "epoch_loss[epoch] = loss"), "last_batch_loss"),
-        (edit(TRAIN, "epoch_loss[epoch] = np.mean(batch_losses)", "epoch_loss[epoch] = np.sum(batch_losses)"),
-         "summed_epoch_loss"),
-        (edit(TRAIN, "batch_losses.append(loss)", "batch_losses.append(loss * len(idx) / n)").replace(
-            "epoch_loss[epoch] = np.mean(batch_losses)", "epoch_loss[epoch] = np.sum(batch_losses)"),
-         "weighted_epoch_loss"),
-        (edit(TRAIN, "np.argmax(X_val @ w, axis=1) == y_val", "np.argmax(X @ w, axis=1) == y"), "val_on_training_set"),
-        (edit(TRAIN, "        order = rng.permutation(n)\n",
-              "        val_acc[epoch] = np.mean(np.argmax(X_val @ w, axis=1) == y_val)\n        order = rng.permutation(n)\n")
-         .replace("        val_acc[epoch] = np.mean(np.argmax(X_val @ w, axis=1) == y_val)\n    return",
-                  "    return"), "val_before_epoch"),
+    "early_stopping": [
+        (edit(STOP, "best_w, best_epoch, best_score = w.copy(), epoch, score", "best_w, best_epoch, best_score = w, epoch, score"), "no_copy"),
+        (edit(STOP, "    for epoch in range(1, max_epochs + 1):\n", "    for epoch in range(max_epochs):\n"), "epoch_from_zero"),
+        (edit(STOP, "if score > best_score:", "if score >= best_score:"), "ties_improve"),
+        (edit(STOP, "if waited == patience:", "if waited > patience:"), "one_epoch_too_long"),
+        (edit(STOP, "if waited == patience:", "if waited == patience - 1:"), "one_epoch_too_short"),
+        (edit(STOP, "            waited = 0\n", ""), "counts_every_miss"),
+        (edit(STOP, "            if waited == patience:\n                break\n", ""), "never_stops"),
+        (edit(STOP, "    return best_w, best_epoch, np.array(scores)", "    return w, best_epoch, np.array(scores)"), "returns_last"),
+        (edit(STOP, "        w = run_epoch(w)\n", "        w = run_epoch(w0.copy())\n"), "restarts_from_w0"),
+        (edit(STOP, "    scores = []\n", "    scores = [evaluate(w)]\n"), "evaluates_start"),
+        ('''
+def early_stopping(run_epoch, evaluate, w0, max_epochs, patience):
+    w = w0.copy()
+    best_w, best_epoch, best_score = None, 0, np.inf
+    scores, waited = [], 0
+    for epoch in range(1, max_epochs + 1):
+        w = run_epoch(w)
+        scores.append(evaluate(w))
+        if scores[-1] < best_score:
+            best_w, best_epoch, best_score, waited = w.copy(), epoch, scores[-1], 0
+        else:
+            waited += 1
+            if waited == patience:
+                break
+    return best_w, best_epoch, np.array(scores)
+''', "lower_is_better"),
     ],
     "grid_search": [
         ('''

@@ -372,14 +372,14 @@ import course_lib as cl
 assert cl.mine("svm_vectorized") is cl.svm_loss_W
 assert cl.mine("regularized_objective") is cl.regularized_objective
 assert cl.mine("numerical_gradient_centred") is cl.numerical_gradient
-print(cl.mine("gradient_descent_path").reason)  # no library function: the student's own
+print(cl.mine("early_stopping").reason)  # no library function: the student's own
 """
 
 
 def test_the_open_release_gives_the_reference_library(opened):
     done = run_released(opened, OPEN)
     assert done.returncode == 0, done.stderr
-    assert "09_gradient_descent.ipynb" in done.stdout
+    assert "11_capstone_digits.ipynb" in done.stdout
 
 
 def test_the_instructor_checkout_gives_the_banks_references():

@@ -181,19 +181,7 @@ def static_problems(k: int, nb) -> list:
 
 
 # v2's stale ids (docs/course-flow.md, section 2.1): all go with the v3 cells
-KNOWN_STATIC = {
-    9: [  # 09_gradient_descent
-        "cell 11: needs_answer('l2_reg') names an exercise that is not in the bank",
-        "cell 16: needs_answer('l2_reg') names an exercise that is not in the bank",
-        "cell 20: needs_answer('l2_reg') names an exercise that is not in the bank",
-        "cell 22: needs_answer('l2_reg') names an exercise that is not in the bank",
-        "cell 30: needs_answer('l2_reg') names an exercise that is not in the bank",
-    ],
-    10: [  # 10_update_rules
-        "cell 29: needs_answer('l2_reg') names an exercise that is not in the bank",
-        "cell 33: needs_answer('l2_reg') names an exercise that is not in the bank",
-    ],
-}
+KNOWN_STATIC: dict = {}
 
 
 @pytest.mark.parametrize("k", range(len(STEMS)), ids=STEMS)

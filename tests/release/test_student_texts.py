@@ -46,8 +46,8 @@ def test_the_release_writes_its_modes_readme(copy):
 CELLS = [
     "import numpy as np\nimport course_lib as cl\nfrom course_lib.grading import check\n"
     "from course_lib.notebook_helpers import needs_answer",
-    'print(cl.mine("gradient_descent_path").reason)',
-    'with needs_answer():\n    cl.mine("gradient_descent_path")(None)',
+    'print(cl.mine("early_stopping").reason)',
+    'with needs_answer():\n    cl.mine("early_stopping")(None)',
     "def svm_loss_vectorized(W, X, y):\n    loss, dscores = cl.svm_loss(X @ W, y)\n    return loss, X.T @ dscores",
     'check("svm_vectorized", svm_loss_vectorized)',
 ]
@@ -57,9 +57,9 @@ def test_the_lines_a_student_reads_name_the_exercise_and_never_grading(copy):
     mode, out = copy
     outputs = execute_cells(out, CELLS)
     mine, skip, checked = outputs[1].strip(), outputs[2].strip(), " ".join(outputs[4].split())
-    assert mine.startswith("exercise `gradient_descent_path` (09_gradient_descent.ipynb, `gradient_descent`): ")
+    assert mine.startswith("exercise `early_stopping` (11_capstone_digits.ipynb, `early_stopping`): ")
     assert "never checked" in mine and "run its check cell" in mine and "\n" not in mine
-    assert skip.startswith("(skipped: this cell needs your answer to exercise `gradient_descent_path`")
+    assert skip.startswith("(skipped: this cell needs your answer to exercise `early_stopping`")
     assert skip.endswith("then run this cell again)") and "\n" not in skip
     assert "while grading" not in "".join(outputs)
     assert checked.startswith("✗ svm_vectorized"), checked  # course_lib's own svm_loss_W is not an answer

@@ -1,11 +1,10 @@
-"""Workbook v3's references: the switched ids run the student's answer in a graded release; the pending one waits.
+"""Workbook v3's references: every v3 id is claimed, and a graded release runs the student's answer in its place.
 
-``sgd_epochs`` carries a ``### REFERENCE PENDING`` region: no bank entry defines it yet, so no region may claim it,
-and a graded release does not ship its code (it raises ``ReferenceUnavailable``). :data:`SWITCHES` is the edit its
-notebook author makes with the v3 bank, written as code so that this test fails as soon as the instructions no
-longer apply to the source. ``svm_vectorized``, ``softmax_vectorized`` and ``regularized_objective`` have switched
-(notebooks 03, 04 and 05 of v3): :data:`SWITCHED` checks that a graded release runs the student's answer, and the
-scores-level ``cl.svm_loss`` / ``cl.softmax_loss`` run the student's W-level answers.
+``svm_vectorized``, ``softmax_vectorized``, ``regularized_objective`` (notebooks 03, 04, 05) and ``sgd_epochs``
+(notebook 09) were prepared as ``### REFERENCE PENDING`` regions and switched with their v3 banks: none is pending
+any more. :data:`SWITCHED` checks that a graded release runs the student's answer in each function's place, and
+the scores-level ``cl.svm_loss`` / ``cl.softmax_loss`` run the student's W-level answers. The pending machinery
+itself (a pending region claims no id and ships as a stub) is checked on a small text.
 """
 
 from __future__ import annotations
@@ -24,35 +23,6 @@ from course_lib.grading.release import build as release
 
 ROOT = Path(__file__).resolve().parents[2]
 
-def _claim(text: str, exercise_id: str) -> str:
-    """Turn the pending region of ``exercise_id`` into a reference region (the markers only)."""
-    begin = f"### REFERENCE PENDING {exercise_id}\n"
-    assert text.count(begin) == 1, exercise_id
-    head, tail = text.split(begin)
-    assert tail.count("### END REFERENCE PENDING\n") >= 1
-    return head + f"### BEGIN REFERENCE {exercise_id}\n" + tail.replace("### END REFERENCE PENDING\n",
-                                                                         "### END REFERENCE\n", 1)
-
-
-def _replace(text: str, old: str, new: str) -> str:
-    assert text.count(old) == 1, old[:60]
-    return text.replace(old, new)
-
-
-# (file, edit, the answers._LIBRARY entry the open release then uses)
-SWITCHES = {
-    "sgd_epochs": ("course_lib/optim.py", lambda text: _claim(text, "sgd_epochs"), "course_lib.optim:sgd_epochs"),
-}
-
-
-def switched(path: str, ids) -> str:
-    text = (ROOT / path).read_text()
-    for exercise_id in ids:
-        assert SWITCHES[exercise_id][0] == path
-        text = SWITCHES[exercise_id][1](text)
-    return text
-
-
 def released_module(text: str, name: str) -> types.ModuleType:
     """The graded release's version of a source text, imported as a fresh module."""
     module = types.ModuleType(name)
@@ -64,35 +34,33 @@ def released_module(text: str, name: str) -> types.ModuleType:
     return module
 
 
-# --- today: pending regions claim nothing and do not ship ------------------------------------
+# --- nothing pending: every v3 id claimed --------------------------------------------------------------
 
-def test_the_pending_regions_are_the_v3_ids_and_claim_nothing():
-    pending, claimed = {}, set()
+V3_IDS = {"svm_vectorized", "softmax_vectorized", "regularized_objective", "sgd_epochs"}
+
+
+def test_no_region_is_pending_and_every_v3_id_is_claimed():
+    pending, claimed = [], set()
     for path in sorted((ROOT / "course_lib").rglob("*.py")):
         text = path.read_text()
         claimed |= {region[0] for region in release.reference_regions(text)}
-        for exercise_id, _, _ in release.pending_regions(text):
-            pending[exercise_id] = path.relative_to(ROOT).as_posix()
-    assert pending == {exercise_id: path for exercise_id, (path, _, _) in SWITCHES.items()}
-    # no region is claimed twice; the switched ids are claimed, the pending one is not
-    assert {"svm_vectorized", "softmax_vectorized", "regularized_objective"} <= claimed
-    assert "sgd_epochs" not in claimed
+        pending += [exercise_id for exercise_id, _, _ in release.pending_regions(text)]
+    assert pending == [] and V3_IDS <= claimed
 
 
-def test_a_graded_release_stubs_pending_regions_and_raises_reference_unavailable():
-    text = (ROOT / "course_lib/optim.py").read_text()
-    stripped = release.strip_references(text)
-    assert release.pending_regions(stripped) == []
-    assert "sgd_epochs" not in {region[0] for region in release.reference_regions(text)}
-    module = released_module(text, "released_optim_today")
-    with pytest.raises(cl.ReferenceUnavailable, match="sgd_epochs"):
-        module.sgd_epochs(lambda w, X, y: (0.0, w), lambda w, dw: w, np.zeros(2), np.ones((3, 1)), np.zeros(3), 2,
-                          np.array([[0, 1, 2]]))
+def test_a_pending_region_claims_nothing_and_ships_as_a_stub():
+    text = "def f(x):\n    ### REFERENCE PENDING demo_id\n    return x\n    ### END REFERENCE PENDING\n"
+    assert [region[0] for region in release.pending_regions(text)] == ["demo_id"]
+    assert release.reference_regions(text) == []
+    module = released_module(text, "released_pending_demo")
+    with pytest.raises(cl.ReferenceUnavailable, match="demo_id"):
+        module.f(1)
 
 
-def test_pending_functions_are_forbidden_in_answers():
+def test_the_v3_functions_are_forbidden_in_answers():
     assert {"svm_loss_W", "softmax_loss_W", "regularized_objective", "sgd_epochs"} <= bank.reference_names()
     assert "svm_loss_W" in bank.get("crosses_kink").forbidden
+    assert {"svm_loss_W", "sgd_epochs"} <= set(bank.get("sgd_epochs").forbidden)
 
 
 def test_a_pending_region_inside_a_reference_region_is_refused():
@@ -167,20 +135,6 @@ def test_after_the_switch_the_scores_losses_run_the_students_W_level_answers(stu
     assert model.score(X, labels) > 0.9
 
 
-@pytest.mark.parametrize(("exercise_id", "function", "arguments"), [
-    ("sgd_epochs", "sgd_epochs",
-     (lambda w, X, y: (0.0, w), lambda w, dw: w, np.zeros(2), np.ones((3, 1)), np.zeros(3), 2,
-      np.array([[0, 1, 2]]))),
-])
-def test_after_the_switch_the_other_ids_call_the_students_answer(exercise_id, function, arguments, monkeypatch):
-    path = SWITCHES[exercise_id][0]
-    module = released_module(switched(path, [exercise_id]), f"released_{exercise_id}")
-    seen = []
-    monkeypatch.setattr(answers, "reference_answer", lambda i: lambda *args: seen.append((i, len(args))) or "mine")
-    assert getattr(module, function)(*arguments) == "mine"
-    assert seen == [(exercise_id, {"sgd_epochs": 7}[exercise_id])]
-
-
 # the switched ids: (file, function, arguments, the number of arguments the student's answer gets)
 SWITCHED = {
     "svm_vectorized": ("course_lib/losses.py", "svm_loss_W",
@@ -189,6 +143,9 @@ SWITCHED = {
                            (np.ones((2, 3)), np.ones((4, 2)), np.array([0, 1, 2, 0])), 3),
     "regularized_objective": ("course_lib/regularization.py", "regularized_objective",
                               (np.ones((2, 3)), np.ones((4, 2)), np.array([0, 1, 2, 0]), cl.svm_loss_W, 0.1), 8),
+    "sgd_epochs": ("course_lib/optim.py", "sgd_epochs",
+                   (lambda w, X, y: (0.0, w), lambda w, dw: w, np.zeros(2), np.ones((3, 1)), np.zeros(3), 2,
+                    np.array([[0, 1, 2]])), 7),
 }
 
 
@@ -206,10 +163,17 @@ def test_a_switched_id_runs_the_students_answer_in_a_graded_release(exercise_id,
     assert answers._LIBRARY[exercise_id] == f"{path[:-3].replace('/', '.')}:{function}"
 
 
-def test_the_open_library_entries_the_switch_adds_resolve_to_the_v3_functions():
+def test_a_switched_function_still_validates_its_input_before_the_students_answer(monkeypatch):
+    module = released_module((ROOT / "course_lib/optim.py").read_text(), "released_optim")
+    monkeypatch.setattr(answers, "reference_answer", lambda i: pytest.fail("the answer ran on bad input"))
+    _, _, arguments, _ = SWITCHED["sgd_epochs"]
+    with pytest.raises(ValueError, match="orders: expected each row to be a permutation"):
+        module.sgd_epochs(*arguments[:-1], np.array([[0, 1, 1]]))
+
+
+def test_the_open_library_entries_resolve_to_the_v3_functions():
     from course_lib.grading.exercises.plain import resolve_target
 
-    for exercise_id, (_, _, target) in SWITCHES.items():
-        function = resolve_target(target)
+    for exercise_id in V3_IDS:
+        function = resolve_target(answers._LIBRARY[exercise_id])
         assert function.__module__.startswith("course_lib.") and callable(function), exercise_id
-    assert answers._LIBRARY["sgd_epochs"] == SWITCHES["sgd_epochs"][2]  # already in place: no v2 id clashes

@@ -1,10 +1,10 @@
 """Trusted functions that exercises pass as arguments to a student's answer.
 
 Some answers take a function: ``numerical_grad`` the function to differentiate, ``search_randomly``
-a loss to minimise, ``gradient_descent`` and ``minibatch_sgd`` a gradient, ``grid_search`` a stand-in
-for "train and return the validation accuracy". The exercise bank names them as
-:class:`course_lib.grading.exercises.model.Fixture` s (``"course_lib.grading.exercises.fixtures:wavy"``), so that
-the sandboxed grader can import them by name.
+a loss to minimise, ``sgd_epochs`` a loss with its gradient and a step, ``early_stopping`` an epoch of
+training and a score, ``grid_search`` a stand-in for "train and return the validation accuracy". The
+exercise bank names them as :class:`course_lib.grading.exercises.plain.Fixture` s
+(``"course_lib.grading.exercises.fixtures:wavy"``), so that the sandboxed grader can import them by name.
 
 They are test helpers, not answers, and live here in the open so that the student release,
 which carries no exercise bank code, still has them. They are self-contained (numpy only): in a
@@ -17,7 +17,7 @@ function on every exercise's public cases, and ``tests/release/test_judges_and_f
 checks that no fixture returns a lecture loss.
 
 Some names are kept for the v2 bank entries that use them (``toy_svm_loss``, ``toy_softmax_loss``,
-``toy_softmax_objective``, ``softmax_objective_small_reg``): they are now the non-lecture functions they
+``toy_softmax_objective``): they are now the non-lecture functions they
 point to, and go with those entries.
 """
 
@@ -192,37 +192,7 @@ def toy_smooth_objective(W):
 toy_softmax_objective = toy_smooth_objective  # v2's name
 
 
-# --- gradients and objectives to descend (notebook 09) --------------------------------------
-
-
-def elongated_bowl_grad(w):
-    """Gradient of ``0.5 * sum(a_k (w_k - 1)^2)``, curvatures ``a`` evenly spaced from 1 to 10.
-
-    Parameters
-    ----------
-    w : ndarray, any shape
-
-    Returns
-    -------
-    ndarray, same shape as ``w``
-    """
-    w = np.asarray(w, dtype=float)
-    curvatures = np.linspace(1.0, 10.0, w.size).reshape(w.shape)
-    return curvatures * (w - 1.0)
-
-
-def log_cosh_grad(w):
-    """Gradient of ``sum(log cosh(w - 2))``: ``tanh(w - 2)``, a non-linear slope.
-
-    Parameters
-    ----------
-    w : ndarray, any shape
-
-    Returns
-    -------
-    ndarray, same shape as ``w``
-    """
-    return np.tanh(np.asarray(w, dtype=float) - 2.0)
+# --- an objective to descend (notebook 09) --------------------------------------------------
 
 
 def log_cosh_objective(W, X, y):
@@ -250,7 +220,6 @@ def log_cosh_objective(W, X, y):
             X.T @ np.tanh(residual) / n + 2e-3 * W)
 
 
-softmax_objective_small_reg = log_cosh_objective  # v2's name (notebooks 09 and 11 of v2)
 
 
 # --- W-level data losses with their gradient (regularized_objective, workbook v3's notebook 04) ---------
@@ -281,25 +250,6 @@ def onehot_squared_loss_W(W, X, y):
     X = np.asarray(X, dtype=float)
     loss, dscores = onehot_squared_loss(X @ np.asarray(W, dtype=float), np.asarray(y))
     return loss, X.T @ dscores
-
-
-def squared_error_objective(w, X, t):
-    """Mean squared error of the linear prediction ``X @ w`` against ``t``, and its gradient.
-
-    Parameters
-    ----------
-    w : ndarray, shape (D,)
-    X : ndarray, shape (N, D)
-    t : ndarray, shape (N,)
-
-    Returns
-    -------
-    loss : float
-    dw : ndarray, shape (D,)
-    """
-    residual = np.asarray(X, dtype=float) @ np.asarray(w, dtype=float) - np.asarray(t, dtype=float)
-    n = residual.shape[0]
-    return float(residual @ residual) / n, 2.0 * (np.asarray(X, dtype=float).T @ residual) / n
 
 
 # --- stand-ins for "train a model, return its validation accuracy" (notebook 11) ------------
@@ -425,7 +375,109 @@ def quartic_with_halved_column(x):
     return value, grad
 
 
-# --- update steps handed to a training loop (notebook 11: train_epochs) ---------------------
+# --- the epoch loop (notebook 09: sgd_epochs) -----------------------------------------------
+
+
+def centroid_loss(w, X, y):
+    """A loss whose value records which examples its batch holds: ``mean_i (1 + y_i) ||w - x_i||^2 / 2``.
+
+    Its minimiser is the weighted mean of the rows of X (no lecture loss). The weights ``1 + y_i`` make
+    the labels count, so that a batch of the right rows with the wrong labels gives another value.
+
+    Parameters
+    ----------
+    w : ndarray, shape (D,)
+    X : ndarray, shape (B, D)
+    y : ndarray of int >= 0, shape (B,)
+
+    Returns
+    -------
+    loss : float
+    dw : ndarray, shape (D,)
+        ``mean_i (1 + y_i) (w - x_i)``.
+    """
+    w, X = np.asarray(w, dtype=float), np.asarray(X, dtype=float)
+    if X.ndim != 2 or w.shape != X.shape[1:]:
+        raise ValueError(f"w: expected shape {X.shape[1:]} (a row of X), got shape {w.shape}")
+    weight = 1.0 + np.asarray(y, dtype=float)
+    residual = w - X
+    return (float(weight @ np.sum(residual**2, axis=1)) / (2 * len(weight)),
+            weight @ residual / len(weight))
+
+
+def step_in_place(w, dw):
+    """``w -= 0.5 * dw``, changing its argument, then ``return w``: a step that works in place.
+
+    Parameters
+    ----------
+    w : ndarray of float
+        Changed in place.
+    dw : ndarray, shape of w
+
+    Returns
+    -------
+    ndarray
+        ``w`` itself.
+    """
+    w -= 0.5 * np.asarray(dw, dtype=float)
+    return w
+
+
+# --- early stopping (notebook 11) --------------------------------------------------------------
+# The "weights" are ``[epoch, s_1, ..., s_K]``: training counts epochs in entry 0 and the validation
+# score after epoch e is read from entry e, so that a case's arguments hold its whole score curve.
+
+
+def run_epoch_in_place(w):
+    """One more "epoch": adds 1 to ``w[0]`` in place and returns ``w`` itself.
+
+    Parameters
+    ----------
+    w : ndarray of float, shape (1 + K,)
+        ``[epochs so far, s_1, ..., s_K]``; changed in place.
+
+    Returns
+    -------
+    ndarray
+        ``w``.
+    """
+    w[0] += 1.0
+    return w
+
+
+def run_epoch_new(w):
+    """One more "epoch": a new array with ``w[0] + 1``; ``w`` is left as it was.
+
+    Parameters
+    ----------
+    w : ndarray, shape (1 + K,)
+
+    Returns
+    -------
+    ndarray of float, shape (1 + K,)
+    """
+    out = np.array(w, dtype=float)
+    out[0] += 1.0
+    return out
+
+
+def score_from_table(w):
+    """The validation score after ``w[0]`` epochs: ``w[w[0]]`` for 1 <= w[0] <= K, NaN otherwise.
+
+    Parameters
+    ----------
+    w : ndarray, shape (1 + K,)
+
+    Returns
+    -------
+    float
+    """
+    w = np.asarray(w, dtype=float)
+    epoch = int(round(w[0]))
+    return float(w[epoch]) if 1 <= epoch < w.size else float("nan")
+
+
+# --- an update step handed to a training loop (notebook 09) -------------------------------------
 # ``step(w, dw) -> next_w``; plain steps with a fixed learning rate (no exercise's answer).
 
 
@@ -441,17 +493,3 @@ def plain_step_half(w, dw):
     ndarray, shape of ``w``
     """
     return np.asarray(w, dtype=float) - 0.5 * np.asarray(dw, dtype=float)
-
-
-def plain_step_two(w, dw):
-    """``w - 2.0 * dw`` (a large step).
-
-    Parameters
-    ----------
-    w, dw : ndarray of the same shape
-
-    Returns
-    -------
-    ndarray, shape of ``w``
-    """
-    return np.asarray(w, dtype=float) - 2.0 * np.asarray(dw, dtype=float)

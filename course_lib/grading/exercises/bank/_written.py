@@ -74,20 +74,4 @@ WRITTEN = {
             "slightly moved W (the kink case agrees again, a bug does not).",
         ),
     },
-    "written_lambda_on_digits": {
-        "notebook": "11_capstone_digits",
-        "points": 2,
-        "question": "Lambda between 0 and 1e-3 changed the digits validation accuracy by a few images at most. Why "
-                    "does regularization matter so little here, and what change would make it matter a lot "
-                    "(with what you would expect in the train and validation accuracy curves)?",
-        "guide": (
-            "Why: 650 weights against 1,077 training images leave a linear model little room to overfit; the "
-            "train/validation gap is only 2-3 points, so a penalty has little to fix, and a large lambda only "
-            "pulls the weights away from the data.",
-            "A change and its signature: far fewer training images (say 50), many more features, or noisy "
-            "labels; then without lambda the training accuracy climbs towards 100 % while the validation "
-            "accuracy peaks and falls (a growing gap), and a suitable lambda narrows the gap and raises the "
-            "validation curve.",
-        ),
-    },
 }

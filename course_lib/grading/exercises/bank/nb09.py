@@ -1,194 +1,121 @@
-"""Exercises of ``09_gradient_descent.ipynb``: the gradient descent loop, then minibatch SGD.
+"""Exercises of ``09_gradient_descent.ipynb``: the epoch loop, and learning rates that show three regimes.
 
-Gradient descent returns its whole path: row k is ``w`` after k steps (row 0 is ``w0``).
-Minibatch SGD draws each batch with replacement as ``rng.integers(0, N, size=batch_size)``
-from one generator ``np.random.default_rng(seed)``, records the minibatch loss *before*
-each step, and returns ``(w, losses)``.
+- ``sgd_epochs(loss_grad, step, w0, X, y, batch_size, orders)`` (design 4.3, item 21): one loop for
+  full-batch gradient descent (``batch_size >= N``) and minibatch SGD. Randomness enters as data: row e
+  of ``orders`` is the order in which epoch e visits the examples; each epoch walks its row in
+  consecutive batches (the last one may be smaller, a batch never mixes epochs), takes each batch's
+  loss and gradient at the current ``w``, then ``w = step(w, dw)``. ``losses`` holds every batch's loss,
+  ``E * ceil(N / batch_size)`` of them, as an array; ``w0`` is left unchanged. The reference is
+  :func:`course_lib.optim.sgd_epochs`.
+- ``lr_regimes`` (item 22): three learning rates, graded on what full-batch gradient descent with the
+  student's own parts does with them (:func:`course_lib.grading.exercises.judges.learning_rate_regimes`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from course_lib import optim
 from course_lib.grading.exercises.model import Case, Exercise, Mistake
-from course_lib.grading.exercises.plain import Fixture
+from course_lib.grading.exercises.plain import Fixture, NamedJudge
 
 FIXTURES = "course_lib.grading.exercises.fixtures"  # the trusted callables passed to answers
+CENTROID = Fixture(f"{FIXTURES}:centroid_loss")
+LOG_COSH = Fixture(f"{FIXTURES}:log_cosh_objective")
+HALF_STEP = Fixture(f"{FIXTURES}:plain_step_half")
+IN_PLACE = Fixture(f"{FIXTURES}:step_in_place")
 
 
-# --- exercise 1: gradient descent ---------------------------------------------------------
+# --- exercise 1: the epoch loop -------------------------------------------------------------------
 
-def gradient_descent_reference(grad_fn, w0, learning_rate, num_steps):
-    """Path of plain gradient descent.
-
-    Returns
-    -------
-    path : ndarray, shape (num_steps + 1, *w0.shape)
-    """
-    w = np.array(w0, dtype=float)
-    path = [w]
-    for _ in range(num_steps):
-        w = w - learning_rate * grad_fn(w)
-        path.append(w)
-    return np.stack(path)
-
-
-def _gd_ascent(grad_fn, w0, learning_rate, num_steps):
-    return gradient_descent_reference(lambda w: -grad_fn(w), w0, learning_rate, num_steps)
-
-
-def _gd_no_start(grad_fn, w0, learning_rate, num_steps):
-    return gradient_descent_reference(grad_fn, w0, learning_rate, num_steps)[1:]
-
-
-def _gd_aliased(grad_fn, w0, learning_rate, num_steps):
-    w = np.array(w0, dtype=float)
-    path = [w]
-    for _ in range(num_steps):
-        w -= learning_rate * grad_fn(w)
-        path.append(w)
-    return np.stack(path)
-
-
-def _gd_one_step_too_many(grad_fn, w0, learning_rate, num_steps):
-    return gradient_descent_reference(grad_fn, w0, learning_rate, num_steps + 1)[1:]
-
-
-def _gd_extra_step(grad_fn, w0, learning_rate, num_steps):
-    return gradient_descent_reference(grad_fn, w0, learning_rate, num_steps + 1)
-
-
-GRADIENT_DESCENT = Exercise(
-    id="gradient_descent_path",
-    notebook="09_gradient_descent",
-    answer="gradient_descent",
-    points=2,
-    title="The gradient descent loop",
-    reference=gradient_descent_reference,
-    public=(
-        Case((Fixture(f"{FIXTURES}:elongated_bowl_grad"), np.array([-1.0, 3.0]), 0.1, 5), "a 2-D bowl, 5 steps"),
-        Case((Fixture(f"{FIXTURES}:log_cosh_grad"), np.array([0.0, 5.0, -3.0]), 0.5, 20), "a curved slope, 20 steps"),
-        Case((Fixture(f"{FIXTURES}:elongated_bowl_grad"), np.array([0.0, 0.0]), 0.25, 8),
-             "learning rate too large for the steep direction"),
-    ),
-    hidden=(
-        ### BEGIN HIDDEN TESTS
-        Case((Fixture(f"{FIXTURES}:elongated_bowl_grad"), np.array([2.0, -2.0, 0.5, 4.0]), 0.05, 30), "4-D bowl"),
-        Case((Fixture(f"{FIXTURES}:elongated_bowl_grad"), np.array([[1.5, -0.5], [0.0, 2.0]]), 0.1, 3),
-             "a 2 x 2 matrix of weights"),
-        Case((Fixture(f"{FIXTURES}:log_cosh_grad"), np.array([7.0]), 2.0, 1), "a single step"),
-        Case((Fixture(f"{FIXTURES}:log_cosh_grad"), np.array([1.0, -1.0]), 0.3, 0), "no step at all"),
-        ### END HIDDEN TESTS
-    ),
-    mistakes=(
-        Mistake("ascent", "The gradient points uphill: step against it, w = w - learning_rate * grad.", _gd_ascent),
-        Mistake("no_start", "Row 0 of the path is the starting point w0 itself; the path has num_steps + 1 rows.",
-                _gd_no_start),
-        Mistake("aliased_rows", "`w -= ...` changes the array already stored in the path: write "
-                "w = w - learning_rate * grad (a new array), or store a copy.", _gd_aliased),
-        Mistake("one_step_too_many", "Take exactly num_steps steps and keep w0 as row 0.", _gd_one_step_too_many),
-        Mistake("extra_step", "Your path has one row too many: num_steps steps give num_steps + 1 rows (w0 and "
-                "one row after each step).", _gd_extra_step),
-    ),
-    output_names=("path",),
-    forbidden=("LinearClassifier",),
-)
-
-
-# --- exercise 2: minibatch SGD --------------------------------------------------------
-
-def minibatch_sgd_reference(loss_grad, w0, X, y, learning_rate, batch_size, num_iters, seed):
-    """Minibatch SGD with batches drawn with replacement.
+def sgd_epochs_reference(loss_grad, step, w0, X, y, batch_size, orders):
+    """Minibatch gradient descent by epochs (course_lib's :func:`~course_lib.optim.sgd_epochs`).
 
     Returns
     -------
     w : ndarray, shape of ``w0``
-    losses : ndarray, shape (num_iters,)
-        The minibatch loss before each step.
+    losses : ndarray, shape (E * ceil(N / batch_size),)
     """
+    return optim.sgd_epochs(loss_grad, step, w0, X, y, batch_size, orders)
+
+
+def _batches(order, batch_size):
+    return [order[start:start + batch_size] for start in range(0, len(order), batch_size)]
+
+
+def _loop(loss_grad, step, w0, X, y, batch_lists, after_step=False):
+    """The loop over given batches (lists of index arrays), the loss recorded before (or after) the step."""
+    w, losses = np.array(w0, dtype=float), []
+    for batch in batch_lists:
+        loss, dw = loss_grad(w, X[batch], y[batch])
+        w = step(w, dw)
+        losses.append(loss_grad(w, X[batch], y[batch])[0] if after_step else loss)
+    return w, np.array(losses, dtype=float)
+
+
+def _mixes_epochs(loss_grad, step, w0, X, y, batch_size, orders):
+    # one long stream of examples cut into batches: a batch may hold the end of one epoch and the start of the next
+    return _loop(loss_grad, step, w0, X, y, _batches(np.asarray(orders).ravel(), batch_size))
+
+
+def _drops_last_batch(loss_grad, step, w0, X, y, batch_size, orders):
+    last_start = len(y) - batch_size + 1
+    batches = [order[start:start + batch_size] for order in orders for start in range(0, last_start, batch_size)]
+    return _loop(loss_grad, step, w0, X, y, batches)
+
+
+def _loss_after_step(loss_grad, step, w0, X, y, batch_size, orders):
+    return _loop(loss_grad, step, w0, X, y, [b for order in orders for b in _batches(order, batch_size)],
+                 after_step=True)
+
+
+def _ignores_orders(loss_grad, step, w0, X, y, batch_size, orders):
+    n = len(y)
+    return _loop(loss_grad, step, w0, X, y, [b for _ in orders for b in _batches(np.arange(n), batch_size)])
+
+
+def _first_order_every_epoch(loss_grad, step, w0, X, y, batch_size, orders):
+    return _loop(loss_grad, step, w0, X, y, [b for _ in orders for b in _batches(orders[0], batch_size)])
+
+
+def _balanced_batches(loss_grad, step, w0, X, y, batch_size, orders):
+    # np.array_split(order, ceil(N / B)) spreads the examples evenly: batches of 3, 2, 2 instead of 3, 3, 1
+    count = -(-len(y) // batch_size)
+    return _loop(loss_grad, step, w0, X, y, [b for order in orders for b in np.array_split(order, count)])
+
+
+def _one_step_per_epoch(loss_grad, step, w0, X, y, batch_size, orders):
+    return _loop(loss_grad, step, w0, X, y, [np.asarray(order) for order in orders])
+
+
+def _subtracts_the_step(loss_grad, step, w0, X, y, batch_size, orders):
+    # reads step(w, dw) as "the amount to move" and subtracts it
+    w, losses = np.array(w0, dtype=float), []
+    for order in orders:
+        for batch in _batches(order, batch_size):
+            loss, dw = loss_grad(w, X[batch], y[batch])
+            losses.append(loss)
+            w = w - step(w.copy(), dw)
+    return w, np.array(losses, dtype=float)
+
+
+def _epoch_means(loss_grad, step, w0, X, y, batch_size, orders):
+    w, losses = np.array(w0, dtype=float), []
+    for order in orders:
+        w, epoch = _loop(loss_grad, step, w, X, y, _batches(order, batch_size))
+        losses.append(epoch.mean())
+    return w, np.array(losses)
+
+
+def _numbered(n, d, seed):
+    """``n`` examples in ``d`` dimensions whose rows differ, labels 0..2, a start ``w0`` (d,)."""
     rng = np.random.default_rng(seed)
-    w = np.array(w0, dtype=float)
-    losses = np.empty(num_iters)
-    for it in range(num_iters):
-        idx = rng.integers(0, X.shape[0], size=batch_size)
-        losses[it], dw = loss_grad(w, X[idx], y[idx])
-        w = w - learning_rate * dw
-    return w, losses
+    X = np.round(rng.normal(size=(n, d)) + np.arange(n)[:, None] * 0.5, 2)
+    return np.round(rng.normal(size=d), 1), X, rng.integers(0, 3, size=n)
 
 
-def _sgd_without_replacement(loss_grad, w0, X, y, learning_rate, batch_size, num_iters, seed):
-    rng = np.random.default_rng(seed)
-    w, losses = np.array(w0, dtype=float), []
-    for _ in range(num_iters):
-        idx = rng.choice(X.shape[0], size=batch_size, replace=False)
-        loss, dw = loss_grad(w, X[idx], y[idx])
-        losses.append(loss)
-        w = w - learning_rate * dw
-    return w, np.array(losses)
-
-
-def _sgd_full_batch(loss_grad, w0, X, y, learning_rate, batch_size, num_iters, seed):
-    w, losses = np.array(w0, dtype=float), []
-    for _ in range(num_iters):
-        loss, dw = loss_grad(w, X, y)
-        losses.append(loss)
-        w = w - learning_rate * dw
-    return w, np.array(losses)
-
-
-def _sgd_loss_after_step(loss_grad, w0, X, y, learning_rate, batch_size, num_iters, seed):
-    rng = np.random.default_rng(seed)
-    w, losses = np.array(w0, dtype=float), []
-    for _ in range(num_iters):
-        idx = rng.integers(0, X.shape[0], size=batch_size)
-        w = w - learning_rate * loss_grad(w, X[idx], y[idx])[1]
-        losses.append(loss_grad(w, X[idx], y[idx])[0])
-    return w, np.array(losses)
-
-
-def _sgd_same_batch(loss_grad, w0, X, y, learning_rate, batch_size, num_iters, seed):
-    w, losses = np.array(w0, dtype=float), []
-    for _ in range(num_iters):
-        idx = np.random.default_rng(seed).integers(0, X.shape[0], size=batch_size)
-        loss, dw = loss_grad(w, X[idx], y[idx])
-        losses.append(loss)
-        w = w - learning_rate * dw
-    return w, np.array(losses)
-
-
-def _sgd_fixed_slice(loss_grad, w0, X, y, learning_rate, batch_size, num_iters, seed):
-    w, losses = np.array(w0, dtype=float), []
-    for _ in range(num_iters):
-        loss, dw = loss_grad(w, X[:batch_size], y[:batch_size])
-        losses.append(loss)
-        w = w - learning_rate * dw
-    return w, np.array(losses)
-
-
-def _sgd_permutation_per_batch(loss_grad, w0, X, y, learning_rate, batch_size, num_iters, seed):
-    rng = np.random.default_rng(seed)
-    w, losses = np.array(w0, dtype=float), []
-    for _ in range(num_iters):
-        idx = rng.permutation(X.shape[0])[:batch_size]
-        loss, dw = loss_grad(w, X[idx], y[idx])
-        losses.append(loss)
-        w = w - learning_rate * dw
-    return w, np.array(losses)
-
-
-def _sgd_one_too_many(loss_grad, w0, X, y, learning_rate, batch_size, num_iters, seed):
-    return minibatch_sgd_reference(loss_grad, w0, X, y, learning_rate, batch_size, num_iters + 1, seed)
-
-
-def _sgd_one_too_few(loss_grad, w0, X, y, learning_rate, batch_size, num_iters, seed):
-    return minibatch_sgd_reference(loss_grad, w0, X, y, learning_rate, batch_size, num_iters - 1, seed)
-
-
-def _sgd_ascent(loss_grad, w0, X, y, learning_rate, batch_size, num_iters, seed):
-    return minibatch_sgd_reference(loss_grad, w0, X, y, -learning_rate, batch_size, num_iters, seed)
-
-
-def _classification(n, d, c, seed):
+def _classes(n, d, c, seed):
+    """A small classification problem for the log-cosh objective: ``(W0 = 0 (d, c), X (n, d), y (n,))``."""
     rng = np.random.default_rng(seed)
     y = rng.integers(0, c, size=n)
     X = rng.normal(size=(n, d))
@@ -196,57 +123,91 @@ def _classification(n, d, c, seed):
     return np.zeros((d, c)), X, y
 
 
-def _regression(n, d, seed):
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(n, d))
-    return np.zeros(d), X, X @ rng.normal(size=d) + 0.1 * rng.normal(size=n)
+_ORDERS_7x2 = np.array([[3, 0, 5, 6, 1, 4, 2], [1, 6, 2, 0, 4, 5, 3]])
 
-
-SOFTMAX = Fixture(f"{FIXTURES}:softmax_objective_small_reg")
-SQUARED = Fixture(f"{FIXTURES}:squared_error_objective")
-
-MINIBATCH_SGD = Exercise(
-    id="minibatch_sgd_loop",
+SGD_EPOCHS = Exercise(
+    id="sgd_epochs",
     notebook="09_gradient_descent",
-    answer="minibatch_sgd",
-    points=3,
-    title="The minibatch SGD loop",
-    reference=minibatch_sgd_reference,
+    answer="sgd_epochs",
+    points=4,
+    title="The epoch loop: full-batch gradient descent and minibatch SGD in one function",
+    reference=sgd_epochs_reference,
     public=(
-        Case((SOFTMAX, *_classification(40, 5, 3, 1), 0.5, 8, 20, 0), "softmax, 40 examples, batches of 8"),
-        Case((SQUARED, *_regression(30, 4, 2), 0.05, 5, 15, 3), "least squares, batches of 5"),
-        Case((SOFTMAX, *_classification(64, 6, 4, 4), 1.0, 16, 10, 11), "softmax, 4 classes, batches of 16"),
+        Case((CENTROID, HALF_STEP, *_numbered(7, 2, 1), 3, _ORDERS_7x2),
+             "7 examples in batches of 3, 2 epochs: each epoch's last batch holds 1 example"),
+        Case((LOG_COSH, HALF_STEP, *_classes(40, 5, 3, 2), 8, optim.epoch_orders(40, 3, 1)),
+             "a classification objective, 40 examples in batches of 8, 3 shuffled epochs"),
+        Case((LOG_COSH, HALF_STEP, *_classes(12, 3, 2, 3), 20, optim.epoch_orders(12, 4, 2)),
+             "batch_size 20 >= N = 12: one full-batch gradient step per epoch"),
+        Case((CENTROID, IN_PLACE, *_numbered(5, 3, 4), 2, optim.epoch_orders(5, 3, 3)),
+             "a step that changes its argument in place (w0 must stay as it was)"),
     ),
     hidden=(
         ### BEGIN HIDDEN TESTS
-        Case((SOFTMAX, *_classification(20, 3, 2, 5), 0.3, 20, 6, 5), "batch as large as the data set"),
-        Case((SQUARED, *_regression(25, 2, 6), 0.02, 1, 40, 8), "batches of one example"),
-        Case((SOFTMAX, *_classification(50, 4, 5, 7), 0.8, 10, 1, 2), "a single iteration"),
-        Case((SQUARED, *_regression(100, 8, 9), 0.1, 32, 25, 42), "100 examples, batches of 32"),
+        Case((CENTROID, HALF_STEP, *_numbered(6, 2, 5), 1, optim.epoch_orders(6, 2, 4)),
+             "batches of one example"),
+        Case((LOG_COSH, HALF_STEP, *_classes(15, 4, 3, 6), 15, optim.epoch_orders(15, 5, 5)),
+             "batch_size = N exactly: 5 full-batch steps"),
+        Case((CENTROID, HALF_STEP, *_numbered(10, 2, 7), 4, np.tile(np.arange(10), (3, 1))),
+             "the same unshuffled order in every epoch"),
+        Case((CENTROID, HALF_STEP, *_numbered(4, 2, 8), 3, np.empty((0, 4), dtype=np.int64)),
+             "no epoch at all: w0's values and no loss"),
+        Case((LOG_COSH, IN_PLACE, np.random.default_rng(9).normal(size=(4, 3)), *_classes(25, 4, 3, 9)[1:], 7,
+              optim.epoch_orders(25, 2, 9)),
+             "a (4, 3) weight matrix, a step in place, 25 examples in batches of 7"),
         ### END HIDDEN TESTS
     ),
     mistakes=(
-        Mistake("without_replacement", "Draw each batch with replacement, idx = rng.integers(0, N, "
-                "size=batch_size), so that your batches match the reference.", _sgd_without_replacement),
-        Mistake("full_batch", "Each step uses only batch_size sampled examples, X[idx] and y[idx], not the whole "
-                "data set.", _sgd_full_batch),
-        Mistake("loss_after_step", "Record the minibatch loss computed before the step (the one that comes "
-                "with the gradient).", _sgd_loss_after_step),
-        Mistake("same_batch_every_step", "Create the generator once, before the loop: a new default_rng(seed) "
-                "each step draws the same batch every time.", _sgd_same_batch),
-        Mistake("ascent", "Step against the gradient: w = w - learning_rate * dw.", _sgd_ascent),
-        Mistake("fixed_slice", "X[:batch_size] is the same first examples every step: draw a random batch "
-                "each iteration with rng.integers.", _sgd_fixed_slice),
-        Mistake("permutation_per_batch", "A fresh permutation for every batch draws without replacement and "
-                "uses the generator differently: sample idx = rng.integers(0, N, size=batch_size).",
-                _sgd_permutation_per_batch),
-        Mistake("one_iteration_too_many", "Take exactly num_iters steps: `losses` has one entry per step "
-                "(num_iters of them).", _sgd_one_too_many),
-        Mistake("one_iteration_too_few", "Take exactly num_iters steps: `losses` has one entry per step "
-                "(num_iters of them).", _sgd_one_too_few),
+        Mistake("mixes_epochs", "A batch never mixes two epochs: each epoch starts its batches at the start of its "
+                "own row of `orders`, and its last batch may be smaller than batch_size.", _mixes_epochs),
+        Mistake("drops_last_batch", "Each epoch visits every example: when N is not a multiple of batch_size, the "
+                "last batch of the epoch holds the examples left over (it is smaller, not skipped).",
+                _drops_last_batch),
+        Mistake("loss_after_step", "Record each batch's loss at the w where its gradient is taken, before the "
+                "step moves w.", _loss_after_step),
+        Mistake("ignores_orders", "Visit the examples in the order each row of `orders` gives: a batch is a run "
+                "of consecutive entries of that row, and X and y are indexed with those entries.", _ignores_orders),
+        Mistake("first_order_every_epoch", "Epoch e follows row e of `orders`: every epoch has its own order.",
+                _first_order_every_epoch),
+        Mistake("balanced_batches", "Every batch of an epoch holds exactly batch_size examples except the last, "
+                "which holds what is left: spreading the examples evenly over the batches gives other batches.",
+                _balanced_batches),
+        Mistake("one_step_per_epoch", "Take one step per batch of batch_size examples, not one per epoch.",
+                _one_step_per_epoch),
+        Mistake("subtracts_the_step", "step(w, dw) returns the *next* w, not the amount to subtract: the "
+                "learning rate and the update rule live inside it.", _subtracts_the_step),
+        Mistake("epoch_means", "`losses` holds every batch's loss, one per step, not one number per epoch.",
+                _epoch_means),
     ),
     output_names=("w", "losses"),
     forbidden=("LinearClassifier",),
 )
 
-EXERCISES = (GRADIENT_DESCENT, MINIBATCH_SGD)
+
+# --- exercise 2: three learning rates, three regimes (outcome judge) --------------------------------
+
+# the judge's parameters (design 4.3, item 22): 100 full-batch steps on the digits softmax objective with
+# lambda = 1e-3 from W = 0; too small falls at every step and ends >= 1.0; good ends <= 0.45; too large climbs to
+# twice the starting loss within 10 steps (or overflows). A too-large run is chaotic after its first steps (two
+# correct implementations end far apart), so only its first 10 steps are measured.
+REGIMES = (100, 1e-3, 1.0, 0.45, 10, 2.0)
+
+
+def _regimes_example():
+    return (0.1, 3.0, 30.0)  # the trio the notebook reveals after the check (its printed curves)
+
+
+LR_REGIMES = Exercise(
+    id="lr_regimes",
+    notebook="09_gradient_descent",
+    answer="learning_rates",
+    points=2,
+    kind="value",
+    title="Three learning rates that show too small, good and too large",
+    reference=_regimes_example,
+    public=(Case(REGIMES, "100 full-batch steps on the digits with your sgd_epochs"),),
+    judge=NamedJudge("course_lib.grading.exercises.judges:learning_rate_regimes"),
+    output_names=("too_small", "good", "too_large"),
+)
+
+EXERCISES = (SGD_EPOCHS, LR_REGIMES)

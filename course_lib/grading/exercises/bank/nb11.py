@@ -1,16 +1,19 @@
-"""Exercises of ``11_capstone_digits.ipynb``: the training loop, then the learning-rate x
-lambda search.
+"""Exercises of ``11_capstone_digits.ipynb``: early stopping, the grid search, and a recipe with a target.
 
-- ``train_epochs(loss_grad, step, w0, X, y, X_val, y_val, batch_size, num_epochs, seed)``: one
-  generator ``np.random.default_rng(seed)``; each epoch draws one permutation of the N training
-  examples, ``order = rng.permutation(N)``, and walks through it in consecutive batches
-  ``order[k:k + batch_size]`` (the last one may be smaller), stepping ``w = step(w, dw)`` after
-  each. After every epoch it records the plain mean of that epoch's minibatch losses and the
-  accuracies ``mean(argmax(X @ w, axis=1) == y)`` on the training and validation sets.
-- ``grid_search(train_fn, learning_rates, regs)`` calls ``train_fn(lr, reg)`` (which trains a
-  model and returns its validation accuracy) for every pair, learning rates in the outer loop;
-  it returns the (L, R) grid of accuracies and the best pair. Ties go to the first pair in
-  that loop order (what ``np.argmax`` on the grid gives).
+- ``early_stopping(run_epoch, evaluate, w0, max_epochs, patience)`` (design 4.3, item 25): train epoch by epoch
+  (``w = run_epoch(w)``, in sequence, from a copy of ``w0``; ``run_epoch`` may change its argument in place),
+  evaluate after each epoch (higher is better), keep a *copy* of the weights of the first epoch with the highest
+  score, and stop after ``patience`` epochs in a row without a strictly higher score, or after ``max_epochs``.
+  Returns ``(best_w, best_epoch, scores)``: ``best_epoch`` counts from 1, ``scores`` holds every epoch's score, as
+  an array. The fixtures' "weights" are ``[epoch, s_1, ..., s_K]``: ``run_epoch`` counts epochs in entry 0 and
+  ``evaluate`` reads the score after epoch e from entry e, so that a case's arguments carry its score curve.
+- ``grid_search(train_fn, learning_rates, regs)`` (item 26) calls ``train_fn(lr, reg)`` (train a model, return
+  its validation accuracy) for every pair, learning rates in the outer loop; it returns the (L, R) grid of
+  accuracies and the best pair, the first in loop order on a tie.
+- ``capstone_recipe`` (item 27): a dict of training settings, graded by training it with the student's parts
+  (:func:`course_lib.grading.exercises.judges.capstone_recipe`): validation accuracy on ``load_digits(seed=0)`` in
+  public, test accuracy on it and on the other split ``load_digits(seed=1)`` hidden. The targets
+  (:data:`CAPSTONE_TARGETS`) are measured by ``tests/benchmarks/capstone_thresholds.py``.
 """
 
 from __future__ import annotations
@@ -18,188 +21,154 @@ from __future__ import annotations
 import numpy as np
 
 from course_lib.grading.exercises.model import Case, Exercise, Mistake
-from course_lib.grading.exercises.plain import Fixture
+from course_lib.grading.exercises.plain import Fixture, NamedJudge
 
 FIXTURES = "course_lib.grading.exercises.fixtures"  # the trusted callables passed to answers
+IN_PLACE = Fixture(f"{FIXTURES}:run_epoch_in_place")
+NEW_ARRAY = Fixture(f"{FIXTURES}:run_epoch_new")
+SCORE = Fixture(f"{FIXTURES}:score_from_table")
 
 
-# --- exercise 1: the training loop -------------------------------------------------------
+# --- exercise 1: early stopping --------------------------------------------------------------------------
 
-def _accuracy(w, X, y):
-    return float(np.mean(np.argmax(X @ w, axis=1) == y))
-
-
-def _train(loss_grad, step, w0, X, y, X_val, y_val, batch_size, num_epochs, seed, *, order_of=None,
-           batches_of=None, epoch_loss_of=None, val_first=False, val_on_train=False, rng_per_epoch=False):
-    """The reference loop, with hooks that plant one classic mistake at a time."""
-    rng = np.random.default_rng(seed)
-    w = np.array(w0, dtype=float)
-    n = X.shape[0]
-    losses, train_acc, val_acc = np.empty(num_epochs), np.empty(num_epochs), np.empty(num_epochs)
-    fixed_order = order_of(rng, n, None) if order_of is not None and order_of.__name__ == "once" else None
-    for epoch in range(num_epochs):
-        if rng_per_epoch:
-            rng = np.random.default_rng(seed)
-        if val_first:
-            val_acc[epoch] = _accuracy(w, X_val, y_val)
-        order = fixed_order if fixed_order is not None else (
-            order_of(rng, n, epoch) if order_of is not None else rng.permutation(n))
-        batches = batches_of(rng, order, batch_size) if batches_of is not None else [
-            order[k:k + batch_size] for k in range(0, n, batch_size)]
-        batch_losses, sizes = [], []
-        for idx in batches:
-            loss, dw = loss_grad(w, X[idx], y[idx])
-            batch_losses.append(loss)
-            sizes.append(len(idx))
-            w = step(w, dw)
-        losses[epoch] = (epoch_loss_of or (lambda b, s: np.mean(b)))(np.array(batch_losses), np.array(sizes))
-        train_acc[epoch] = _accuracy(w, X, y)
-        if not val_first:
-            val_acc[epoch] = _accuracy(w, X if val_on_train else X_val, y if val_on_train else y_val)
-    return w, losses, train_acc, val_acc
-
-
-def train_epochs_reference(loss_grad, step, w0, X, y, X_val, y_val, batch_size, num_epochs, seed):
-    """Minibatch training by epochs, shuffling once per epoch, with validation tracking.
-
-    Parameters
-    ----------
-    loss_grad : callable
-        ``loss_grad(w, X_batch, y_batch) -> (loss, dw)``.
-    step : callable
-        ``step(w, dw) -> next_w``, the update rule.
-    w0 : ndarray, shape (D, C)
-        Starting weights (left unchanged).
-    X, y : ndarray, shapes (N, D) and (N,)
-        Training set.
-    X_val, y_val : ndarray, shapes (M, D) and (M,)
-        Validation set.
-    batch_size : int >= 1
-    num_epochs : int >= 1
-    seed : int
+def early_stopping_reference(run_epoch, evaluate, w0, max_epochs, patience):
+    """Train epoch by epoch, keep the best weights, stop after ``patience`` epochs without a strictly better score.
 
     Returns
     -------
-    w : ndarray, shape (D, C)
-    epoch_loss, train_acc, val_acc : ndarray, shape (num_epochs,)
+    best_w : ndarray, shape of ``w0``
+    best_epoch : int
+        From 1.
+    scores : ndarray, shape (epochs run,)
     """
-    return _train(loss_grad, step, w0, X, y, X_val, y_val, batch_size, num_epochs, seed)
+    return _early_stopping(run_epoch, evaluate, w0, max_epochs, patience)
 
 
-def _mistake(**hooks):
-    def wrong(loss_grad, step, w0, X, y, X_val, y_val, batch_size, num_epochs, seed):
-        return _train(loss_grad, step, w0, X, y, X_val, y_val, batch_size, num_epochs, seed, **hooks)
-    return wrong
+def _early_stopping(run_epoch, evaluate, w0, max_epochs, patience, *, better=lambda a, b: a > b, copy=True,
+                    in_a_row=True, stop_after=None, first_epoch=1, restart=False, evaluate_start=False,
+                    return_last=False):
+    """The reference and, with one option changed, each classic mistake."""
+    stop_after = patience if stop_after is None else stop_after
+    w = np.array(w0, dtype=float)
+    scores = [float(evaluate(w))] if evaluate_start else []
+    best_w, best_epoch, best_score, waited = np.array(w), 0, -np.inf, 0
+    for epoch in range(1, max_epochs + 1):
+        w = run_epoch(np.array(w0, dtype=float) if restart else w)
+        score = float(evaluate(w))
+        scores.append(score)
+        if better(score, best_score) or epoch == 1:
+            best_w, best_epoch, best_score = (np.array(w) if copy else w), epoch, score
+            waited = 0 if in_a_row else waited
+        else:
+            waited += 1
+            if waited >= stop_after:
+                break
+    return (np.array(w) if return_last else best_w), best_epoch - 1 + first_epoch, np.array(scores)
 
 
-def _no_shuffle(rng, n, epoch):
-    return np.arange(n)
+def _no_copy(run_epoch, evaluate, w0, max_epochs, patience):
+    return _early_stopping(run_epoch, evaluate, w0, max_epochs, patience, copy=False)
 
 
-def once(rng, n, epoch):  # named "once": the order is drawn before the first epoch only
-    return rng.permutation(n)
+def _epoch_from_zero(run_epoch, evaluate, w0, max_epochs, patience):
+    return _early_stopping(run_epoch, evaluate, w0, max_epochs, patience, first_epoch=0)
 
 
-def _permutation_per_batch(rng, order, batch_size):
-    n = len(order)
-    return [rng.permutation(n)[:min(batch_size, n - k)] for k in range(0, n, batch_size)]
+def _ties_improve(run_epoch, evaluate, w0, max_epochs, patience):
+    return _early_stopping(run_epoch, evaluate, w0, max_epochs, patience, better=lambda a, b: a >= b)
 
 
-def _with_replacement(rng, order, batch_size):
-    n = len(order)
-    return [rng.integers(0, n, size=batch_size) for _ in range(0, n, batch_size)]
+def _one_epoch_too_long(run_epoch, evaluate, w0, max_epochs, patience):
+    return _early_stopping(run_epoch, evaluate, w0, max_epochs, patience, stop_after=patience + 1)
 
 
-def _drop_last(rng, order, batch_size):
-    n = len(order)
-    return [order[k:k + batch_size] for k in range(0, n - batch_size + 1, batch_size)]
+def _one_epoch_too_short(run_epoch, evaluate, w0, max_epochs, patience):
+    return _early_stopping(run_epoch, evaluate, w0, max_epochs, patience, stop_after=max(patience - 1, 1))
 
 
-def _fixed_first_batch(rng, order, batch_size):
-    n = len(order)
-    return [order[:batch_size] for _ in range(0, n, batch_size)]
+def _counts_every_miss(run_epoch, evaluate, w0, max_epochs, patience):
+    return _early_stopping(run_epoch, evaluate, w0, max_epochs, patience, in_a_row=False)
 
 
-def _last_batch_loss(batch_losses, sizes):
-    return batch_losses[-1]
+def _never_stops(run_epoch, evaluate, w0, max_epochs, patience):
+    return _early_stopping(run_epoch, evaluate, w0, max_epochs, patience, stop_after=max_epochs + 1)
 
 
-def _weighted_loss(batch_losses, sizes):
-    return float(np.sum(batch_losses * sizes) / np.sum(sizes))
+def _returns_last(run_epoch, evaluate, w0, max_epochs, patience):
+    return _early_stopping(run_epoch, evaluate, w0, max_epochs, patience, return_last=True)
 
 
-def _summed_loss(batch_losses, sizes):
-    return float(np.sum(batch_losses))
+def _restarts_from_w0(run_epoch, evaluate, w0, max_epochs, patience):
+    return _early_stopping(run_epoch, evaluate, w0, max_epochs, patience, restart=True)
 
 
-def _classification(n, d, c, seed, n_val=15):
-    rng = np.random.default_rng(seed)
-    y = rng.integers(0, c, size=n + n_val)
-    X = rng.normal(size=(n + n_val, d))
-    X[np.arange(n + n_val), y % d] += 2.5
-    return np.zeros((d, c)), X[:n], y[:n], X[n:], y[n:]
+def _evaluates_start(run_epoch, evaluate, w0, max_epochs, patience):
+    return _early_stopping(run_epoch, evaluate, w0, max_epochs, patience, evaluate_start=True)
 
 
-SOFTMAX = Fixture(f"{FIXTURES}:softmax_objective_small_reg")
-HALF = Fixture(f"{FIXTURES}:plain_step_half")
-TWO = Fixture(f"{FIXTURES}:plain_step_two")
+def _lower_is_better(run_epoch, evaluate, w0, max_epochs, patience):
+    return _early_stopping(run_epoch, evaluate, w0, max_epochs, patience, better=lambda a, b: a < b)
 
-TRAIN_EPOCHS = Exercise(
-    id="train_epochs",
+
+def _curve(*scores):
+    """The fixtures' weights: ``[0 epochs so far, s_1, ..., s_K]``."""
+    return np.array([0.0, *scores])
+
+
+EARLY_STOPPING = Exercise(
+    id="early_stopping",
     notebook="11_capstone_digits",
-    answer="train_epochs",
-    points=4,
-    title="The training loop: epochs, one shuffle per epoch, validation tracking",
-    reference=train_epochs_reference,
+    answer="early_stopping",
+    points=3,
+    title="Early stopping: keep the best epoch's weights, stop when patience runs out",
+    reference=early_stopping_reference,
     public=(
-        Case((SOFTMAX, HALF, *_classification(40, 4, 3, 1), 8, 3, 0), "40 examples in batches of 8, 3 epochs"),
-        Case((SOFTMAX, HALF, *_classification(45, 5, 4, 2), 10, 4, 7),
-             "45 examples in batches of 10: the last batch of each epoch has 5"),
-        Case((SOFTMAX, TWO, *_classification(30, 3, 3, 3, n_val=12), 7, 2, 11), "a large step, batches of 7"),
+        Case((IN_PLACE, SCORE, _curve(0.80, 0.85, 0.90, 0.88, 0.89, 0.87, 0.95), 7, 2),
+             "rises, then falls: it stops 2 epochs after the best (run_epoch changes w in place)"),
+        Case((NEW_ARRAY, SCORE, _curve(0.5, 0.7, 0.6, 0.7, 0.65, 0.6, 0.62), 7, 3),
+             "a tie is no improvement: the first of two equal scores stays the best"),
+        Case((IN_PLACE, SCORE, _curve(0.6, 0.5, 0.7, 0.65, 0.8, 0.7, 0.6, 0.9), 8, 2),
+             "a better epoch starts the count again (patience 2)"),
+        Case((NEW_ARRAY, SCORE, _curve(0.9, 0.8, 0.95), 3, 1), "the best is the first epoch; patience 1"),
     ),
     hidden=(
         ### BEGIN HIDDEN TESTS
-        Case((SOFTMAX, HALF, *_classification(20, 3, 2, 4), 20, 3, 5), "one batch per epoch (batch = N)"),
-        Case((SOFTMAX, HALF, *_classification(12, 3, 3, 5), 1, 2, 8), "batches of one example"),
-        Case((SOFTMAX, TWO, *_classification(50, 6, 5, 6), 16, 1, 9), "a single epoch, last batch of 2"),
-        Case((SOFTMAX, HALF, *_classification(33, 4, 3, 7, n_val=20), 5, 5, 42), "5 epochs, batches of 5"),
+        Case((IN_PLACE, SCORE, _curve(0.1, 0.2, 0.3, 0.4, 0.5, 0.6), 5, 2), "no early stop: max_epochs ends it"),
+        Case((NEW_ARRAY, SCORE, _curve(0.3, 0.2, 0.25, 0.1), 4, 10), "patience longer than max_epochs"),
+        Case((IN_PLACE, SCORE, _curve(0.7, 0.7, 0.7, 0.7, 0.7), 5, 3), "every score equal"),
+        Case((IN_PLACE, SCORE, _curve(0.50, 0.62, 0.61, 0.66, 0.64, 0.65, 0.63, 0.67, 0.60, 0.58, 0.57, 0.70, 0.71),
+              12, 4), "a long noisy curve, patience 4"),
+        Case((NEW_ARRAY, SCORE, _curve(0.4, 0.3, 0.5, 0.45, 0.6), 5, 2), "the best is the last epoch"),
         ### END HIDDEN TESTS
     ),
     mistakes=(
-        Mistake("no_shuffle", "Shuffle the examples at the start of every epoch (rng.permutation(N)): walking "
-                "through them in their stored order gives every epoch the same batches.",
-                _mistake(order_of=_no_shuffle)),
-        Mistake("same_order_every_epoch", "Every epoch walks through the examples in the same order: draw a new "
-                "permutation at the start of *every* epoch, from one generator created before the epochs.",
-                _mistake(order_of=once)),
-        Mistake("permutation_per_batch", "One permutation per epoch, cut into consecutive batches: a fresh "
-                "permutation for every batch can repeat some examples and skip others within an epoch.",
-                _mistake(batches_of=_permutation_per_batch)),
-        Mistake("with_replacement", "An epoch visits every example exactly once: take consecutive slices of "
-                "one permutation instead of sampling with replacement.", _mistake(batches_of=_with_replacement)),
-        Mistake("drops_last_batch", "Keep the last, smaller batch of each epoch (when batch_size does not divide "
-                "N): an epoch must visit every example.", _mistake(batches_of=_drop_last)),
-        Mistake("same_batch", "Move on through the permutation: batch k is order[k * batch_size:(k + 1) * "
-                "batch_size], not always the first slice.", _mistake(batches_of=_fixed_first_batch)),
-        Mistake("last_batch_loss", "Record the mean of all the epoch's minibatch losses, not only the last one.",
-                _mistake(epoch_loss_of=_last_batch_loss)),
-        Mistake("weighted_epoch_loss", "Record the plain mean of the epoch's minibatch losses (one number per "
-                "batch), as the exercise asks.", _mistake(epoch_loss_of=_weighted_loss)),
-        Mistake("summed_epoch_loss", "Average the epoch's minibatch losses: their sum grows with the number of "
-                "batches.", _mistake(epoch_loss_of=_summed_loss)),
-        Mistake("val_before_epoch", "Measure the accuracies after each epoch's steps, so that entry k describes "
-                "the weights after k + 1 epochs.", _mistake(val_first=True)),
-        Mistake("val_on_training_set", "Validation accuracy is measured on X_val, y_val: data the steps never "
-                "saw.", _mistake(val_on_train=True)),
+        Mistake("no_copy", "best_w changed after its epoch: run_epoch may change its argument in place, so keep "
+                "a copy of the weights of the best epoch, not the array training goes on with.", _no_copy),
+        Mistake("epoch_from_zero", "Epochs count from 1: the first epoch's score is epoch 1.", _epoch_from_zero),
+        Mistake("ties_improve", "Only a strictly higher score is an improvement: on a tie, the earlier epoch stays "
+                "the best and the count of epochs without improvement goes on.", _ties_improve),
+        Mistake("one_epoch_too_long", "Stop as soon as `patience` epochs in a row have not improved: you train one "
+                "epoch more.", _one_epoch_too_long),
+        Mistake("one_epoch_too_short", "Stop only when `patience` epochs in a row have not improved: you stop one "
+                "epoch early.", _one_epoch_too_short),
+        Mistake("counts_every_miss", "Patience counts epochs *in a row* without improvement: an improvement starts "
+                "the count again.", _counts_every_miss),
+        Mistake("never_stops", "Stop early once `patience` epochs in a row have not improved; you train to "
+                "max_epochs.", _never_stops),
+        Mistake("returns_last", "Return the best epoch's weights, not the last ones.", _returns_last),
+        Mistake("restarts_from_w0", "Each epoch continues from the weights the previous one returned: call "
+                "run_epoch on them in sequence, not on w0 every time.", _restarts_from_w0),
+        Mistake("evaluates_start", "Evaluate after each epoch of training: `scores` has one entry per epoch run, "
+                "the first after epoch 1 (w0 itself is not scored).", _evaluates_start),
+        Mistake("lower_is_better", "A higher score is better (it is a validation accuracy).", _lower_is_better),
     ),
-    output_names=("w", "epoch_loss", "train_acc", "val_acc"),
-    rtol=1e-6,
-    atol=1e-8,
+    output_names=("best_w", "best_epoch", "scores"),
     forbidden=("LinearClassifier",),
+    family="optimizer",  # a training loop (notebook 11's default family is the data's)
 )
 
 
-# --- exercise 2: grid search -------------------------------------------------------------
+# --- exercise 2: grid search (contract only) -------------------------------------------------------
 
 def grid_search_reference(train_fn, learning_rates, regs):
     """Validation accuracy over the grid, and the best pair.
@@ -259,7 +228,7 @@ GRID_SEARCH = Exercise(
     id="grid_search",
     notebook="11_capstone_digits",
     answer="grid_search",
-    points=2,
+    points=1,
     title="Grid search over learning rate and regularization",
     reference=grid_search_reference,
     public=(
@@ -285,8 +254,8 @@ GRID_SEARCH = Exercise(
         Mistake("argmin", "The best pair has the *highest* validation accuracy.", _grid_argmin),
         Mistake("swapped_pair", "Return the best learning rate first, then the best regularization strength.",
                 _grid_swapped_pair),
-        Mistake("last_tie", "On a tie keep the first best pair (learning rates in the outer loop): use a strict "
-                "> when comparing, or np.argmax.", _grid_last_tie),
+        Mistake("last_tie", "On a tie keep the first best pair, in the order of the loop (learning rates "
+                "outside): a later pair only wins with a strictly higher accuracy.", _grid_last_tie),
         Mistake("swapped_arguments", "Call train_fn(learning_rate, reg), in that order: the learning rate is "
                 "the first argument.", _grid_swapped_arguments),
         Mistake("indices", "Return the best values themselves, learning_rates[i] and regs[j], not their "
@@ -297,4 +266,32 @@ GRID_SEARCH = Exercise(
 )
 
 
-EXERCISES = (TRAIN_EPOCHS, GRID_SEARCH)
+# --- exercise 3: a recipe that reaches a target on held-out data (outcome judge) ----------------------------
+
+# (validation of split 0: public; test of split 0; test of split 1), measured by tests/benchmarks/capstone_thresholds.py
+CAPSTONE_TARGETS = (0.95, 0.935, 0.93)
+
+
+def _recipe_example():
+    return {"loss": "softmax", "learning_rate": 0.1, "reg": 0.0, "epochs": 10, "batch_size": 64, "centre": True}
+
+
+CAPSTONE = Exercise(
+    id="capstone_recipe",
+    notebook="11_capstone_digits",
+    answer="capstone_recipe",
+    points=4,
+    kind="value",
+    title="A training recipe that reaches the targets on held-out digits",
+    reference=_recipe_example,
+    public=(Case((0, "val", CAPSTONE_TARGETS[0]), "your recipe through your pipeline, on the validation set"),),
+    hidden=(
+        ### BEGIN HIDDEN TESTS
+        Case((0, "test", CAPSTONE_TARGETS[1]), "the test set"),
+        Case((1, "test", CAPSTONE_TARGETS[2]), "another split of the digits: its test set"),
+        ### END HIDDEN TESTS
+    ),
+    judge=NamedJudge("course_lib.grading.exercises.judges:capstone_recipe"),
+)
+
+EXERCISES = (EARLY_STOPPING, GRID_SEARCH, CAPSTONE)
