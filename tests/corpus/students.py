@@ -357,33 +357,19 @@ def helper(function):
     return function
 
 @helper
-def margins_of(s, label):
-    m = np.maximum(0.0, np.asarray(s, dtype=float) - s[label] + 1.0)
-    m[label] = 0.0
+def margins_of(scores, y):
+    rows = np.arange(len(y))
+    m = np.maximum(0.0, scores - scores[rows, y][:, None] + 1.0)
+    m[rows, y] = 0.0
     return m
 '''
 
-HINGE_ONE_VIA_REGISTRY = "def hinge_loss_one(s, label):\n    return float(HELPERS['margins_of'](s, label).sum())\n"
-
-VECTORIZE_DECORATOR = '''\
-@np.vectorize
-def hinge_term(margin):
-    return margin if margin > 0 else 0.0
-'''
-
-LOOP_VIA_VECTORIZED_TERM = '''\
-def svm_loss_loop(scores, y):
-    n, c = scores.shape
-    loss, dscores = 0.0, np.zeros((n, c))
-    for i in range(n):
-        for j in range(c):
-            if j != y[i]:
-                term = float(hinge_term(scores[i, j] - scores[i, y[i]] + 1.0))
-                loss += term
-                if term > 0:
-                    dscores[i, j] += 1
-                    dscores[i, y[i]] -= 1
-    return loss / n, dscores / n
+VECTORIZED_VIA_REGISTRY = '''\
+def svm_loss_vectorized(W, X, y):
+    margins = HELPERS['margins_of'](X @ W, y)
+    active = (margins > 0).astype(float)
+    active[np.arange(len(y)), y] = -active.sum(axis=1)
+    return margins.sum() / len(y), X.T @ active / len(y)
 '''
 
 DISPLAY_CODE_THAT_FEEDS_AN_ANSWER = '''\
@@ -393,7 +379,7 @@ from ipywidgets import interact
 from tqdm.auto import tqdm
 
 fig, (ax_left, ax_right) = plt.subplots(1, 2, figsize=(6, 2))
-bars = ax_left.bar(range(3), scores[0])
+bars = ax_left.bar(range(3), [3.2, 5.1, -1.7])
 bars[0].set_linewidth(2)
 line, = ax_right.plot([0.0, 1.0])
 counts, edges, _ = ax_right.hist([0.1, 0.2, 0.7, 0.9], bins=2)
@@ -410,11 +396,15 @@ display(Markdown("**the margin**"))
 %time MARGIN = chosen[0] * steps * counts.sum() / 4
 '''
 
-HINGE_ONE_WITH_DISPLAYED_MARGIN = '''\
-def hinge_loss_one(s, label):
-    m = np.maximum(0.0, np.asarray(s, dtype=float) - s[label] + MARGIN)
-    m[label] = 0.0
-    return float(m.sum())
+VECTORIZED_WITH_DISPLAYED_MARGIN = '''\
+def svm_loss_vectorized(W, X, y):
+    scores = X @ W
+    rows = np.arange(len(y))
+    margins = np.maximum(0.0, scores - scores[rows, y][:, None] + MARGIN)
+    margins[rows, y] = 0.0
+    active = (margins > 0).astype(float)
+    active[rows, y] = -active.sum(axis=1)
+    return margins.sum() / len(y), X.T @ active / len(y)
 '''
 
 
@@ -581,11 +571,9 @@ def _svm_submissions() -> dict:
     add("append_and_assign_on_one_line", s, {}, "`a.append(x); b = ...` on one line (run once, as the kernel did)")
 
     s = StudentNotebook(SVM)
-    s.above_answer("hinge_one", REGISTRY_DECORATOR)
-    s.write_answer("hinge_one", HINGE_ONE_VIA_REGISTRY)
-    s.above_answer("svm_loop", VECTORIZE_DECORATOR)
-    s.write_answer("svm_loop", LOOP_VIA_VECTORIZED_TERM)
-    add("decorated_helpers", s, {}, "a registry decorator and `@np.vectorize` on helpers the answers call")
+    s.above_answer("svm_vectorized", REGISTRY_DECORATOR)
+    s.write_answer("svm_vectorized", VECTORIZED_VIA_REGISTRY)
+    add("decorated_helpers", s, {}, "a registry decorator on the helper the answer calls")
 
     s = StudentNotebook(SVM)
     s.below_check("svm_vectorized", "# scratch: an older try, below the answer\n" + VECTORIZED_INCLUDES_CORRECT)
@@ -593,8 +581,8 @@ def _svm_submissions() -> dict:
         "a scratch cell below the (right) answer redefines it wrongly: the notebook's last definition counts")
 
     s = StudentNotebook(SVM)
-    s.above_answer("hinge_one", DISPLAY_CODE_THAT_FEEDS_AN_ANSWER)
-    s.write_answer("hinge_one", HINGE_ONE_WITH_DISPLAYED_MARGIN)
+    s.above_answer("svm_vectorized", DISPLAY_CODE_THAT_FEEDS_AN_ANSWER)
+    s.write_answer("svm_vectorized", VECTORIZED_WITH_DISPLAYED_MARGIN)
     add("plots_tqdm_interact_display_and_magics", s, {},
         "plot calls unpacked and indexed, tqdm iterated, interact, display and magics feed the answer's margin")
 

@@ -19,6 +19,7 @@ from course_lib.grading.exercises import bank, commitment, databank, judges, mod
 from course_lib.grading.exercises.bank._predict import Question, commitment_exercise
 from course_lib.grading.exercises.plain import NamedJudge, Verdict
 from course_lib.grading.judging import judge
+from course_lib.grading.judging.running import CaseReply
 from course_lib.grading.judging.results import CaseResult, ExerciseResult, SubmissionResult
 from course_lib.grading.reports.outputs import feedback_markdown
 from course_lib.grading.statuses import Status
@@ -42,7 +43,7 @@ def reported(exercise, answer, capsys) -> tuple:
 def graded(exercise, answer):
     """The grader's verdict and the feedback a student reads, as grade.py builds them from the judgement."""
     cases = exercise.cases(include_hidden=True)
-    verdict = judge.judge(exercise, cases, [{"value": answer}] * len(cases))
+    verdict = judge.judge(exercise, cases, [CaseReply.returned(answer)] * len(cases))
     result = ExerciseResult(exercise.id, exercise.title, float(exercise.points), verdict.score, verdict.status,
                             verdict.message, verdict.hint,
                             [CaseResult(c.label, c.hidden, c.passed, c.message, c.outcome) for c in verdict.cases])

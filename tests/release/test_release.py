@@ -424,7 +424,7 @@ def test_no_hidden_case_in_the_release(released):
             assert data not in released_arrays, case.label
             assert not any(data in blob for blob in blobs), case.label
             checked += 1
-    assert len(hidden) > 100 and checked > 150
+    assert len(hidden) >= 80 and checked >= 120  # workbook v3's bank: 85 hidden cases, 131 arrays in them
 
 
 def test_the_data_bank_keeps_every_public_case_and_output(released):

@@ -20,8 +20,9 @@ What the measurement cannot see (said in the README): a C-level function mapped 
 (``list(map(max, rows))``, ``np.apply_along_axis(len, ...)``: no Python frame runs per row); a loop
 of a fixed length that does not grow with the input; code that patches the interpreter from inside
 its own process (``ctypes``, ``gc``), which any in-process measurement is exposed to: such use while
-the answer runs, a switched-off tracer, or another thread running Python code is reported as
-"could not be measured" (and a loop-free exercise then earns nothing).
+the answer runs, a switched-off tracer, or a thread running the notebook's own code (one a cell
+started; a kernel's threads run installed code only) is reported as "could not be measured" (and a
+loop-free exercise then earns nothing).
 """
 
 from __future__ import annotations
@@ -61,6 +62,29 @@ def _package_dir(module_name: str) -> str:
     module = sys.modules.get(module_name)
     path = getattr(module, "__file__", None)
     return os.path.dirname(os.path.abspath(path)) + os.sep if path else "\0"
+
+
+def _installed_dirs() -> tuple:
+    """Folders of installed code (the standard library, site-packages, the import path but for the current
+    folder): where a kernel's own threads and a library's (tqdm's monitor) run."""
+    import sysconfig
+
+    paths = {sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")}
+    here = os.path.abspath(os.getcwd())
+    paths |= {p for p in sys.path if p and os.path.isabs(p) and os.path.isdir(p) and os.path.abspath(p) != here}
+    return tuple(os.path.abspath(p).rstrip(os.sep) + os.sep for p in paths if p)
+
+
+def _runs_notebook_code(frame, library: tuple) -> bool:
+    """Whether a thread's stack holds a frame of code that is not installed code (a cell's, the student's)."""
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if filename.startswith("<frozen "):  # the interpreter's own frozen modules (importlib)
+            pass
+        elif filename.startswith("<") or not os.path.abspath(filename).startswith(library):
+            return True
+        frame = frame.f_back
+    return False
 
 
 def trusted_dirs() -> tuple:
@@ -335,7 +359,15 @@ def _count(answer, args: tuple, skip: tuple) -> tuple[_Trace, str]:
     trace = _Trace(skip)
     tracer = trace.tracer()
     main = threading.get_ident()
-    others = {t: (id(f), f.f_lasti) for t, f in _current_frames().items() if t != main}
+    # a thread whose stack holds notebook code (one an earlier cell started) could do the answer's work where no
+    # tracer sees it: its mere presence makes the measurement unreliable. A kernel's own threads (heartbeat,
+    # IOPub, history, tqdm's monitor) run installed code only and do not count.
+    library = _installed_dirs() + trusted_dirs()
+
+    def notebook_threads() -> set:
+        return {t for t, f in _current_frames().items() if t != main and _runs_notebook_code(f, library)}
+
+    before = notebook_threads()
     _thread_settrace(tracer)
     _settrace(tracer)
     try:
@@ -349,9 +381,8 @@ def _count(answer, args: tuple, skip: tuple) -> tuple[_Trace, str]:
         return trace, "it switched the measurement off"
     if events:
         return trace, _tampering_text(list(events))
-    after = {t: (id(f), f.f_lasti) for t, f in _current_frames().items() if t != main}
-    if any(t in others and others[t] != position for t, position in after.items()):
-        return trace, "another thread ran Python code while it ran"
+    if before or notebook_threads():
+        return trace, "another thread runs the notebook's code while it runs"
     return trace, ""
 
 
