@@ -19,8 +19,8 @@ from course_lib.grading.exercises import bank, commitment, databank, judges, mod
 from course_lib.grading.exercises.bank._predict import Question, commitment_exercise
 from course_lib.grading.exercises.plain import NamedJudge, Verdict
 from course_lib.grading.judging import judge
-from course_lib.grading.judging.running import CaseReply
 from course_lib.grading.judging.results import CaseResult, ExerciseResult, SubmissionResult
+from course_lib.grading.judging.running import CaseReply
 from course_lib.grading.reports.outputs import feedback_markdown
 from course_lib.grading.statuses import Status
 
