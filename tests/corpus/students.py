@@ -594,7 +594,8 @@ def _svm_submissions() -> dict:
         "a cell that never ends is interrupted like a kernel interrupt: what it set survives (counter > 0)")
 
     s = StudentNotebook(SVM)
-    s.write_answer("svm_vectorized", "if True:\n" + "".join("    " + line + "\n" for line in SVM_W_NESTED_LOOPS.splitlines()))
+    s.write_answer("svm_vectorized",
+                   "if True:\n" + "".join("    " + line + "\n" for line in SVM_W_NESTED_LOOPS.splitlines()))
     add("nested_loops_bound_inside_if_true", s, {"svm_vectorized": FORBIDDEN},
         "the loop solution, renamed, defined inside `if True:`")
     return out

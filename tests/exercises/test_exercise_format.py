@@ -17,6 +17,7 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
+from cell_audit import exercise_cell_problems
 
 from course_lib.grading import check
 from course_lib.grading.exercises import bank, cells
@@ -54,7 +55,7 @@ def run_cell_code(source: str, name: str) -> dict:
 def test_exercise_cells_match_the_bank(path):
     nb = read(path)
     nbformat.validate(nb)
-    problems = cells.exercise_cell_problems(nb, bank.for_notebook(path.stem))
+    problems = exercise_cell_problems(nb, bank.for_notebook(path.stem))
     assert problems == [], "\n".join(problems)
 
 
@@ -183,11 +184,11 @@ def test_problems_are_found_in_a_broken_notebook():
     check_cell.metadata.update(cells.check_metadata(exercise.id, exercise.points + 1))
     between = nbformat.v4.new_markdown_cell("text")
     nb = nbformat.v4.new_notebook(cells=[answer, between, check_cell])
-    problems = "\n".join(cells.exercise_cell_problems(nb, [exercise]))
+    problems = "\n".join(exercise_cell_problems(nb, [exercise]))
     assert "not right below" in problems and "'points': 2" in problems
     renamed = copy.deepcopy(nb)
     renamed.cells[0].source = renamed.cells[0].source.replace("def correct_class_scores", "def other")
-    assert "must define 'correct_class_scores'" in "\n".join(cells.exercise_cell_problems(renamed, [exercise]))
+    assert "must define 'correct_class_scores'" in "\n".join(exercise_cell_problems(renamed, [exercise]))
     ok = nbformat.v4.new_notebook(cells=[answer, nbformat.v4.new_code_cell(check_cell.source)])
     ok.cells[1].metadata.update(cells.check_metadata(exercise.id, exercise.points))
-    assert cells.exercise_cell_problems(ok, [exercise]) == []
+    assert exercise_cell_problems(ok, [exercise]) == []

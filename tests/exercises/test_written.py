@@ -4,6 +4,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from cell_audit import exercise_cell_problems
 
 from course_lib.grading.exercises import cells
 from course_lib.grading.exercises.bank._written import WRITTEN
@@ -34,8 +35,8 @@ def test_a_written_cell_with_wrong_metadata_is_reported():
     cell = nbformat.v4.new_markdown_cell("YOUR ANSWER HERE")
     cell.metadata.update(cells.written_metadata("written_x", 2))
     nb = nbformat.v4.new_notebook(cells=[cell])
-    assert cells.exercise_cell_problems(nb, []) == []
+    assert exercise_cell_problems(nb, []) == []
     cell.metadata["nbgrader"]["solution"] = False
-    assert "written question 'written_x'" in cells.exercise_cell_problems(nb, [])[0]
+    assert "written question 'written_x'" in exercise_cell_problems(nb, [])[0]
     with pytest.raises(ValueError, match="written_"):
         cells.written_metadata("margin", 2)

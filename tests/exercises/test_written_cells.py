@@ -6,6 +6,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from cell_audit import exercise_cell_problems
 
 from course_lib.grading.exercises import bank, cells
 
@@ -35,12 +36,12 @@ def test_written_metadata_refuses_bad_input(exercise_id, points, words):
 
 def test_a_written_cell_passes_the_format_check_and_a_code_one_does_not():
     nb = nbformat.v4.new_notebook(cells=[written_cell()])
-    assert cells.exercise_cell_problems(nb, []) == []
+    assert exercise_cell_problems(nb, []) == []
     bad = nbformat.v4.new_notebook(cells=[written_cell(kind="code")])
-    assert "must be a markdown cell" in "\n".join(cells.exercise_cell_problems(bad, []))
+    assert "must be a markdown cell" in "\n".join(exercise_cell_problems(bad, []))
     tampered = nbformat.v4.new_notebook(cells=[written_cell()])
     tampered.cells[0].metadata["nbgrader"]["solution"] = False
-    assert "written question" in "\n".join(cells.exercise_cell_problems(tampered, []))
+    assert "written question" in "\n".join(exercise_cell_problems(tampered, []))
 
 
 @pytest.mark.parametrize("stem", ["04_regularization", "08_gradients"])  # 11 has none since v3

@@ -8,7 +8,8 @@ Three modes, chosen once per grading run by :func:`choose` (see README, "What is
   read-only binds of ``/usr``, the interpreter and what it loads (:func:`runtime_binds`: never a
   ``site-packages`` or ``dist-packages`` folder, the base interpreter's of a venv included),
   numpy, matplotlib and the few packages a notebook's code runs for real
-  (:data:`course_lib.grading.autograde.stand_ins.REAL_DISTRIBUTIONS`), and the answer-free package of this run; size-capped tmpfs for ``/tmp``, the home and
+  (:data:`course_lib.grading.autograde.stand_ins.REAL_DISTRIBUTIONS`), and the answer-free package of this
+  run; size-capped tmpfs for ``/tmp``, the home and
   ``/dev/shm``. As root, a memory and a pids cgroup around the sandbox.
 ``confined`` (where bubblewrap cannot start: Gradescope's containers, no ``bwrap``): the worker is
   started by this process directly as an unassigned uid of its own (a root grader; no Python code
@@ -105,7 +106,8 @@ def answer_free_package() -> str:
 
     Holds ``course/course_lib/`` (the graded release's package: no implementation of a graded
     exercise, no hidden test) and ``site/`` (links to numpy and the few packages a notebook runs for real,
-    :func:`_package_dirs`, for the confined worker's ``sys.path``). Made by :func:`confine.private_package_folder` in ``TMPDIR``: a new
+    :func:`_package_dirs`, for the confined worker's ``sys.path``). Made by
+    :func:`confine.private_package_folder` in ``TMPDIR``: a new
     folder from ``mkdtemp``, verified on its descriptor, files written with ``O_EXCL``; mode
     0711 (workers may read what they are told the name of, not list or change it). A folder
     someone else made is never used, whatever its name.

@@ -54,7 +54,8 @@ EXERCISES = (
         points=1,
         reference=_correct_class_scores,
         loop_free=True,
-        loop_probe=(Case((np.random.default_rng(1).normal(size=(5, 3)), np.array([0, 2, 1, 1, 0])), "5 examples x 3 classes"),
+        loop_probe=(Case((np.random.default_rng(1).normal(size=(5, 3)), np.array([0, 2, 1, 1, 0])),
+                         "5 examples x 3 classes"),
                     Case((np.random.default_rng(2).normal(size=(50, 13)), np.random.default_rng(3).integers(0, 13, 50)),
                          "50 examples x 13 classes")),
         public=(

@@ -223,7 +223,8 @@ EXERCISES = (
             Case((EDGES_PROBS, EDGES_Y, 4), "two classes, B = 4: confidences on the edges 0.5, 0.75, 1.0, bin 0 empty"),
             Case((_RANDOM_PROBS, _RANDOM_Y, 10), "40 examples, 5 classes, B = 10"),
             Case((_RANDOM_PROBS, _RANDOM_Y, 1), "the same examples, B = 1 (one bin)"),
-            Case((*_softmax_rows(63, 30, 10, 0.6), 4), "30 examples, 10 classes, soft probabilities, B = 4 (bin 0 used)"),
+            Case((*_softmax_rows(63, 30, 10, 0.6), 4),
+                 "30 examples, 10 classes, soft probabilities, B = 4 (bin 0 used)"),
         ),
         hidden=(
             ### BEGIN HIDDEN TESTS
