@@ -146,7 +146,7 @@ def test_the_released_data_bank_carries_the_judge_by_name_and_no_answer(tmp_path
 
 # --- predictions graded for commitment -------------------------------------------------------------
 
-QUESTIONS = (Question("Q1", "the loss if the car score changes a bit", 0.0, (("doubled", 2.0, "a slip"),)),
+QUESTIONS = (Question("Q1", "the loss if the car score changes a bit", 0.0),
              Question("Q2", "the smallest loss", 0.0),
              Question("Q3", "is there a largest loss?", False),
              Question("Q4", "summing over all classes adds", 1.0))

@@ -1,10 +1,9 @@
 """Workbook v3's references: every v3 id is claimed, and a graded release runs the student's answer in its place.
 
 ``svm_vectorized``, ``softmax_vectorized``, ``regularized_objective`` (notebooks 03, 04, 05) and ``sgd_epochs``
-(notebook 09) were prepared as ``### REFERENCE PENDING`` regions and switched with their v3 banks: none is pending
-any more. :data:`SWITCHED` checks that a graded release runs the student's answer in each function's place, and
-the scores-level ``cl.svm_loss`` / ``cl.softmax_loss`` run the student's W-level answers. The pending machinery
-itself (a pending region claims no id and ships as a stub) is checked on a small text.
+(notebook 09) changed contract in v3 (W-level functions, an epoch loop). :data:`SWITCHED` checks that a graded
+release runs the student's answer in each function's place, and the scores-level ``cl.svm_loss`` /
+``cl.softmax_loss`` run the student's W-level answers. The reference markers themselves (nested, unclosed) are checked on small texts.
 """
 
 from __future__ import annotations
@@ -34,27 +33,16 @@ def released_module(text: str, name: str) -> types.ModuleType:
     return module
 
 
-# --- nothing pending: every v3 id claimed --------------------------------------------------------------
+# --- every v3 id claimed --------------------------------------------------------------
 
 V3_IDS = {"svm_vectorized", "softmax_vectorized", "regularized_objective", "sgd_epochs"}
 
 
-def test_no_region_is_pending_and_every_v3_id_is_claimed():
-    pending, claimed = [], set()
+def test_every_v3_id_is_claimed_by_a_reference_region():
+    claimed = set()
     for path in sorted((ROOT / "course_lib").rglob("*.py")):
-        text = path.read_text()
-        claimed |= {region[0] for region in release.reference_regions(text)}
-        pending += [exercise_id for exercise_id, _, _ in release.pending_regions(text)]
-    assert pending == [] and V3_IDS <= claimed
-
-
-def test_a_pending_region_claims_nothing_and_ships_as_a_stub():
-    text = "def f(x):\n    ### REFERENCE PENDING demo_id\n    return x\n    ### END REFERENCE PENDING\n"
-    assert [region[0] for region in release.pending_regions(text)] == ["demo_id"]
-    assert release.reference_regions(text) == []
-    module = released_module(text, "released_pending_demo")
-    with pytest.raises(cl.ReferenceUnavailable, match="demo_id"):
-        module.f(1)
+        claimed |= {region[0] for region in release.reference_regions(path.read_text())}
+    assert V3_IDS <= claimed
 
 
 def test_the_v3_functions_are_forbidden_in_answers():
@@ -63,13 +51,15 @@ def test_the_v3_functions_are_forbidden_in_answers():
     assert {"svm_loss_W", "sgd_epochs"} <= set(bank.get("sgd_epochs").forbidden)
 
 
-def test_a_pending_region_inside_a_reference_region_is_refused():
-    text = ("def f(x):\n    ### BEGIN REFERENCE a\n    ### REFERENCE PENDING b\n    return x\n"
-            "    ### END REFERENCE PENDING\n    ### END REFERENCE\n")
-    with pytest.raises(ValueError, match="overlaps"):
-        release.strip_references(text)
+def test_nested_or_unclosed_reference_regions_are_refused():
+    nested = ("def f(x):\n    ### BEGIN REFERENCE a\n    ### BEGIN REFERENCE b\n    return x\n"
+              "    ### END REFERENCE\n    ### END REFERENCE\n")
+    with pytest.raises(ValueError, match="line 3: a nested or malformed"):
+        release.strip_references(nested)
     with pytest.raises(ValueError, match="never closed"):
-        release.pending_regions("def f():\n    ### REFERENCE PENDING x\n    return 1\n")
+        release.reference_regions("def f():\n    ### BEGIN REFERENCE x\n    return 1\n")
+    with pytest.raises(ValueError, match="without"):
+        release.reference_regions("def f():\n    return 1\n    ### END REFERENCE\n")
 
 
 # --- after the switch ---------------------------------------------------------------------------
@@ -111,7 +101,6 @@ def students_answers(monkeypatch):
 
 def test_after_the_switch_the_scores_losses_run_the_students_W_level_answers(students_answers, monkeypatch):
     text = (ROOT / "course_lib/losses.py").read_text()
-    assert release.pending_regions(text) == []
     # each id claimed once, svm_vectorized and softmax_vectorized now by the W-level functions
     assert sorted(region[0] for region in release.reference_regions(text)) == [
         "softmax_probs", "softmax_vectorized", "squared_error", "svm_vectorized"]
@@ -153,7 +142,6 @@ SWITCHED = {
 def test_a_switched_id_runs_the_students_answer_in_a_graded_release(exercise_id, monkeypatch):
     path, function, arguments, count = SWITCHED[exercise_id]
     text = (ROOT / path).read_text()
-    assert exercise_id not in {region[0] for region in release.pending_regions(text)}
     assert exercise_id in {region[0] for region in release.reference_regions(text)}
     module = released_module(text, f"released_{exercise_id}")
     seen = []

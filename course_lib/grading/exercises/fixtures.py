@@ -15,10 +15,6 @@ loss or gradient (the hinge, the softmax, the squared error of notebook 02): whe
 (log-cosh, softplus, a kinked bowl). ``tests/release/test_graded_release.py`` runs every released
 function on every exercise's public cases, and ``tests/release/test_judges_and_fixtures_leak.py``
 checks that no fixture returns a lecture loss.
-
-Some names are kept for the v2 bank entries that use them (``toy_svm_loss``, ``toy_softmax_loss``,
-``toy_softmax_objective``): they are now the non-lecture functions they
-point to, and go with those entries.
 """
 
 from __future__ import annotations
@@ -132,11 +128,6 @@ def _mean_log_cosh(residual):
     return float((a + np.log1p(np.exp(-2.0 * a)) - np.log(2.0)).sum() / len(residual))
 
 
-# v2's names for the two (notebooks 07 and 08 of v2 label them "hinge" and "softmax")
-toy_svm_loss = toy_kinked_loss
-toy_softmax_loss = toy_smooth_loss
-
-
 # --- functions to differentiate numerically (notebook 08) -----------------------------------
 
 
@@ -187,9 +178,6 @@ def toy_smooth_objective(W):
     float
     """
     return toy_smooth_loss(W) + 0.1 * float(np.sum(W * W))
-
-
-toy_softmax_objective = toy_smooth_objective  # v2's name
 
 
 # --- an objective to descend (notebook 09) --------------------------------------------------

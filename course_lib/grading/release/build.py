@@ -14,10 +14,7 @@ Two modes:
 
   so that ``cl.svm_loss`` in a graded release runs the student's own hinge loss from notebook 03
   (see :mod:`course_lib.answers`), raises ``AnswerMissing`` with a one-line message while it is not
-  solved, and ``ReferenceUnavailable`` inside the grader's sandbox. A region prepared for a later
-  version of the bank, ``### REFERENCE PENDING <exercise id>`` / ``### END REFERENCE PENDING``, claims
-  no exercise yet: the release replaces it by a stub that raises ``ReferenceUnavailable`` (its code
-  is a future exercise's solution, so it never ships; no student answer is called). The data bank stores value
+  solved, and ``ReferenceUnavailable`` inside the grader's sandbox. The data bank stores value
   answers hashed (see :mod:`course_lib.grading.exercises.databank`). ``course_lib/_release.json`` records
   the mode.
 - **open** (``--open``, self-study): the full reference library, markers left as comments, and
@@ -70,34 +67,11 @@ BANK = "course_lib/grading/exercises/bank"  # code that never ships: replaced by
 BACKUPS = ".release-backups"  # where --force moves the student's versions (grade never looks there)
 BEGIN_REFERENCE = "### BEGIN REFERENCE"
 END_REFERENCE = "### END REFERENCE"
-BEGIN_PENDING = "### REFERENCE PENDING"  # a region the bank does not claim yet (see the module docstring)
-END_PENDING = "### END REFERENCE PENDING"
 
 
 # --- reference regions ----------------------------------------------------------------------
 
 _BEGIN = re.compile(r"^(?P<indent>[ \t]*)### BEGIN REFERENCE (?P<id>[A-Za-z0-9_-]+)(?:\s*->\s*(?P<expr>.+?))?\s*$")
-
-
-_PENDING = re.compile(r"^(?P<indent>[ \t]*)### REFERENCE PENDING (?P<id>[A-Za-z0-9_-]+)\s*$")
-
-
-def _regions(text: str, begin: str, end: str, pattern):
-    """``(exercise id, first line, last line)`` of the regions between ``begin`` and ``end`` marker lines."""
-    regions, open_at = [], None
-    for k, line in enumerate(text.splitlines()):
-        if line.lstrip().startswith(begin):
-            if open_at is not None or not pattern.match(line):
-                raise ValueError(f"line {k + 1}: a nested or malformed {begin!r} marker")
-            open_at = (k, pattern.match(line).group("id"))
-        elif line.strip() == end:
-            if open_at is None:
-                raise ValueError(f"line {k + 1}: {end!r} without a {begin!r}")
-            regions.append((open_at[1], open_at[0], k))
-            open_at = None
-    if open_at is not None:
-        raise ValueError(f"line {open_at[0] + 1}: {begin!r} is never closed")
-    return regions
 
 
 def reference_regions(text: str):
@@ -106,12 +80,20 @@ def reference_regions(text: str):
     Lines are 0-based indices of the BEGIN and END marker lines. Raises ``ValueError`` for an
     unclosed or nested region.
     """
-    return _regions(text, BEGIN_REFERENCE, END_REFERENCE, _BEGIN)
-
-
-def pending_regions(text: str):
-    """The pending regions (``### REFERENCE PENDING <id>`` ... ``### END REFERENCE PENDING``), as above."""
-    return _regions(text, BEGIN_PENDING, END_PENDING, _PENDING)
+    regions, open_at = [], None
+    for k, line in enumerate(text.splitlines()):
+        if line.lstrip().startswith(BEGIN_REFERENCE):
+            if open_at is not None or not _BEGIN.match(line):
+                raise ValueError(f"line {k + 1}: a nested or malformed {BEGIN_REFERENCE!r} marker")
+            open_at = (k, _BEGIN.match(line).group("id"))
+        elif line.strip() == END_REFERENCE:
+            if open_at is None:
+                raise ValueError(f"line {k + 1}: {END_REFERENCE!r} without a {BEGIN_REFERENCE!r}")
+            regions.append((open_at[1], open_at[0], k))
+            open_at = None
+    if open_at is not None:
+        raise ValueError(f"line {open_at[0] + 1}: {BEGIN_REFERENCE!r} is never closed")
+    return regions
 
 
 def _enclosing_parameters(lines: list, at: int) -> str:
@@ -128,8 +110,7 @@ def _enclosing_parameters(lines: list, at: int) -> str:
 
 
 def strip_references(text: str) -> str:
-    """A module's source with every reference region replaced by the stub that calls the student's answer,
-    and every pending region by a stub that raises ``ReferenceUnavailable``."""
+    """A module's source with every reference region replaced by the stub that calls the student's answer."""
     lines = text.splitlines(keepends=True)
     stubs = []
     for exercise_id, first, last in reference_regions(text):
@@ -141,16 +122,8 @@ def strip_references(text: str) -> str:
             f"{indent}from course_lib.answers import reference_answer\n",
             f"{indent}answer = reference_answer({exercise_id!r})\n",
             f"{indent}return {expression}\n"]))
-    for exercise_id, first, last in pending_regions(text):
-        indent = _PENDING.match(lines[first].rstrip("\n")).group("indent")
-        stubs.append((first, last, [
-            f"{indent}# graded release: course_lib's code for the future exercise {exercise_id!r} is not released\n",
-            f"{indent}from course_lib.answers import ReferenceUnavailable\n",
-            f"{indent}raise ReferenceUnavailable({exercise_id!r})\n"]))
     out, k = [], 0
-    for first, last, stub in sorted(stubs):
-        if first < k:
-            raise ValueError(f"line {first + 1}: a reference region overlaps a pending one")
+    for first, last, stub in stubs:
         out += lines[k:first] + stub
         k = last + 1
     return "".join(out + lines[k:])

@@ -26,8 +26,7 @@ PACKAGE = Path(__file__).resolve().parents[3]
 def reference_names() -> frozenset:
     """course_lib's public functions and classes that are, or use, a reference implementation.
 
-    A top-level function holding a ``### BEGIN REFERENCE`` region (or a ``### REFERENCE PENDING`` one,
-    prepared for a later bank: a graded release does not ship its code either) is one; so is any
+    A top-level function holding a ``### BEGIN REFERENCE`` region is one; so is any
     top-level function or class of course_lib that refers to one (``LinearClassifier`` trains with the
     losses).
     """
@@ -42,7 +41,7 @@ def reference_names() -> frozenset:
             used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
             used |= {n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)}
             for name in names:
-                defs[name] = ("### BEGIN REFERENCE" in body or "### REFERENCE PENDING" in body, used - {name})
+                defs[name] = ("### BEGIN REFERENCE" in body, used - {name})
     found = {name for name, (marked, _) in defs.items() if marked}
     grown = True
     while grown:
