@@ -166,6 +166,7 @@ def test_any_complete_answer_earns_the_point_and_only_the_count_is_told(side, tm
     assert result.all_passed and "note: 2 of 4 right" in out
     for leak in ("Q1:", "Q3:", "slip", "too high", "too low", "not the expected"):
         assert leak not in out
+    commitment._first.clear()  # a new kernel
     result, out = reported(exercise, (0.0, 0.0, False, 1.0), capsys)
     assert result.all_passed and "4 of 4 right" in out
 
@@ -189,10 +190,12 @@ def test_the_grader_gives_the_point_and_the_same_count_in_its_feedback():
     assert "Q1:" not in feedback and "slip" not in feedback and "first commitment" not in feedback
 
 
-def test_a_changed_answer_is_reported_against_the_first_commitment_in_the_kernel_only(capsys):
+def test_a_changed_answer_gets_no_new_count_in_the_kernel_so_flipping_an_item_reveals_nothing(capsys):
     reported(PREDICTIONS, (2.0, 0.0, True, 1.0), capsys)
-    _, out = reported(PREDICTIONS, (0.0, 0.0, False, 1.0), capsys)
-    assert "4 of 4 right; changed after your first commitment (first: 2 of 4)" in out
+    for flipped in [(0.0, 0.0, True, 1.0), (2.0, 0.0, False, 1.0), (0.0, 0.0, False, 1.0)]:  # 3, 3 and 4 right
+        result, out = reported(PREDICTIONS, flipped, capsys)
+        assert result.all_passed and "changed since your first commitment (2 of 4 right then)" in out
+        assert "3 of 4" not in out and "4 of 4" not in out
     _, out = reported(PREDICTIONS, (2.0, 0.0, True, 1.0), capsys)
     assert "2 of 4 right" in out and "changed" not in out  # back to the first answer
     verdict, _ = graded(PREDICTIONS, (0.0, 0.0, False, 1.0))  # the grader: each submission on its own

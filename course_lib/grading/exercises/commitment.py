@@ -12,8 +12,10 @@ which knows the answers) and in the release's data bank (which knows their finge
 :mod:`course_lib.grading.exercises.databank`); only ``is_right`` differs.
 
 Within one kernel (inside ``check``, :func:`remembering`), the first complete answer's count is kept, and
-a changed answer is reported as "changed after your first commitment (first: k of n)". The grader never
-remembers: each submission is judged on its own.
+a changed answer gets no new count, only "changed since your first commitment (k of n right then)": otherwise
+flipping one item and checking again would tell whether that item is right. The memory lasts as long as the
+kernel (a restart gives one more count: the points never depend on it). The grader never remembers: each
+submission is judged on its own and its feedback gives the saved answer's count.
 """
 
 from __future__ import annotations
@@ -91,12 +93,12 @@ class CommitmentJudge:
         if problems:
             return Verdict(False, "; ".join(problems))
         right = sum(bool(self.is_right(k, value)) for k, value in enumerate(actual))
-        note = f"{right} of {n} right"
         if _remembering:
             first = _first.setdefault(self.exercise_id, (actual, right))
-            if first[0] != actual:
-                note += f"; changed after your first commitment (first: {first[1]} of {n})"
-        return Verdict(True, note)
+            if first[0] != actual:  # a new count would tell which item changed from wrong to right
+                return Verdict(True, f"changed since your first commitment ({first[1]} of {n} right then); "
+                                     "the count is told once per kernel: the experiments below show which")
+        return Verdict(True, f"{right} of {n} right")
 
 
 def commitment_judge(exercise_id: str, keys, kinds, is_right) -> CommitmentJudge:
