@@ -3,7 +3,8 @@
 ``svm_vectorized``, ``softmax_vectorized``, ``regularized_objective`` (notebooks 03, 04, 05) and ``sgd_epochs``
 (notebook 09) changed contract in v3 (W-level functions, an epoch loop). :data:`SWITCHED` checks that a graded
 release runs the student's answer in each function's place, and the scores-level ``cl.svm_loss`` /
-``cl.softmax_loss`` run the student's W-level answers. The reference markers themselves (nested, unclosed) are checked on small texts.
+``cl.softmax_loss`` run the student's W-level answers. The reference markers themselves (nested, unclosed)
+are checked on small texts.
 """
 
 from __future__ import annotations
