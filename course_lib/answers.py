@@ -508,8 +508,8 @@ def record_checked(exercise, answer, history) -> str:
         return f"  not kept for later notebooks ({type(exc).__name__}: {exc}); they will use the saved notebook"
     if path is None:
         return "  not kept for later notebooks (run outside a Jupyter kernel); they will use the saved notebook"
-    return ("  later notebooks use this answer from now on; save the notebook too: the autograder grades the "
-            "saved .ipynb")
+    return ("  cells that need this answer (here and in later notebooks) use it from now on; save the notebook "
+            "too: the autograder grades the saved .ipynb")
 
 
 _checking: list = []  # exercise ids whose answer ``check`` is running right now (innermost last)

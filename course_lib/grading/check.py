@@ -24,8 +24,6 @@ import textwrap
 import traceback
 from dataclasses import dataclass
 
-import numpy as np
-
 from course_lib.grading import grader_view
 from course_lib.grading.exercises import model, plain
 from course_lib.grading.judging.running import Outcome
@@ -99,55 +97,6 @@ def _label_of(filename: str) -> str:
 
 
 # --- the report ------------------------------------------------------------------------
-
-def _digits(x, other) -> int:
-    """Significant digits (at least 4) that tell every differing entry of ``x`` from ``other``'s."""
-    try:
-        a, b = np.asarray(x, dtype=float), np.asarray(other, dtype=float)
-    except (TypeError, ValueError):
-        return 4
-    if a.shape != b.shape:
-        return 4
-    differ = np.flatnonzero(~((a == b) | (np.isnan(a) & np.isnan(b))))[:64]
-    needed = [len(plain.distinct(float(a.flat[i]), float(b.flat[i]))[0].lstrip("-").replace(".", "")
-                  .split("e")[0].lstrip("0")) for i in differ]
-    return min(max([4, *needed]), 17)
-
-
-def _short(x, other=None) -> str:
-    """A one-line description of plain data, at most about 90 characters.
-
-    With ``other`` (the value it is shown next to), numbers get the digits that tell them apart
-    from ``other``'s (the rule of :func:`plain.distinct`), so "expected 1.51, got 1.51" cannot happen.
-    """
-    if x is None:
-        return "None"
-    if isinstance(x, tuple):
-        kind = "list" if isinstance(x, plain.PlainList) else "tuple"
-        if len(x) > 3:
-            return f"a {kind} of {len(x)} values"
-        pairs = other if isinstance(other, tuple) and len(other) == len(x) else (None,) * len(x)
-        body = ", ".join(_short(v, o) for v, o in zip(x, pairs))
-        return f"[{body}]  (a list)" if kind == "list" else f"({body})"
-    if isinstance(x, dict):
-        if len(x) > 3:
-            return f"a dict with the keys {sorted(x)}"
-        others = other if isinstance(other, dict) else {}
-        return "{" + ", ".join(f"{key!r}: {_short(value, others.get(key))}" for key, value in x.items()) + "}"
-    if isinstance(x, np.ndarray):
-        digits = _digits(x, other) if other is not None else 4
-        style = {"float_kind": lambda v: f"{v:.{digits}g}"}
-        if x.size <= 8:
-            body = np.array2string(x, separator=", ", formatter=style).replace("\n", "")
-            return f"{body}  shape {x.shape}"
-        first = np.array2string(x.ravel()[:4], separator=", ", formatter=style)
-        return f"array of shape {x.shape}, starting {first[:-1]}, ...]"
-    if isinstance(x, float):
-        if isinstance(other, (int, float)) and not isinstance(other, bool) and other != x:
-            return plain.distinct(x, float(other))[0] if _digits(x, other) > 6 else f"{x:.6g}"
-        return f"{x:.6g}"
-    return repr(x)
-
 
 def _wrap(label: str, text: str) -> list[str]:
     """``label text`` wrapped at 100 columns, continuation lines aligned under the text."""
@@ -232,17 +181,17 @@ def _report(exercise: model.Exercise, answer) -> CheckResult:
             continue
         if exercise.kind == "value" and exercise.judge is None:
             # a value to predict: say that it is off (and why, if a known mistake matches), never the answer
-            lines += _wrap("problem:", f"{_short(case_verdict.actual)} is not the expected value")
+            lines += _wrap("problem:", f"{plain.describe(case_verdict.actual)} is not the expected value")
             hint = case_verdict.hint or _value_shape_hint(model.expected_output(exercise, case), case_verdict.actual)
         elif exercise.judge is None:
             lines += _wrap("problem:", case_verdict.message)
             if case_verdict.outcome != CaseOutcome.NOT_PLAIN:
-                lines += _wrap("expected:", _short(case_verdict.expected, case_verdict.actual))
-                lines += _wrap("got:", _short(case_verdict.actual, case_verdict.expected))
+                lines += _wrap("expected:", plain.describe(case_verdict.expected, case_verdict.actual))
+                lines += _wrap("got:", plain.describe(case_verdict.actual, case_verdict.expected))
             hint = case_verdict.hint
         else:  # several right answers: no single expected value, only known mistakes
             lines += _wrap("problem:", case_verdict.message)
-            lines += _wrap("got:", _short(case_verdict.actual))
+            lines += _wrap("got:", plain.describe(case_verdict.actual))
             hint = case_verdict.hint
         if hint:
             lines += _wrap("hint:", "same as above" if hint == last_hint else hint)

@@ -15,7 +15,7 @@ import pytest
 
 import course_lib as cl
 from course_lib import answers
-from course_lib.grading.exercises import bank, commitment, databank, judges, model
+from course_lib.grading.exercises import bank, commitment, databank, judges, model, plain
 from course_lib.grading.exercises.bank._predict import Question, commitment_exercise
 from course_lib.grading.exercises.plain import NamedJudge, Verdict
 from course_lib.grading.judging import judge
@@ -292,3 +292,13 @@ def test_confidence_bins_reports_an_empty_bin_as_nan_and_its_mistakes_by_their_e
     zeros = next(m for m in exercise.mistakes if m.name == "empty_bins_zero").implementation
     verdict = judge.judge_answer(exercise, zeros, exercise.cases(include_hidden=False))[1]
     assert verdict.mistakes[:1] == ["empty_bins_zero"] and "nan" in verdict.hint
+
+
+# --- a value answer's messages in the release: the student's value as check shows it ---------------------
+
+def test_a_released_value_names_a_list_as_a_list_and_shows_a_float_as_check_does(tmp_path, capsys):
+    exercise = released(bank.get("cat_hinge_loss"), tmp_path)
+    _, out = reported(exercise, plain.PlainList([2.9, 0]), capsys)
+    assert "expected a single value, got [2.9, 0] (a list)" in out and "tuple" not in out
+    _, out = reported(exercise, 3.2 - 1.3, capsys)  # 1.9000000000000001: float noise
+    assert "1.9 is not the expected value" in out and "1.90000000" not in out

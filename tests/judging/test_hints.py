@@ -17,8 +17,9 @@ import numpy as np
 import pytest
 
 import course_lib
-from course_lib.grading.check import _short, check
+from course_lib.grading.check import check
 from course_lib.grading.exercises import bank, model
+from course_lib.grading.exercises.plain import describe as _short
 from course_lib.grading.judging import hints, judge, mistakes, running
 from course_lib.grading.judging.results import ExerciseResult
 from course_lib.grading.judging.running import CaseReply

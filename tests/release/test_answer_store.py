@@ -83,7 +83,8 @@ def test_an_answer_checked_but_not_saved_is_used_by_the_next_notebook(copy):
     saved = (copy / "notebooks" / f"{NB03}.ipynb").read_bytes()
     assert "never checked" in which(copy)["note"]
     outputs = execute_cells(copy, [SETUP, svm_solution(), f'check("{SVM}", svm_loss_vectorized)'])
-    assert f"✓ {SVM}: 3 of 3" in outputs[2] and "later notebooks use this answer" in outputs[2], outputs[2]
+    assert f"✓ {SVM}: 3 of 3" in outputs[2], outputs[2]
+    assert "cells that need this answer (here and in later notebooks) use it from now on" in outputs[2]
     assert "save the notebook too" in outputs[2]
     assert (copy / "notebooks" / f"{NB03}.ipynb").read_bytes() == saved  # not saved
     found = which(copy)
@@ -278,7 +279,7 @@ def test_an_open_release_records_the_answers_its_library_does_not_have(tmp_path)
     make_release(out, mode="open")
     stopping = solutions("11_capstone_digits")["early_stopping"]
     outputs = execute_cells(out, [SETUP, stopping, 'check("early_stopping", early_stopping)'])
-    assert "later notebooks use this answer" in outputs[-1], outputs[-1]
+    assert "cells that need this answer (here and in later notebooks) use it from now on" in outputs[-1], outputs[-1]
     assert which(out, "early_stopping")["origin"] == "checked"
     assert which(out, SVM)["origin"] == "library"
 

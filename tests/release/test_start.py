@@ -68,6 +68,15 @@ def test_the_student_face_lists_start_only(graded):
     assert listed_commands(instructor.stdout) == set(COMMANDS), instructor.stdout
 
 
+def test_start_help_speaks_of_the_course_repository_only_in_the_course_repository(graded):
+    student = student_cli(graded, ["start", "--help"])
+    assert student.returncode == 0 and "--dir" in student.stdout, student.stderr
+    assert "course repository" not in student.stdout
+    instructor = subprocess.run([sys.executable, "-m", "course_lib", "start", "--help"], cwd=ROOT,
+                                capture_output=True, text=True, timeout=60)
+    assert "course repository" in " ".join(instructor.stdout.split())
+
+
 @pytest.mark.parametrize("command", INSTRUCTOR_COMMANDS)
 def test_an_instructor_command_in_a_student_install_says_it_needs_the_checkout(graded, command, tmp_path):
     done = student_cli(graded, [command, "--out", str(tmp_path / "x")])

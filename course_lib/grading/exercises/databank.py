@@ -176,13 +176,13 @@ def hashed_judge(record: dict):
             for k, (fingerprint, value) in enumerate(zip(stored, actual)):
                 if not matches(fingerprint, value, salt, rtol, atol):
                     name = names[k] if k < len(names) else f"item {k + 1}"
-                    return plain.Verdict(False, f"{name}: {value!r} is not the expected value")
+                    return plain.Verdict(False, f"{name}: {plain.describe(value)} is not the expected value")
             return plain.Verdict(True)
         if isinstance(actual, tuple):
-            return plain.Verdict(False, "expected a single value, not a tuple")
+            return plain.Verdict(False, f"expected a single value, got {plain.describe(actual)}")
         if matches(stored, actual, salt, rtol, atol):
             return plain.Verdict(True)
-        return plain.Verdict(False, f"{actual!r} is not the expected value")
+        return plain.Verdict(False, f"{plain.describe(actual)} is not the expected value")
 
     judge.__name__ = judge.__qualname__ = f"{record['id']}_judge"
     return judge

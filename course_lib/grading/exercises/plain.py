@@ -299,3 +299,54 @@ def decode(obj, depth: int = 0, fixture=None):
                 raise PlainDataError(f"an array of dtype {getattr(array, 'dtype', '?')} (expected real numbers)")
             return array
     raise PlainDataError(f"not plain data: {str(obj)[:60]}")
+
+
+# --- one line for a person ---------------------------------------------------------------------
+
+def _digits(x, other) -> int:
+    """Significant digits (at least 4) that tell every differing entry of ``x`` from ``other``'s."""
+    try:
+        a, b = np.asarray(x, dtype=float), np.asarray(other, dtype=float)
+    except (TypeError, ValueError):
+        return 4
+    if a.shape != b.shape:
+        return 4
+    differ = np.flatnonzero(~((a == b) | (np.isnan(a) & np.isnan(b))))[:64]
+    needed = [len(distinct(float(a.flat[i]), float(b.flat[i]))[0].lstrip("-").replace(".", "")
+                  .split("e")[0].lstrip("0")) for i in differ]
+    return min(max([4, *needed]), 17)
+
+
+def describe(x, other=None) -> str:
+    """A one-line description of plain data, at most about 90 characters.
+
+    With ``other`` (the value it is shown next to), numbers get the digits that tell them apart
+    from ``other``'s (the rule of :func:`distinct`), so "expected 1.51, got 1.51" cannot happen.
+    """
+    if x is None:
+        return "None"
+    if isinstance(x, tuple):
+        kind = "list" if isinstance(x, PlainList) else "tuple"
+        if len(x) > 3:
+            return f"a {kind} of {len(x)} values"
+        pairs = other if isinstance(other, tuple) and len(other) == len(x) else (None,) * len(x)
+        body = ", ".join(describe(v, o) for v, o in zip(x, pairs))
+        return f"[{body}]  (a list)" if kind == "list" else f"({body})"
+    if isinstance(x, dict):
+        if len(x) > 3:
+            return f"a dict with the keys {sorted(x)}"
+        others = other if isinstance(other, dict) else {}
+        return "{" + ", ".join(f"{key!r}: {describe(value, others.get(key))}" for key, value in x.items()) + "}"
+    if isinstance(x, np.ndarray):
+        digits = _digits(x, other) if other is not None else 4
+        style = {"float_kind": lambda v: f"{v:.{digits}g}"}
+        if x.size <= 8:
+            body = np.array2string(x, separator=", ", formatter=style).replace("\n", "")
+            return f"{body}  shape {x.shape}"
+        first = np.array2string(x.ravel()[:4], separator=", ", formatter=style)
+        return f"array of shape {x.shape}, starting {first[:-1]}, ...]"
+    if isinstance(x, float):
+        if isinstance(other, (int, float)) and not isinstance(other, bool) and other != x:
+            return distinct(x, float(other))[0] if _digits(x, other) > 6 else f"{x:.6g}"
+        return f"{x:.6g}"
+    return repr(x)

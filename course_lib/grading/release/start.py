@@ -245,8 +245,9 @@ def run_jupyter(command: list, directory: Path) -> int:
 
 def add_arguments(parser) -> None:
     parser.add_argument("--dir", default=None,
-                        help="your copy's folder (default: the copy you are in; in the course repository, "
-                             f"{DEFAULT_COPY}/ at its root, made if absent)")
+                        help="your copy's folder (default: the copy you are in"
+                             + (f"; in the course repository, {DEFAULT_COPY}/ at its root, made if absent)"
+                                if _is_source_checkout() else ")"))
     parser.add_argument("--ip", default=DEFAULT_IP,
                         help=f"address to serve on (default {DEFAULT_IP}: this computer only)")
     parser.add_argument("--port", default=None,

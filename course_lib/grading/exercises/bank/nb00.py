@@ -74,9 +74,9 @@ EXERCISES = (
         ),
         mistakes=(
             Mistake("whole_columns",
-                    "scores[:, y] takes whole columns, one per label, so N examples give an (N, N) array. "
-                    "Each row needs only its own entry: index rows and columns together, so that row i "
-                    "is paired with label y[i].",
+                    "indexing with y alone (scores[:, y], or scores[y]) takes whole columns or rows, one per "
+                    "label, so N examples give an (N, N) array. Each row needs only its own entry: index rows "
+                    "and columns together, so that row i is paired with label y[i].",
                     _whole_columns),
             Mistake("labels_off_by_one",
                     "each entry is one column to the left of the correct class: the labels y are already "
@@ -114,6 +114,14 @@ EXERCISES = (
             Mistake("averaged_over_classes",
                     "the hinge terms are summed over the wrong classes, not averaged.",
                     lambda: 2.9 / 2),
+            Mistake("no_margin",
+                    "each term carries the margin: a wrong class counts as soon as it comes within 1 of the "
+                    "correct class's score, not only when it beats it.",
+                    lambda: (5.1 - 3.2) + 0.0),
+            Mistake("difference_reversed",
+                    "each term is a wrong class's score minus the correct class's (s_j - s_y + 1): your "
+                    "differences run the other way round.",
+                    lambda: max(0.0, 3.2 - 5.1 + 1) + max(0.0, 3.2 + 1.7 + 1)),
             Mistake("forgot_clamp",
                     "max(0, .) clamps each term at zero: the frog term -1.7 - 3.2 + 1 = -3.9 counts as 0.",
                     lambda: 2.9 - 3.9),
