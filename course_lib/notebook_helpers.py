@@ -18,12 +18,14 @@ stored outputs stay clean) instead of a traceback. Every such line starts with `
 each exercise it waits on as ``exercise `id```, so that a reader (and the progressive test) can tell
 which exercise, in which notebook, it waits on. Everything else raises as usual, except a ``NameError``
 after an earlier block was skipped: that name is a result the skipped experiment would have made, so the
-block is skipped too, naming the exercises the first skip waited on. Once the answer is written, the same
-cell runs normally.
+block is skipped too, naming the exercises that the skipped cell defining that name waited on (every skip's
+exercises when no skipped cell assigned it, e.g. outside IPython). Once the answer is written, the same cell
+runs normally.
 """
 
 from __future__ import annotations
 
+import ast
 import traceback
 
 from course_lib.answers import AnswerMissing
@@ -32,6 +34,27 @@ from course_lib.answers import AnswerMissing
 NOT_YET = (NotImplementedError, AnswerMissing)
 SKIPPED = "(skipped:"  # how every skip line starts
 _skipped_so_far: tuple = ()  # the exercises the kernel's skipped blocks waited on (a later NameError is theirs)
+_skipped_names: dict = {}  # a name a skipped cell assigns -> the exercises that cell waited on
+
+
+def _names_the_running_cell_assigns() -> set:
+    """The names the IPython cell running now binds anywhere in its source (empty outside IPython)."""
+    try:
+        from IPython import get_ipython
+
+        source = get_ipython().user_ns["_ih"][-1]
+        tree = ast.parse(source)
+    except Exception:  # not in IPython, or a cell IPython transformed into something ast cannot read
+        return set()
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+    return names
 
 
 def _exercises_by_answer() -> dict:
@@ -101,8 +124,9 @@ class needs_answer:  # noqa: N801 (used like a function: ``with needs_answer("id
         global _skipped_so_far
         if exc_type is not None and issubclass(exc_type, NameError) and _skipped_so_far:
             # a name that a skipped experiment above would have defined
-            self.skipped, self.waits_on = True, _skipped_so_far
-            names = ", ".join(f"exercise `{e}`" for e in _skipped_so_far)
+            self.skipped = True
+            self.waits_on = _skipped_names.get(getattr(exc, "name", None)) or _skipped_so_far
+            names = ", ".join(f"exercise `{e}`" for e in self.waits_on)
             print(f"{SKIPPED} this cell uses the results of a skipped cell above ({exc}), which needs your answer "
                   f"to {names}; once that runs, run this cell again)")
             return True
@@ -119,6 +143,8 @@ class needs_answer:  # noqa: N801 (used like a function: ``with needs_answer("id
             self.waits_on = tuple(e.id for e in exercises) or self.exercise_ids
             print(_not_written_line(exercises, self.exercise_ids))
         _skipped_so_far = tuple(dict.fromkeys((*_skipped_so_far, *self.waits_on)))
+        for name in _names_the_running_cell_assigns():
+            _skipped_names[name] = tuple(dict.fromkeys((*_skipped_names.get(name, ()), *self.waits_on)))
         return True
 
 

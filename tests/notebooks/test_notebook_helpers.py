@@ -1,5 +1,8 @@
 """course_lib.notebook_helpers.needs_answer: an unsolved answer skips the block with one line; nothing else hides."""
 
+import subprocess
+import sys
+
 import pytest
 
 from course_lib import AnswerMissing
@@ -90,3 +93,27 @@ def test_every_skip_line_starts_the_same_and_names_its_exercises(capsys):
             raise error
         out = capsys.readouterr().out
         assert out.startswith(SKIPPED) and "exercise `adam_step`" in out and out.count("\n") == 1
+
+
+def test_a_missing_result_names_only_the_exercise_of_the_skipped_cell_that_assigns_it(tmp_path):
+    # three cells in a real IPython shell: two skipped experiments, then one that uses the second's result
+    script = tmp_path / "cells.py"
+    script.write_text(r'''
+from IPython.core.interactiveshell import InteractiveShell
+shell = InteractiveShell.instance()
+cells = [
+    "from course_lib.notebook_helpers import needs_answer\nfrom course_lib import AnswerMissing",
+    "with needs_answer():\n    curve = 1\n    raise AnswerMissing('exercise `early_stopping` (11_capstone_digits.ipynb): not written')",
+    "with needs_answer():\n    raise AnswerMissing('exercise `grid_search` (11_capstone_digits.ipynb): not written')\n"
+    "    best, val_acc = 1, 2",
+    "with needs_answer():\n    print(val_acc)",
+    "with needs_answer():\n    print(never_assigned)",
+]
+for cell in cells:
+    shell.run_cell(cell, store_history=True)
+''')
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("(skipped:")]
+    assert len(lines) == 4, done.stdout + done.stderr
+    assert "exercise `grid_search`" in lines[2] and "early_stopping" not in lines[2], lines[2]
+    assert "exercise `early_stopping`, exercise `grid_search`" in lines[3], lines[3]  # no skipped cell assigned it
