@@ -103,7 +103,8 @@ from IPython.core.interactiveshell import InteractiveShell
 shell = InteractiveShell.instance()
 cells = [
     "from course_lib.notebook_helpers import needs_answer\nfrom course_lib import AnswerMissing",
-    "with needs_answer():\n    curve = 1\n    raise AnswerMissing('exercise `early_stopping` (11_capstone_digits.ipynb): not written')",
+    "with needs_answer():\n    curve = 1\n"
+    "    raise AnswerMissing('exercise `early_stopping` (11_capstone_digits.ipynb): not written')",
     "with needs_answer():\n    raise AnswerMissing('exercise `grid_search` (11_capstone_digits.ipynb): not written')\n"
     "    best, val_acc = 1, 2",
     "with needs_answer():\n    print(val_acc)",
