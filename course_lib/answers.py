@@ -225,8 +225,20 @@ def mine(exercise_id: str):
     Returns
     -------
     callable or Missing
+
+    Notes
+    -----
+    When the answer comes from its check (the answers store) rather than the saved notebook, the first call
+    in a kernel prints one line saying so: the autograder grades only the saved notebook.
     """
-    return which(exercise_id).answer
+    found = which(exercise_id)
+    if found.origin == "checked" and found.exercise_id not in _reminded:
+        _reminded.add(found.exercise_id)
+        print(f"(note: {found.note}; save that notebook too: the autograder grades the saved .ipynb)")
+    return found.answer
+
+
+_reminded: set = set()  # exercise ids whose "save that notebook too" line this kernel has printed
 
 
 def reference_answer(exercise_id: str):

@@ -91,9 +91,10 @@ def _student_line(exc, answer) -> str:
 # --- where a loop is ---------------------------------------------------------------------------
 
 def _label_of(filename: str) -> str:
-    """How check names a cell of this kernel in a loop's message: "cell [5]" (its execution count)."""
+    """How check names a cell of this kernel in a loop's message: "In [5]", the label Jupyter shows beside it
+    (its execution count; never a position, which the grader's messages use)."""
     count = getattr(getattr(grader_view._shell(), "compile", None), "_filename_map", {}).get(filename)
-    return f"cell [{count}]" if count else "a cell"
+    return f"In [{count}]" if count else "a cell"
 
 
 # --- the report ------------------------------------------------------------------------
@@ -185,7 +186,7 @@ def _report(exercise: model.Exercise, answer) -> CheckResult:
             hint = case_verdict.hint or _value_shape_hint(model.expected_output(exercise, case), case_verdict.actual)
         elif exercise.judge is None:
             lines += _wrap("problem:", case_verdict.message)
-            if case_verdict.outcome != CaseOutcome.NOT_PLAIN:
+            if case_verdict.outcome not in (CaseOutcome.NOT_PLAIN, CaseOutcome.MUTATED):  # values beside the point
                 lines += _wrap("expected:", plain.describe(case_verdict.expected, case_verdict.actual))
                 lines += _wrap("got:", plain.describe(case_verdict.actual, case_verdict.expected))
             hint = case_verdict.hint

@@ -89,6 +89,10 @@ def test_an_answer_checked_but_not_saved_is_used_by_the_next_notebook(copy):
     assert (copy / "notebooks" / f"{NB03}.ipynb").read_bytes() == saved  # not saved
     found = which(copy)
     assert found["origin"] == "checked" and found["callable"] and "checked at" in found["note"], found
+    # a kernel that uses it is reminded once that the saved notebook does not hold it
+    outputs = execute_cells(copy, [SETUP, f'f = cl.mine("{SVM}")', f'g = cl.mine("{SVM}")'])
+    assert "checked at" in outputs[1] and "save that notebook too" in outputs[1], outputs[1]
+    assert outputs[2] == "", outputs[2]
     # the next notebook, in a fresh kernel: no cell waits on the answer checked in 03
     result = run_notebook(copy / "notebooks" / "04_regularization.ipynb", copy)
     waits = [f for found in result["cells"].values() for f in found if SVM in f.get("ids", [])]

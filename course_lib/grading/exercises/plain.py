@@ -317,6 +317,12 @@ def _digits(x, other) -> int:
     return min(max([4, *needed]), 17)
 
 
+def _float_text(v, digits: int) -> str:
+    """An array's float entry with ``digits`` significant digits, a whole one with numpy's trailing point ("0.")."""
+    text = f"{v:.{digits}g}"
+    return text + "." if text.lstrip("-").isdigit() else text
+
+
 def describe(x, other=None) -> str:
     """A one-line description of plain data, at most about 90 characters.
 
@@ -339,7 +345,7 @@ def describe(x, other=None) -> str:
         return "{" + ", ".join(f"{key!r}: {describe(value, others.get(key))}" for key, value in x.items()) + "}"
     if isinstance(x, np.ndarray):
         digits = _digits(x, other) if other is not None else 4
-        style = {"float_kind": lambda v: f"{v:.{digits}g}"}
+        style = {"float_kind": lambda v: _float_text(v, digits)}
         if x.size <= 8:
             body = np.array2string(x, separator=", ", formatter=style).replace("\n", "")
             return f"{body}  shape {x.shape}"
