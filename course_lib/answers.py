@@ -469,12 +469,26 @@ def _saved_answer(exercise, path: Path):
     statements = [(program.cells[s.cell].label, s.source) for s in program.slice([exercise.answer])]
     answer, verdict = _run(exercise, statements, exercise.answer, f"__{exercise.notebook}__")
     if answer is None:
+        broken = _syntax_error([c for c in cells if exercise.id in c.ids])
+        if broken:
+            return None, f"its answer cell in the saved {path.name} does not run: {broken}", ""
         return None, f"the saved {path.name} does not define `{exercise.answer}` as a function", "blank"
     if verdict is None or verdict.status == Status.NOT_ATTEMPTED:
         return None, f"not written in the saved {path.name}", "blank"
     if verdict.status != Status.PASSED:
         return None, _why_not(verdict), ""
     return answer, "", ""
+
+
+def _syntax_error(cells) -> str:
+    """The first syntax error of ``cells`` ("IndentationError on line 4: ..."), '' if they parse (magics aside)."""
+    for cell in cells:
+        source = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in cell.source.split("\n"))
+        try:
+            compile(source, "<answer cell>", "exec", dont_inherit=True)
+        except SyntaxError as exc:
+            return f"{type(exc).__name__} on line {exc.lineno}: {exc.msg}"
+    return ""
 
 
 def _checked_answer(exercise, path: Path):

@@ -240,6 +240,8 @@ def test_each_reason_is_one_line_naming_the_exercise_and_what_to_do(copy):
                                                  "run its check cell"]))
     fill_in(copy, NB03, {SVM: "def svm_loss_vectorized(W, X, y):\n    return W[len(y) + 5], W\n"})
     cases.append(("raises", which(copy)["note"], ["raises IndexError", "run its check cell"]))
+    fill_in(copy, NB03, {SVM: "def svm_loss_vectorized(W, X, y):\n    loss = 0.0\n      return loss, W\n"})
+    cases.append(("syntax", which(copy)["note"], ["does not run: IndentationError on line 3", "fix it"]))
     nb = nbformat.read(notebook, as_version=4)
     nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != SVM]
     nbformat.write(nb, notebook)
