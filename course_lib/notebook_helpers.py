@@ -93,6 +93,30 @@ def _not_written_line(exercises: list, ids: tuple) -> str:
             f"then run this cell again)")
 
 
+class NotCommitted(NotImplementedError):
+    """A prediction is still its stub (None): what :func:`committed` raises inside ``needs_answer``."""
+
+
+def committed(*answers) -> None:
+    """Stop a reveal while a prediction is still ``None`` (its stub), so that "Run All" shows no answer first.
+
+    Use it first thing inside ``with needs_answer("svm_predictions"):`` in a cell that reveals what the
+    prediction asked: the cell is skipped, with one line, until the student has committed.
+
+    Parameters
+    ----------
+    *answers : object
+        The prediction variables (tuples once written).
+
+    Raises
+    ------
+    NotCommitted
+        When any of them is None.
+    """
+    if any(answer is None for answer in answers):
+        raise NotCommitted()
+
+
 class needs_answer:  # noqa: N801 (used like a function: ``with needs_answer("id"):``)
     """Context manager: skip the rest of a cell, with a one-line note, while an answer is not written.
 
@@ -138,6 +162,11 @@ class needs_answer:  # noqa: N801 (used like a function: ``with needs_answer("id
             first_line = str(exc).splitlines()[0]
             self.waits_on = tuple(getattr(exc, "exercise_ids", ())) or _named_ids(first_line)
             print(f"{SKIPPED} this cell needs your answer to {first_line}; then run this cell again)")
+        elif issubclass(exc_type, NotCommitted):
+            self.waits_on = self.exercise_ids
+            names = ", ".join(f"exercise `{e}`" for e in self.exercise_ids) or "the predictions above"
+            print(f"{SKIPPED} this cell reveals the answers to {names}: commit to yours first (write them and "
+                  f"run its check cell), then run this cell again)")
         else:
             exercises = _stub_exercises(tb, self.exercise_ids)
             self.waits_on = tuple(e.id for e in exercises) or self.exercise_ids

@@ -118,3 +118,20 @@ for cell in cells:
     assert len(lines) == 4, done.stdout + done.stderr
     assert "exercise `grid_search`" in lines[2] and "early_stopping" not in lines[2], lines[2]
     assert "exercise `early_stopping`, exercise `grid_search`" in lines[3], lines[3]  # no skipped cell assigned it
+
+
+def test_a_reveal_waits_for_the_commitment_and_then_runs(capsys):
+    from course_lib.notebook_helpers import committed
+
+    svm_predictions, shown = None, []
+    with needs_answer("svm_predictions") as guard:
+        committed(svm_predictions)
+        shown.append("the answers")
+    line = capsys.readouterr().out
+    assert guard.skipped and shown == [] and guard.waits_on == ("svm_predictions",)
+    assert line.startswith("(skipped: this cell reveals the answers to exercise `svm_predictions`: commit")
+    svm_predictions = (0.0, True)
+    with needs_answer("svm_predictions") as guard:
+        committed(svm_predictions)
+        shown.append("the answers")
+    assert not guard.skipped and shown == ["the answers"] and capsys.readouterr().out == ""
