@@ -24,7 +24,7 @@ from course_lib.grading.judging import judge
 REGIMES = bank.get("lr_regimes").public[0]
 TUNING = bank.get("tuned_learning_rates").public[0]
 CAPSTONE = bank.get("capstone_recipe")
-RECIPE = {"loss": "softmax", "learning_rate": 0.1, "reg": 0.0, "epochs": 10, "batch_size": 64, "centre": True}
+RECIPE = {"loss": "softmax", "learning_rate": 0.3, "reg": 0.0, "epochs": 10, "batch_size": 256, "centre": True}
 
 
 def _students_softmax(W, X, y):
@@ -190,20 +190,33 @@ def test_a_malformed_dict_is_reported(parts, actual, said):
 
 def test_a_recipe_is_trained_as_the_capstone_trains_and_scored_on_each_part(parts):
     assert [case.args for case, _ in CAPSTONE.cases(include_hidden=True)] == [
-        (0, "val", 0.95), (0, "test", 0.935), (1, "test", 0.93)]
+        (0, "val", 0.95, 70), (0, "test", 0.935, 70), (1, "test", 0.93, 70)]
     messages = [judges.capstone_recipe(case, RECIPE) for case, _ in CAPSTONE.cases(include_hidden=True)]
-    assert [v.message for v in messages] == ["validation accuracy 0.969 (349 of 360) ✓",
-                                             "test accuracy 0.961 (346 of 360) ✓",
-                                             "test accuracy 0.964 (347 of 360) ✓"]
+    assert [v.message for v in messages] == ["validation accuracy 0.967 (348 of 360) ✓",
+                                             "test accuracy 0.958 (345 of 360) ✓",
+                                             "test accuracy 0.958 (345 of 360) ✓"]
     # the pipeline is the notebook's: W from 0, the recipe's loss plus reg * sum W^2, Adam, orders from seed 0
     splits = cl.load_digits(seed=0)
     mean = splits.X_train.mean(axis=0)
     X = cl.add_bias_column(splits.X_train - mean)
     W, _ = cl.sgd_epochs(lambda W, Xb, yb: cl.regularized_objective(W, Xb, yb, cl.softmax_loss_W, 0.0),
-                         cl.adam_steps(optim._adam_step, 0.1), np.zeros((65, 10)), X, splits.y_train, 64,
+                         cl.adam_steps(optim._adam_step, 0.3), np.zeros((65, 10)), X, splits.y_train, 256,
                          cl.epoch_orders(len(splits.y_train), 10, 0))
     trained, _ = judges.train_recipe(RECIPE, 0)
     np.testing.assert_array_equal(trained, W)
+
+
+@pytest.mark.parametrize(("epochs", "batch_size", "steps"), [(10, 64, 170), (5, 64, 85), (10, 256, 50), (1, 16, 68)])
+def test_a_recipe_over_the_step_budget_is_refused_untrained_and_one_at_the_budget_is_trained(
+        parts, epochs, batch_size, steps):
+    recipe = dict(RECIPE, epochs=epochs, batch_size=batch_size)
+    verdicts = [judges.capstone_recipe(case, recipe) for case, _ in CAPSTONE.cases(include_hidden=True)]
+    if steps > 70:
+        assert all(not v.passed and v.message.startswith(f"your recipe takes {steps} Adam steps") and
+                   v.message.endswith("; the budget is 70") for v in verdicts)
+        assert parts == []  # refused before any training
+    else:
+        assert all("accuracy" in v.message for v in verdicts) and parts != []
 
 
 def test_a_recipe_below_the_target_fails_and_a_diverging_one_is_said_so(parts):

@@ -471,14 +471,22 @@ def train_recipe(recipe: dict, split_seed: int = 0):
 def capstone_recipe(case, actual) -> Verdict:
     """A training recipe that reaches an accuracy target on held-out digits (notebook 11's ``capstone_recipe``).
 
-    ``case.args = (split_seed, part, target)``: :func:`train_recipe` on ``load_digits(seed=split_seed)``, then the
-    accuracy of argmax(X W) on its ``part`` ("val" or "test") must be at least ``target``. ``actual`` is the
-    recipe: ``{"loss", "learning_rate", "reg", "epochs", "batch_size", "centre"}`` (see :data:`RECIPE_KEYS`).
+    ``case.args = (split_seed, part, target, max_steps)``: a recipe that takes more than ``max_steps`` Adam steps
+    (epochs times batches per epoch) is refused untrained; else :func:`train_recipe` on
+    ``load_digits(seed=split_seed)``, then the accuracy of argmax(X W) on its ``part`` ("val" or "test") must be at
+    least ``target``. ``actual`` is the recipe: ``{"loss", "learning_rate", "reg", "epochs", "batch_size",
+    "centre"}`` (see :data:`RECIPE_KEYS`).
     """
-    split_seed, part, target = case.args
+    split_seed, part, target, max_steps = case.args
     problem = recipe_problem(actual)
     if problem:
         return Verdict(False, problem)
+    images = len(_digits(split_seed)["train"][1])
+    per_epoch = -(-images // actual["batch_size"])  # the last batch holds what is left
+    if actual["epochs"] * per_epoch > max_steps:
+        return Verdict(False, f"your recipe takes {actual['epochs'] * per_epoch} Adam steps ({actual['epochs']} "
+                              f"epochs of {per_epoch} batches of at most {actual['batch_size']} of {images} "
+                              f"images); the budget is {max_steps}")
     trained = _ran(train_recipe, actual, split_seed)
     if isinstance(trained, Verdict):
         return trained

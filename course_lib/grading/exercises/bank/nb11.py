@@ -12,8 +12,9 @@
   accuracies and the best pair, the first in loop order on a tie.
 - ``capstone_recipe`` (item 27): a dict of training settings, graded by training it with the student's parts
   (:func:`course_lib.grading.exercises.judges.capstone_recipe`): validation accuracy on ``load_digits(seed=0)`` in
-  public, test accuracy on it and on the other split ``load_digits(seed=1)`` hidden. The targets
-  (:data:`CAPSTONE_TARGETS`) are measured by ``tests/benchmarks/capstone_thresholds.py``.
+  public, test accuracy on it and on the other split ``load_digits(seed=1)`` hidden, within a budget of
+  :data:`CAPSTONE_STEPS` Adam steps that no cell of the notebook's grid meets. The targets
+  (:data:`CAPSTONE_TARGETS`) and the budget are measured by ``tests/benchmarks/capstone_thresholds.py``.
 """
 
 from __future__ import annotations
@@ -270,10 +271,13 @@ GRID_SEARCH = Exercise(
 
 # (validation of split 0: public; test of split 0; test of split 1), measured by tests/benchmarks/capstone_thresholds.py
 CAPSTONE_TARGETS = (0.95, 0.935, 0.93)
+# at most this many Adam steps (epochs x batches per epoch): the notebook's grid takes 170, so none of its cells
+# passes as it is; the student trades epochs, batch size and learning rate for the budget
+CAPSTONE_STEPS = 70
 
 
 def _recipe_example():
-    return {"loss": "softmax", "learning_rate": 0.1, "reg": 0.0, "epochs": 10, "batch_size": 64, "centre": True}
+    return {"loss": "softmax", "learning_rate": 0.3, "reg": 0.0, "epochs": 4, "batch_size": 64, "centre": True}
 
 
 CAPSTONE = Exercise(
@@ -284,11 +288,12 @@ CAPSTONE = Exercise(
     kind="value",
     title="A training recipe that reaches the targets on held-out digits",
     reference=_recipe_example,
-    public=(Case((0, "val", CAPSTONE_TARGETS[0]), "your recipe through your pipeline, on the validation set"),),
+    public=(Case((0, "val", CAPSTONE_TARGETS[0], CAPSTONE_STEPS),
+                 "your recipe through your pipeline, on the validation set, within the step budget"),),
     hidden=(
         ### BEGIN HIDDEN TESTS
-        Case((0, "test", CAPSTONE_TARGETS[1]), "the test set"),
-        Case((1, "test", CAPSTONE_TARGETS[2]), "another split of the digits: its test set"),
+        Case((0, "test", CAPSTONE_TARGETS[1], CAPSTONE_STEPS), "the test set"),
+        Case((1, "test", CAPSTONE_TARGETS[2], CAPSTONE_STEPS), "another split of the digits: its test set"),
         ### END HIDDEN TESTS
     ),
     judge=NamedJudge("course_lib.grading.exercises.judges:capstone_recipe"),
