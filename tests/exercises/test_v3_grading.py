@@ -263,7 +263,7 @@ def test_a_named_judge_gets_a_dict_answer_and_check_shows_it_short(capsys, monke
     result, out = reported(exercise, {"W": np.eye(2), "b": np.zeros(2)}, capsys)
     assert result.all_passed and "note: keys ['W', 'b']" in out
     result, out = reported(exercise, {"W": np.eye(2)}, capsys)
-    assert not result.all_passed and "got: {'W': [[1, 0], [0, 1]] shape (2, 2)}" in out  # whitespace joined
+    assert not result.all_passed and "got: {'W': [[1., 0.], [0., 1.]] shape (2, 2)}" in out  # whitespace joined
 
 
 # --- NaN in an expected value (confidence_bins: an empty bin's mean is nan) -----------------------------
