@@ -31,6 +31,7 @@ import queue
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -156,7 +157,8 @@ def grade_batch(paths: list, out_dir, limits: Limits | None = None, jobs: int | 
             result = SubmissionResult("", GRADER_ERROR, f"{type(exc).__name__}: {exc}"[:300])
         finally:
             slots.put(slot)
-        return entry.name, entry.file, _write_outputs(out_dir, entry.name, entry.file, result)
+        result = _write_outputs(out_dir, entry.name, entry.file, result)
+        return entry.name, entry.file, replace(result, written={})  # written to disk: not held for the batch
 
     from tqdm.auto import tqdm
 
