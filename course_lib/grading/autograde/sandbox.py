@@ -222,7 +222,8 @@ class Worker:
                 raise self._death("the worker ended")
             self.buffer.extend(chunk)
             if len(self.buffer) > MAX_REPLY + wire.HEADER.size:
-                raise Died(Death.CRASHED, "the worker sent more than a reply's worth of data")
+                raise Died(Death.CRASHED, f"the worker sent more than a reply's worth of data (at most {MAX_REPLY:,} "
+                                          f"bytes)")
         return bool(writable)
 
     def request(self, command, budget: float):
