@@ -2,7 +2,8 @@
 
 - ``statements_45000``: 45,000 one-line statements in one cell;
 - ``helpers_9000``: 9,000 chained helpers (in cells of 1,000), every answer calling the last;
-- ``max_replies``: every answer returns about the largest reply a worker may send, for every case;
+- ``max_replies``: every answer returns a 12 MB array for every case (about the largest reply a worker could
+  send before replies were bounded);
 - ``cells_520000``: 520,000 tiny cells (17 MB);
 - ``list_replies``: every answer returns a list of 3,000,000 floats (a 12 MB reply, 96 MB once parsed);
 - ``nested_replies``: every answer returns a list of 1,200,000 empty lists (13 MB, about 400 MB once parsed);
