@@ -28,8 +28,9 @@ JOBS = 2
 BASE_MIB = 100  # the grader process: Python, numpy, course_lib, the bank and its expected outputs (measured ~90)
 NOTEBOOK_MIB = 100  # one notebook in flight: read, parsed and run (tests/exercises/test_notebook_limits.py)
 REPLIES_MIB = (4 * protocol.REPLY_BYTES + 128 * protocol.REPLY_VALUES + held.MAX_HELD_BYTES) / MIB + 1  # per job:
-# one reply being read (its bytes, its text, what parsing makes of it and its decoded value) and the case values
-# held until the submission is judged; +1 MiB for the cases' other replies (a few hundred bytes each)
+# one reply being read (its bytes in the pipe's buffer, then 2 bytes per byte and 128 per value while it is parsed:
+# test_reply_bounds.py, then its decoded value) and the case values held until the submission is judged; +1 MiB
+# for the cases' other replies (a few hundred bytes each)
 
 
 def bound_mib(jobs: int, held_submissions_mib: float) -> float:

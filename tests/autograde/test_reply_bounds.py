@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import struct
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -71,6 +72,38 @@ def test_a_frame_within_both_limits_is_read_and_removed_from_the_buffer():
     buffer = _frame(payload) + b"rest"
     message = wire.take_frame(buffer, protocol.REPLY_BYTES, protocol.REPLY_VALUES)
     assert message["value"]["l"] == list(range(100)) and buffer == b"rest"
+
+
+def _filled(element: bytes) -> bytes:
+    """A case reply whose value is as many ``element`` s as the limits let through."""
+    head, tail = b'{"reply":"case","outcome":"returned","value":[', b"]}"
+    low, high = 0, protocol.REPLY_BYTES
+    while low < high:
+        middle = (low + high + 1) // 2
+        payload = head + b",".join([element] * middle) + tail
+        if len(payload) <= protocol.REPLY_BYTES and wire.values_bound(payload) <= protocol.REPLY_VALUES:
+            low = middle
+        else:
+            high = middle - 1
+    return head + b",".join([element] * low) + tail
+
+
+DENSE = [b"[]", b'{"l":[]}', b'{"a":{"b":[]}}', b"1.5", b"1" * 4000, b'"ab"', b'"' + b"x" * 5000 + b'"',
+         '"\u00e9\U0001F600\u00e9"'.encode(), b'"\\ud83d\\ude00"']
+
+
+@pytest.mark.parametrize("element", DENSE, ids=lambda e: e[:12].decode("utf-8", "replace"))
+def test_reading_a_frame_within_the_limits_costs_at_most_two_bytes_per_byte_and_128_per_value(element):
+    payload = _filled(element)
+    buffer = _frame(payload)
+    tracemalloc.start()
+    try:
+        message = wire.take_frame(buffer, protocol.REPLY_BYTES, protocol.REPLY_VALUES)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert message is not None and len(payload) > protocol.REPLY_BYTES // 20  # (a frame that fills a limit)
+    assert peak <= 2 * len(payload) + 128 * wire.values_bound(payload), (peak, len(payload))
 
 
 TOO_LARGE = {

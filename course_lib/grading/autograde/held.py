@@ -5,7 +5,7 @@ hidden one (:mod:`.grade`), so a submission's case replies wait in the grader's 
 within the limits of one reply (:data:`.protocol.REPLY_BYTES`, :data:`.protocol.REPLY_VALUES`); together
 their values are kept under :data:`MAX_HELD_BYTES`: a value that would pass it is held as a
 :meth:`~course_lib.grading.judging.running.CaseReply.too_large` reply naming the limit (its case fails).
-The bank's answers return at most about 150 KB for a whole notebook (``tests/autograde/test_held.py``).
+The bank's expected outputs take at most about 150 KB for a whole notebook (``tests/autograde/test_reply_bounds.py``).
 """
 
 from __future__ import annotations

@@ -37,11 +37,10 @@ from enum import Enum
 
 from course_lib.grading.autograde import wire
 from course_lib.grading.exercises import plain
-from course_lib.grading.judging import running
 from course_lib.grading.judging.conduct import LoopMeasure
-from course_lib.grading.judging.running import CaseReply, Cut, ErrorInfo
+from course_lib.grading.judging.running import CaseReply, Cut, ErrorInfo, Outcome
 
-# The largest reply: the bank's answers' largest is about 7 KB and 30 values (tests/autograde/test_wire.py).
+# The largest reply: the bank's answers' largest is about 7 KB and 30 values (tests/autograde/test_reply_bounds.py).
 REPLY_BYTES = 256 * 1024  # bytes of one reply frame's JSON
 REPLY_VALUES = 10_000  # JSON values in one reply frame (counted before parsing: wire.values_bound)
 
@@ -306,7 +305,7 @@ def pack_reply(reply) -> bytes:
     A reply that would not fit is replaced by :func:`_smaller` 's (a Described one whose reads still do not
     fit loses them: which names are defined is all it then says).
     """
-    if isinstance(reply, CaseReply) and reply.outcome == running.Outcome.RETURNED and _surely_too_large(reply.value):
+    if isinstance(reply, CaseReply) and reply.outcome == Outcome.RETURNED and _surely_too_large(reply.value):
         return wire.pack(reply_to_wire(_smaller(reply, None)))
     frame = wire.pack(reply_to_wire(reply))
     if fits(frame):

@@ -6,9 +6,9 @@ A *frame* is an 8-byte big-endian length and one JSON object (whose plain-data v
 
 What reading a frame may cost is bounded before it is parsed: its length (from the header, before its
 bytes are read) and, with ``max_values``, the JSON values it can hold, counted in its raw bytes
-(:func:`values_bound`). Parsed, a frame of ``n`` bytes and at most ``v`` values takes at most about
-``n + 250 v`` bytes of Python objects (a value is at most a one-key dict or a list, or a string whose
-characters its bytes already count), whatever its nesting.
+(:func:`values_bound`). Reading a frame of ``n`` bytes and at most ``v`` values takes at most
+``2 n + 128 v`` bytes of Python objects at its peak (its text, and per value at most a small container or a
+string whose characters its bytes already count), whatever its nesting (``tests/autograde/test_reply_bounds.py``).
 """
 
 from __future__ import annotations
