@@ -55,6 +55,7 @@ class CaseOutcome(str, Enum):
     WRONG = "wrong value"
     RAISED = "raised an exception"
     NOT_PLAIN = "not numbers"
+    TOO_LARGE = "too large"  # an output larger than the grader takes from one case
     MUTATED = "modified its input"
     NOT_RUN = "not run"
 

@@ -31,6 +31,7 @@ import queue
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -127,7 +128,8 @@ def _write_outputs(out_dir: Path, name: str, file: str, result: SubmissionResult
 def grade_batch(paths: list, out_dir, limits: Limits | None = None, jobs: int | None = None,
                 force: bool = False, progress: bool = True, class_report: bool = False,
                 unsafe: bool = False) -> list[tuple[str, SubmissionResult]]:
-    """Grade every submission under ``paths`` into ``out_dir``; ``(name, result)`` per submission.
+    """Grade every submission under ``paths`` into ``out_dir``; ``(name, result)`` per submission (its written
+    answers are in ``out_dir/written`` only: the batch does not hold them).
 
     :class:`isolation.IsolationRefused` (before anything is read or written) where nothing isolates
     student code, unless ``unsafe`` (``--unsafe-no-sandbox``). With ``class_report``, also write
@@ -156,7 +158,8 @@ def grade_batch(paths: list, out_dir, limits: Limits | None = None, jobs: int | 
             result = SubmissionResult("", GRADER_ERROR, f"{type(exc).__name__}: {exc}"[:300])
         finally:
             slots.put(slot)
-        return entry.name, entry.file, _write_outputs(out_dir, entry.name, entry.file, result)
+        result = _write_outputs(out_dir, entry.name, entry.file, result)
+        return entry.name, entry.file, replace(result, written={})  # written to disk: not held for the batch
 
     from tqdm.auto import tqdm
 

@@ -17,6 +17,12 @@ The grader's program is the notebook run top to bottom, as a kernel runs it:
 4. judge every reply here, with the one judge ``check`` uses (:func:`judge.judge`). A cell that
    stopped early costs only the answers that use what it did not define, and their feedback names
    it: the cell's label, first line, what stopped it and the names it did not define.
+
+What the grader holds of a submission is bounded: each reply by :data:`.protocol.REPLY_BYTES` and
+:data:`.protocol.REPLY_VALUES` (checked before it is parsed), the case values waiting to be judged by
+:data:`.held.MAX_HELD_BYTES` together (:class:`.held.HeldReplies`, as each reply arrives), and the result
+keeps no case's value (what ``check()`` shows of them is for the notebook: a result read back from the
+cache has none either).
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from course_lib.grading.autograde import isolation, protocol, sandbox, submission
+from course_lib.grading.autograde.held import HeldReplies
 from course_lib.grading.autograde.limits import Limits
 from course_lib.grading.autograde.protocol import CellStop
 from course_lib.grading.exercises import model, plain
@@ -155,6 +162,7 @@ def grade_bytes(data: bytes, filename: str, limits: Limits, slot: int | None = N
     max_score = float(sum(ex.points for ex in exercises))
     cells = _prepare(submission.run_order(notebook.cells, source_cells(stem)))
     replies = {ex.id: [None] * len(_cases(ex)) for ex in exercises}
+    held = HeldReplies()  # what waits to be judged, bounded as each reply arrives
     loops = {}
     with sandbox.Session(limits, slot) as session:
         for cell in cells:
@@ -166,9 +174,9 @@ def grade_bytes(data: bytes, filename: str, limits: Limits, slot: int | None = N
             for ex in defined:
                 for index, (_, is_hidden) in enumerate(_cases(ex)):
                     if is_hidden == hidden:
-                        replies[ex.id][index] = session.run(protocol.RunCase(
+                        replies[ex.id][index] = held.hold(session.run(protocol.RunCase(
                             ex.answer, ex.kind.value, _encoded_args(ex.id, index), tuple(sorted(ex.forbidden)),
-                            limits.cell_timeout))
+                            limits.cell_timeout)))
             if not hidden:
                 for ex in defined:
                     if ex.loop_free:
@@ -179,7 +187,8 @@ def grade_bytes(data: bytes, filename: str, limits: Limits, slot: int | None = N
         return SubmissionResult(stem, GRADER_ERROR, f"the grading machine was too busy: {session.retried} steps "
                                 f"could not get their share of it; grade this submission again", [], max_score,
                                 isolation.isolation(), retried_steps=session.retried)
-    results = [_judge_exercise(ex, cells, described, replies[ex.id], loops.get(ex.id), limits) for ex in exercises]
+    results = [_without_values(_judge_exercise(ex, cells, described, replies[ex.id], loops.get(ex.id), limits))
+               for ex in exercises]
     cut = [r for rs in replies.values() for r in rs if r is not None and r.cut == Cut.SUBMISSION_TIME]
     cut += [c for c in cells if c.reply is not None and c.reply.cut == Cut.SUBMISSION_TIME]
     message = (f"The submission's time limit ({limits.timeout:g} s of its own time) was reached; what came after "
@@ -269,6 +278,15 @@ def _judge_exercise(ex, cells, described, replies, loop_reply, limits) -> Exerci
                          expected=lambda index: _expected(ex.id, index))
     if result.status != Status.PASSED and problem:
         result.message = f"{problem}. {result.message}".strip() if result.message else problem
+    return result
+
+
+def _without_values(result: ExerciseResult) -> ExerciseResult:
+    """The result without what only ``check()`` shows (each case's expected and actual values, its hint):
+    as the cache gives it back, and holding none of the submission's outputs."""
+    for case in result.cases:
+        case.expected = case.actual = None
+        case.hint = ""
     return result
 
 

@@ -20,6 +20,14 @@ command                what the worker does                reply
 
 Every command that runs student code carries ``cpu_seconds``: the worker interrupts the step, as
 a kernel interrupt would, once it has used that much CPU time.
+
+**Every reply fits in** :data:`REPLY_BYTES` **bytes and** :data:`REPLY_VALUES` **JSON values**
+(:func:`.wire.values_bound`), so that reading one costs the grader a bounded amount of memory, whatever
+the answer returned. The worker packs its replies with :func:`pack_reply`, which sends one that would
+not fit as a smaller reply of its type (a case's value as :meth:`CaseReply.too_large
+<course_lib.grading.judging.running.CaseReply.too_large>`, naming what it was and the limit); the
+grader refuses a bigger frame before parsing it (a worker whose code was replaced can send one: the
+step is then "crashed").
 """
 
 from __future__ import annotations
@@ -27,8 +35,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from course_lib.grading.autograde import wire
+from course_lib.grading.exercises import plain
 from course_lib.grading.judging.conduct import LoopMeasure
-from course_lib.grading.judging.running import CaseReply, Cut, ErrorInfo
+from course_lib.grading.judging.running import CaseReply, Cut, ErrorInfo, Outcome
+
+# The largest reply: the bank's answers' largest is about 7 KB and 30 values (tests/autograde/test_reply_bounds.py).
+REPLY_BYTES = 256 * 1024  # bytes of one reply frame's JSON
+REPLY_VALUES = 10_000  # JSON values in one reply frame (counted before parsing: wire.values_bound)
 
 
 class ProtocolError(ValueError):
@@ -221,3 +235,82 @@ def reply_from_wire(data: dict, command=None):
         raise
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
         raise ProtocolError(f"a {expected.kind!r} reply that cannot be read ({type(exc).__name__})") from None
+
+
+# --- replies that fit ---------------------------------------------------------------------------------------
+
+def fits(frame: bytes) -> bool:
+    """Whether a packed reply frame is within :data:`REPLY_BYTES` and :data:`REPLY_VALUES`."""
+    payload = frame[wire.HEADER.size:]
+    return len(payload) <= REPLY_BYTES and wire.values_bound(payload) <= REPLY_VALUES
+
+
+def describe_output(value) -> str:
+    """What an answer's output was, in a few words ("an array of shape (1500000,)")."""
+    shape = getattr(value, "shape", None)
+    if shape is not None:
+        return f"an array of shape {tuple(shape)}"
+    if isinstance(value, str):
+        return f"a string of {len(value):,} characters"
+    for kind, name in ((plain.PlainList, "a list"), (tuple, "a tuple"), (dict, "a dict")):
+        if isinstance(value, kind):
+            return f"{name} of {len(value):,} values"
+    return "an output"
+
+
+def _surely_too_large(value) -> bool:
+    """Whether an output cannot fit in a reply, told without encoding it: more than :data:`REPLY_VALUES`
+    objects, or more than :data:`REPLY_BYTES` of array data or characters (looks at no more than that)."""
+    count, size, stack = 0, 0, [value]
+    while stack:
+        current = stack.pop()
+        count += 1
+        if isinstance(current, str):
+            size += len(current)
+        elif hasattr(current, "shape"):  # an array: its data, before base64 makes it a third larger
+            size += getattr(current, "nbytes", 0)
+        if count > REPLY_VALUES or size > REPLY_BYTES:
+            return True
+        if isinstance(current, (tuple, list)):
+            stack.extend(current[:REPLY_VALUES + 1])
+        elif isinstance(current, dict):
+            stack.extend(list(current.values())[:REPLY_VALUES + 1])
+    return False
+
+
+def _smaller(reply, frame: bytes | None):
+    """The reply of the same type, within the limits, that stands for ``reply`` (packed as ``frame``; None:
+    a case's output too large to be encoded at all)."""
+    limit = f"the grader takes at most {REPLY_BYTES:,} bytes and {REPLY_VALUES:,} values of one case's output"
+    if isinstance(reply, CaseReply):
+        what = describe_output(reply.value) if reply.value is not None else "an output"
+        if frame is not None:
+            payload = frame[wire.HEADER.size:]
+            limit = f"{len(payload):,} bytes and up to {wire.values_bound(payload):,} values as sent; {limit}"
+        return CaseReply.too_large(f"{what}, too large to grade ({limit})", reply.mutated[:20], reply.calls[:20])
+    if isinstance(reply, Described):  # only what the answers read can be long: fewer of those names
+        return Described(reply.defined, {k: v[:100] for k, v in list(reply.reads.items())[:100]})
+    if isinstance(reply, LoopReply):
+        return LoopReply(LoopMeasure(problem="its measurement was too large to send", raised=True),
+                         reply.interrupted)
+    if isinstance(reply, CellReply):
+        error = reply.error and ErrorInfo(reply.error.type[:60], reply.error.message[:300], reply.error.line)
+        return CellReply(reply.stop, error)
+    return reply
+
+
+def pack_reply(reply) -> bytes:
+    """``reply`` as one frame within :data:`REPLY_BYTES` and :data:`REPLY_VALUES` (the worker's side).
+
+    A reply that would not fit is replaced by :func:`_smaller` 's (a Described one whose reads still do not
+    fit loses them: which names are defined is all it then says).
+    """
+    if isinstance(reply, CaseReply) and reply.outcome == Outcome.RETURNED and _surely_too_large(reply.value):
+        return wire.pack(reply_to_wire(_smaller(reply, None)))
+    frame = wire.pack(reply_to_wire(reply))
+    if fits(frame):
+        return frame
+    frame = wire.pack(reply_to_wire(_smaller(reply, frame)))
+    if not fits(frame) and isinstance(reply, Described):
+        frame = wire.pack(reply_to_wire(Described(dict(list(reply.defined.items())[:100]), {})))
+    return frame

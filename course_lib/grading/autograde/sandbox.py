@@ -24,8 +24,9 @@ A :class:`Session` is one submission's sandbox: :meth:`Session.run` sends one co
   and says so). Where ``schedstat`` cannot be read, charged time is wall time.
 
 The grader protects itself: every write to the worker and every read from it has a deadline;
-exactly one reply frame of bounded size answers each command, of the type the command expects
-(anything else ends the worker as "crashed").
+exactly one reply frame answers each command, of the type the command expects, within
+:data:`.protocol.REPLY_BYTES` bytes and :data:`.protocol.REPLY_VALUES` JSON values checked before it is
+parsed (anything else ends the worker as "crashed").
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from course_lib.grading.judging import running
 from course_lib.grading.judging.conduct import LoopMeasure
 from course_lib.grading.judging.running import CaseReply, Cut
 
-MAX_REPLY = 16 * 1024 * 1024  # bytes of one reply frame
+MAX_REPLY = protocol.REPLY_BYTES  # bytes of one reply frame
 START_TIMEOUT = 60.0  # wall seconds for a sandbox to start (not charged; past it, the start is retried)
 INTERRUPT_AFTER = 0.25  # charged seconds past the budget before SIGINT (the worker's CPU timer goes first)
 KILL_AFTER = 2.0  # charged seconds past the budget before the sandbox is killed
@@ -204,7 +205,7 @@ class Worker:
 
     def _take(self):
         try:
-            frame = wire.take_frame(self.buffer, MAX_REPLY)
+            frame = wire.take_frame(self.buffer, MAX_REPLY, protocol.REPLY_VALUES)
         except wire.WireError as exc:
             raise Died(Death.CRASHED, f"the worker sent {exc}") from None
         if frame is not None and self.buffer:
@@ -221,7 +222,8 @@ class Worker:
                 raise self._death("the worker ended")
             self.buffer.extend(chunk)
             if len(self.buffer) > MAX_REPLY + wire.HEADER.size:
-                raise Died(Death.CRASHED, "the worker sent more than a reply's worth of data")
+                raise Died(Death.CRASHED, f"the worker sent more than a reply's worth of data (at most {MAX_REPLY:,} "
+                                          f"bytes)")
         return bool(writable)
 
     def request(self, command, budget: float):

@@ -7,7 +7,7 @@ Python runtime, numpy, matplotlib and the other real packages of
 Before reading any command it lowers its own resource limits (hard limits: student code cannot
 raise them again) and, without bubblewrap, confines itself (:func:`main`); then it says it is ready
 and answers each command of :mod:`course_lib.grading.autograde.protocol` with exactly one frame on
-``RESULT_FD``.
+``RESULT_FD``, within the grader's limits on a reply (:func:`~course_lib.grading.autograde.protocol.pack_reply`).
 
 It runs the notebook as a kernel would: each cell in one namespace (``__name__ == "__main__"``),
 stopping at the first statement that raises, its last expression's value kept in ``_`` and
@@ -215,10 +215,13 @@ def _serve(cmd_fd: int, result_fd: int) -> None:
             reply = handlers[type(command)](command)
         except Exception as exc:  # the worker's own failure: the step's error, never the whole sandbox's
             reply = _failed_reply(command, running.describe_error(exc), protocol, CaseReply)
-        try:
-            wire.write_frame(result_fd, protocol.reply_to_wire(reply))
-        except (ValueError, TypeError):  # an output JSON cannot hold
-            wire.write_frame(result_fd, protocol.reply_to_wire(CaseReply.not_plain("an output that cannot be sent")))
+        try:  # within the grader's limits on a reply (a larger value is sent as "too large")
+            frame = protocol.pack_reply(reply)
+        except (ValueError, TypeError, RecursionError):  # an output JSON cannot hold
+            frame = protocol.pack_reply(CaseReply.not_plain("an output that cannot be sent"))
+        except MemoryError:
+            frame = protocol.pack_reply(CaseReply.too_large("an output too large to send"))
+        wire.write_packed(result_fd, frame)
 
 
 def _failed_reply(command, error, protocol, CaseReply):

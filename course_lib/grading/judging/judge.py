@@ -224,8 +224,9 @@ def judge(exercise: model.Exercise, cases: list, replies: list, loops=None, expe
             else:
                 status = error_status(error)
             verdict.outcome, verdict.message = CaseOutcome.RAISED, f"raised {error.text}"
-        elif reply.outcome == Outcome.NOT_PLAIN:
-            verdict.outcome, verdict.message = CaseOutcome.NOT_PLAIN, f"returned {reply.detail}"
+        elif reply.outcome in (Outcome.NOT_PLAIN, Outcome.TOO_LARGE):
+            kind = CaseOutcome.TOO_LARGE if reply.outcome == Outcome.TOO_LARGE else CaseOutcome.NOT_PLAIN
+            verdict.outcome, verdict.message = kind, f"returned {reply.detail}"
         elif exercise.kind == model.Kind.VALUE and reply.value is None:
             status, verdict.message = Status.NOT_ATTEMPTED, "still None"
         else:

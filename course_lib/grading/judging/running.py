@@ -30,6 +30,7 @@ class Outcome(str, Enum):
     RETURNED = "returned"  # a value, as plain data
     RAISED = "raised"  # an exception
     NOT_PLAIN = "not plain"  # a value that is not plain data (a generator, a complex array...)
+    TOO_LARGE = "too large"  # a value larger than the grader takes from one case (the grader's only)
     MISSING = "missing"  # the answer's name is not defined
     CUT = "cut"  # the sandbox cut the step short, or never ran it (see :class:`Cut`)
 
@@ -79,7 +80,7 @@ class ErrorInfo:
 @dataclass
 class CaseReply:
     """One case's reply. Exactly what ``outcome`` says is set: ``value`` (RETURNED), ``error`` (RAISED),
-    ``detail`` (NOT_PLAIN: why; CUT: what happened) and ``cut`` (CUT).
+    ``detail`` (NOT_PLAIN: why; TOO_LARGE: what it was and the limit; CUT: what happened) and ``cut`` (CUT).
 
     Attributes
     ----------
@@ -113,6 +114,11 @@ class CaseReply:
         return cls(Outcome.NOT_PLAIN, detail=why, mutated=tuple(mutated), calls=tuple(calls))
 
     @classmethod
+    def too_large(cls, what: str, mutated=(), calls=()) -> CaseReply:
+        """A value too large for the grader to take: ``what`` says what it was and the limit it passed."""
+        return cls(Outcome.TOO_LARGE, detail=what, mutated=tuple(mutated), calls=tuple(calls))
+
+    @classmethod
     def missing(cls) -> CaseReply:
         return cls(Outcome.MISSING)
 
@@ -127,7 +133,7 @@ class CaseReply:
             out["value"] = plain.encode(self.value)
         elif self.outcome == Outcome.RAISED:
             out["error"] = self.error.to_wire()
-        elif self.outcome in (Outcome.NOT_PLAIN, Outcome.CUT):
+        elif self.outcome in (Outcome.NOT_PLAIN, Outcome.TOO_LARGE, Outcome.CUT):
             out["detail"] = self.detail
             if self.cut is not None:
                 out["cut"] = self.cut.value
@@ -148,6 +154,8 @@ class CaseReply:
                 return cls.cut_short(Cut(data["cut"]), str(data.get("detail", ""))[:300])
             if outcome == Outcome.MISSING:
                 return cls.missing()
+            if outcome == Outcome.TOO_LARGE:
+                return cls.too_large(str(data.get("detail", ""))[:300], names, calls)
             return cls.not_plain(str(data.get("detail", ""))[:200], names, calls)
         except (KeyError, ValueError, TypeError, AttributeError, plain.PlainDataError) as exc:
             return cls.not_plain(f"a reply that could not be read ({type(exc).__name__})")
