@@ -4,7 +4,7 @@
 
 Each attack is the solved notebook 03 with attack cells added, graded by ``python -m course_lib grade``
 in a fresh process; printed per attack: the submission's status (and the first exercise's), the grader
-process's peak resident memory (its own ``ru_maxrss``: the sandboxed workers are bounded separately),
+process's peak resident memory (its own ``VmHWM``: the sandboxed workers are bounded separately),
 its CPU seconds and the wall-clock seconds. A baseline (the solved notebook alone) comes first.
 Timings depend on the machine's load: compare attacks with the baseline of the same run.
 
@@ -31,9 +31,11 @@ sys.path.insert(0, sys.argv[1])
 from course_lib.cli import main
 start = time.monotonic()
 code = main(["grade", *sys.argv[3:], "--out", sys.argv[2], "--force"])
+# peak memory: VmHWM, not ru_maxrss (Linux carries a parent's ru_maxrss across execve)
 usage = resource.getrusage(resource.RUSAGE_SELF)
+peak_kib = int(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM:')))
 print(json.dumps({"exit": code, "wall_s": time.monotonic() - start, "cpu_s": usage.ru_utime + usage.ru_stime,
-                  "max_rss_mib": usage.ru_maxrss / 1024}))
+                  "max_rss_mib": peak_kib / 1024}))
 """
 
 

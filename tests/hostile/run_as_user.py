@@ -15,7 +15,6 @@ import argparse
 import dataclasses
 import json
 import os
-import resource
 import sys
 import time
 import traceback
@@ -28,6 +27,12 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(HERE)))  # the repository thi
 def _oom_score_adj() -> str:
     with open("/proc/self/oom_score_adj") as handle:
         return handle.read().strip()
+
+
+def _peak_rss_mib() -> float:
+    """This process's peak resident memory (VmHWM; ru_maxrss carries the parent's peak across execve)."""
+    with open("/proc/self/status") as handle:
+        return next(int(line.split()[1]) for line in handle if line.startswith("VmHWM:")) / 1024
 
 
 def _as_json(result) -> dict:
@@ -60,7 +65,7 @@ def main(argv=None) -> int:
     except BaseException:  # the test reports it; the batch itself must never fail
         report["error"] = traceback.format_exc()
     report["seconds"] = time.monotonic() - start
-    report["max_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    report["max_rss_mib"] = _peak_rss_mib()
     report["oom_score_adj_after"] = _oom_score_adj()
     tmp = args.result + ".tmp"
     with open(tmp, "w") as handle:

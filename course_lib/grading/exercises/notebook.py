@@ -19,9 +19,9 @@ from functools import cached_property
 from course_lib.grading.statuses import SubmissionStatus
 
 MAX_BYTES = 20 * 1024 * 1024  # a bigger file is refused unread
-MAX_JSON_STRINGS = 1_000_000  # the workbook's notebooks have at most ~4,000
-MAX_JSON_CONTAINERS = 200_000  # objects and arrays; the workbook's notebooks have at most ~500
-MAX_JSON_SEPARATORS = 2_000_000  # commas and colons; the workbook's notebooks have at most ~6,000
+MAX_JSON_STRINGS = 500_000  # the workbook's notebooks have at most ~4,000
+MAX_JSON_CONTAINERS = 100_000  # objects and arrays; the workbook's notebooks have at most ~500
+MAX_JSON_SEPARATORS = 1_000_000  # commas and colons; the workbook's notebooks have at most ~6,000
 MAX_CELLS = 2_000  # the workbook's notebooks have at most ~50
 MAX_CODE_CHARS = 1_000_000  # in all code cells together; the workbook's notebooks have at most ~15,000
 MAX_CODE_LINES = 20_000  # in all code cells together; the workbook's notebooks have at most ~350

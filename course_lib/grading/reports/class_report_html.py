@@ -159,7 +159,8 @@ def _notebook_section(nb: NotebookStat, sid: str, show_examples: bool) -> str:
         parts.append(f'<div class="overview">{figure}{_key_numbers(nb, scores)}</div>')
     if nb.exercises:
         rows = [[_exercise_cell(ex), (fmt_number(ex.max_score), ex.max_score), (str(ex.graded), ex.graded),
-                 _rate_cell(ex.pass_rate, f" ({ex.passed})"), (str(ex.statuses[Status.FAILED]), ex.statuses[Status.FAILED]),
+                 _rate_cell(ex.pass_rate, f" ({ex.passed})"),
+                 (str(ex.statuses[Status.FAILED]), ex.statuses[Status.FAILED]),
                  (str(ex.statuses[Status.NOT_ATTEMPTED] + ex.statuses[Status.MISSING]),
                   ex.statuses[Status.NOT_ATTEMPTED] + ex.statuses[Status.MISSING]),
                  (str(sum(ex.statuses[s] for s in PROBLEM_STATUSES)), sum(ex.statuses[s] for s in PROBLEM_STATUSES)),

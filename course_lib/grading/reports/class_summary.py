@@ -23,7 +23,8 @@ from course_lib.grading.reports.outputs import MARKER, atomic_write, spreadsheet
 from course_lib.grading.statuses import Status, SubmissionStatus
 
 UNIDENTIFIED = "(unidentified notebook)"
-PROBLEM_STATUSES = (Status.TIMEOUT, Status.CRASHED, Status.MEMORY, Status.ERROR, Status.USES_REFERENCE, Status.FORBIDDEN)
+PROBLEM_STATUSES = (Status.TIMEOUT, Status.CRASHED, Status.MEMORY, Status.ERROR, Status.USES_REFERENCE,
+                    Status.FORBIDDEN)
 RAN_CASES = (Status.PASSED, Status.FAILED)
 FLAG_MIN_RATE = 0.30
 FLAG_RATIO = 2.0
@@ -480,7 +481,8 @@ def tables(summary: ClassSummary) -> dict:
          "missing", *[s.replace(" ", "_") for s in PROBLEM_STATUSES], "no_mistake_recognised", "points_lost",
          "mean_points_lost"],
         [[ex.notebook, ex.exercise, ex.title, fmt_number(ex.max_score), str(ex.graded), str(ex.passed),
-          f"{ex.pass_rate:.3f}", str(ex.statuses[Status.FAILED]), str(ex.statuses[Status.NOT_ATTEMPTED]), str(ex.statuses[Status.MISSING]),
+          f"{ex.pass_rate:.3f}", str(ex.statuses[Status.FAILED]), str(ex.statuses[Status.NOT_ATTEMPTED]),
+          str(ex.statuses[Status.MISSING]),
           *[str(ex.statuses[s]) for s in PROBLEM_STATUSES], str(ex.unrecognised), fmt_number(ex.points_lost),
           f"{ex.points_lost / ex.graded:.2f}" if ex.graded else ""]
          for nb in summary.notebooks for ex in nb.exercises])
