@@ -1,7 +1,7 @@
 """Issue 23, items 1 and 2: nothing trusted by name; without bubblewrap, a boundary or an honest refusal.
 
 Graders run as processes of their own (``hostile/fallback_claims.py``) with bubblewrap made
-unavailable, in three modes: ``root`` and ``user`` (``cl_redteam``, through ``setpriv``) with no
+unavailable, in three modes: ``root`` and ``user`` (``cl_fallback``, through ``setpriv``) with no
 ``bwrap`` on the PATH, and ``docker-like`` (root without ``CAP_SYS_ADMIN`` under a filter like
 Docker's default seccomp profile, ``gradescope_like.py``, where bubblewrap fails by itself). Each
 runs one attack in its sandbox and, as a control, the same code as a plain process with the same
@@ -41,7 +41,7 @@ from course_lib.grading.autograde.limits import Limits
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 ROOT = os.geteuid() == 0
-RUNNER, PLANTER = "cl_redteam", "cl_planter"
+RUNNER, PLANTER = "cl_fallback", "cl_planter"  # a user of its own: test_red_team counts cl_redteam's processes
 MODES = ("root", "user", "docker-like")
 TIMEOUT = 300
 

@@ -2,7 +2,7 @@
 
 ``python run_as_user.py SUBMISSIONS --out OUT --result RESULT.json --jobs N --limits '{"cell_timeout": 2}'``
 
-Run by tests/test_hostile_v2.py, as root or (through ``setpriv``) as an ordinary user: the
+Run by tests/autograde/test_red_team.py, as root or (through ``setpriv``) as an ordinary user: the
 grader then is a process of its own, with ``--out`` and the submissions in its command line as
 with the real command, so that attacks can look for it. RESULT.json holds every row
 (``SubmissionResult.to_json()``), the process's peak memory and its ``oom_score_adj`` before and

@@ -1,6 +1,6 @@
 """A world for graders run as other users: copies anyone can read, a venv anyone can run, test users.
 
-Used by ``test_hostile_v2.py`` and ``test_fallback.py``: a grader run as an ordinary user (or a
+Used by ``test_red_team.py`` and ``test_fallback.py``: a grader run as an ordinary user (or a
 confined worker's uid) cannot reach this checkout's venv, whose interpreter lives under a 0700
 ``/root``.
 """

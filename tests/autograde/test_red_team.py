@@ -1,4 +1,4 @@
-"""Sandbox v2 (issue 11): every attack of the issue gains nothing and costs at most its own exercise.
+"""The red team's attacks (:mod:`hostile.attacks`): each gains nothing and costs at most its own exercise.
 
 Four modes, each one module-scoped run: ``root`` (the grader as root, as this machine and CI run
 it) and ``user`` (the grader as an ordinary user created for the test, ``cl_redteam``, through
@@ -50,7 +50,7 @@ from course_lib.grading.exercises import bank
 
 REPO = Path(__file__).resolve().parents[2]
 ROOT = os.geteuid() == 0
-TEST_USER = "cl_redteam"
+TEST_USER = "cl_redteam"  # this module's alone: its processes are counted (and killed) by uid
 LIMITS = {"cell_timeout": 2, "timeout": 20, "memory_mb": 512, "max_restarts": 4}
 MAIN_TIMEOUT, NEIGHBOURS_TIMEOUT = 240, 150  # seconds before a stuck batch is killed (it should take < 60)
 # the hidden label; the hidden input SECRET_NUMBER printed two ways; its expected output 2x and the mistake's 3x
@@ -175,7 +175,9 @@ def _sandbox_processes(ctx: attacks.Context, uid: int | None) -> list:
 
 
 def _settled_leftovers(ctx, uid) -> list:
-    deadline = time.monotonic() + 3.0
+    """The run's processes still alive once they had time to exit (a pid namespace is torn down
+    asynchronously: seconds on a loaded machine; a clean run returns at once)."""
+    deadline = time.monotonic() + 15.0
     while True:
         found = _sandbox_processes(ctx, uid)
         if not found or time.monotonic() > deadline:

@@ -1,8 +1,12 @@
-"""Hostile submissions: each attack costs at most the exercise it touches, with the right status.
+"""The sandbox's walls, seen from one batch graded in this test process: each attack of
+:mod:`hostile.kit` (writes to the host and the grader's output, reading hidden tests, fork bombs,
+memory, time, signals) and each broken file costs at most the exercise it touches, with the right status.
 
 All the submissions (one per attack, plus a clean one and broken files) are graded in ONE
 batch with small limits and two jobs; each test then reads its row. The batch finishing at
 all is the first guarantee (an attack that killed the grader would kill this test process).
+The red team's attacks, with the grader as a process of its own in four modes, are
+``test_red_team.py``'s.
 """
 
 from __future__ import annotations
