@@ -1,13 +1,16 @@
 """The autograder: a folder of submissions in, grades and feedback out.
 
-- ``submission``: reading a submitted notebook safely, telling which notebook it is, its cells in
-  run order;
-- ``sandbox`` (with ``worker``, which runs inside it, ``protocol``, the typed commands and replies
-  between them, ``wire``, their frames, and ``stand_ins``, what the worker gives a notebook's display
-  code): running a submission's code in a fresh bubblewrap sandbox, one command at a time, on the
-  student's own time;
-- ``grade``: grading one notebook (run it top to bottom in the sandbox, call each answer on its
-  cases, judge each answer);
+- ``batch``: the ``grade`` command: submissions found and read (``intake``), graded in parallel, results
+  cached (``cache``, trusted only if this grader wrote it) and written (:mod:`..reports.outputs`);
+- ``grade``: grading one notebook (run it top to bottom in the sandbox, call each answer on its cases,
+  judge each answer), holding its case replies within ``held``'s bound;
+- ``submission``: which workbook notebook a submission is, its code cells in run order;
+- ``sandbox``: running a submission's code one command at a time on the student's own time, within
+  ``limits``; ``isolation`` builds what isolates it (bubblewrap, or the ``confine`` fallback: seccomp,
+  Landlock, an unprivileged uid);
+- ``worker`` (started inside the sandbox: rlimits, confinement) and ``kernel`` (the notebook's namespace
+  and the commands on it), ``stand_ins`` (what display code meets there); ``protocol``, the typed
+  commands and replies, and ``wire``, their frames;
 - ``gradescope``: the Gradescope bundle.
 
 May import: ``exercises``, ``judging``, ``reports`` and ``release`` (the answer-free package the
