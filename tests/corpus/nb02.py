@@ -10,14 +10,14 @@ CORRECT = {
     ],
     "best_constant": [
         "def best_constant(targets, kind):\n    t = sorted(targets)\n    n = len(t)\n"
-        "    if kind == 'l2':\n        return sum(t) / n\n    if kind == 'l1':\n"
+        "    if kind == 'squared':\n        return sum(t) / n\n    if kind == 'absolute':\n"
         "        if n % 2 == 1:\n            return (t[n // 2], t[n // 2])\n        return (t[n // 2 - 1], t[n // 2])\n"
-        "    raise ValueError(f\"kind: expected 'l2' or 'l1', got {kind!r}\")\n",
-        "def best_constant(targets, kind):\n    if kind not in ('l1', 'l2'):\n        raise ValueError('kind must be l1 or l2')\n"
-        "    if kind == 'l2':\n        return float(np.mean(targets))\n"
+        "    raise ValueError(f\"kind: expected 'squared' or 'absolute', got {kind!r}\")\n",
+        "def best_constant(targets, kind):\n    if kind not in ('absolute', 'squared'):\n        raise ValueError('kind must be absolute or squared')\n"
+        "    if kind == 'squared':\n        return float(np.mean(targets))\n"
         "    low, high = np.quantile(targets, [0.5, 0.5], method='lower'), np.quantile(targets, 0.5, method='higher')\n"
         "    return float(low[0]), float(high)\n",
-        "def best_constant(targets, kind):\n    t = np.sort(targets)\n    if kind == 'l2':\n        return t.mean()\n"
+        "def best_constant(targets, kind):\n    t = np.sort(targets)\n    if kind == 'squared':\n        return t.mean()\n"
         "    middle = np.partition(t, [(len(t) - 1) // 2, len(t) // 2])\n"
         "    return (middle[(len(t) - 1) // 2], middle[len(t) // 2])\n",
     ],
@@ -39,19 +39,19 @@ WRONG = {
          "    return float(np.sqrt(np.sum(d ** 2) / n)), 2 * d / n\n", "root_of_mean"),
     ],
     "best_constant": [
-        ("def best_constant(targets, kind):\n    if kind == 'l2':\n        return float(np.mean(targets))\n"
+        ("def best_constant(targets, kind):\n    if kind == 'squared':\n        return float(np.mean(targets))\n"
          "    m = float(np.median(targets))\n    return (m, m)\n", "median_for_even"),
-        ("def best_constant(targets, kind):\n    if kind == 'l2':\n        return np.mean(targets)\n"
+        ("def best_constant(targets, kind):\n    if kind == 'squared':\n        return np.mean(targets)\n"
          "    n = len(targets)\n    if n % 2:\n        return (targets[n // 2], targets[n // 2])\n"
          "    return (targets[n // 2 - 1], targets[n // 2])\n", "unsorted_middle"),
-        ("def best_constant(targets, kind):\n    if kind == 'l1':\n        c = np.mean(targets)\n        return (c, c)\n"
+        ("def best_constant(targets, kind):\n    if kind == 'absolute':\n        c = np.mean(targets)\n        return (c, c)\n"
          "    return np.median(targets)\n", "kinds_swapped"),
-        ("def best_constant(targets, kind):\n    t = np.sort(targets)\n    n = len(t)\n    if kind == 'l2':\n"
+        ("def best_constant(targets, kind):\n    t = np.sort(targets)\n    n = len(t)\n    if kind == 'squared':\n"
          "        return t.mean()\n    if n % 2 == 0:\n        return (t[n // 2], t[n // 2 + 1])\n    return (t[n // 2], t[n // 2])\n",
          "upper_pair_for_even"),
-        ("def best_constant(targets, kind):\n    t = np.sort(targets)\n    n = len(t)\n    if kind == 'l2':\n"
+        ("def best_constant(targets, kind):\n    t = np.sort(targets)\n    n = len(t)\n    if kind == 'squared':\n"
          "        return t.mean()\n    return (t[n // 2 - 1], t[n // 2])\n", "pair_for_odd"),
-        ("def best_constant(targets, kind):\n    t = np.sort(targets)\n    if kind == 'l2':\n        return t.mean()\n"
+        ("def best_constant(targets, kind):\n    t = np.sort(targets)\n    if kind == 'squared':\n        return t.mean()\n"
          "    return float(np.median(t))\n", "generic:tuple"),
     ],
 }

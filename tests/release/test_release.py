@@ -496,7 +496,7 @@ def row_maxima(scores, y):
     return scores.max(axis=1)
 def best_constant(targets, kind):
     t = np.sort(targets)
-    return float(t.mean()) if kind == "l2" else (float(t[(len(t) - 1) // 2]), float(t[len(t) // 2]))
+    return float(t.mean()) if kind == "squared" else (float(t[(len(t) - 1) // 2]), float(t[len(t) // 2]))
 def stub(scores, y):
     raise NotImplementedError()
 def squared_error_loss(pred, target):

@@ -70,56 +70,56 @@ _SHARED_HINTS = {
 
 # --- best constant: reference and classic mistakes -------------------------------------------------
 
-KINDS = ("l2", "l1")
+KINDS = ("squared", "absolute")
 
 
 def best_constant_reference(targets, kind):
-    """The mean (``"l2"``), or the (low, high) ends of the middle of the sorted targets (``"l1"``)."""
+    """The mean (``"squared"``), or the (low, high) ends of the middle of the sorted targets (``"absolute"``)."""
     ordered = np.sort(np.asarray(targets, dtype=float))
-    if kind == "l2":
+    if kind == "squared":
         return float(ordered.mean())
-    if kind == "l1":
+    if kind == "absolute":
         n = len(ordered)
         return float(ordered[(n - 1) // 2]), float(ordered[n // 2])
     raise ValueError(f"kind: expected one of {KINDS}, got {kind!r}")
 
 
-def _l1_only(mistake):
+def _absolute_only(mistake):
     """A mistake in the absolute error's answer; the squared error's answer is right."""
     def answer(targets, kind):
-        if kind == "l2":
+        if kind == "squared":
             return best_constant_reference(targets, kind)
         return mistake(np.asarray(targets, dtype=float))
     answer.__name__ = mistake.__name__
     return answer
 
 
-@_l1_only
+@_absolute_only
 def _median_for_even(t):
     middle = float(np.median(t))
     return middle, middle
 
 
-@_l1_only
+@_absolute_only
 def _unsorted_middle(t):
     n = len(t)
     return float(t[(n - 1) // 2]), float(t[n // 2])
 
 
-@_l1_only
+@_absolute_only
 def _upper_pair_for_even(t):
     t, n = np.sort(t), len(t)
     return (float(t[n // 2]), float(t[min(n // 2 + 1, n - 1)])) if n % 2 == 0 else (float(t[n // 2]),) * 2
 
 
-@_l1_only
+@_absolute_only
 def _pair_for_odd(t):
     t, n = np.sort(t), len(t)
     return float(t[max(n // 2 - 1, 0)]), float(t[n // 2])
 
 
 def _kinds_swapped(targets, kind):
-    if kind == "l2":
+    if kind == "squared":
         return float(np.median(targets))
     mean = float(np.mean(targets))
     return mean, mean
@@ -131,7 +131,7 @@ _rng = np.random.default_rng(2)
 EXERCISES = (
     Exercise(
         id="squared_error",
-        title="Squared error (L2) and its gradient",
+        title="Squared error and its gradient",
         notebook="02_loss_functions",
         answer="squared_error_loss",
         points=1,
@@ -170,17 +170,17 @@ EXERCISES = (
         points=2,
         reference=best_constant_reference,
         public=(
-            Case((np.array([1.0, 2.0, 4.0, 0.5, 9.0, 3.5]), "l2"), "six targets, squared error"),
-            Case((np.array([100.0, 3.0, 1.0, 4.0, 2.0]), "l1"), "five targets in no order, absolute error"),
-            Case((np.array([7.0, 1.0, 4.0, 12.0, 2.0, 6.0]), "l1"), "six targets (an even N), absolute error"),
+            Case((np.array([1.0, 2.0, 4.0, 0.5, 9.0, 3.5]), "squared"), "six targets, squared error"),
+            Case((np.array([100.0, 3.0, 1.0, 4.0, 2.0]), "absolute"), "five targets in no order, absolute error"),
+            Case((np.array([7.0, 1.0, 4.0, 12.0, 2.0, 6.0]), "absolute"), "six targets (an even N), absolute error"),
         ),
         hidden=(
             ### BEGIN HIDDEN TESTS
-            Case((np.array([2.5]), "l1"), "a single target, absolute error"),
-            Case((np.array([-7.25]), "l2"), "a single target, squared error"),
-            Case((np.array([3, 1, 3, 3, 8, 0]), "l1"), "integer targets with repeated middle values"),
-            Case(((_rng.standard_normal(101) * 3.0 + 1.0).round(4), "l2"), "101 targets, squared error"),
-            Case(((_rng.standard_normal(50) * 3.0).round(4), "l1"), "50 targets, absolute error"),
+            Case((np.array([2.5]), "absolute"), "a single target, absolute error"),
+            Case((np.array([-7.25]), "squared"), "a single target, squared error"),
+            Case((np.array([3, 1, 3, 3, 8, 0]), "absolute"), "integer targets with repeated middle values"),
+            Case(((_rng.standard_normal(101) * 3.0 + 1.0).round(4), "squared"), "101 targets, squared error"),
+            Case(((_rng.standard_normal(50) * 3.0).round(4), "absolute"), "50 targets, absolute error"),
             ### END HIDDEN TESTS
         ),
         mistakes=(
@@ -192,8 +192,8 @@ EXERCISES = (
                     "The middle entry of the targets as they are given is not their middle value: sort them first.",
                     _unsorted_middle),
             Mistake("kinds_swapped",
-                    "Your 'l2' and 'l1' answers look swapped: set the slope of each mean loss with respect to c to "
-                    "zero (or follow its sign) and see which c each one picks.",
+                    "Your 'squared' and 'absolute' answers look swapped: set the slope of each mean loss with respect "
+                    "to c to zero (or follow its sign) and see which c each one picks.",
                     _kinds_swapped),
             Mistake("upper_pair_for_even",
                     "Off by one: for an even N = 2k, the minimisers run from the k-th to the (k+1)-th smallest "

@@ -40,7 +40,7 @@ def _linear_problem(n, d, c, seed, scale=1.0, bias=True):
 
 
 # Four examples (two features and a bias column), three classes, weights in halves: every score is exact,
-# and two margins are exactly 0 (inactive: they cost nothing and have no gradient).
+# and two violations s_j - s_y + 1 are exactly 0 (inactive: they cost nothing and have no gradient).
 _EXACT_X = np.array([[1.0, 2.0, 1.0], [2.0, 0.0, 1.0], [0.0, 1.0, 1.0], [1.0, 1.0, 1.0]])
 _EXACT_W = np.array([[1.0, 0.5, 1.5], [0.5, 0.5, 1.5], [1.0, 0.5, 0.5]])
 _EXACT_Y = np.array([0, 2, 1, 0])
@@ -226,7 +226,7 @@ _W_PUBLIC = (
     Case((LECTURE_SCORES, np.eye(3), LECTURE_Y),
          "the lecture's three images with X = I (so the scores are W): loss 5.27"),
     Case(_linear_problem(6, 4, 4, seed=36), "6 examples, 4 features and a bias column, 4 classes"),
-    Case((_EXACT_W, _EXACT_X, _EXACT_Y), "two margins of exactly 0 (inactive: no cost, no gradient)"),
+    Case((_EXACT_W, _EXACT_X, _EXACT_Y), "two violations of exactly 0 (inactive: no cost, no gradient)"),
 )
 
 _W_HIDDEN = (
@@ -235,7 +235,7 @@ _W_HIDDEN = (
     Case(_linear_problem(7, 2, 2, seed=38), "two classes (C = 2)"),
     Case((_MET_W, _MET_X, np.array([0, 1, 2])), "every margin met: loss 0, dW = 0"),
     Case((np.array([[2.0, 1.0, 0.0], [0.0, 3.0, 2.0]]), np.eye(2), np.array([0, 1])),
-         "margins exactly 0 with X = I"),
+         "violations of exactly 0 with X = I"),
     Case(_linear_problem(20, 5, 10, seed=39, scale=300.0), "scores near 1000: 20 examples, 10 classes"),
     Case(_linear_problem(30, 64, 10, seed=40, scale=0.05),
          "digits-sized: 30 examples, 64 pixels and a bias, 10 classes"),
