@@ -34,6 +34,7 @@ from course_lib.grading.judging import fingerprint, mistakes
 from course_lib.grading.reports.class_summary import BehaviourGroup, ReportError, read_results, summarise
 
 NAME_PLACEHOLDER = "TODO_name_this_mistake"
+COMMENT_WIDTH = 110  # the drafted comments' width (the bank's line length is 120; the function is indented)
 HINT_PLACEHOLDER = "TODO: say what this answer does wrong and what to reread, without giving the answer"
 
 
@@ -136,9 +137,16 @@ def _body(exercise: Exercise, statements: list) -> list:
     return [*statements, f"return {exercise.answer}(*args)"]
 
 
+def _comment(text: str) -> str:
+    """``text`` as comment lines that fit the project's line length."""
+    return "\n".join(textwrap.wrap(text, width=COMMENT_WIDTH, initial_indent="# ", subsequent_indent="# ",
+                                    break_on_hyphens=False))
+
+
 def _stub_body(group: BehaviourGroup) -> list:
-    return [f"# The group's output, {group.example}", "raise NotImplementedError('reproduce the group\\'s outputs: "
-            "run draft-mistake with --submissions to start from one of its answers')"]
+    return [_comment(f"The group's output on {group.example}"),
+            "raise NotImplementedError('reproduce the group\\'s outputs: run draft-mistake with --submissions to "
+            "start from one of its answers')"]
 
 
 def draft_text(exercise: Exercise, group: BehaviourGroup, statements=None) -> str:
@@ -153,21 +161,20 @@ def draft_text(exercise: Exercise, group: BehaviourGroup, statements=None) -> st
     """
     path, tuple_name = bank_home(exercise)
     name = function_name(exercise, group)
-    where = f"{path}" + (f" (add the Mistake to `{tuple_name}`)" if tuple_name else " (add the Mistake to the "
-                                                                                    "exercise's `mistakes`)")
+    into = f"`{tuple_name}`" if tuple_name else "the exercise's `mistakes`"
     origin = ("one of the group's answers (comments and docstrings removed): a student's code, read it before "
               "pasting" if statements else "a stub: write the mistaken computation")
-    head = [f"# Drafted by `python -m course_lib draft-mistake` for exercise `{exercise.id}`, group {group.number} "
-            f"of the class report:",
-            f"# {group.size} answers that fail {', '.join(group.failed_cases)} alike, no known mistake recognised.",
-            f"# Paste into {where},",
-            "# give it a name and a hint, then run `python -m course_lib hints` (docs/hints.md).",
-            f"# Implementation: {origin}."]
+    head = _comment(
+        f"Drafted by `python -m course_lib draft-mistake` for exercise `{exercise.id}`, group {group.number} of the "
+        f"class report: {group.size} answers that fail {', '.join(group.failed_cases)} alike, no known mistake "
+        f"recognised. Paste the function into {path or 'the bank module of the exercise'} above {into} and the "
+        f"Mistake into {into}; give it a name and a hint, then run `python -m course_lib hints` (docs/hints.md). "
+        f"Implementation: {origin}.")
     signature = "()" if exercise.kind == Kind.VALUE else "(*args)"
     body = _body(exercise, statements) if statements else _stub_body(group)
     function = f"def {name}{signature}:\n" + textwrap.indent("\n".join(body), "    ")
     mistake = f"Mistake({NAME_PLACEHOLDER!r},\n        {HINT_PLACEHOLDER!r},\n        {name}),"
-    return "\n".join(head) + "\n\n\n" + function + "\n\n\n" + mistake + "\n"
+    return head + "\n\n\n" + function + "\n\n\n" + mistake + "\n"
 
 
 def load_draft(text: str, exercise: Exercise, group: BehaviourGroup, name: str = NAME_PLACEHOLDER,
@@ -212,7 +219,7 @@ def run(args) -> int:
     try:
         exercise = bank.get(args.exercise)
     except KeyError as exc:
-        raise ValueError(f"--exercise: {exc.args[0]}") from None
+        raise ValueError(f"--exercise: {exc.args[0].removeprefix('exercise_id: ')}") from None
     group, files = find_group(args.grades_dir, exercise.id, args.group)
     statements = None
     if args.submissions is not None:

@@ -3,7 +3,8 @@
 From a student's graded submissions (one or several notebooks), each mistake the grader told the
 student about (:attr:`~course_lib.grading.judging.results.ExerciseResult.hint`: only hints of public
 cases, never one from a hidden case) becomes one line: its hint, and where to reread it, the
-section of the source notebook that holds the exercise (:func:`exercise_section`), when known.
+section of the source notebook that holds the exercise (:func:`exercise_section`: its level-2
+heading, the part of the lecture the exercise practises), when known.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from course_lib.grading.judging.results import SubmissionResult
 
 SOURCE_NOTEBOOKS = Path(__file__).resolve().parents[3] / "notebooks"  # the instructor's source notebooks
 REVIEW_MAX = 8  # at most this many lines: a short list to act on, not a second copy of the feedback
-_HEADING = re.compile(r"^#{1,4}\s+(.+?)\s*#*\s*$", re.M)
+_SECTION = re.compile(r"^##\s+(.+?)\s*#*\s*$", re.M)  # a notebook's sections are its level-2 headings
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,9 @@ class ReviewItem:
 
 
 @lru_cache(maxsize=None)
-def _headings_before_answers(notebook: str) -> dict:
-    """``{exercise id: the last heading above its answer cell}`` in the source notebook (empty if unreadable)."""
+def _sections_of_answers(notebook: str) -> dict:
+    """``{exercise id: the section (level-2 heading) holding its answer cell}`` in the source notebook (empty if
+    unreadable): the part of the lecture the exercise practises, rather than the exercise's own heading."""
     from course_lib.grading.exercises.notebook import read_notebook
 
     try:
@@ -50,7 +52,7 @@ def _headings_before_answers(notebook: str) -> dict:
     found, heading = {}, ""
     for cell in parsed.cells:
         if cell.cell_type == "markdown":
-            titles = _HEADING.findall(cell.source)
+            titles = _SECTION.findall(cell.source)
             heading = titles[-1] if titles else heading
         for exercise_id in cell.ids:
             found.setdefault(exercise_id, heading)
@@ -58,8 +60,8 @@ def _headings_before_answers(notebook: str) -> dict:
 
 
 def exercise_section(notebook: str, exercise_id: str) -> str:
-    """The heading of the section that holds an exercise's answer cell in its source notebook ('' if unknown)."""
-    return re.sub(r"[*_`]", "", _headings_before_answers(notebook).get(exercise_id, "")).strip()
+    """The title of the section that holds an exercise's answer cell in its source notebook ('' if unknown)."""
+    return re.sub(r"[*_`]", "", _sections_of_answers(notebook).get(exercise_id, "")).strip()
 
 
 def _told_hints(exercise) -> list:
