@@ -97,7 +97,8 @@ def review_items(results: list, limit: int = REVIEW_MAX) -> list:
             for hint in _told_hints(exercise):
                 if hint in items:
                     old = items[hint]
-                    items[hint] = ReviewItem(hint, old.notebook, old.section, (*old.exercises, exercise.id))
+                    more = () if exercise.id in old.exercises else (exercise.id,)
+                    items[hint] = ReviewItem(hint, old.notebook, old.section, (*old.exercises, *more))
                 else:
                     items[hint] = ReviewItem(hint, result.notebook, exercise_section(result.notebook, exercise.id),
                                              (exercise.id,))
