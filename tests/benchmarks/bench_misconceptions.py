@@ -1,0 +1,140 @@
+"""The misconception loop measured on the hint corpus, one bank mistake held out at a time (issue 24).
+
+For every bank mistake M that the corpus (``tests/corpus/``) writes in two or more ways, the bank
+"forgets" M, and the exercise's corpus wrong answers are judged again (the one judge, in this process,
+hidden cases included) and grouped as the class report groups them
+(:func:`course_lib.grading.reports.class_summary.behaviour_groups`, groups of 2 or more). Then a
+mistake is drafted from the group holding most of M's answers (``draft-mistake``'s path: a notebook
+holding one member's answer, sliced, wrapped) and added back; its answers are judged once more.
+
+Printed per held-out mistake, and in total:
+
+- ``unexplained``: M's answers that no other bank mistake explains once M is gone (the loop's input);
+- ``grouped``: of those, the share in the largest group of M's answers (different code, one behaviour);
+- ``mixed``: groups holding answers named after different mistakes (should be 0);
+- ``hinted``: of M's unexplained answers, the share whose first mistake is the drafted one afterwards.
+
+Run: ``PYTHONPATH=. python tests/benchmarks/bench_misconceptions.py`` (about a minute on this machine).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import sys
+import warnings
+from collections import Counter
+from pathlib import Path
+
+import nbformat
+import numpy as np
+
+import course_lib
+from course_lib.grading.exercises import bank
+from course_lib.grading.judging import judge
+from course_lib.grading.judging.results import SubmissionResult
+from course_lib.grading.reports.class_summary import Results, parse_results, summarise
+from course_lib.grading.reports.draft_mistake import answer_statements, draft_text, load_draft
+from course_lib.grading.reports.outputs import gradescope_results
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+def corpus_wrong() -> dict:
+    """``{exercise id: [(source, mistake name), ...]}`` of every corpus file."""
+    found = {}
+    for path in sorted(CORPUS.glob("nb[0-9][0-9].py")):
+        spec = importlib.util.spec_from_file_location(f"corpus_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        for exercise_id, items in getattr(module, "WRONG", {}).items():
+            found.setdefault(exercise_id, []).extend(items)
+    return found
+
+
+def answer_of(source: str, exercise):
+    namespace = {"np": np, "cl": course_lib, "__name__": "__main__"}
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        exec(compile(source, f"<{exercise.id}>", "exec"), namespace)
+    return namespace.get(exercise.answer)
+
+
+def judged(exercise, answer):
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        return judge.judge_answer(exercise, answer, exercise.cases(include_hidden=True))[1]
+
+
+def groups_of(exercise, results: dict) -> list:
+    """The class report's groups for ``results`` (submission name -> ExerciseResult) of one exercise."""
+    subs = []
+    for name, result in results.items():
+        submission = SubmissionResult(exercise.notebook, "ok", "", [result], float(exercise.points))
+        subs += parse_results(gradescope_results(submission, name, f"{name}.ipynb"), Path(f"{name}.json"))
+    summary = summarise(Results(subs, [], [], len(subs)))
+    return [g for nb in summary.notebooks for ex in nb.exercises for g in ex.groups]
+
+
+def notebook_bytes(source: str) -> bytes:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import numpy as np\nimport course_lib as cl"),
+                                         nbformat.v4.new_code_cell(source)])
+    return nbformat.writes(nb).encode("utf-8")
+
+
+def held_out(exercise, mistake_name: str, wrong: list) -> dict:
+    """One held-out mistake's figures (see the module docstring)."""
+    forgetful = dataclasses.replace(exercise, mistakes=tuple(m for m in exercise.mistakes if m.name != mistake_name))
+    answers, sources, names = [], {}, {}
+    for k, (source, name) in enumerate(wrong):
+        answer = answer_of(source, exercise)
+        if callable(answer) or exercise.kind == "value":
+            answers.append((f"s{k:03d}", answer))
+            sources[f"s{k:03d}"], names[f"s{k:03d}"] = source, name
+    results = {name: judged(forgetful, answer) for name, answer in answers}
+    groups = groups_of(forgetful, results)
+    ours = {n for n, name in names.items() if name == mistake_name}
+    unexplained = {n for n in ours if results[n].status == "failed"
+                   and not any(not m.startswith("generic:") for m in results[n].mistakes)}
+    best = max(groups, key=lambda g: len(ours & set(g.members)), default=None)
+    grouped = len(ours & set(best.members)) if best else 0
+    mixed = sum(len({names[m] for m in g.members}) > 1 for g in groups)
+    hinted = 0
+    if best is not None and grouped:
+        first = sorted(ours & set(best.members))[0]
+        statements = answer_statements(notebook_bytes(sources[first]), exercise)
+        drafted = load_draft(draft_text(exercise, best, statements), exercise, best, name="drafted")
+        relearnt = dataclasses.replace(forgetful, mistakes=(*forgetful.mistakes, drafted))
+        hinted = sum(judged(relearnt, dict(answers)[n]).mistakes[:1] == ["drafted"] for n in unexplained)
+    return {"answers": len(ours), "unexplained": len(unexplained), "grouped": grouped, "mixed": mixed,
+            "hinted": hinted}
+
+
+def main() -> int:
+    wrong = corpus_wrong()
+    total = Counter()
+    print(f"{'exercise':28} {'held-out mistake':34} answers unexplained grouped mixed hinted")
+    for exercise_id, items in sorted(wrong.items()):
+        try:
+            exercise = bank.get(exercise_id)
+        except KeyError:
+            continue
+        counts = Counter(name for _, name in items if not name.startswith("generic:"))
+        for name, n in sorted(counts.items()):
+            if n < 2 or name not in {m.name for m in exercise.mistakes}:
+                continue
+            row = held_out(exercise, name, items)
+            total.update(row)
+            total["mistakes"] += 1
+            print(f"{exercise_id:28} {name:34} {row['answers']:7} {row['unexplained']:11} {row['grouped']:7} "
+                  f"{row['mixed']:5} {row['hinted']:6}")
+    unexplained = max(1, total["unexplained"])
+    print(f"\n{total['mistakes']} held-out mistakes, {total['answers']} corpus answers: {total['unexplained']} "
+          f"unexplained once their mistake is gone; {total['grouped']} of them ({total['grouped'] / unexplained:.0%}) "
+          f"in their mistake's largest group; {total['mixed']} groups mixing mistakes; after drafting from one "
+          f"member, {total['hinted']} ({total['hinted'] / unexplained:.0%}) get the drafted hint first")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
