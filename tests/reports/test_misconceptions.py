@@ -140,7 +140,8 @@ def test_the_report_groups_the_planted_unknown_mistake_and_nothing_else(graded, 
     assert stat.unrecognised == 4  # the planted four; no_margin is recognised, the scaled one gets a generic hint
     [group] = stat.groups  # the scaled answer is alone: no group
     assert group.number == 1 and group.size == 4 and sorted(group.members) == sorted(f"{s}__{NB03}" for s in PLANTED)
-    assert group.unexplained == 5 and "public 1" in group.failed_cases  # a generic hint is no bank mistake
+    assert group.unexplained == 5  # a generic hint is no bank mistake
+    assert group.failed_cases == ("public 1", "public 2", "public 3")  # public cases decide (a hint is told there)
     rows = read_csv(tmp_path / "report" / "unexplained_groups.csv")
     assert [(r["exercise"], r["group"], r["submissions"]) for r in rows] == [(SVM, "1", "4")]
     example = rows[0]["example_outcome"]
@@ -163,7 +164,7 @@ def test_a_drafted_mistake_added_to_the_bank_gives_the_next_grading_run_its_hint
     assert "course_lib/grading/exercises/bank/nb03.py" in text and "`_W_MISTAKES`" in text
     assert NAME_PLACEHOLDER in text and HINT_PLACEHOLDER in text
     assert "alice" not in text.lower() and "liddell" not in text.lower()  # comments and docstrings dropped
-    assert "# verify: the draft gives the group's output on 7 of its 7 failed cases" in text, text
+    assert "# verify: the draft gives the group's output on 3 of its 3 failed cases" in text, text
 
     exercise = synthetic_results.EXERCISES[SVM]
     group, _ = find_group(graded, SVM, 1)
@@ -209,3 +210,22 @@ def test_groups_are_numbered_largest_first_and_never_mix_exercises_or_behaviours
     groups = [g for nb in summary.notebooks for ex in nb.exercises for g in ex.groups]
     assert all(len(set(g.members)) == g.size for g in groups)
     assert [g.number for g in groups] == list(range(1, len(groups) + 1))
+
+
+def test_public_cases_decide_and_hidden_ones_only_for_answers_that_pass_every_public_case():
+    from course_lib.grading.reports.class_summary import ExerciseOutcome, behaviour_groups
+
+    def answer(behaviour):
+        return ExerciseOutcome(SVM, "", NB03, "failed", 0.0, 4.0, behaviour=behaviour)
+
+    lstsq = answer({"public 1": "a1", "hidden 2": "h2"})
+    solve = answer({"public 1": "a1", "hidden 2": "h2-other"})  # the same mistake, apart on a hidden edge case
+    other = answer({"public 1": "b1"})
+    hidden_only = [answer({"hidden 3": "h3"}), answer({"hidden 3": "h3"})]
+    known = dataclasses.replace(answer({"public 1": "a1"}), mistakes=("no_margin",))  # explained: never grouped
+    outcomes = [lstsq, solve, other, *hidden_only, known]
+    names = {id(o): f"s{k}" for k, o in enumerate(outcomes)}
+    groups = behaviour_groups(outcomes, names)
+    assert [(g.number, g.members, g.failed_cases) for g in groups] == [(1, ("s0", "s1"), ("public 1",)),
+                                                                       (2, ("s3", "s4"), ("hidden 3",))]
+    assert groups[1].example == "passes every public case; fails hidden 3" and groups[0].unexplained == 5

@@ -229,8 +229,10 @@ def _groups_html(nb: NotebookStat, sid: str) -> str:
         return (f"{heading}<p>None: no {GROUP_MIN_SIZE} failing answers without a recognised mistake gave the same "
                 "outputs.</p>")
     return (f"{heading}<p>Failing answers with no mistake of the bank recognised, grouped when they return the same "
-            f"outputs (to 4 significant digits) on the same cases; groups of {GROUP_MIN_SIZE} or more, up to "
-            f"{TOP_GROUPS} per exercise (all in unexplained_groups.csv). The example is the group's output on a "
+            "outputs (to 4 significant digits) on the same public cases (on the same hidden cases for answers that "
+            "pass every public case: a hint is only given on a public case); groups of "
+            f"{GROUP_MIN_SIZE} or more, up to {TOP_GROUPS} per exercise (all in unexplained_groups.csv). The "
+            "example is the group's output on a "
             "public case, summarised (no name, no code). A large group is a mistake worth naming: the command drafts "
             "a bank <code>Mistake</code> for it.</p>"
             + html_table(f"groups-{sid}", f"Unexplained groups in {nb.notebook}",
@@ -360,7 +362,8 @@ def _definitions_html() -> str:
             "or the case.</li>"
             "<li><strong>Unexplained group</strong>: graded answers of one exercise that failed, in which no "
             "mistake of the bank was recognised, and that returned the same outputs (to 4 significant digits, "
-            "compared by a digest) on the same cases; <code>draft-mistake</code> turns one into a bank mistake.</li>"
+            "compared by a digest) on the same public cases (hidden ones when every public case passed); "
+            "<code>draft-mistake</code> turns one into a bank mistake.</li>"
             f"<li><strong>At a glance</strong> lists up to {GLANCE_MISTAKES} exercises whose most common mistake "
             f"was made by {fmt_percent(GLANCE_MIN_SHARE)} or more of the graded submissions.</li>"
             "<li>Click a column header to sort a table; click again to reverse. Every table is also a CSV file "

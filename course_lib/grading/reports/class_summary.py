@@ -306,7 +306,8 @@ class CaseStat:
 @dataclass
 class BehaviourGroup:
     """Failing answers of one exercise that no bank mistake explains and that behave alike: the same
-    fingerprints (:mod:`course_lib.grading.judging.fingerprint`) on the same failed cases.
+    fingerprints (:mod:`course_lib.grading.judging.fingerprint`) on the same failed public cases
+    (:func:`behaviour_key`; on the same hidden ones for answers that pass every public case).
 
     ``number`` is the group's rank in its exercise (1 = the largest), as ``draft-mistake --group``
     takes it; ``example`` is anonymised (a public case's label and the output summarised, no name);
@@ -319,7 +320,7 @@ class BehaviourGroup:
     size: int
     unexplained: int          # failing answers of the exercise with no bank mistake recognised
     failed_cases: tuple
-    behaviour: tuple          # sorted (case, fingerprint) pairs
+    behaviour: tuple          # the (case, fingerprint) pairs its answers share (behaviour_key)
     example: str
     members: tuple
 
@@ -457,8 +458,21 @@ def _group_example(members: list, names_by_source: dict) -> str:
             case = min(outcome.wrong_outputs, key=_case_order)
             source = names_by_source[id(outcome)]
             return _scrub(f"{case}, {outcome.wrong_outputs[case]}", (source, student_of(source)))
-    failed = sorted(members[0].behaviour, key=_case_order)
+    failed = [case for case, _ in behaviour_key(members[0])]
     return "passes every public case; fails " + ", ".join(failed)
+
+
+def behaviour_key(outcome: ExerciseOutcome) -> tuple:
+    """What groups an answer: its ``(case, fingerprint)`` pairs on the public cases it fails, in case order, or on
+    the hidden ones when it fails no public case.
+
+    Public cases decide: a hint is only ever given on a public case, so answers alike there are the answers
+    that one new mistake would give its hint to; two ways of writing one mistake may still part on a hidden
+    edge case (``lstsq`` and ``solve`` on a singular matrix).
+    """
+    pairs = sorted(outcome.behaviour.items(), key=lambda kv: _case_order(kv[0]))
+    public = [(case, digest) for case, digest in pairs if case.startswith("public")]
+    return tuple(public or pairs)
 
 
 def behaviour_groups(outcomes: list, names_by_source: dict, min_size: int = GROUP_MIN_SIZE) -> list:
@@ -476,14 +490,14 @@ def behaviour_groups(outcomes: list, names_by_source: dict, min_size: int = GROU
     Returns
     -------
     list of BehaviourGroup
-        Numbered from 1, by size (then by behaviour, so that the numbering is stable).
+        Numbered from 1, by size (then public cases before hidden ones, then by fingerprint: a stable numbering).
     """
     unexplained = [o for o in outcomes if _unexplained(o)]
     by_behaviour = defaultdict(list)
     for o in unexplained:
-        by_behaviour[tuple(sorted(o.behaviour.items(), key=lambda kv: _case_order(kv[0])))].append(o)
+        by_behaviour[behaviour_key(o)].append(o)
     kept = sorted(((b, sorted(m, key=lambda o: names_by_source[id(o)])) for b, m in by_behaviour.items()
-                   if len(m) >= min_size), key=lambda bm: (-len(bm[1]), bm[0]))
+                   if len(m) >= min_size), key=lambda bm: (-len(bm[1]), [(_case_order(c), d) for c, d in bm[0]]))
     return [BehaviourGroup(notebook=members[0].notebook, exercise=members[0].exercise, number=k, size=len(members),
                            unexplained=len(unexplained), failed_cases=tuple(case for case, _ in behaviour),
                            behaviour=behaviour, example=_group_example(members, names_by_source),
