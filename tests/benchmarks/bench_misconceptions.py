@@ -110,6 +110,43 @@ def held_out(exercise, mistake_name: str, wrong: list) -> dict:
             "hinted": hinted}
 
 
+def _perturbed(implementation, scale: float):
+    """``implementation`` whose every float output is off by a relative ``scale`` (another order of operations)."""
+    def perturb(value):
+        if isinstance(value, tuple):
+            return tuple(perturb(v) for v in value)
+        if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+            return value * (1 + scale)
+        return value * (1 + scale) if isinstance(value, float) else value
+    return lambda *args: perturb(implementation(*args))
+
+
+def bank_round_trip(scale: float = 1e-9) -> Counter:
+    """Every function exercise with its whole bank forgotten: each mistake answered twice (its implementation, and
+    the same with every float off by ``scale``). Counts the mistakes whose two answers share a group
+    (``together``), the groups mixing two mistakes (``mixed``) and the mistakes whose answers fail no case
+    (``silent``: identical to the reference on every case, nothing to group)."""
+    out = Counter()
+    for exercise in bank.all_exercises():
+        if exercise.kind != "function" or not exercise.mistakes or exercise.judge is not None:
+            continue
+        forgetful = dataclasses.replace(exercise, mistakes=())
+        results = {}
+        for m in exercise.mistakes:
+            for variant, implementation in (("a", m.implementation), ("b", _perturbed(m.implementation, scale))):
+                results[f"{m.name}__{variant}"] = judged(forgetful, implementation)
+        groups = groups_of(forgetful, results)
+        for m in exercise.mistakes:
+            out["mistakes"] += 1
+            if results[f"{m.name}__a"].status != "failed":
+                out["not failed"] += 1
+                continue
+            out["together"] += any({f"{m.name}__a", f"{m.name}__b"} <= set(g.members) for g in groups)
+        out["mixed"] += sum(len({name.rsplit("__", 1)[0] for name in g.members}) > 1 for g in groups)
+        out["groups"] += len(groups)
+    return out
+
+
 def main() -> int:
     wrong = corpus_wrong()
     total = Counter()
@@ -133,6 +170,12 @@ def main() -> int:
           f"unexplained once their mistake is gone; {total['grouped']} of them ({total['grouped'] / unexplained:.0%}) "
           f"in their mistake's largest group; {total['mixed']} groups mixing mistakes; after drafting from one "
           f"member, {total['hinted']} ({total['hinted'] / unexplained:.0%}) get the drafted hint first")
+    for scale in (1e-12, 1e-9, 1e-6):
+        found = bank_round_trip(scale)
+        print(f"bank round trip, floats off by {scale:g}: {found['mistakes']} mistakes of function exercises, "
+              f"{found['not failed']} of them not 'failed' with the bank forgotten (an error, a loop...); of the "
+              f"others, {found['together']} have both answers in one group; {found['groups']} groups, "
+              f"{found['mixed']} mixing two mistakes (mistakes alike on every public case)")
     return 0
 
 

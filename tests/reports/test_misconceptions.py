@@ -112,6 +112,8 @@ def test_a_fingerprint_is_equal_to_four_significant_digits_and_tells_structure_a
     assert fingerprint.fingerprint(a) != fingerprint.fingerprint((1.23456, np.array([0.5, -2.0])))  # shape
     assert fingerprint.fingerprint(a) != fingerprint.fingerprint([1.23456, np.array([[0.5, -2.0]])])  # a list
     assert fingerprint.fingerprint(-0.0) == fingerprint.fingerprint(0.0)
+    for midpoint in (0.12345, 2.0005, -1234.5):  # hand-made cases give midpoints: rounding error must not split them
+        assert len({fingerprint.fingerprint(midpoint * (1 + e)) for e in (-1e-13, 0.0, 1e-13)}) == 1, midpoint
     assert fingerprint.fingerprint(float("nan")) != fingerprint.fingerprint(0.0)
     assert fingerprint.outcome_fingerprint("raised", "IndexError") != fingerprint.fingerprint("raised")
 

@@ -22,15 +22,20 @@ import numpy as np
 from course_lib.grading.exercises.plain import PlainList, describe
 
 SIGNIFICANT = 4  # significant digits kept of each number before hashing
+SNAP = 10  # digits a number is rounded to first (rounding error never reaches them)
 DIGEST_CHARS = 12  # hex characters kept of the digest
 SHOWN_CHARS = 90  # at most this many characters of a public output's summary
 
 
 def _number_text(x: float) -> str:
-    """A number rounded to SIGNIFICANT digits, -0 as 0, NaN and infinities by name."""
+    """A number rounded to SIGNIFICANT digits, -0 as 0, NaN and infinities by name.
+
+    It is first rounded to :data:`SNAP` digits, so that a value on a rounding midpoint (0.12345, as hand-made
+    cases give) and the same value off by a last bit (another order of operations) round alike.
+    """
     if x != x:
         return "nan"
-    text = f"{x:.{SIGNIFICANT}g}"
+    text = f"{float(f'{x:.{SNAP}g}'):.{SIGNIFICANT}g}"
     return "0" if text in ("-0", "0") else text
 
 
