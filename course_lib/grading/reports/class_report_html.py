@@ -228,7 +228,8 @@ def _groups_html(nb: NotebookStat, sid: str) -> str:
     if not rows:
         return (f"{heading}<p>None: no {GROUP_MIN_SIZE} failing answers without a recognised mistake gave the same "
                 "outputs.</p>")
-    return (f"{heading}<p>Failing answers with no mistake of the bank recognised, grouped when they return the same "
+    return (f"{heading}<p>Failing answers with no mistake of the bank recognised (some may have had a generic "
+            "hint: a sign, a factor, a shape), grouped when they return the same "
             "outputs (to 4 significant digits) on the same public cases (on the same hidden cases for answers that "
             "pass every public case: a hint is only given on a public case); groups of "
             f"{GROUP_MIN_SIZE} or more, up to {TOP_GROUPS} per exercise (all in unexplained_groups.csv). The "
