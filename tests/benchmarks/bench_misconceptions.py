@@ -14,7 +14,11 @@ Printed per held-out mistake, and in total:
 - ``mixed``: groups holding answers named after different mistakes (should be 0);
 - ``hinted``: of M's unexplained answers, the share whose first mistake is the drafted one afterwards.
 
-Run: ``PYTHONPATH=. python tests/benchmarks/bench_misconceptions.py`` (about a minute on this machine).
+Then the bank round trip (every mistake of every function exercise answered twice, the second with its
+floats off by a relative 1e-12, 1e-9, 1e-6, the whole bank forgotten: are both answers in one group, does
+a group mix mistakes) and the class report's time on 300 submissions judged for real.
+
+Run: ``PYTHONPATH=. python tests/benchmarks/bench_misconceptions.py`` (about 30 s on this machine).
 """
 
 from __future__ import annotations
@@ -147,6 +151,45 @@ def bank_round_trip(scale: float = 1e-9) -> Counter:
     return out
 
 
+def report_on_a_class(n: int = 300, exercise_id: str = "svm_vectorized") -> str:
+    """Time the class report on ``n`` submissions judged for real, cycling over the corpus's answers (right and
+    wrong) to one exercise; the size the fingerprints add to a failed answer's results.json."""
+    import json
+    import tempfile
+    import time
+
+    from course_lib.grading.reports.class_report import build_report
+
+    exercise = bank.get(exercise_id)
+    spec = importlib.util.spec_from_file_location("corpus_class", CORPUS / f"nb{exercise.notebook[:2]}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    sources = module.CORRECT.get(exercise_id, []) + [src for src, _ in module.WRONG.get(exercise_id, [])]
+    answers = [a for a in (answer_of(src, exercise) for src in sources) if callable(a)]
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        files = []
+        for k in range(n):
+            result = SubmissionResult(exercise.notebook, "ok", "", [judged(exercise, answers[k % len(answers)])],
+                                      float(exercise.points))
+            files.append(gradescope_results(result, f"s{k:03d}__{exercise.notebook}", f"s{k:03d}.ipynb"))
+        judging = time.perf_counter() - started
+        (Path(folder) / "results").mkdir()
+        for data in files:
+            name = data["extra_data"]["course_lib"]["submission"]
+            (Path(folder) / "results" / f"{name}.json").write_text(json.dumps(data), encoding="utf-8")
+        started = time.perf_counter()
+        _, summary = build_report(folder, Path(folder) / "report")
+        reporting = time.perf_counter() - started
+    failed = [d for d in files if d["tests"][0]["status"] == "failed"]
+    extra = [len(json.dumps({k: d["tests"][0]["extra_data"][k] for k in ("behaviour", "wrong_outputs")}))
+             for d in failed]
+    groups = [g.size for nb in summary.notebooks for ex in nb.exercises for g in ex.groups]
+    return (f"{n} submissions of {exercise_id} ({len(answers)} corpus answers, cycled): judged in {judging:.1f} s, "
+            f"class report in {reporting:.2f} s; {len(groups)} unexplained groups (sizes {groups}); behaviour and "
+            f"wrong outputs add {sum(extra) / max(1, len(extra)):.0f} bytes to a failed answer's results.json")
+
+
 def main() -> int:
     wrong = corpus_wrong()
     total = Counter()
@@ -176,6 +219,7 @@ def main() -> int:
               f"{found['not failed']} of them not 'failed' with the bank forgotten (an error, a loop...); of the "
               f"others, {found['together']} have both answers in one group; {found['groups']} groups, "
               f"{found['mixed']} mixing two mistakes (mistakes alike on every public case)")
+    print(report_on_a_class())
     return 0
 
 
