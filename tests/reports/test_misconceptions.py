@@ -231,3 +231,35 @@ def test_public_cases_decide_and_hidden_ones_only_for_answers_that_pass_every_pu
     assert [(g.number, g.members, g.failed_cases) for g in groups] == [(1, ("s0", "s1"), ("public 1",)),
                                                                        (2, ("s3", "s4"), ("hidden 3",))]
     assert groups[1].example == "passes every public case; fails hidden 3" and groups[0].unexplained == 5
+
+
+def test_a_value_exercise_s_group_drafts_a_mistake_that_returns_the_value(tmp_path, capsys, monkeypatch):
+    exercise_id = "cat_hinge_loss"
+    notebook = synthetic_results.EXERCISES[exercise_id].notebook
+    half_margin = ("scores = [3.2, 5.1, -1.7]\n"
+                   "cat_hinge_loss = max(0, scores[1] - scores[0] + 0.5) + max(0, scores[2] - scores[0] + 0.5)\n")
+    namespace = {}
+    exec(half_margin, namespace)
+    planted = namespace[exercise_id]
+    students = {"kim": planted, "lee": planted, "max": 2.9}
+    write_results(tmp_path / "g" / "results", [judged_results(f"{s}__{notebook}", notebook, {exercise_id: value})
+                                               for s, value in students.items()])
+    folder = tmp_path / "submitted"
+    folder.mkdir()
+    for student in ("kim", "lee"):
+        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(half_margin)]),
+                       folder / f"{student}__{notebook}.ipynb")
+    assert main(["draft-mistake", str(tmp_path / "g"), "--exercise", exercise_id, "--group", "1",
+                 "--submissions", str(folder), "--verify"]) == 0
+    text = capsys.readouterr().out
+    assert "def _draft_cat_hinge_loss_group1():" in text and "return cat_hinge_loss" in text
+    assert "# verify: the draft gives the group's output on 1 of its 1 failed cases" in text, text
+    exercise = synthetic_results.EXERCISES[exercise_id]
+    group, _ = find_group(tmp_path / "g", exercise_id, 1)
+    drafted = load_draft(text.split("\n# verify")[0], exercise, group, name="half_margin",
+                         hint="The margin is 1, not 0.5.")
+    assert drafted.implementation() == pytest.approx(planted)
+    monkeypatch.setitem(synthetic_results.EXERCISES, exercise_id,
+                        dataclasses.replace(exercise, mistakes=(*exercise.mistakes, drafted)))
+    again = judged_results(f"kim__{notebook}", notebook, {exercise_id: planted})
+    assert again["tests"][0]["extra_data"]["mistakes"] == ["half_margin"]
