@@ -430,23 +430,27 @@ def _run(exercise, sources: list, name: str, namespace_name: str):
 
 
 def _why_not(verdict) -> str:
-    """Why a judged answer is not used ("its check passes 2 of 3 public tests"), never reading as "done" (issue 24)."""
+    """Why a judged answer is not used, exactly (issue 24): the loop rule (never reading as "done" when its
+    cases pass), course_lib's own version called, an exception, or the public tests it fails, named."""
     from course_lib.grading.statuses import Status
 
     total = len(verdict.cases)
-    passed = sum(case.passed for case in verdict.cases)
-    score = f"its check passes {passed} of {total} public tests"
+    failing = [case for case in verdict.cases if not case.passed]
+    score = f"its check passes {total - len(failing)} of {total} public tests"
+    if failing:
+        more = f" and {len(failing) - 1} more" if len(failing) > 1 else ""
+        score += f": it fails “{failing[0].label or 'a public test'}”{more}"
     if verdict.status == Status.FORBIDDEN:
         return (f"it breaks the loop rule ({verdict.message.split(':')[0]}; this exercise must be loop-free), "
-                + (f"though its {total} public tests pass" if passed == total else f"and {score}"))
+                + (f"though its {total} public tests pass" if not failing else f"and {score}"))
     if verdict.status == Status.USES_REFERENCE:
         return "it calls course_lib's own version of an exercise (write the code yourself)"
-    raised = [case for case in verdict.cases if not case.passed and case.outcome == "raised an exception"]
-    if raised and len(raised) == total - passed:
+    raised = [case for case in failing if case.outcome == "raised an exception"]
+    if raised and len(raised) == len(failing):
         message = raised[0].message.removeprefix("raised ").splitlines()[0]
         message = message if len(message) <= 100 else message[:97] + "..."
         return f"it raises {message} (on {raised[0].label or 'a public test'})"
-    return score if passed < total else f"its check fails ({verdict.status})"
+    return score if failing else f"its check fails ({verdict.status})"
 
 
 def _saved_answer(exercise, path: Path):

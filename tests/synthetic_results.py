@@ -130,3 +130,24 @@ def synthetic_class(n_students: int, notebooks: list, seed: int = 0, flagged=("s
                     for ex in EXERCISES.values() if ex.notebook == nb]
             out.append(results_json(name, nb, outs))
     return out
+
+
+def judged_results(submission: str, notebook: str, answers: dict) -> dict:
+    """One submission's results.json from answers judged for real (in this process, hidden cases included).
+
+    ``answers`` maps exercise ids of ``notebook`` to the student's function (or value); the judge
+    (:func:`course_lib.grading.judging.judge.judge_answer`) and the grader's writer
+    (:func:`course_lib.grading.reports.outputs.gradescope_results`) make the file, fingerprints included.
+    """
+    from course_lib.grading.judging import judge
+    from course_lib.grading.judging.results import SubmissionResult
+    from course_lib.grading.reports.outputs import gradescope_results
+
+    exercises = []
+    for exercise_id, answer in answers.items():
+        ex = EXERCISES[exercise_id]
+        _, result = judge.judge_answer(ex, answer, ex.cases(include_hidden=True))
+        exercises.append(result)
+    max_score = float(sum(ex.points for ex in EXERCISES.values() if ex.notebook == notebook))
+    result = SubmissionResult(notebook, "ok", "", exercises, max_score, "in-process")
+    return gradescope_results(result, submission, f"{submission}.ipynb")

@@ -3,6 +3,7 @@
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from course_lib import AnswerMissing
@@ -135,3 +136,112 @@ def test_a_reveal_waits_for_the_commitment_and_then_runs(capsys):
         committed(svm_predictions)
         shown.append("the answers")
     assert not guard.skipped and shown == ["the answers"] and capsys.readouterr().out == ""
+
+
+# --- why an earlier answer is not used: mine()'s note and the skip line say exactly why (issue 24) ------------
+
+SVM, NB03 = "svm_vectorized", "03_multiclass_svm"
+RIGHT = '''import numpy as np
+
+def svm_loss_vectorized(W, X, y):
+    scores = X @ W
+    rows = np.arange(len(y))
+    margins = np.maximum(0, scores - scores[rows, y][:, None] + 1)
+    margins[rows, y] = 0
+    active = (margins > 0).astype(float)
+    active[rows, y] = -active.sum(axis=1)
+    return float(margins.sum() / len(y)), X.T @ active / len(y)
+'''
+LOOPED = '''import numpy as np
+
+def svm_loss_vectorized(W, X, y):
+    scores = X @ W
+    loss, d = 0.0, np.zeros_like(scores)
+    for i in range(len(y)):
+        for j in range(scores.shape[1]):
+            if j != y[i] and scores[i, j] - scores[i, y[i]] + 1 > 0:
+                loss += scores[i, j] - scores[i, y[i]] + 1
+                d[i, j] += 1
+                d[i, y[i]] -= 1
+    return loss / len(y), X.T @ d / len(y)
+'''
+# (the answer cell's source, or None to drop the cell, or "" for no notebook) -> what the note and the line say
+REASONS = {
+    "the loop rule": (LOOPED, ["breaks the loop rule", "a for loop", "though its 3 public tests pass"]),
+    "a failing case": (RIGHT.replace("X.T @ active / len(y)", "X.T @ active / (2 * len(y))"),
+                       ["its check passes 0 of 3 public tests: it fails “the lecture's three images", "and 2 more"]),
+    "one failing case": (RIGHT.replace("active = (margins > 0).astype(float)",  # a margin of 0 counted active
+                                       "active = (scores - scores[rows, y][:, None] + 1 >= 0).astype(float)\n"
+                                       "    active[rows, y] = 0"),
+                         ["its check passes 2 of 3 public tests: it fails “two margins of exactly 0"]),
+    "an exception": ("def svm_loss_vectorized(W, X, y):\n    return W[len(y) + 5], W\n",
+                     ["it raises IndexError", "(on the lecture's three images"]),
+    "a syntax error": ("def svm_loss_vectorized(W, X, y):\n    loss = 0.0\n      return loss, W\n",
+                       ["does not run: IndentationError on line 3"]),
+    "the stub": ("def svm_loss_vectorized(W, X, y):\n    raise NotImplementedError()\n",
+                 ["not written in the saved 03_multiclass_svm.ipynb and never checked"]),
+    "no answer cell": (None, ["its answer cell was not found in the saved 03_multiclass_svm.ipynb"]),
+    "no notebook": ("", ["not found: there is no 03_multiclass_svm.ipynb in"]),
+}
+
+
+@pytest.fixture()
+def graded_copy(tmp_path, monkeypatch):
+    """This course_lib as a graded release would run it: mine() reads the notebooks in ``tmp_path``."""
+    from course_lib import answers, notebook_helpers
+
+    monkeypatch.setattr(answers, "release_mode", lambda: "graded")
+    for cache in ("_FAST", "_CACHE"):
+        monkeypatch.setattr(answers, cache, {})
+    monkeypatch.setattr(notebook_helpers, "_skipped_so_far", ())
+    monkeypatch.setenv("COURSE_LIB_NOTEBOOKS", str(tmp_path))
+    monkeypatch.delenv("COURSE_LIB_SANDBOX", raising=False)
+    return tmp_path
+
+
+def save_answer(folder, source) -> None:
+    """The source notebook 03 saved in ``folder`` with ``source`` as the answer to svm_vectorized."""
+    import nbformat
+
+    from course_lib.grading.autograde.grade import SOURCE_DIR
+
+    if source == "":
+        return
+    nb = nbformat.read(SOURCE_DIR / f"{NB03}.ipynb", as_version=4)
+    answer = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == SVM]
+    assert len(answer) == 1
+    if source is None:
+        nb.cells.remove(answer[0])
+    else:
+        answer[0].source = source
+    nbformat.write(nb, folder / f"{NB03}.ipynb")
+
+
+@pytest.mark.parametrize("reason", list(REASONS))
+def test_mine_and_the_skip_line_say_exactly_why_an_answer_is_not_used(reason, graded_copy, capsys):
+    from course_lib.answers import mine, which
+
+    source, phrases = REASONS[reason]
+    save_answer(graded_copy, source)
+    note = which(SVM).note
+    assert which(SVM).origin == "missing", (reason, note)
+    assert "\n" not in note and note.startswith(f"exercise `{SVM}` ({NB03}.ipynb, `svm_loss_vectorized`): "), note
+    for phrase in phrases:
+        assert phrase in note, (reason, phrase, note)
+    if reason == "the loop rule":  # its cases pass, but it is not "done"
+        assert "3 of 3" not in note and note.index("loop rule") < note.index("public tests pass"), note
+    with needs_answer() as guard:
+        mine(SVM)(np.eye(3), np.eye(3), np.arange(3))
+    line = capsys.readouterr().out
+    assert guard.skipped and guard.waits_on == (SVM,)
+    assert line == f"(skipped: this cell needs your answer to {note}; then run this cell again)\n", line
+
+
+def test_a_passing_saved_answer_is_used_and_no_cell_is_skipped(graded_copy, capsys):
+    from course_lib.answers import mine, which
+
+    save_answer(graded_copy, RIGHT)
+    assert which(SVM).origin == "saved"
+    with needs_answer() as guard:
+        loss, _ = mine(SVM)(np.zeros((3, 3)), np.eye(3), np.arange(3))
+    assert not guard.skipped and loss == pytest.approx(2.0) and capsys.readouterr().out == ""

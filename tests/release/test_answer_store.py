@@ -236,7 +236,8 @@ def test_each_reason_is_one_line_naming_the_exercise_and_what_to_do(copy):
     cases.append(("never checked", note, ["not written in the saved", "never checked", "run its check cell",
                                           "save the notebook"]))
     fill_in(copy, NB03, {SVM: svm_solution().replace("/ n", "/ (2 * n)")})
-    cases.append(("fails", which(copy)["note"], ["its check passes 0 of 3 public tests (the answer in the saved",
+    cases.append(("fails", which(copy)["note"], ["its check passes 0 of 3 public tests: it fails “the lecture's "
+                                                 "three images", "” and 2 more (the answer in the saved",
                                                  "run its check cell"]))
     fill_in(copy, NB03, {SVM: "def svm_loss_vectorized(W, X, y):\n    return W[len(y) + 5], W\n"})
     cases.append(("raises", which(copy)["note"], ["raises IndexError", "run its check cell"]))

@@ -125,6 +125,28 @@ def _write_outputs(out_dir: Path, name: str, file: str, result: SubmissionResult
     return result
 
 
+def _write_reviews(out_dir: Path, rows: list) -> None:
+    """Rewrite the feedback of students with several submissions: each ends with what to review across all
+    of them (:mod:`course_lib.grading.reports.review`; a submission alone already has its own)."""
+    from course_lib.grading.reports.class_summary import student_of
+    from course_lib.grading.reports.review import review_items
+
+    by_student = {}
+    for name, _, result in rows:
+        by_student.setdefault(student_of(name), []).append((name, result))
+    for submissions in by_student.values():
+        if len(submissions) < 2:
+            continue
+        review = review_items([result for _, result in submissions])
+        for name, result in submissions:
+            if result.status == SubmissionStatus.OK:
+                try:
+                    outputs.atomic_write(str(out_dir / "feedback" / f"{name}.md"),
+                                         outputs.feedback_markdown(name, result, review))
+                except OSError:  # the submission's own feedback (written already) stands
+                    pass
+
+
 def grade_batch(paths: list, out_dir, limits: Limits | None = None, jobs: int | None = None,
                 force: bool = False, progress: bool = True, class_report: bool = False,
                 unsafe: bool = False) -> list[tuple[str, SubmissionResult]]:
@@ -175,6 +197,7 @@ def grade_batch(paths: list, out_dir, limits: Limits | None = None, jobs: int | 
         sandbox.close_spares()
         intake.close()
         cache.close()
+    _write_reviews(out_dir, rows)
     columns = [ex.id for ex in all_exercises() if any(ex.id in {e.id for e in r.exercises} for _, _, r in rows)]
     outputs.atomic_write(str(out_dir / "grades.csv"), outputs.grades_csv(rows, columns))
     outputs.atomic_write(str(out_dir / "exercises.csv"), outputs.exercises_csv(rows))

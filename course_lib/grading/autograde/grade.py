@@ -283,7 +283,8 @@ def _judge_exercise(ex, cells, described, replies, loop_reply, limits) -> Exerci
 
 def _without_values(result: ExerciseResult) -> ExerciseResult:
     """The result without what only ``check()`` shows (each case's expected and actual values, its hint):
-    as the cache gives it back, and holding none of the submission's outputs."""
+    as the cache gives it back, holding none of the submission's outputs but a failed case's fingerprint and
+    a failed public case's one-line summary (:mod:`course_lib.grading.judging.fingerprint`, for the class report)."""
     for case in result.cases:
         case.expected = case.actual = None
         case.hint = ""

@@ -31,7 +31,7 @@ import re
 import numpy as np
 
 from course_lib.grading.exercises import model, plain
-from course_lib.grading.judging import conduct, hints, mistakes, running
+from course_lib.grading.judging import conduct, fingerprint, hints, mistakes, running
 from course_lib.grading.judging.results import CaseResult, ExerciseResult
 from course_lib.grading.judging.running import CaseReply, Cut, Outcome
 from course_lib.grading.statuses import CaseOutcome, Status
@@ -58,6 +58,17 @@ def _mutation_hint(names: list) -> str:
 
 
 MUTATES_INPUT = "generic:mutates_input"
+
+
+def _mark_behaviour(verdict: CaseResult, reply: CaseReply, hidden: bool) -> None:
+    """A failed case's fingerprint (and a public case's output summarised), for the class report's groups."""
+    if reply.outcome == Outcome.RETURNED:
+        verdict.fingerprint = fingerprint.fingerprint(reply.value)
+        verdict.shown = "" if hidden else fingerprint.shown(reply.value)
+    else:
+        detail = {Outcome.RAISED: reply.error.type if reply.error else "", Outcome.NOT_PLAIN: reply.detail,
+                  Outcome.CUT: reply.cut.value if reply.cut else ""}.get(reply.outcome, "")
+        verdict.fingerprint = fingerprint.outcome_fingerprint(str(reply.outcome.value), detail)
 
 
 def _consistent_mistake(exercise: model.Exercise, failing: list, values: list):
@@ -257,6 +268,8 @@ def judge(exercise: model.Exercise, cases: list, replies: list, loops=None, expe
             if not hidden:
                 values.append((case, actual, check.passed))
                 verdict.expected, verdict.actual = (None if exercise.kind == model.Kind.VALUE else want), actual
+        if not verdict.passed:
+            _mark_behaviour(verdict, reply, hidden)
         if hidden:
             hidden_failed += not verdict.passed
             if status == Status.USES_REFERENCE:

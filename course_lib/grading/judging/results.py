@@ -19,8 +19,11 @@ class CaseResult:
     """One test case: ``label`` (empty for hidden ones), ``passed``, and a ``message`` if not.
 
     ``outcome`` is a :class:`~course_lib.grading.statuses.CaseOutcome`; a hidden case's is only ever
-    "passed" or "failed". ``hint``, ``expected`` and ``actual`` (public cases) serve ``check()``'s
-    report in the notebook and are not stored.
+    "passed" or "failed". A case that did not pass keeps the ``fingerprint`` of what the answer did
+    (:mod:`course_lib.grading.judging.fingerprint`: a digest, never the output), and a public one a
+    ``shown`` summary of its wrong output, both for the instructor's class report. ``hint``,
+    ``expected`` and ``actual`` (public cases) serve ``check()``'s report in the notebook and are not
+    stored.
     """
 
     label: str
@@ -28,6 +31,8 @@ class CaseResult:
     passed: bool
     message: str = ""
     outcome: str = ""
+    fingerprint: str = ""
+    shown: str = ""
     hint: str = field(default="", compare=False)
     expected: object = field(default=None, compare=False, repr=False)
     actual: object = field(default=None, compare=False, repr=False)
@@ -48,15 +53,29 @@ class ExerciseResult:
     mistakes: list = field(default_factory=list)  # Mistake.name ids recognised, public and hidden cases
     hints: dict = field(default_factory=dict)  # mistake id -> its hint text
 
-    @property
-    def failed_cases(self) -> list:
-        """``"public k"`` / ``"hidden k"`` (1-based within each kind) of every case that did not pass."""
+    def _keyed_cases(self) -> list:
+        """``("public k" / "hidden k", case)`` of every case (k 1-based within each kind)."""
         out, counts = [], {True: 0, False: 0}
         for case in self.cases:
             counts[case.hidden] += 1
-            if not case.passed:
-                out.append(f"{'hidden' if case.hidden else 'public'} {counts[case.hidden]}")
+            out.append((f"{'hidden' if case.hidden else 'public'} {counts[case.hidden]}", case))
         return out
+
+    @property
+    def failed_cases(self) -> list:
+        """``"public k"`` / ``"hidden k"`` (1-based within each kind) of every case that did not pass."""
+        return [key for key, case in self._keyed_cases() if not case.passed]
+
+    @property
+    def behaviour(self) -> dict:
+        """``{"public k" / "hidden k": fingerprint}`` of the cases that did not pass (those fingerprinted)."""
+        return {key: case.fingerprint for key, case in self._keyed_cases() if not case.passed and case.fingerprint}
+
+    @property
+    def wrong_outputs(self) -> dict:
+        """``{"public k": "label: the output summarised"}`` of the failed public cases with a summary."""
+        return {key: f"{case.label}: returned {case.shown}" for key, case in self._keyed_cases()
+                if not case.passed and not case.hidden and case.shown}
 
     @property
     def example(self) -> str:

@@ -9,7 +9,10 @@ Output (in ``OUT``)
 -------------------
 ``class_report.html``; ``notebooks.csv`` and ``score_distribution.csv`` (per notebook);
 ``exercise_summary.csv`` (pass rate, statuses, points lost); ``mistakes.csv`` (count, share,
-hint, example outcome); ``cases.csv`` (failures per case, and the flag); ``problems.csv``
+hint, example outcome); ``unexplained_groups.csv`` (failing answers no bank mistake explains, grouped
+by the same outputs on the same cases: :func:`~.class_summary.behaviour_groups`, each with the
+``draft-mistake`` command that drafts a bank mistake for it); ``cases.csv`` (failures per case, and
+the flag); ``problems.csv``
 (ungradable submissions; exercises that timed out, crashed, reused the reference...);
 ``progress.csv`` (per student and notebook); ``exercises.csv`` (the long table, one row per
 submission and exercise: :func:`long_table`); ``unreadable_files.csv``.

@@ -23,12 +23,15 @@ from course_lib.grading.reports.class_summary import (
     FLAG_MIN_FAILURES,
     FLAG_MIN_RATE,
     FLAG_RATIO,
+    GROUP_MIN_SIZE,
     PROBLEM_STATUSES,
+    TOP_GROUPS,
     TOP_MISTAKES,
     ClassSummary,
     ExerciseStat,
     NotebookStat,
     Results,
+    draft_command,
     fmt_number,
     fmt_percent,
     problem_rows,
@@ -174,6 +177,7 @@ def _notebook_section(nb: NotebookStat, sid: str, show_examples: bool) -> str:
              ("failed, no mistake recognised", "num"), ("points lost", "num"), ("points lost per submission", "num")],
             rows))
         parts.append(_mistakes_html(nb, sid, show_examples))
+        parts.append(_groups_html(nb, sid))
         parts.append(_cases_html(nb, sid))
     parts.append("</section>")
     return "".join(parts)
@@ -213,6 +217,30 @@ def _mistakes_html(nb: NotebookStat, sid: str, show_examples: bool) -> str:
                           ("hint shown to the student", "text"), ("example outcome", "text")], rows))
 
 
+def _groups_html(nb: NotebookStat, sid: str) -> str:
+    """The largest groups of failing answers that no bank mistake explains, with the command that drafts one."""
+    heading = "<h3>Wrong answers no known mistake explains, grouped by behaviour</h3>"
+    rows = [[(f"{ex.exercise} group {g.number}", f"{ex.exercise}:{g.number:04d}",
+              f"<code>{_e(ex.exercise)}</code> group {g.number}"),
+             (str(g.size), g.size), (f"{g.size} of {g.unexplained}", g.size / g.unexplained),
+             ", ".join(g.failed_cases), g.example, (draft_command(g), g.key, f"<code>{_e(draft_command(g))}</code>")]
+            for ex in nb.exercises for g in ex.groups[:TOP_GROUPS]]
+    if not rows:
+        return (f"{heading}<p>None: no {GROUP_MIN_SIZE} failing answers without a recognised mistake gave the same "
+                "outputs.</p>")
+    return (f"{heading}<p>Failing answers with no mistake of the bank recognised (some may have had a generic "
+            "hint: a sign, a factor, a shape), grouped when they return the same "
+            "outputs (to 4 significant digits) on the same public cases (on the same hidden cases for answers that "
+            "pass every public case: a hint is only given on a public case); groups of "
+            f"{GROUP_MIN_SIZE} or more, up to {TOP_GROUPS} per exercise (all in unexplained_groups.csv). The "
+            "example is the group's output on a "
+            "public case, summarised (no name, no code). A large group is a mistake worth naming: the command drafts "
+            "a bank <code>Mistake</code> for it.</p>"
+            + html_table(f"groups-{sid}", f"Unexplained groups in {nb.notebook}",
+                         [("group", "text"), ("submissions", "num"), ("of the unexplained failures", "num"),
+                          ("failed cases", "text"), ("example outcome", "text"), ("draft a mistake", "text")], rows))
+
+
 def _cases_html(nb: NotebookStat, sid: str) -> str:
     flagged = [(ex, c) for ex in nb.exercises for c in ex.cases if c.flagged]
     if not flagged:
@@ -244,6 +272,12 @@ def _glance_html(summary: ClassSummary) -> str:
                                  f"<code>{_e(ex.exercise)}</code> fails for {fmt_percent(c.rate)} of the answers "
                                  "that pass some of its cases "
                                  f"(other cases: median {fmt_percent(c.median_others)}).</li>")
+    groups = sorted((g for nb in summary.notebooks for ex in nb.exercises for g in ex.groups[:1]),
+                    key=lambda g: (-g.size, g.exercise))[:GLANCE_MISTAKES]
+    for g in groups:
+        items.append(f"<li>{g.size} failing answers to <code>{_e(g.exercise)}</code> return the same outputs and no "
+                     f"known mistake explains them (group {g.number}): <code>{_e(draft_command(g))}</code> drafts "
+                     "one.</li>")
     problems = Counter(row[4] for row in problem_rows(summary))
     if problems:
         items.append("<li>Needs a look: " + ", ".join(f"{n} {_e(st)}" for st, n in problems.most_common())
@@ -327,6 +361,10 @@ def _definitions_html() -> str:
             f"{fmt_percent(FLAG_MIN_RATE)} of them (and by {FLAG_MIN_FAILURES} or more), and at least "
             f"{FLAG_RATIO:g} times as often as the median of the exercise's other cases: check the exercise text "
             "or the case.</li>"
+            "<li><strong>Unexplained group</strong>: graded answers of one exercise that failed, in which no "
+            "mistake of the bank was recognised, and that returned the same outputs (to 4 significant digits, "
+            "compared by a digest) on the same public cases (hidden ones when every public case passed); "
+            "<code>draft-mistake</code> turns one into a bank mistake.</li>"
             f"<li><strong>At a glance</strong> lists up to {GLANCE_MISTAKES} exercises whose most common mistake "
             f"was made by {fmt_percent(GLANCE_MIN_SHARE)} or more of the graded submissions.</li>"
             "<li>Click a column header to sort a table; click again to reverse. Every table is also a CSV file "

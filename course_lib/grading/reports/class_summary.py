@@ -9,6 +9,7 @@ summary out as the rows of the CSV files (the HTML page shows the same rows).
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import math
@@ -30,6 +31,8 @@ FLAG_MIN_RATE = 0.30
 FLAG_RATIO = 2.0
 FLAG_MIN_FAILURES = 3
 TOP_MISTAKES = 5
+GROUP_MIN_SIZE = 2        # an unexplained behaviour shared by at least this many answers is a group
+TOP_GROUPS = 5            # groups shown per exercise in the HTML page (the CSV has them all)
 STUDENT_SEPARATOR = "__"
 #: the long table's columns, as ``grade`` writes ``GRADES_DIR/exercises.csv`` (report.exercises_csv)
 LONG_COLUMNS = ("submission", "notebook", "exercise", "status", "points", "max_points", "mistakes", "failed_cases")
@@ -57,6 +60,8 @@ class ExerciseOutcome:
     cases: dict = field(default_factory=dict)   # {"public": P, "hidden": H}
     example: str = ""
     number: int = 0
+    behaviour: dict = field(default_factory=dict)      # failed case -> fingerprint of the answer's output
+    wrong_outputs: dict = field(default_factory=dict)  # failed public case -> "label: returned ..."
 
 
 @dataclass
@@ -195,8 +200,9 @@ def _parse_test(test: dict, number: int) -> ExerciseOutcome:
     status = extra.get("status") or (tags[1] if ours else "") or str(test.get("status", Status.FAILED))
     hints = extra.get("hints") or {}
     cases = extra.get("cases") or {}
-    if not isinstance(hints, dict) or not isinstance(cases, dict):
-        raise ValueError(f"test {name!r}: 'hints' and 'cases' must be objects")
+    behaviour, wrong_outputs = extra.get("behaviour") or {}, extra.get("wrong_outputs") or {}
+    if not all(isinstance(x, dict) for x in (hints, cases, behaviour, wrong_outputs)):
+        raise ValueError(f"test {name!r}: 'hints', 'cases', 'behaviour' and 'wrong_outputs' must be objects")
     return ExerciseOutcome(
         exercise=str(exercise), title=name if name != exercise else "", notebook=str(extra.get("notebook", "")),
         status=str(status), score=_number(test.get("score", 0.0), f"test {name!r} score"),
@@ -205,7 +211,9 @@ def _parse_test(test: dict, number: int) -> ExerciseOutcome:
         hints={str(k): str(v) for k, v in hints.items()},
         failed_cases=_strings(extra.get("failed_cases"), f"test {name!r} failed_cases"),
         cases={k: int(_number(v, f"test {name!r} cases[{k}]")) for k, v in cases.items()},
-        example=str(extra.get("example", "")), number=number)
+        example=str(extra.get("example", "")), number=number,
+        behaviour={str(k): str(v) for k, v in behaviour.items()},
+        wrong_outputs={str(k): str(v) for k, v in wrong_outputs.items()})
 
 
 def read_results(grades_dir, exclude=None) -> Results:
@@ -296,6 +304,34 @@ class CaseStat:
 
 
 @dataclass
+class BehaviourGroup:
+    """Failing answers of one exercise that no bank mistake explains and that behave alike: the same
+    fingerprints (:mod:`course_lib.grading.judging.fingerprint`) on the same failed public cases
+    (:func:`behaviour_key`; on the same hidden ones for answers that pass every public case).
+
+    ``number`` is the group's rank in its exercise (1 = the largest), as ``draft-mistake --group``
+    takes it; ``example`` is anonymised (a public case's label and the output summarised, no name);
+    ``members`` are the submissions' names, for ``draft-mistake`` only (the report never shows them).
+    """
+
+    notebook: str
+    exercise: str
+    number: int
+    size: int
+    unexplained: int          # failing answers of the exercise with no bank mistake recognised
+    failed_cases: tuple
+    behaviour: tuple          # the (case, fingerprint) pairs its answers share (behaviour_key)
+    example: str
+    members: tuple
+
+    @property
+    def key(self) -> str:
+        """A short digest of the behaviour, the same in every report of the same answers."""
+        text = ";".join(f"{case}={digest}" for case, digest in self.behaviour)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+
+
+@dataclass
 class ExerciseStat:
     """One exercise over the graded submissions of its notebook."""
 
@@ -309,6 +345,7 @@ class ExerciseStat:
     mistakes: list            # MistakeStat, most common first (all of them)
     unrecognised: int         # failed with no mistake recognised
     cases: list               # CaseStat
+    groups: list = field(default_factory=list)   # BehaviourGroup, largest first
 
     @property
     def passed(self) -> int:
@@ -403,6 +440,71 @@ def _mistake_stats(outcomes: list, graded: int, names_by_source: dict) -> list:
     return stats
 
 
+def _unexplained(outcome: ExerciseOutcome) -> bool:
+    """A failed answer with a recorded behaviour and no bank mistake (a generic signature is no bank mistake)."""
+    return (outcome.status == Status.FAILED and bool(outcome.behaviour)
+            and not any(not m.startswith("generic:") for m in outcome.mistakes))
+
+
+def _case_order(case: str) -> tuple:
+    kind, _, number = case.partition(" ")
+    return (kind != "public", int(number) if number.isdigit() else 0, case)
+
+
+def _group_example(members: list, names_by_source: dict) -> str:
+    """The first public wrong output of the group's first member that has one, names scrubbed."""
+    for outcome in members:
+        if outcome.wrong_outputs:
+            case = min(outcome.wrong_outputs, key=_case_order)
+            source = names_by_source[id(outcome)]
+            return _scrub(f"{case}, {outcome.wrong_outputs[case]}", (source, student_of(source)))
+    failed = [case for case, _ in behaviour_key(members[0])]
+    return "passes every public case; fails " + ", ".join(failed)
+
+
+def behaviour_key(outcome: ExerciseOutcome) -> tuple:
+    """What groups an answer: its ``(case, fingerprint)`` pairs on the public cases it fails, in case order, or on
+    the hidden ones when it fails no public case.
+
+    Public cases decide: a hint is only ever given on a public case, so answers alike there are the answers
+    that one new mistake would give its hint to; two ways of writing one mistake may still part on a hidden
+    edge case (``lstsq`` and ``solve`` on a singular matrix).
+    """
+    pairs = sorted(outcome.behaviour.items(), key=lambda kv: _case_order(kv[0]))
+    public = [(case, digest) for case, digest in pairs if case.startswith("public")]
+    return tuple(public or pairs)
+
+
+def behaviour_groups(outcomes: list, names_by_source: dict, min_size: int = GROUP_MIN_SIZE) -> list:
+    """The unexplained failing answers of one exercise grouped by behaviour, largest first.
+
+    Parameters
+    ----------
+    outcomes : list of ExerciseOutcome
+        One exercise's outcomes (graded submissions).
+    names_by_source : dict
+        ``id(outcome) -> submission name``.
+    min_size : int
+        The smallest group kept.
+
+    Returns
+    -------
+    list of BehaviourGroup
+        Numbered from 1, by size (then public cases before hidden ones, then by fingerprint: a stable numbering).
+    """
+    unexplained = [o for o in outcomes if _unexplained(o)]
+    by_behaviour = defaultdict(list)
+    for o in unexplained:
+        by_behaviour[behaviour_key(o)].append(o)
+    kept = sorted(((b, sorted(m, key=lambda o: names_by_source[id(o)])) for b, m in by_behaviour.items()
+                   if len(m) >= min_size), key=lambda bm: (-len(bm[1]), [(_case_order(c), d) for c, d in bm[0]]))
+    return [BehaviourGroup(notebook=members[0].notebook, exercise=members[0].exercise, number=k, size=len(members),
+                           unexplained=len(unexplained), failed_cases=tuple(case for case, _ in behaviour),
+                           behaviour=behaviour, example=_group_example(members, names_by_source),
+                           members=tuple(names_by_source[id(o)] for o in members))
+            for k, (behaviour, members) in enumerate(kept, start=1)]
+
+
 def summarise(results: Results) -> ClassSummary:
     """Aggregate the submissions per notebook, per exercise, per case and per student."""
     by_notebook = defaultdict(list)
@@ -429,7 +531,7 @@ def summarise(results: Results) -> ClassSummary:
                 points_lost=sum(max(o.max_score - o.score, 0.0) for o in outs),
                 mistakes=_mistake_stats(outs, len(graded), owner),
                 unrecognised=sum(1 for o in outs if o.status == Status.FAILED and not o.mistakes),
-                cases=_case_stats(outs)))
+                cases=_case_stats(outs), groups=behaviour_groups(outs, owner)))
         notebooks.append(NotebookStat(nb, subs, graded, Counter(s.status for s in subs),
                                       max_scores.most_common(1)[0][0] if max_scores else 0.0, exercises))
     students = sorted({s.student for s in results.submissions})
@@ -497,6 +599,12 @@ def tables(summary: ClassSummary) -> dict:
           str(c.partial_attempts), f"{c.rate:.3f}", f"{c.median_others:.3f}", "yes" if c.flagged else "no",
           c.top_mistake]
          for nb in summary.notebooks for ex in nb.exercises for c in ex.cases])
+    out["unexplained_groups.csv"] = (
+        ["notebook", "exercise", "group", "submissions", "unexplained_failures", "failed_cases", "example_outcome",
+         "behaviour_key", "draft_command"],
+        [[g.notebook, g.exercise, str(g.number), str(g.size), str(g.unexplained), ";".join(g.failed_cases),
+          g.example, g.key, draft_command(g)]
+         for nb in summary.notebooks for ex in nb.exercises for g in ex.groups])
     out["problems.csv"] = (["submission", "student", "notebook", "exercise", "status", "message"],
                            problem_rows(summary))
     notebooks = [nb.notebook for nb in summary.notebooks]
@@ -508,6 +616,11 @@ def tables(summary: ClassSummary) -> dict:
                                                  for row in long_table(summary.submissions)])
     out["unreadable_files.csv"] = (["file", "reason"], [list(d) for d in summary.results.damaged])
     return out
+
+
+def draft_command(group: BehaviourGroup) -> str:
+    """The command that drafts a bank mistake from ``group``."""
+    return f"python -m course_lib draft-mistake GRADES_DIR --exercise {group.exercise} --group {group.number}"
 
 
 def problem_rows(summary: ClassSummary) -> list:

@@ -4,7 +4,8 @@
   one column of points per exercise); no cell a spreadsheet would evaluate;
 - ``exercises.csv``: one row per graded exercise;
 - ``feedback/<name>.md``: what the student reads, hidden tests reduced to their number and "passed" or
-  "failed" (never how they failed);
+  "failed" (never how they failed), ending with what to review across the student's notebooks
+  (:mod:`course_lib.grading.reports.review`);
 - ``results/<name>.json``: Gradescope's ``results.json`` format, one test per exercise;
 - ``written/<name>/<question>.md``: one student's answer to one written question, as data: the
   text verbatim in a fenced code block longer than any run of backticks in it, so that no
@@ -21,6 +22,7 @@ import re
 import tempfile
 
 from course_lib.grading.judging.results import SubmissionResult
+from course_lib.grading.reports.review import review_items, review_markdown
 from course_lib.grading.statuses import Status
 
 MARKER = ".course_lib_grades"  # marks a folder written by ``grade`` (its results/ are what the report reads)
@@ -45,8 +47,13 @@ def _number(x: float) -> str:
     return f"{x:g}"
 
 
-def feedback_markdown(name: str, result: SubmissionResult) -> str:
-    """The student's feedback: a score line, then each exercise with its public cases."""
+def feedback_markdown(name: str, result: SubmissionResult, review=None) -> str:
+    """The student's feedback: a score line, each exercise with its public cases, then "What to review".
+
+    ``review``: the :class:`~course_lib.grading.reports.review.ReviewItem` s of the student's
+    submissions across notebooks (:func:`~course_lib.grading.reports.review.review_items`); by
+    default, those of this submission alone.
+    """
     lines = [f"# Feedback: {name}", ""]
     if result.status != "ok":
         lines += [f"**Not graded: {result.status}.** {result.message}", "",
@@ -74,6 +81,7 @@ def feedback_markdown(name: str, result: SubmissionResult) -> str:
             lines.append("")
         if ex.hint:
             lines += [f"Hint: {ex.hint}", ""]
+    lines += review_markdown(review_items([result]) if review is None else review)
     lines.append("Grades come from the autograder; hidden tests are counted but not shown.")
     return "\n".join(lines) + "\n"
 
@@ -102,7 +110,8 @@ def gradescope_results(result: SubmissionResult, name: str = "", file: str = "")
                                      "failed_cases": ex.failed_cases,
                                      "cases": {"public": sum(not c.hidden for c in ex.cases),
                                                "hidden": sum(c.hidden for c in ex.cases)},
-                                     "example": ex.example}})
+                                     "example": ex.example, "behaviour": ex.behaviour,
+                                     "wrong_outputs": ex.wrong_outputs}})
     output = f"{name}: " if name else ""
     if result.status == "ok":
         output += f"notebook {result.notebook}, {_number(result.score)} / {_number(result.max_score)}"
