@@ -429,8 +429,8 @@ def test_grading_a_folder_then_reporting_counts_the_mistake_the_grader_recognise
         if k < 4:
             (cell,) = [c for c in nb.cells
                        if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "svm_vectorized"]
-            assert "    margins[rows, y] = 0.0\n" in cell.source
-            cell.source = cell.source.replace("    margins[rows, y] = 0.0\n", "")
+            assert "    terms[rows, y] = 0.0\n" in cell.source
+            cell.source = cell.source.replace("    terms[rows, y] = 0.0\n", "")
         (subs / f"student{k}").mkdir(parents=True)
         nbformat.write(nb, subs / f"student{k}" / f"{NB03}.ipynb")
     (subs / "student7").mkdir()
