@@ -128,3 +128,94 @@ def test_run_autograder_without_a_notebook(tmp_path, bundle):
     results = json.loads((root / "results" / "results.json").read_text())
     assert results["score"] == 0 and "No .ipynb" in results["output"]
     shutil.rmtree(root)
+
+
+# --- an assignment's bundle (issue 25) -----------------------------------------------------------------------
+
+GRADESCOPE_TEST_KEYS = {"score", "max_score", "status", "name", "number", "output", "output_format", "tags",
+                        "visibility", "extra_data"}
+GRADESCOPE_TOP_KEYS = {"score", "execution_time", "output", "output_format", "visibility", "stdout_visibility",
+                       "extra_data", "tests", "leaderboard"}
+
+
+def check_gradescope_fields(results: dict) -> None:
+    """``results`` holds only Gradescope's documented fields, each of the documented type and value set."""
+    assert set(results) <= GRADESCOPE_TOP_KEYS, set(results) - GRADESCOPE_TOP_KEYS
+    assert isinstance(results["score"], (int, float)) and isinstance(results["output"], str)
+    assert results.get("visibility", "visible") in {"hidden", "after_due_date", "after_published", "visible"}
+    assert results.get("stdout_visibility", "hidden") in {"hidden", "after_due_date", "after_published", "visible"}
+    for test in results["tests"]:
+        assert set(test) <= GRADESCOPE_TEST_KEYS, set(test) - GRADESCOPE_TEST_KEYS
+        assert isinstance(test["name"], str) and isinstance(test["output"], str)
+        assert isinstance(test["score"], (int, float)) and isinstance(test["max_score"], (int, float))
+        assert 0 <= test["score"] <= test["max_score"]
+        assert test["status"] in {"passed", "failed"}
+        assert test["visibility"] in {"hidden", "after_due_date", "after_published", "visible"}
+        assert test["output_format"] in {"text", "html", "md", "ansi", "simple_format"}
+    assert results["score"] == pytest.approx(sum(t["score"] for t in results["tests"]))
+
+
+@pytest.fixture(scope="module")
+def bundle_of_00(tmp_path_factory):
+    path = tmp_path_factory.mktemp("bundle00") / "autograder.zip"
+    assert main(["gradescope", "--notebooks", "00", "--out", str(path)]) == 0
+    return path
+
+
+def test_an_assignment_bundle_names_its_notebooks(bundle_of_00):
+    with zipfile.ZipFile(bundle_of_00) as archive:
+        script = archive.read("run_autograder").decode()
+        course = json.loads(archive.read("course.json"))
+    assert "--notebooks 00_start_here" in script and '--config "$HERE/course.json"' in script
+    assert set(course) == {"scoring", "assignments"}
+
+
+def test_an_assignment_bundle_grades_only_its_notebooks(tmp_path, bundle_of_00):
+    """Notebook 00 is graded; notebook 01 in the same upload earns nothing and its line says so."""
+    other = NOTEBOOK.parent / "01_linear_classifier_recap.ipynb"
+    root = _layout(tmp_path, bundle_of_00, {"00_start_here.ipynb": NOTEBOOK.read_bytes(),
+                                            "extra/01_linear_classifier_recap.ipynb": other.read_bytes()})
+    done = _run_autograder(root)
+    assert done.returncode == 0, done.stderr
+    results = json.loads((root / "results" / "results.json").read_text())
+    check_gradescope_fields(results)
+    ours = bank.for_notebook("00_start_here")
+    assert results["score"] == sum(ex.points for ex in ours)
+    assert [t["tags"][0] for t in results["tests"]] == [ex.id for ex in ours]
+    assert "01_linear_classifier_recap, which this assignment does not grade (it grades 00_start_here)" in \
+        results["output"]
+
+
+def test_an_assignment_bundle_scores_a_missing_notebook_0(tmp_path, bundle_of_00):
+    """The upload holds another notebook only: it earns nothing, and each exercise of 00 is listed at 0."""
+    other = NOTEBOOK.parent / "01_linear_classifier_recap.ipynb"
+    root = _layout(tmp_path, bundle_of_00, {"01_linear_classifier_recap.ipynb": other.read_bytes()})
+    done = _run_autograder(root)
+    assert done.returncode == 0, done.stderr
+    results = json.loads((root / "results" / "results.json").read_text())
+    check_gradescope_fields(results)
+    ours = bank.for_notebook("00_start_here")
+    assert results["score"] == 0
+    assert [(t["tags"][0], t["score"], t["max_score"]) for t in results["tests"]] == \
+        [(ex.id, 0, ex.points) for ex in ours]
+    assert "no file of the upload is notebook 00_start_here (expected 00_start_here.ipynb)" in results["output"]
+    assert "which this assignment does not grade" in results["output"]
+
+
+def test_an_unknown_notebook_or_assignment_is_one_line(tmp_path, capsys):
+    assert main(["gradescope", "--notebooks", "99", "--out", str(tmp_path / "a.zip")]) == 2
+    assert "'99' names no notebook of this workbook" in capsys.readouterr().err
+    assert main(["gradescope", "--assignment", "hw9", "--out", str(tmp_path / "a.zip")]) == 2
+    assert "no assignment 'hw9'" in capsys.readouterr().err
+    assert not (tmp_path / "a.zip").exists()
+
+
+def test_an_assignment_from_the_course_config(tmp_path):
+    config = tmp_path / "course.toml"
+    config.write_text('[assignments]\nhw1 = ["00", "01_linear_classifier_recap"]\n'
+                      '[scoring.exercises.' + bank.for_notebook("00_start_here")[0].id + ']\npolicy = "per-case"\n')
+    assert main(["gradescope", "--config", str(config), "--assignment", "hw1", "--out", str(tmp_path / "a.zip")]) == 0
+    with zipfile.ZipFile(tmp_path / "a.zip") as archive:
+        assert "--notebooks 00_start_here 01_linear_classifier_recap" in archive.read("run_autograder").decode()
+        course = json.loads(archive.read("course.json"))
+    assert list(course["scoring"]["exercises"].values())[0]["policy"] == "per-case"
