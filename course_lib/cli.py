@@ -25,6 +25,8 @@ COMMANDS = {
     "gradescope": ("course_lib.grading.autograde.gradescope", "build a Gradescope autograder bundle"),
     "report": ("course_lib.grading.reports.class_report",
                "the class report (HTML and CSV) from a folder of grading results"),
+    "grades-export": ("course_lib.grading.reports.lms_export",
+                      "write the LMS's gradebook-import CSV (Canvas, Moodle) from a roster and grading results"),
     "hints": ("course_lib.grading.reports.hint_table",
               "write the instructors' table of hints per exercise (docs/hints.md)"),
     "execute": ("course_lib.notebooks", "re-run source notebooks and store their outputs (maintainers)"),
