@@ -182,8 +182,8 @@ def test_an_assignment_bundle_grades_only_its_notebooks(tmp_path, bundle_of_00):
     ours = bank.for_notebook("00_start_here")
     assert results["score"] == sum(ex.points for ex in ours)
     assert [t["tags"][0] for t in results["tests"]] == [ex.id for ex in ours]
-    assert "01_linear_classifier_recap, which this assignment does not grade (it grades 00_start_here)" in \
-        results["output"]
+    assert ("notebook 01_linear_classifier_recap is not part of this assignment (it grades 00_start_here): it "
+            "earns nothing here") in results["output"]
 
 
 def test_an_assignment_bundle_scores_a_missing_notebook_0(tmp_path, bundle_of_00):
@@ -199,7 +199,7 @@ def test_an_assignment_bundle_scores_a_missing_notebook_0(tmp_path, bundle_of_00
     assert [(t["tags"][0], t["score"], t["max_score"]) for t in results["tests"]] == \
         [(ex.id, 0, ex.points) for ex in ours]
     assert "no file of the upload is notebook 00_start_here (expected 00_start_here.ipynb)" in results["output"]
-    assert "which this assignment does not grade" in results["output"]
+    assert "is not part of this assignment" in results["output"]
 
 
 def test_an_unknown_notebook_or_assignment_is_one_line(tmp_path, capsys):
@@ -219,3 +219,48 @@ def test_an_assignment_from_the_course_config(tmp_path):
         assert "--notebooks 00_start_here 01_linear_classifier_recap" in archive.read("run_autograder").decode()
         course = json.loads(archive.read("course.json"))
     assert list(course["scoring"]["exercises"].values())[0]["policy"] == "per-case"
+
+
+# --- the assignment's bundle on a simulated Gradescope: Python 3.10, no bubblewrap, root and an ordinary user ---
+
+@pytest.fixture(scope="module")
+def gradescope_310(bundle_of_00):
+    """A world-readable Python 3.10 venv into which the bundle's setup.sh installed its requirements."""
+    import gradescope_py310 as sim
+
+    interpreter = sim.find_python310()
+    if interpreter is None:
+        pytest.skip("no Python 3.10 on this machine (Gradescope's images run 3.10); set COURSE_LIB_PYTHON310")
+    if os.geteuid() != 0 or not shutil.which("setpriv"):
+        pytest.skip("the simulation runs setup.sh as root and run_autograder as another user (setpriv)")
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="course_lib_gs310_", dir="/tmp"))  # pytest's own is 0700: not for a user
+    base.chmod(0o755)
+    copy = sim.interpreter_folder()
+    try:
+        venv = sim.python310(base, interpreter, copy)
+        done_setup, _, _ = sim.simulate(base / "setup", venv, bundle_of_00, {}, as_user=False)
+        assert done_setup.returncode == 0, done_setup.stderr[-3000:]
+        yield sim, base, venv
+    finally:
+        shutil.rmtree(copy.parent, ignore_errors=True)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.mark.parametrize("as_user", [False, True], ids=["root", "user"])
+def test_the_assignment_bundle_on_a_simulated_gradescope(gradescope_310, bundle_of_00, as_user):
+    """setup.sh then run_autograder, Python 3.10, no bwrap on the PATH: graded confined, only notebook 00 counts."""
+    sim, base, venv = gradescope_310
+    other = NOTEBOOK.parent / "01_linear_classifier_recap.ipynb"
+    _, done, results = sim.simulate(base / ("user" if as_user else "root"), venv, bundle_of_00,
+                                    {"00_start_here.ipynb": NOTEBOOK.read_bytes(),
+                                     "01_linear_classifier_recap.ipynb": other.read_bytes()}, as_user, install=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert results is not None, done.stderr[-3000:]
+    check_gradescope_fields(results)
+    assert results["extra_data"]["isolation"]["mode"] == "confined"  # no bubblewrap: the fallback, never refused
+    ours = bank.for_notebook("00_start_here")
+    assert results["score"] == sum(ex.points for ex in ours)
+    assert [(t["tags"][0], t["status"]) for t in results["tests"]] == [(ex.id, "passed") for ex in ours]
+    assert "notebook 01_linear_classifier_recap is not part of this assignment" in results["output"]

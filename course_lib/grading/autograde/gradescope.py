@@ -163,8 +163,8 @@ def for_assignment(rows: list, notebooks: tuple) -> list:
     for name, result in rows:
         if result.status == SubmissionStatus.OK and result.notebook not in notebooks:
             result = SubmissionResult(result.notebook, SubmissionStatus.NOT_IN_ASSIGNMENT,
-                                      f"{name} is notebook {result.notebook}, which this assignment does not grade "
-                                      f"(it grades {wanted}): it earns nothing here", [], 0.0, result.isolation)
+                                      f"notebook {result.notebook} is not part of this assignment (it grades "
+                                      f"{wanted}): it earns nothing here", [], 0.0, result.isolation)
         elif result.status in (SubmissionStatus.OK, SubmissionStatus.DUPLICATE):
             present.add(result.notebook)
         out.append((name, result))
