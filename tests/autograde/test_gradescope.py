@@ -198,7 +198,8 @@ def test_an_assignment_bundle_scores_a_missing_notebook_0(tmp_path, bundle_of_00
     assert results["score"] == 0
     assert [(t["tags"][0], t["score"], t["max_score"]) for t in results["tests"]] == \
         [(ex.id, 0, ex.points) for ex in ours]
-    assert "no file of the upload is notebook 00_start_here (expected 00_start_here.ipynb)" in results["output"]
+    assert ("no file of the upload was graded as notebook 00_start_here (expected 00_start_here.ipynb): it scores 0"
+            in results["output"])
     assert "is not part of this assignment" in results["output"]
 
 
@@ -264,3 +265,20 @@ def test_the_assignment_bundle_on_a_simulated_gradescope(gradescope_310, bundle_
     assert results["score"] == sum(ex.points for ex in ours)
     assert [(t["tags"][0], t["status"]) for t in results["tests"]] == [(ex.id, "passed") for ex in ours]
     assert "notebook 01_linear_classifier_recap is not part of this assignment" in results["output"]
+
+
+def test_for_assignment_keeps_its_notebooks_and_adds_the_missing_ones():
+    from course_lib.grading.judging.results import SubmissionResult
+
+    rows = [("mine", SubmissionResult("00_start_here", "ok", "", [], 2.0)),
+            ("other", SubmissionResult("01_linear_classifier_recap", "ok", "", [], 3.0)),
+            ("broken", SubmissionResult("", "too large", "over 20 MB"))]
+    out = dict(gradescope.for_assignment(rows, ("00_start_here", "03_multiclass_svm")))
+    assert out["mine"] is rows[0][1]
+    assert (out["other"].status, out["other"].max_score) == ("not in this assignment", 0.0)
+    assert out["broken"].status == "too large"
+    missing = out["03_multiclass_svm"]
+    svm = bank.for_notebook("03_multiclass_svm")
+    assert (missing.status, missing.score, missing.max_score) == ("missing notebook", 0, sum(e.points for e in svm))
+    assert [(e.id, e.status, e.score) for e in missing.exercises] == [(e.id, "missing", 0) for e in svm]
+    assert gradescope.for_assignment(rows, ()) is rows  # no assignment: every notebook counts

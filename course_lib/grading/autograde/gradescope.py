@@ -172,7 +172,7 @@ def for_assignment(rows: list, notebooks: tuple) -> list:
         if stem in present:
             continue
         exercises = for_notebook(stem)
-        line = f"no file of the upload is notebook {stem} (expected {stem}.ipynb): it scores 0"
+        line = f"no file of the upload was graded as notebook {stem} (expected {stem}.ipynb): it scores 0"
         out.append((stem, SubmissionResult(stem, SubmissionStatus.MISSING_NOTEBOOK, line, [
             ExerciseResult(ex.id, ex.title, float(ex.points), 0.0, Status.MISSING, message=line) for ex in exercises],
             float(sum(ex.points for ex in exercises)))))
