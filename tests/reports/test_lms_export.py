@@ -136,3 +136,18 @@ def test_user_mistakes_are_one_line(tmp_path, capsys):
     assert main(["grades-export", "--roster", str(roster), "--grades", str(grades), "--format", "canvas",
                  "--out", str(roster)]) == 2
     assert "another file than --roster" in capsys.readouterr().err
+
+
+def test_an_assignment_of_the_course_config_is_one_column(tmp_path):
+    """Notebooks 03 and 04 make up assignment hw2: one column, their points added up, its Points Possible too."""
+    roster = _canvas_export(tmp_path / "gradebook.csv")
+    grades = _grades(tmp_path / "graded", SUBMISSIONS[:4])
+    config = tmp_path / "course.toml"
+    config.write_text('[assignments]\nhw2 = ["03", "04"]\n')
+    out = tmp_path / "import.csv"
+    assert main(["grades-export", "--roster", str(roster), "--grades", str(grades), "--format", "canvas",
+                 "--out", str(out), "--config", str(config)]) == 0
+    table = _read(out)
+    assert table[0] == CANVAS_HEADER + ["hw2"]
+    assert table[1][-1] == "12"  # 7 + 5
+    assert [row[-1] for row in table[2:]] == ["6.5", "4.33", "5", "", ""]

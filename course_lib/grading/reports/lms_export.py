@@ -9,8 +9,9 @@ one inside the other, as a login inside its e-mail address) is ambiguous: it is 
 The file path as uploaded is searched first, the submission's name (made from it) only if it holds none.
 
 The file written is the roster itself with one column per assignment filled in (the best graded
-submission of each student; a notebook per assignment unless ``--column NOTEBOOK=HEADER`` maps several
-notebooks to one column, whose points are then added up). An existing column of that header is filled in
+submission of each student per notebook): an assignment of the course config (``[assignments]``, its
+notebooks' points added up), else a notebook; ``--column NOTEBOOK=HEADER`` names the column of a notebook
+(several notebooks in one column add up). An existing column of that header is filled in
 place; a new one is added at the end, with its points in Canvas's "Points Possible" row. Every other cell,
 row and column stays as exported, so that the LMS's import changes only those grades. A student without
 a graded submission keeps the cell the export had.
@@ -182,13 +183,17 @@ def place(submissions: list, roster: Roster, lms: LmsFormat) -> Placement:
     return placement
 
 
-def parse_columns(pairs, notebooks: list) -> dict:
-    """``NOTEBOOK=HEADER`` pairs as {notebook stem: header}; a notebook not given keeps its stem as header."""
+def parse_columns(pairs, notebooks: list, assignments: dict | None = None) -> dict:
+    """``NOTEBOOK=HEADER`` pairs as {notebook stem: header}. A notebook not given goes to the column of the one
+    course assignment that holds it (``assignments``: name -> stems, from the course config), else to its stem."""
     from course_lib.grading.exercises.bank import all_exercises
     from course_lib.grading.exercises.course_config import notebook_stems
 
     known = sorted({ex.notebook for ex in all_exercises()} | set(notebooks))
-    mapping = {stem: stem for stem in notebooks}
+    mapping = {}
+    for stem in notebooks:
+        holders = [name for name, stems in (assignments or {}).items() if stem in stems]
+        mapping[stem] = holders[0] if len(holders) == 1 else stem
     for pair in pairs or ():
         notebook, sep, header = pair.partition("=")
         if not sep or not header.strip():
@@ -243,7 +248,7 @@ def roster_text(roster: Roster) -> str:
     return roster.bom + buffer.getvalue()
 
 
-def export(roster_path, grades_dir, lms_name: str, out, column_pairs=()) -> tuple:
+def export(roster_path, grades_dir, lms_name: str, out, column_pairs=(), assignments=None) -> tuple:
     """Read, place, fill and write; returns ``(placement, roster, submissions, totals)``."""
     if lms_name not in FORMATS:
         raise ValueError(f"--format: expected one of {', '.join(FORMATS)}, got {lms_name!r}")
@@ -251,7 +256,7 @@ def export(roster_path, grades_dir, lms_name: str, out, column_pairs=()) -> tupl
     roster = read_roster(Path(roster_path), lms)
     submissions = [s for s in read_grades(Path(grades_dir)) if s.status == SubmissionStatus.OK]
     placement = place(submissions, roster, lms)
-    columns = parse_columns(column_pairs, sorted({s.notebook for s in submissions}))
+    columns = parse_columns(column_pairs, sorted({s.notebook for s in submissions}), assignments)
     totals = fill(roster, submissions, placement, columns)
     atomic_write(str(out), roster_text(roster))
     return placement, roster, submissions, totals
@@ -267,12 +272,19 @@ def add_arguments(parser) -> None:
                         help="the gradebook column of a notebook (default: the notebook's stem; an existing column "
                              "of that name, with or without Canvas's ' (id)', is filled); repeat it; several "
                              "notebooks in one column add up")
+    parser.add_argument("--config", type=Path, default=None,
+                        help="the course's settings: a notebook of one of its [assignments] goes to the column named "
+                             "after that assignment (default: course.toml beside notebooks/ if it exists)")
 
 
 def run(args) -> int:
     if args.out.resolve() == args.roster.resolve():
         raise ValueError("--out: choose another file than --roster (the export is kept as it was)")
-    placement, roster, submissions, totals = export(args.roster, args.grades, args.format, args.out, args.column)
+    from course_lib.grading.exercises import course_config
+
+    course = course_config.load(args.config, Path(__file__).resolve().parents[3])
+    placement, roster, submissions, totals = export(args.roster, args.grades, args.format, args.out, args.column,
+                                                    course.assignments)
     students = {placement.matched[s.name] for s in submissions if s.name in placement.matched}
     print(f"placed {len(placement.matched)} of {len(submissions)} graded submission(s) for {len(students)} of "
           f"{len(roster.students())} students; columns: "
