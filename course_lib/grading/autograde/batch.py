@@ -79,7 +79,8 @@ def grader_version(limits: Limits, course: CourseConfig | None = None) -> str:
     for name, path in files:
         digest.update(name.encode() + b"\0" + path.read_bytes())
     for ex in all_exercises():  # exercises registered at run time (tests) count too
-        digest.update(repr((ex.id, ex.notebook, ex.answer, ex.points, len(ex.public), len(ex.hidden))).encode())
+        digest.update(repr((ex.id, ex.notebook, ex.answer, ex.points, len(ex.public), len(ex.hidden),
+                            ex.rule.describe())).encode())
     return digest.hexdigest()[:24]
 
 
