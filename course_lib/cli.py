@@ -27,6 +27,8 @@ COMMANDS = {
                "the class report (HTML and CSV) from a folder of grading results"),
     "draft-mistake": ("course_lib.grading.reports.draft_mistake",
                       "draft a bank Mistake from a group of the class report's unexplained wrong answers"),
+    "grades-export": ("course_lib.grading.reports.lms_export",
+                      "write the LMS's gradebook-import CSV (Canvas, Moodle) from a roster and grading results"),
     "hints": ("course_lib.grading.reports.hint_table",
               "write the instructors' table of hints per exercise (docs/hints.md)"),
     "execute": ("course_lib.notebooks", "re-run source notebooks and store their outputs (maintainers)"),

@@ -23,6 +23,8 @@ class SubmissionStatus(str, Enum):
     TOO_LARGE = "too large"
     UNREADABLE = "unreadable"
     DUPLICATE = "duplicate"  # a second file of the same notebook in one Gradescope submission
+    NOT_IN_ASSIGNMENT = "not in this assignment"  # a notebook an assignment's Gradescope bundle does not grade
+    MISSING_NOTEBOOK = "missing notebook"  # a notebook of the assignment that the upload lacks (scores 0)
     GRADER_ERROR = "grader error"
 
     def __str__(self) -> str:

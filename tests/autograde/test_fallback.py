@@ -571,8 +571,9 @@ def test_a_bundle_built_unsafe_says_so_in_its_run_autograder(tmp_path):
     safe = gradescope.build_bundle(tmp_path / "safe.zip")
     unsafe = gradescope.build_bundle(tmp_path / "unsafe.zip", unsafe=True)
     scripts = {path.stem: zipfile.ZipFile(path).read("run_autograder").decode() for path in (safe, unsafe)}
-    assert scripts["safe"].rstrip().endswith('gradescope --autograde "$ROOT"')
-    assert scripts["unsafe"].rstrip().endswith('gradescope --autograde "$ROOT" --unsafe-no-sandbox')
+    assert scripts["safe"].rstrip().endswith('gradescope --autograde "$ROOT" --config "$HERE/course.json"')
+    assert scripts["unsafe"].rstrip().endswith('gradescope --autograde "$ROOT" --config "$HERE/course.json" '
+                                               '--unsafe-no-sandbox')
 
 
 # --- privilege: dropped by the grader, before anything of the package runs ------------------------------------

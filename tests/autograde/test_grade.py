@@ -442,6 +442,6 @@ def test_a_changed_reference_misses_the_cache(test_bank, tmp_path, monkeypatch):
     monkeypatch.setattr(grade, "grade_bytes", lambda *a, **k: calls.append(1) or real(*a, **k))
     batch.grade_batch([path], tmp_path / "out", LIMITS, jobs=1, progress=False)
     assert calls == []  # nothing changed: the cache answers
-    monkeypatch.setattr(batch, "grader_version", lambda limits: "a-corrected-reference")
+    monkeypatch.setattr(batch, "grader_version", lambda *args: "a-corrected-reference")
     batch.grade_batch([path], tmp_path / "out", LIMITS, jobs=1, progress=False)
     assert calls == [1]

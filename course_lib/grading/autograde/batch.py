@@ -42,7 +42,9 @@ from course_lib.grading.autograde.cache import ResultCache
 from course_lib.grading.autograde.grade import GRADER_ERROR, PACKAGE_DIR, SOURCE_DIR
 from course_lib.grading.autograde.intake import Intake, collect
 from course_lib.grading.autograde.limits import Limits
+from course_lib.grading.exercises import course_config
 from course_lib.grading.exercises.bank import all_exercises
+from course_lib.grading.exercises.course_config import CourseConfig
 from course_lib.grading.judging.results import SubmissionResult
 from course_lib.grading.reports import outputs
 from course_lib.grading.statuses import SubmissionStatus
@@ -65,18 +67,20 @@ def _real_package_versions() -> tuple:
     return tuple(found)
 
 
-def grader_version(limits: Limits) -> str:
+def grader_version(limits: Limits, course: CourseConfig | None = None) -> str:
     """A hash of everything that can change a grade: course_lib, the sources, numpy and the other packages
-    run in the sandbox, the limits, the isolation."""
+    run in the sandbox, the limits, the isolation, the course's scoring settings."""
     digest = hashlib.sha256(repr(limits).encode() + np.__version__.encode() + isolation.isolation().encode()
-                            + repr(_real_package_versions()).encode())
+                            + repr(_real_package_versions()).encode()
+                            + (course or CourseConfig()).fingerprint().encode())
     files = [(p.relative_to(PACKAGE_DIR).as_posix(), p) for p in sorted(PACKAGE_DIR.rglob("*"))
              if p.is_file() and "__pycache__" not in p.parts]
     files += [(f"notebooks/{p.name}", p) for p in sorted(SOURCE_DIR.glob("*.ipynb"))] if SOURCE_DIR.is_dir() else []
     for name, path in files:
         digest.update(name.encode() + b"\0" + path.read_bytes())
     for ex in all_exercises():  # exercises registered at run time (tests) count too
-        digest.update(repr((ex.id, ex.notebook, ex.answer, ex.points, len(ex.public), len(ex.hidden))).encode())
+        digest.update(repr((ex.id, ex.notebook, ex.answer, ex.points, len(ex.public), len(ex.hidden),
+                            ex.rule.describe())).encode())
     return digest.hexdigest()[:24]
 
 
@@ -100,12 +104,13 @@ def _prepare_out(out_dir: Path) -> None:
         raise ValueError(f"--out: cannot write to {out_dir} ({exc.strerror or exc})") from None
 
 
-def _graded(data: bytes, file: str, cache: ResultCache, limits, slot: int, force: bool) -> SubmissionResult:
+def _graded(data: bytes, file: str, cache: ResultCache, limits, slot: int, force: bool,
+            course: CourseConfig | None = None) -> SubmissionResult:
     digest = cache.digest(data)
     cached = None if force else cache.get(digest)
     if cached is not None:
         return cached
-    result = grade.grade_bytes(data, Path(file).name, limits, slot)
+    result = grade.grade_bytes(data, Path(file).name, limits, slot, course)
     if result.status != GRADER_ERROR:  # not a grade (the machine was too busy...): graded again next run
         cache.put(digest, result)
     return result
@@ -149,20 +154,21 @@ def _write_reviews(out_dir: Path, rows: list) -> None:
 
 def grade_batch(paths: list, out_dir, limits: Limits | None = None, jobs: int | None = None,
                 force: bool = False, progress: bool = True, class_report: bool = False,
-                unsafe: bool = False) -> list[tuple[str, SubmissionResult]]:
+                unsafe: bool = False, course: CourseConfig | None = None) -> list[tuple[str, SubmissionResult]]:
     """Grade every submission under ``paths`` into ``out_dir``; ``(name, result)`` per submission (its written
     answers are in ``out_dir/written`` only: the batch does not hold them).
 
     :class:`isolation.IsolationRefused` (before anything is read or written) where nothing isolates
     student code, unless ``unsafe`` (``--unsafe-no-sandbox``). With ``class_report``, also write
     ``out_dir/report/class_report.html`` and its tables (:mod:`.class_report`); the command line always does.
+    ``course``: the course's settings (:mod:`course_lib.grading.exercises.course_config`): its scoring overrides.
     """
     mode = isolation.choose(unsafe)
     limits = limits or Limits()
     out_dir = Path(out_dir)
     found = collect(paths, out_dir)
     _prepare_out(out_dir)
-    version = grader_version(limits)
+    version = grader_version(limits, course)
     cache = ResultCache(out_dir / ".cache", version)
     intake = Intake(found)
     jobs = max(1, jobs or os.cpu_count() or 1)
@@ -175,7 +181,7 @@ def grade_batch(paths: list, out_dir, limits: Limits | None = None, jobs: int | 
         try:
             data = intake.data(entry)
             result = (SubmissionResult("", entry.status, entry.problem) if data is None
-                      else _graded(data, entry.file, cache, limits, slot, force))
+                      else _graded(data, entry.file, cache, limits, slot, force, course))
         except Exception as exc:  # a grader bug on one odd file must not stop the batch (not cached)
             result = SubmissionResult("", GRADER_ERROR, f"{type(exc).__name__}: {exc}"[:300])
         finally:
@@ -230,6 +236,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="seconds of the student's own time per submission (default %(default)g)")
     parser.add_argument("--memory", type=int, default=Limits.memory_mb,
                         help="memory cap per submission in MB (default %(default)d)")
+    parser.add_argument("--config", type=Path, default=None,
+                        help=f"the course's settings (scoring overrides; default: {course_config.FILE_NAME} beside "
+                             f"notebooks/ if it exists)")
     parser.add_argument(isolation.UNSAFE_FLAG, dest="unsafe", action="store_true",
                         help="where neither bubblewrap nor the confined fallback can isolate student code, grade "
                              "anyway with what the kernel offers (what is not covered is printed); never as root")
@@ -245,12 +254,13 @@ def run(args) -> int:
         raise ValueError(f"submissions: no such file or folder: {', '.join(missing)}")
     if not collect(args.submissions, Path(args.out)):
         raise ValueError(f"submissions: no *.ipynb found in {', '.join(map(str, args.submissions))}")
+    course = course_config.load(args.config, PACKAGE_DIR.parent)
     mode = isolation.choose(args.unsafe)  # refused here, before anything is read, where nothing isolates
     if mode.name != "bubblewrap":
         print(f"warning: no bubblewrap sandbox; {mode.name}: {mode.summary}", file=sys.stderr)
     start = time.monotonic()
     rows = grade_batch(args.submissions, args.out, limits, args.jobs, args.force, class_report=True,
-                       unsafe=args.unsafe)
+                       unsafe=args.unsafe, course=course)
     ok = sum(1 for _, r in rows if r.status == SubmissionStatus.OK)
     print(f"graded {len(rows)} submission(s) ({ok} gradable) in {time.monotonic() - start:.1f} s: "
           f"{Path(args.out) / 'grades.csv'}")

@@ -41,6 +41,7 @@ from course_lib.grading.autograde.protocol import CellStop
 from course_lib.grading.exercises import model, plain
 from course_lib.grading.exercises import notebook as notebook_io
 from course_lib.grading.exercises.bank import all_exercises, for_notebook
+from course_lib.grading.exercises.course_config import CourseConfig
 from course_lib.grading.judging import judge, program
 from course_lib.grading.judging.conduct import LoopMeasure
 from course_lib.grading.judging.results import ExerciseResult, SubmissionResult
@@ -146,10 +147,12 @@ def _prepare(entries: list) -> list:
     return cells
 
 
-def grade_bytes(data: bytes, filename: str, limits: Limits, slot: int | None = None) -> SubmissionResult:
+def grade_bytes(data: bytes, filename: str, limits: Limits, slot: int | None = None,
+                course: CourseConfig | None = None) -> SubmissionResult:
     """Grade one submission's bytes (``filename`` only helps to tell which notebook it is).
 
     ``slot``: the batch's parallel lane, whose next sandbox starts ahead (None: no sandbox is left running).
+    ``course``: the course's settings (its scoring overrides); None: the bank's declarations.
     """
     notebook = notebook_io.read_notebook(data)
     if notebook.status != SubmissionStatus.OK:
@@ -187,7 +190,9 @@ def grade_bytes(data: bytes, filename: str, limits: Limits, slot: int | None = N
         return SubmissionResult(stem, GRADER_ERROR, f"the grading machine was too busy: {session.retried} steps "
                                 f"could not get their share of it; grade this submission again", [], max_score,
                                 isolation.isolation(), retried_steps=session.retried)
-    results = [_without_values(_judge_exercise(ex, cells, described, replies[ex.id], loops.get(ex.id), limits))
+    course = course or CourseConfig()
+    results = [_without_values(_judge_exercise(ex, cells, described, replies[ex.id], loops.get(ex.id), limits,
+                                               course.rule_for(ex)))
                for ex in exercises]
     cut = [r for rs in replies.values() for r in rs if r is not None and r.cut == Cut.SUBMISSION_TIME]
     cut += [c for c in cells if c.reply is not None and c.reply.cut == Cut.SUBMISSION_TIME]
@@ -257,14 +262,15 @@ def _cell_problem(ex, cells: list, needed: set, limits: Limits) -> tuple:
     return None, ""
 
 
-def _judge_exercise(ex, cells, described, replies, loop_reply, limits) -> ExerciseResult:
+def _judge_exercise(ex, cells, described, replies, loop_reply, limits, rule=None) -> ExerciseResult:
     needed = {ex.answer, *described.reads.get(ex.answer, ())}
     for reply in replies:
         if reply is not None and reply.error is not None:
             needed.update(_UNDEFINED_NAME.findall(reply.error.message))
     culprit, problem = _cell_problem(ex, cells, needed, limits)
     if not described.defined.get(ex.answer):
-        result = ExerciseResult(ex.id, ex.title, float(ex.points), 0.0, Status.MISSING)
+        result = ExerciseResult(ex.id, ex.title, float(ex.points), 0.0, Status.MISSING,
+                                scoring=(rule or ex.rule).describe())
         if culprit is not None:
             result.status, result.message = _stop_status(culprit), problem
         elif any(ex.answer in c.binds() for c in cells):
@@ -275,7 +281,7 @@ def _judge_exercise(ex, cells, described, replies, loop_reply, limits) -> Exerci
     cases = _cases(ex)
     case_replies = [r if r is not None else CaseReply.cut_short(Cut.NOT_RUN) for r in replies]
     result = judge.judge(ex, cases, case_replies, _measure(ex, loop_reply),
-                         expected=lambda index: _expected(ex.id, index))
+                         expected=lambda index: _expected(ex.id, index), rule=rule)
     if result.status != Status.PASSED and problem:
         result.message = f"{problem}. {result.message}".strip() if result.message else problem
     return result

@@ -28,6 +28,54 @@ class Kind(str, Enum):
         return self.value
 
 
+class Scoring(str, Enum):
+    """How an exercise's points are earned.
+
+    ``ALL_OR_NOTHING``: every public and hidden case must pass. ``PER_CASE``: each passed case earns its
+    share of the points, a public case weighing ``Exercise.weights[0]`` and a hidden one ``weights[1]``
+    (:mod:`course_lib.grading.judging.scoring`). Under either policy the loop-free rule and the rule
+    against reusing the reference zero the exercise.
+    """
+
+    ALL_OR_NOTHING = "all-or-nothing"
+    PER_CASE = "per-case"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def check_weights(weights, what: str) -> tuple:
+    """``weights`` as a ``(public, hidden)`` pair of finite non-negative floats, not both 0; else ValueError."""
+    try:
+        public, hidden = (float(w) for w in weights)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what}: expected two numbers (public, hidden), got {weights!r}") from None
+    if not all(0.0 <= w < float("inf") for w in (public, hidden)) or public + hidden == 0.0:
+        raise ValueError(f"{what}: expected finite weights >= 0, not both 0, got ({public:g}, {hidden:g})")
+    return public, hidden
+
+
+@dataclass(frozen=True)
+class ScoringRule:
+    """A scoring policy with its case weights: ``public`` and ``hidden`` are each case's weight."""
+
+    policy: Scoring = Scoring.ALL_OR_NOTHING
+    public: float = 1.0
+    hidden: float = 1.0
+
+    def __post_init__(self):
+        object.__setattr__(self, "policy", Scoring(self.policy))
+        public, hidden = check_weights((self.public, self.hidden), "scoring weights")
+        object.__setattr__(self, "public", public)
+        object.__setattr__(self, "hidden", hidden)
+
+    def describe(self) -> str:
+        """The rule in words ("all-or-nothing", "per-case (public 1, hidden 2)")."""
+        if self.policy == Scoring.ALL_OR_NOTHING:
+            return str(self.policy)
+        return f"{self.policy} (public {self.public:g}, hidden {self.hidden:g})"
+
+
 @dataclass(frozen=True)
 class Case:
     """One test input for an exercise.
@@ -111,6 +159,11 @@ class Exercise:
         :class:`~course_lib.grading.exercises.plain.NamedJudge` of
         :mod:`course_lib.grading.exercises.judges` so that the release carries it), or a
         prediction graded for commitment (:mod:`course_lib.grading.exercises.commitment`).
+    scoring : Scoring
+        All-or-nothing (the default) or points per case; a course may override it
+        (:mod:`course_lib.grading.course_config`).
+    weights : tuple of float
+        ``(public, hidden)``: the weight of each public and of each hidden case under per-case scoring.
     """
 
     id: str
@@ -131,9 +184,18 @@ class Exercise:
     loop_free: bool = False
     family: str = ""
     loop_probe: tuple = ()
+    scoring: Scoring = Scoring.ALL_OR_NOTHING
+    weights: tuple = (1.0, 1.0)
 
     def __post_init__(self):
         object.__setattr__(self, "kind", Kind(self.kind))  # a bank module may write "value"
+        object.__setattr__(self, "scoring", Scoring(self.scoring))
+        object.__setattr__(self, "weights", check_weights(self.weights, f"{self.id}: weights"))
+
+    @property
+    def rule(self) -> ScoringRule:
+        """The scoring rule the bank declares (a course may override it)."""
+        return ScoringRule(self.scoring, *self.weights)
         if self.loop_free and not (len(self.loop_probe) == 2 and all(isinstance(c, Case) for c in self.loop_probe)):
             raise ValueError(f"{self.id}: loop_probe: a loop-free exercise declares two Cases (a small and a large "
                              f"input), got {self.loop_probe!r}")

@@ -31,7 +31,7 @@ import re
 import numpy as np
 
 from course_lib.grading.exercises import model, plain
-from course_lib.grading.judging import conduct, fingerprint, hints, mistakes, running
+from course_lib.grading.judging import conduct, fingerprint, hints, mistakes, running, scoring
 from course_lib.grading.judging.results import CaseResult, ExerciseResult
 from course_lib.grading.judging.running import CaseReply, Cut, Outcome
 from course_lib.grading.statuses import CaseOutcome, Status
@@ -180,7 +180,8 @@ def _give_hints(exercise: model.Exercise, result: ExerciseResult, failing: list,
     return next((f[1] for f in told if f[0] == agreed), told[0][1] if told else "")
 
 
-def judge(exercise: model.Exercise, cases: list, replies: list, loops=None, expected=None) -> ExerciseResult:
+def judge(exercise: model.Exercise, cases: list, replies: list, loops=None, expected=None,
+          rule: model.ScoringRule | None = None) -> ExerciseResult:
     """Judge an answer from its replies.
 
     Parameters
@@ -195,6 +196,8 @@ def judge(exercise: model.Exercise, cases: list, replies: list, loops=None, expe
     expected : callable, optional
         ``expected(index) -> plain`` giving the reference's output on case ``index`` (the
         grader caches it); by default computed with :func:`model.expected_output`.
+    rule : ScoringRule, optional
+        The scoring policy in force (a course's override); by default the one the bank declares.
 
     Returns
     -------
@@ -289,8 +292,10 @@ def judge(exercise: model.Exercise, cases: list, replies: list, loops=None, expe
     order = (Status.USES_REFERENCE, Status.NOT_ATTEMPTED, Status.FORBIDDEN, Status.TIMEOUT, Status.MEMORY,
              Status.CRASHED, Status.ERROR, Status.MISSING, Status.FAILED)
     result.status = next((s for s in order if s in seen), Status.PASSED)
+    rule = rule or exercise.rule
+    result.score, result.scoring = scoring.exercise_score(exercise.points, result.status, result.cases, rule), \
+        rule.describe()
     if result.status == Status.PASSED:
-        result.score = float(exercise.points)
         result.message = "; ".join(c.message for c in result.cases if c.message and not c.hidden)
     elif result.status == Status.USES_REFERENCE:
         listed = ", ".join(n if n.startswith("answer to") else f"`{n}`" for n in called) or "answer to an exercise"

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from course_lib.grading.judging.scoring import total_points
+
 _IN_PROCESS = ("hint", "expected", "actual")  # a case's fields for check()'s report only: never stored
 
 
@@ -52,6 +54,12 @@ class ExerciseResult:
     cases: list = field(default_factory=list)
     mistakes: list = field(default_factory=list)  # Mistake.name ids recognised, public and hidden cases
     hints: dict = field(default_factory=dict)  # mistake id -> its hint text
+    scoring: str = ""  # the scoring rule applied, in words ("all-or-nothing", "per-case (public 1, hidden 2)")
+
+    @property
+    def partial(self) -> bool:
+        """Whether it earned some of its points but not all."""
+        return 0.0 < self.score < self.points
 
     def _keyed_cases(self) -> list:
         """``("public k" / "hidden k", case)`` of every case (k 1-based within each kind)."""
@@ -103,7 +111,8 @@ class SubmissionResult:
 
     @property
     def score(self) -> float:
-        return float(sum(ex.score for ex in self.exercises))
+        """The sum of the exercises' scores (each rounded once, by the judge: :mod:`..judging.scoring`)."""
+        return total_points(ex.score for ex in self.exercises)
 
     def to_json(self) -> dict:
         data = asdict(self)

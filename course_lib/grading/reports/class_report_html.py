@@ -163,7 +163,8 @@ def _notebook_section(nb: NotebookStat, sid: str, show_examples: bool) -> str:
     if nb.exercises:
         rows = [[_exercise_cell(ex), (fmt_number(ex.max_score), ex.max_score), (str(ex.graded), ex.graded),
                  _rate_cell(ex.pass_rate, f" ({ex.passed})"),
-                 (str(ex.statuses[Status.FAILED]), ex.statuses[Status.FAILED]),
+                 (f"{ex.statuses[Status.FAILED]}" + (f" ({ex.partial} partial)" if ex.partial else ""),
+                  ex.statuses[Status.FAILED]),
                  (str(ex.statuses[Status.NOT_ATTEMPTED] + ex.statuses[Status.MISSING]),
                   ex.statuses[Status.NOT_ATTEMPTED] + ex.statuses[Status.MISSING]),
                  (str(sum(ex.statuses[s] for s in PROBLEM_STATUSES)), sum(ex.statuses[s] for s in PROBLEM_STATUSES)),
@@ -171,7 +172,8 @@ def _notebook_section(nb: NotebookStat, sid: str, show_examples: bool) -> str:
                  (f"{ex.points_lost / ex.graded:.2f}", ex.points_lost / ex.graded)]
                 for ex in nb.exercises]
         parts.append("<h3>Exercises</h3>" + html_table(
-            f"exercises-{sid}", f"Exercises of {nb.notebook}: pass rate and points lost (graded submissions)",
+            f"exercises-{sid}", f"Exercises of {nb.notebook}: pass rate and points lost (graded submissions; "
+            f"'partial': failed, with partial credit)",
             [("exercise", "text"), ("points", "num"), ("graded", "num"), ("passed", "num"), ("failed", "num"),
              ("not attempted or missing", "num"), ("timeout, crash, reference or forbidden", "num"),
              ("failed, no mistake recognised", "num"), ("points lost", "num"), ("points lost per submission", "num")],

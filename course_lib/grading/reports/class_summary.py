@@ -346,6 +346,7 @@ class ExerciseStat:
     unrecognised: int         # failed with no mistake recognised
     cases: list               # CaseStat
     groups: list = field(default_factory=list)   # BehaviourGroup, largest first
+    partial: int = 0          # earned some of its points but not all (per-case scoring)
 
     @property
     def passed(self) -> int:
@@ -531,7 +532,8 @@ def summarise(results: Results) -> ClassSummary:
                 points_lost=sum(max(o.max_score - o.score, 0.0) for o in outs),
                 mistakes=_mistake_stats(outs, len(graded), owner),
                 unrecognised=sum(1 for o in outs if o.status == Status.FAILED and not o.mistakes),
-                cases=_case_stats(outs), groups=behaviour_groups(outs, owner)))
+                cases=_case_stats(outs), groups=behaviour_groups(outs, owner),
+                partial=sum(1 for o in outs if 0.0 < o.score < o.max_score)))
         notebooks.append(NotebookStat(nb, subs, graded, Counter(s.status for s in subs),
                                       max_scores.most_common(1)[0][0] if max_scores else 0.0, exercises))
     students = sorted({s.student for s in results.submissions})
@@ -581,12 +583,12 @@ def tables(summary: ClassSummary) -> dict:
     out["exercise_summary.csv"] = (
         ["notebook", "exercise", "title", "points", "graded", "passed", "pass_rate", "failed", "not_attempted",
          "missing", *[s.replace(" ", "_") for s in PROBLEM_STATUSES], "no_mistake_recognised", "points_lost",
-         "mean_points_lost"],
+         "mean_points_lost", "partial_credit"],
         [[ex.notebook, ex.exercise, ex.title, fmt_number(ex.max_score), str(ex.graded), str(ex.passed),
           f"{ex.pass_rate:.3f}", str(ex.statuses[Status.FAILED]), str(ex.statuses[Status.NOT_ATTEMPTED]),
           str(ex.statuses[Status.MISSING]),
           *[str(ex.statuses[s]) for s in PROBLEM_STATUSES], str(ex.unrecognised), fmt_number(ex.points_lost),
-          f"{ex.points_lost / ex.graded:.2f}" if ex.graded else ""]
+          f"{ex.points_lost / ex.graded:.2f}" if ex.graded else "", str(ex.partial)]
          for nb in summary.notebooks for ex in nb.exercises])
     out["mistakes.csv"] = (
         ["notebook", "exercise", "mistake", "count", "share", "hint", "example_outcome"],

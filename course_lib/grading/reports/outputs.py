@@ -22,6 +22,7 @@ import re
 import tempfile
 
 from course_lib.grading.judging.results import SubmissionResult
+from course_lib.grading.judging.scoring import total_points
 from course_lib.grading.reports.review import review_items, review_markdown
 from course_lib.grading.statuses import Status
 
@@ -47,6 +48,15 @@ def _number(x: float) -> str:
     return f"{x:g}"
 
 
+def partial_line(ex) -> str:
+    """What a partly right exercise earned and why ('' for full marks or none): the same words everywhere."""
+    if not ex.partial:
+        return ""
+    passed = sum(c.passed for c in ex.cases)
+    return (f"Partial credit: {_number(ex.score)} of {_number(ex.points)} points for {passed} of {len(ex.cases)} "
+            f"tests passed (scoring: {ex.scoring or 'per-case'}; scores are rounded down to 0.01).")
+
+
 def feedback_markdown(name: str, result: SubmissionResult, review=None) -> str:
     """The student's feedback: a score line, each exercise with its public cases, then "What to review".
 
@@ -68,6 +78,8 @@ def feedback_markdown(name: str, result: SubmissionResult, review=None) -> str:
         lines += [f"## {mark} {ex.title or ex.id} ({_number(ex.score)} / {_number(ex.points)}): {ex.status}", ""]
         if ex.message:
             lines += [ex.message, ""]
+        if ex.partial:
+            lines += [partial_line(ex), ""]
         hidden_number = 0
         for case in ex.cases:
             if case.hidden:
@@ -91,6 +103,8 @@ def gradescope_results(result: SubmissionResult, name: str = "", file: str = "")
     tests = []
     for number, ex in enumerate(result.exercises, start=1):
         text = [f"{ex.status}" + (f": {ex.message}" if ex.message else "")]
+        if ex.partial:
+            text.append(partial_line(ex))
         hidden_number = 0
         for case in ex.cases:
             if case.hidden:
@@ -107,7 +121,7 @@ def gradescope_results(result: SubmissionResult, name: str = "", file: str = "")
                       "tags": [ex.id, ex.status],
                       "extra_data": {"exercise": ex.id, "notebook": result.notebook, "status": ex.status,
                                      "mistakes": list(ex.mistakes), "hints": dict(ex.hints),
-                                     "failed_cases": ex.failed_cases,
+                                     "failed_cases": ex.failed_cases, "scoring": ex.scoring,
                                      "cases": {"public": sum(not c.hidden for c in ex.cases),
                                                "hidden": sum(c.hidden for c in ex.cases)},
                                      "example": ex.example, "behaviour": ex.behaviour,
@@ -132,7 +146,7 @@ def merge_gradescope(results: list) -> dict:
     tests = [test for r in results for test in r["tests"]]
     for number, test in enumerate(tests, start=1):
         test["number"] = str(number)
-    return {"score": sum(r["score"] for r in results), "output": "\n".join(r["output"] for r in results),
+    return {"score": total_points(r["score"] for r in results), "output": "\n".join(r["output"] for r in results),
             "output_format": "text", "visibility": "visible", "stdout_visibility": "hidden", "tests": tests,
             "extra_data": {"course_lib": [r.get("extra_data", {}).get("course_lib", {}) for r in results]}}
 
