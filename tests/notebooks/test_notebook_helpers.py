@@ -173,7 +173,7 @@ REASONS = {
     "one failing case": (RIGHT.replace("active = (margins > 0).astype(float)",  # a margin of 0 counted active
                                        "active = (scores - scores[rows, y][:, None] + 1 >= 0).astype(float)\n"
                                        "    active[rows, y] = 0"),
-                         ["its check passes 2 of 3 public tests: it fails “two margins of exactly 0"]),
+                         ["its check passes 2 of 3 public tests: it fails “two violations of exactly 0"]),
     "an exception": ("def svm_loss_vectorized(W, X, y):\n    return W[len(y) + 5], W\n",
                      ["it raises IndexError", "(on the lecture's three images"]),
     "a syntax error": ("def svm_loss_vectorized(W, X, y):\n    loss = 0.0\n      return loss, W\n",
