@@ -6,7 +6,19 @@ own line (no hint) is the right feedback: a loop where the exercise forbids one,
 excludes, a slip of the author's own. Each label was decided from the entry's plain-words ``mistake``
 (what its author says it does), before the judge was asked; a label naming a mistake the bank did not yet
 have says so in its comment (the mistake was then added for what its output does, not for the entry's code).
+``"commitment"`` marks a wrong prediction in an exercise graded for commitment: by design it earns its point
+with "k of n right" and no hint (design 4.2 of docs/course-flow.md), and that is what it must get.
+
+``AUTHOR_ERRORS[entry id]`` lists the entries their author marked correct that break the contract, each with
+the hand computation that shows it (done without the judge); they are measured as wrong answers, with
+their label in ``LABELS``. The entries themselves are copied unchanged.
 """
+
+AUTHOR_ERRORS = {
+    "nb06-disagree-c03": "A = [1.8, 1.8, 3, 1.8, 1.8], B = [4, -20, 3, -20, -20], label 2: hinge A 0, B 2; softmax "
+                         "A ln(1 + 4e^-1.2) = 0.79, B ln(1 + e + 3e^-23) = 1.31: both losses prefer A",
+}
+
 
 LABELS = {
     # --- 00_start_here -------------------------------------------------------------------------------
@@ -30,4 +42,44 @@ LABELS = {
     "nb01-hand_weights-w05": None,
     "nb01-hand_weights-w06": None,
     "nb01-hand_weights-w07": None,
+    # --- 02_loss_functions -------------------------------------------------------------------------------
+    "nb02-squared_error-w01": "mean_over_all_entries",
+    "nb02-squared_error-w02": "gradient_missing_factor_2",
+    "nb02-squared_error-w03": "gradient_sign",
+    "nb02-squared_error-w04": "gradient_not_averaged",
+    "nb02-squared_error-w05": "generic:mutates_input",  # pred -= target
+    "nb02-squared_error-w06": "generic:shape",  # per-example losses (N,) where one number is asked
+    "nb02-squared_error-w07": "root_of_mean",
+    "nb02-best_constant-w01": "median_for_even",
+    "nb02-best_constant-w02": "unsorted_middle",
+    "nb02-best_constant-w03": "upper_pair_for_even",
+    "nb02-best_constant-w04": None,  # an unknown kind returns None instead of raising
+    "nb02-best_constant-w05": "kinds_swapped",
+    "nb02-best_constant-w06": None,  # a grid of candidates: close, not exact
+    "nb02-best_constant-w07": "generic:tuple",  # one float for the pair (low, high)
+    "nb02-best_constant-w08": "generic:mutates_input",  # targets.sort()
+    # --- 06_hinge_vs_softmax -----------------------------------------------------------------------------
+    "nb06-predictions-w01": "commitment",
+    "nb06-predictions-w02": "commitment",
+    "nb06-predictions-w03": "commitment",
+    "nb06-predictions-w04": "commitment",
+    "nb06-predictions-w05": "commitment",
+    "nb06-predictions-w06": "commitment",
+    "nb06-predictions-w07": "commitment",
+    "nb06-disagree-c03": None,  # an author error (AUTHOR_ERRORS): the judge's measured message
+    "nb06-disagree-w01": None,  # an outcome judge: its measured message is the feedback
+    "nb06-disagree-w02": None,
+    "nb06-disagree-w03": None,
+    "nb06-disagree-w04": None,
+    "nb06-disagree-w05": None,
+    "nb06-disagree-w06": None,
+    "nb06-disagree-w07": None,
+    "nb06-confbins-w01": "lower_edge_closed",  # np.digitize right=False, 1.0 clipped into the last bin
+    "nb06-confbins-w02": "lower_edge_closed",  # floor(c * B) clipped: an edge goes one bin up, 1.0 kept
+    "nb06-confbins-w03": "empty_bins_zero",
+    "nb06-confbins-w04": "true_class_probability",
+    "nb06-confbins-w05": None,  # a tie predicted as the last tied class: no known mistake
+    "nb06-confbins-w06": "accuracy_over_all",
+    "nb06-confbins-w07": "generic:swapped",
+    "nb06-confbins-w08": "lower_edge_closed",  # np.histogram over [0, 1]: closed on the left, 1.0 kept
 }

@@ -8,7 +8,8 @@ Two corpora are measured, each on its own:
   the hint that each wrong entry should get is labelled separately, in ``independent_labels.py``
   (``{entry id: "mistake_name" | "generic:<signature>" | None}``, None meaning that no known mistake
   fits and the failing case's own line, without a hint, is the right feedback), decided from the
-  entry's plain-words description, not from what the judge says;
+  entry's plain-words description, not from what the judge says (entries marked correct that break
+  the contract, shown by hand, are listed there too, and measured as wrong);
 - ``team``: the corpus written next to the bank (``tests/corpus/nbNN.py`` and ``main_smoke.py``),
   whose wrong answers carry the name they must be told.
 
@@ -38,6 +39,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 INDEPENDENT = HERE / "independent"
 LABELS = HERE / "independent_labels.py"
+COMMITMENT = "commitment"  # the label of a wrong prediction graded for commitment (accepted, no hint)
 SECONDS_PER_ENTRY = 30  # an answer that loops forever must not hang the measurement
 
 
@@ -69,6 +71,8 @@ class Judged:
         """'accepted'/'rejected' for a correct entry; 'right'/'misleading'/'silent' for a wrong one."""
         if self.entry.correct:
             return "accepted" if self.accepted else "rejected"
+        if self.entry.label == COMMITMENT:  # graded for commitment: accepted, and no hint says which item
+            return "right" if self.accepted and not self.hint else "misleading" if self.hint else "silent"
         if not self.fails_public:
             return "silent"
         if self.entry.label is None:
@@ -118,18 +122,22 @@ def _load(path: Path):
     return module
 
 
-def independent_labels() -> dict:
-    """``{entry id: label}`` of the independent corpus's wrong entries."""
-    return dict(_load(LABELS).LABELS) if LABELS.exists() else {}
+def independent_labels() -> tuple:
+    """``({entry id: label}, {entry id: why it is not correct})``: the labels of the independent corpus's
+    wrong entries, and the entries marked correct by their author that break the contract."""
+    if not LABELS.exists():
+        return {}, {}
+    module = _load(LABELS)
+    return dict(module.LABELS), dict(getattr(module, "AUTHOR_ERRORS", {}))
 
 
 def independent_entries() -> list:
     """Every entry of the independent corpus, with its label (a wrong entry without one is an error)."""
-    labels = independent_labels()
+    labels, author_errors = independent_labels()
     entries = []
     for path in sorted(INDEPENDENT.glob("*/nb[0-9][0-9].py")):
         for raw in _load(path).ENTRIES:
-            correct = bool(raw["correct"])
+            correct = bool(raw["correct"]) and raw["id"] not in author_errors
             if not correct and raw["id"] not in labels:
                 raise KeyError(f"{path.relative_to(HERE)}: wrong entry {raw['id']!r} has no label in {LABELS.name}")
             entries.append(Entry(raw["id"], raw["exercise"], raw["source"], correct,

@@ -67,7 +67,9 @@ def _consistent_mistake(exercise: model.Exercise, failing: list, values: list):
     matches the answer's on the most public cases (right outputs included) wins, the bank's
     order breaking ties, so that two mistakes that coincide on one case are told apart by the
     others. (A candidate need not match everywhere: a student's variant of a mistake, or a
-    case the bank's version cannot run on, still earns its hint.)
+    case the bank's version cannot run on, still earns its hint.) When no mistake's whole output
+    matches, a mistake whose changed parts the answer shows is a candidate
+    (:func:`~course_lib.grading.judging.mistakes.mistake_shows`): the RMSE with the RMSE's own gradient.
     """
     matches = {}
     for verdict, case, actual, _, wrong in failing:
@@ -75,6 +77,12 @@ def _consistent_mistake(exercise: model.Exercise, failing: list, values: list):
             with np.errstate(all="ignore"):
                 matches[id(verdict)] = mistakes.matching_mistakes(exercise, case, actual)
     candidates = [m for m in exercise.mistakes if any(m in found for found in matches.values())]
+    if not candidates:  # a mistake made in the answer's own way: seen in the parts of the output it changes
+        for verdict, case, actual, want, wrong in failing:
+            if not verdict.hidden and wrong and want is not None:
+                with np.errstate(all="ignore"):
+                    matches[id(verdict)] = mistakes.showing_mistakes(exercise, case, want, actual)
+        candidates = [m for m in exercise.mistakes if any(m in found for found in matches.values())]
     if not candidates:
         return None, matches
 

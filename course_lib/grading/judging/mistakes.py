@@ -2,6 +2,13 @@
 
 A :class:`~course_lib.grading.exercises.model.Mistake` reproduces a classic mistake; an answer
 whose output on a case is the mistake's output (NaN matching NaN) earns that mistake's hint.
+
+An answer written by someone else often makes the mistake in its own way: the RMSE taken as the
+loss, with the RMSE's own gradient rather than the bank's. For an output of several parts (``loss,
+dW``), a mistake is also recognised by the parts it changes (:func:`mistake_shows`): wherever the
+mistake's output differs from the expected one, the answer's equals the mistake's, and at least
+one such part differs; the parts the mistake leaves right may be wrong in the answer for another
+reason.
 """
 
 from __future__ import annotations
@@ -40,6 +47,39 @@ def mistake_matches(exercise: Exercise, mistake: Mistake, case: Case, actual) ->
         return compare(wrong, actual, rtol=exercise.rtol, atol=atol, equal_nan=True).passed
     except Exception:  # odd output never matches
         return False
+
+
+def _tolerances(exercise: Exercise) -> dict:
+    atol = exercise.atol * (MISTAKE_ATOL_SHARE if exercise.kind == Kind.FUNCTION else 1.0)
+    return {"rtol": exercise.rtol, "atol": atol, "equal_nan": True}
+
+
+def _same_part(exercise: Exercise, one, other) -> bool:
+    try:
+        return compare(one, other, **_tolerances(exercise)).passed
+    except Exception:  # odd output never matches
+        return False
+
+
+def mistake_shows(exercise: Exercise, mistake: Mistake, case: Case, expected, actual) -> bool:
+    """Whether ``actual`` shows the mistake in every part of a tuple output that the mistake changes.
+
+    The mistake's output and the expected one are tuples of the same length as ``actual``; the parts
+    where the mistake's output differs from ``expected`` must be the mistake's in ``actual`` (and there
+    must be some). A single output (or a tuple of another form) shows a mistake only by matching it.
+    """
+    wrong = mistake_output(exercise, mistake, case)
+    if wrong is _UNSET or not all(isinstance(x, tuple) and not isinstance(x, dict) for x in (wrong, expected, actual)):
+        return False
+    if not len(wrong) == len(expected) == len(actual) or len(expected) < 2:
+        return False
+    changed = [i for i in range(len(expected)) if not _same_part(exercise, expected[i], wrong[i])]
+    return bool(changed) and all(_same_part(exercise, wrong[i], actual[i]) for i in changed)
+
+
+def showing_mistakes(exercise: Exercise, case: Case, expected, actual) -> list:
+    """Every known mistake that ``actual`` shows in the parts it changes (:func:`mistake_shows`)."""
+    return [m for m in exercise.mistakes if mistake_shows(exercise, m, case, expected, actual)]
 
 
 def matching_mistakes(exercise: Exercise, case: Case, actual) -> list:

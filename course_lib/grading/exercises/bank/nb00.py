@@ -36,6 +36,11 @@ def _first_row_only(scores, y):
     return scores[0, y]
 
 
+def _indices_swapped(scores, y):
+    """The slide's (C, N) layout kept in mind: scores[y, rows] (runs only while N <= C and every label < N)."""
+    return scores[y, np.arange(len(y))]
+
+
 def _as_column(scores, y):
     return _correct_class_scores(scores, y)[:, None]
 
@@ -63,6 +68,8 @@ EXERCISES = (
             Case((np.array([[0.5, -1.0, 2.0, 3.5, 0.0], [1.0, 2.0, 3.0, 4.0, 5.0],
                             [-2.0, -1.5, 0.25, 0.0, 9.0], [7.0, 6.0, 5.0, 4.0, 3.0]]),
                   np.array([2, 0, 4, 2])), "4 examples x 5 classes"),
+            Case((np.array([[0.5, 1.5, -1.0, 2.0], [3.0, -2.0, 0.25, 1.0], [-0.5, 4.0, 2.5, 0.0]]),
+                  np.array([2, 0, 1])), "3 examples x 4 classes, labels in no order"),
         ),
         hidden=(
             ### BEGIN HIDDEN TESTS
@@ -85,6 +92,10 @@ EXERCISES = (
             Mistake("first_row_only",
                     "every entry comes from the first example's row: each example i needs its own row.",
                     _first_row_only),
+            Mistake("indices_swapped",
+                    "scores[y, rows] reads the table the other way round: scores has one ROW per example and "
+                    "one COLUMN per class (shape (N, C)), so the row index comes first, scores[rows, y].",
+                    _indices_swapped),
             Mistake("column_not_vector",
                     "the numbers are right but the shape is (N, 1): return a flat array of shape (N,).",
                     _as_column),
