@@ -39,6 +39,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 INDEPENDENT = HERE / "independent"
 LABELS = HERE / "independent_labels.py"
+WRITTEN = "written_"  # ids of the written questions, which instructors mark (not measured here)
 COMMITMENT = "commitment"  # the label of a wrong prediction graded for commitment (accepted, no hint)
 SECONDS_PER_ENTRY = 30  # an answer that loops forever must not hang the measurement
 
@@ -137,6 +138,8 @@ def independent_entries() -> list:
     entries = []
     for path in sorted(INDEPENDENT.glob("*/nb[0-9][0-9].py")):
         for raw in _load(path).ENTRIES:
+            if raw["exercise"].startswith(WRITTEN):
+                continue  # a written question: marked by hand with its guide, never by the judge
             correct = bool(raw["correct"]) and raw["id"] not in author_errors
             if not correct and raw["id"] not in labels:
                 raise KeyError(f"{path.relative_to(HERE)}: wrong entry {raw['id']!r} has no label in {LABELS.name}")
