@@ -1,6 +1,7 @@
 """The hint each wrong entry of the independent corpus should get (``tests/corpus/independent/``).
 
-``LABELS[entry id]`` is the bank ``Mistake.name`` the judge should name, ``"generic:<signature>"`` for one of
+``LABELS[entry id]`` is the bank ``Mistake.name`` the judge should name (a tuple: any of them, when the
+author describes two problems at once), ``"generic:<signature>"`` for one of
 :data:`course_lib.grading.judging.hints.GENERICS`, or None when no known mistake fits and the failing case's
 own line (no hint) is the right feedback: a loop where the exercise forbids one, a construct the contract
 excludes, a slip of the author's own. Each label was decided from the entry's plain-words ``mistake``
@@ -23,6 +24,9 @@ RELABELLED = {
                                                           "-k for k violations, so only the loss has the extra 1 "
                                                           "(includes_correct_class_in_loss)"),
 }
+
+RELABELLED["nb08-numgrad-w03"] = ("copy_keeps_integers", "its author names two problems, x changed in place and an "
+                                                        "integer x truncating the step: a hint on either is right")
 
 AUTHOR_ERRORS = {
     "nb06-disagree-c03": "A = [1.8, 1.8, 3, 1.8, 1.8], B = [4, -20, 3, -20, -20], label 2: hinge A 0, B 2; softmax "
@@ -123,4 +127,43 @@ LABELS = {
     "nb07-local_search-w07": None,  # an integer array when no nudge is taken: no known mistake
     "nb07-local_search-w08": None,  # w0 itself returned when no nudge is taken: no known mistake
     "nb07-local_search-w09": None,  # steps by the nudge's sign times a fixed step: no known mistake
+    # --- 04_regularization (written_margin_lambda is marked by hand) -------------------------------------
+    "nb04-lambda_margin_edge-w01": "penalty_slope_without_two",
+    "nb04-lambda_margin_edge-w02": "cat_gap_instead_of_frog",
+    "nb04-lambda_margin_edge-w03": "penalty_slope_at_c_one",
+    "nb04-lambda_margin_edge-w04": None,  # both hinge slopes added: no known slip
+    "nb04-lambda_margin_edge-w05": None,  # rounded to one decimal: "not the expected value" is right
+    "nb04-lambda_margin_edge-w06": "edge_instead_of_lambda",
+    "nb04-regularized_objective-w01": "l2_gradient_missing_factor_two",
+    "nb04-regularized_objective-w02": "l2_half_squared_norm",
+    "nb04-regularized_objective-w03": "generic:mutates_input",  # the caller's last row zeroed
+    "nb04-regularized_objective-w04": "first_row_left_out",
+    "nb04-regularized_objective-w05": "elastic_net_beta_on_abs",
+    "nb04-regularized_objective-w06": None,  # an unknown kind falls back to L2: no case asks
+    "nb04-regularized_objective-w07": "l1_sign_of_zero",
+    "nb04-regularized_objective-w08": "bias_always_penalized",  # the bias row left in the gradient
+    "nb04-ridge_closed_form-w01": "reg_not_scaled_by_N",  # (X^T X + reg I) w = X^T t
+    "nb04-ridge_closed_form-w02": None,  # np.linalg.inv: right values
+    "nb04-ridge_closed_form-w03": None,  # reg added to every entry: no known mistake
+    "nb04-ridge_closed_form-w04": None,  # reg / N: no known mistake
+    "nb04-ridge_closed_form-w05": "reg_ignored",
+    "nb04-ridge_closed_form-w06": "reg_doubled",
+    "nb04-ridge_closed_form-w07": "generic:shape",  # (N,) dual coefficients for (D,)
+    # --- 08_gradients (written_gradient_check_kink is marked by hand) -----------------------------------
+    "nb08-numgrad-w01": "forward_difference",
+    "nb08-numgrad-w02": "divided_by_h",
+    "nb08-numgrad-w03": ("copy_keeps_integers", "generic:mutates_input"),  # RELABELLED: both named by its author
+    "nb08-numgrad-w04": None,  # two nested loops: fails on a 1-D x with its own error
+    "nb08-numgrad-w05": None,  # an integer grad array: no known mistake
+    "nb08-numgrad-w06": "all_coordinates_at_once",  # x + h, x - h: one directional derivative (new mistake)
+    "nb08-numgrad-w07": "not_restored",
+    "nb08-numgrad-w08": "one_point_twice",  # x_plus = x_minus = x: f at one point twice, zero (new mistake)
+    "nb08-kink-w01": "zero_margin_active",
+    "nb08-kink-w02": None,  # only the terms of class c: no known mistake
+    "nb08-kink-w03": "one_side_only",
+    "nb08-kink-w04": "generic:mutates_input",
+    "nb08-kink-w05": "counts_active_terms",
+    "nb08-kink-w06": "margin_within_h",
+    "nb08-kink-w07": "margin_within_h",  # the weight moved as if it were a score (no X[i, d])
+    "nb08-kink-w08": None,  # column c masked for every example: no known mistake
 }

@@ -52,7 +52,7 @@ class Entry:
     exercise: str
     source: str
     correct: bool
-    label: str | None = None  # the mistake name it must be told; None: no hint is right
+    label: str | tuple | None = None  # the mistake name it must be told (or the names, any one of them); None: no hint
     mistake: str = ""  # the author's plain words
 
 
@@ -66,6 +66,12 @@ class Judged:
     told: str  # the first mistake name the judge recorded ('' if none)
     hint: str
     status: str
+    label_hints: tuple = ()  # the bank hints of the label's names (two mistakes may share one hint)
+
+    @property
+    def names(self) -> tuple:
+        label = self.entry.label
+        return label if isinstance(label, tuple) else (label,)
 
     @property
     def verdict(self) -> str:
@@ -78,8 +84,8 @@ class Judged:
             return "silent"
         if self.entry.label is None:
             return "right" if not self.hint else "misleading"
-        if self.told == self.entry.label and self.hint:
-            return "right"
+        if self.hint and (self.told in self.names or self.hint in self.label_hints):
+            return "right"  # the mistake, or another name for the very same hint
         return "misleading" if self.hint else "silent"
 
 
@@ -227,7 +233,9 @@ def judge_entry(entry: Entry) -> Judged:
     fails = any(not c.passed for c in verdict.cases if not c.hidden) or (
         not entry.correct and verdict.status != Status.PASSED)
     told = verdict.mistakes[0] if verdict.mistakes else ""
-    return Judged(entry, verdict.status == Status.PASSED, fails, told, verdict.hint, str(verdict.status))
+    names = entry.label if isinstance(entry.label, tuple) else (entry.label,)
+    label_hints = tuple(m.hint for m in exercise.mistakes if m.name in names)
+    return Judged(entry, verdict.status == Status.PASSED, fails, told, verdict.hint, str(verdict.status), label_hints)
 
 
 def measure(entries: list) -> dict:

@@ -205,6 +205,11 @@ def _scale_factor(e: np.ndarray, a: np.ndarray):
     return r
 
 
+def _yes_or_no(x) -> bool:
+    """Whether ``x`` is a bool or an array of bools (a yes/no answer: no sign, factor or zero to read)."""
+    return isinstance(x, (bool, np.bool_)) or isinstance(x, np.ndarray) and x.dtype == bool
+
+
 def _near(r: float, target: float) -> bool:
     return math.isclose(r, target, rel_tol=1e-5)
 
@@ -368,6 +373,8 @@ def _diagnosis(exercise, case, expected, actual, family):
         return ("generic:container", f"{what} is {_kind(a)} but should be {_kind(e)}.")
     if isinstance(e, (str, tuple)) or isinstance(a, (str, tuple)):
         return None
+    if _yes_or_no(e) or _yes_or_no(a):
+        return None  # True is not "1 too large", nor False "zero everywhere"
     e, a = np.asarray(e, dtype=float), np.asarray(a, dtype=float)
     if e.shape != a.shape:
         return _shape_signature(what, e, a, family)

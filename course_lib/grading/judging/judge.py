@@ -69,7 +69,9 @@ def _consistent_mistake(exercise: model.Exercise, failing: list, values: list):
     others. (A candidate need not match everywhere: a student's variant of a mistake, or a
     case the bank's version cannot run on, still earns its hint.) When no mistake's whole output
     matches, a mistake whose changed parts the answer shows is a candidate
-    (:func:`~course_lib.grading.judging.mistakes.mistake_shows`): the RMSE with the RMSE's own gradient.
+    (:func:`~course_lib.grading.judging.mistakes.mistake_shows`): the RMSE with the RMSE's own gradient;
+    failing that, one that the answer shows in some of those parts and gets right in the others. A
+    yes/no answer carries too little to go on case by case: its mistake must agree on every public case.
     """
     matches = {}
     for verdict, case, actual, _, wrong in failing:
@@ -77,12 +79,19 @@ def _consistent_mistake(exercise: model.Exercise, failing: list, values: list):
             with np.errstate(all="ignore"):
                 matches[id(verdict)] = mistakes.matching_mistakes(exercise, case, actual)
     candidates = [m for m in exercise.mistakes if any(m in found for found in matches.values())]
-    if not candidates:  # a mistake made in the answer's own way: seen in the parts of the output it changes
+    for every in (True, False):  # a mistake made in the answer's own way: seen in the parts of the output it changes
+        if candidates:
+            break
         for verdict, case, actual, want, wrong in failing:
             if not verdict.hidden and wrong and want is not None:
                 with np.errstate(all="ignore"):
-                    matches[id(verdict)] = mistakes.showing_mistakes(exercise, case, want, actual)
+                    matches[id(verdict)] = mistakes.showing_mistakes(exercise, case, want, actual, every)
         candidates = [m for m in exercise.mistakes if any(m in found for found in matches.values())]
+    if values and all(isinstance(actual, bool) for _, actual, _ in values):
+        # a yes/no answer agrees with half of all mistakes by chance: one must agree on every public case
+        with np.errstate(all="ignore"):
+            candidates = [m for m in candidates
+                          if all(mistakes.mistake_matches(exercise, m, case, actual) for case, actual, _ in values)]
     if not candidates:
         return None, matches
 

@@ -61,12 +61,14 @@ def _same_part(exercise: Exercise, one, other) -> bool:
         return False
 
 
-def mistake_shows(exercise: Exercise, mistake: Mistake, case: Case, expected, actual) -> bool:
-    """Whether ``actual`` shows the mistake in every part of a tuple output that the mistake changes.
+def mistake_shows(exercise: Exercise, mistake: Mistake, case: Case, expected, actual, every: bool = True) -> bool:
+    """Whether ``actual`` shows the mistake in the parts of a tuple output that the mistake changes.
 
-    The mistake's output and the expected one are tuples of the same length as ``actual``; the parts
-    where the mistake's output differs from ``expected`` must be the mistake's in ``actual`` (and there
-    must be some). A single output (or a tuple of another form) shows a mistake only by matching it.
+    The mistake's output and the expected one are tuples of the same length as ``actual``. With
+    ``every``, each part where the mistake's output differs from ``expected`` must be the mistake's in
+    ``actual`` (and there must be some). Without it, one such part is enough if every other one is the
+    mistake's or the expected one (the bias row penalized in the gradient but left out of the loss). A
+    single output (or a tuple of another form) shows a mistake only by matching it.
     """
     wrong = mistake_output(exercise, mistake, case)
     if wrong is _UNSET or not all(isinstance(x, tuple) and not isinstance(x, dict) for x in (wrong, expected, actual)):
@@ -74,12 +76,15 @@ def mistake_shows(exercise: Exercise, mistake: Mistake, case: Case, expected, ac
     if not len(wrong) == len(expected) == len(actual) or len(expected) < 2:
         return False
     changed = [i for i in range(len(expected)) if not _same_part(exercise, expected[i], wrong[i])]
-    return bool(changed) and all(_same_part(exercise, wrong[i], actual[i]) for i in changed)
+    shown = [i for i in changed if _same_part(exercise, wrong[i], actual[i])]
+    if every:
+        return bool(changed) and shown == changed
+    return bool(shown) and all(i in shown or _same_part(exercise, expected[i], actual[i]) for i in changed)
 
 
-def showing_mistakes(exercise: Exercise, case: Case, expected, actual) -> list:
+def showing_mistakes(exercise: Exercise, case: Case, expected, actual, every: bool = True) -> list:
     """Every known mistake that ``actual`` shows in the parts it changes (:func:`mistake_shows`)."""
-    return [m for m in exercise.mistakes if mistake_shows(exercise, m, case, expected, actual)]
+    return [m for m in exercise.mistakes if mistake_shows(exercise, m, case, expected, actual, every)]
 
 
 def matching_mistakes(exercise: Exercise, case: Case, actual) -> list:
