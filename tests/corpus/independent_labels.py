@@ -166,4 +166,44 @@ LABELS = {
     "nb08-kink-w06": "margin_within_h",
     "nb08-kink-w07": "margin_within_h",  # the weight moved as if it were a score (no X[i, d])
     "nb08-kink-w08": None,  # column c masked for every example: no known mistake
+    # --- 05_softmax_cross_entropy (written_softmax_gradient is marked by hand) ----------------------------
+    "nb05-softmax_probs-w01": "no_max_subtraction",
+    "nb05-softmax_probs-w02": "one_max_for_all_rows",  # the whole array's max: 0/0 in a low row (new mistake)
+    "nb05-softmax_probs-w03": "wrong_axis",
+    "nb05-softmax_probs-w04": "generic:mutates_input",
+    "nb05-softmax_probs-w05": "missing_keepdims",
+    "nb05-softmax_probs-w06": "one_sum_for_all_rows",
+    "nb05-softmax_probs-w07": "no_max_subtraction",  # the row minimum: overflows all the same
+    "nb05-softmax_probs-w08": "no_max_subtraction",  # unshifted, NaN patched to 0
+    "nb05-softmax_predictions-w01": "commitment",
+    "nb05-softmax_predictions-w02": "commitment",
+    "nb05-softmax_predictions-w03": "commitment",
+    "nb05-softmax_predictions-w04": "commitment",
+    "nb05-softmax_predictions-w05": "commitment",
+    "nb05-softmax_predictions-w06": None,  # five answers, one a string: incomplete, the judge's own message
+    "nb05-softmax_vectorized-w01": "log_of_underflowed_probability",
+    "nb05-softmax_vectorized-w02": "no_max_subtraction",
+    "nb05-softmax_vectorized-w03": "gradient_not_averaged",
+    "nb05-softmax_vectorized-w04": "gradient_sign",
+    "nb05-softmax_vectorized-w05": "generic:transposed",
+    "nb05-softmax_vectorized-w06": "gradient_onehot_missing",
+    "nb05-softmax_vectorized-w07": "log_base_10",
+    "nb05-softmax_vectorized-w08": None,  # a Python loop: the loop rule's line
+    # --- 09_gradient_descent -----------------------------------------------------------------------------
+    "nb09-sgd_epochs-w01": "balanced_batches",
+    "nb09-sgd_epochs-w02": "drops_last_batch",
+    "nb09-sgd_epochs-w03": "generic:mutates_input",  # w = w0, and a step that updates in place
+    "nb09-sgd_epochs-w04": "mixes_epochs",
+    "nb09-sgd_epochs-w05": "ignores_orders",
+    "nb09-sgd_epochs-w06": "subtracts_the_step",
+    "nb09-sgd_epochs-w07": "epoch_means",
+    "nb09-sgd_epochs-w08": "labels_in_stored_order",  # X[idx] with y[start:end] (new mistake)
+    "nb09-sgd_epochs-w09": "ignores_orders",  # its own shuffle
+    "nb09-sgd_epochs-w10": "loss_after_step",
+    "nb09-lr_regimes-w01": None,  # an outcome judge: its measured message is the feedback
+    "nb09-lr_regimes-w02": None,
+    "nb09-lr_regimes-w03": None,
+    "nb09-lr_regimes-w04": None,
+    "nb09-lr_regimes-w05": None,
+    "nb09-lr_regimes-w06": None,
 }

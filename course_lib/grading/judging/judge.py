@@ -132,8 +132,11 @@ def _give_hints(exercise: model.Exercise, result: ExerciseResult, failing: list,
     (:func:`course_lib.grading.judging.hints.generic_diagnosis`): a fact about the case (NaN, a shape,
     a list) where it is seen, an inference from a ratio (a sign, a factor N) only if every wrong
     public case shows it (a sign flip on one case and something else on another is no sign
-    flip); an answer that modifies its input is told so. Hidden cases get no hint, but a known mistake
-    seen only there is recorded (for the instructor's report). Returns the hint to lead with.
+    flip); an answer that modifies its input is told so. An answer right on every case but those whose
+    inputs overflow an exponential shows an overflow however it hides it; a signature that a mistake
+    :attr:`~course_lib.grading.exercises.model.Mistake.covers` is told as that mistake. Hidden cases get no
+    hint, but a known mistake seen only there is recorded (for the instructor's report). Returns the hint to
+    lead with.
     """
     chosen, matches = _consistent_mistake(exercise, failing, values)
     public = [item for item in failing if not item[0].hidden]
@@ -147,6 +150,12 @@ def _give_hints(exercise: model.Exercise, result: ExerciseResult, failing: list,
                 except Exception:  # a hint must never break the verdict
                     found = None
                 generic[id(verdict)] = found
+    if generic and hints.fails_only_on_large_inputs(exercise, [item[1] for item in public if item[4]],
+                                                    [case for case, _, right in values if right]):
+        for verdict, *_ in public:  # right on small scores, wrong on every large one: an overflow, patched or not
+            if id(verdict) in generic and (generic[id(verdict)] or ("",))[0] != "generic:overflow":
+                named = f"`{exercise.output_names[0]}`" if len(exercise.output_names) == 1 else "your result"
+                generic[id(verdict)] = hints.overflow_diagnosis(named, "is right everywhere but")
     # A fact about one case (NaN, a shape, a list, None) is told where it is seen; an inference
     # from a ratio (a sign, a factor N) only if every wrong case shows it.
     agreed = _consensus([f for f in generic.values() if f]) if all(generic.values()) else ""
@@ -154,6 +163,12 @@ def _give_hints(exercise: model.Exercise, result: ExerciseResult, failing: list,
         if found and found[0] in hints.INFERRED and not (
                 agreed and (found[0] == agreed or agreed in _WILDCARDS.get(found[0], ()))):
             generic[key] = None
+    if chosen is None:  # a signature that one of the exercise's mistakes explains in its own words
+        chosen = next((m for m in exercise.mistakes
+                       if any(found and found[0] in m.covers for found in generic.values())), None)
+        for key, found in generic.items():
+            if chosen is not None and found and found[0] in chosen.covers:
+                matches.setdefault(key, []).append(chosen)
     names = []
     for verdict, *_ in public:
         found = generic.get(id(verdict))
