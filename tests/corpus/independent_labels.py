@@ -206,4 +206,21 @@ LABELS = {
     "nb09-lr_regimes-w04": None,
     "nb09-lr_regimes-w05": None,
     "nb09-lr_regimes-w06": None,
+    # --- 10_update_rules ---------------------------------------------------------------------------------
+    "nb10-adam-w01": "no_bias_correction",
+    "nb10-adam-w02": "returns_corrected",
+    "nb10-adam-w03": "step_off_by_one",
+    "nb10-adam-w04": "eps_inside_sqrt",
+    "nb10-adam-w05": "generic:mutates_input",
+    "nb10-adam-w06": "weights_swapped",  # beta and 1 - beta swapped (new mistake)
+    "nb10-adam-w07": "old_averages",
+    "nb10-adam-w08": None,  # the paper's folded step with the plain epsilon: no known mistake
+    "nb10-adam-w09": "second_average_not_squared",  # v of dw, not dw**2 (new mistake)
+    "nb10-tuned-w01": None,  # an outcome judge: its measured message is the feedback
+    "nb10-tuned-w02": None,
+    "nb10-tuned-w03": None,
+    "nb10-tuned-w04": None,
+    "nb10-tuned-w05": None,
+    "nb10-tuned-w06": None,
+    "nb10-tuned-w07": None,
 }
