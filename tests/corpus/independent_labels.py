@@ -223,4 +223,28 @@ LABELS = {
     "nb10-tuned-w05": None,
     "nb10-tuned-w06": None,
     "nb10-tuned-w07": None,
+    # --- 11_capstone_digits ------------------------------------------------------------------------------
+    "nb11-early-w01": "no_copy",
+    "nb11-early-w02": "ties_improve",
+    "nb11-early-w03": "epoch_from_zero",
+    "nb11-early-w04": "one_epoch_too_long",
+    "nb11-early-w05": "generic:mutates_input",  # w0 itself handed to an in-place run_epoch
+    "nb11-early-w06": None,  # compared with the previous epoch, not the best: no known mistake
+    "nb11-early-w07": "returns_last",
+    "nb11-early-w08": "evaluates_start",
+    "nb11-grid-w01": "transposed",
+    "nb11-grid-w02": "last_tie",  # regs outside: a tie resolved in the other loop order
+    "nb11-grid-w03": "last_tie",
+    "nb11-grid-w04": None,  # the flat argmax divided by the wrong count: no known mistake
+    "nb11-grid-w05": "indices",
+    "nb11-grid-w06": None,  # every pair trained twice: no known mistake
+    "nb11-grid-w07": None,  # the best rate and strength chosen apart: no known mistake
+    "nb11-recipe-w01": None,  # an outcome judge: its measured message is the feedback
+    "nb11-recipe-w02": None,
+    "nb11-recipe-w03": None,
+    "nb11-recipe-w04": None,
+    "nb11-recipe-w05": None,
+    "nb11-recipe-w06": None,
+    "nb11-recipe-w07": None,
+    "nb11-recipe-w08": None,
 }

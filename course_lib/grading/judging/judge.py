@@ -72,6 +72,8 @@ def _consistent_mistake(exercise: model.Exercise, failing: list, values: list):
     (:func:`~course_lib.grading.judging.mistakes.mistake_shows`): the RMSE with the RMSE's own gradient;
     failing that, one that the answer shows in some of those parts and gets right in the others. A
     yes/no answer carries too little to go on case by case: its mistake must agree on every public case.
+    Whatever its kind, a candidate is told only if more public cases show it than speak against it
+    (:func:`_for_and_against`): one coincidence among cases that the mistake does not explain is no evidence.
     """
     matches = {}
     for verdict, case, actual, _, wrong in failing:
@@ -92,6 +94,7 @@ def _consistent_mistake(exercise: model.Exercise, failing: list, values: list):
         with np.errstate(all="ignore"):
             candidates = [m for m in candidates
                           if all(mistakes.mistake_matches(exercise, m, case, actual) for case, actual, _ in values)]
+    candidates = [m for m in candidates if _for_and_against(exercise, m, failing, values, matches) > 0]
     if not candidates:
         return None, matches
 
@@ -103,6 +106,31 @@ def _consistent_mistake(exercise: model.Exercise, failing: list, values: list):
         return total
 
     return max(candidates, key=lambda m: (score(m), -exercise.mistakes.index(m))), matches
+
+
+def _for_and_against(exercise: model.Exercise, mistake: model.Mistake, failing: list, values: list,
+                     matches: dict) -> int:
+    """The public cases that show ``mistake`` minus those that speak against it.
+
+    A wrong case shows it when it is among the case's ``matches``; a case speaks against it when the
+    mistake runs there and gives another output than the answer's: a wrong case that no known mistake
+    explains (one that another mistake explains may be a second mistake of the same answer), or a right
+    case where the mistake would be wrong.
+    """
+    balance = 0
+    with np.errstate(all="ignore"):
+        for verdict, case, actual, _, wrong in failing:
+            if verdict.hidden or not wrong:
+                continue
+            if mistake in matches.get(id(verdict), ()):
+                balance += 1
+            elif not matches.get(id(verdict)) and mistakes.runs_on(exercise, mistake, case):
+                balance -= 1
+        for case, actual, right in values:
+            if right and mistakes.runs_on(exercise, mistake, case) and not mistakes.mistake_matches(
+                    exercise, mistake, case, actual):
+                balance -= 1
+    return balance
 
 
 _WILDCARDS = {"generic:factor_n_or_c": {"generic:factor_n", "generic:factor_c"}}

@@ -49,6 +49,11 @@ def mistake_matches(exercise: Exercise, mistake: Mistake, case: Case, actual) ->
         return False
 
 
+def runs_on(exercise: Exercise, mistake: Mistake, case: Case) -> bool:
+    """Whether the mistake's implementation gives an output on ``case`` (some cannot run on every case)."""
+    return mistake_output(exercise, mistake, case) is not _UNSET
+
+
 def _tolerances(exercise: Exercise) -> dict:
     atol = exercise.atol * (MISTAKE_ATOL_SHARE if exercise.kind == Kind.FUNCTION else 1.0)
     return {"rtol": exercise.rtol, "atol": atol, "equal_nan": True}

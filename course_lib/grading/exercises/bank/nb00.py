@@ -28,6 +28,10 @@ def _row_maxima(scores, y):
     return scores.max(axis=1)
 
 
+def _whole_rows(scores, y):
+    return scores[y]
+
+
 def _labels_off_by_one(scores, y):
     return scores[np.arange(len(y)), y - 1]
 
@@ -49,6 +53,11 @@ def _lecture_cat_loss():
     loss, _ = svm_loss(_LECTURE_SCORES[:1], np.array([0]))
     return loss
 
+
+# scores[:, y] and scores[y]: one hint for both
+_WHOLE = ("indexing with y alone (scores[:, y], or scores[y]) takes whole columns or rows, one per label, so N "
+          "examples give an (N, N) or (N, C) array. Each row needs only its own entry: index rows and columns "
+          "together, so that row i is paired with label y[i].")
 
 EXERCISES = (
     Exercise(
@@ -80,11 +89,8 @@ EXERCISES = (
             ### END HIDDEN TESTS
         ),
         mistakes=(
-            Mistake("whole_columns",
-                    "indexing with y alone (scores[:, y], or scores[y]) takes whole columns or rows, one per "
-                    "label, so N examples give an (N, N) array. Each row needs only its own entry: index rows "
-                    "and columns together, so that row i is paired with label y[i].",
-                    _whole_columns),
+            Mistake("whole_columns", _WHOLE, _whole_columns),
+            Mistake("whole_rows", _WHOLE, _whole_rows),
             Mistake("labels_off_by_one",
                     "each entry is one column to the left of the correct class: the labels y are already "
                     "0-based column indexes, use them as they are.",

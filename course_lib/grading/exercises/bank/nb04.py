@@ -147,6 +147,17 @@ def _l2_half(W, kind, beta):
     return (R / 2, dR / 2) if kind == "l2" else (R, dR)
 
 
+def _half_everywhere(W, kind, beta):
+    """The 0.5 * sum(W^2) convention wherever a squared norm appears, the elastic net's too."""
+    if kind == "elastic_net":
+        return float(np.sum(0.5 * beta * W * W + np.abs(W))), beta * W + np.sign(W)
+    return _l2_half(W, kind, beta)
+
+
+# the textbook's 0.5 * sum(W^2), in L2 only or in the elastic net's squared part too: one hint
+_HALF_NORM = "You used 0.5 * sum(W^2) (a common textbook convention); the lecture's L2 is sum W^2, no 1/2."
+
+
 def _l1_sign_of_zero(W, kind, beta):
     R, dR = _penalty(W, kind, beta)
     if kind == "l1":
@@ -199,9 +210,8 @@ MISTAKES = (
     Mistake("l2_gradient_missing_factor_two",
             "The L2 loss is right but its gradient is half of it: the derivative of w^2 is 2w.",
             _answer(penalty=_l2_no_two)),
-    Mistake("l2_half_squared_norm",
-            "You used 0.5 * sum(W^2) (a common textbook convention); the lecture's L2 is sum W^2, no 1/2.",
-            _answer(penalty=_l2_half)),
+    Mistake("l2_half_squared_norm", _HALF_NORM, _answer(penalty=_l2_half)),
+    Mistake("half_squared_norm_everywhere", _HALF_NORM, _answer(penalty=_half_everywhere)),
     Mistake("l1_sign_of_zero",
             "At a weight of exactly 0 the L1 slope must be 0 (the contract), not +1: a weight that is exactly "
             "zero is not pushed either way.", _answer(penalty=_l1_sign_of_zero)),

@@ -74,6 +74,13 @@ def _probs_wrong_axis(scores):
     return e / e.sum(axis=0, keepdims=True)
 
 
+def _probs_wrong_axis_after_row_shift(scores):
+    """Each row shifted by its own maximum (as it should be), then every column divided by its sum."""
+    s = _as_array(scores)
+    e = np.exp(s - s.max(axis=1, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)
+
+
 def _probs_not_normalised(scores):
     s = _as_array(scores)
     return np.exp(s - s.max(axis=1, keepdims=True))
@@ -111,6 +118,8 @@ def _probs_missing_keepdims(scores):
     return e / e.sum(axis=1)
 
 
+# two ways to make each of these mistakes, one hint each
+_WRONG_AXIS = "You normalized each column: every row (one example) must sum to 1."
 _ONE_SUM = "You divided by one sum over the whole array: normalize each row by its own sum."
 
 PROBS_MISTAKES = (
@@ -122,9 +131,8 @@ PROBS_MISTAKES = (
             "You subtracted one maximum for the whole array: a row whose scores are all far below it underflows "
             "to exp(-1000) = 0 in every entry, and 0 / 0 is NaN. Subtract each row's own maximum (keepdims=True).",
             _probs_one_max),
-    Mistake("wrong_axis",
-            "You normalized each column: every row (one example) must sum to 1.",
-            _probs_wrong_axis),
+    Mistake("wrong_axis", _WRONG_AXIS, _probs_wrong_axis),
+    Mistake("wrong_axis_after_row_shift", _WRONG_AXIS, _probs_wrong_axis_after_row_shift),
     Mistake("not_normalised",
             "Each row must be divided by its sum so that the probabilities add up to 1.",
             _probs_not_normalised),
