@@ -29,8 +29,8 @@ RELABELLED["nb08-numgrad-w03"] = ("copy_keeps_integers", "its author names two p
                                                         "integer x truncating the step: a hint on either is right")
 
 AUTHOR_ERRORS = {
-    "nb06-disagree-c03": "A = [1.8, 1.8, 3, 1.8, 1.8], B = [4, -20, 3, -20, -20], label 2: hinge A 0, B 2; softmax "
-                         "A ln(1 + 4e^-1.2) = 0.79, B ln(1 + e + 3e^-23) = 1.31: both losses prefer A",
+    # (nb06-disagree-c03 was one, B = [4, -20, 3, -20, -20]: both losses preferred A; its author has since
+    # corrected its score to 3.1, which makes it right: softmax A 0.79, B ln(1 + e^0.1) = 0.74)
 }
 
 
@@ -80,7 +80,6 @@ LABELS = {
     "nb06-predictions-w05": "commitment",
     "nb06-predictions-w06": "commitment",
     "nb06-predictions-w07": "commitment",
-    "nb06-disagree-c03": None,  # an author error (AUTHOR_ERRORS): the judge's measured message
     "nb06-disagree-w01": None,  # an outcome judge: its measured message is the feedback
     "nb06-disagree-w02": None,
     "nb06-disagree-w03": None,
@@ -127,6 +126,7 @@ LABELS = {
     "nb07-local_search-w07": None,  # an integer array when no nudge is taken: no known mistake
     "nb07-local_search-w08": None,  # w0 itself returned when no nudge is taken: no known mistake
     "nb07-local_search-w09": None,  # steps by the nudge's sign times a fixed step: no known mistake
+    "nb07-local_search-w10": None,  # stops at the first nudge that does not help: fewer losses, no known mistake
     # --- 04_regularization (written_margin_lambda is marked by hand) -------------------------------------
     "nb04-lambda_margin_edge-w01": "penalty_slope_without_two",
     "nb04-lambda_margin_edge-w02": "cat_gap_instead_of_frog",
@@ -206,6 +206,7 @@ LABELS = {
     "nb09-lr_regimes-w04": None,
     "nb09-lr_regimes-w05": None,
     "nb09-lr_regimes-w06": None,
+    "nb09-lr_regimes-w07": None,
     # --- 10_update_rules ---------------------------------------------------------------------------------
     "nb10-adam-w01": "no_bias_correction",
     "nb10-adam-w02": "returns_corrected",

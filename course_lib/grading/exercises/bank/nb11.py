@@ -67,6 +67,26 @@ def _early_stopping(run_epoch, evaluate, w0, max_epochs, patience, *, better=lam
     return (np.array(w) if return_last else best_w), best_epoch - 1 + first_epoch, np.array(scores)
 
 
+def _start_as_epoch_one(run_epoch, evaluate, w0, max_epochs, patience):
+    """w0 scored and counted as epoch 1, a candidate for the best; training epochs numbered from 2."""
+    w = np.array(w0, dtype=float)
+    scores = [float(evaluate(w))]
+    best_w, best_epoch = np.array(w), 1
+    for epoch in range(2, max_epochs + 2):
+        w = run_epoch(w)
+        scores.append(float(evaluate(w)))
+        if scores[-1] > scores[best_epoch - 1]:
+            best_w, best_epoch = np.array(w), epoch
+        if epoch - best_epoch >= patience:
+            break
+    return best_w, best_epoch, np.array(scores)
+
+
+# w0 scored with the epochs, as a baseline or as "epoch 1": one hint
+_SCORES_AFTER_TRAINING = ("Evaluate after each epoch of training: `scores` has one entry per epoch run, the first "
+                          "after epoch 1 (w0 itself is not scored).")
+
+
 def _no_copy(run_epoch, evaluate, w0, max_epochs, patience):
     return _early_stopping(run_epoch, evaluate, w0, max_epochs, patience, copy=False)
 
@@ -159,8 +179,8 @@ EARLY_STOPPING = Exercise(
         Mistake("returns_last", "Return the best epoch's weights, not the last ones.", _returns_last),
         Mistake("restarts_from_w0", "Each epoch continues from the weights the previous one returned: call "
                 "run_epoch on them in sequence, not on w0 every time.", _restarts_from_w0),
-        Mistake("evaluates_start", "Evaluate after each epoch of training: `scores` has one entry per epoch run, "
-                "the first after epoch 1 (w0 itself is not scored).", _evaluates_start),
+        Mistake("evaluates_start", _SCORES_AFTER_TRAINING, _evaluates_start),
+        Mistake("start_as_epoch_one", _SCORES_AFTER_TRAINING, _start_as_epoch_one),
         Mistake("lower_is_better", "A higher score is better (it is a validation accuracy).", _lower_is_better),
     ),
     output_names=("best_w", "best_epoch", "scores"),

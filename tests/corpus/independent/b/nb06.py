@@ -86,7 +86,7 @@ for j in range(5):
         s_B.append(3.0)
     elif j == 0:
         s_A.append(1.8)
-        s_B.append(4.0)
+        s_B.append(3.1)
     else:
         s_A.append(1.8)
         s_B.append(-20.0)

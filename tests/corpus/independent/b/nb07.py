@@ -195,4 +195,41 @@ def search_locally(loss_fn, w0, nudges):
         losses[k] = best
     return w, losses
 '''},
+    {"id": "nb07-local_search-c04", "exercise": "random_local_search", "name": "search_locally",
+     "author": "slides", "correct": True, "mistake": "",
+     "note": "while loop with a counter, w0 + 0.0 makes a new float array, losses preallocated with np.full",
+     "source": r'''def search_locally(loss_fn, w0, nudges):
+    w = w0 + 0.0
+    here = loss_fn(w)
+    T = len(nudges)
+    losses = np.full(T, np.nan)
+    k = 0
+    while k < T:
+        there = w + nudges[k]
+        loss_there = loss_fn(there)
+        if loss_there < here:  # strictly lower: a tie is no move
+            w = there
+            here = loss_there
+        losses[k] = here
+        k += 1
+    return w, losses
+'''},
+    {"id": "nb07-local_search-w10", "exercise": "random_local_search", "name": "search_locally",
+     "author": "beginner", "correct": False,
+     "mistake": "stops at the first nudge that does not lower the loss (break), so fewer than T losses come back",
+     "note": "thinks 'no improvement' means the search has converged",
+     "source": r'''def search_locally(loss_fn, w0, nudges):
+    w = np.array(w0, dtype=float)
+    current = loss_fn(w)
+    losses = []
+    for nudge in nudges:
+        new_loss = loss_fn(w + nudge)
+        if new_loss < current:
+            w = w + nudge
+            current = new_loss
+        else:
+            break
+        losses.append(current)
+    return w, np.array(losses)
+'''},
 ]

@@ -220,12 +220,12 @@ def sgd_epochs(loss_grad, step, w0, X, y, batch_size, orders):
 '''},
     {"id": "nb09-lr_regimes-c02", "exercise": "lr_regimes", "name": "learning_rates",
      "author": "careful", "correct": True, "mistake": "",
-     "note": "inferred, not run: smaller than 0.1 still falls monotonically and ends higher than 1.14; 3 is the notebook's good rate; 100 is further past the stable range than 30",
+     "note": "smaller than 0.1 still falls at every step and ends higher (about 1.8); 3 is the notebook's good rate; 100 overflows or climbs far (re-simulated on scikit-learn's digits)",
      "source": r'''learning_rates = (0.03, 3.0, 100.0)  # too small, good, too large
 '''},
     {"id": "nb09-lr_regimes-c03", "exercise": "lr_regimes", "name": "learning_rates",
      "author": "beginner", "correct": True, "mistake": "",
-     "note": "inferred, not run: 0.05 is below 0.1 (still >= 1.0 at the end), 3 good, 50 above 30",
+     "note": "0.05 ends near 1.56, 3 good, 50 climbs about 50-fold (re-simulated on scikit-learn's digits)",
      "source": r'''too_small = 0.05
 good = 3
 too_large = 50
@@ -251,7 +251,7 @@ learning_rates = (too_small, good, too_large)
 '''},
     {"id": "nb09-lr_regimes-w04", "exercise": "lr_regimes", "name": "learning_rates",
      "author": "careful", "correct": False,
-     "mistake": "too_small = 1.0 is already fast enough to end below 1.0 after 100 steps (expected about 0.5), so it is not 'too small'",
+     "mistake": "too_small = 1.0 is already fast enough to end below 1.0 after 100 steps (about 0.41 in my re-simulation), so it is not 'too small'",
      "note": "picks a rate just below good, thinking 'smaller than good' is enough",
      "source": r'''learning_rates = (1.0, 3.0, 30.0)
 '''},
@@ -266,5 +266,16 @@ learning_rates = (too_small, good, too_large)
      "mistake": "answer as a list of strings copied from the printed labels, not numbers",
      "note": "copies from the legend",
      "source": r'''learning_rates = ("0.1", "3", "30")
+'''},
+    {"id": "nb09-lr_regimes-c04", "exercise": "lr_regimes", "name": "learning_rates",
+     "author": "terse", "correct": True, "mistake": "",
+     "note": "1.0 already ends near 0.41 in 100 full-batch steps; 10 climbs to over 4 times the start (re-simulated on scikit-learn's digits)",
+     "source": r'''learning_rates = 0.1, 1.0, 10.0
+'''},
+    {"id": "nb09-lr_regimes-w07", "exercise": "lr_regimes", "name": "learning_rates",
+     "author": "careful", "correct": False,
+     "mistake": "too_large = 4: above the good rate and no longer falling at every step, but within 10 steps it only climbs to about 1.3 times the start, not twice",
+     "note": "takes 'bumpy curve' for 'too large'",
+     "source": r'''learning_rates = (0.1, 3.0, 4.0)
 '''},
 ]
