@@ -119,7 +119,7 @@ def _for_and_against(exercise: model.Exercise, mistake: model.Mistake, failing: 
     """
     balance = 0
     with np.errstate(all="ignore"):
-        for verdict, case, actual, _, wrong in failing:
+        for verdict, case, _, _, wrong in failing:
             if verdict.hidden or not wrong:
                 continue
             if mistake in matches.get(id(verdict), ()):
