@@ -542,7 +542,8 @@ def test_a_shape_with_no_known_cause_gets_no_guessed_one():
     # the "check your indexing" for a missing path: a shape the hints cannot explain says nothing more
     source = ("def sgd_epochs(loss_grad, step, w0, X, y, batch_size, orders):\n    w = np.array(w0, dtype=float)\n"
               "    for order in orders:\n        for start in range(0, len(order), batch_size):\n"
-              "            batch = order[start:start + batch_size]\n            w = step(w, loss_grad(w, X[batch], y[batch])[1])\n"
+              "            batch = order[start:start + batch_size]\n"
+              "            w = step(w, loss_grad(w, X[batch], y[batch])[1])\n"
               "    return w, np.array([])\n")
     for exercise in (bank.get("sgd_epochs"), _bare("sgd_epochs")):
         verdict = _verdict(exercise, source)
