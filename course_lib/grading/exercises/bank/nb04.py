@@ -154,6 +154,9 @@ def _half_everywhere(W, kind, beta):
     return _l2_half(W, kind, beta)
 
 
+# L2 whatever `kind` says, with or without heeding penalize_bias: one hint
+_KIND_IGNORED = "Your answer uses the L2 penalty whatever `kind` says."
+
 # the textbook's 0.5 * sum(W^2), in L2 only or in the elastic net's squared part too: one hint
 _HALF_NORM = "You used 0.5 * sum(W^2) (a common textbook convention); the lecture's L2 is sum W^2, no 1/2."
 
@@ -227,8 +230,8 @@ MISTAKES = (
     Mistake("elastic_net_gradient_missing_factor_two",
             "The elastic net's loss is right but the gradient of beta W^2 is 2 beta W, not beta W.",
             _answer(penalty=_elastic_no_two)),
-    Mistake("kind_ignored",
-            "Your answer uses the L2 penalty whatever `kind` says.", _answer(force_kind="l2")),
+    Mistake("kind_ignored", _KIND_IGNORED, _answer(force_kind="l2")),
+    Mistake("kind_and_bias_ignored", _KIND_IGNORED, _answer(force_kind="l2", force_bias=True)),
     Mistake("bias_always_penalized",
             "With penalize_bias=False the last row of W (the bias) stays out of R: out of the loss and out of "
             "the gradient.", _answer(force_bias=True)),
