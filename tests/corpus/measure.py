@@ -99,6 +99,9 @@ class Tally:
     failing: int = 0
     right: int = 0
     misleading: int = 0
+    commitment: int = 0  # wrong predictions graded for commitment (they pass by design)
+    hinted: int = 0  # wrong answers labelled with a mistake or a signature (a hint is expected)
+    hinted_right: int = 0
     misses: list = field(default_factory=list)
 
     def add(self, judged: Judged) -> None:
@@ -110,6 +113,10 @@ class Tally:
             return
         self.wrong += 1
         self.failing += judged.fails_public
+        self.commitment += judged.entry.label == COMMITMENT
+        if judged.entry.label not in (None, COMMITMENT):
+            self.hinted += 1
+            self.hinted_right += judged.verdict == "right"
         self.right += judged.verdict == "right"
         self.misleading += judged.verdict == "misleading"
         if judged.verdict != "right":
@@ -264,8 +271,15 @@ def report(name: str, figures: dict, verbose: bool = False) -> str:
         if exercise_id == "overall":
             lines.append("-" * len(head))
         lines.append(f"{exercise_id:<28}{f'{t.accepted}/{t.correct}':>12}{t.wrong:>7}"
-                     f"{f'{t.failing}/{t.wrong}':>13}{f'{t.right}/{t.wrong}':>12}{_percent(t.right, t.wrong):>9}"
-                     f"{t.misleading:>12}")
+                     f"{f'{t.failing}/{t.wrong - t.commitment}':>13}{f'{t.right}/{t.wrong}':>12}"
+                     f"{_percent(t.right, t.wrong):>9}{t.misleading:>12}")
+    t = figures["overall"]
+    lines += [f"fail public: of the wrong answers not graded for commitment ({t.commitment} wrong predictions pass by "
+              f"design, told 'k of n right' and no hint)",
+              f"right hint where a hint is expected (a bank mistake or a generic signature): "
+              f"{t.hinted_right}/{t.hinted} "
+              f"({_percent(t.hinted_right, t.hinted).strip()}); the others expect none (a loop, an outcome judge's "
+              f"message, no known mistake)"]
     if verbose:
         lines.append("")
         for judged in figures["overall"].misses:
