@@ -71,8 +71,9 @@ def mistake_shows(exercise: Exercise, mistake: Mistake, case: Case, expected, ac
 
     The mistake's output and the expected one are tuples of the same length as ``actual``. With
     ``every``, each part where the mistake's output differs from ``expected`` must be the mistake's in
-    ``actual`` (and there must be some). Without it, one such part is enough if every other one is the
-    mistake's or the expected one (the bias row penalized in the gradient but left out of the loss). A
+    ``actual`` (and there must be some). Without it, one such part holding more than one number is enough
+    if every other one is the mistake's or the expected one (the bias row penalized in the gradient but
+    left out of the loss). A
     single output (or a tuple of another form) shows a mistake only by matching it.
     """
     wrong = mistake_output(exercise, mistake, case)
@@ -84,7 +85,10 @@ def mistake_shows(exercise: Exercise, mistake: Mistake, case: Case, expected, ac
     shown = [i for i in changed if _same_part(exercise, wrong[i], actual[i])]
     if every:
         return bool(changed) and shown == changed
-    return bool(shown) and all(i in shown or _same_part(exercise, expected[i], actual[i]) for i in changed)
+    # one part alone is evidence only if it holds many numbers: a single number (a best learning rate out
+    # of three) agrees with some mistake's by chance
+    informative = any(np.size(actual[i]) > 1 for i in shown)
+    return informative and all(i in shown or _same_part(exercise, expected[i], actual[i]) for i in changed)
 
 
 def showing_mistakes(exercise: Exercise, case: Case, expected, actual, every: bool = True) -> list:
