@@ -473,3 +473,99 @@ def _wrong_versions(expected):
             return f(value)
         return value
     return [apply(expected, lambda v: 3 * v), apply(expected, lambda v: -v), apply(expected, lambda v: v + 1)]
+
+
+# --- hints that generalise (issue 24): what a mistake does to the outputs, not the author's code ---------------
+
+def _with_bank(exercise_id: str, source: str) -> tuple:
+    """(first mistake name, hint) the judge gives an answer on the bank's exercise, its own mistakes included."""
+    return _told(bank.get(exercise_id), source)
+
+
+def test_a_mistake_made_in_its_own_way_is_recognised_by_the_part_it_changes():
+    # the RMSE as the loss, with the RMSE's own gradient (the bank's version keeps the MSE's gradient)
+    source = ("def squared_error_loss(pred, target):\n    e = pred - target\n    n = len(e)\n"
+              "    loss = np.sqrt(np.sum(e ** 2) / n)\n    return float(loss), e / (n * loss)\n")
+    assert _with_bank("squared_error", source)[0] == "root_of_mean"
+
+
+def test_a_mistake_shown_in_one_part_and_right_in_the_other_is_told():
+    # penalize_bias=False leaves the bias row out of the loss's penalty but not out of the gradient
+    source = ('def regularized_objective(W, X, y, data_loss, reg, kind="l2", beta=0.5, penalize_bias=True):\n'
+              '    loss, dW = data_loss(W, X, y)\n    P = W if penalize_bias else W[:-1]\n'
+              '    if kind == "l2":\n        R, dR = np.sum(W * W), 2 * W\n'
+              '        R = np.sum(P * P)\n'
+              '    elif kind == "l1":\n        R, dR = np.sum(np.abs(P)), np.sign(W)\n'
+              '    else:\n        R, dR = np.sum(beta * P * P + np.abs(P)), 2 * beta * W + np.sign(W)\n'
+              '    return loss + reg * R, dW + reg * dR\n')
+    assert _with_bank("regularized_objective", source)[0] == "bias_always_penalized"
+
+
+def test_one_coincidence_is_no_evidence_against_cases_the_mistake_does_not_explain():
+    # patience counted against the previous epoch, not the best so far: on one case it trains as long as
+    # never_stops does, on another it stops elsewhere, and it is right where never_stops would be wrong
+    source = ("def early_stopping(run_epoch, evaluate, w0, max_epochs, patience):\n"
+              "    w = np.array(w0, dtype=float)\n    scores, best_w, best_epoch, waited = [], w.copy(), 0, 0\n"
+              "    for epoch in range(1, max_epochs + 1):\n        w = run_epoch(w)\n        s = evaluate(w)\n"
+              "        if not scores or s > scores[best_epoch - 1]:\n            best_w, best_epoch = w.copy(), epoch\n"
+              "        waited = 0 if not scores or s > scores[-1] else waited + 1\n        scores.append(s)\n"
+              "        if waited >= patience:\n            break\n"
+              "    return best_w, best_epoch, np.array(scores)\n")
+    verdict = _verdict(bank.get("early_stopping"), source)
+    assert any(not c.passed for c in verdict.cases)
+    assert "never_stops" not in verdict.mistakes[:1]
+
+
+def test_a_yes_or_no_answer_gets_no_arithmetic_hint_and_no_mistake_agreeing_by_chance():
+    # every example's column c masked instead of its own class: wrong on some cases, True or False each time
+    source = ("def crosses_kink(W, X, y, index, h):\n    d, c = index\n    ends = []\n    for shift in (-h, h):\n"
+              "        V = np.array(W, dtype=float)\n        V[d, c] += shift\n        s = X @ V\n"
+              "        m = s - s[np.arange(len(y)), y][:, None] + 1\n        m[:, c] = 0\n        ends.append(m > 0)\n"
+              "    return bool((ends[0] != ends[1]).any())\n")
+    for exercise in (bank.get("crosses_kink"), _bare("crosses_kink")):
+        verdict = _verdict(exercise, source)
+        assert any(not c.passed for c in verdict.cases)
+        assert verdict.mistakes == [] and verdict.hint == "", (verdict.mistakes, verdict.hint)
+
+
+def test_an_overflow_patched_to_zero_is_still_told_as_the_overflow():
+    # the unshifted exp, its NaN replaced by 0: right on small scores, a row of zeros on scores of 1000
+    source = ("def softmax_probabilities(scores):\n    e = np.exp(scores)\n"
+              "    return np.nan_to_num(e / e.sum(axis=1, keepdims=True))\n")
+    name, hint = _with_bank("softmax_probs", source)
+    assert name == "no_max_subtraction" and "overflow" in hint
+    name, hint = _told(_bare("softmax_probs"), source)  # without the bank's mistake: the generic signature
+    assert name == "generic:overflow" and "right everywhere but on scores this large" in hint
+
+
+def test_a_shape_with_no_known_cause_gets_no_guessed_one():
+    # the issue's "check your indexing" for a missing path: a shape the hints cannot explain says nothing more
+    source = ("def sgd_epochs(loss_grad, step, w0, X, y, batch_size, orders):\n    w = np.array(w0, dtype=float)\n"
+              "    for order in orders:\n        for start in range(0, len(order), batch_size):\n"
+              "            batch = order[start:start + batch_size]\n"
+              "            w = step(w, loss_grad(w, X[batch], y[batch])[1])\n"
+              "    return w, np.array([])\n")
+    for exercise in (bank.get("sgd_epochs"), _bare("sgd_epochs")):
+        verdict = _verdict(exercise, source)
+        assert "indexing" not in verdict.hint and all("indexing" not in c.hint for c in verdict.cases)
+
+
+def test_every_exercise_with_an_unshifted_exp_mistake_shows_it_on_a_public_case():
+    # 08's softmax_loss_grad_W of workbook v2 accepted an unshifted softmax: no case had large scores
+    for exercise in bank.all_exercises():
+        for mistake in exercise.mistakes:
+            if mistake.name == "no_max_subtraction":
+                assert any(not mistakes.mistake_matches(exercise, mistake, case, model.expected_output(exercise, case))
+                           for case in exercise.public), exercise.id
+
+
+def test_a_mistake_that_covers_a_signature_keeps_it_in_the_released_bank():
+    import json
+
+    from course_lib.grading.exercises import databank
+
+    exercise = bank.get("softmax_probs")
+    record = json.loads(databank.bank_data([exercise]))["exercises"][0]
+    released = databank.exercise_from_record(record)
+    assert {m.name: m.covers for m in released.mistakes} == {m.name: m.covers for m in exercise.mistakes}
+    assert any(m.covers for m in released.mistakes)

@@ -238,7 +238,7 @@ def exercise_record(exercise: model.Exercise) -> dict:
             record["mistakes"].append({"name": m.name, "hint": m.hint, "fingerprints": None if output is None else
                                        fingerprints(output, _salt(exercise.id), exercise.rtol, exercise.atol)})
     else:
-        record["mistakes"] = [{"name": m.name, "hint": m.hint,
+        record["mistakes"] = [{"name": m.name, "hint": m.hint, "covers": list(m.covers),
                                "outputs": [encode_plain(_mistake_output(exercise, m, c)) for c in exercise.public]}
                               for m in exercise.mistakes]
     return record
@@ -298,7 +298,8 @@ def exercise_from_record(record: dict) -> model.Exercise:
         mistakes = tuple(model.Mistake(m["name"], m["hint"], _no_value(m["name"])) for m in record["mistakes"])
     else:
         mistakes = tuple(model.Mistake(m["name"], m["hint"],
-                                      stored_outputs(cases, [decode_plain(o) for o in m["outputs"]], m["name"]))
+                                      stored_outputs(cases, [decode_plain(o) for o in m["outputs"]], m["name"]),
+                                      tuple(m.get("covers", ())))
                          for m in record["mistakes"])
         expected = [decode_plain(c["expected"]) for c in record["cases"]]
         reference, judge = stored_outputs(cases, expected, f"{record['id']}_expected"), None

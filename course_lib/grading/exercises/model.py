@@ -107,11 +107,16 @@ class Mistake:
     implementation : callable
         Same signature as the answer; reproduces the mistake. For a value exercise, a
         callable with no arguments returning the mistaken value.
+    covers : tuple of str
+        Generic signatures (``"generic:overflow"``) that this mistake's hint explains better in
+        this exercise: an answer showing one of them, and matching no mistake's output, is told
+        this mistake (the overflow of an unshifted exp, however the answer then patches its NaN).
     """
 
     name: str
     hint: str
     implementation: Callable
+    covers: tuple = ()
 
 
 @dataclass(frozen=True)

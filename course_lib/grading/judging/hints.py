@@ -205,6 +205,11 @@ def _scale_factor(e: np.ndarray, a: np.ndarray):
     return r
 
 
+def _yes_or_no(x) -> bool:
+    """Whether ``x`` is a bool or an array of bools (a yes/no answer: no sign, factor or zero to read)."""
+    return isinstance(x, (bool, np.bool_)) or isinstance(x, np.ndarray) and x.dtype == bool
+
+
 def _near(r: float, target: float) -> bool:
     return math.isclose(r, target, rel_tol=1e-5)
 
@@ -275,8 +280,7 @@ def _shape_signature(what: str, e: np.ndarray, a: np.ndarray, family: str):
     if e.ndim == 0:
         return ("generic:shape", f"{what} should be a single number, not shape {a.shape}: did you forget to sum "
                                  f"or average?")
-    return ("generic:shape", f"{what} has shape {a.shape} but should have shape {e.shape}: check each axis of "
-                             f"your indexing.")
+    return None  # another shape: the case's own line says both shapes, and a guess at the cause would mislead
 
 
 def _factor_signature(what: str, r: float, proportional: bool, n, c, family: str):
@@ -368,16 +372,15 @@ def _diagnosis(exercise, case, expected, actual, family):
         return ("generic:container", f"{what} is {_kind(a)} but should be {_kind(e)}.")
     if isinstance(e, (str, tuple)) or isinstance(a, (str, tuple)):
         return None
+    if _yes_or_no(e) or _yes_or_no(a):
+        return None  # True is not "1 too large", nor False "zero everywhere"
     e, a = np.asarray(e, dtype=float), np.asarray(a, dtype=float)
     if e.shape != a.shape:
         return _shape_signature(what, e, a, family)
     if not np.isfinite(a).all() and np.isfinite(e).all():
         exponential = not family or family in EXPONENTIAL
         if exponential and _largest_input(case.args) > OVERFLOW_INPUT:
-            return ("generic:overflow", f"{what} contains NaN or inf on scores this large. np.exp overflows "
-                    f"above ~709: subtract each row's maximum score before exponentiating (it leaves softmax "
-                    f"unchanged); and a probability that underflows to 0 has log -inf: take the log-probability "
-                    f"as z - log(sum(exp(z))) rather than the log of a probability.")
+            return overflow_diagnosis(what)
         if np.isnan(a).any():
             return ("generic:nan", f"{what} contains NaN (not a number), which comes from 0/0 or inf - inf: is "
                     f"something you divide by zero on this case (a count, a norm, 1 - beta**t)?")
@@ -422,6 +425,28 @@ def _diagnosis(exercise, case, expected, actual, family):
         return None
     n, c = dimensions(exercise, case)
     return _factor_signature(what, r, e.size > 1, n, c, family)
+
+
+def fails_only_on_large_inputs(exercise: model.Exercise, wrong: list, right: list) -> bool:
+    """Whether an answer is wrong exactly on the cases whose inputs can overflow an exponential.
+
+    ``wrong`` and ``right`` are the public cases the answer gets wrong and right. In an exercise with an
+    exponential, an answer right wherever every input is below ~700 and wrong on each case with a larger
+    one shows an overflow, whatever it then does with the NaN (an answer patching NaN to 0 shows no NaN).
+    """
+    family = family_of(exercise)
+    if family and family not in EXPONENTIAL or not wrong or not right:
+        return False
+    return all(_largest_input(case.args) > OVERFLOW_INPUT for case in wrong) and all(
+        _largest_input(case.args) <= OVERFLOW_INPUT for case in right)
+
+
+def overflow_diagnosis(what: str, seen: str = "contains NaN or inf") -> tuple:
+    """The ``generic:overflow`` signature and its hint, for the part named ``what`` (``seen``: how it shows)."""
+    return ("generic:overflow", f"{what} {seen} on scores this large. np.exp overflows "
+            f"above ~709: subtract each row's maximum score before exponentiating (it leaves softmax unchanged); "
+            f"and a probability that underflows to 0 has log -inf: take the log-probability as "
+            f"z - log(sum(exp(z))) rather than the log of a probability.")
 
 
 def generic_hint(exercise: model.Exercise, case: model.Case, expected, actual) -> str:

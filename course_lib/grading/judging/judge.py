@@ -78,7 +78,13 @@ def _consistent_mistake(exercise: model.Exercise, failing: list, values: list):
     matches the answer's on the most public cases (right outputs included) wins, the bank's
     order breaking ties, so that two mistakes that coincide on one case are told apart by the
     others. (A candidate need not match everywhere: a student's variant of a mistake, or a
-    case the bank's version cannot run on, still earns its hint.)
+    case the bank's version cannot run on, still earns its hint.) When no mistake's whole output
+    matches, a mistake whose changed parts the answer shows is a candidate
+    (:func:`~course_lib.grading.judging.mistakes.mistake_shows`): the RMSE with the RMSE's own gradient;
+    failing that, one that the answer shows in some of those parts and gets right in the others. A
+    yes/no answer carries too little to go on case by case: its mistake must agree on every public case.
+    Whatever its kind, a candidate is told only if more public cases show it than speak against it
+    (:func:`_for_and_against`): one coincidence among cases that the mistake does not explain is no evidence.
     """
     matches = {}
     for verdict, case, actual, _, wrong in failing:
@@ -86,6 +92,20 @@ def _consistent_mistake(exercise: model.Exercise, failing: list, values: list):
             with np.errstate(all="ignore"):
                 matches[id(verdict)] = mistakes.matching_mistakes(exercise, case, actual)
     candidates = [m for m in exercise.mistakes if any(m in found for found in matches.values())]
+    for every in (True, False):  # a mistake made in the answer's own way: seen in the parts of the output it changes
+        if candidates:
+            break
+        for verdict, case, actual, want, wrong in failing:
+            if not verdict.hidden and wrong and want is not None:
+                with np.errstate(all="ignore"):
+                    matches[id(verdict)] = mistakes.showing_mistakes(exercise, case, want, actual, every)
+        candidates = [m for m in exercise.mistakes if any(m in found for found in matches.values())]
+    if values and all(isinstance(actual, bool) for _, actual, _ in values):
+        # a yes/no answer agrees with half of all mistakes by chance: one must agree on every public case
+        with np.errstate(all="ignore"):
+            candidates = [m for m in candidates
+                          if all(mistakes.mistake_matches(exercise, m, case, actual) for case, actual, _ in values)]
+    candidates = [m for m in candidates if _for_and_against(exercise, m, failing, values, matches) > 0]
     if not candidates:
         return None, matches
 
@@ -97,6 +117,31 @@ def _consistent_mistake(exercise: model.Exercise, failing: list, values: list):
         return total
 
     return max(candidates, key=lambda m: (score(m), -exercise.mistakes.index(m))), matches
+
+
+def _for_and_against(exercise: model.Exercise, mistake: model.Mistake, failing: list, values: list,
+                     matches: dict) -> int:
+    """The public cases that show ``mistake`` minus those that speak against it.
+
+    A wrong case shows it when it is among the case's ``matches``; a case speaks against it when the
+    mistake runs there and gives another output than the answer's: a wrong case that no known mistake
+    explains (one that another mistake explains may be a second mistake of the same answer), or a right
+    case where the mistake would be wrong.
+    """
+    balance = 0
+    with np.errstate(all="ignore"):
+        for verdict, case, _, _, wrong in failing:
+            if verdict.hidden or not wrong:
+                continue
+            if mistake in matches.get(id(verdict), ()):
+                balance += 1
+            elif not matches.get(id(verdict)) and mistakes.runs_on(exercise, mistake, case):
+                balance -= 1
+        for case, actual, right in values:
+            if right and mistakes.runs_on(exercise, mistake, case) and not mistakes.mistake_matches(
+                    exercise, mistake, case, actual):
+                balance -= 1
+    return balance
 
 
 _WILDCARDS = {"generic:factor_n_or_c": {"generic:factor_n", "generic:factor_c"}}
@@ -126,8 +171,11 @@ def _give_hints(exercise: model.Exercise, result: ExerciseResult, failing: list,
     (:func:`course_lib.grading.judging.hints.generic_diagnosis`): a fact about the case (NaN, a shape,
     a list) where it is seen, an inference from a ratio (a sign, a factor N) only if every wrong
     public case shows it (a sign flip on one case and something else on another is no sign
-    flip); an answer that modifies its input is told so. Hidden cases get no hint, but a known mistake
-    seen only there is recorded (for the instructor's report). Returns the hint to lead with.
+    flip); an answer that modifies its input is told so. An answer right on every case but those whose
+    inputs overflow an exponential shows an overflow however it hides it; a signature that a mistake
+    :attr:`~course_lib.grading.exercises.model.Mistake.covers` is told as that mistake. Hidden cases get no
+    hint, but a known mistake seen only there is recorded (for the instructor's report). Returns the hint to
+    lead with.
     """
     chosen, matches = _consistent_mistake(exercise, failing, values)
     public = [item for item in failing if not item[0].hidden]
@@ -141,6 +189,12 @@ def _give_hints(exercise: model.Exercise, result: ExerciseResult, failing: list,
                 except Exception:  # a hint must never break the verdict
                     found = None
                 generic[id(verdict)] = found
+    if generic and hints.fails_only_on_large_inputs(exercise, [item[1] for item in public if item[4]],
+                                                    [case for case, _, right in values if right]):
+        for verdict, *_ in public:  # right on small scores, wrong on every large one: an overflow, patched or not
+            if id(verdict) in generic and (generic[id(verdict)] or ("",))[0] != "generic:overflow":
+                named = f"`{exercise.output_names[0]}`" if len(exercise.output_names) == 1 else "your result"
+                generic[id(verdict)] = hints.overflow_diagnosis(named, "is right everywhere but")
     # A fact about one case (NaN, a shape, a list, None) is told where it is seen; an inference
     # from a ratio (a sign, a factor N) only if every wrong case shows it.
     agreed = _consensus([f for f in generic.values() if f]) if all(generic.values()) else ""
@@ -148,6 +202,12 @@ def _give_hints(exercise: model.Exercise, result: ExerciseResult, failing: list,
         if found and found[0] in hints.INFERRED and not (
                 agreed and (found[0] == agreed or agreed in _WILDCARDS.get(found[0], ()))):
             generic[key] = None
+    if chosen is None:  # a signature that one of the exercise's mistakes explains in its own words
+        chosen = next((m for m in exercise.mistakes
+                       if any(found and found[0] in m.covers for found in generic.values())), None)
+        for key, found in generic.items():
+            if chosen is not None and found and found[0] in chosen.covers:
+                matches.setdefault(key, []).append(chosen)
     names = []
     for verdict, *_ in public:
         found = generic.get(id(verdict))

@@ -28,12 +28,21 @@ def _row_maxima(scores, y):
     return scores.max(axis=1)
 
 
+def _whole_rows(scores, y):
+    return scores[y]
+
+
 def _labels_off_by_one(scores, y):
     return scores[np.arange(len(y)), y - 1]
 
 
 def _first_row_only(scores, y):
     return scores[0, y]
+
+
+def _indices_swapped(scores, y):
+    """The slide's (C, N) layout kept in mind: scores[y, rows] (runs only while N <= C and every label < N)."""
+    return scores[y, np.arange(len(y))]
 
 
 def _as_column(scores, y):
@@ -44,6 +53,11 @@ def _lecture_cat_loss():
     loss, _ = svm_loss(_LECTURE_SCORES[:1], np.array([0]))
     return loss
 
+
+# scores[:, y] and scores[y]: one hint for both
+_WHOLE = ("indexing with y alone (scores[:, y], or scores[y]) takes whole columns or rows, one per label, so N "
+          "examples give an (N, N) or (N, C) array. Each row needs only its own entry: index rows and columns "
+          "together, so that row i is paired with label y[i].")
 
 EXERCISES = (
     Exercise(
@@ -63,6 +77,8 @@ EXERCISES = (
             Case((np.array([[0.5, -1.0, 2.0, 3.5, 0.0], [1.0, 2.0, 3.0, 4.0, 5.0],
                             [-2.0, -1.5, 0.25, 0.0, 9.0], [7.0, 6.0, 5.0, 4.0, 3.0]]),
                   np.array([2, 0, 4, 2])), "4 examples x 5 classes"),
+            Case((np.array([[0.5, 1.5, -1.0, 2.0], [3.0, -2.0, 0.25, 1.0], [-0.5, 4.0, 2.5, 0.0]]),
+                  np.array([2, 0, 1])), "3 examples x 4 classes, labels in no order"),
         ),
         hidden=(
             ### BEGIN HIDDEN TESTS
@@ -73,11 +89,8 @@ EXERCISES = (
             ### END HIDDEN TESTS
         ),
         mistakes=(
-            Mistake("whole_columns",
-                    "indexing with y alone (scores[:, y], or scores[y]) takes whole columns or rows, one per "
-                    "label, so N examples give an (N, N) array. Each row needs only its own entry: index rows "
-                    "and columns together, so that row i is paired with label y[i].",
-                    _whole_columns),
+            Mistake("whole_columns", _WHOLE, _whole_columns),
+            Mistake("whole_rows", _WHOLE, _whole_rows),
             Mistake("labels_off_by_one",
                     "each entry is one column to the left of the correct class: the labels y are already "
                     "0-based column indexes, use them as they are.",
@@ -85,6 +98,10 @@ EXERCISES = (
             Mistake("first_row_only",
                     "every entry comes from the first example's row: each example i needs its own row.",
                     _first_row_only),
+            Mistake("indices_swapped",
+                    "scores[y, rows] reads the table the other way round: scores has one ROW per example and "
+                    "one COLUMN per class (shape (N, C)), so the row index comes first, scores[rows, y].",
+                    _indices_swapped),
             Mistake("column_not_vector",
                     "the numbers are right but the shape is (N, 1): return a flat array of shape (N,).",
                     _as_column),

@@ -154,6 +154,16 @@ def _w_squared(W, X, y):
     return float((m**2).sum() / n), X.T @ d / n
 
 
+def _w_margins_as_slopes(W, X, y):
+    """The margins' values where their 0/1 slopes belong (the slope of max(0, m) taken as m)."""
+    X, scores, margins, rows = _hinge_parts(W, X, y)
+    n = len(y)
+    m = np.maximum(margins, 0.0)
+    d = m.copy()
+    d[rows, y] = -m.sum(axis=1)
+    return float(m.sum() / n), X.T @ d / n
+
+
 def _w_boundary_counted(W, X, y):
     """A margin of exactly 0 counted as active in the gradient (``>= 0`` instead of ``> 0``)."""
     X, scores, margins, rows = _hinge_parts(W, X, y)
@@ -213,6 +223,10 @@ _W_MISTAKES = (
     Mistake("squared_hinge",
             "You computed the squared hinge: the lecture's loss is max(0, s_j - s_{y_i} + 1), not squared.",
             _w_squared),
+    Mistake("gradient_uses_margins",
+            "The loss is right, but dW weighs each active term by its margin: the slope of max(0, m) is 1 "
+            "where m > 0 and 0 elsewhere, whatever the size of m (an indicator, not the margin).",
+            _w_margins_as_slopes),
     Mistake("boundary_counted",
             "A margin of exactly 0 counts as met (inactive): use > 0, not >= 0, when deciding which terms "
             "are active.",

@@ -147,6 +147,20 @@ def _l2_half(W, kind, beta):
     return (R / 2, dR / 2) if kind == "l2" else (R, dR)
 
 
+def _half_everywhere(W, kind, beta):
+    """The 0.5 * sum(W^2) convention wherever a squared norm appears, the elastic net's too."""
+    if kind == "elastic_net":
+        return float(np.sum(0.5 * beta * W * W + np.abs(W))), beta * W + np.sign(W)
+    return _l2_half(W, kind, beta)
+
+
+# L2 whatever `kind` says, with or without heeding penalize_bias: one hint
+_KIND_IGNORED = "Your answer uses the L2 penalty whatever `kind` says."
+
+# the textbook's 0.5 * sum(W^2), in L2 only or in the elastic net's squared part too: one hint
+_HALF_NORM = "You used 0.5 * sum(W^2) (a common textbook convention); the lecture's L2 is sum W^2, no 1/2."
+
+
 def _l1_sign_of_zero(W, kind, beta):
     R, dR = _penalty(W, kind, beta)
     if kind == "l1":
@@ -199,9 +213,8 @@ MISTAKES = (
     Mistake("l2_gradient_missing_factor_two",
             "The L2 loss is right but its gradient is half of it: the derivative of w^2 is 2w.",
             _answer(penalty=_l2_no_two)),
-    Mistake("l2_half_squared_norm",
-            "You used 0.5 * sum(W^2) (a common textbook convention); the lecture's L2 is sum W^2, no 1/2.",
-            _answer(penalty=_l2_half)),
+    Mistake("l2_half_squared_norm", _HALF_NORM, _answer(penalty=_l2_half)),
+    Mistake("half_squared_norm_everywhere", _HALF_NORM, _answer(penalty=_half_everywhere)),
     Mistake("l1_sign_of_zero",
             "At a weight of exactly 0 the L1 slope must be 0 (the contract), not +1: a weight that is exactly "
             "zero is not pushed either way.", _answer(penalty=_l1_sign_of_zero)),
@@ -217,8 +230,8 @@ MISTAKES = (
     Mistake("elastic_net_gradient_missing_factor_two",
             "The elastic net's loss is right but the gradient of beta W^2 is 2 beta W, not beta W.",
             _answer(penalty=_elastic_no_two)),
-    Mistake("kind_ignored",
-            "Your answer uses the L2 penalty whatever `kind` says.", _answer(force_kind="l2")),
+    Mistake("kind_ignored", _KIND_IGNORED, _answer(force_kind="l2")),
+    Mistake("kind_and_bias_ignored", _KIND_IGNORED, _answer(force_kind="l2", force_bias=True)),
     Mistake("bias_always_penalized",
             "With penalize_bias=False the last row of W (the bias) stays out of R: out of the loss and out of "
             "the gradient.", _answer(force_bias=True)),

@@ -74,6 +74,13 @@ def _probs_wrong_axis(scores):
     return e / e.sum(axis=0, keepdims=True)
 
 
+def _probs_wrong_axis_after_row_shift(scores):
+    """Each row shifted by its own maximum (as it should be), then every column divided by its sum."""
+    s = _as_array(scores)
+    e = np.exp(s - s.max(axis=1, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)
+
+
 def _probs_not_normalised(scores):
     s = _as_array(scores)
     return np.exp(s - s.max(axis=1, keepdims=True))
@@ -82,6 +89,20 @@ def _probs_not_normalised(scores):
 def _probs_global_sum(scores):
     s = _as_array(scores)
     e = np.exp(s - s.max())
+    return e / e.sum()
+
+
+def _probs_one_max(scores):
+    """One maximum for the whole array: a row far below it underflows to 0 / 0."""
+    s = _as_array(scores)
+    e = np.exp(s - s.max())
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _probs_global_sum_row_shift(scores):
+    """Each row shifted by its own maximum, then every row divided by the sum of the whole array."""
+    s = _as_array(scores)
+    e = np.exp(s - s.max(axis=1, keepdims=True))
     return e / e.sum()
 
 
@@ -97,20 +118,26 @@ def _probs_missing_keepdims(scores):
     return e / e.sum(axis=1)
 
 
+# two ways to make each of these mistakes, one hint each
+_WRONG_AXIS = "You normalized each column: every row (one example) must sum to 1."
+_ONE_SUM = "You divided by one sum over the whole array: normalize each row by its own sum."
+
 PROBS_MISTAKES = (
     Mistake("no_max_subtraction",
             "exp overflows for large scores (np.exp(1000) is inf, and inf / inf is NaN): make the scores smaller "
             "first in a way that changes no probability (the identity above the exercise).",
-            _probs_unshifted),
-    Mistake("wrong_axis",
-            "You normalized each column: every row (one example) must sum to 1.",
-            _probs_wrong_axis),
+            _probs_unshifted, covers=("generic:overflow",)),
+    Mistake("one_max_for_all_rows",
+            "You subtracted one maximum for the whole array: a row whose scores are all far below it underflows "
+            "to exp(-1000) = 0 in every entry, and 0 / 0 is NaN. Subtract each row's own maximum (keepdims=True).",
+            _probs_one_max),
+    Mistake("wrong_axis", _WRONG_AXIS, _probs_wrong_axis),
+    Mistake("wrong_axis_after_row_shift", _WRONG_AXIS, _probs_wrong_axis_after_row_shift),
     Mistake("not_normalised",
             "Each row must be divided by its sum so that the probabilities add up to 1.",
             _probs_not_normalised),
-    Mistake("one_sum_for_all_rows",
-            "You divided by one sum over the whole array: normalize each row by its own sum.",
-            _probs_global_sum),
+    Mistake("one_sum_for_all_rows", _ONE_SUM, _probs_global_sum),
+    Mistake("one_sum_for_all_rows_after_row_shift", _ONE_SUM, _probs_global_sum_row_shift),
     Mistake("no_exp",
             "Scores must go through exp first: dividing raw scores by their sum can give negative 'probabilities'.",
             _probs_normalised_scores),
@@ -235,7 +262,7 @@ LOSS_MISTAKES = (
     Mistake("no_max_subtraction",
             "exp overflows for large scores (np.exp(1000) is inf): make the scores smaller first in a way that "
             "changes neither the probabilities nor the loss.",
-            _loss_unshifted),
+            _loss_unshifted, covers=("generic:overflow",)),
     Mistake("log_of_underflowed_probability",
             "A probability of e^-1000 underflows to 0 and -ln(0) is inf, yet the loss of that example is simply "
             "1000. Take the log before exponentiating: write ln p_y with the log-sum-exp form of notebook "

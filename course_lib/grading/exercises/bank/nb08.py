@@ -87,6 +87,17 @@ def _rows_only(f, x, h):
     return grad
 
 
+def _all_coordinates_at_once(f, x, h):
+    """x + h and x - h moved as whole arrays: one directional derivative (along all ones), at every index."""
+    x = np.array(x, dtype=float)
+    return np.full(x.shape, (f(x + h) - f(x - h)) / (2 * h))
+
+
+def _one_point_twice(f, x, h):
+    """f(x + h) and f(x - h) evaluated at one and the same point (``x_plus = x_minus = x``, or h lost): zero."""
+    return np.zeros(np.shape(x))
+
+
 _rng = np.random.default_rng(80)
 _X_23 = np.array([[0.3, -0.7, 1.1], [0.0, 0.9, -0.4]])
 _W_INT = np.array([[1, 0, -2], [0, 3, 1], [-1, 2, 0]])
@@ -129,6 +140,14 @@ NUMERICAL = Exercise(
         Mistake("copy_keeps_integers", "A copy of an integer array is an integer array: x + h is rounded back to "
                 "an integer when you store it. Work on a float copy, np.array(x, dtype=float).",
                 _copy_keeps_integers),
+        Mistake("all_coordinates_at_once", "Every entry of your gradient is the same number: x + h and x - h moved "
+                "every coordinate at once (the slope along the diagonal). Nudge one coordinate at a time and keep "
+                "the others where they are.", _all_coordinates_at_once),
+        Mistake("one_point_twice", "Your gradient is zero everywhere: f gave the same value on both sides, as when "
+                "f(x + h) and f(x - h) are evaluated at one and the same point (`x_plus = x` copies nothing, so "
+                "nudging one nudges the other) or when the step is lost (rounded away in an integer array). "
+                "Evaluate f at two different points, each a float copy of x nudged by +h or -h at one coordinate.",
+                _one_point_twice),
         Mistake("rows_only", "range(len(x)) walks over the rows of a 2-D x, so each step moved a whole row: nudge "
                 "one entry at a time (np.ndindex(x.shape) lists every index of an array of any shape).",
                 _rows_only),
@@ -200,6 +219,20 @@ def _kink_margin_within_h(W, X, y, index, h):
     return bool(np.any(np.abs(margins) < h))
 
 
+def _kink_score_moved_by_h(W, X, y, index, h):
+    """The scores of class c moved by +-h in every example, as if W[d, c] were a score (no X[i, d])."""
+    scores = np.asarray(X, dtype=float) @ np.asarray(W, dtype=float)
+    rows, c = np.arange(scores.shape[0]), tuple(index)[1]
+    ends = []
+    for shift in (-h, h):
+        moved = scores.copy()
+        moved[:, c] += shift
+        margins = moved - moved[rows, y][:, None] + 1.0
+        margins[rows, y] = 0.0
+        ends.append(margins > 0)
+    return bool(np.any(ends[0] != ends[1]))
+
+
 def _kink_counts(W, X, y, index, h):
     index = tuple(index)
     return bool(_activity(W, X, y, index, -h).sum() != _activity(W, X, y, index, h).sum())
@@ -227,6 +260,10 @@ def _kink_problem(n, d, c, seed):
     return rng.normal(0.0, 0.5, size=(d, c)), X, rng.integers(0, c, size=n)
 
 
+# one hint, two ways to make the mistake: the margins compared with h, or the class's scores moved by h
+_WEIGHT_NOT_SCORE = ("Moving W[index] by h moves a score by h times that row's feature x_i, not by h, and only the "
+                     "margins that involve that score move: look at the margins at the two ends.")
+
 _H_RANDOM = _kink_problem(20, 6, 4, 82)
 _H_BLANK = (np.array([[0.3, -0.2, 0.1], [0.0, 0.95, 0.0], [0.5, 0.0, 0.0]]),
             np.array([[1.0, 0.0, 1.0], [0.5, 0.0, 1.0], [0.25, 0.0, 1.0]]), np.array([0, 2, 1]))
@@ -249,6 +286,8 @@ KINK = Exercise(
               (0, 1), 1.0), "a feature of 0.25: margins of 0.875 and 1, h = 1"),
         Case((np.array([[1.0, 0.25, -2.0], [0.0, 0.0, 4.25]]), np.array([[1.0, 0.0], [1.0, 1.0]]), np.array([0, 2]),
               (0, 0), 0.5), "one weight, two examples: margins of 0.25 and -0.25, h = 0.5"),
+        Case((np.array([[0.0, 0.75]]), np.array([[-1.0]]), np.array([0]), (0, 1), 0.5),
+             "a negative feature: raising the weight lowers a wrong class's margin (0.75 to -0.25)"),
     ),
     hidden=(
         ### BEGIN HIDDEN TESTS
@@ -270,9 +309,8 @@ KINK = Exercise(
         Mistake("one_side_only", "Compare the two ends of the interval, W[index] - h and W[index] + h: the centred "
                 "difference evaluates the loss at both, so a kink on the W[index] - h side counts too.",
                 _kink_one_side),
-        Mistake("margin_within_h", "Moving W[index] by h moves a score by h times that row's feature x_i, not by "
-                "h, and only the margins that involve that score move: look at the margins at the two ends.",
-                _kink_margin_within_h),
+        Mistake("margin_within_h", _WEIGHT_NOT_SCORE, _kink_margin_within_h),
+        Mistake("score_moved_by_h", _WEIGHT_NOT_SCORE, _kink_score_moved_by_h),
         Mistake("counts_active_terms", "Compare the terms one by one, not how many are active: one term can switch "
                 "on while another switches off, and the centred difference then straddles two kinks.",
                 _kink_counts),

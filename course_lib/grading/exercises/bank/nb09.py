@@ -74,6 +74,18 @@ def _ignores_orders(loss_grad, step, w0, X, y, batch_size, orders):
     return _loop(loss_grad, step, w0, X, y, [b for _ in orders for b in _batches(np.arange(n), batch_size)])
 
 
+def _labels_in_stored_order(loss_grad, step, w0, X, y, batch_size, orders):
+    """X[batch] with y[start:end]: the examples follow the order, their labels stay in the stored order."""
+    w, losses = np.array(w0, dtype=float), []
+    for order in orders:
+        for start in range(0, len(order), batch_size):
+            batch = np.asarray(order[start:start + batch_size])
+            loss, dw = loss_grad(w, X[batch], y[start:start + len(batch)])
+            losses.append(loss)
+            w = step(w, dw)
+    return w, np.array(losses, dtype=float)
+
+
 def _first_order_every_epoch(loss_grad, step, w0, X, y, batch_size, orders):
     return _loop(loss_grad, step, w0, X, y, [b for _ in orders for b in _batches(orders[0], batch_size)])
 
@@ -167,6 +179,9 @@ SGD_EPOCHS = Exercise(
                 "step moves w.", _loss_after_step),
         Mistake("ignores_orders", "Visit the examples in the order each row of `orders` gives: a batch is a run "
                 "of consecutive entries of that row, and X and y are indexed with those entries.", _ignores_orders),
+        Mistake("labels_in_stored_order", "Index the labels with the same entries as the examples, y[batch] with "
+                "X[batch]: otherwise each example of the batch is paired with another example's label.",
+                _labels_in_stored_order),
         Mistake("first_order_every_epoch", "Epoch e follows row e of `orders`: every epoch has its own order.",
                 _first_order_every_epoch),
         Mistake("balanced_batches", "Every batch of an epoch holds exactly batch_size examples except the last, "

@@ -109,6 +109,18 @@ def _adam_old_averages(w, dw, m, v, t, learning_rate, beta1, beta2, epsilon):
     return (step, *_averages(dw, m, v, beta1, beta2))
 
 
+def _adam_weights_swapped(w, dw, m, v, t, learning_rate, beta1, beta2, epsilon):
+    # m = (1 - beta1) m + beta1 dw: the old average gets the small weight
+    m, v = (1 - beta1) * m + beta1 * dw, (1 - beta2) * v + beta2 * dw**2
+    return _step(w, m / (1 - beta1**t), v / (1 - beta2**t), learning_rate, epsilon), m, v
+
+
+def _adam_second_not_squared(w, dw, m, v, t, learning_rate, beta1, beta2, epsilon):
+    # v averages dw itself: its square root is NaN wherever it turns negative
+    m, v = beta1 * m + (1 - beta1) * dw, beta2 * v + (1 - beta2) * dw
+    return _step(w, m / (1 - beta1**t), v / (1 - beta2**t), learning_rate, epsilon), m, v
+
+
 def _arrays(seed, shape):
     rng = np.random.default_rng(seed)
     return rng.normal(size=shape), rng.normal(scale=2.0, size=shape), rng.normal(scale=0.5, size=shape)
@@ -178,6 +190,11 @@ ADAM = Exercise(
                 "gradients.", _adam_no_sqrt),
         Mistake("raw_gradient", "Adam steps along the (corrected) first average m, not along dw.",
                 _adam_raw_gradient),
+        Mistake("weights_swapped", "Each average keeps beta of its old value and takes (1 - beta) of the new "
+                "gradient: with beta close to 1 it changes slowly. Yours gives the new gradient the weight beta.",
+                _adam_weights_swapped),
+        Mistake("second_average_not_squared", "v is the average of the SQUARED gradient, dw**2: an average of dw "
+                "itself can be negative, and its square root is then NaN.", _adam_second_not_squared),
         Mistake("old_averages", "Update the two averages with this step's gradient first, then step with them.",
                 _adam_old_averages),
     ),

@@ -67,6 +67,26 @@ def _early_stopping(run_epoch, evaluate, w0, max_epochs, patience, *, better=lam
     return (np.array(w) if return_last else best_w), best_epoch - 1 + first_epoch, np.array(scores)
 
 
+def _start_as_epoch_one(run_epoch, evaluate, w0, max_epochs, patience):
+    """w0 scored and counted as epoch 1, a candidate for the best; training epochs numbered from 2."""
+    w = np.array(w0, dtype=float)
+    scores = [float(evaluate(w))]
+    best_w, best_epoch = np.array(w), 1
+    for epoch in range(2, max_epochs + 2):
+        w = run_epoch(w)
+        scores.append(float(evaluate(w)))
+        if scores[-1] > scores[best_epoch - 1]:
+            best_w, best_epoch = np.array(w), epoch
+        if epoch - best_epoch >= patience:
+            break
+    return best_w, best_epoch, np.array(scores)
+
+
+# w0 scored with the epochs, as a baseline or as "epoch 1": one hint
+_SCORES_AFTER_TRAINING = ("Evaluate after each epoch of training: `scores` has one entry per epoch run, the first "
+                          "after epoch 1 (w0 itself is not scored).")
+
+
 def _no_copy(run_epoch, evaluate, w0, max_epochs, patience):
     return _early_stopping(run_epoch, evaluate, w0, max_epochs, patience, copy=False)
 
@@ -159,8 +179,8 @@ EARLY_STOPPING = Exercise(
         Mistake("returns_last", "Return the best epoch's weights, not the last ones.", _returns_last),
         Mistake("restarts_from_w0", "Each epoch continues from the weights the previous one returned: call "
                 "run_epoch on them in sequence, not on w0 every time.", _restarts_from_w0),
-        Mistake("evaluates_start", "Evaluate after each epoch of training: `scores` has one entry per epoch run, "
-                "the first after epoch 1 (w0 itself is not scored).", _evaluates_start),
+        Mistake("evaluates_start", _SCORES_AFTER_TRAINING, _evaluates_start),
+        Mistake("start_as_epoch_one", _SCORES_AFTER_TRAINING, _start_as_epoch_one),
         Mistake("lower_is_better", "A higher score is better (it is a validation accuracy).", _lower_is_better),
     ),
     output_names=("best_w", "best_epoch", "scores"),
@@ -209,6 +229,13 @@ def _grid_last_tie(train_fn, learning_rates, regs):
     return val_acc, float(learning_rates[i]), float(regs[j])
 
 
+def _grid_regs_outside(train_fn, learning_rates, regs):
+    """The loops the other way round (regs outside): on a tie, the first pair in that order wins."""
+    by_reg = np.array([[train_fn(lr, reg) for lr in learning_rates] for reg in regs], dtype=float)
+    j, i = np.unravel_index(np.argmax(by_reg), by_reg.shape)
+    return by_reg.T.copy(), float(learning_rates[i]), float(regs[j])
+
+
 def _grid_index_pair(train_fn, learning_rates, regs):
     val_acc = np.array([[train_fn(lr, reg) for reg in regs] for lr in learning_rates], dtype=float)
     i, j = np.unravel_index(np.argmax(val_acc), val_acc.shape)
@@ -220,6 +247,10 @@ def _grid_swapped_arguments(train_fn, learning_rates, regs):
     i, j = np.unravel_index(np.argmax(val_acc), val_acc.shape)
     return val_acc, float(learning_rates[i]), float(regs[j])
 
+
+# a later tie kept, or the loops run the other way round: one hint
+_FIRST_TIE = ("On a tie keep the first best pair, in the order of the loop (learning rates outside): a later pair "
+              "only wins with a strictly higher accuracy.")
 
 SMOOTH = Fixture(f"{FIXTURES}:smooth_validation_accuracy")
 PLATEAU = Fixture(f"{FIXTURES}:plateau_validation_accuracy")
@@ -237,7 +268,9 @@ GRID_SEARCH = Exercise(
              "3 learning rates x 4 strengths, best inside the grid"),
         Case((SKEWED, np.array([1e-3, 3e-3, 1e-2, 3e-2, 1e-1]), np.array([1e-4, 1e-2])),
              "5 x 2 grid, best in a corner"),
-        Case((PLATEAU, np.array([1e-3, 1e-2, 1e-1]), np.array([1e-4, 1e-3, 1e-2])),
+        # ties at (0, 1), (1, 0), (1, 1) and more: the first in the loop's order (learning rates outside) is
+        # (0, 1), regs outside find (1, 0) first, and the last tie is (1, 2)
+        Case((PLATEAU, np.array([3e-3, 1e-2, 1e-1]), np.array([2e-2, 1e-4, 1e-3])),
              "ties: keep the first best pair"),
     ),
     hidden=(
@@ -255,8 +288,8 @@ GRID_SEARCH = Exercise(
         Mistake("argmin", "The best pair has the *highest* validation accuracy.", _grid_argmin),
         Mistake("swapped_pair", "Return the best learning rate first, then the best regularization strength.",
                 _grid_swapped_pair),
-        Mistake("last_tie", "On a tie keep the first best pair, in the order of the loop (learning rates "
-                "outside): a later pair only wins with a strictly higher accuracy.", _grid_last_tie),
+        Mistake("last_tie", _FIRST_TIE, _grid_last_tie),
+        Mistake("regs_outside", _FIRST_TIE, _grid_regs_outside),
         Mistake("swapped_arguments", "Call train_fn(learning_rate, reg), in that order: the learning rate is "
                 "the first argument.", _grid_swapped_arguments),
         Mistake("indices", "Return the best values themselves, learning_rates[i] and regs[j], not their "
