@@ -40,7 +40,7 @@ LABELS = {
     "nb00-correct_class_scores-w02": None,  # a list comprehension: the loop rule's line
     "nb00-correct_class_scores-w03": "row_maxima",
     "nb00-correct_class_scores-w04": "indices_swapped",  # scores[y, rows]: the (C, N) layout (new mistake)
-    "nb00-correct_class_scores-w05": None,  # np.choose: right values, limited C (the loop rule's line)
+    "nb00-correct_class_scores-w05": None,  # np.choose: at most 64 classes (fails the hidden 70-class case)
     "nb00-correct_class_scores-w06": "whole_columns",  # scores[y]: whole rows (the bank hint names scores[y])
     "nb00-correct_class_scores-w07": "column_not_vector",  # (N, 1)
     "nb00-cat_hinge_loss-w01": "includes_correct_class",

@@ -68,6 +68,8 @@ WHOLE_ARRAY = {
     "einsum_where_take": ("def f(X):\n    idx = np.argmax(X, axis=1)\n"
                           "    top = np.take_along_axis(X, idx[:, None], axis=1)[:, 0]\n"
                           "    return np.where(top > 0, np.einsum('ij,ij->i', X, X), 0.0)\n"),
+    "choose_over_columns": ("def f(X):\n    return np.choose(np.arange(len(X)) % X.shape[1], X.T)\n"),  # numpy's
+    # dispatcher resumes once per column: numpy's own listing of its arguments, not the answer's loop
     "a_fixed_loop": ("def f(X):\n    total = 0\n    for k in range(3):\n        total = total + X.sum(axis=1)\n"
                      "    return total\n"),
 }

@@ -13,8 +13,10 @@ functions, on the same inputs, so that both reach the same verdict.
   A Python loop over the data (``for``, a comprehension, recursion, ``map``/``filter``/``sorted``
   with a Python function, ``np.apply_along_axis``, ``np.vectorize``, ``iter(f, sentinel)``, code run by
   ``exec``) makes the count grow with the input; whole-array numpy (ufuncs, their ``reduce``,
-  broadcasting) does not. How the loop was written or bound (``exec``, ``globals()[name]``, a
-  decorator, ``if True:``, a walrus) does not matter: only what runs is counted.
+  broadcasting) does not; nor do numpy's ``__array_function__`` dispatchers, generators that only list a
+  call's array arguments (``np.choose(y, scores.T)`` resumes one per class). How the loop was written or
+  bound (``exec``, ``globals()[name]``, a decorator, ``if True:``, a walrus) does not matter: only what
+  runs is counted.
 
 What the measurement cannot see (said in the README): a C-level function mapped over the data
 (``list(map(max, rows))``, ``np.apply_along_axis(len, ...)``: no Python frame runs per row); a loop
@@ -302,6 +304,9 @@ class LoopMeasure:
             return cls(problem="the measurement could not be read")
 
 
+_GENERATOR = 0x20  # inspect.CO_GENERATOR
+
+
 class _Trace:
     """Python-level events of one call: calls per code, lines per (code, line), calls per caller."""
 
@@ -322,6 +327,9 @@ class _Trace:
             if event != "call":
                 return None
             code = frame.f_code
+            if code.co_flags & _GENERATOR and code.co_name.endswith("_dispatcher") and \
+                    code.co_filename.startswith(skip[0]):
+                return None  # numpy's __array_function__ dispatchers only list a call's array arguments
             key = id(code)
             if key not in codes:
                 codes[key] = code

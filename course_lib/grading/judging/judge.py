@@ -100,6 +100,8 @@ def _consistent_mistake(exercise: model.Exercise, failing: list, values: list):
                 with np.errstate(all="ignore"):
                     matches[id(verdict)] = mistakes.showing_mistakes(exercise, case, want, actual, every)
         candidates = [m for m in exercise.mistakes if any(m in found for found in matches.values())]
+        if not every:  # seen in some parts only: weaker evidence, so no wrong public case may speak against it
+            candidates = [m for m in candidates if _shown_wherever_it_runs(exercise, m, failing, matches)]
     if values and all(isinstance(actual, bool) for _, actual, _ in values):
         # a yes/no answer agrees with half of all mistakes by chance: one must agree on every public case
         with np.errstate(all="ignore"):
@@ -117,6 +119,14 @@ def _consistent_mistake(exercise: model.Exercise, failing: list, values: list):
         return total
 
     return max(candidates, key=lambda m: (score(m), -exercise.mistakes.index(m))), matches
+
+
+def _shown_wherever_it_runs(exercise: model.Exercise, mistake: model.Mistake, failing: list, matches: dict) -> bool:
+    """Whether every wrong public case on which ``mistake`` runs shows it (a halved gradient is not the
+    mistake that divides loss and gradient by C - 1 just because C - 1 = 2 on some of the cases)."""
+    with np.errstate(all="ignore"):
+        return all(mistake in matches.get(id(verdict), ()) for verdict, case, _, _, wrong in failing
+                   if not verdict.hidden and wrong and mistakes.runs_on(exercise, mistake, case))
 
 
 def _for_and_against(exercise: model.Exercise, mistake: model.Mistake, failing: list, values: list,

@@ -86,6 +86,8 @@ EXERCISES = (
             Case((np.array([[2.5], [-1.0], [0.0]]), np.array([0, 0, 0])), "one class"),
             Case((_rng.normal(size=(7, 3)).round(3), np.array([2, 2, 0, 1, 0, 2, 1])), "7 examples x 3 classes"),
             Case((_rng.normal(size=(6, 10)).round(3), np.array([9, 0, 3, 3, 5, 8])), "6 examples x 10 classes"),
+            Case((_rng.normal(size=(2, 70)).round(3), np.array([69, 3])), "2 examples x 70 classes"),  # (np.choose
+            # takes at most 64 choices: "any C >= 1" rules it out)
             ### END HIDDEN TESTS
         ),
         mistakes=(
