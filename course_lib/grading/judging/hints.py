@@ -347,6 +347,8 @@ def generic_diagnosis(exercise: model.Exercise, case: model.Case, expected, actu
 
 
 def _diagnosis(exercise, case, expected, actual, family):
+    """The generic signature of ``actual`` against ``expected``: first what the output is (None, a
+    container, a shape), then what its numbers show (non-finite, zero, an input returned, a ratio)."""
     if actual is None:
         return ("generic:missing_return", "your function returned None: did you forget the `return` statement?")
     if isinstance(expected, tuple):
@@ -378,24 +380,41 @@ def _diagnosis(exercise, case, expected, actual, family):
     if e.shape != a.shape:
         return _shape_signature(what, e, a, family)
     if not np.isfinite(a).all() and np.isfinite(e).all():
-        exponential = not family or family in EXPONENTIAL
-        if exponential and _largest_input(case.args) > OVERFLOW_INPUT:
-            return overflow_diagnosis(what)
-        if np.isnan(a).any():
-            return ("generic:nan", f"{what} contains NaN (not a number), which comes from 0/0 or inf - inf: is "
-                    f"something you divide by zero on this case (a count, a norm, 1 - beta**t)?")
-        return ("generic:inf", f"{what} contains inf: something you divide by is zero on this case.")
+        return _non_finite_signature(what, case, a, family)
     if not np.isfinite(e).all():
         return None
+    return (_zero_signature(what, e, a, family, state)
+            or _returned_input_signature(exercise, what, case, a, state)
+            or _ratio_signature(exercise, what, case, e, a, family, index))
+
+
+def _non_finite_signature(what: str, case, a: np.ndarray, family: str) -> tuple:
+    """NaN or inf where the expected output is finite: an overflow on large inputs, else a division by 0."""
+    exponential = not family or family in EXPONENTIAL
+    if exponential and _largest_input(case.args) > OVERFLOW_INPUT:
+        return overflow_diagnosis(what)
+    if np.isnan(a).any():
+        return ("generic:nan", f"{what} contains NaN (not a number), which comes from 0/0 or inf - inf: is "
+                f"something you divide by zero on this case (a count, a norm, 1 - beta**t)?")
+    return ("generic:inf", f"{what} contains inf: something you divide by is zero on this case.")
+
+
+def _zero_signature(what: str, e: np.ndarray, a: np.ndarray, family: str, state: bool):
+    """An output that is zero everywhere where the expected one is not (or None)."""
     scale = float(np.abs(e).max()) if e.size else 0.0
-    if scale > 1e-9 and not np.any(a):
-        if family == "gradient":
-            return ("generic:cancellation", f"{what} is zero everywhere: with a step h far below ~1e-8 of x, x + h "
-                    f"rounds to x and f(x + h) - f(x - h) cancels. Use the h you are given.")
-        if state:
-            return ("generic:state_not_returned", f"{what} is zero everywhere: is the new state computed and "
-                                                  f"returned?")
-        return ("generic:zero", f"{what} is zero everywhere: is it computed and returned?")
+    if scale <= 1e-9 or np.any(a):
+        return None
+    if family == "gradient":
+        return ("generic:cancellation", f"{what} is zero everywhere: with a step h far below ~1e-8 of x, x + h "
+                f"rounds to x and f(x + h) - f(x - h) cancels. Use the h you are given.")
+    if state:
+        return ("generic:state_not_returned", f"{what} is zero everywhere: is the new state computed and "
+                                              f"returned?")
+    return ("generic:zero", f"{what} is zero everywhere: is it computed and returned?")
+
+
+def _returned_input_signature(exercise, what: str, case, a: np.ndarray, state: bool):
+    """An output equal to one of the case's array inputs, unchanged (or None)."""
     for k, arg in enumerate(case.args):
         if isinstance(arg, np.ndarray) and arg.shape == a.shape and arg.dtype.kind == "f" and arg.size > 1 \
                 and np.array_equal(arg, a):
@@ -406,6 +425,12 @@ def _diagnosis(exercise, case, expected, actual, family):
                                                       f"new state computed and returned?")
             return ("generic:returns_input", f"{what} is the {given} you were given, unchanged: is it computed "
                                              f"and returned?")
+    return None
+
+
+def _ratio_signature(exercise, what: str, case, e: np.ndarray, a: np.ndarray, family: str, index):
+    """What the ratio or the difference of the output to the expected one shows: a step's sign, a sign, an
+    extra 1, a factor (N, C, 2, ...); or None."""
     r = _scale_factor(e, a)
     start = case.args[0] if family == "optimizer" and not index and case.args else None
     if isinstance(start, np.ndarray) and start.shape == e.shape and r is None:
@@ -416,6 +441,7 @@ def _diagnosis(exercise, case, expected, actual, family):
     if r is not None and _near(r, -1.0):
         return ("generic:sign", f"{what} has the right size but the wrong sign: check the direction of each term "
                                 f"(or the minus).")
+    scale = float(np.abs(e).max()) if e.size else 0.0
     if e.size and np.allclose(a - e, 1.0, rtol=0.0, atol=1e-6 * max(1.0, scale)):
         if family == "hinge":
             return ("generic:hinge_plus_one", f"{what} is exactly 1 too large: in the hinge loss, the j = y_i term "

@@ -27,6 +27,7 @@ case's message and, once the exercise passes, the exercise's message.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -250,6 +251,140 @@ def _give_hints(exercise: model.Exercise, result: ExerciseResult, failing: list,
     return next((f[1] for f in told if f[0] == agreed), told[0][1] if told else "")
 
 
+@dataclass
+class _Tally:
+    """What the cases of one answer showed, gathered case by case for the verdict on the whole."""
+
+    forbidden: set
+    called: list = field(default_factory=list)  # forbidden course_lib functions the answer ran
+    seen: set = field(default_factory=set)  # statuses the public cases show (a hidden case: "failed", a reference)
+    hidden_failed: int = 0
+    failing: list = field(default_factory=list)  # (verdict, case, actual, expected, wrong) of failed cases
+    values: list = field(default_factory=list)  # (case, actual, right) of public cases that returned
+
+
+def _raised_status(error: running.ErrorInfo, tally: _Tally) -> Status:
+    """The status an answer that raised ``error`` gets (and the reference it reached, noted in ``tally``)."""
+    if error.type == "NotImplementedError":
+        return Status.NOT_ATTEMPTED
+    if error.type == "NameError" and _undefined(error) in tally.forbidden:
+        if _undefined(error) not in tally.called:  # the reference's name, which the notebook does not define
+            tally.called.append(_undefined(error))
+        return Status.USES_REFERENCE
+    if error.type == "ReferenceUnavailable":
+        stub = re.search(r"'([A-Za-z0-9_-]+)'", error.message)
+        if not tally.called:
+            tally.called.append(f"answer to exercise '{stub.group(1)}'" if stub else "answer to an exercise")
+        return Status.USES_REFERENCE
+    return error_status(error)
+
+
+def _compare(exercise: model.Exercise, case: model.Case, actual, want_of):
+    """``(verdict, expected)``: the exercise's own judge, or a comparison with the reference's output."""
+    want = None
+    try:
+        with np.errstate(all="ignore"):
+            if exercise.judge is not None:
+                return exercise.judge(case, actual), want
+            want = want_of()
+            return plain.compare(want, actual, rtol=exercise.rtol, atol=exercise.atol,
+                                 names=exercise.output_names), want
+    except Exception as exc:  # a trusted judge failing on odd output is a failed case
+        return plain.Verdict(False, f"the output could not be compared ({type(exc).__name__})"), want
+
+
+def _returned(exercise, case, hidden, reply, want_of, verdict: CaseResult, tally: _Tally) -> Status:
+    """Judge a value the answer returned: fill ``verdict``, note a failure and a public value in ``tally``."""
+    actual = reply.value
+    check, want = _compare(exercise, case, actual, want_of)
+    status = Status.FAILED
+    if reply.mutated:
+        verdict.outcome = CaseOutcome.MUTATED
+        verdict.message = f"modifies its input {', '.join(reply.mutated)}"
+        verdict.hint = _mutation_hint(list(reply.mutated))
+    elif check.passed:
+        verdict.outcome, verdict.passed, status = CaseOutcome.PASSED, True, Status.PASSED
+        verdict.message = "" if hidden else check.message  # a judge's note, if any
+    elif exercise.kind == model.Kind.VALUE and exercise.judge is None:
+        verdict.message = "not the expected value"  # never what it is
+    else:
+        verdict.message = check.message.removeprefix("the result: ")
+    if not verdict.passed:
+        tally.failing.append((verdict, case, actual, want, not check.passed))
+    if not hidden:
+        tally.values.append((case, actual, check.passed))
+        verdict.expected, verdict.actual = (None if exercise.kind == model.Kind.VALUE else want), actual
+    return status
+
+
+def _case_verdict(exercise, index: int, case, hidden: bool, reply, expected, tally: _Tally) -> CaseResult:
+    """One case's :class:`CaseResult` from its reply; what it shows is added to ``tally``."""
+    tally.called += [n for n in reply.calls if n in tally.forbidden and n not in tally.called]
+    verdict = CaseResult("" if hidden else (case.label or f"test {index + 1}"), hidden, False,
+                         outcome=CaseOutcome.WRONG)
+    status = Status.FAILED
+    if reply.outcome == Outcome.CUT:
+        status = CUT_STATUS.get(reply.cut, Status.CRASHED)
+        verdict.outcome, verdict.message = CaseOutcome.NOT_RUN, reply.detail or "not run"
+    elif reply.outcome == Outcome.MISSING:
+        status = Status.MISSING
+        verdict.outcome, verdict.message = CaseOutcome.NOT_RUN, f"`{exercise.answer}` is not defined"
+    elif reply.outcome == Outcome.RAISED:
+        status = _raised_status(reply.error, tally)
+        verdict.outcome, verdict.message = CaseOutcome.RAISED, f"raised {reply.error.text}"
+    elif reply.outcome in (Outcome.NOT_PLAIN, Outcome.TOO_LARGE):
+        kind = CaseOutcome.TOO_LARGE if reply.outcome == Outcome.TOO_LARGE else CaseOutcome.NOT_PLAIN
+        verdict.outcome, verdict.message = kind, f"returned {reply.detail}"
+    elif exercise.kind == model.Kind.VALUE and reply.value is None:
+        status, verdict.message = Status.NOT_ATTEMPTED, "still None"
+    else:
+        want_of = (lambda: expected(index)) if expected is not None else (
+            lambda: model.expected_output(exercise, case))
+        status = _returned(exercise, case, hidden, reply, want_of, verdict, tally)
+    if not verdict.passed:
+        _mark_behaviour(verdict, reply, hidden)
+    if hidden:  # passed or failed, nothing more; a reference reached shows in the status
+        tally.hidden_failed += not verdict.passed
+        if status == Status.USES_REFERENCE:
+            tally.seen.add(status)
+        elif not verdict.passed:
+            tally.seen.add(Status.FAILED)
+        verdict.outcome = CaseOutcome.PASSED if verdict.passed else CaseOutcome.FAILED
+        verdict.message = verdict.hint = ""
+    elif status != Status.PASSED:
+        tally.seen.add(status)
+    return verdict
+
+
+_STATUS_ORDER = (Status.USES_REFERENCE, Status.NOT_ATTEMPTED, Status.FORBIDDEN, Status.TIMEOUT, Status.MEMORY,
+                 Status.CRASHED, Status.ERROR, Status.MISSING, Status.FAILED)  # the first one seen is the status
+
+
+def _message(exercise: model.Exercise, result: ExerciseResult, tally: _Tally, loops) -> str:
+    """The exercise's one-line message for its status."""
+    name = f"`{exercise.answer}`"
+    if result.status == Status.PASSED:
+        return "; ".join(c.message for c in result.cases if c.message and not c.hidden)
+    if result.status == Status.USES_REFERENCE:
+        listed = (", ".join(n if n.startswith("answer to") else f"`{n}`" for n in tally.called)
+                  or "answer to an exercise")
+        return (f"{name} runs course_lib's {listed} (whatever name reaches it): this exercise asks "
+                f"for your own code, so the grader gives no points to an answer that uses it")
+    if result.status == Status.NOT_ATTEMPTED:
+        return (f"{name} is still the stub (it is None)" if exercise.kind == model.Kind.VALUE else
+                f"{name} is still the stub (it raises NotImplementedError)")
+    if result.status == Status.FORBIDDEN:
+        return (f"{name} uses {loops.text}; this exercise asks for whole-array numpy operations, "
+                f"without Python loops" if not loops.problem else f"{name}: {loops.text}")
+    if result.status == Status.MEMORY:
+        return f"{name} ran out of memory (the grader caps each submission's memory)"
+    if (result.status == Status.FAILED and tally.hidden_failed
+            and all(c.passed for c in result.cases if not c.hidden)):
+        return (f"{name} passes the public tests but not {tally.hidden_failed} of "
+                f"{sum(c.hidden for c in result.cases)} hidden tests")
+    return ""
+
+
 def judge(exercise: model.Exercise, cases: list, replies: list, loops=None, expected=None,
           rule: model.ScoringRule | None = None) -> ExerciseResult:
     """Judge an answer from its replies.
@@ -273,115 +408,21 @@ def judge(exercise: model.Exercise, cases: list, replies: list, loops=None, expe
     -------
     ExerciseResult
     """
-    name = f"`{exercise.answer}`"
     result = ExerciseResult(exercise.id, exercise.title, float(exercise.points), 0.0, Status.FAILED)
-    forbidden = set(exercise.forbidden)
-    called = []  # forbidden course_lib functions the answer ran
-    seen = set()  # statuses the public cases show (a hidden case adds only "failed", or a reference use)
-    hidden_failed = 0
-    failing, values = [], []  # (verdict, case, actual, expected, wrong) of failed cases; (case, actual, right)
+    tally = _Tally(set(exercise.forbidden))
     for index, (case, hidden) in enumerate(cases):
         reply = replies[index] if index < len(replies) else CaseReply.cut_short(Cut.NOT_RUN)
-        called += [n for n in reply.calls if n in forbidden and n not in called]
-        verdict = CaseResult("" if hidden else (case.label or f"test {index + 1}"), hidden, False,
-                             outcome=CaseOutcome.WRONG)
-        status = Status.FAILED
-        if reply.outcome == Outcome.CUT:
-            status = CUT_STATUS.get(reply.cut, Status.CRASHED)
-            verdict.outcome, verdict.message = CaseOutcome.NOT_RUN, reply.detail or "not run"
-        elif reply.outcome == Outcome.MISSING:
-            status = Status.MISSING
-            verdict.outcome, verdict.message = CaseOutcome.NOT_RUN, f"{name} is not defined"
-        elif reply.outcome == Outcome.RAISED:
-            error = reply.error
-            if error.type == "NotImplementedError":
-                status = Status.NOT_ATTEMPTED
-            elif error.type == "NameError" and _undefined(error) in forbidden:
-                status = Status.USES_REFERENCE  # the reference's name, which the notebook does not define
-                if _undefined(error) not in called:
-                    called.append(_undefined(error))
-            elif error.type == "ReferenceUnavailable":
-                status = Status.USES_REFERENCE
-                stub = re.search(r"'([A-Za-z0-9_-]+)'", error.message)
-                if not called:
-                    called.append(f"answer to exercise '{stub.group(1)}'" if stub else "answer to an exercise")
-            else:
-                status = error_status(error)
-            verdict.outcome, verdict.message = CaseOutcome.RAISED, f"raised {error.text}"
-        elif reply.outcome in (Outcome.NOT_PLAIN, Outcome.TOO_LARGE):
-            kind = CaseOutcome.TOO_LARGE if reply.outcome == Outcome.TOO_LARGE else CaseOutcome.NOT_PLAIN
-            verdict.outcome, verdict.message = kind, f"returned {reply.detail}"
-        elif exercise.kind == model.Kind.VALUE and reply.value is None:
-            status, verdict.message = Status.NOT_ATTEMPTED, "still None"
-        else:
-            actual, want = reply.value, None
-            try:
-                with np.errstate(all="ignore"):
-                    if exercise.judge is not None:
-                        check = exercise.judge(case, actual)
-                    else:
-                        want = expected(index) if expected is not None else model.expected_output(exercise, case)
-                        check = plain.compare(want, actual, rtol=exercise.rtol, atol=exercise.atol,
-                                              names=exercise.output_names)
-            except Exception as exc:  # a trusted judge failing on odd output is a failed case
-                check = plain.Verdict(False, f"the output could not be compared ({type(exc).__name__})")
-            if reply.mutated:
-                verdict.outcome = CaseOutcome.MUTATED
-                verdict.message = f"modifies its input {', '.join(reply.mutated)}"
-                verdict.hint = _mutation_hint(list(reply.mutated))
-            elif check.passed:
-                verdict.outcome, verdict.passed, status = CaseOutcome.PASSED, True, Status.PASSED
-                verdict.message = "" if hidden else check.message  # a judge's note, if any
-            elif exercise.kind == model.Kind.VALUE and exercise.judge is None:
-                verdict.message = "not the expected value"  # never what it is
-            else:
-                verdict.message = check.message.removeprefix("the result: ")
-            if not verdict.passed:
-                failing.append((verdict, case, actual, want, not check.passed))
-            if not hidden:
-                values.append((case, actual, check.passed))
-                verdict.expected, verdict.actual = (None if exercise.kind == model.Kind.VALUE else want), actual
-        if not verdict.passed:
-            _mark_behaviour(verdict, reply, hidden)
-        if hidden:
-            hidden_failed += not verdict.passed
-            if status == Status.USES_REFERENCE:
-                seen.add(status)
-            elif not verdict.passed:
-                seen.add(Status.FAILED)
-            verdict.outcome = CaseOutcome.PASSED if verdict.passed else CaseOutcome.FAILED
-            verdict.message = verdict.hint = ""
-        elif status != Status.PASSED:
-            seen.add(status)
-        result.cases.append(verdict)
-    preferred = _give_hints(exercise, result, failing, values)
-    if called:
-        seen.add(Status.USES_REFERENCE)
-    if exercise.loop_free and loops is not None and loops.loops and not (loops.raised and seen):
-        seen.add(Status.FORBIDDEN)  # (an answer raising on the measurement input as on its cases: its error)
-    order = (Status.USES_REFERENCE, Status.NOT_ATTEMPTED, Status.FORBIDDEN, Status.TIMEOUT, Status.MEMORY,
-             Status.CRASHED, Status.ERROR, Status.MISSING, Status.FAILED)
-    result.status = next((s for s in order if s in seen), Status.PASSED)
+        result.cases.append(_case_verdict(exercise, index, case, hidden, reply, expected, tally))
+    preferred = _give_hints(exercise, result, tally.failing, tally.values)
+    if tally.called:
+        tally.seen.add(Status.USES_REFERENCE)
+    if exercise.loop_free and loops is not None and loops.loops and not (loops.raised and tally.seen):
+        tally.seen.add(Status.FORBIDDEN)  # (an answer raising on the measurement input as on its cases: its error)
+    result.status = next((s for s in _STATUS_ORDER if s in tally.seen), Status.PASSED)
     rule = rule or exercise.rule
-    result.score, result.scoring = scoring.exercise_score(exercise.points, result.status, result.cases, rule), \
-        rule.describe()
-    if result.status == Status.PASSED:
-        result.message = "; ".join(c.message for c in result.cases if c.message and not c.hidden)
-    elif result.status == Status.USES_REFERENCE:
-        listed = ", ".join(n if n.startswith("answer to") else f"`{n}`" for n in called) or "answer to an exercise"
-        result.message = (f"{name} runs course_lib's {listed} (whatever name reaches it): this exercise asks "
-                          f"for your own code, so the grader gives no points to an answer that uses it")
-    elif result.status == Status.NOT_ATTEMPTED:
-        result.message = (f"{name} is still the stub (it is None)" if exercise.kind == model.Kind.VALUE else
-                          f"{name} is still the stub (it raises NotImplementedError)")
-    elif result.status == Status.FORBIDDEN:
-        result.message = (f"{name} uses {loops.text}; this exercise asks for whole-array numpy operations, "
-                          f"without Python loops" if not loops.problem else f"{name}: {loops.text}")
-    elif result.status == Status.MEMORY:
-        result.message = f"{name} ran out of memory (the grader caps each submission's memory)"
-    elif result.status == Status.FAILED and hidden_failed and all(c.passed for c in result.cases if not c.hidden):
-        result.message = (f"{name} passes the public tests but not {hidden_failed} of "
-                          f"{sum(c.hidden for c in result.cases)} hidden tests")
+    result.score = scoring.exercise_score(exercise.points, result.status, result.cases, rule)
+    result.scoring = rule.describe()
+    result.message = _message(exercise, result, tally, loops)
     public_hints = [c.hint for c in result.cases if not c.hidden and c.hint]
     result.hint = (preferred or public_hints[0]) if public_hints and result.status != Status.PASSED else ""
     result.hints = {m.name: m.hint for m in exercise.mistakes if m.name in result.mistakes}
