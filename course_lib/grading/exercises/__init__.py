@@ -8,7 +8,8 @@
 - ``bank``: every exercise of the workbook, one module per notebook (in a student release: data
   only, written by ``databank``); ``fixtures``: trusted callables that cases pass to answers;
 - ``cells``: the exercise cells' metadata, markers and roles; ``notebook``: a notebook's cells
-  read from its JSON, with their roles.
+  read from its JSON, with their roles; ``commitment``: predictions graded for commitment; ``judges``:
+  outcome judges; ``course_config``: a course's own settings (scoring overrides, assignments).
 
 May import: numpy and course_lib's numerical modules (the bank's references). Nothing else of
 ``course_lib.grading``: every other part of grading builds on this one.

@@ -8,6 +8,8 @@
 - ``mistakes`` and ``hints``: the exercise's own classic mistakes, and generic signatures;
 - ``judge``: from an answer's replies to an :class:`~.results.ExerciseResult`, used by the
   notebook's ``check()`` and by the autograder alike;
+- ``scoring``: from a judged exercise to its points (the policies, the one rounding rule);
+- ``fingerprint``: a wrong output's behaviour fingerprint (which answers fail the same way);
 - ``results``: the one result model (a case, an exercise, a submission), plain data.
 
 May import: ``course_lib.grading.exercises`` and numpy.
