@@ -23,12 +23,10 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import stat
 import subprocess
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 import pytest
@@ -46,35 +44,6 @@ MODES = ("root", "user", "docker-like")
 TIMEOUT = 300
 
 
-class Listener:
-    """A TCP listener on 127.0.0.1 recording what every connection sends."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.sock.settimeout(0.2)
-        self.port, self.received, self._stop = self.sock.getsockname()[1], [], threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self):
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            with conn:
-                conn.settimeout(2)
-                try:
-                    self.received.append(conn.recv(4096) or b"<connected>")
-                except OSError:
-                    self.received.append(b"<connected>")
-
-    def close(self):
-        self._stop.set()
-        self._thread.join(5)
-        self.sock.close()
 
 
 @dataclasses.dataclass
@@ -147,7 +116,7 @@ def claims(place: World, mode: str) -> dict:
     """The attack run by a grader of ``mode`` (once per module): its report, and what the listener got."""
     if mode in place.runs:
         return place.runs[mode]
-    listener = Listener()
+    listener = world.Listener()
     try:
         request = {**place.request, "port": listener.port}
         tmp = place.base / f"tmp-{mode}"
@@ -274,7 +243,7 @@ fallback_claims.main([json.dumps(request)])
 def test_without_landlock_grading_refuses_unless_unsafe_and_says_what_is_open(place, unsafe):
     """As an ordinary user on a kernel without Landlock: refused by default; with --unsafe-no-sandbox, graded
     with the seccomp filter only, and the files its uid can read are indeed open, as the summary says."""
-    listener = Listener()
+    listener = world.Listener()
     try:
         request = {**place.request, "port": listener.port, "unsafe": unsafe, "control": False}
         tmp = place.base / "tmp-user"

@@ -31,11 +31,9 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,36 +88,6 @@ class Run:
     host_shm: bool  # the System V segment exists in the host's IPC namespace
 
 
-class _Listener:
-    """A TCP listener on 127.0.0.1 that records every connection (bounded: stops with the run)."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.received, self._stop = [], threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self):
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            with conn:
-                conn.settimeout(1.0)
-                try:
-                    self.received.append(conn.recv(4096) or b"<connected>")
-                except OSError:
-                    self.received.append(b"<connected>")
-
-    def close(self):
-        self._stop.set()
-        self._thread.join(5)
-        self.sock.close()
 
 
 def _test_user() -> tuple[int, int]:
@@ -262,7 +230,7 @@ def run(request):
     token = secrets.token_hex(6)
     base = Path(tempfile.mkdtemp(prefix=f"cl_redteam_{token}_", dir="/tmp"))
     base.chmod(0o755)
-    listener = _Listener()
+    listener = world.Listener()
     uid = None
     runner_ids = (os.getuid(), os.getgid())
     ctx = None

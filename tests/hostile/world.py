@@ -11,9 +11,11 @@ import json
 import os
 import pwd
 import shutil
+import socket
 import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -91,3 +93,34 @@ def test_user(name: str) -> tuple[int, int]:
 
 
 test_user.__test__ = False  # a helper, not a test
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 recording what every connection sends (a student's code must reach none)."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.sock.settimeout(0.2)
+        self.port, self.received, self._stop = self.sock.getsockname()[1], [], threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self):
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(2)
+                try:
+                    self.received.append(conn.recv(4096) or b"<connected>")
+                except OSError:
+                    self.received.append(b"<connected>")
+
+    def close(self):
+        self._stop.set()
+        self._thread.join(5)
+        self.sock.close()
