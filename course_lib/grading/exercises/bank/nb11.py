@@ -3,7 +3,8 @@
 - ``early_stopping(run_epoch, evaluate, w0, max_epochs, patience)`` (design 4.3, item 25): train epoch by epoch
   (``w = run_epoch(w)``, in sequence, from a copy of ``w0``; ``run_epoch`` may change its argument in place),
   evaluate after each epoch (higher is better), keep a *copy* of the weights of the first epoch with the highest
-  score, and stop after ``patience`` epochs in a row without a strictly higher score, or after ``max_epochs``.
+  score, and stop after ``patience`` epochs in a row without a score strictly higher than the best so far,
+  or after ``max_epochs``.
   Returns ``(best_w, best_epoch, scores)``: ``best_epoch`` counts from 1, ``scores`` holds every epoch's score, as
   an array. The fixtures' "weights" are ``[epoch, s_1, ..., s_K]``: ``run_epoch`` counts epochs in entry 0 and
   ``evaluate`` reads the score after epoch e from entry e, so that a case's arguments carry its score curve.
