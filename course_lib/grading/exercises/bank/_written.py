@@ -39,9 +39,10 @@ WRITTEN = {
             "dL/dS is the (N, C) array M of these slopes divided by N (the mean); s_ij = x_i . w_j depends on "
             "column j of W only, with ds_ij/dW_kj = X_ik, so dL/dW_kj = sum_i X_ik M_ij: dL/dW = X^T M, shape "
             "(D, N) (N, C) = (D, C), the shape of W.",
-            "At a margin of exactly 0 the max has a kink: the one-sided slopes are 0 and 1, and any value in "
-            "[0, 1] is a subgradient; the workbook takes 0 (an inactive term), which the exercise's contract "
-            "states. Full marks need the three steps and a correct treatment of the kink (1 point each).",
+            "At a violation s_j - s_{y_i} + 1 of exactly 0 the max has a kink: the one-sided slopes are 0 and 1, "
+            "and any value in [0, 1] is a subgradient; the workbook takes 0 (an inactive term), which the "
+            "exercise's contract states. Full marks need the three steps and a correct treatment of the kink "
+            "(1 point each).",
         ),
     },
     "written_margin_lambda": {

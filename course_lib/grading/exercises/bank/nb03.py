@@ -224,12 +224,12 @@ _W_MISTAKES = (
             "You computed the squared hinge: the lecture's loss is max(0, s_j - s_{y_i} + 1), not squared.",
             _w_squared),
     Mistake("gradient_uses_margins",
-            "The loss is right, but dW weighs each active term by its margin: the slope of max(0, m) is 1 "
-            "where m > 0 and 0 elsewhere, whatever the size of m (an indicator, not the margin).",
+            "The loss is right, but dW weighs each active term by its violation: the slope of max(0, v) is 1 "
+            "where v > 0 and 0 elsewhere, whatever the size of v (an indicator, not the violation).",
             _w_margins_as_slopes),
     Mistake("boundary_counted",
-            "A margin of exactly 0 counts as met (inactive): use > 0, not >= 0, when deciding which terms "
-            "are active.",
+            "A violation of exactly 0 (the margin just met) leaves its term inactive: use > 0, not >= 0, when "
+            "deciding which terms are active.",
             _w_boundary_counted),
     Mistake("divided_by_classes",
             "You divided by the number of classes C: the loss is a mean over the N examples only.",
