@@ -14,8 +14,8 @@ with the cell the grader will use:
 
 When they differ (a scratch cell below redefining the answer, cells run out of order, a cell edited
 since it ran), the note says which cell the grader will use and, for the answer itself, what that
-definition does on the public cases: only that cell's statements defining the answer are run, in a
-copy of the kernel's namespace, quietly.
+definition does on the public cases: that cell's statements up to the last one defining the answer are
+run (its own helpers and constants first), in a copy of the kernel's namespace, quietly.
 
 What it cannot know, and says: the saved file is what JupyterLab last saved (every two minutes, or
 on Ctrl+S); the notebook is found through the kernel's session (``JPY_SESSION_NAME``) or as
@@ -179,17 +179,26 @@ def _difference(shell, cells: list, name: str, value):
 # --- the note ---------------------------------------------------------------------------------------
 
 def _defined_by(cell: _Cell, name: str, namespace: dict):
-    """``name`` as ``cell``'s statements that bind it define it, in a copy of ``namespace`` (quietly)."""
+    """``name`` as ``cell`` defines it: the cell's statements up to the last one that binds it (so that the
+    helpers and constants the cell defines first are there), run in a copy of ``namespace``, quietly (its
+    output discarded, any figure it opens closed)."""
     import ast
 
     source = program.kernel_source(cell.source)
     tree = ast.parse(source)
-    tree.body = [node for node in tree.body if name in program.bindings(ast.unparse(node))]
+    last = max(k for k, node in enumerate(tree.body) if name in program.bindings(ast.unparse(node)))
+    tree.body = tree.body[:last + 1]
     scratch = dict(namespace)
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), \
-            warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        exec(compile(tree, f"<saved {cell.label}>", "exec"), scratch)  # noqa: S102 (the student's own cell)
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    figures = set(pyplot.get_fignums()) if pyplot is not None else set()
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), \
+                warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            exec(compile(tree, f"<saved {cell.label}>", "exec"), scratch)  # noqa: S102 (the student's own cell)
+    finally:
+        for number in (set(pyplot.get_fignums()) - figures if pyplot is not None else ()):
+            pyplot.close(number)
     return scratch[name]
 
 

@@ -482,3 +482,17 @@ def test_check_knows_the_cell_by_the_id_the_front_end_sent(tmp_path, monkeypatch
     position = submission.student.index("svm_vectorized")
     assert f"comes from cell {position}" in text and "has been changed since" in text, text
     assert "which passes the public tests" in text, text
+
+
+def test_the_saved_definition_is_run_with_the_helpers_its_cell_defines_first(tmp_path, monkeypatch):
+    """The saved answer cell defines a helper, then the answer that uses it; the kernel ran an older version
+    without the helper. What the grader will use passes: the note must say so (it once ran the answer's own
+    statements alone and reported a NameError)."""
+    student = students.StudentNotebook(SVM)
+    position = student.index("svm_vectorized")
+    original = student.cells[position].source
+    assert "np.maximum(" in original
+    student.cells[position].source = "_clip = np.maximum\n\n" + original.replace("np.maximum(", "_clip(", 1)
+    saved = students.Submission(student, {}, "a helper defined in the answer's own cell")
+    text = _check_in_kernel(tmp_path, monkeypatch, saved, [original])
+    assert "not in the saved notebook" in text and "which passes the public tests" in text, text
