@@ -374,7 +374,8 @@ def _choose(exercise, notebook: Path, store: Path, stamps) -> Found:
     saved_ok, checked_ok = saved[0] is not None, checked[0] is not None
     if saved_ok and checked_ok:
         entry = checked[2]
-        if entry.checked_at_ns > stamps[0][0]:
+        same = [src.strip() for _, src in entry.statements] == [src.strip() for src in saved[3]]
+        if entry.checked_at_ns > stamps[0][0] and not same:  # (the same code checked after a save: the saved one)
             return Found(exercise.id, "checked", checked[0], f"exercise `{exercise.id}`: your answer checked at "
                          f"{entry.checked_at} (newer than the saved notebook)", store)
         return Found(exercise.id, "saved", saved[0], f"exercise `{exercise.id}`: your answer in the saved "
@@ -454,7 +455,8 @@ def _why_not(verdict) -> str:
 
 
 def _saved_answer(exercise, path: Path):
-    """``(answer, "", "")`` from the saved notebook, or ``(None, why, kind)``; kind is "blank", "absent" or ""."""
+    """``(answer, "", "", sources)`` from the saved notebook (``sources``: the statements it needs, as the grader
+    takes them), or ``(None, why, kind)``; kind is "blank", "absent" or ""."""
     from course_lib.grading.exercises.notebook import read_notebook
     from course_lib.grading.judging.program import Program
     from course_lib.grading.statuses import Status
@@ -472,6 +474,7 @@ def _saved_answer(exercise, path: Path):
     program = Program([(f"cell {c.index + 1}", c.source) for c in cells])
     statements = [(program.cells[s.cell].label, s.source) for s in program.slice([exercise.answer])]
     answer, verdict = _run(exercise, statements, exercise.answer, f"__{exercise.notebook}__")
+    sources = tuple(source for _, source in statements)
     if answer is None:
         broken = _syntax_error([c for c in cells if exercise.id in c.ids])
         if broken:
@@ -481,7 +484,7 @@ def _saved_answer(exercise, path: Path):
         return None, f"not written in the saved {path.name}", "blank"
     if verdict.status != Status.PASSED:
         return None, _why_not(verdict), ""
-    return answer, "", ""
+    return answer, "", "", sources
 
 
 def _syntax_error(cells) -> str:

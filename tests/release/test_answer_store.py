@@ -184,12 +184,22 @@ def rewrite(entry: Path, change, rehash: bool) -> None:
 def test_the_newer_of_two_passing_answers_wins(copy):
     notebook = copy / "notebooks" / f"{NB03}.ipynb"
     fill_in(copy, NB03)
-    entry = record(copy, svm_solution())
+    entry = record(copy, svm_solution().replace("return", "return  ", 1))  # an edit the notebook does not hold
     set_times(notebook, 60)  # saved a minute before the check
     assert which(copy)["origin"] == "checked"
     fill_in(copy, NB03)  # saved again after the check: the saved answer is newer
     assert which(copy)["origin"] == "saved"
     assert entry.exists()  # kept: a later check or a broken save may need it
+
+
+def test_the_same_code_checked_after_a_save_is_the_saved_answer_and_asks_for_no_save(copy):
+    """Run All on a saved, unchanged notebook records its answers after the file's last save: nothing to save."""
+    notebook = copy / "notebooks" / f"{NB03}.ipynb"
+    fill_in(copy, NB03)
+    record(copy, svm_solution())
+    set_times(notebook, 60)  # saved a minute before the check, the same code
+    found = which(copy)
+    assert found["origin"] == "saved" and "newer than the saved" not in found["note"], found
 
 
 def test_a_passing_check_outlives_a_broken_save(copy):
