@@ -207,7 +207,11 @@ def _report(exercise: model.Exercise, answer) -> CheckResult:
 
         lines = [*lines, *filter(None, [record_checked(exercise, answer, _kernel_history())])]
     mark = "✓" if verdict.status == Status.PASSED else "✗"
-    print(f"{mark} {exercise.id}: {passed} of {total} public tests passed ({ADVISORY})")
+    but = ""
+    if verdict.status != Status.PASSED and passed == total:  # every case right, and still no points: say why at once
+        but = {Status.FORBIDDEN: ", but it uses a Python loop (see below)",
+               Status.USES_REFERENCE: ", but it runs course_lib's own version (see below)"}.get(verdict.status, "")
+    print(f"{mark} {exercise.id}: {passed} of {total} public tests passed{but} ({ADVISORY})")
     if verdict.status == Status.USES_REFERENCE:
         lines += textwrap.wrap(f"note: {verdict.message} (calling it is fine in an experiment, not in an answer).",
                                width=100, initial_indent="  ", subsequent_indent=" " * 8)

@@ -1125,7 +1125,7 @@ AGREEMENT_SVM = {
         ("solution", "correct", [reference_solution(SVM, "svm_predictions")]),
         ("all_wrong_but_complete", "unusual", ["svm_predictions = (1.0, 1.0, True, 5.267, False, True, 10.0)\n"]),
         ("expressions", "unusual", ["svm_predictions = (0, 0, 1 > 2, 5.267 + 1, True, False, 10 - 1)\n"]),
-        ("a_list_not_a_tuple", "wrong", ["svm_predictions = [0, 0, False, 6.267, True, False, 9]\n"]),
+        ("a_list_not_a_tuple", "unusual", ["svm_predictions = [0, 0, False, 6.267, True, False, 9]\n"]),  # as good
         ("six_answers", "wrong", ["svm_predictions = (0.0, 0.0, False, 6.267, True, False)\n"]),
         ("a_word_for_a_number", "wrong", ["svm_predictions = (0.0, 'zero', False, 6.267, True, False, 9.0)\n"]),
     ),

@@ -85,6 +85,8 @@ class CommitmentJudge:
         """Passed for a complete, well-formed tuple, with the message "k of n right" (and the first
         commitment's count when the answer changed since, inside ``check``)."""
         n = len(self.kinds)
+        if isinstance(actual, PlainList) and len(actual) == n:
+            actual = tuple(actual)  # a list of the answers is as good a commitment as a tuple
         if not isinstance(actual, tuple) or isinstance(actual, PlainList) or len(actual) != n:
             got = (f"a list of {len(actual)}" if isinstance(actual, PlainList) else
                    f"a tuple of {len(actual)}" if isinstance(actual, tuple) else type(actual).__name__)
