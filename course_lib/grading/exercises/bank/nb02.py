@@ -138,7 +138,8 @@ EXERCISES = (
         reference=l2_loss,
         public=(
             Case((np.array([1.0, 2.0, 3.0]), np.array([1.0, 0.0, 4.0])), "three numbers (loss 5/3)"),
-            Case(_random_pair((5, 2), seed=10), "5 examples with 2 outputs each"),
+            Case(_random_pair((5, 3), seed=10), "5 examples with 3 outputs each"),  # (K = 2 would make
+            # the mean over all N K entries look like a missing factor 2)
         ),
         hidden=(
             ### BEGIN HIDDEN TESTS
