@@ -28,7 +28,7 @@ from __future__ import annotations
 import ast
 import traceback
 
-from course_lib.answers import AnswerMissing
+from course_lib.answers import RELEASE_MODES, AnswerMissing, release_mode
 
 #: What an answer that is not written yet raises: the release's stub, or ``mine()``'s stand-in.
 NOT_YET = (NotImplementedError, AnswerMissing)
@@ -129,7 +129,9 @@ class needs_answer:  # noqa: N801 (used like a function: ``with needs_answer("id
     Attributes
     ----------
     skipped : bool
-        True when the block stopped because an answer was missing.
+        True when the block stopped because an answer was missing (or, in a student's copy, because a claim
+        the block asserts fails with the student's answer: an ``AssertionError``, told in one line; in the
+        course repository it is raised, so that CI sees a claim the source solutions break).
     waits_on : tuple of str
         The exercise ids the note named ("" when none could be told).
     """
@@ -154,10 +156,17 @@ class needs_answer:  # noqa: N801 (used like a function: ``with needs_answer("id
             print(f"{SKIPPED} this cell uses the results of a skipped cell above ({exc}), which needs your answer "
                   f"to {names}; once that runs, run this cell again)")
             return True
-        if exc_type is None or not issubclass(exc_type, NOT_YET):
+        wrong = exc_type is not None and issubclass(exc_type, AssertionError) and bool(self.exercise_ids) and \
+            release_mode() in RELEASE_MODES  # a student's copy: an experiment's claim fails with their answer
+        if exc_type is None or not (wrong or issubclass(exc_type, NOT_YET)):
             return False
         self.skipped = True
-        if issubclass(exc_type, AnswerMissing) and str(exc):
+        if wrong:
+            self.waits_on = self.exercise_ids
+            names = ", ".join(f"exercise `{e}`" for e in self.exercise_ids)
+            print(f"{SKIPPED} this experiment does not come out as it should with your answer to {names}: run its "
+                  f"check cell, fix what it says, then run this cell again; the cells below still run)")
+        elif issubclass(exc_type, AnswerMissing) and str(exc):
             # course_lib's own functions in a graded release run your answers: the message names the exercise
             first_line = str(exc).splitlines()[0]
             self.waits_on = tuple(getattr(exc, "exercise_ids", ())) or _named_ids(first_line)

@@ -36,6 +36,26 @@ def test_a_solved_answer_runs_through_and_other_errors_still_raise(capsys):
     assert capsys.readouterr().out == ""
 
 
+def test_a_claim_failing_with_a_students_answer_is_one_line_in_a_student_copy_and_raises_here(capsys, monkeypatch):
+    """In the course repository a failing assert raises (CI must see a claim the solutions break); in a
+    student's copy it is the student's answer that is wrong: one line naming the exercise, the notebook goes on."""
+    from course_lib import notebook_helpers
+
+    with pytest.raises(AssertionError):
+        with needs_answer("best_constant"):
+            assert 1 + 1 == 3
+    assert capsys.readouterr().out == ""
+    monkeypatch.setattr(notebook_helpers, "release_mode", lambda: "graded")
+    with needs_answer("best_constant") as guard:
+        assert 1 + 1 == 3
+    out = capsys.readouterr().out
+    assert guard.skipped and guard.waits_on == ("best_constant",)
+    assert out.startswith("(skipped:") and out.count("\n") == 1 and "exercise `best_constant`" in out, out
+    with pytest.raises(AssertionError):  # without an exercise to blame, an assert is the notebook's own
+        with needs_answer():
+            assert 1 + 1 == 3
+
+
 def test_without_ids_the_note_is_the_missing_answer_s_own_message(capsys):
     with needs_answer():
         raise AnswerMissing("solve exercise 'svm_vectorized' in 03_multiclass_svm.ipynb first")
