@@ -1,7 +1,7 @@
 """From a judged exercise to its points: the scoring policies, and the one rounding rule.
 
 An exercise declares its policy in the bank (:class:`~course_lib.grading.exercises.model.Scoring`);
-a course may override it (:mod:`course_lib.grading.course_config`), and the grader hands the judge
+a course may override it (:mod:`course_lib.grading.exercises.course_config`), and the grader hands the judge
 the rule in force as a :class:`~course_lib.grading.exercises.model.ScoringRule`.
 
 - all-or-nothing: the exercise's points if its status is "passed", else 0;
