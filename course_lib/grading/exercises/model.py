@@ -166,7 +166,7 @@ class Exercise:
         prediction graded for commitment (:mod:`course_lib.grading.exercises.commitment`).
     scoring : Scoring
         All-or-nothing (the default) or points per case; a course may override it
-        (:mod:`course_lib.grading.course_config`).
+        (:mod:`course_lib.grading.exercises.course_config`).
     weights : tuple of float
         ``(public, hidden)``: the weight of each public and of each hidden case under per-case scoring.
     """
