@@ -82,6 +82,12 @@ def _stub_exercises(tb, ids: tuple) -> list:
     return [known[i] for i in ids if i in known]
 
 
+def _undefined_answer(exc: NameError, ids: tuple):
+    """The exercise among ``ids`` whose answer's name ``exc`` says is not defined, or None."""
+    exercise = _exercises_by_answer().get(getattr(exc, "name", None))
+    return exercise if exercise is not None and exercise.id in ids else None
+
+
 def _not_written_line(exercises: list, ids: tuple) -> str:
     if not exercises:
         names = ", ".join(f"exercise `{e}`" for e in ids) or "an exercise above"
@@ -148,7 +154,8 @@ class needs_answer:  # noqa: N801 (used like a function: ``with needs_answer("id
 
     def __exit__(self, exc_type, exc, tb) -> bool:
         global _skipped_so_far
-        if exc_type is not None and issubclass(exc_type, NameError) and _skipped_so_far:
+        if exc_type is not None and issubclass(exc_type, NameError) and _skipped_so_far and \
+                _undefined_answer(exc, self.exercise_ids) is None:
             # a name that a skipped experiment above would have defined
             self.skipped = True
             self.waits_on = _skipped_names.get(getattr(exc, "name", None)) or _skipped_so_far
@@ -158,10 +165,16 @@ class needs_answer:  # noqa: N801 (used like a function: ``with needs_answer("id
             return True
         wrong = exc_type is not None and issubclass(exc_type, AssertionError) and bool(self.exercise_ids) and \
             release_mode() in RELEASE_MODES  # a student's copy: an experiment's claim fails with their answer
-        if exc_type is None or not (wrong or issubclass(exc_type, NOT_YET)):
+        undefined = _undefined_answer(exc, self.exercise_ids) if exc_type is not None and issubclass(
+            exc_type, NameError) else None  # the answer's cell has not run in this kernel (a restart, say)
+        if exc_type is None or not (wrong or undefined or issubclass(exc_type, NOT_YET)):
             return False
         self.skipped = True
-        if wrong:
+        if undefined is not None:
+            self.waits_on = (undefined.id,)
+            print(f"{SKIPPED} this cell runs your `{undefined.answer}` (exercise `{undefined.id}`), which this kernel "
+                  f"has not defined: run its answer cell (or Run All), then run this cell again)")
+        elif wrong:
             self.waits_on = self.exercise_ids
             names = ", ".join(f"exercise `{e}`" for e in self.exercise_ids)
             print(f"{SKIPPED} this experiment does not come out as it should with your answer to {names}: run its "

@@ -56,6 +56,23 @@ def test_a_claim_failing_with_a_students_answer_is_one_line_in_a_student_copy_an
             assert 1 + 1 == 3
 
 
+def test_an_answer_this_kernel_has_not_defined_is_one_line_saying_to_run_its_cell(capsys, monkeypatch):
+    """After a kernel restart the answer cell has not run: the block says so, naming the exercise; any other
+    undefined name is still an error."""
+    from course_lib import notebook_helpers
+
+    monkeypatch.setattr(notebook_helpers, "_skipped_so_far", ())  # restored after the test
+    with needs_answer("svm_vectorized") as guard:
+        svm_loss_vectorized(None, None, None)  # noqa: F821 (the point: this kernel has not defined it)
+    out = capsys.readouterr().out
+    assert guard.skipped and guard.waits_on == ("svm_vectorized",)
+    assert out.startswith("(skipped:") and "`svm_loss_vectorized`" in out and "run its answer cell" in out, out
+    notebook_helpers._skipped_so_far = ()  # (no skipped cell above could explain it)
+    with pytest.raises(NameError):
+        with needs_answer("svm_vectorized"):
+            not_an_answer_name  # noqa: B018, F821
+
+
 def test_without_ids_the_note_is_the_missing_answer_s_own_message(capsys):
     with needs_answer():
         raise AnswerMissing("solve exercise 'svm_vectorized' in 03_multiclass_svm.ipynb first")
