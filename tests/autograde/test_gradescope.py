@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from gradescope_py310 import layout as _layout  # the simulated Gradescope layout, one definition
 
 from course_lib.cli import main
 from course_lib.grading.autograde import gradescope
@@ -38,22 +39,6 @@ def _args(**kwargs):
     for key, value in kwargs.items():
         argv += [f"--{key}"] + ([] if value is True else [str(value)])
     return parser.parse_args(argv)
-
-
-def _layout(tmp_path: Path, bundle: Path, submission_files: dict) -> Path:
-    root = tmp_path / "autograder"
-    with zipfile.ZipFile(bundle) as archive:
-        archive.extractall(root / "source")
-        for info in archive.infolist():  # zipfile does not restore permissions
-            mode = info.external_attr >> 16
-            if mode:
-                os.chmod(root / "source" / info.filename, mode)
-    (root / "submission").mkdir()
-    (root / "results").mkdir()
-    for name, data in submission_files.items():
-        (root / "submission" / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / "submission" / name).write_bytes(data)
-    return root
 
 
 def _run_autograder(root: Path) -> subprocess.CompletedProcess:

@@ -175,6 +175,19 @@ def hinge_margins(scores, y, delta=1.0):
     return margins
 '''
 
+# a right answer cell that imports what it needs, whole (tests derive wrong ones from its text)
+VECTORIZED_SELF_CONTAINED = '''import numpy as np
+
+def svm_loss_vectorized(W, X, y):
+    scores = X @ W
+    rows = np.arange(len(y))
+    margins = np.maximum(0, scores - scores[rows, y][:, None] + 1)
+    margins[rows, y] = 0
+    active = (margins > 0).astype(float)
+    active[rows, y] = -active.sum(axis=1)
+    return float(margins.sum() / len(y)), X.T @ active / len(y)
+'''
+
 VECTORIZED_WITH_HELPER = '''\
 def svm_loss_vectorized(W, X, y):
     n = X.shape[0]

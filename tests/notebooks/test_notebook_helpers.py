@@ -5,6 +5,7 @@ import sys
 
 import numpy as np
 import pytest
+from corpus.students import VECTORIZED_SELF_CONTAINED
 
 from course_lib import AnswerMissing
 from course_lib.notebook_helpers import needs_answer
@@ -178,17 +179,7 @@ def test_a_reveal_waits_for_the_commitment_and_then_runs(capsys):
 # --- why an earlier answer is not used: mine()'s note and the skip line say exactly why (issue 24) ------------
 
 SVM, NB03 = "svm_vectorized", "03_multiclass_svm"
-RIGHT = '''import numpy as np
-
-def svm_loss_vectorized(W, X, y):
-    scores = X @ W
-    rows = np.arange(len(y))
-    margins = np.maximum(0, scores - scores[rows, y][:, None] + 1)
-    margins[rows, y] = 0
-    active = (margins > 0).astype(float)
-    active[rows, y] = -active.sum(axis=1)
-    return float(margins.sum() / len(y)), X.T @ active / len(y)
-'''
+RIGHT = VECTORIZED_SELF_CONTAINED  # a right answer cell, as a student leaves it
 LOOPED = '''import numpy as np
 
 def svm_loss_vectorized(W, X, y):

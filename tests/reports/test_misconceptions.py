@@ -16,6 +16,7 @@ import nbformat
 import numpy as np
 import pytest
 import synthetic_results
+from corpus.students import VECTORIZED_SELF_CONTAINED
 from synthetic_results import judged_results, write_results
 
 from course_lib.cli import main
@@ -34,17 +35,7 @@ from course_lib.grading.reports.draft_mistake import (
 
 NB03, SVM = "03_multiclass_svm", "svm_vectorized"
 
-RIGHT = '''import numpy as np
-
-def svm_loss_vectorized(W, X, y):
-    scores = X @ W
-    rows = np.arange(len(y))
-    margins = np.maximum(0, scores - scores[rows, y][:, None] + 1)
-    margins[rows, y] = 0
-    active = (margins > 0).astype(float)
-    active[rows, y] = -active.sum(axis=1)
-    return float(margins.sum() / len(y)), X.T @ active / len(y)
-'''
+RIGHT = VECTORIZED_SELF_CONTAINED  # a right answer cell, as a student leaves it
 NO_MARGIN = RIGHT.replace("+ 1)", "+ 0)")  # the bank's no_margin, written here
 # The planted mistake, unknown to the bank: dW is half what it should be (two ways of writing it).
 HALVED = '''import numpy as np
