@@ -159,6 +159,14 @@ def _descendants(pid: int) -> list:
         return []
 
 
+def _accepts(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=5):
+            return True
+    except OSError:
+        return False
+
+
 def _wait_for(condition, seconds: float, what: str):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -185,6 +193,8 @@ def test_start_serves_the_copy_and_a_stop_signal_leaves_no_process_and_frees_the
         info = json.loads(_wait_for(lambda: next(iter(runtime.glob("jpserver-*.json")), None), 90,
                                     "JupyterLab to start").read_text())
         assert info["port"] == port and info["root_dir"] == str(graded)
+        # jupyter_server writes its runtime file before its event loop binds the port: wait for the port too
+        _wait_for(lambda: _accepts(port), 60, f"JupyterLab to listen on port {port}")
         request = urllib.request.Request(f"http://127.0.0.1:{port}/api/kernels?token={info['token']}", data=b"{}",
                                          method="POST")
         with urllib.request.urlopen(request, timeout=60) as reply:
