@@ -585,3 +585,40 @@ def test_a_confined_worker_is_started_as_its_uid_by_the_grader(monkeypatch, tmp_
     tree = ast.parse((REPO / "course_lib" / "grading" / "autograde" / "worker.py").read_text())
     calls = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
     assert not calls & {"setuid", "setgid", "setgroups", "setresuid", "setreuid", "seteuid"}
+
+
+def test_the_fallbacks_probe_runs_as_a_uid_no_other_grader_holds(monkeypatch, tmp_path):
+    """The probe as a worker's uid takes a lease like a worker: another grader's cleanup (``kill(-1)`` as its
+    workers' uids) must not kill it (seen at load: a concurrent batch killed the probe, and the grader refused)."""
+    if not ROOT:
+        pytest.skip("a root grader's worker uid")
+    monkeypatch.setattr(isolation, "LEASES", str(tmp_path / "leases"))
+    first = confine.Probe("x86_64", 0, True, 6, True, False)
+    probed_as = []
+
+    def fake_probe(python=None, timeout=30.0, identity=None, script=None):
+        probed_as.append(identity)
+        return first
+
+    monkeypatch.setattr(confine, "probe", fake_probe)
+    monkeypatch.setattr(confine, "require_readable", lambda identity, paths: None)
+    other = [isolation._UidLease(first) for _ in range(2)]  # another grader's two live workers
+    try:
+        mode = isolation._fallback(False, "bubblewrap cannot start here (test)")
+    finally:
+        for lease in other:
+            lease.release()
+    assert mode.name == "confined"
+    assert probed_as[0] is None and probed_as[1].uid not in {lease.identity.uid for lease in other}
+    assert probed_as[1].uid == confine.WORKER_UID_BASE + 2
+    assert isolation._UidLease(first).identity.uid == confine.WORKER_UID_BASE  # the probe's lease was returned
+
+
+def test_a_probe_that_did_not_run_says_why_in_the_refusal(monkeypatch):
+    killed = subprocess.CompletedProcess([], -9, "", "")
+    monkeypatch.setattr(confine.subprocess, "run", lambda *args, **kwargs: killed)
+    found = confine.probe()
+    assert not found.seccomp and found.landlock_abi == 0
+    message = confine.assess(found).message()
+    assert message.startswith("Student code would run without a boundary: No seccomp filter")
+    assert message.endswith("(the probe did not run: its child ended with signal SIGKILL)"), message

@@ -65,6 +65,7 @@ import os
 import platform
 import pwd
 import shutil
+import signal
 import stat
 import struct
 import subprocess
@@ -786,6 +787,9 @@ def probe(python: str | None = None, timeout: float = 30.0, identity: Identity |
         done = subprocess.run([python or sys.executable, "-I", "-S", script or os.path.abspath(__file__), "--probe"],
                               capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL,
                               cwd="/", env={"PATH": "/usr/bin:/bin"}, **popen_kwargs(identity))
+        if done.returncode != 0:
+            detail = done.stderr.strip()[-300:]
+            raise OSError(f"its child ended with {_ended(done.returncode)}" + (f": {detail}" if detail else ""))
         found = json.loads(done.stdout.strip().splitlines()[-1])
     except (OSError, subprocess.TimeoutExpired, ValueError, IndexError) as exc:
         reason = f"the probe did not run: {exc}"
@@ -794,6 +798,16 @@ def probe(python: str | None = None, timeout: float = 30.0, identity: Identity |
     notes = {key: found[key] for key in ("landlock", "seccomp", "namespaces") if found[key] != "ok"}
     return Probe(machine, os.geteuid(), can_setuid, int(found["landlock_abi"]) if "landlock" not in notes else 0,
                  "seccomp" not in notes, "namespaces" not in notes, notes)
+
+
+def _ended(returncode: int) -> str:
+    """``exit 3`` or ``signal SIGKILL``, from a ``subprocess`` return code."""
+    if returncode >= 0:
+        return f"exit {returncode}"
+    try:
+        return f"signal {signal.Signals(-returncode).name}"
+    except ValueError:
+        return f"signal {-returncode}"
 
 
 def _probe_child() -> dict:
@@ -844,11 +858,14 @@ class Verdict:
         What is not covered, one sentence each (empty when ``boundary``).
     single_walls : tuple of str
         What is covered by one layer only (no second wall on this kernel).
+    probe_failure : str
+        Why the probe's child did not report (its layers then count as missing), or "".
     """
 
     boundary: bool
     missing: tuple
     single_walls: tuple = ()
+    probe_failure: str = ""
 
     def message(self) -> str:
         """For ``--unsafe-no-sandbox``: what student code can reach here."""
@@ -856,7 +873,8 @@ class Verdict:
             return "The fallback confinement is a boundary here" + (
                 " (one wall only: " + "; ".join(self.single_walls) + ")." if self.single_walls else ".")
         return ("Student code would run without a boundary: " + " ".join(self.missing)
-                + " Always not covered: kernel exploits, side channels, resources beyond the rlimits.")
+                + " Always not covered: kernel exploits, side channels, resources beyond the rlimits."
+                + (f" ({self.probe_failure})" if self.probe_failure else ""))
 
 
 def assess(found: Probe) -> Verdict:
@@ -883,7 +901,8 @@ def assess(found: Probe) -> Verdict:
         if not found.namespaces:
             single.append("no network namespace: the network is refused by seccomp"
                           + (" and Landlock's TCP rule" if found.landlock_abi >= 4 else ""))
-    return Verdict(not missing, tuple(missing), tuple(single))
+    failure = next((note for note in found.notes.values() if note.startswith("the probe did not run")), "")
+    return Verdict(not missing, tuple(missing), tuple(single), failure)
 
 
 # --- privilege: the worker's uid --------------------------------------------------------------------------------

@@ -289,9 +289,13 @@ def _fallback(allow_unsafe: bool, bwrap_problem: str) -> Mode:
     found = confine.probe(python, script=script)
     try:
         sample = confine.worker_identity(0, found)  # never root: a root grader without CAP_SETUID is refused
-        if sample is not None:  # what the workers' uid may do is what counts
+        if sample is not None:  # what the workers' uid may do is what counts: probed as one, leased like a
             confine.require_readable(sample, confine.runtime_check_paths(sys.executable))
-            found = confine.probe(python, identity=sample, script=script)
+            lease = _UidLease(found)  # worker's (another grader's cleanup kills every process of its uids)
+            try:
+                found = confine.probe(python, identity=lease.identity, script=script)
+            finally:
+                lease.release()
     except confine.ConfinementError as exc:
         raise IsolationRefused(f"{bwrap_problem}, and the fallback cannot start: {exc}") from None
     verdict = confine.assess(found)
