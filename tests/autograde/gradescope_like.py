@@ -5,7 +5,7 @@ seccomp profile for a container without ``CAP_SYS_ADMIN`` (``unshare``, ``setns`
 and ``clone`` with a ``CLONE_NEW*`` flag fail with EPERM, ``clone3`` with ENOSYS), then
 executes itself through ``setpriv`` with ``CAP_SYS_ADMIN`` dropped from every set. The
 ``inner`` stage is the grader: it tries bubblewrap, runs :func:`confine.probe`, and grades one
-"submission" (the attack stand-in) in a confined worker as the slot's uid. It prints one
+"submission" (the attack stand-in) in a confined worker as uid ``REQUEST["uid_base"]``. It prints one
 JSON line: the capabilities, bubblewrap's exit, the probe, the verdict and the worker's results.
 
 With ``"stage": "grader"`` in REQUEST, the stage inside is course_lib's own grader instead:
@@ -95,7 +95,7 @@ def inner(request_json: str) -> None:
     verdict = confine.assess(found)
     report["verdict"] = {"boundary": verdict.boundary, "missing": list(verdict.missing),
                          "single_walls": list(verdict.single_walls)}
-    identity = confine.worker_identity(0, found)
+    identity = confine.worker_identity(0, found, base=request["uid_base"])  # the caller's own uids
     package = confine_kit.package_folder(confine, request["numpy_dir"], parent=request["tmp"])
     scratch = confine.scratch_folder(identity, parent=request["tmp"])
     try:

@@ -39,6 +39,9 @@ import confine_kit  # noqa: E402
 from course_lib.grading.autograde import confine  # noqa: E402
 
 ROOT = os.geteuid() == 0
+# uids of this module's own workers, outside the graders' (WORKER_UID_BASE...): a grader running at the same
+# time (another xdist worker) ends its slots' processes with kill(-1) as their uid, and this module does too
+TEST_UID_BASE = confine.WORKER_UID_BASE - 120
 TEST_USER = "cl_confine"
 SECRET = "SOLUTION-7f3a"  # in the instructor's notebook and the classmate's submission
 
@@ -162,7 +165,8 @@ def launch(world: World, variant: str) -> Launch:
     if "namespaces" in layers and not probe().namespaces:
         pytest.skip(f"no user namespaces here: {probe().notes.get('namespaces')}")
     if grader == "root":
-        return Launch(0, [], confine.worker_identity(0, probe()), confine.worker_identity(1, probe()))
+        return Launch(0, [], confine.worker_identity(0, probe(), base=TEST_UID_BASE),
+                      confine.worker_identity(1, probe(), base=TEST_UID_BASE))
     uid, gid = world.user
     prefix = [shutil.which("setpriv"), f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--"] if ROOT else []
     return Launch(uid, prefix, None, None)
@@ -359,7 +363,7 @@ def test_the_worker_reports_the_layers_it_applied(world, variant):
         expected.add(confine.Layer.NAMESPACES.value)
     if grader == "root":
         expected.add(confine.Layer.DISTINCT_UID.value)
-        assert report["uid"] == confine.WORKER_UID_BASE
+        assert report["uid"] == TEST_UID_BASE
     else:
         assert report["uid"] == world.user[0]
     assert set(report["applied"]) == expected
@@ -373,7 +377,8 @@ def test_in_a_gradescope_like_container_seccomp_and_landlock_still_apply(world):
     try:
         attack = {"attacks": ["tcp_connect", "unix_abstract", "read_instructor_notebook", "read_grader_cmdline",
                               "numpy_computes", "write_scratch"], **world.targets, **listeners.targets()}
-        request = {"python": world.python, "numpy_dir": world.numpy_dir, "tmp": str(world.base), "attack": attack}
+        request = {"python": world.python, "numpy_dir": world.numpy_dir, "tmp": str(world.base), "attack": attack,
+                   "uid_base": TEST_UID_BASE}
         done = subprocess.run([sys.executable, "-I", str(Path(__file__).with_name("gradescope_like.py")), "outer",
                                json.dumps(request)], capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr[-3000:]
@@ -390,7 +395,7 @@ def test_in_a_gradescope_like_container_seccomp_and_landlock_still_apply(world):
     assert "Not available here: user namespaces" in inside["sentence"]
     assert report["verdict"]["boundary"] is True
     worker = report["worker"]
-    assert worker["uid"] == confine.WORKER_UID_BASE
+    assert worker["uid"] == TEST_UID_BASE
     assert confine.Layer.NAMESPACES.value not in worker["applied"]
     assert {confine.Layer.SECCOMP.value, confine.Layer.LANDLOCK_FS.value,
             confine.Layer.DISTINCT_UID.value} <= set(worker["applied"])
@@ -551,7 +556,7 @@ def test_a_runtime_the_worker_uid_cannot_read_is_refused_with_the_folder_named(w
     (private / "bin" / "python3").write_text("")
     (private / "bin" / "python3").chmod(0o755)
     private.chmod(0o700)
-    identity = confine.worker_identity(0, probe())
+    identity = confine.worker_identity(0, probe(), base=TEST_UID_BASE)
     with pytest.raises(confine.ConfinementError, match=rf"cannot reach {private}/bin/python3: {private} "
                                                       rf"\(drwx------, owner uid 0\) cannot be searched"):
         confine.require_readable(identity, [(str(private / "bin" / "python3"), os.R_OK | os.X_OK)])
@@ -561,7 +566,7 @@ def test_a_runtime_the_worker_uid_cannot_read_is_refused_with_the_folder_named(w
 
 @pytest.mark.skipif(not ROOT, reason="as an ordinary user no worker uid is used")
 def test_the_readable_world_runtime_passes_the_check(world):
-    identity = confine.worker_identity(0, probe())
+    identity = confine.worker_identity(0, probe(), base=TEST_UID_BASE)
     confine.require_readable(identity, confine.runtime_check_paths(world.python))
     own = os.path.realpath(sys.executable)
     if own.startswith("/root/") and not os.stat("/root").st_mode & stat.S_IXOTH:  # a pyenv under a 0700 /root
@@ -616,7 +621,7 @@ def test_a_parent_anyone_can_write_without_the_sticky_bit_is_refused(tmp_path):
 
 @pytest.mark.skipif(not ROOT, reason="needs a worker uid")
 def test_a_worker_uid_reads_the_package_but_cannot_list_or_change_it(world):
-    identity = confine.worker_identity(2, probe())
+    identity = confine.worker_identity(2, probe(), base=TEST_UID_BASE)
     script = ("import os, sys\ntop = sys.argv[1]\nout = []\n"
               "out.append(open(os.path.join(top, 'confine', 'confine.py')).read(6))\n"
               "for act in (lambda: os.listdir(top), lambda: open(os.path.join(top, 'x'), 'w'),\n"
@@ -632,7 +637,7 @@ def test_a_worker_uid_reads_the_package_but_cannot_list_or_change_it(world):
 @pytest.mark.skipif(not ROOT, reason="needs a worker uid")
 def test_the_scratch_folder_belongs_to_the_worker_alone(tmp_path):
     tmp_path.chmod(0o755)
-    identity = confine.worker_identity(3, probe())
+    identity = confine.worker_identity(3, probe(), base=TEST_UID_BASE)
     scratch = confine.scratch_folder(identity, parent=str(tmp_path))
     st = os.lstat(scratch)
     assert (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) == (identity.uid, identity.gid, 0o700)
@@ -640,7 +645,7 @@ def test_the_scratch_folder_belongs_to_the_worker_alone(tmp_path):
 
 @pytest.mark.skipif(not ROOT, reason="needs a worker uid")
 def test_end_processes_of_leaves_no_process_of_the_slot(world):
-    identity = confine.worker_identity(4, probe())
+    identity = confine.worker_identity(4, probe(), base=TEST_UID_BASE)
     process = subprocess.Popen([world.python, "-I", "-S", "-c", "import time; time.sleep(300)"],
                                **confine.popen_kwargs(identity), cwd="/", start_new_session=True)
     try:
@@ -662,7 +667,7 @@ def test_apply_refuses_a_threaded_process(world):
               "threading.Thread(target=threading.Event().wait, daemon=True).start()\n"
               "try:\n    confine.apply(confine.Plan((), '/nonexistent', 1, True, False, 0))\n"
               "except confine.ConfinementError as exc:\n    print(exc)\n")
-    identity = confine.worker_identity(5, probe())
+    identity = confine.worker_identity(5, probe(), base=TEST_UID_BASE)
     done = subprocess.run([world.python, "-I", "-S", "-c", script, os.path.join(world.package, "confine")],
                           **confine.popen_kwargs(identity), capture_output=True, text=True, timeout=60, cwd="/")
     assert "needs a single-threaded process" in done.stdout and "has 2 threads" in done.stdout, done.stderr
