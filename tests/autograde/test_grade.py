@@ -245,6 +245,28 @@ def test_a_symbolic_link_is_not_followed(test_bank, tmp_path):
     assert "root:" not in (tmp_path / "out" / "feedback" / "sneaky.md").read_text()
 
 
+@pytest.mark.parametrize("count, jobs", [(1, 1), (3, 1), (2, 2), (3, 2)])
+def test_a_lane_starts_a_sandbox_ahead_only_while_submissions_wait(test_bank, tmp_path, monkeypatch, count, jobs):
+    """One sandbox per submission, each started ahead while the one before is judged: none after the last."""
+    from course_lib.grading.autograde import sandbox
+
+    started = []
+
+    class Counted(sandbox.Worker):
+        def __init__(self, limits):
+            started.append(limits)
+            super().__init__(limits)
+
+    monkeypatch.setattr(sandbox, "Worker", Counted)
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for k in range(count):
+        (subs / f"s{k}.ipynb").write_bytes(kit.notebook([*kit.good_cells(), kit.code(f"student = {k}")]))  # not cached
+    rows = batch.grade_batch([subs], tmp_path / "out", LIMITS, jobs=jobs, progress=False)
+    assert [result.score for _, result in rows] == [result.max_score for _, result in rows] and len(rows) == count
+    assert len(started) == count
+
+
 # --- outputs ---------------------------------------------------------------------------------------------------
 
 @pytest.fixture

@@ -29,6 +29,7 @@ import json
 import os
 import queue
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -105,12 +106,12 @@ def _prepare_out(out_dir: Path) -> None:
 
 
 def _graded(data: bytes, file: str, cache: ResultCache, limits, slot: int, force: bool,
-            course: CourseConfig | None = None) -> SubmissionResult:
+            course: CourseConfig | None = None, more=None) -> SubmissionResult:
     digest = cache.digest(data)
     cached = None if force else cache.get(digest)
     if cached is not None:
         return cached
-    result = grade.grade_bytes(data, Path(file).name, limits, slot, course)
+    result = grade.grade_bytes(data, Path(file).name, limits, slot, course, more)
     if result.status != GRADER_ERROR:  # not a grade (the machine was too busy...): graded again next run
         cache.put(digest, result)
     return result
@@ -175,13 +176,26 @@ def grade_batch(paths: list, out_dir, limits: Limits | None = None, jobs: int | 
     slots = queue.Queue()
     for slot in range(jobs):
         slots.put(slot)
+    waiting, ahead = [len(intake.submissions)], [0]  # submissions not taken yet; sandboxes started ahead for them
+    counting = threading.Lock()
+
+    def more() -> bool:
+        """Whether the lane whose submission ends starts a sandbox ahead: only for a submission no other has."""
+        with counting:
+            if waiting[0] > ahead[0]:
+                ahead[0] += 1
+                return True
+            return False
 
     def one(entry):
         slot = slots.get()
+        with counting:
+            waiting[0] -= 1
+            ahead[0] = max(0, ahead[0] - 1)
         try:
             data = intake.data(entry)
             result = (SubmissionResult("", entry.status, entry.problem) if data is None
-                      else _graded(data, entry.file, cache, limits, slot, force, course))
+                      else _graded(data, entry.file, cache, limits, slot, force, course, more))
         except Exception as exc:  # a grader bug on one odd file must not stop the batch (not cached)
             result = SubmissionResult("", GRADER_ERROR, f"{type(exc).__name__}: {exc}"[:300])
         finally:

@@ -148,10 +148,11 @@ def _prepare(entries: list) -> list:
 
 
 def grade_bytes(data: bytes, filename: str, limits: Limits, slot: int | None = None,
-                course: CourseConfig | None = None) -> SubmissionResult:
+                course: CourseConfig | None = None, more=None) -> SubmissionResult:
     """Grade one submission's bytes (``filename`` only helps to tell which notebook it is).
 
-    ``slot``: the batch's parallel lane, whose next sandbox starts ahead (None: no sandbox is left running).
+    ``slot``: the batch's parallel lane, whose next sandbox starts ahead (None: no sandbox is left running),
+    if ``more()`` (default: always) says another submission waits when this one ends.
     ``course``: the course's settings (its scoring overrides); None: the bank's declarations.
     """
     notebook = notebook_io.read_notebook(data)
@@ -167,7 +168,7 @@ def grade_bytes(data: bytes, filename: str, limits: Limits, slot: int | None = N
     replies = {ex.id: [None] * len(_cases(ex)) for ex in exercises}
     held = HeldReplies()  # what waits to be judged, bounded as each reply arrives
     loops = {}
-    with sandbox.Session(limits, slot) as session:
+    with sandbox.Session(limits, slot, more) as session:
         for cell in cells:
             if not cell.problem:
                 cell.reply = session.run(protocol.RunCell(cell.source, cell.filename, limits.cell_timeout))

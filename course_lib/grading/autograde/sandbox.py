@@ -297,19 +297,20 @@ class Worker:
 
 # --- sandboxes started ahead ----------------------------------------------------------------------------
 
-_SPARES: dict = {}  # (slot, limits, isolation, package) -> a fresh worker started ahead for the slot
+_SPARES: dict = {}  # (limits, isolation, package) -> fresh workers started ahead by the batch's lanes
 _SPARES_LOCK = threading.Lock()
 
 
-def _spare_key(limits: Limits, slot) -> tuple:
-    return slot, limits, isolation.isolation(), isolation.answer_free_package()
+def _spare_key(limits: Limits) -> tuple:
+    return limits, isolation.isolation(), isolation.answer_free_package()
 
 
 def _fresh_worker(limits: Limits, slot) -> Worker:
-    """A new sandbox for a submission: the slot's spare (started while the last one was judged), or a new one."""
+    """A new sandbox for a submission: one a lane started ahead (while its last one was judged), or a new one."""
     if slot is not None:
         with _SPARES_LOCK:
-            spare = _SPARES.pop(_spare_key(limits, slot), None)
+            ready = _SPARES.get(_spare_key(limits), [])
+            spare = ready.pop() if ready else None
         if spare is not None and spare.process.poll() is None:
             return spare
         if spare is not None:
@@ -318,9 +319,10 @@ def _fresh_worker(limits: Limits, slot) -> Worker:
 
 
 def _start_spare(limits: Limits, slot) -> None:
-    """Start the slot's next sandbox now, so that Python and numpy load while this submission is judged.
+    """Start a lane's next sandbox now, so that Python and numpy load while this submission is judged.
 
-    It is as fresh as any: nothing of a submission enters it before it is used, and it is used once.
+    It is as fresh as any: nothing of a submission enters it before it is used, and it is used once,
+    by whichever lane takes the next submission.
     """
     if slot is None:
         return
@@ -329,16 +331,13 @@ def _start_spare(limits: Limits, slot) -> None:
     except (OSError, Died):
         return
     with _SPARES_LOCK:
-        old = _SPARES.pop(_spare_key(limits, slot), None)
-        _SPARES[_spare_key(limits, slot)] = worker
-    if old is not None:
-        old.close()
+        _SPARES.setdefault(_spare_key(limits), []).append(worker)
 
 
 def close_spares() -> None:
     """End the sandboxes started ahead (at the end of a batch; also at exit)."""
     with _SPARES_LOCK:
-        spares = list(_SPARES.values())
+        spares = [worker for ready in _SPARES.values() for worker in ready]
         _SPARES.clear()
     for worker in spares:
         worker.close()
@@ -360,8 +359,9 @@ class Session:
     A step that crashes the worker or cannot be interrupted costs only itself: a fresh sandbox
     replays the cells that ran before it (those that completed or raised; not charged) and the
     next step runs there, at most ``limits.max_restarts`` times. A starved step is retried (see
-    the module docstring). With a ``slot`` (the grader's parallel lane), the first sandbox is the
-    one started ahead for that slot, and the slot's next one starts when the session ends.
+    the module docstring). With a ``slot`` (the submission runs in a lane of a batch), the first
+    sandbox is one a lane started ahead, if any, and the next one starts when the session ends if
+    ``more()`` (default: always) says that a submission waits without one.
 
     Attributes
     ----------
@@ -373,8 +373,8 @@ class Session:
         The machine starved more steps than ``limits.max_retries``: the rest did not run.
     """
 
-    def __init__(self, limits: Limits, slot=None):
-        self.limits, self.slot = limits, slot
+    def __init__(self, limits: Limits, slot=None, more=None):
+        self.limits, self.slot, self.more = limits, slot, more
         self.worker = None
         self.replay: list = []  # cell commands to run again in a fresh sandbox
         self.charged, self.retried, self.restarts = 0.0, 0, 0
@@ -394,7 +394,8 @@ class Session:
             except OSError:
                 pass
             self._drop()
-        _start_spare(self.limits, self.slot)
+        if self.more is None or self.more():
+            _start_spare(self.limits, self.slot)
 
     def _drop(self) -> None:
         if self.worker is not None:
