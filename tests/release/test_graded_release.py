@@ -190,7 +190,8 @@ from course_lib.grading.exercises import bank
 from course_lib.grading.judging import judge
 # infrastructure that takes paths or starts processes: not an answer of a numeric exercise
 SKIP = {"course_lib.__main__", "course_lib.notebooks", "course_lib.grading.autograde.grade",
-        "course_lib.grading.autograde.sandbox",
+        "course_lib.grading.autograde.sandbox", "course_lib.grading.autograde.isolation",
+        "course_lib.grading.reports.hint_table",
         "course_lib.grading._worker", "course_lib.grading.release.build", "course_lib.grading.release.start",
         "course_lib.grading.autograde.gradescope", "course_lib.grading.autograde.worker"}
 functions = {}
