@@ -1,7 +1,9 @@
 """The red team's attacks (:mod:`hostile.attacks`): each gains nothing and costs at most its own exercise.
 
-Four modes, each one module-scoped run: ``root`` (the grader as root, as this machine and CI run
-it) and ``user`` (the grader as an ordinary user created for the test, ``cl_redteam``, through
+Four modes, each one run shared by a test class (``TestRoot``, ``TestUser``, ``TestRootConfined``,
+``TestUserConfined``: xdist's ``loadscope`` may run two at once): ``root`` (the grader as root, as this
+machine and CI run it) and ``user`` (the grader as an ordinary user created for the test, ``cl_redteam``
+(``cl_redteam_c`` when confined), through
 ``setpriv``, with a world-readable copy of the interpreter's venv, since the one under /root is
 out of that user's reach), each with bubblewrap and ``-confined``: bubblewrap made unavailable
 (the grader's PATH has no ``bwrap``), so that the confined fallback (issue 23: seccomp, Landlock, a
@@ -48,7 +50,9 @@ from course_lib.grading.exercises import bank
 
 REPO = Path(__file__).resolve().parents[2]
 ROOT = os.geteuid() == 0
-TEST_USER = "cl_redteam"  # this module's alone: its processes are counted (and killed) by uid
+# a test user per ordinary-user mode, this module's alone: a run counts (and kills) its user's processes, and
+# xdist may run two modes at once
+TEST_USERS = {"user": "cl_redteam", "user-confined": "cl_redteam_c"}
 LIMITS = {"cell_timeout": 2, "timeout": 20, "memory_mb": 512, "max_restarts": 4}
 MAIN_TIMEOUT, NEIGHBOURS_TIMEOUT = 240, 150  # seconds before a stuck batch is killed (it should take < 60)
 # the hidden label; the hidden input SECRET_NUMBER printed two ways; its expected output 2x and the mistake's 3x
@@ -90,8 +94,8 @@ class Run:
 
 
 
-def _test_user() -> tuple[int, int]:
-    return world.test_user(TEST_USER)
+def _test_user(mode: str) -> tuple[int, int]:
+    return world.test_user(TEST_USERS[mode])
 
 
 def _status_uid(pid: str) -> int | None:
@@ -216,12 +220,9 @@ def _remove_shm(key: int) -> None:
         libc.shmctl(segment, 0, None)  # IPC_RMID
 
 
-MODES = ("root", "user", "root-confined", "user-confined")
-
-
-@pytest.fixture(scope="module", params=MODES)
+@pytest.fixture(scope="class")
 def run(request):
-    mode = request.param
+    mode = request.cls.MODE
     grader, confined = mode.split("-")[0], mode.endswith("-confined")
     if grader == "root" and not ROOT:
         pytest.skip("the root mode needs the grader to run as root")
@@ -243,7 +244,7 @@ def run(request):
         if grader == "user":
             python = world.readable_python(base, repo) if ROOT else sys.executable
             if ROOT:
-                runner_ids = _test_user()
+                runner_ids = _test_user(mode)
                 uid = runner_ids[0]
             prefix = ([shutil.which("setpriv"), f"--reuid={runner_ids[0]}", f"--regid={runner_ids[1]}",
                        "--clear-groups", "--"] if ROOT else [])
@@ -300,47 +301,10 @@ def run(request):
         shutil.rmtree(base, ignore_errors=True)
 
 
-# --- the batches as a whole -----------------------------------------------------------------------
+# --- the checks of one mode's run: its batches, what reached the outputs and the host, grades.csv ----
 
 def _batches(run: Run):
     return (("main", run.main), ("neighbours", run.neighbours))
-
-
-def test_both_batches_finish(run):
-    for label, batch in _batches(run):
-        assert batch.finished, f"{label} batch stuck, killed after its deadline: {batch.stderr[-2000:]}"
-        assert batch.returncode == 0, f"{label}: {batch.report.get('error') or batch.stderr[-2000:]}"
-        expected = len(run.suite.main) + len(attacks.ODD_FILE_NAMES) if label == "main" else len(run.suite.neighbours)
-        assert len(batch.results) == expected
-
-
-def test_the_grader_ran_as_intended(run):
-    report = run.main.report
-    assert report, "no report from the grader process"
-    assert report["course_lib"] == run.ctx.course_lib_dir
-    assert (report["uid"] == 0) == run.mode.startswith("root")
-
-
-def test_the_sandbox_is_the_modes(run):
-    """bubblewrap where it can start; where it cannot, the confined fallback (never an unconfined one)."""
-    row = run.main.results.get("aaa_good")
-    assert row is not None, "the clean submission was not graded"
-    if run.mode.endswith("-confined"):
-        assert row.get("isolation", "").startswith("confined: bubblewrap (bwrap) is not installed"), row["isolation"]
-        assert "seccomp filter" in row["isolation"] and "Landlock ABI" in row["isolation"]
-    else:
-        assert row.get("isolation") == "bubblewrap", row.get("isolation")
-
-
-def test_clean_submissions_get_full_marks(run):
-    rows = {**run.main.results, **run.neighbours.results}
-    clean = ["aaa_good", "zzz_good", "b2_good", "b3_good"]
-    for name in clean:
-        assert name in rows, f"{name}: not graded"
-        row = rows[name]
-        assert row["status"] == "ok", row["message"]
-        assert sum(ex["score"] for ex in row["exercises"]) == kit.TOTAL, [(e["id"], e["status"]) for e in
-                                                                          row["exercises"]]
 
 
 def _assert_gained_nothing(results: dict, name: str, attack: attacks.Attack, clean: str) -> None:
@@ -368,107 +332,148 @@ def _assert_gained_nothing(results: dict, name: str, attack: attacks.Attack, cle
                 (exercise_id, ex["status"], ex["message"])
 
 
-@pytest.mark.parametrize("name", MAIN_ATTACKS)
-def test_an_attack_gains_nothing(run, name):
-    _assert_gained_nothing(run.main.results, name, run.suite.main[name], "aaa_good")
-
-
-@pytest.mark.parametrize("name", NEIGHBOUR_ATTACKS)
-def test_a_neighbour_gains_nothing_and_loses_nothing(run, name):
-    _assert_gained_nothing(run.neighbours.results, name, run.suite.neighbours[name], "b2_good")
-
-
-def test_big_cells_are_refused_with_a_reason(run):
-    for name in ("big_cell_2mb", "big_cell_17mb"):
-        row = run.main.results.get(name)
-        assert row is not None, f"{name}: not graded"
-        if row["status"] == "ok":
-            ex = {e["id"]: e for e in row["exercises"]}["double_it"]
-            assert ex["status"] != "passed", (name, ex["status"], ex["message"])
-            message = ex["message"]
-        else:
-            message = row["message"]
-        assert re.search(SIZE_WORDS, message, re.IGNORECASE), f"{name}: no word of its size: {message!r}"
-
-
-# --- what reached the outputs and the host -------------------------------------------------------------
-
 def _output_files(run: Run):
     for _, batch in _batches(run):
         if batch.out.is_dir():
             yield from (p for p in batch.out.rglob("*") if p.is_file())
 
 
-def test_no_secret_in_any_output_file(run):
-    files = list(_output_files(run))
-    assert files
-    for path in files:
-        text = path.read_bytes().decode("utf-8", "replace")
-        for secret in SECRETS:
-            assert secret not in text, f"{secret!r} in {path.relative_to(path.parents[2])}"
-
-
-def test_hidden_tests_show_only_their_number_and_outcome(run):
-    for path in (run.main.out / "feedback").glob("*.md"):
-        for line in path.read_text().splitlines():
-            if "hidden test" in line:
-                assert "LEAK" not in line and "expected" not in line and "got " not in line, (path.name, line)
-
-
-def test_student_code_writes_nothing_into_the_grader_output(run):
-    for path in _output_files(run):
-        data = path.read_bytes()
-        assert b"HACKED" not in data and b'"forged": true' not in data, path
-        assert path.name != "forged-entry.json", path
-
-
-def test_nothing_reached_the_listener(run):
-    assert run.received == []
-
-
-def test_no_sandbox_process_survives(run):
-    for label, batch in _batches(run):
-        assert batch.leftovers == [], f"after the {label} batch: {batch.leftovers}"
-
-
-def test_the_host_has_no_leftover_files_or_shared_memory(run):
-    assert run.host_files == []
-    assert not run.host_shm, "the first student's System V segment is in the host's IPC namespace"
-
-
-def test_the_graders_oom_score_adj_is_untouched(run):
-    report = run.main.report
-    assert report, "no report from the grader process"
-    assert report["oom_score_adj_after"] == report["oom_score_adj_before"]
-
-
-def test_the_graders_memory_stays_bounded(run):
-    report = run.main.report
-    assert report, "no report from the grader process"
-    assert report["max_rss_mib"] < MAX_GRADER_RSS_MIB
-
-
-# --- grades.csv -------------------------------------------------------------------------------------
-
 def _csv_rows(path: Path) -> list:
     with open(path, newline="", encoding="utf-8") as handle:
         return list(csv.reader(handle))
 
 
-def test_grades_csv_cells_are_never_formulas(run):
-    for _, batch in _batches(run):
-        for row in _csv_rows(batch.out / "grades.csv"):
-            for cell in row:
-                assert not cell.startswith(FORMULA_STARTS), (cell, row[:3])
+class RedTeamChecks:
+    """Every check of one mode's run (:func:`run`); a subclass per mode, so that xdist's ``loadscope``
+    may give each mode's run to another worker."""
+
+    MODE = ""
+
+    def test_both_batches_finish(self, run):
+        for label, batch in _batches(run):
+            assert batch.finished, f"{label} batch stuck, killed after its deadline: {batch.stderr[-2000:]}"
+            assert batch.returncode == 0, f"{label}: {batch.report.get('error') or batch.stderr[-2000:]}"
+            expected = (len(run.suite.main) + len(attacks.ODD_FILE_NAMES) if label == "main"
+                        else len(run.suite.neighbours))
+            assert len(batch.results) == expected
+
+    def test_the_grader_ran_as_intended(self, run):
+        report = run.main.report
+        assert report, "no report from the grader process"
+        assert report["course_lib"] == run.ctx.course_lib_dir
+        assert (report["uid"] == 0) == run.mode.startswith("root")
+
+    def test_the_sandbox_is_the_modes(self, run):
+        """bubblewrap where it can start; where it cannot, the confined fallback (never an unconfined one)."""
+        row = run.main.results.get("aaa_good")
+        assert row is not None, "the clean submission was not graded"
+        if run.mode.endswith("-confined"):
+            assert row.get("isolation", "").startswith("confined: bubblewrap (bwrap) is not installed"), \
+                row["isolation"]
+            assert "seccomp filter" in row["isolation"] and "Landlock ABI" in row["isolation"]
+        else:
+            assert row.get("isolation") == "bubblewrap", row.get("isolation")
+
+    def test_clean_submissions_get_full_marks(self, run):
+        rows = {**run.main.results, **run.neighbours.results}
+        clean = ["aaa_good", "zzz_good", "b2_good", "b3_good"]
+        for name in clean:
+            assert name in rows, f"{name}: not graded"
+            row = rows[name]
+            assert row["status"] == "ok", row["message"]
+            assert sum(ex["score"] for ex in row["exercises"]) == kit.TOTAL, [(e["id"], e["status"]) for e in
+                                                                              row["exercises"]]
+
+    @pytest.mark.parametrize("name", MAIN_ATTACKS)
+    def test_an_attack_gains_nothing(self, run, name):
+        _assert_gained_nothing(run.main.results, name, run.suite.main[name], "aaa_good")
+
+    @pytest.mark.parametrize("name", NEIGHBOUR_ATTACKS)
+    def test_a_neighbour_gains_nothing_and_loses_nothing(self, run, name):
+        _assert_gained_nothing(run.neighbours.results, name, run.suite.neighbours[name], "b2_good")
+
+    def test_big_cells_are_refused_with_a_reason(self, run):
+        for name in ("big_cell_2mb", "big_cell_17mb"):
+            row = run.main.results.get(name)
+            assert row is not None, f"{name}: not graded"
+            if row["status"] == "ok":
+                ex = {e["id"]: e for e in row["exercises"]}["double_it"]
+                assert ex["status"] != "passed", (name, ex["status"], ex["message"])
+                message = ex["message"]
+            else:
+                message = row["message"]
+            assert re.search(SIZE_WORDS, message, re.IGNORECASE), f"{name}: no word of its size: {message!r}"
+
+    def test_no_secret_in_any_output_file(self, run):
+        files = list(_output_files(run))
+        assert files
+        for path in files:
+            text = path.read_bytes().decode("utf-8", "replace")
+            for secret in SECRETS:
+                assert secret not in text, f"{secret!r} in {path.relative_to(path.parents[2])}"
+
+    def test_hidden_tests_show_only_their_number_and_outcome(self, run):
+        for path in (run.main.out / "feedback").glob("*.md"):
+            for line in path.read_text().splitlines():
+                if "hidden test" in line:
+                    assert "LEAK" not in line and "expected" not in line and "got " not in line, (path.name, line)
+
+    def test_student_code_writes_nothing_into_the_grader_output(self, run):
+        for path in _output_files(run):
+            data = path.read_bytes()
+            assert b"HACKED" not in data and b'"forged": true' not in data, path
+            assert path.name != "forged-entry.json", path
+
+    def test_nothing_reached_the_listener(self, run):
+        assert run.received == []
+
+    def test_no_sandbox_process_survives(self, run):
+        for label, batch in _batches(run):
+            assert batch.leftovers == [], f"after the {label} batch: {batch.leftovers}"
+
+    def test_the_host_has_no_leftover_files_or_shared_memory(self, run):
+        assert run.host_files == []
+        assert not run.host_shm, "the first student's System V segment is in the host's IPC namespace"
+
+    def test_the_graders_oom_score_adj_is_untouched(self, run):
+        report = run.main.report
+        assert report, "no report from the grader process"
+        assert report["oom_score_adj_after"] == report["oom_score_adj_before"]
+
+    def test_the_graders_memory_stays_bounded(self, run):
+        report = run.main.report
+        assert report, "no report from the grader process"
+        assert report["max_rss_mib"] < MAX_GRADER_RSS_MIB
+
+    def test_grades_csv_cells_are_never_formulas(self, run):
+        for _, batch in _batches(run):
+            for row in _csv_rows(batch.out / "grades.csv"):
+                for cell in row:
+                    assert not cell.startswith(FORMULA_STARTS), (cell, row[:3])
+
+    def test_grades_csv_rows_have_unique_ids_and_their_original_file_names(self, run):
+        rows = _csv_rows(run.main.out / "grades.csv")[1:]
+        ids = [row[0] for row in rows]
+        assert len(ids) == len(set(ids))
+        for name in attacks.ODD_FILE_NAMES:  # the name as given, perhaps prefixed (') or as a path
+            holding = [row for row in rows if any(cell.lstrip("'").split("/")[-1] == name for cell in row)]
+            assert len(holding) == 1, (name, [row[:2] for row in rows if "ob" in row[0] or "cmd" in row[0]])
 
 
-def test_grades_csv_rows_have_unique_ids_and_their_original_file_names(run):
-    rows = _csv_rows(run.main.out / "grades.csv")[1:]
-    ids = [row[0] for row in rows]
-    assert len(ids) == len(set(ids))
-    for name in attacks.ODD_FILE_NAMES:  # the name as given, perhaps prefixed (') or as a path
-        holding = [row for row in rows if any(cell.lstrip("'").split("/")[-1] == name for cell in row)]
-        assert len(holding) == 1, (name, [row[:2] for row in rows if "ob" in row[0] or "cmd" in row[0]])
+class TestRoot(RedTeamChecks):
+    MODE = "root"
+
+
+class TestUser(RedTeamChecks):
+    MODE = "user"
+
+
+class TestRootConfined(RedTeamChecks):
+    MODE = "root-confined"
+
+
+class TestUserConfined(RedTeamChecks):
+    MODE = "user-confined"
 
 
 # --- in this process: the cache, Gradescope -------------------------------------------------------------
