@@ -126,6 +126,14 @@ def _answer(penalty=_penalty, rows=None, force_kind=None, force_bias=None, **add
     return answer
 
 
+def _bias_out_of_the_gradient_only(W, X, y, data_loss, reg, kind="l2", beta=0.5, penalize_bias=True):
+    """The bias row left out of dR (its gradient row zeroed) but R summed over the whole of W."""
+    loss, dW, _, dR, rows = _objective(W, X, y, data_loss, reg, kind, beta, penalize_bias)
+    R_all, _ = _penalty(np.asarray(W, dtype=float), kind, beta)
+    dW[rows] += reg * dR
+    return loss + reg * R_all, dW
+
+
 def _data_gradient_over_n(W, X, y, data_loss, reg, kind="l2", beta=0.5, penalize_bias=True):
     loss, dW, R, dR, rows = _objective(W, X, y, data_loss, reg, kind, beta, penalize_bias)
     dW /= np.shape(X)[0]
@@ -238,6 +246,9 @@ MISTAKES = (
     Mistake("bias_never_penalized",
             "With penalize_bias=True (the default) the whole of W is penalized, its last row (the bias) "
             "included.", _answer(force_bias=False)),
+    Mistake("bias_out_of_the_gradient_only",
+            "With penalize_bias=False your gradient leaves the bias row alone, but R still sums over it: leave "
+            "the last row of W out of the penalty in the loss too.", _bias_out_of_the_gradient_only),
     Mistake("first_row_left_out",
             "With the bias trick the bias is the *last* row of W (X's last column is the ones): leave that row "
             "out, not the first.", _answer(rows=_first_rows)),
