@@ -520,15 +520,18 @@ def record_checked(exercise, answer, history) -> str:
     """What ``check()`` calls when an answer passes its public cases: record it in the answers store.
 
     Only in a graded or open release, outside the grader's sandbox, for function exercises whose
-    notebook is found (the store sits next to it). Never raises: the check must report its result.
+    notebook is found (the store sits next to it); a value exercise gets only the reminder to save. Never
+    raises: the check must report its result.
 
     Returns
     -------
     str
         One line for the check's report ("" when nothing was recorded).
     """
-    if release_mode() not in RELEASE_MODES or in_sandbox() or getattr(exercise, "kind", "") != "function":
+    if release_mode() not in RELEASE_MODES or in_sandbox():
         return ""
+    if getattr(exercise, "kind", "") != "function":  # a value: nothing to keep, but the grader reads the file too
+        return "  save the notebook: the autograder grades the saved .ipynb"
     from course_lib import answer_store
 
     notebook = find_notebook(exercise.notebook)

@@ -291,6 +291,18 @@ def test_in_the_sandbox_nothing_is_recorded(copy):
     assert not (copy / "notebooks" / answer_store.FOLDER).exists()
 
 
+def test_a_passed_value_exercise_is_not_kept_but_reminds_to_save(copy):
+    done = run_released(copy, """
+        from course_lib.answers import record_checked
+        from course_lib.grading.exercises import bank
+        exercise = bank.get("cat_hinge_loss")
+        print(repr(record_checked(exercise, 2.9, [("input [1]", "cat_hinge_loss = 2.9")])))
+        """)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == repr("  save the notebook: the autograder grades the saved .ipynb")
+    assert not (copy / "notebooks" / answer_store.FOLDER).exists()
+
+
 def test_an_open_release_records_the_answers_its_library_does_not_have(tmp_path):
     out = tmp_path / "open"
     make_release(out, mode="open")
