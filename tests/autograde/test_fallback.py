@@ -622,3 +622,18 @@ def test_a_probe_that_did_not_run_says_why_in_the_refusal(monkeypatch):
     message = confine.assess(found).message()
     assert message.startswith("Student code would run without a boundary: No seccomp filter")
     assert message.endswith("(the probe did not run: its child ended with signal SIGKILL)"), message
+
+
+def test_every_worker_uid_busy_is_a_refusal_that_says_so(monkeypatch):
+    if not ROOT:
+        pytest.skip("a root grader's worker uid")
+    found = confine.Probe("x86_64", 0, True, 6, True, False)
+    monkeypatch.setattr(confine, "probe", lambda *args, **kwargs: found)
+    monkeypatch.setattr(confine, "require_readable", lambda identity, paths: None)
+
+    def busy(_found):
+        raise OSError(f"all {confine.WORKER_SLOTS} worker uids are busy (other graders on this machine)")
+
+    monkeypatch.setattr(isolation, "_UidLease", busy)
+    with pytest.raises(isolation.IsolationRefused, match=r"^bwrap fails, and the fallback cannot start: all 14 "):
+        isolation._fallback(False, "bwrap fails")

@@ -289,14 +289,14 @@ def _fallback(allow_unsafe: bool, bwrap_problem: str) -> Mode:
     found = confine.probe(python, script=script)
     try:
         sample = confine.worker_identity(0, found)  # never root: a root grader without CAP_SETUID is refused
-        if sample is not None:  # what the workers' uid may do is what counts: probed as one, leased like a
+        if sample is not None:  # what the workers' uid may do is what counts: probe as one of them
             confine.require_readable(sample, confine.runtime_check_paths(sys.executable))
-            lease = _UidLease(found)  # worker's (another grader's cleanup kills every process of its uids)
+            lease = _UidLease(found)  # leased like a worker's uid: another grader's cleanup kills its processes
             try:
                 found = confine.probe(python, identity=lease.identity, script=script)
             finally:
                 lease.release()
-    except confine.ConfinementError as exc:
+    except (confine.ConfinementError, OSError) as exc:  # OSError: every worker uid busy (other graders)
         raise IsolationRefused(f"{bwrap_problem}, and the fallback cannot start: {exc}") from None
     verdict = confine.assess(found)
     if verdict.boundary:
