@@ -25,10 +25,13 @@ displayed the widget.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 EMPTY_MARK = "@@progressive-empty-figure@@"
@@ -115,6 +118,24 @@ def findings_of_cell(outputs: list, state: dict) -> list:
     return found
 
 
+@contextlib.contextmanager
+def ipc_kernel():
+    """A python3 kernel manager whose channels are Unix sockets in a folder of its own, not TCP ports.
+
+    jupyter_client picks TCP ports by binding port 0 and letting it go before the kernel binds it: kernels
+    that tests start at the same moment (24 here, nbval's, a JupyterLab's) can be handed the same port
+    ("Address already in use", seen at load). Socket files in a private folder cannot collide.
+    """
+    from jupyter_client import KernelManager
+
+    folder = tempfile.mkdtemp(prefix="kernel-")  # short: a socket path has at most 107 bytes
+    try:
+        yield KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(folder, "ipc"),
+                            connection_file=os.path.join(folder, "connection.json"))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def run(path: Path, release: Path, timeout: int = 600) -> dict:
     """Execute ``path`` with ``release``'s course_lib; ``{"cells": {index: [finding, ...]}, "skips": n}``."""
     import nbformat
@@ -125,9 +146,10 @@ def run(path: Path, release: Path, timeout: int = 600) -> dict:
     env = {**os.environ, "PYTHONPATH": str(release), "COURSE_LIB_NOTEBOOKS": str(path.parent)}
     for name in ("COURSE_LIB_SANDBOX", "MPLBACKEND", "JPY_SESSION_NAME"):
         env.pop(name, None)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True, store_widget_state=True,
-                            resources={"metadata": {"path": str(path.parent)}})
-    client.execute(env=env)
+    with ipc_kernel() as km:
+        client = NotebookClient(nb, km=km, timeout=timeout, allow_errors=True, store_widget_state=True,
+                                resources={"metadata": {"path": str(path.parent)}})
+        client.execute(env=env)
     setup_errors = [o for o in nb.cells[0].outputs if o.get("output_type") == "error"]
     if setup_errors:
         raise RuntimeError(f"the setup cell failed: {setup_errors[0]['ename']}: {setup_errors[0]['evalue']}")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from notebook_run import ipc_kernel
 from notebook_run import run as run_notebook
 from test_graded_release import fill_in, run_released, solutions
 
@@ -55,8 +56,9 @@ def execute_cells(out: Path, sources: list) -> list:
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
     env = {**os.environ, "PYTHONPATH": str(out), "COURSE_LIB_NOTEBOOKS": str(out / "notebooks")}
     env.pop("COURSE_LIB_SANDBOX", None)
-    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(out / "notebooks")}}
-                   ).execute(env=env)
+    with ipc_kernel() as km:
+        NotebookClient(nb, km=km, timeout=120, resources={"metadata": {"path": str(out / "notebooks")}}
+                       ).execute(env=env)
     return ["".join(o.get("text", "") + "".join(o.get("data", {}).get("text/plain", "")) for o in c.outputs)
             for c in nb.cells]
 

@@ -499,12 +499,14 @@ def _execute(path: Path, out: Path, timeout=180):
     """Execute a release notebook in a kernel that imports the release's own course_lib; the error or None."""
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
+    from notebook_run import ipc_kernel
 
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=False,
-                            resources={"metadata": {"path": str(path.parent)}})
     try:
-        client.execute(env={**os.environ, "PYTHONPATH": str(out), "COURSE_LIB_NOTEBOOKS": str(out / "notebooks")})
+        with ipc_kernel() as km:
+            NotebookClient(nb, km=km, timeout=timeout, allow_errors=False,
+                           resources={"metadata": {"path": str(path.parent)}}).execute(
+                env={**os.environ, "PYTHONPATH": str(out), "COURSE_LIB_NOTEBOOKS": str(out / "notebooks")})
     except CellExecutionError:
         for k, cell in enumerate(nb.cells):
             for output in cell.get("outputs", []):
