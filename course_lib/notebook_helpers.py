@@ -154,8 +154,9 @@ class needs_answer:  # noqa: N801 (used like a function: ``with needs_answer("id
 
     def __exit__(self, exc_type, exc, tb) -> bool:
         global _skipped_so_far
-        if exc_type is not None and issubclass(exc_type, NameError) and _skipped_so_far and \
-                _undefined_answer(exc, self.exercise_ids) is None:
+        undefined = _undefined_answer(exc, self.exercise_ids) if exc_type is not None and issubclass(
+            exc_type, NameError) else None  # the answer's cell has not run in this kernel (a restart, say)
+        if exc_type is not None and issubclass(exc_type, NameError) and _skipped_so_far and undefined is None:
             # a name that a skipped experiment above would have defined
             self.skipped = True
             self.waits_on = _skipped_names.get(getattr(exc, "name", None)) or _skipped_so_far
@@ -165,8 +166,6 @@ class needs_answer:  # noqa: N801 (used like a function: ``with needs_answer("id
             return True
         wrong = exc_type is not None and issubclass(exc_type, AssertionError) and bool(self.exercise_ids) and \
             release_mode() in RELEASE_MODES  # a student's copy: an experiment's claim fails with their answer
-        undefined = _undefined_answer(exc, self.exercise_ids) if exc_type is not None and issubclass(
-            exc_type, NameError) else None  # the answer's cell has not run in this kernel (a restart, say)
         if exc_type is None or not (wrong or undefined or issubclass(exc_type, NOT_YET)):
             return False
         self.skipped = True

@@ -3,10 +3,9 @@
 Four modes, each one run shared by a test class (``TestRoot``, ``TestUser``, ``TestRootConfined``,
 ``TestUserConfined``: xdist's ``loadscope`` may run two at once): ``root`` (the grader as root, as this
 machine and CI run it) and ``user`` (the grader as an ordinary user created for the test, ``cl_redteam``
-(``cl_redteam_c`` when confined), through
-``setpriv``, with a world-readable copy of the interpreter's venv, since the one under /root is
-out of that user's reach), each with bubblewrap and ``-confined``: bubblewrap made unavailable
-(the grader's PATH has no ``bwrap``), so that the confined fallback (issue 23: seccomp, Landlock, a
+(``cl_redteam_c`` when confined), through ``setpriv``, with a world-readable copy of the interpreter's venv,
+since the one under /root is out of that user's reach), each with bubblewrap and ``-confined``: bubblewrap
+made unavailable (the grader's PATH has no ``bwrap``), so that the confined fallback (issue 23: seccomp, Landlock, a
 uid per worker as root) must hold against the same attacks; it runs the world-readable venv as
 root too (a worker uid cannot reach /root). In each mode the grader is a process of its own
 (``hostile/run_as_user.py``, ``--out`` and the submissions in its command line, as with the real
